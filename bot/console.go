@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// ConsoleChannel lets one terminal (or a pipe) play every roster person with
+// no messenger account: lines in, what the bot says out. Buttons print as a
+// numbered menu, answered by the number or the label.
+type ConsoleChannel struct {
+	Store         *store.Store
+	Handler       Handler
+	In            io.Reader
+	Out           io.Writer
+	Echo          bool // print each input line, so a piped transcript reads like a chat
+	MaxPhotoBytes int64
+	DefaultLang   i18n.Lang
+
+	person  store.Person
+	lang    i18n.Lang
+	seq     int
+	runID   string
+	buttons []Button // the last menu shown
+	btnChat string
+}
+
+// ConsoleChatID is the private chat of a person on the console.
+func ConsoleChatID(personCode string) string { return "console:" + personCode }
+
+// Run reads until the input ends or ctx is done. It returns nil at end of
+// input: a console session ending is not an error.
+func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
+	c.runID = strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := c.switchTo(ctx, as, true); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if c.Echo {
+			fmt.Fprintf(c.Out, "> %s\n", line)
+		}
+		if err := c.line(ctx, line); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func (c *ConsoleChannel) line(ctx context.Context, line string) error {
+	cmd, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch strings.ToLower(cmd) {
+	case "/as":
+		if arg == "" {
+			c.say(i18n.T(c.lang, "console.as_usage"))
+			return nil
+		}
+		return c.switchTo(ctx, arg, false)
+	case "/photo":
+		if arg == "" {
+			c.say(i18n.T(c.lang, "console.photo_usage"))
+			return nil
+		}
+		p, msg := c.readPhoto(arg)
+		if msg != "" {
+			c.say(msg)
+			return nil
+		}
+		return c.send(ctx, Update{Photo: p})
+	case "/loc":
+		loc, ok := parseLatLon(arg)
+		if !ok {
+			c.say(i18n.T(c.lang, "console.loc_usage"))
+			return nil
+		}
+		return c.send(ctx, Update{Location: &loc})
+	}
+	if b, ok := c.pressed(line); ok {
+		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: c.btnChat})
+	}
+	return c.send(ctx, Update{Text: line})
+}
+
+// pressed matches a line against the last menu: its number or its label.
+func (c *ConsoleChannel) pressed(line string) (Button, bool) {
+	if len(c.buttons) == 0 {
+		return Button{}, false
+	}
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.buttons) {
+		return c.buttons[n-1], true
+	}
+	for _, b := range c.buttons {
+		if strings.EqualFold(b.Label, line) {
+			return b, true
+		}
+	}
+	return Button{}, false
+}
+
+func (c *ConsoleChannel) nextKey() string {
+	c.seq++
+	return fmt.Sprintf("%s-%d", c.runID, c.seq)
+}
+
+func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
+	u.Platform = Console
+	u.Key = c.nextKey()
+	if u.ChatID == "" {
+		u.ChatID = ConsoleChatID(c.person.Code)
+	}
+	u.ChatKind = Private
+	if u.ChatID != ConsoleChatID(c.person.Code) {
+		u.ChatKind = Group
+	}
+	u.UserID = c.person.Code
+	u.UserName = c.person.Name
+	u.Time = time.Now()
+	msgs, err := c.Handler.Handle(ctx, u)
+	c.print(msgs)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// A failed update has already been answered with the catalog's apology;
+	// the console goes on, like a chat would.
+	return nil
+}
+
+func (c *ConsoleChannel) print(msgs []Message) {
+	for _, m := range msgs {
+		prefix := ""
+		switch {
+		case m.ChatTitle != "":
+			prefix = "[" + m.ChatTitle + "] "
+		case m.Recipient != "" && m.ChatID != ConsoleChatID(c.person.Code):
+			prefix = "[→ " + m.Recipient + "] "
+		}
+		text := m.Text
+		if m.Photo != nil {
+			text = "🖼 " + m.Photo.FileRef + "\n" + text
+		}
+		fmt.Fprintln(c.Out, prefix+strings.ReplaceAll(text, "\n", "\n"+strings.Repeat(" ", len([]rune(prefix)))))
+		if len(m.Buttons) > 0 {
+			c.buttons = c.buttons[:0]
+			c.btnChat = m.ChatID
+			var parts []string
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					c.buttons = append(c.buttons, b)
+					parts = append(parts, fmt.Sprintf("[%d] %s", len(c.buttons), b.Label))
+				}
+			}
+			fmt.Fprintln(c.Out, strings.Repeat(" ", len([]rune(prefix)))+strings.Join(parts, "  "))
+		}
+	}
+}
+
+func (c *ConsoleChannel) say(text string) { fmt.Fprintln(c.Out, text) }
+
+// switchTo makes the console speak as a roster person, binding the console
+// identity so the handlers know who it is.
+func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) error {
+	p, err := c.Store.FindPerson(ctx, who)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
+		people, lerr := c.Store.People(ctx)
+		if lerr != nil {
+			return lerr
+		}
+		names := make([]string, len(people))
+		for i, p := range people {
+			names[i] = p.Name + "(" + p.Code + ")"
+		}
+		lang := c.lang
+		if lang == "" {
+			lang = c.DefaultLang
+		}
+		msg := i18n.T(lang, "console.no_person", "name", who, "names", strings.Join(names, i18n.T(lang, "list.sep")))
+		if first {
+			return errors.New(msg)
+		}
+		c.say(msg)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.Store.BindIdentity(ctx, c.Store.DB(), Console, p.Code, p.ID); err != nil {
+		return err
+	}
+	roles, err := c.Store.RolesOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	c.person = p
+	c.lang = i18n.Parse(p.Lang, c.DefaultLang)
+	c.buttons = nil
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = i18n.T(c.lang, "role."+r.Role)
+	}
+	key := "console.switched"
+	if first {
+		key = "console.banner"
+	}
+	c.say(i18n.T(c.lang, key, "name", p.Name, "roles", strings.Join(names, i18n.T(c.lang, "list.sep"))))
+	return nil
+}
+
+func (c *ConsoleChannel) readPhoto(path string) (*Photo, string) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, i18n.T(c.lang, "console.photo_error", "path", path, "err", err)
+	}
+	if c.MaxPhotoBytes > 0 && st.Size() > c.MaxPhotoBytes {
+		return nil, i18n.T(c.lang, "console.photo_large", "path", path, "size", HumanBytes(st.Size()), "max", HumanBytes(c.MaxPhotoBytes))
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, i18n.T(c.lang, "console.photo_error", "path", path, "err", err)
+	}
+	return &Photo{FileRef: path, Size: len(b), Bytes: b, MIME: http.DetectContentType(b)}, ""
+}
+
+func parseLatLon(s string) (Location, bool) {
+	a, b, ok := strings.Cut(strings.ReplaceAll(s, ",", ","), ",")
+	if !ok {
+		return Location{}, false
+	}
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		return Location{}, false
+	}
+	return Location{Lat: lat, Lon: lon}, true
+}
+
+// HumanBytes renders a size as 9.5 MB.
+func HumanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/handlers"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/roster"
+	"github.com/alleybot/alleybot/store"
+)
+
+const usage = `alleybot — the alley steward (小巷管家) bot
+
+Usage:
+  alleybot COMMAND [flags]
+
+Commands:
+  migrate          apply the database migrations (safe to run again)
+  import FILE      load a roster YAML file (communities, alleys, departments,
+                   categories, people, chats); running it again updates
+  invite NAME      print a one-time code and Telegram link for a roster person
+  console          chat with the bot in this terminal (no messenger account)
+  version          print the version
+
+Flags every command takes:
+  --config FILE        YAML settings (default: $ALLEYBOT_CONFIG, else ./config.yaml if present)
+  --database-url URL   overrides database.url and $DATABASE_URL
+
+Run 'alleybot COMMAND --help' for a command's own flags.
+`
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+type command struct {
+	summary string
+	args    string
+	run     func(e *env, fs *flag.FlagSet, common *commonFlags) error
+	flags   func(fs *flag.FlagSet)
+}
+
+type commonFlags struct {
+	configPath  string
+	databaseURL string
+}
+
+// usageError is a mistake in the command line: usage and exit 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func commands() map[string]command {
+	return map[string]command{
+		"migrate": {summary: "apply the database migrations (running it twice changes nothing)", run: cmdMigrate},
+		"import":  {summary: "load a roster YAML file; running it again updates, never duplicates", args: "FILE", run: cmdImport},
+		"invite":  {summary: "print a one-time invitation code and Telegram deep link for a roster person", args: "NAME|CODE", run: cmdInvite},
+		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
+		"version": {summary: "print the version", run: func(e *env, _ *flag.FlagSet, _ *commonFlags) error {
+			fmt.Fprintln(e.stdout, "alleybot", version)
+			return nil
+		}},
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands()[name]
+	if !ok {
+		fmt.Fprintf(stderr, "alleybot: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	fs := flag.NewFlagSet("alleybot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	common := &commonFlags{}
+	fs.StringVar(&common.configPath, "config", "", "YAML settings file")
+	fs.StringVar(&common.databaseURL, "database-url", "", "PostgreSQL URL (overrides database.url and $DATABASE_URL)")
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: alleybot %s [flags] %s\n\n%s\n\nFlags:\n", name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2 // the flag package has printed the error and the usage
+	}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	err := cmd.run(e, fs, common)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "alleybot %s: %s\n\n", name, ue.msg)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return 2
+	default:
+		fmt.Fprintf(stderr, "alleybot %s: %v\n", name, err)
+		return 1
+	}
+}
+
+// loadConfig finds and reads the settings: --config, else $ALLEYBOT_CONFIG,
+// else ./config.yaml when it exists, else defaults; then --database-url.
+func loadConfig(e *env, common *commonFlags) (config.Config, error) {
+	path := common.configPath
+	if path == "" {
+		path = e.getenv("ALLEYBOT_CONFIG")
+	}
+	if path == "" {
+		if _, err := os.Stat("config.yaml"); err == nil {
+			path = "config.yaml"
+		}
+	}
+	cfg, err := config.Load(path, e.getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if common.databaseURL != "" {
+		cfg.Database.URL = common.databaseURL
+		if err := cfg.Validate(); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openStore connects, and unless migrating, refuses an outdated schema.
+func openStore(e *env, cfg config.Config, checkSchema bool) (*store.Store, error) {
+	st, err := store.Open(e.ctx, cfg.Database.URL, cfg.Database.MaxOpenConns)
+	if err != nil {
+		return nil, err
+	}
+	if checkSchema {
+		if err := st.CheckSchema(e.ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() > 0 {
+		return usageError{"migrate takes no arguments"}
+	}
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(e, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(e.ctx)
+	for _, name := range applied {
+		fmt.Fprintf(e.stdout, "applied %s\n", name)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), config.MaskURL(cfg.Database.URL))
+	return nil
+}
+
+func cmdImport(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() != 1 {
+		return usageError{"import needs exactly one FILE"}
+	}
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(e, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sum, err := roster.Import(e.ctx, st, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s: %d communities, %d alleys, %d departments, %d categories, %d people, %d chats\n",
+		fs.Arg(0), sum.Communities, sum.Alleys, sum.Departments, sum.Categories, sum.People, sum.Chats)
+	return nil
+}
+
+func cmdInvite(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() != 1 {
+		return usageError{"invite needs exactly one NAME or roster CODE"}
+	}
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(e, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := st.FindPerson(e.ctx, fs.Arg(0))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%q is not in the roster (see examples/roster.yaml and `alleybot import`)", fs.Arg(0))
+	}
+	if err != nil {
+		return err
+	}
+	inv, err := st.CreateInvite(e.ctx, p.ID, cfg.Bot.InviteTTL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s (%s)\ncode:    %s\nexpires: %s\n", p.Name, p.Code, inv.Code,
+		inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04 MST"))
+	if cfg.Telegram.BotUsername != "" {
+		fmt.Fprintf(e.stdout, "link:    https://t.me/%s?start=%s\n", cfg.Telegram.BotUsername, inv.Code)
+	} else {
+		fmt.Fprintf(e.stdout, "link:    (set telegram.bot_username in %s to print the t.me link)\n", orDefault(cfg.File, "config.yaml"))
+	}
+	fmt.Fprintf(e.stdout, "or send to the bot: /start %s\n", inv.Code)
+	return nil
+}
+
+func consoleFlags(fs *flag.FlagSet) {
+	fs.String("as", "", "roster person to speak as, by name or code (default: the first steward)")
+	fs.Bool("echo", false, "print each input line (default: on when stdin is not a terminal)")
+}
+
+func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() > 0 {
+		return usageError{"console takes no arguments; use --as NAME"}
+	}
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(e, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	as := fs.Lookup("as").Value.String()
+	if as == "" {
+		p, err := st.FirstSteward(e.ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return errors.New("the roster has no steward yet: run `alleybot import examples/roster.yaml`, or pass --as NAME")
+		}
+		if err != nil {
+			return err
+		}
+		as = p.Code
+	}
+	echo := fs.Lookup("echo").Value.String() == "true"
+	if !isFlagSet(fs, "echo") {
+		echo = !isTerminal(e.stdin)
+	}
+	logger := newLogger(e.stderr, cfg.Log.Level)
+	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
+	router := handlers.New(st, logger, lang)
+	ch := &bot.ConsoleChannel{Store: st, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+		MaxPhotoBytes: 10 << 20, DefaultLang: lang}
+	return ch.Run(e.ctx, as)
+}
+
+func isFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// commandNames lists the subcommands, for tests.
+func commandNames() []string {
+	var out []string
+	for n := range commands() {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ = strings.TrimSpace

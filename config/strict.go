@@ -1,0 +1,176 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DecodeError names the file, the line and the dotted key that is wrong, so a
+// person editing a YAML file by hand can go straight to the mistake.
+type DecodeError struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *DecodeError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Msg)
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
+// DecodeStrict decodes a YAML document into out (a pointer to a struct),
+// refusing unknown keys and wrong types with the key path and line. Fields
+// tagged `yaml:"-"` named Line receive the line of the mapping they belong
+// to, and a map[string]int named Lines the line of each key, which lets
+// callers report a line for semantic errors found later.
+func DecodeStrict(file string, data []byte, out any) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return &DecodeError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if len(doc.Content) == 0 {
+		return nil // empty file: all defaults
+	}
+	return decodeNode(file, doc.Content[0], reflect.ValueOf(out).Elem(), "")
+}
+
+func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	switch {
+	case v.Type() == durationType:
+		if n.Kind != yaml.ScalarNode {
+			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a duration such as 30m or 2h"}
+		}
+		d, err := time.ParseDuration(n.Value)
+		if err != nil {
+			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not a duration (examples: 90s, 30m, 2h)", n.Value)}
+		}
+		v.SetInt(int64(d))
+		return nil
+	case v.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping of keys"}
+		}
+		fields := map[string]int{}
+		var names []string
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+			if tag == "-" {
+				switch {
+				case f.Name == "Line" && f.Type.Kind() == reflect.Int:
+					v.Field(i).SetInt(int64(n.Line))
+				case f.Name == "Lines" && f.Type == reflect.TypeOf(map[string]int{}):
+					lines := map[string]int{}
+					for j := 0; j+1 < len(n.Content); j += 2 {
+						lines[n.Content[j].Value] = n.Content[j].Line
+					}
+					v.Field(i).Set(reflect.ValueOf(lines))
+				}
+				continue
+			}
+			if tag == "" || !f.IsExported() {
+				continue
+			}
+			fields[tag] = i
+			names = append(names, tag)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			idx, ok := fields[k.Value]
+			sub := joinKey(path, k.Value)
+			if !ok {
+				sort.Strings(names)
+				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: "unknown key (known here: " + strings.Join(names, ", ") + ")"}
+			}
+			if err := decodeNode(file, val, v.Field(idx), sub); err != nil {
+				return err
+			}
+		}
+		return nil
+	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct:
+		if n.Kind != yaml.SequenceNode {
+			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a list"}
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := decodeNode(file, item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		v.Set(s)
+		return nil
+	case v.Kind() == reflect.Map && v.Type().Elem().Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping"}
+		}
+		m := reflect.MakeMap(v.Type())
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			e := reflect.New(v.Type().Elem()).Elem()
+			if err := decodeNode(file, val, e, joinKey(path, k.Value)); err != nil {
+				return err
+			}
+			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+		}
+		v.Set(m)
+		return nil
+	}
+	if err := n.Decode(v.Addr().Interface()); err != nil {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not %s", shorten(n.Value), kindName(v.Type()))}
+	}
+	return nil
+}
+
+func joinKey(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func shorten(s string) string {
+	if len([]rune(s)) > 40 {
+		return string([]rune(s)[:40]) + "…"
+	}
+	return s
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list of " + kindName(t.Elem()) + "s"
+	case reflect.Map:
+		return "a mapping"
+	}
+	return "a " + t.String()
+}

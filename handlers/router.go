@@ -1,0 +1,183 @@
+// Package handlers routes an Update: who is speaking (person, roles, chat
+// kind), which command or button it is, and whether that role may use it. It
+// is thin: flows live in package conversations, SQL in package store.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Router implements bot.Handler.
+type Router struct {
+	store       *store.Store
+	log         *slog.Logger
+	defaultLang i18n.Lang
+	commands    []Command
+	byName      map[string]*Command
+}
+
+func New(st *store.Store, log *slog.Logger, defaultLang i18n.Lang) *Router {
+	r := &Router{store: st, log: log, defaultLang: defaultLang}
+	r.commands = r.commandTable()
+	r.byName = map[string]*Command{}
+	for i := range r.commands {
+		c := &r.commands[i]
+		r.byName[c.Name] = c
+		for _, a := range c.Aliases {
+			r.byName[a] = c
+		}
+	}
+	return r
+}
+
+// Ctx is what a command sees: the update, the speaker, the open transaction
+// and the replies it has queued.
+type Ctx struct {
+	context.Context
+	Tx     *sqlx.Tx
+	Update bot.Update
+	Person store.Person
+	Roles  []store.PersonRole
+	Lang   i18n.Lang
+	Args   string
+	out    []bot.Message
+}
+
+// T renders a catalog message in the speaker's language.
+func (c *Ctx) T(key string, args ...any) string { return i18n.T(c.Lang, key, args...) }
+
+// Reply queues a text to the chat the update came from.
+func (c *Ctx) Reply(text string) {
+	c.out = append(c.out, bot.Message{Platform: c.Update.Platform, ChatID: c.Update.ChatID, Text: text})
+}
+
+// HasRole reports whether the speaker holds role.
+func (c *Ctx) HasRole(role string) bool {
+	for _, r := range c.Roles {
+		if r.Role == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Handle processes one update in one transaction: its dedupe key, its
+// effects and its replies commit together or not at all. A duplicate update
+// returns no messages.
+func (r *Router) Handle(ctx context.Context, u bot.Update) ([]bot.Message, error) {
+	var out []bot.Message
+	err := r.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if u.Key != "" {
+			first, err := r.store.MarkProcessed(ctx, tx, u.Platform, u.Key)
+			if err != nil {
+				return err
+			}
+			if !first {
+				r.log.Info("duplicate update ignored", "platform", u.Platform, "key", u.Key)
+				return nil
+			}
+		}
+		c := &Ctx{Context: ctx, Tx: tx, Update: u, Lang: i18n.Parse(u.LangHint, r.defaultLang)}
+		if err := r.dispatch(c); err != nil {
+			return err
+		}
+		out = c.out
+		return nil
+	})
+	if err != nil {
+		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)
+		lang := i18n.Parse(u.LangHint, r.defaultLang)
+		return []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(lang, "error.internal")}}, err
+	}
+	return out, nil
+}
+
+func (r *Router) dispatch(c *Ctx) error {
+	name, args := splitCommand(c.Update.Text)
+	c.Args = args
+	p, err := r.store.PersonByIdentity(c, c.Tx, c.Update.Platform, c.Update.UserID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if name == "start" && args != "" {
+			return r.redeem(c, args)
+		}
+		if c.Update.ChatKind == bot.Group && name == "" {
+			return nil // strangers chatting in a group are not spoken to
+		}
+		c.Reply(c.T("start.unbound"))
+		return nil
+	case err != nil:
+		return err
+	}
+	c.Person = p
+	c.Lang = i18n.Parse(p.Lang, r.defaultLang)
+	if !p.Active {
+		c.Reply(c.T("person.inactive"))
+		return nil
+	}
+	if c.Roles, err = r.store.RolesOf(c, p.ID); err != nil {
+		return err
+	}
+	if name == "" {
+		if c.Update.ChatKind == bot.Group {
+			return nil // group small talk is not for the bot
+		}
+		c.Reply(c.T("text.unexpected"))
+		return nil
+	}
+	cmd, ok := r.byName[name]
+	if !ok {
+		c.Reply(c.T("cmd.unknown", "cmd", "/"+name))
+		return nil
+	}
+	if !r.allowed(cmd, c) {
+		c.Reply(c.T("cmd.forbidden", "cmd", "/"+cmd.Name, "roles", r.roleList(c.Lang, cmd.Roles)))
+		return nil
+	}
+	return cmd.Run(c)
+}
+
+// splitCommand parses "/cmd@botname args" into ("cmd", "args"); a text that
+// is not a command gives ("", text).
+func splitCommand(text string) (string, string) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return "", text
+	}
+	name, args, _ := strings.Cut(text[1:], " ")
+	name, _, _ = strings.Cut(name, "@")
+	return strings.ToLower(name), strings.TrimSpace(args)
+}
+
+func (r *Router) redeem(c *Ctx, code string) error {
+	p, err := r.store.RedeemInvite(c, c.Tx, code, c.Update.Platform, c.Update.UserID, c.Update.UserName)
+	switch {
+	case errors.Is(err, store.ErrInviteUnknown):
+		c.Reply(c.T("invite.unknown"))
+		return nil
+	case errors.Is(err, store.ErrInviteUsed):
+		c.Reply(c.T("invite.used"))
+		return nil
+	case errors.Is(err, store.ErrInviteExpired):
+		c.Reply(c.T("invite.expired"))
+		return nil
+	case err != nil:
+		return err
+	}
+	c.Person = p
+	c.Lang = i18n.Parse(p.Lang, r.defaultLang)
+	if c.Roles, err = r.store.RolesOf(c, p.ID); err != nil {
+		return err
+	}
+	c.Reply(c.T("start.bound", "name", p.Name, "roles", RoleNames(c.Lang, c.Roles)))
+	return nil
+}

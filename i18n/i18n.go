@@ -1,0 +1,74 @@
+// Package i18n owns every text a person sees: one catalog, zh-CN first and
+// English second. Code refers to messages by key; nothing is written inline.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a language the catalog speaks.
+type Lang string
+
+const (
+	ZH Lang = "zh"
+	EN Lang = "en"
+)
+
+// Parse maps a platform language hint (Telegram's language_code, "zh-hans",
+// "en-GB", ...) to a catalog language, falling back to def.
+func Parse(s string, def Lang) Lang {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(s, "zh"), s == "中文", s == "cn":
+		return ZH
+	case strings.HasPrefix(s, "en"), s == "english":
+		return EN
+	}
+	return def
+}
+
+// T renders key in lang with {name} placeholders filled from args, given as
+// name, value pairs. A missing key renders as the key itself, so a mistake is
+// visible rather than silent; the catalog test makes sure none is missing.
+func T(lang Lang, key string, args ...any) string {
+	m, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	text := m.zh
+	if lang == EN {
+		text = m.en
+	}
+	if len(args) == 0 {
+		return text
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// Has reports whether key is in the catalog.
+func Has(key string) bool {
+	_, ok := catalog[key]
+	return ok
+}
+
+// Keys lists every key (for tests).
+func Keys() []string {
+	out := make([]string, 0, len(catalog))
+	for k := range catalog {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Both returns the zh and en texts of key, unfilled (for tests).
+func Both(key string) (zh, en string) {
+	m := catalog[key]
+	return m.zh, m.en
+}
+
+type msg struct{ zh, en string }

@@ -1,0 +1,503 @@
+// Package roster owns the roster file: its YAML shape, its validation (every
+// error with its line and field) and its import into the store in one
+// transaction, so a bad file changes nothing.
+package roster
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/store"
+)
+
+// File is the whole roster of a subdistrict.
+type File struct {
+	Communities []Community  `yaml:"communities"`
+	Alleys      []Alley      `yaml:"alleys"`
+	Departments []Department `yaml:"departments"`
+	Categories  []Category   `yaml:"categories"`
+	People      []Person     `yaml:"people"`
+	Chats       []Chat       `yaml:"chats"`
+}
+
+type Community struct {
+	Code   string         `yaml:"code"`
+	Name   string         `yaml:"name"`
+	NameEn string         `yaml:"name_en"`
+	Line   int            `yaml:"-"`
+	Lines  map[string]int `yaml:"-"`
+}
+
+type Alley struct {
+	Code      string         `yaml:"code"`
+	Community string         `yaml:"community"`
+	Name      string         `yaml:"name"`
+	Lat       float64        `yaml:"lat"`
+	Lon       float64        `yaml:"lon"`
+	RadiusM   int            `yaml:"radius_m"`
+	Line      int            `yaml:"-"`
+	Lines     map[string]int `yaml:"-"`
+}
+
+type Department struct {
+	Code   string         `yaml:"code"`
+	Name   string         `yaml:"name"`
+	NameEn string         `yaml:"name_en"`
+	Line   int            `yaml:"-"`
+	Lines  map[string]int `yaml:"-"`
+}
+
+type Category struct {
+	Code         string         `yaml:"code"`
+	Name         string         `yaml:"name"`
+	NameEn       string         `yaml:"name_en"`
+	Department   string         `yaml:"department"`
+	VerifyWithin time.Duration  `yaml:"verify_within"`
+	FixWithin    time.Duration  `yaml:"fix_within"`
+	Sort         int            `yaml:"sort"`
+	Line         int            `yaml:"-"`
+	Lines        map[string]int `yaml:"-"`
+}
+
+type Person struct {
+	Code        string         `yaml:"code"`
+	Name        string         `yaml:"name"`
+	Phone       string         `yaml:"phone"`
+	WecomUserID string         `yaml:"wecom_userid"`
+	Lang        string         `yaml:"lang"`
+	Active      *bool          `yaml:"active"`
+	Roles       []string       `yaml:"roles"`
+	Department  string         `yaml:"department"`
+	Community   string         `yaml:"community"`
+	Patrols     []Patrol       `yaml:"patrols"`
+	Line        int            `yaml:"-"`
+	Lines       map[string]int `yaml:"-"`
+}
+
+type Patrol struct {
+	Alley string         `yaml:"alley"`
+	Days  []int          `yaml:"days"`
+	From  string         `yaml:"from"`
+	To    string         `yaml:"to"`
+	Line  int            `yaml:"-"`
+	Lines map[string]int `yaml:"-"`
+}
+
+type Chat struct {
+	Code           string         `yaml:"code"`
+	Kind           string         `yaml:"kind"`
+	Title          string         `yaml:"title"`
+	Community      string         `yaml:"community"`
+	Alley          string         `yaml:"alley"`
+	Department     string         `yaml:"department"`
+	TelegramChatID string         `yaml:"telegram_chat_id"`
+	WecomChatID    string         `yaml:"wecom_chat_id"`
+	Line           int            `yaml:"-"`
+	Lines          map[string]int `yaml:"-"`
+}
+
+// Error lists every problem of a roster file, each with its line.
+type Error struct {
+	File     string
+	Problems []Problem
+}
+
+type Problem struct {
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: refused, nothing imported (%d problem(s)):", e.File, len(e.Problems))
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  %s:%d: %s: %s", e.File, p.Line, p.Field, p.Msg)
+	}
+	return b.String()
+}
+
+// Parse reads and strictly decodes a roster file (no validation against the
+// database yet).
+func Parse(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f File
+	if err := config.DecodeStrict(path, data, &f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+var (
+	codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	hhmmRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+var chatKinds = []string{"exchange", "resident", "department", "coordinators", "committee"}
+
+// Validate checks the roster against itself and the database's roles and
+// categories. It returns *Error listing every problem, or nil.
+func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
+	e := &Error{File: path}
+	bad := func(line int, field, format string, args ...any) {
+		e.Problems = append(e.Problems, Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	at := func(lines map[string]int, key string, fallback int) int {
+		if l, ok := lines[key]; ok {
+			return l
+		}
+		return fallback
+	}
+	unique := func(seen map[string]int, field, code string, line int) {
+		if code == "" {
+			bad(line, field, "code is required")
+			return
+		}
+		if !codeRe.MatchString(code) {
+			bad(line, field, "code %q may only use letters, digits, _ . - (at most 64)", code)
+			return
+		}
+		if first, dup := seen[code]; dup {
+			bad(line, field, "duplicate code %q (first at line %d)", code, first)
+			return
+		}
+		seen[code] = line
+	}
+
+	communities := map[string]int{}
+	for i, c := range f.Communities {
+		field := fmt.Sprintf("communities[%d]", i)
+		unique(communities, field+".code", c.Code, at(c.Lines, "code", c.Line))
+		if strings.TrimSpace(c.Name) == "" {
+			bad(c.Line, field+".name", "name is required")
+		}
+	}
+	departments := map[string]int{}
+	for i, d := range f.Departments {
+		field := fmt.Sprintf("departments[%d]", i)
+		unique(departments, field+".code", d.Code, at(d.Lines, "code", d.Line))
+		if strings.TrimSpace(d.Name) == "" {
+			bad(d.Line, field+".name", "name is required")
+		}
+	}
+	alleys := map[string]int{}
+	for i, a := range f.Alleys {
+		field := fmt.Sprintf("alleys[%d]", i)
+		unique(alleys, field+".code", a.Code, at(a.Lines, "code", a.Line))
+		if strings.TrimSpace(a.Name) == "" {
+			bad(a.Line, field+".name", "name is required")
+		}
+		if _, ok := communities[a.Community]; !ok {
+			bad(at(a.Lines, "community", a.Line), field+".community", "alley %q is outside any community: %q is not a community code of this roster", a.Code, a.Community)
+		}
+		if _, ok := a.Lines["lat"]; !ok || a.Lat < -90 || a.Lat > 90 {
+			bad(at(a.Lines, "lat", a.Line), field+".lat", "a latitude between -90 and 90 is required")
+		}
+		if _, ok := a.Lines["lon"]; !ok || a.Lon < -180 || a.Lon > 180 {
+			bad(at(a.Lines, "lon", a.Line), field+".lon", "a longitude between -180 and 180 is required")
+		}
+		if a.RadiusM <= 0 || a.RadiusM > 5000 {
+			bad(at(a.Lines, "radius_m", a.Line), field+".radius_m", "radius in metres between 1 and 5000 is required")
+		}
+	}
+	categories := map[string]int{}
+	for i, c := range f.Categories {
+		field := fmt.Sprintf("categories[%d]", i)
+		unique(categories, field+".code", c.Code, at(c.Lines, "code", c.Line))
+		known := slices.Contains(categoryCodes, c.Code)
+		if !known && (c.Name == "" || c.NameEn == "") {
+			bad(c.Line, field+".name", "a new category needs name and name_en (built-in: %s)", strings.Join(categoryCodes, ", "))
+		}
+		if c.Department != "" {
+			if _, ok := departments[c.Department]; !ok {
+				bad(at(c.Lines, "department", c.Line), field+".department", "%q is not a department code of this roster", c.Department)
+			}
+		}
+		if !known || c.VerifyWithin != 0 || c.FixWithin != 0 {
+			if c.VerifyWithin < time.Minute {
+				bad(at(c.Lines, "verify_within", c.Line), field+".verify_within", "a working time of at least 1m is required (for example 2h)")
+			}
+			if c.FixWithin < c.VerifyWithin {
+				bad(at(c.Lines, "fix_within", c.Line), field+".fix_within", "must be at least verify_within (for example 24h)")
+			}
+		}
+	}
+	people := map[string]int{}
+	wecom := map[string]int{}
+	for i, p := range f.People {
+		field := fmt.Sprintf("people[%d]", i)
+		if first, dup := people[p.Code]; dup && p.Code != "" {
+			bad(at(p.Lines, "code", p.Line), field+".code", "duplicate person %q (first at line %d)", p.Code, first)
+		} else {
+			unique(people, field+".code", p.Code, at(p.Lines, "code", p.Line))
+		}
+		if strings.TrimSpace(p.Name) == "" {
+			bad(p.Line, field+".name", "name is required")
+		}
+		if p.WecomUserID != "" {
+			if first, dup := wecom[p.WecomUserID]; dup {
+				bad(at(p.Lines, "wecom_userid", p.Line), field+".wecom_userid", "duplicate person: wecom_userid %q is also at line %d", p.WecomUserID, first)
+			}
+			wecom[p.WecomUserID] = at(p.Lines, "wecom_userid", p.Line)
+		}
+		if p.Lang != "" && p.Lang != "zh" && p.Lang != "en" {
+			bad(at(p.Lines, "lang", p.Line), field+".lang", "%q is not zh or en", p.Lang)
+		}
+		if len(p.Roles) == 0 {
+			bad(p.Line, field+".roles", "at least one role is required (%s)", strings.Join(roleCodes, ", "))
+		}
+		for _, r := range p.Roles {
+			if !slices.Contains(roleCodes, r) {
+				bad(at(p.Lines, "roles", p.Line), field+".roles", "role %q does not exist (roles: %s)", r, strings.Join(roleCodes, ", "))
+			}
+		}
+		if slices.Contains(p.Roles, "department") && p.Department == "" {
+			bad(at(p.Lines, "roles", p.Line), field+".department", "a department member needs department:")
+		}
+		if p.Department != "" {
+			if _, ok := departments[p.Department]; !ok {
+				bad(at(p.Lines, "department", p.Line), field+".department", "%q is not a department code of this roster", p.Department)
+			}
+		}
+		if p.Community != "" {
+			if _, ok := communities[p.Community]; !ok {
+				bad(at(p.Lines, "community", p.Line), field+".community", "%q is not a community code of this roster", p.Community)
+			}
+		}
+		if len(p.Patrols) > 0 && !slices.Contains(p.Roles, "steward") {
+			bad(at(p.Lines, "patrols", p.Line), field+".patrols", "only a steward has patrols")
+		}
+		for j, pt := range p.Patrols {
+			pf := fmt.Sprintf("%s.patrols[%d]", field, j)
+			if _, ok := alleys[pt.Alley]; !ok {
+				bad(at(pt.Lines, "alley", pt.Line), pf+".alley", "%q is not an alley code of this roster", pt.Alley)
+			}
+			if len(pt.Days) == 0 {
+				bad(pt.Line, pf+".days", "days are required: 1 = Monday … 7 = Sunday")
+			}
+			for _, d := range pt.Days {
+				if d < 1 || d > 7 {
+					bad(at(pt.Lines, "days", pt.Line), pf+".days", "%d is not a weekday (1 = Monday … 7 = Sunday)", d)
+				}
+			}
+			if !hhmmRe.MatchString(pt.From) {
+				bad(at(pt.Lines, "from", pt.Line), pf+".from", "%q is not a time like 08:30", pt.From)
+			}
+			if !hhmmRe.MatchString(pt.To) {
+				bad(at(pt.Lines, "to", pt.Line), pf+".to", "%q is not a time like 09:30", pt.To)
+			} else if hhmmRe.MatchString(pt.From) && pt.To <= pt.From {
+				bad(at(pt.Lines, "to", pt.Line), pf+".to", "must be after from (%s)", pt.From)
+			}
+		}
+	}
+	chats := map[string]int{}
+	for i, c := range f.Chats {
+		field := fmt.Sprintf("chats[%d]", i)
+		unique(chats, field+".code", c.Code, at(c.Lines, "code", c.Line))
+		if !slices.Contains(chatKinds, c.Kind) {
+			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, strings.Join(chatKinds, ", "))
+		}
+		if strings.TrimSpace(c.Title) == "" {
+			bad(c.Line, field+".title", "title is required")
+		}
+		if c.Community != "" {
+			if _, ok := communities[c.Community]; !ok {
+				bad(at(c.Lines, "community", c.Line), field+".community", "%q is not a community code of this roster", c.Community)
+			}
+		}
+		if c.Alley != "" {
+			if _, ok := alleys[c.Alley]; !ok {
+				bad(at(c.Lines, "alley", c.Line), field+".alley", "%q is not an alley code of this roster", c.Alley)
+			}
+		}
+		if c.Department != "" {
+			if _, ok := departments[c.Department]; !ok {
+				bad(at(c.Lines, "department", c.Line), field+".department", "%q is not a department code of this roster", c.Department)
+			}
+		}
+		if c.Kind == "department" && c.Department == "" {
+			bad(c.Line, field+".department", "a department chat needs department:")
+		}
+	}
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	sort.SliceStable(e.Problems, func(i, j int) bool { return e.Problems[i].Line < e.Problems[j].Line })
+	return e
+}
+
+// Summary counts what an import wrote.
+type Summary struct {
+	Communities, Alleys, Departments, Categories, People, Chats int
+}
+
+// Import parses, validates and writes path in one transaction. Running it
+// again updates rows in place (by code); it never duplicates.
+func Import(ctx context.Context, st *store.Store, path string) (Summary, error) {
+	f, err := Parse(path)
+	if err != nil {
+		return Summary{}, err
+	}
+	roles, err := st.RoleCodes(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	cats, err := st.Categories(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	catCodes := make([]string, len(cats))
+	for i, c := range cats {
+		catCodes[i] = c.Code
+	}
+	if err := Validate(path, f, roles, catCodes); err != nil {
+		return Summary{}, err
+	}
+	existing := map[string]store.Category{}
+	for _, c := range cats {
+		existing[c.Code] = c
+	}
+	var sum Summary
+	err = st.InTx(ctx, func(tx *sqlx.Tx) error {
+		communityID := map[string]int64{}
+		for _, c := range f.Communities {
+			id, err := st.UpsertCommunity(ctx, tx, store.Community{Code: c.Code, Name: c.Name, NameEn: c.NameEn})
+			if err != nil {
+				return err
+			}
+			communityID[c.Code] = id
+		}
+		departmentID := map[string]int64{}
+		for _, d := range f.Departments {
+			id, err := st.UpsertDepartment(ctx, tx, store.Department{Code: d.Code, Name: d.Name, NameEn: d.NameEn})
+			if err != nil {
+				return err
+			}
+			departmentID[d.Code] = id
+		}
+		alleyID := map[string]int64{}
+		for _, a := range f.Alleys {
+			id, err := st.UpsertAlley(ctx, tx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon, RadiusM: a.RadiusM})
+			if err != nil {
+				return err
+			}
+			alleyID[a.Code] = id
+		}
+		for _, c := range f.Categories {
+			row := existing[c.Code] // zero for a new category
+			row.Code = c.Code
+			if c.Name != "" {
+				row.Name = c.Name
+			}
+			if c.NameEn != "" {
+				row.NameEn = c.NameEn
+			}
+			if c.Department != "" {
+				row.DepartmentID = sql.NullInt64{Int64: departmentID[c.Department], Valid: true}
+			}
+			if c.VerifyWithin != 0 {
+				row.VerifyWithinMinutes = int(c.VerifyWithin.Minutes())
+				row.FixWithinMinutes = int(c.FixWithin.Minutes())
+			}
+			if c.Sort != 0 {
+				row.Sort = c.Sort
+			}
+			if _, err := st.UpsertCategory(ctx, tx, row); err != nil {
+				return err
+			}
+		}
+		for _, p := range f.People {
+			lang := p.Lang
+			if lang == "" {
+				lang = "zh"
+			}
+			active := p.Active == nil || *p.Active
+			id, err := st.UpsertPerson(ctx, tx, store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
+				WecomUserID: sql.NullString{String: p.WecomUserID, Valid: p.WecomUserID != ""}, Lang: lang, Active: active})
+			if err != nil {
+				return err
+			}
+			var rs []store.PersonRole
+			for _, r := range p.Roles {
+				pr := store.PersonRole{Role: r}
+				if r == "department" {
+					pr.DepartmentID = sql.NullInt64{Int64: departmentID[p.Department], Valid: true}
+				}
+				if p.Community != "" && (r == "coordinator" || r == "supervisor" || r == "steward") {
+					pr.CommunityID = sql.NullInt64{Int64: communityID[p.Community], Valid: true}
+				}
+				rs = append(rs, pr)
+			}
+			if err := st.ReplacePersonRoles(ctx, tx, id, rs); err != nil {
+				return err
+			}
+			var ps []store.PatrolSchedule
+			for _, pt := range p.Patrols {
+				days := make(pq.Int64Array, len(pt.Days))
+				for i, d := range pt.Days {
+					days[i] = int64(d)
+				}
+				ps = append(ps, store.PatrolSchedule{AlleyID: alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
+			}
+			if err := st.ReplacePatrolSchedules(ctx, tx, id, ps); err != nil {
+				return err
+			}
+		}
+		for _, c := range f.Chats {
+			row := store.Chat{Code: c.Code, Kind: c.Kind, Title: c.Title}
+			if c.Community != "" {
+				row.CommunityID = sql.NullInt64{Int64: communityID[c.Community], Valid: true}
+			}
+			if c.Alley != "" {
+				row.AlleyID = sql.NullInt64{Int64: alleyID[c.Alley], Valid: true}
+			}
+			if c.Department != "" {
+				row.DepartmentID = sql.NullInt64{Int64: departmentID[c.Department], Valid: true}
+			}
+			id, err := st.UpsertChat(ctx, tx, row)
+			if err != nil {
+				return err
+			}
+			for platform, ext := range map[string]string{"telegram": c.TelegramChatID, "wecom": c.WecomChatID} {
+				if ext == "" {
+					continue
+				}
+				if err := st.BindChat(ctx, tx, id, platform, ext); err != nil {
+					return err
+				}
+			}
+		}
+		sum = Summary{len(f.Communities), len(f.Alleys), len(f.Departments), len(f.Categories), len(f.People), len(f.Chats)}
+		return nil
+	})
+	if err != nil {
+		if store.IsUniqueViolation(err) {
+			return Summary{}, fmt.Errorf("%s: refused, nothing imported: %w (a code or wecom_userid is already used by another row in the database)", path, err)
+		}
+		return Summary{}, fmt.Errorf("%s: refused, nothing imported: %w", path, err)
+	}
+	return sum, nil
+}
+
+// IsRosterError reports whether err is a validation or decoding error of the
+// file (as opposed to a database failure).
+func IsRosterError(err error) bool {
+	var re *Error
+	var de *config.DecodeError
+	return errors.As(err, &re) || errors.As(err, &de)
+}

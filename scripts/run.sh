@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's run command: a database, the schema, the example roster, then
+# the console as the roster's first steward. Extra arguments go to
+# `alleybot console` (for example --as 杨晓燕).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/db.sh
+export DATABASE_URL=${DATABASE_URL:-postgres://postgres@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${ALLEYBOT_DB_NAME:-alleybot}?sslmode=disable}
+mkdir -p bin
+go build -o bin/alleybot ./cmd/alleybot
+bin/alleybot migrate >&2
+bin/alleybot import examples/roster.yaml >&2
+exec bin/alleybot console "$@"

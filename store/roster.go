@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/lib/pq"
+)
+
+type Community struct {
+	ID     int64  `db:"id"`
+	Code   string `db:"code"`
+	Name   string `db:"name"`
+	NameEn string `db:"name_en"`
+}
+
+type Alley struct {
+	ID          int64   `db:"id"`
+	Code        string  `db:"code"`
+	CommunityID int64   `db:"community_id"`
+	Name        string  `db:"name"`
+	Lat         float64 `db:"lat"`
+	Lon         float64 `db:"lon"`
+	RadiusM     int     `db:"radius_m"`
+}
+
+type Department struct {
+	ID     int64  `db:"id"`
+	Code   string `db:"code"`
+	Name   string `db:"name"`
+	NameEn string `db:"name_en"`
+}
+
+type Category struct {
+	ID                  int64         `db:"id"`
+	Code                string        `db:"code"`
+	Name                string        `db:"name"`
+	NameEn              string        `db:"name_en"`
+	DepartmentID        sql.NullInt64 `db:"department_id"`
+	VerifyWithinMinutes int           `db:"verify_within_minutes"`
+	FixWithinMinutes    int           `db:"fix_within_minutes"`
+	Sort                int           `db:"sort"`
+}
+
+type Chat struct {
+	ID           int64         `db:"id"`
+	Code         string        `db:"code"`
+	Kind         string        `db:"kind"`
+	Title        string        `db:"title"`
+	CommunityID  sql.NullInt64 `db:"community_id"`
+	AlleyID      sql.NullInt64 `db:"alley_id"`
+	DepartmentID sql.NullInt64 `db:"department_id"`
+}
+
+// PatrolSchedule is one weekly patrol window of a steward in an alley.
+type PatrolSchedule struct {
+	AlleyID  int64         `db:"alley_id"`
+	Weekdays pq.Int64Array `db:"weekdays"`
+	StartsAt string        `db:"starts_at"`
+	EndsAt   string        `db:"ends_at"`
+}
+
+func (s *Store) UpsertCommunity(ctx context.Context, q Queryer, c Community) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO communities (code, name, name_en) VALUES ($1, $2, $3)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, updated_at = now()
+		RETURNING id`, c.Code, c.Name, c.NameEn)
+	return id, wrap("upsert community "+c.Code, err)
+}
+
+func (s *Store) UpsertAlley(ctx context.Context, q Queryer, a Alley) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (code) DO UPDATE SET community_id = EXCLUDED.community_id, name = EXCLUDED.name,
+			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, updated_at = now()
+		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM)
+	return id, wrap("upsert alley "+a.Code, err)
+}
+
+func (s *Store) UpsertDepartment(ctx context.Context, q Queryer, d Department) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO departments (code, name, name_en) VALUES ($1, $2, $3)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, updated_at = now()
+		RETURNING id`, d.Code, d.Name, d.NameEn)
+	return id, wrap("upsert department "+d.Code, err)
+}
+
+func (s *Store) UpsertCategory(ctx context.Context, q Queryer, c Category) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO categories (code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en,
+			department_id = EXCLUDED.department_id, verify_within_minutes = EXCLUDED.verify_within_minutes,
+			fix_within_minutes = EXCLUDED.fix_within_minutes, sort = EXCLUDED.sort, updated_at = now()
+		RETURNING id`, c.Code, c.Name, c.NameEn, c.DepartmentID, c.VerifyWithinMinutes, c.FixWithinMinutes, c.Sort)
+	return id, wrap("upsert category "+c.Code, err)
+}
+
+func (s *Store) UpsertChat(ctx context.Context, q Queryer, c Chat) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO chats (code, kind, title, community_id, alley_id, department_id) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title, community_id = EXCLUDED.community_id,
+			alley_id = EXCLUDED.alley_id, department_id = EXCLUDED.department_id, updated_at = now()
+		RETURNING id`, c.Code, c.Kind, c.Title, c.CommunityID, c.AlleyID, c.DepartmentID)
+	return id, wrap("upsert chat "+c.Code, err)
+}
+
+// BindChat records where a chat lives on a platform, replacing an older binding.
+func (s *Store) BindChat(ctx context.Context, q Queryer, chatID int64, platform, externalID string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM chat_bindings WHERE chat_id = $1 AND platform = $2`, chatID, platform); err != nil {
+		return wrap("unbind chat", err)
+	}
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO chat_bindings (platform, external_id, chat_id) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, external_id) DO UPDATE SET chat_id = EXCLUDED.chat_id`, platform, externalID, chatID)
+	return wrap("bind chat", err)
+}
+
+// UpsertPerson creates or updates a person by roster code.
+func (s *Store) UpsertPerson(ctx context.Context, q Queryer, p Person) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `
+		INSERT INTO people (code, name, phone, wecom_userid, lang, active) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,
+			wecom_userid = EXCLUDED.wecom_userid, active = EXCLUDED.active, updated_at = now()
+		RETURNING id`, p.Code, p.Name, p.Phone, p.WecomUserID, p.Lang, p.Active)
+	return id, wrap("upsert person "+p.Code, err)
+}
+
+// ReplacePersonRoles sets a person's roles to exactly roles.
+func (s *Store) ReplacePersonRoles(ctx context.Context, q Queryer, personID int64, roles []PersonRole) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = $1`, personID); err != nil {
+		return wrap("clear roles", err)
+	}
+	for _, r := range roles {
+		if _, err := q.ExecContext(ctx, `
+			INSERT INTO person_roles (person_id, role, department_id, community_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, personID, r.Role, r.DepartmentID, r.CommunityID); err != nil {
+			return wrap("insert role "+r.Role, err)
+		}
+	}
+	return nil
+}
+
+// ReplacePatrolSchedules sets a steward's patrol windows to exactly ps.
+func (s *Store) ReplacePatrolSchedules(ctx context.Context, q Queryer, personID int64, ps []PatrolSchedule) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = $1`, personID); err != nil {
+		return wrap("clear patrols", err)
+	}
+	for _, p := range ps {
+		if _, err := q.ExecContext(ctx, `
+			INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
+			personID, p.AlleyID, p.Weekdays, p.StartsAt, p.EndsAt); err != nil {
+			return wrap("insert patrol", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	var cs []Category
+	err := s.db.SelectContext(ctx, &cs, `
+		SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
+		FROM categories ORDER BY sort, id`)
+	return cs, wrap("list categories", err)
+}
+
+// AlleysOfSteward lists the alleys a steward patrols, by name.
+func (s *Store) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
+	var as []Alley
+	err := s.db.SelectContext(ctx, &as, `
+		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m
+		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
+		WHERE p.person_id = $1 ORDER BY a.name`, personID)
+	return as, wrap("alleys of steward", err)
+}
+
+// PatrolsOf lists a steward's patrol windows with the alley names.
+func (s *Store) PatrolsOf(ctx context.Context, personID int64) ([]PatrolView, error) {
+	var ps []PatrolView
+	err := s.db.SelectContext(ctx, &ps, `
+		SELECT a.name AS alley, p.weekdays, to_char(p.starts_at, 'HH24:MI') AS starts_at, to_char(p.ends_at, 'HH24:MI') AS ends_at
+		FROM patrol_schedules p JOIN alleys a ON a.id = p.alley_id
+		WHERE p.person_id = $1 ORDER BY p.starts_at, a.name`, personID)
+	return ps, wrap("patrols of person", err)
+}
+
+type PatrolView struct {
+	Alley    string        `db:"alley"`
+	Weekdays pq.Int64Array `db:"weekdays"`
+	StartsAt string        `db:"starts_at"`
+	EndsAt   string        `db:"ends_at"`
+}
+
+// ChatByCode finds a group chat by its roster code.
+func (s *Store) ChatByCode(ctx context.Context, code string) (Chat, error) {
+	var c Chat
+	err := s.db.GetContext(ctx, &c, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats WHERE code = $1`, code)
+	return c, wrap("chat "+code, notFound(err))
+}
+
+// TableCounts returns the row count of each roster table, for checks that an
+// import run twice changes nothing.
+func (s *Store) TableCounts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, t := range []string{"communities", "alleys", "departments", "categories", "roles", "people",
+		"person_roles", "patrol_schedules", "chats", "chat_bindings", "identities", "schema_migrations"} {
+		var n int
+		if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM `+t); err != nil {
+			return nil, wrap("count "+t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
