@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alleybot/alleybot/internal/testdb"
+)
+
+var dbURL string
+
+func TestMain(m *testing.M) {
+	os.Exit(testdb.Main(m, "cmd", func(u string) { dbURL = u }))
+}
+
+// alleybot runs the command line in-process with a clean environment.
+func alleybot(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, getenv)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+		wantOut  string
+	}{
+		{"no command", nil, 2, "Usage:", ""},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`, ""},
+		{"unknown flag", []string{"migrate", "--nope"}, 2, "flag provided but not defined: -nope", ""},
+		{"help", []string{"--help"}, 0, "", "Commands:"},
+		{"command help", []string{"console", "--help"}, 0, "", "-as"},
+		{"import without file", []string{"import"}, 2, "import needs exactly one FILE", ""},
+		{"migrate with argument", []string{"migrate", "extra"}, 2, "migrate takes no arguments", ""},
+		{"version", []string{"version"}, 0, "", "alleybot "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := alleybot(t, "", nil, c.args...)
+			if code != c.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, c.wantCode, errs)
+			}
+			if !strings.Contains(errs, c.wantErr) {
+				t.Errorf("stderr %q does not contain %q", errs, c.wantErr)
+			}
+			if !strings.Contains(out, c.wantOut) {
+				t.Errorf("stdout %q does not contain %q", out, c.wantOut)
+			}
+		})
+	}
+}
+
+func TestConfigErrorsNameKeyAndFile(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"unknown key", "database:\n  url: postgres://x@127.0.0.1/db\n  pool: 3\n", []string{"database.pool", "unknown key", ":3"}},
+		{"wrong type", "database:\n  max_open_conns: many\n", []string{"database.max_open_conns", "whole number", ":2"}},
+		{"bad value", "bot:\n  timezone: Mars/Olympus\n", []string{"bot.timezone", "Mars/Olympus"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
+			if err := os.WriteFile(path, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errs := alleybot(t, "", nil, "migrate", "--config", path)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1; stderr %s", code, errs)
+			}
+			for _, w := range append(c.want, path) {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr %q does not contain %q", errs, w)
+				}
+			}
+		})
+	}
+}
+
+func TestUnreachableDatabaseIsOneLine(t *testing.T) {
+	code, _, errs := alleybot(t, "", map[string]string{"DATABASE_URL": "postgres://bob:hunter2@127.0.0.1:1/alleybot?sslmode=disable"}, "migrate")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if strings.Contains(errs, "hunter2") {
+		t.Errorf("password leaked: %s", errs)
+	}
+	for _, w := range []string{"127.0.0.1:1", "bob:xxxxx", "DATABASE_URL"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr %q does not contain %q", errs, w)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(errs), "\n"); n != 0 {
+		t.Errorf("want one line, got %d lines: %s", n+1, errs)
+	}
+}
+
+func TestOldSchemaRefused(t *testing.T) {
+	url := testdb.Fresh(t, false)
+	env := map[string]string{"DATABASE_URL": url}
+	for _, args := range [][]string{{"import", "../../examples/roster.yaml"}, {"invite", "王秀兰"}, {"console"}} {
+		code, _, errs := alleybot(t, "", env, args...)
+		if code != 1 || !strings.Contains(errs, "run `alleybot migrate`") {
+			t.Errorf("%v: exit %d, stderr %q; want refusal naming alleybot migrate", args, code, errs)
+		}
+	}
+}
+
+// TestMigrateImportTwice is the issue's check: migrate twice and import twice
+// leave the same row counts.
+func TestMigrateImportTwice(t *testing.T) {
+	url := testdb.Fresh(t, false)
+	env := map[string]string{"DATABASE_URL": url}
+	counts := func() map[string]int {
+		st := testdb.Open(t, url)
+		c, err := st.TableCounts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	code, out, errs := alleybot(t, "", env, "migrate")
+	if code != 0 || !strings.Contains(out, "applied 0001_init.sql") {
+		t.Fatalf("first migrate: exit %d, out %q, err %q", code, out, errs)
+	}
+	afterFirst := counts()
+	code, out, _ = alleybot(t, "", env, "migrate")
+	if code != 0 || strings.Contains(out, "applied") {
+		t.Fatalf("second migrate applied something: exit %d, out %q", code, out)
+	}
+	if got := counts(); !equalCounts(got, afterFirst) {
+		t.Fatalf("second migrate changed counts: %v → %v", afterFirst, got)
+	}
+	code, out, errs = alleybot(t, "", env, "import", "../../examples/roster.yaml")
+	if code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	if !strings.Contains(out, "16 people") {
+		t.Errorf("import summary %q", out)
+	}
+	once := counts()
+	if once["people"] != 16 || once["alleys"] != 6 || once["communities"] != 2 || once["departments"] != 4 || once["chats"] != 10 {
+		t.Errorf("unexpected counts after import: %v", once)
+	}
+	if code, _, errs = alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatalf("second import: exit %d, %s", code, errs)
+	}
+	if twice := counts(); !equalCounts(once, twice) {
+		t.Fatalf("second import changed counts: %v → %v", once, twice)
+	}
+}
+
+func equalCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestConsolePipe is what the README's run command does: /help and /whoami on
+// a pipe print the first steward's commands and name.
+func TestConsolePipe(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := alleybot(t, "/help\n/whoami\n/lang en\n/help\n/nonsense\n", env, "console")
+	if code != 0 {
+		t.Fatalf("console exit %d: %s", code, errs)
+	}
+	for _, w := range []string{
+		"王秀兰,您可以使用这些命令:", "/whoami — 查看您的姓名", // zh help
+		"姓名:王秀兰", "编号:S01", "帽儿胡同", // whoami
+		"Language set to English.", "these are your commands", // en after /lang en
+		"There is no command /nonsense",
+		"> /whoami", // echoed on a pipe
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("console output lacks %q:\n%s", w, out)
+		}
+	}
+	code, out, _ = alleybot(t, "/whoami\n", env, "console", "--as", "杨晓燕")
+	if code != 0 || !strings.Contains(out, "问题受理中心") || !strings.Contains(out, "C01") {
+		t.Errorf("--as 杨晓燕: exit %d, %s", code, out)
+	}
+	code, _, errs = alleybot(t, "", env, "console", "--as", "nobody")
+	if code != 1 || !strings.Contains(errs, "王秀兰(S01)") {
+		t.Errorf("--as nobody: exit %d, want the roster listed: %s", code, errs)
+	}
+}
+
+func TestInvitePrintsCodeAndLink(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("telegram:\n  bot_username: alley_test_bot\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := alleybot(t, "", env, "invite", "--config", cfg, "S02")
+	if code != 0 {
+		t.Fatalf("invite: %d %s", code, errs)
+	}
+	if !strings.Contains(out, "李建国") || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
+		t.Errorf("invite output: %s", out)
+	}
+	code, _, errs = alleybot(t, "", env, "invite", "nobody")
+	if code != 1 || !strings.Contains(errs, "not in the roster") {
+		t.Errorf("invite nobody: %d %s", code, errs)
+	}
+}
