@@ -47,13 +47,17 @@ type Callback struct {
 	MessageID string
 }
 
-// Photo is an image as the platform refers to it; the console (and tests)
-// carry the bytes at once.
+// Photo is an image as a platform refers to it (FileRef, valid on Platform)
+// and/or its bytes. The console carries the bytes at once; Telegram gives a
+// file_id whose bytes are fetched later. A sender uses FileRef when the photo
+// is from its own platform, else the bytes.
 type Photo struct {
-	FileRef string
-	Size    int
-	Bytes   []byte
-	MIME    string
+	Platform string
+	FileRef  string
+	Size     int
+	Bytes    []byte
+	MIME     string
+	TooLarge bool // the platform said it is over the size limit: not fetched
 }
 
 // Location is a shared point.
@@ -79,8 +83,38 @@ type Message struct {
 	Photo     *Photo
 }
 
+// Sender delivers messages to one platform.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
 // Handler turns an update into what the bot says back. It is implemented by
 // package handlers and wired in cmd/alleybot.
 type Handler interface {
 	Handle(ctx context.Context, u Update) ([]Message, error)
+}
+
+// Outbox routes each message to its platform's sender. A message for a
+// platform with no sender in this process (a Telegram group while running
+// the console only) is skipped and logged by the caller.
+type Outbox map[string]Sender
+
+// Deliver sends msgs in order; it returns the messages it could not send
+// and the first error.
+func (o Outbox) Deliver(ctx context.Context, msgs []Message) ([]Message, error) {
+	var failed []Message
+	var first error
+	for _, m := range msgs {
+		s, ok := o[m.Platform]
+		if !ok {
+			continue
+		}
+		if err := s.Send(ctx, m); err != nil {
+			failed = append(failed, m)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return failed, first
 }
