@@ -158,7 +158,11 @@ func (c *ConsoleChannel) print(msgs []Message) {
 		if m.Photo != nil {
 			text = "🖼 " + m.Photo.FileRef + "\n" + text
 		}
-		fmt.Fprintln(c.Out, prefix+strings.ReplaceAll(text, "\n", "\n"+strings.Repeat(" ", len([]rune(prefix)))))
+		indent := ""
+		if prefix != "" {
+			indent = "    " // continuation lines of a group message
+		}
+		fmt.Fprintln(c.Out, prefix+strings.ReplaceAll(text, "\n", "\n"+indent))
 		if len(m.Buttons) > 0 {
 			c.buttons = c.buttons[:0]
 			c.btnChat = m.ChatID
@@ -169,7 +173,7 @@ func (c *ConsoleChannel) print(msgs []Message) {
 					parts = append(parts, fmt.Sprintf("[%d] %s", len(c.buttons), b.Label))
 				}
 			}
-			fmt.Fprintln(c.Out, strings.Repeat(" ", len([]rune(prefix)))+strings.Join(parts, "  "))
+			fmt.Fprintln(c.Out, indent+strings.Join(parts, "  "))
 		}
 	}
 }

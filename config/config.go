@@ -19,6 +19,8 @@ type Config struct {
 	Database DatabaseConfig `yaml:"database"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Bot      BotConfig      `yaml:"bot"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	Jobs     JobsConfig     `yaml:"jobs"`
 	Log      LogConfig      `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -32,16 +34,35 @@ type DatabaseConfig struct {
 }
 
 type TelegramConfig struct {
-	Token       string `yaml:"token"`
-	BotUsername string `yaml:"bot_username"`
-	APIEndpoint string `yaml:"api_endpoint"`
+	Token         string `yaml:"token"`
+	BotUsername   string `yaml:"bot_username"`
+	APIEndpoint   string `yaml:"api_endpoint"`
+	Mode          string `yaml:"mode"` // polling | webhook
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret string `yaml:"webhook_secret"`
 }
 
 type BotConfig struct {
-	DefaultLanguage string        `yaml:"default_language"`
-	Timezone        string        `yaml:"timezone"`
-	InviteTTL       time.Duration `yaml:"invite_ttl"`
+	DefaultLanguage  string        `yaml:"default_language"`
+	Timezone         string        `yaml:"timezone"`
+	InviteTTL        time.Duration `yaml:"invite_ttl"`
+	DraftResumeAfter time.Duration `yaml:"draft_resume_after"`
+	MaxPhotoMB       int           `yaml:"max_photo_mb"`
 }
+
+type HTTPConfig struct {
+	Listen          string        `yaml:"listen"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+type JobsConfig struct {
+	PollInterval  time.Duration `yaml:"poll_interval"`
+	RetryBase     time.Duration `yaml:"retry_base"`
+	PhotoAttempts int           `yaml:"photo_attempts"`
+}
+
+// MaxPhotoBytes is the photo size limit in bytes.
+func (c Config) MaxPhotoBytes() int64 { return int64(c.Bot.MaxPhotoMB) << 20 }
 
 type LogConfig struct {
 	Level string `yaml:"level"`
@@ -51,9 +72,12 @@ type LogConfig struct {
 func Default() Config {
 	return Config{
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
-		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org"},
-		Bot:      BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour},
-		Log:      LogConfig{Level: "info"},
+		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling"},
+		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
+			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
+		HTTP: HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
+		Jobs: JobsConfig{PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
+		Log:  LogConfig{Level: "info"},
 	}
 }
 
@@ -77,6 +101,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("TELEGRAM_TOKEN"); v != "" {
 		cfg.Telegram.Token = v
+	}
+	if v := getenv("TELEGRAM_WEBHOOK_SECRET"); v != "" {
+		cfg.Telegram.WebhookSecret = v
 	}
 	return cfg, cfg.Validate()
 }
@@ -112,6 +139,45 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.Telegram.APIEndpoint); err != nil || u.Host == "" {
 		bad("telegram.api_endpoint", "must be an http(s) URL")
+	}
+	switch c.Telegram.Mode {
+	case "polling":
+	case "webhook":
+		if c.Telegram.Token != "" && c.Telegram.WebhookURL == "" {
+			bad("telegram.webhook_url", "is required when telegram.mode is webhook")
+		}
+		if c.Telegram.Token != "" && len(c.Telegram.WebhookSecret) < 16 {
+			bad("telegram.webhook_secret", "must be at least 16 characters in webhook mode (A-Z, a-z, 0-9, _ and -)")
+		}
+	default:
+		bad("telegram.mode", fmt.Sprintf("%q is not polling or webhook", c.Telegram.Mode))
+	}
+	for _, r := range c.Telegram.WebhookSecret {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			bad("telegram.webhook_secret", "may only use A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+			break
+		}
+	}
+	if c.Bot.DraftResumeAfter < 0 {
+		bad("bot.draft_resume_after", "must not be negative (0 turns the resume question off)")
+	}
+	if c.Bot.MaxPhotoMB < 1 || c.Bot.MaxPhotoMB > 20 {
+		bad("bot.max_photo_mb", "must be between 1 and 20 (Telegram bots cannot download more than 20 MB)")
+	}
+	if c.HTTP.Listen == "" {
+		bad("http.listen", "must not be empty (for example 127.0.0.1:8080)")
+	}
+	if c.HTTP.ShutdownTimeout < time.Second {
+		bad("http.shutdown_timeout", "must be at least 1s")
+	}
+	if c.Jobs.PollInterval < 10*time.Millisecond {
+		bad("jobs.poll_interval", "must be at least 10ms")
+	}
+	if c.Jobs.RetryBase < 10*time.Millisecond {
+		bad("jobs.retry_base", "must be at least 10ms")
+	}
+	if c.Jobs.PhotoAttempts < 1 {
+		bad("jobs.photo_attempts", "must be at least 1")
 	}
 	if strings.HasPrefix(c.Telegram.BotUsername, "@") {
 		bad("telegram.bot_username", "write it without the leading @")

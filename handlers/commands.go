@@ -15,6 +15,7 @@ type Command struct {
 	Aliases []string
 	Roles   []string
 	Desc    string // catalog key
+	Flow    string // a command that starts a flow
 	Run     func(c *Ctx) error
 }
 
@@ -24,7 +25,12 @@ func (r *Router) commandTable() []Command {
 		{Name: "help", Aliases: []string{"帮助"}, Desc: "cmd.help", Run: r.cmdHelp},
 		{Name: "whoami", Aliases: []string{"我是谁"}, Desc: "cmd.whoami", Run: r.cmdWhoami},
 		{Name: "lang", Aliases: []string{"language", "语言"}, Desc: "cmd.lang", Run: r.cmdLang},
-		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel", Run: r.cmdCancel},
+		{Name: "report", Aliases: []string{"上报"}, Roles: []string{"steward"}, Desc: "cmd.report", Flow: "report"},
+		{Name: "mycases", Aliases: []string{"我的案件"}, Roles: []string{"steward"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
+		{Name: "case", Aliases: []string{"案件"}, Desc: "cmd.case", Run: r.cmdCase},
+		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel"},
+		{Name: "back", Aliases: []string{"返回"}, Desc: "cmd.back"},
+		{Name: "bindgroup", Roles: []string{"coordinator"}, Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
 	}
 }
 
@@ -114,11 +120,6 @@ func (r *Router) cmdLang(c *Ctx) error {
 	}
 	c.Lang = lang
 	c.Reply(c.T("lang.set"))
-	return nil
-}
-
-func (r *Router) cmdCancel(c *Ctx) error {
-	c.Reply(c.T("cancel.nothing"))
 	return nil
 }
 

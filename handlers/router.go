@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -19,14 +20,15 @@ import (
 // Router implements bot.Handler.
 type Router struct {
 	store       *store.Store
+	flows       *conversations.Engine
 	log         *slog.Logger
 	defaultLang i18n.Lang
 	commands    []Command
 	byName      map[string]*Command
 }
 
-func New(st *store.Store, log *slog.Logger, defaultLang i18n.Lang) *Router {
-	r := &Router{store: st, log: log, defaultLang: defaultLang}
+func New(st *store.Store, flows *conversations.Engine, log *slog.Logger, defaultLang i18n.Lang) *Router {
+	r := &Router{store: st, flows: flows, log: log, defaultLang: defaultLang}
 	r.commands = r.commandTable()
 	r.byName = map[string]*Command{}
 	for i := range r.commands {
@@ -49,7 +51,10 @@ type Ctx struct {
 	Roles  []store.PersonRole
 	Lang   i18n.Lang
 	Args   string
-	out    []bot.Message
+	// Session is the conversation view of this update (nil before the
+	// speaker is known).
+	Session *conversations.Session
+	out     []bot.Message
 }
 
 // T renders a catalog message in the speaker's language.
@@ -103,6 +108,9 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) ([]bot.Message, error
 
 func (r *Router) dispatch(c *Ctx) error {
 	name, args := splitCommand(c.Update.Text)
+	if c.Update.Photo != nil || c.Update.Location != nil || c.Update.Callback != nil {
+		name, args = "", "" // a caption is not a command
+	}
 	c.Args = args
 	p, err := r.store.PersonByIdentity(c, c.Tx, c.Update.Platform, c.Update.UserID)
 	switch {
@@ -127,11 +135,48 @@ func (r *Router) dispatch(c *Ctx) error {
 	if c.Roles, err = r.store.RolesOf(c, p.ID); err != nil {
 		return err
 	}
-	if name == "" {
-		if c.Update.ChatKind == bot.Group {
-			return nil // group small talk is not for the bot
+	c.Session = r.flows.NewSession(c, c.Tx, c.Update, p, c.Roles, c.Lang)
+	defer func() { c.out = append(c.out, c.Session.Out...) }()
+
+	switch name {
+	case "cancel", "取消":
+		return r.flows.Cancel(c.Session)
+	case "back", "返回":
+		return r.flows.Back(c.Session)
+	}
+	active, err := r.flows.Active(c.Session)
+	if err != nil {
+		return err
+	}
+	if active {
+		cmd, known := r.byName[name]
+		switch {
+		case name == "":
+			return r.flows.Handle(c.Session, conversations.InputOf(c.Update))
+		case !known:
+			c.Reply(c.T("cmd.unknown", "cmd", "/"+name))
+			return r.flows.Reprompt(c.Session)
+		case cmd.Flow != "":
+			c.Reply(c.T("flow.busy", "flow", c.Session.FlowTitle()))
+			return r.flows.Reprompt(c.Session)
 		}
-		c.Reply(c.T("text.unexpected"))
+		return r.run(c, cmd) // a query mid-flow leaves the draft where it is
+	}
+	if name == "" {
+		if cmd, ok := r.byName[strings.TrimSpace(c.Update.Text)]; ok && c.Update.Callback == nil && !isASCII(c.Update.Text) {
+			return r.run(c, cmd) // 上报, 帮助 ... typed without the slash
+		}
+		switch {
+		case c.Update.Callback != nil:
+			c.Reply(c.T("flow.stale_button"))
+		case c.Update.Photo != nil && c.Update.ChatKind == bot.Private:
+			in := conversations.InputOf(c.Update)
+			return r.run(c, r.byName["report"], &in) // a photo alone starts a report
+		case c.Update.ChatKind == bot.Group:
+			// group small talk is not for the bot
+		default:
+			c.Reply(c.T("text.unexpected"))
+		}
 		return nil
 	}
 	cmd, ok := r.byName[name]
@@ -139,11 +184,32 @@ func (r *Router) dispatch(c *Ctx) error {
 		c.Reply(c.T("cmd.unknown", "cmd", "/"+name))
 		return nil
 	}
+	return r.run(c, cmd)
+}
+
+// run checks the role and runs a command or starts its flow.
+func (r *Router) run(c *Ctx, cmd *Command, initial ...*conversations.Input) error {
 	if !r.allowed(cmd, c) {
 		c.Reply(c.T("cmd.forbidden", "cmd", "/"+cmd.Name, "roles", r.roleList(c.Lang, cmd.Roles)))
 		return nil
 	}
+	if cmd.Flow != "" {
+		var in *conversations.Input
+		if len(initial) > 0 {
+			in = initial[0]
+		}
+		return r.flows.Start(c.Session, cmd.Flow, in)
+	}
 	return cmd.Run(c)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // splitCommand parses "/cmd@botname args" into ("cmd", "args"); a text that

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -29,7 +30,8 @@ func setup(t *testing.T) (*Router, *store.Store) {
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	return New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH), st
+	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH})
+	return New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH), st
 }
 
 var seq int

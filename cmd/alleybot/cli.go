@@ -13,6 +13,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/roster"
@@ -294,9 +295,11 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	logger := newLogger(e.stderr, cfg.Log.Level)
 	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
-	router := handlers.New(st, logger, lang)
+	flows := conversations.New(conversations.Deps{Store: st, ResumeAfter: cfg.Bot.DraftResumeAfter,
+		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang})
+	router := handlers.New(st, flows, logger, lang)
 	ch := &bot.ConsoleChannel{Store: st, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
-		MaxPhotoBytes: 10 << 20, DefaultLang: lang}
+		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang}
 	return ch.Run(e.ctx, as)
 }
 

@@ -1,0 +1,62 @@
+package conversations
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// CaseSummary renders a case in a few lines, for the steward, the groups and /case.
+func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
+	cats := c.Categories
+	if lang == i18n.EN && len(c.CategoriesEn) > 0 {
+		cats = c.CategoriesEn
+	}
+	place := c.AlleyName
+	if c.CommunityName != "" {
+		place = i18n.T(lang, "case.place", "alley", c.AlleyName, "community", c.CommunityName)
+	}
+	lines := []string{
+		i18n.T(lang, "case.head", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep"))),
+		i18n.T(lang, "case.where", "place", place),
+		i18n.T(lang, "case.what", "description", c.Description),
+		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
+		i18n.T(lang, "case.photos", "n", c.PhotoCount),
+		i18n.T(lang, "case.by", "name", c.ReporterName, "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
+	}
+	if c.DepartmentName != "" {
+		lines = append(lines, i18n.T(lang, "case.department", "department", c.DepartmentName))
+	}
+	lines = append(lines, i18n.T(lang, "case.status", "status", i18n.T(lang, "status."+c.Status)))
+	return strings.Join(lines, "\n")
+}
+
+// Timeline renders a case's events, one line each.
+func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
+	lines := []string{i18n.T(lang, "case.timeline")}
+	for _, e := range es {
+		what := i18n.T(lang, "event."+e.Kind)
+		if !i18n.Has("event." + e.Kind) {
+			what = e.Kind
+		}
+		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), e.ActorName, what)
+		if e.Note != "" {
+			line += ":" + e.Note
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// CaseLine is one case in a list.
+func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
+	cats := c.Categories
+	if lang == i18n.EN && len(c.CategoriesEn) > 0 {
+		cats = c.CategoriesEn
+	}
+	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
+		"alley", c.AlleyName, "status", i18n.T(lang, "status."+c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
+}

@@ -1,0 +1,205 @@
+// Package scheduler owns background and scheduled work on River, over the
+// same lib/pq pool as the store (riverdatabasesql, poll mode): photo
+// downloads now; paced sends, deadline pings and patrol reminders later. Jobs
+// are inserted in the transaction of the change that causes them.
+package scheduler
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Migrate applies River's own migrations (its job tables) to db.
+func Migrate(ctx context.Context, db *sql.DB) (int, error) {
+	m, err := rivermigrate.New(riverdatabasesql.New(db), nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return 0, fmt.Errorf("river migrations: %w", err)
+	}
+	return len(res.Versions), nil
+}
+
+// CheckSchema refuses a database without River's current tables.
+func CheckSchema(ctx context.Context, db *sql.DB) error {
+	m, err := rivermigrate.New(riverdatabasesql.New(db), nil)
+	if err != nil {
+		return err
+	}
+	all := m.AllVersions()
+	have, err := m.ExistingVersions(ctx)
+	if err != nil || len(have) < len(all) {
+		return fmt.Errorf("%w: the job queue tables are missing or old: run `alleybot migrate`", store.ErrSchemaOutdated)
+	}
+	return nil
+}
+
+// Options tune the scheduler; zero values take the defaults.
+type Options struct {
+	PollInterval  time.Duration // how often idle workers look for jobs (default 1s)
+	RetryBase     time.Duration // first retry delay; doubles each attempt (default 5s)
+	RetryMax      time.Duration // longest retry delay (default 10m)
+	PhotoAttempts int           // downloads tried before giving up (default 10)
+	Workers       int           // concurrent jobs per queue (default 4)
+	Log           *slog.Logger
+	FileFetchers  map[string]FileFetcher // by platform
+	InsertOnly    bool                   // a client that enqueues but works nothing
+}
+
+// FileFetcher downloads a platform file by its reference.
+type FileFetcher interface {
+	FetchFile(ctx context.Context, fileRef string) ([]byte, string, error)
+}
+
+// Scheduler is the River client and its workers.
+type Scheduler struct {
+	client *river.Client[*sql.Tx]
+	opts   Options
+}
+
+const queueMedia = "media"
+
+func New(st *store.Store, opts Options) (*Scheduler, error) {
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.RetryBase == 0 {
+		opts.RetryBase = 5 * time.Second
+	}
+	if opts.RetryMax == 0 {
+		opts.RetryMax = 10 * time.Minute
+	}
+	if opts.PhotoAttempts == 0 {
+		opts.PhotoAttempts = 10
+	}
+	if opts.Workers == 0 {
+		opts.Workers = 4
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	cfg := &river.Config{
+		Logger:            opts.Log,
+		PollOnly:          true, // lib/pq has no LISTEN for River; polling shares one pool
+		FetchPollInterval: opts.PollInterval,
+		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
+	}
+	if !opts.InsertOnly {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &opts})
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{
+			queueMedia:         {MaxWorkers: opts.Workers},
+			river.QueueDefault: {MaxWorkers: opts.Workers},
+		}
+	}
+	client, err := river.NewClient(riverdatabasesql.New(st.DB().DB), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return &Scheduler{client: client, opts: opts}, nil
+}
+
+func (s *Scheduler) Start(ctx context.Context) error { return s.client.Start(ctx) }
+
+// Stop lets running jobs finish (until ctx ends, then cancels them).
+func (s *Scheduler) Stop(ctx context.Context) error {
+	err := s.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return s.client.StopAndCancel(context.Background())
+	}
+	return err
+}
+
+// Client exposes the River client (tests subscribe to its events).
+func (s *Scheduler) Client() *river.Client[*sql.Tx] { return s.client }
+
+// EnqueuePhotoFetch inserts a download of photoID inside tx, so the job
+// exists exactly when the photo row does.
+func (s *Scheduler) EnqueuePhotoFetch(ctx context.Context, tx *sql.Tx, photoID int64) error {
+	_, err := s.client.InsertTx(ctx, tx, PhotoFetchArgs{PhotoID: photoID}, &river.InsertOpts{MaxAttempts: s.opts.PhotoAttempts})
+	return err
+}
+
+// PhotoFetchArgs asks for a photo's bytes to be downloaded and stored.
+type PhotoFetchArgs struct {
+	PhotoID int64 `json:"photo_id"`
+}
+
+func (PhotoFetchArgs) Kind() string { return "photo_fetch" }
+
+func (PhotoFetchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queueMedia, MaxAttempts: 10}
+}
+
+// PhotoFetchWorker downloads a photo from its platform and stores its bytes
+// (deduplicated by sha256). A failure retries with exponential backoff; a
+// photo over the limit, or from a platform with no fetcher, is recorded and
+// not retried.
+type PhotoFetchWorker struct {
+	river.WorkerDefaults[PhotoFetchArgs]
+	store *store.Store
+	opts  *Options
+}
+
+func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchArgs]) error {
+	p, err := w.store.PhotoByID(ctx, job.Args.PhotoID)
+	if errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(fmt.Errorf("photo %d does not exist", job.Args.PhotoID))
+	}
+	if err != nil {
+		return err
+	}
+	if len(p.SHA256) > 0 {
+		return nil // already stored (a retried job after a lost ack)
+	}
+	f, ok := w.opts.FileFetchers[p.Platform]
+	if !ok {
+		_ = w.store.SetPhotoFetchError(ctx, p.ID, "no downloader for platform "+p.Platform)
+		return river.JobCancel(fmt.Errorf("no file fetcher for platform %q", p.Platform))
+	}
+	data, mime, err := f.FetchFile(ctx, p.FileRef)
+	if errors.Is(err, bot.ErrTooLarge) {
+		_ = w.store.SetPhotoFetchError(ctx, p.ID, err.Error())
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		_ = w.store.SetPhotoFetchError(ctx, p.ID, fmt.Sprintf("attempt %d: %v", job.Attempt, err))
+		w.opts.Log.Warn("photo download failed", "photo", p.ID, "attempt", job.Attempt, "err", err)
+		return err
+	}
+	return w.store.SetPhotoBytes(ctx, w.store.DB(), p.ID, data, mime)
+}
+
+// NextRetry doubles from RetryBase up to RetryMax, with ±20% jitter so many
+// failed downloads do not retry in lockstep.
+func (w *PhotoFetchWorker) NextRetry(job *river.Job[PhotoFetchArgs]) time.Time {
+	return time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
+}
+
+// Backoff is base·2^(attempt-1), capped at max, with ±20% jitter.
+func Backoff(base, max time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	jitter := time.Duration(float64(d) * (rand.Float64()*0.4 - 0.2))
+	return d + jitter
+}

@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Case statuses. The lifecycle issue adds the states between these.
+const (
+	StatusSubmitted = "submitted"
+	StatusClosed    = "closed"
+)
+
+type Case struct {
+	ID            int64           `db:"id"`
+	Number        string          `db:"number"`
+	AlleyID       sql.NullInt64   `db:"alley_id"`
+	CommunityID   sql.NullInt64   `db:"community_id"`
+	Lat           sql.NullFloat64 `db:"lat"`
+	Lon           sql.NullFloat64 `db:"lon"`
+	Description   string          `db:"description"`
+	Impact        string          `db:"impact"`
+	Status        string          `db:"status"`
+	ReporterID    sql.NullInt64   `db:"reporter_id"`
+	Source        string          `db:"source"`
+	DepartmentID  sql.NullInt64   `db:"department_id"`
+	FixedOnSpot   bool            `db:"fixed_on_spot"`
+	VerifyBy      sql.NullTime    `db:"verify_by"`
+	FixBy         sql.NullTime    `db:"fix_by"`
+	SendbackCount int             `db:"sendback_count"`
+	CreatedAt     time.Time       `db:"created_at"`
+	ClosedAt      sql.NullTime    `db:"closed_at"`
+}
+
+// CaseView is a case with the names people read.
+type CaseView struct {
+	Case
+	AlleyName      string         `db:"alley_name"`
+	CommunityName  string         `db:"community_name"`
+	DepartmentName string         `db:"department_name"`
+	ReporterName   string         `db:"reporter_name"`
+	Categories     pq.StringArray `db:"categories"`
+	CategoriesEn   pq.StringArray `db:"categories_en"`
+	PhotoCount     int            `db:"photo_count"`
+}
+
+const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
+	c.reporter_id, c.source, c.department_id, c.fixed_on_spot, c.verify_by, c.fix_by, c.sendback_count,
+	c.created_at, c.closed_at`
+
+const caseViewSelect = `SELECT ` + caseCols + `,
+	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
+	coalesce(d.name, '') AS department_name, coalesce(p.name, '') AS reporter_name,
+	array(SELECT g.name FROM case_categories cc JOIN categories g ON g.id = cc.category_id
+	      WHERE cc.case_id = c.id ORDER BY cc.lead DESC, g.sort) AS categories,
+	array(SELECT g.name_en FROM case_categories cc JOIN categories g ON g.id = cc.category_id
+	      WHERE cc.case_id = c.id ORDER BY cc.lead DESC, g.sort) AS categories_en,
+	(SELECT count(*) FROM photos ph WHERE ph.case_id = c.id) AS photo_count
+	FROM cases c
+	LEFT JOIN alleys a ON a.id = c.alley_id
+	LEFT JOIN communities cm ON cm.id = c.community_id
+	LEFT JOIN departments d ON d.id = c.department_id
+	LEFT JOIN people p ON p.id = c.reporter_id`
+
+// NewCase is what a report submits.
+type NewCase struct {
+	AlleyID      int64
+	Lat, Lon     sql.NullFloat64
+	Description  string
+	Impact       string
+	ReporterID   int64
+	Source       string // the platform it came from
+	CategoryIDs  []int64
+	DepartmentID sql.NullInt64
+	FixedOnSpot  bool
+	PhotoIDs     []int64
+	Year         int
+}
+
+// CreateCase inserts a case with its public number (2026-000123), its
+// categories, its photos and its first timeline event, inside tx.
+func (s *Store) CreateCase(ctx context.Context, q Queryer, n NewCase) (Case, error) {
+	var seq int
+	if err := q.GetContext(ctx, &seq, `
+		INSERT INTO case_counters (year, last) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1
+		RETURNING last`, n.Year); err != nil {
+		return Case{}, wrap("case number", err)
+	}
+	status := StatusSubmitted
+	if n.FixedOnSpot {
+		status = StatusClosed
+	}
+	var c Case
+	err := q.GetContext(ctx, &c, `
+		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
+			source, department_id, fixed_on_spot, closed_at)
+		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7::text, $8, $9, $10, $11,
+			CASE WHEN $7::text = 'closed' THEN now() END
+		FROM alleys a WHERE a.id = $2
+		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
+			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at`,
+		fmt.Sprintf("%d-%06d", n.Year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
+		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot)
+	if err != nil {
+		return Case{}, wrap("insert case", notFound(err))
+	}
+	for i, cat := range n.CategoryIDs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO case_categories (case_id, category_id, lead) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, c.ID, cat, i == 0); err != nil {
+			return Case{}, wrap("case category", err)
+		}
+	}
+	kind := "submitted"
+	if n.FixedOnSpot {
+		kind = "fixed_on_spot"
+	}
+	eventID, err := s.AddCaseEvent(ctx, q, c.ID, n.ReporterID, kind, "", map[string]any{"photos": len(n.PhotoIDs)})
+	if err != nil {
+		return Case{}, err
+	}
+	if len(n.PhotoIDs) > 0 {
+		if _, err := q.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL`,
+			c.ID, eventID, pq.Int64Array(n.PhotoIDs)); err != nil {
+			return Case{}, wrap("attach photos", err)
+		}
+	}
+	return c, nil
+}
+
+// AddCaseEvent appends to a case's timeline.
+func (s *Store) AddCaseEvent(ctx context.Context, q Queryer, caseID, actorID int64, kind, note string, data map[string]any) (int64, error) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return 0, err
+	}
+	actor := sql.NullInt64{Int64: actorID, Valid: actorID != 0}
+	var id int64
+	err = q.GetContext(ctx, &id, `INSERT INTO case_events (case_id, actor_id, kind, note, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		caseID, actor, kind, note, b)
+	return id, wrap("case event", err)
+}
+
+// CaseByNumber finds a case by its public number.
+func (s *Store) CaseByNumber(ctx context.Context, number string) (CaseView, error) {
+	var c CaseView
+	err := s.db.GetContext(ctx, &c, caseViewSelect+` WHERE c.number = $1`, number)
+	return c, wrap("case "+number, notFound(err))
+}
+
+// CaseByID is CaseByNumber by id, inside q.
+func (s *Store) CaseByID(ctx context.Context, q Queryer, id int64) (CaseView, error) {
+	var c CaseView
+	err := q.GetContext(ctx, &c, caseViewSelect+` WHERE c.id = $1`, id)
+	return c, wrap("case", notFound(err))
+}
+
+// OpenCasesOf lists a reporter's cases that are not closed, newest first.
+func (s *Store) OpenCasesOf(ctx context.Context, reporterID int64, limit int) ([]CaseView, error) {
+	var cs []CaseView
+	err := s.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
+		ORDER BY c.created_at DESC LIMIT $2`, reporterID, limit)
+	return cs, wrap("open cases", err)
+}
+
+type CaseEvent struct {
+	ID        int64           `db:"id"`
+	At        time.Time       `db:"at"`
+	ActorName string          `db:"actor_name"`
+	Kind      string          `db:"kind"`
+	Note      string          `db:"note"`
+	Data      json.RawMessage `db:"data"`
+}
+
+// CaseEvents is a case's timeline, oldest first.
+func (s *Store) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
+	var es []CaseEvent
+	err := s.db.SelectContext(ctx, &es, `
+		SELECT e.id, e.at, coalesce(p.name, '') AS actor_name, e.kind, e.note, e.data
+		FROM case_events e LEFT JOIN people p ON p.id = e.actor_id
+		WHERE e.case_id = $1 ORDER BY e.id`, caseID)
+	return es, wrap("case events", err)
+}

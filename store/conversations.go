@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// ConversationState is one chat user's running flow.
+type ConversationState struct {
+	Platform  string          `db:"platform"`
+	ChatID    string          `db:"chat_id"`
+	UserID    string          `db:"user_id"`
+	Flow      string          `db:"flow"`
+	Step      string          `db:"step"`
+	Data      json.RawMessage `db:"data"`
+	History   pq.StringArray  `db:"history"`
+	StartedAt time.Time       `db:"started_at"`
+	UpdatedAt time.Time       `db:"updated_at"`
+}
+
+// ConversationFor locks and returns the state of (platform, chat, user), or
+// ErrNotFound. The row lock serialises two updates of one person racing.
+func (s *Store) ConversationFor(ctx context.Context, q Queryer, platform, chatID, userID string) (ConversationState, error) {
+	var st ConversationState
+	err := q.GetContext(ctx, &st, `
+		SELECT platform, chat_id, user_id, flow, step, data, history, started_at, updated_at
+		FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3 FOR UPDATE`,
+		platform, chatID, userID)
+	return st, wrap("conversation", notFound(err))
+}
+
+// SaveConversation writes a state (insert or replace).
+func (s *Store) SaveConversation(ctx context.Context, q Queryer, st ConversationState) error {
+	if st.Data == nil {
+		st.Data = json.RawMessage(`{}`)
+	}
+	if st.History == nil {
+		st.History = pq.StringArray{}
+	}
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, data, history, started_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce(nullif($8, '0001-01-01'::timestamptz), now()), now())
+		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
+			data = EXCLUDED.data, history = EXCLUDED.history, started_at = EXCLUDED.started_at, updated_at = now()`,
+		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, []byte(st.Data), st.History, st.StartedAt)
+	return wrap("save conversation", err)
+}
+
+func (s *Store) DeleteConversation(ctx context.Context, q Queryer, platform, chatID, userID string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3`,
+		platform, chatID, userID)
+	return wrap("delete conversation", err)
+}

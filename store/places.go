@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// NearestAlley is the alley whose centre is nearest to (lat, lon) among
+// those whose radius contains the point; ErrNotFound when none does.
+// Distances are haversine metres; a subdistrict has hundreds of alleys at
+// most, so a scan is cheap.
+func (s *Store) NearestAlley(ctx context.Context, q Queryer, lat, lon float64) (Alley, float64, error) {
+	var row struct {
+		Alley
+		Dist float64 `db:"dist"`
+	}
+	err := q.GetContext(ctx, &row, `
+		SELECT id, code, community_id, name, lat, lon, radius_m, dist FROM (
+			SELECT a.*, 2 * 6371000 * asin(sqrt(
+				power(sin(radians($1 - a.lat) / 2), 2) +
+				cos(radians(a.lat)) * cos(radians($1)) * power(sin(radians($2 - a.lon) / 2), 2))) AS dist
+			FROM alleys a) x
+		WHERE dist <= radius_m ORDER BY dist LIMIT 1`, lat, lon)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Alley{}, 0, ErrNotFound
+	}
+	return row.Alley, row.Dist, wrap("nearest alley", err)
+}
+
+func (s *Store) AlleyByID(ctx context.Context, q Queryer, id int64) (Alley, error) {
+	var a Alley
+	err := q.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys WHERE id = $1`, id)
+	return a, wrap("alley", notFound(err))
+}
+
+// AllAlleys lists every alley by name (for people who patrol none).
+func (s *Store) AllAlleys(ctx context.Context) ([]Alley, error) {
+	var as []Alley
+	err := s.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
+	return as, wrap("alleys", err)
+}
+
+func (s *Store) CategoryByID(ctx context.Context, q Queryer, id int64) (Category, error) {
+	var c Category
+	err := q.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
+		FROM categories WHERE id = $1`, id)
+	return c, wrap("category", notFound(err))
+}
+
+// ChatTarget is a group chat with its platform bindings.
+type ChatTarget struct {
+	Chat
+	Bindings []ChatBinding
+}
+
+type ChatBinding struct {
+	Platform   string `db:"platform"`
+	ExternalID string `db:"external_id"`
+}
+
+// ChatsFor finds the group chats of a kind, optionally narrowed to a
+// community or department (0 = any), with where each lives.
+func (s *Store) ChatsFor(ctx context.Context, q Queryer, kind string, communityID, departmentID int64) ([]ChatTarget, error) {
+	var cs []Chat
+	err := q.SelectContext(ctx, &cs, `
+		SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats
+		WHERE kind = $1 AND ($2 = 0 OR community_id = $2 OR community_id IS NULL)
+			AND ($3 = 0 OR department_id = $3)
+		ORDER BY id`, kind, communityID, departmentID)
+	if err != nil {
+		return nil, wrap("chats", err)
+	}
+	out := make([]ChatTarget, len(cs))
+	for i, c := range cs {
+		out[i].Chat = c
+		if err := q.SelectContext(ctx, &out[i].Bindings, `SELECT platform, external_id FROM chat_bindings WHERE chat_id = $1 ORDER BY platform`, c.ID); err != nil {
+			return nil, wrap("chat bindings", err)
+		}
+	}
+	return out, nil
+}
+
+// ChatByBinding finds the group a platform chat is bound to.
+func (s *Store) ChatByBinding(ctx context.Context, q Queryer, platform, externalID string) (Chat, error) {
+	var c Chat
+	err := q.GetContext(ctx, &c, `SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id
+		FROM chats c JOIN chat_bindings b ON b.chat_id = c.id WHERE b.platform = $1 AND b.external_id = $2`, platform, externalID)
+	return c, wrap("chat binding", notFound(err))
+}
