@@ -235,7 +235,8 @@ func (e *Engine) Start(s *Session, name string, initial *Input) error {
 	return e.enter(s, f.Steps[0].Name, false)
 }
 
-const resumeStep = "\x00resume"
+// resumeStep is the engine's own step, asking to continue an old draft.
+const resumeStep = "~resume"
 
 // Handle feeds one input to the running flow.
 func (e *Engine) Handle(s *Session, in Input) error {

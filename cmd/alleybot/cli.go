@@ -17,6 +17,7 @@ import (
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/roster"
+	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -31,6 +32,7 @@ Commands:
                    categories, people, chats); running it again updates
   invite NAME      print a one-time code and Telegram link for a roster person
   console          chat with the bot in this terminal (no messenger account)
+  serve            run the messenger adapters, webhooks, /healthz, /readyz and workers
   version          print the version
 
 Flags every command takes:
@@ -74,6 +76,7 @@ func commands() map[string]command {
 		"import":  {summary: "load a roster YAML file; running it again updates, never duplicates", args: "FILE", run: cmdImport},
 		"invite":  {summary: "print a one-time invitation code and Telegram deep link for a roster person", args: "NAME|CODE", run: cmdInvite},
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
+		"serve":   {summary: "run the Telegram adapter (polling or webhook), the HTTP server (/healthz, /readyz) and the background workers", run: cmdServe},
 		"version": {summary: "print the version", run: func(e *env, _ *flag.FlagSet, _ *commonFlags) error {
 			fmt.Fprintln(e.stdout, "alleybot", version)
 			return nil
@@ -171,7 +174,11 @@ func openStore(e *env, cfg config.Config, checkSchema bool) (*store.Store, error
 		return nil, err
 	}
 	if checkSchema {
-		if err := st.CheckSchema(e.ctx); err != nil {
+		err := st.CheckSchema(e.ctx)
+		if err == nil {
+			err = scheduler.CheckSchema(e.ctx, st.DB().DB)
+		}
+		if err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -198,6 +205,13 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	if err != nil {
 		return err
+	}
+	n, err := scheduler.Migrate(e.ctx, st.DB().DB)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stdout, "applied %d job queue (River) migration(s)\n", n)
 	}
 	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), config.MaskURL(cfg.Database.URL))
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -49,7 +50,7 @@ func Main(m *testing.M, pkg string, setURL func(url string)) int {
 }
 
 // Fresh makes a database for one test, dropped when the test ends;
-// migrated says whether to apply the migrations first.
+// migrated says whether to apply the migrations (ours and River's) first.
 func Fresh(t testing.TB, migrated bool) string {
 	t.Helper()
 	dbURL, drop, err := create(strings.ToLower(t.Name()), migrated)
@@ -105,6 +106,9 @@ func create(label string, migrated bool) (string, func(), error) {
 		st, err := store.Open(ctx, dbURL, 2)
 		if err == nil {
 			_, err = st.Migrate(ctx)
+			if err == nil {
+				_, err = scheduler.Migrate(ctx, st.DB().DB)
+			}
 			st.Close()
 		}
 		if err != nil {

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/handlers"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/store"
+)
+
+// cmdServe runs the platform adapters, the HTTP server (webhooks, /healthz,
+// /readyz) and the background workers until SIGTERM or SIGINT, then shuts
+// them down in order: HTTP, adapters, workers, database.
+func cmdServe(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() > 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg.Log.Level)
+	st, err := openStore(e, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	app, err := newApp(e.ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	return app.serve(e.ctx)
+}
+
+// app is a wired serve process.
+type app struct {
+	cfg    config.Config
+	log    *slog.Logger
+	store  *store.Store
+	sched  *scheduler.Scheduler
+	router *handlers.Router
+	tg     *bot.TelegramBot
+	outbox bot.Outbox
+	server *http.Server
+	ln     net.Listener
+}
+
+func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}}
+	fetchers := map[string]scheduler.FileFetcher{}
+	if cfg.Telegram.Token != "" {
+		tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
+			MaxPhotoBytes: cfg.MaxPhotoBytes(), Log: log})
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w (check telegram.token and telegram.api_endpoint in %s)", err, orDefault(cfg.File, "the config"))
+		}
+		a.tg = tg
+		a.outbox[bot.Telegram] = tg
+		fetchers[bot.Telegram] = tg
+	} else {
+		log.Warn("telegram.token is empty: no Telegram adapter; HTTP and background jobs only")
+	}
+	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
+		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers})
+	if err != nil {
+		return nil, err
+	}
+	a.sched = sched
+	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
+	flows := conversations.New(conversations.Deps{Store: st, Photos: sched, ResumeAfter: cfg.Bot.DraftResumeAfter,
+		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang})
+	a.router = handlers.New(st, flows, log, lang)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	if a.tg != nil && cfg.Telegram.Mode == "webhook" {
+		mux.Handle("POST /telegram/webhook", a.tg.WebhookHandler(cfg.Telegram.WebhookSecret, a.router, a.outbox))
+	}
+	a.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("http.listen %s: %w", cfg.HTTP.Listen, err)
+	}
+	a.ln = ln
+	return a, nil
+}
+
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := a.store.CheckSchema(ctx); err != nil {
+		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (a *app) serve(ctx context.Context) error {
+	if err := a.sched.Start(ctx); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	runCtx, stopAdapters := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := a.server.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	a.log.Info("alleybot serving", "http", a.ln.Addr().String(), "telegram", a.tg != nil, "mode", a.cfg.Telegram.Mode)
+	if a.tg != nil {
+		switch a.cfg.Telegram.Mode {
+		case "webhook":
+			if err := a.tg.SetWebhook(ctx, a.cfg.Telegram.WebhookURL, a.cfg.Telegram.WebhookSecret); err != nil {
+				stopAdapters()
+				return fmt.Errorf("register the Telegram webhook: %w", err)
+			}
+		default:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := a.tg.Poll(runCtx, a.router, a.outbox); err != nil {
+					errc <- fmt.Errorf("telegram polling: %w", err)
+				}
+			}()
+		}
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.log.Info("shutting down", "timeout", a.cfg.HTTP.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	_ = a.server.Shutdown(sctx)
+	stopAdapters()
+	wg.Wait()
+	if err := a.sched.Stop(sctx); err != nil {
+		a.log.Warn("stopping workers", "err", err)
+	}
+	return runErr
+}

@@ -1,0 +1,414 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/roster"
+	"github.com/alleybot/alleybot/store"
+)
+
+var updateSeq atomic.Int64
+
+// chatter plays one person in one chat, keeping the buttons it was shown.
+type chatter struct {
+	t        *testing.T
+	r        *Router
+	platform string
+	chat     string
+	kind     string
+	user     string
+	buttons  []bot.Button
+	last     []bot.Message
+}
+
+func (c *chatter) send(u bot.Update) []bot.Message {
+	c.t.Helper()
+	u.Platform, u.ChatID, u.ChatKind, u.UserID = c.platform, c.chat, c.kind, c.user
+	u.Key = fmt.Sprintf("k%d", updateSeq.Add(1))
+	msgs, err := c.r.Handle(context.Background(), u)
+	if err != nil {
+		c.t.Fatalf("handle %+v: %v", u, err)
+	}
+	c.last = msgs
+	for _, m := range msgs {
+		if m.ChatID == c.chat && len(m.Buttons) > 0 {
+			c.buttons = nil
+			for _, row := range m.Buttons {
+				c.buttons = append(c.buttons, row...)
+			}
+		}
+	}
+	return msgs
+}
+
+func (c *chatter) text(s string) []bot.Message { return c.send(bot.Update{Text: s}) }
+
+func (c *chatter) press(label string) []bot.Message {
+	c.t.Helper()
+	for _, b := range c.buttons {
+		if b.Label == label {
+			return c.send(bot.Update{Callback: &bot.Callback{ID: "cb", Data: b.Data}})
+		}
+	}
+	c.t.Fatalf("no button %q among %v", label, c.buttons)
+	return nil
+}
+
+func (c *chatter) photo(ref string, size int) []bot.Message {
+	return c.send(bot.Update{Photo: &bot.Photo{Platform: c.platform, FileRef: ref, Size: size}})
+}
+
+func (c *chatter) loc(lat, lon float64) []bot.Message {
+	return c.send(bot.Update{Location: &bot.Location{Lat: lat, Lon: lon}})
+}
+
+// said is everything the bot said to this chat in the last exchange.
+func (c *chatter) said() string {
+	var b strings.Builder
+	for _, m := range c.last {
+		if m.ChatID == c.chat {
+			b.WriteString(m.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (c *chatter) expect(want ...string) {
+	c.t.Helper()
+	got := c.said()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			c.t.Errorf("bot said %q; want it to contain %q", got, w)
+		}
+	}
+}
+
+type world struct {
+	st    *store.Store
+	r     *Router
+	now   time.Time
+	flows *conversations.Engine
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	ctx := context.Background()
+	if _, err := roster.Import(ctx, st, "../examples/roster.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{st: st, now: time.Date(2026, 11, 27, 10, 32, 0, 0, time.UTC)}
+	w.flows = conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, ResumeAfter: 30 * time.Minute,
+		Location: time.FixedZone("CST", 8*3600), Now: func() time.Time { return time.Now() }})
+	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
+	// Bind the exchange group and the sanitation department's group on Telegram.
+	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003"} {
+		c, err := st.ChatByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.BindChat(ctx, st.DB(), c.ID, bot.Telegram, ext); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+// person binds a Telegram account to a roster person and returns a chatter
+// in their private chat.
+func (w *world) person(t *testing.T, code, tgID string) *chatter {
+	t.Helper()
+	p, err := w.st.FindPerson(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.BindIdentity(context.Background(), w.st.DB(), bot.Telegram, tgID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	return &chatter{t: t, r: w.r, platform: bot.Telegram, chat: tgID, kind: bot.Private, user: tgID}
+}
+
+func count(t *testing.T, st *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := st.DB().Get(&n, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestReportFlowEndToEnd(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7001")
+
+	s.text("/report")
+	s.expect("请选择问题类别")
+	s.press("环境卫生")
+	s.expect("请发送现场照片")
+	s.photo("file-a", 2048)
+	s.expect("已收到 1 张照片")
+	s.photo("file-b", 4096)
+	s.expect("已收到 2 张照片")
+	s.press("完成")
+	s.expect("请分享问题所在的位置")
+	s.loc(39.93782, 116.39829) // the centre of 帽儿胡同
+	s.expect("定位到:帽儿胡同", "请用文字描述问题")
+	s.text("门口堆了建筑垃圾,三天没人清")
+	s.expect("影响范围")
+	s.press("整条小巷")
+	s.expect("请核对", "类别:环境卫生", "位置:帽儿胡同", "照片:2 张", "影响:整条小巷")
+	msgs := s.press("提交")
+	s.expect("已提交,案件编号 2026-000001")
+
+	// The groups hear of it: exchange with the first photo, the center, the department.
+	groups := map[string]bot.Message{}
+	for _, m := range msgs {
+		if m.ChatID != s.chat {
+			groups[m.ChatID] = m
+		}
+	}
+	if m, ok := groups["-1001"]; !ok || !strings.Contains(m.Text, "新上报") || m.Photo == nil || m.Photo.FileRef != "file-a" {
+		t.Errorf("exchange group message: %+v", m)
+	}
+	if m, ok := groups["-1003"]; !ok || !strings.Contains(m.Text, "新案件待派单") {
+		t.Errorf("acceptance center message: %+v", m)
+	}
+	if m, ok := groups["-1002"]; !ok || !strings.Contains(m.Text, "责任部门为本部门") {
+		t.Errorf("department message: %+v", m)
+	}
+
+	cv, err := w.st.CaseByNumber(context.Background(), "2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.Status != store.StatusSubmitted || cv.AlleyName != "帽儿胡同" || cv.Impact != "alley" || cv.PhotoCount != 2 ||
+		cv.DepartmentName != "交道口街道环卫所" || !cv.Lat.Valid || cv.Source != bot.Telegram {
+		t.Errorf("case row: %+v", cv)
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM case_events WHERE case_id = $1 AND kind = 'submitted'`, cv.ID); n != 1 {
+		t.Errorf("submitted events: %d", n)
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("the draft should be gone after submit; %d states left", n)
+	}
+
+	s.text("/case 2026-000001")
+	s.expect("【2026-000001】环境卫生", "处理经过", "王秀兰  提交上报")
+	s.text("/mycases")
+	s.expect("2026-000001 环境卫生 帽儿胡同")
+}
+
+func TestNumberedMenuAndLabels(t *testing.T) {
+	// WeCom has no inline buttons: a menu is answered by its number or label.
+	w := newWorld(t)
+	s := w.person(t, "S02", "7002")
+	s.text("上报") // the Chinese alias without a slash
+	s.expect("请选择问题类别")
+	s.text("2")
+	s.expect("请发送现场照片")
+	s.photo("f1", 100)
+	s.text("完成")
+	s.expect("请分享问题所在的位置")
+	s.text("雨儿胡同")
+	s.expect("请用文字描述问题")
+	s.text("路灯不亮了,晚上很黑")
+	s.text("4")
+	s.expect("影响:危及安全", "类别:设施维护", "位置:雨儿胡同")
+}
+
+func TestCancelBackAndWrongInput(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S03", "7003")
+	s.text("/cancel")
+	s.expect("目前没有进行中的操作")
+	s.text("/report")
+	s.text("随便说点什么")
+	s.expect("请按下面的按钮选择", "请选择问题类别")
+	s.press("安全隐患")
+	s.loc(39.9, 116.4)
+	s.expect("请发送照片", "请发送现场照片(1–9 张)")
+	s.send(bot.Update{Callback: &bot.Callback{Data: "photos|done"}}) // 完成 before any photo
+	s.expect("请至少发送一张照片")
+	s.photo("f", 10)
+	s.text("/back")
+	s.expect("请选择问题类别")
+	s.press("秩序管理")
+	s.expect("已收到 1 张照片") // the photo was kept
+	s.press("完成")
+	s.loc(1.0, 1.0)
+	s.expect("不在任何小巷的范围内")
+	s.press("福祥胡同")
+	s.text("短")
+	s.expect("描述太短了")
+	s.text("/fly")
+	s.expect("没有 /fly 这个命令", "请用文字描述问题")
+	s.text("/whoami") // a query mid-flow leaves the draft alone
+	s.expect("张桂芳")
+	s.text("/report")
+	s.expect("还有一份未完成的问题上报")
+	s.text("/cancel")
+	s.expect("已取消问题上报")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("states after cancel: %d", n)
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM cases`); n != 0 {
+		t.Errorf("cases after cancel: %d", n)
+	}
+}
+
+func TestStaleButton(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7011")
+	s.text("/report")
+	old := s.buttons
+	s.press("环境卫生")
+	s.buttons = old // press a category button again, from the first message
+	s.press("设施维护")
+	s.expect("这个按钮已经过期了", "请发送现场照片")
+}
+
+func TestTwoStewardsInOneGroup(t *testing.T) {
+	w := newWorld(t)
+	a := w.person(t, "S01", "7021")
+	b := w.person(t, "S02", "7022")
+	a.chat, a.kind = "-5000", bot.Group
+	b.chat, b.kind = "-5000", bot.Group
+	a.text("/report")
+	b.text("/report")
+	a.press("环境卫生")
+	b.press("安全隐患")
+	a.photo("pa", 10)
+	b.photo("pb", 10)
+	a.press("完成")
+	a.expect("请分享问题所在的位置")
+	b.expect("已收到 1 张照片")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE chat_id = '-5000'`); n != 2 {
+		t.Errorf("want two drafts in the group, got %d", n)
+	}
+}
+
+func TestPhotoAloneStartsReportAndTooLarge(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S04", "7031")
+	s.photo("big", 11<<20)
+	s.expect("照片太大了", "请选择问题类别")
+	s.press("环境卫生")
+	s.expect("请发送现场照片") // the big one was not kept
+	s.send(bot.Update{Photo: &bot.Photo{Platform: bot.Telegram, FileRef: "huge", TooLarge: true}})
+	s.expect("照片太大了")
+	if n := count(t, w.st, `SELECT count(*) FROM photos`); n != 0 {
+		t.Errorf("too-large photos were stored: %d", n)
+	}
+	s.text("/cancel")
+	s.photo("ok", 1000)
+	s.expect("请选择问题类别")
+	s.press("环境卫生")
+	s.expect("已收到 1 张照片")
+}
+
+func TestFixedOnTheSpot(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S05", "7041")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("x", 10)
+	s.press("完成")
+	s.press("菊儿胡同")
+	s.text("垃圾桶倒了,已扶起并清扫")
+	s.press("个别住户")
+	s.press("已当场解决")
+	s.expect("已记录为当场解决")
+	cv, err := w.st.CaseByNumber(context.Background(), "2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.Status != store.StatusClosed || !cv.FixedOnSpot || !cv.ClosedAt.Valid || cv.PhotoCount != 1 {
+		t.Errorf("fixed-on-the-spot case: %+v", cv)
+	}
+}
+
+func TestEditFromSummary(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7051")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p1", 10)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("井盖松动,踩上去会响")
+	s.press("个别住户")
+	s.press("修改")
+	s.press("类别")
+	s.press("设施维护")
+	s.expect("请核对", "类别:设施维护", "描述:井盖松动") // back to the summary, not on to photos
+	s.press("修改")
+	s.press("照片(重新发送)")
+	s.photo("p2", 10)
+	s.photo("p3", 10)
+	s.press("完成")
+	s.expect("照片:2 张")
+	s.press("提交")
+	cv, _ := w.st.CaseByNumber(context.Background(), "2026-000001")
+	if cv.PhotoCount != 2 || cv.Categories[0] != "设施维护" {
+		t.Errorf("edited case: %+v", cv)
+	}
+}
+
+func TestResumeOldDraft(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7061")
+	s.text("/report")
+	s.press("环境卫生")
+	// The draft is left for an hour.
+	if _, err := w.st.DB().Exec(`UPDATE conversation_states SET updated_at = now() - interval '1 hour', started_at = now() - interval '1 hour'`); err != nil {
+		t.Fatal(err)
+	}
+	s.photo("late", 10)
+	s.expect("继续", "的问题上报吗")
+	s.press("继续")
+	s.expect("请发送现场照片")
+	s.photo("p", 10)
+	s.expect("已收到 1 张照片")
+
+	if _, err := w.st.DB().Exec(`UPDATE conversation_states SET updated_at = now() - interval '1 hour'`); err != nil {
+		t.Fatal(err)
+	}
+	s.text("hello")
+	s.text("2") // 放弃, by number
+	s.expect("已放弃之前的问题上报草稿")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("draft not discarded")
+	}
+}
+
+func TestDraftSurvivesRestart(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7071")
+	s.text("/report")
+	s.press("环境卫生")
+	// A new process: new engine and router over the same database.
+	flows := conversations.New(conversations.Deps{Store: w.st, DefaultLang: i18n.ZH})
+	s.r = New(w.st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
+	s.photo("p", 10)
+	s.expect("已收到 1 张照片")
+}
+
+func TestReportNeedsSteward(t *testing.T) {
+	w := newWorld(t)
+	c := w.person(t, "C01", "7081")
+	c.text("/report")
+	c.expect("/report 只有小巷管家、管理员可以使用")
+	c.photo("p", 10) // a photo from a coordinator does not start a report either
+	c.expect("只有小巷管家")
+}
