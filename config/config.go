@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/alleybot/alleybot/internal/dburl"
 	"net/url"
 	"os"
 	"strings"
@@ -131,7 +132,7 @@ func (c Config) Validate() error {
 	default:
 		bad("bot.default_language", fmt.Sprintf("%q is not zh or en", c.Bot.DefaultLanguage))
 	}
-	if _, err := time.LoadLocation(c.Bot.Timezone); err != nil {
+	if _, err := time.LoadLocation(c.Bot.Timezone); err != nil || c.Bot.Timezone == "" {
 		bad("bot.timezone", fmt.Sprintf("%q is not a time zone (example: Asia/Shanghai)", c.Bot.Timezone))
 	}
 	if c.Bot.InviteTTL < time.Minute {
@@ -200,13 +201,4 @@ func (c Config) Location() *time.Location {
 }
 
 // MaskURL hides the password of a database URL for messages and logs.
-func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
-}
+func MaskURL(raw string) string { return dburl.Mask(raw) }

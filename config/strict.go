@@ -95,10 +95,15 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 			fields[tag] = i
 			names = append(names, tag)
 		}
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			idx, ok := fields[k.Value]
 			sub := joinKey(path, k.Value)
+			if first, dup := seen[k.Value]; dup {
+				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
+			}
+			seen[k.Value] = k.Line
 			if !ok {
 				sort.Strings(names)
 				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: "unknown key (known here: " + strings.Join(names, ", ") + ")"}
@@ -125,8 +130,13 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping"}
 		}
 		m := reflect.MakeMap(v.Type())
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			if first, dup := seen[k.Value]; dup {
+				return &DecodeError{File: file, Line: k.Line, Key: joinKey(path, k.Value), Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
+			}
+			seen[k.Value] = k.Line
 			e := reflect.New(v.Type().Elem()).Elem()
 			if err := decodeNode(file, val, e, joinKey(path, k.Value)); err != nil {
 				return err
@@ -135,6 +145,9 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 		}
 		v.Set(m)
 		return nil
+	}
+	if err := checkIntegers(n, v.Type()); err != nil {
+		return &DecodeError{File: file, Line: err.Line, Key: path, Msg: fmt.Sprintf("%q is not a whole number", shorten(err.Value))}
 	}
 	if err := n.Decode(v.Addr().Interface()); err != nil {
 		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not %s", shorten(n.Value), kindName(v.Type()))}
@@ -173,4 +186,25 @@ func kindName(t reflect.Type) string {
 		return "a mapping"
 	}
 	return "a " + t.String()
+}
+
+// checkIntegers refuses a fraction for an integer field (or list of them),
+// which yaml.v3 would otherwise truncate silently: it returns the bad node.
+func checkIntegers(n *yaml.Node, t reflect.Type) *yaml.Node {
+	isInt := func(k reflect.Kind) bool {
+		return k >= reflect.Int && k <= reflect.Uint64
+	}
+	switch {
+	case isInt(t.Kind()) && n.Kind == yaml.ScalarNode:
+		if n.ShortTag() != "!!int" {
+			return n
+		}
+	case t.Kind() == reflect.Slice && isInt(t.Elem().Kind()) && n.Kind == yaml.SequenceNode:
+		for _, item := range n.Content {
+			if item.Kind == yaml.ScalarNode && item.ShortTag() != "!!int" {
+				return item
+			}
+		}
+	}
+	return nil
 }

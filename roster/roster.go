@@ -374,6 +374,15 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 	}
 	var sum Summary
 	err = st.InTx(ctx, func(tx *sqlx.Tx) error {
+		// Two people may swap WeCom userids in one file: clear theirs first so
+		// the unique index is never violated half-way through.
+		codes := make([]string, len(f.People))
+		for i, p := range f.People {
+			codes[i] = p.Code
+		}
+		if err := st.ClearWecomUserIDs(ctx, tx, codes); err != nil {
+			return err
+		}
 		communityID := map[string]int64{}
 		for _, c := range f.Communities {
 			id, err := st.UpsertCommunity(ctx, tx, store.Community{Code: c.Code, Name: c.Name, NameEn: c.NameEn})

@@ -226,3 +226,10 @@ func wrap(what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// ClearWecomUserIDs blanks the WeCom userids of the given people (before a
+// roster import sets them again).
+func (s *Store) ClearWecomUserIDs(ctx context.Context, q Queryer, codes []string) error {
+	_, err := q.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
+	return wrap("clear wecom userids", err)
+}

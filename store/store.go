@@ -7,7 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
+	"github.com/alleybot/alleybot/internal/dburl"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,16 +88,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return nil
 }
 
-func maskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
-}
+func maskURL(raw string) string { return dburl.Mask(raw) }
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
