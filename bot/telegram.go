@@ -346,7 +346,11 @@ func (t *TelegramBot) process(ctx context.Context, u tgbotapi.Update, h Handler,
 	for attempt := 1; ; attempt++ {
 		msgs, err := h.Handle(ctx, bu)
 		if err == nil {
-			t.settle(ctx, u, msgs, out, true)
+			// The update is committed: its replies go out even if shutdown
+			// has begun, or they would be lost (a redelivery is a duplicate).
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			t.settle(sctx, u, msgs, out, true)
+			cancel()
 			return true
 		}
 		if ctx.Err() != nil {

@@ -121,6 +121,8 @@ type Server struct {
 	calls    []Call
 	sent     []SentMessage
 	updates  []queued
+	offset   int // the highest getUpdates offset seen
+	polling  int // getUpdates calls waiting now
 	nextUpd  int
 	nextMsg  int
 	nextFile int
@@ -269,6 +271,29 @@ func (s *Server) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.updates)
+}
+
+func (s *Server) setPolling(d int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.polling += d
+	s.notify()
+}
+
+// Polling is how many getUpdates calls are waiting for an update now.
+func (s *Server) Polling() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polling
+}
+
+// Confirmed is the highest offset a getUpdates call has sent: every update
+// below it is confirmed. It changes when the call arrives, before its long
+// poll ends, so WaitUntil can wait for it.
+func (s *Server) Confirmed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.offset
 }
 
 // AddFile makes fileID downloadable at filePath with data; getFile reports
@@ -630,11 +655,16 @@ func (s *Server) getUpdates(ctx context.Context, p map[string]string) (any, *api
 	wait := min(time.Duration(timeout)*time.Second, maxPollWait)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	waiting := false
 	for {
 		s.mu.Lock()
 		if s.webhook.url != "" {
 			s.mu.Unlock()
 			return nil, &apiError{status: 409, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+		}
+		if offset > s.offset {
+			s.offset = offset
+			s.notify()
 		}
 		if offset > 0 {
 			kept := s.updates[:0]
@@ -656,6 +686,11 @@ func (s *Server) getUpdates(ctx context.Context, p map[string]string) (any, *api
 		s.mu.Unlock()
 		if len(out) > 0 || wait <= 0 {
 			return out, nil
+		}
+		if !waiting {
+			waiting = true
+			s.setPolling(+1)
+			defer s.setPolling(-1)
 		}
 		select {
 		case <-ch:

@@ -1,0 +1,119 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/handlers"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/roster"
+)
+
+var dbURL string
+
+func TestMain(m *testing.M) {
+	os.Exit(testdb.Main(m, "bot", func(u string) { dbURL = u }))
+}
+
+// console runs a whole console session over input and returns what it printed.
+func console(t *testing.T, as, input string, maxPhoto int64) string {
+	t.Helper()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto})
+	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
+	var out bytes.Buffer
+	ch := &bot.ConsoleChannel{Store: st, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
+		MaxPhotoBytes: maxPhoto, DefaultLang: i18n.ZH}
+	if err := ch.Run(context.Background(), as); err != nil {
+		t.Fatalf("console: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
+func writePNG(t *testing.T, size int) string {
+	t.Helper()
+	data := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, size)...)
+	path := filepath.Join(t.TempDir(), "photo.png")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConsoleFullReport(t *testing.T) {
+	photo := writePNG(t, 1000)
+	input := strings.Join([]string{
+		"/report",
+		"1",               // a button by number
+		"/photo " + photo, // an image file
+		"完成",              // a button by label
+		"/loc 39.9378,116.3983",
+		"门口堆了建筑垃圾,三天没人清",
+		"整条小巷",
+		"提交",
+		"/case 2026-000001",
+	}, "\n")
+	out := console(t, "王秀兰", input, 10<<20)
+	for _, want := range []string{
+		"[1] 环境卫生  [2] 设施维护", // numbered buttons
+		"已收到 1 张照片",
+		"定位到:帽儿胡同",
+		"已提交,案件编号 2026-000001",
+		"[交道口街道小巷管家工作交流群] 🖼 " + photo, // the group message, with its photo
+		"[问题受理中心值班群] 🆕 新案件待派单",
+		"[环卫所工作群]",
+		"[南锣鼓巷社区居委会]",
+		"处理经过:",
+		"照片 1/1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConsoleBadInput(t *testing.T) {
+	big := writePNG(t, 3000)
+	out := console(t, "S01", strings.Join([]string{
+		"/photo",
+		"/photo /no/such/file.png",
+		"/photo " + big,
+		"/loc north",
+		"/loc 91,0",
+		"/as",
+		"/as 不存在的人",
+		"/as 杨晓燕",
+		"/whoami",
+		"7", // no menu is showing: plain text
+	}, "\n"), 2000)
+	for _, want := range []string{
+		"用法:/photo 图片路径",
+		"无法读取图片 /no/such/file.png",
+		"超过 2.0 KB 的上限",
+		"用法:/loc 纬度,经度",
+		"用法:/as 姓名或编号",
+		"名册里没有 不存在的人",
+		"已切换为 杨晓燕(问题受理中心)",
+		"编号:C01",
+		"收到。目前没有进行中的操作",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "用法:/loc 纬度,经度") != 2 {
+		t.Errorf("both bad locations should be refused:\n%s", out)
+	}
+}
