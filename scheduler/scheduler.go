@@ -173,7 +173,8 @@ func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchAr
 		return river.JobCancel(fmt.Errorf("no file fetcher for platform %q", p.Platform))
 	}
 	data, mime, err := f.FetchFile(ctx, p.FileRef)
-	if errors.Is(err, bot.ErrTooLarge) {
+	var perm *bot.PermanentError
+	if errors.Is(err, bot.ErrTooLarge) || errors.As(err, &perm) {
 		_ = w.store.SetPhotoFetchError(ctx, p.ID, err.Error())
 		return river.JobCancel(err)
 	}

@@ -134,6 +134,11 @@ func (a *app) serve(ctx context.Context) error {
 				return fmt.Errorf("register the Telegram webhook: %w", err)
 			}
 		default:
+			// A webhook left registered makes every getUpdates fail with 409.
+			if err := a.tg.DeleteWebhook(ctx); err != nil {
+				stopAdapters()
+				return fmt.Errorf("remove the Telegram webhook before polling: %w", err)
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

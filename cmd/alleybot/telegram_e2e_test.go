@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/internal/tgfake"
+	"github.com/alleybot/alleybot/roster"
+	"github.com/alleybot/alleybot/store"
+)
+
+// tgRig is a serve process wired exactly as `alleybot serve` wires it, with
+// Telegram replaced by the fake at its HTTP boundary.
+type tgRig struct {
+	t    *testing.T
+	fake *tgfake.Server
+	st   *store.Store
+	app  *app
+	stop func()
+}
+
+func newTgRig(t *testing.T, mode string) *tgRig {
+	t.Helper()
+	url := testdb.Fresh(t, true)
+	st := testdb.Open(t, url)
+	ctx := context.Background()
+	if _, err := roster.Import(ctx, st, "../../examples/roster.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	fake := tgfake.New(t, "")
+	cfg := config.Default()
+	cfg.Database.URL = url
+	cfg.Telegram.Token = fake.Token
+	cfg.Telegram.APIEndpoint = fake.URL
+	cfg.Telegram.Mode = mode
+	cfg.Telegram.WebhookSecret = "s3cret-s3cret-s3cret"
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Jobs.PollInterval = 20 * time.Millisecond
+	cfg.Jobs.RetryBase = 20 * time.Millisecond
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := newApp(ctx, cfg, st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.cfg.Telegram.WebhookURL = "http://" + a.ln.Addr().String() + "/telegram/webhook"
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.serve(runCtx) }()
+	r := &tgRig{t: t, fake: fake, st: st, app: a}
+	r.stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30s")
+		}
+	}
+	t.Cleanup(func() {
+		if r.stop != nil {
+			r.stop()
+		}
+	})
+	return r
+}
+
+// waitSent waits until the bot has said something containing want to chat
+// and returns that message.
+func (r *tgRig) waitSent(chat int64, want string) tgfake.SentMessage {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var found tgfake.SentMessage
+	err := r.fake.WaitUntil(ctx, func() bool {
+		for _, m := range r.fake.Sent() {
+			if m.ChatID == chat && strings.Contains(m.Text, want) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		var said []string
+		for _, m := range r.fake.Sent() {
+			if m.ChatID == chat {
+				said = append(said, m.Text)
+			}
+		}
+		r.t.Fatalf("the bot never said %q to %d; it said:\n%s", want, chat, strings.Join(said, "\n---\n"))
+	}
+	return found
+}
+
+// press finds the newest message to chat with a button labelled label and presses it.
+func (r *tgRig) press(chat, user int64, label string) {
+	r.t.Helper()
+	sent := r.fake.Sent()
+	for i := len(sent) - 1; i >= 0; i-- {
+		m := sent[i]
+		if m.ChatID != chat {
+			continue
+		}
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				if b.Text == label {
+					r.fake.PushUpdate(r.fake.CallbackUpdate(chat, m.MessageID, user, b.Data))
+					return
+				}
+			}
+		}
+	}
+	r.t.Fatalf("no button %q in chat %d", label, chat)
+}
+
+func (r *tgRig) count(query string, args ...any) int {
+	r.t.Helper()
+	var n int
+	if err := r.st.DB().Get(&n, query, args...); err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
+
+func (r *tgRig) invite(code string) string {
+	r.t.Helper()
+	p, err := r.st.FindPerson(context.Background(), code)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	inv, err := r.st.CreateInvite(context.Background(), p.ID, time.Hour)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return inv.Code
+}
+
+// TestTelegramPollingReport is the issue's end-to-end test over real HTTP:
+// invite and bind, bind the exchange group, report with two photos and a
+// location, then check the case, its photos' bytes (downloaded by the
+// background job after getFile failed twice), the steward's reply and the
+// exchange group's message.
+func TestTelegramPollingReport(t *testing.T) {
+	r := newTgRig(t, "polling")
+	const steward, admin, exchange = int64(9001), int64(9002), int64(-100100)
+	photoA := bytes.Repeat([]byte("A"), 3000)
+	photoB := bytes.Repeat([]byte("B"), 5000)
+	r.fake.AddFile("ph-a", "photos/a.jpg", photoA)
+	r.fake.AddFile("ph-b", "photos/b.jpg", photoB)
+	r.fake.FailNext("getFile", 2, http.StatusInternalServerError)
+
+	r.fake.PushUpdate(tgfake.TextUpdate(steward, steward, "/start "+r.invite("S01")))
+	r.waitSent(steward, "绑定成功!您好,王秀兰")
+	r.fake.PushUpdate(tgfake.TextUpdate(admin, admin, "/start "+r.invite("A01")))
+	r.waitSent(admin, "绑定成功")
+	r.fake.PushUpdate(tgfake.TextUpdate(exchange, admin, "/bindgroup@alley_test_bot exchange"))
+	r.waitSent(exchange, "本群已登记为「交道口街道小巷管家工作交流群」")
+
+	r.fake.PushUpdate(tgfake.TextUpdate(steward, steward, "/report"))
+	r.waitSent(steward, "请选择问题类别")
+	r.press(steward, steward, "环境卫生")
+	r.waitSent(steward, "请发送现场照片")
+	r.fake.PushUpdate(tgfake.PhotoUpdate(steward, steward, "ph-a", len(photoA), ""))
+	r.waitSent(steward, "已收到 1 张照片")
+	r.fake.PushUpdate(tgfake.PhotoUpdate(steward, steward, "ph-b", len(photoB), ""))
+	r.waitSent(steward, "已收到 2 张照片")
+	r.press(steward, steward, "完成")
+	r.waitSent(steward, "请分享问题所在的位置")
+	r.fake.PushUpdate(tgfake.LocationUpdate(steward, steward, 39.93680, 116.39860))
+	r.waitSent(steward, "定位到:雨儿胡同")
+	r.fake.PushUpdate(tgfake.TextUpdate(steward, steward, "雨儿胡同 12 号门口的垃圾桶满了,溢到路上"))
+	r.waitSent(steward, "影响范围")
+	r.press(steward, steward, "整条小巷")
+	r.waitSent(steward, "请核对")
+	r.press(steward, steward, "提交")
+	reply := r.waitSent(steward, "已提交,案件编号 2026-000001")
+	if !strings.Contains(reply.Text, "位置:雨儿胡同(南锣鼓巷社区)") {
+		t.Errorf("steward's reply: %s", reply.Text)
+	}
+	group := r.waitSent(exchange, "📢 新上报")
+	if group.Method != "sendPhoto" || group.PhotoFileID != "ph-a" {
+		t.Errorf("exchange group message should carry the first photo by file_id: %+v", group)
+	}
+	// A pressed button's keyboard is answered and closed.
+	if r.fake.Calls("answerCallbackQuery") < 4 {
+		t.Errorf("answerCallbackQuery calls: %d", r.fake.Calls("answerCallbackQuery"))
+	}
+
+	cv, err := r.st.CaseByNumber(context.Background(), "2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.AlleyName != "雨儿胡同" || cv.Impact != "alley" || cv.PhotoCount != 2 || cv.Source != "telegram" || cv.ReporterName != "王秀兰" {
+		t.Errorf("case: %+v", cv)
+	}
+	// The photos' bytes arrive by the background job, after two failures.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for r.count(`SELECT count(*) FROM photos WHERE case_id = $1 AND sha256 IS NOT NULL`, cv.ID) < 2 {
+		if ctx.Err() != nil {
+			var errs []string
+			_ = r.st.DB().Select(&errs, `SELECT fetch_error FROM photos`)
+			t.Fatalf("photos not downloaded; errors: %v", errs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	photos, err := r.st.CasePhotos(context.Background(), r.st.DB(), cv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range [][]byte{photoA, photoB} {
+		got, _, err := r.st.PhotoBytes(context.Background(), r.st.DB(), photos[i].ID)
+		sum := sha256.Sum256(want)
+		if err != nil || !bytes.Equal(got, want) || !bytes.Equal(photos[i].SHA256, sum[:]) {
+			t.Errorf("photo %d: %d bytes, err %v", i, len(got), err)
+		}
+	}
+	if n := r.fake.Calls("getFile"); n < 4 {
+		t.Errorf("getFile calls: %d, want 2 failures + 2 successes", n)
+	}
+	// The download URL was built from api_endpoint, not api.telegram.org.
+	if r.fake.Calls(tgfake.Download) != 2 {
+		t.Errorf("downloads: %d", r.fake.Calls(tgfake.Download))
+	}
+}
+
+// TestTelegramWebhook: a forged secret is refused with 401 and stores
+// nothing; the same update delivered twice is handled once.
+func TestTelegramWebhook(t *testing.T) {
+	r := newTgRig(t, "webhook")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := r.fake.WaitUntil(ctx, func() bool { u, _ := r.fake.Webhook(); return u != "" }); err != nil {
+		t.Fatal("the webhook was never registered")
+	}
+	hook, secret := r.fake.Webhook()
+	if secret != "s3cret-s3cret-s3cret" || !strings.HasSuffix(hook, "/telegram/webhook") {
+		t.Fatalf("setWebhook got url %q secret %q", hook, secret)
+	}
+	const steward = int64(9101)
+	body := `{"update_id": 555001, "message": {"message_id": 1, "date": 1795000000, "chat": {"id": 9101, "type": "private"},
+		"from": {"id": 9101, "is_bot": false, "first_name": "王"}, "text": "/start ` + r.invite("S02") + `"}}`
+	post := func(secret, body string) int {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, hook, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("forged-forged-forged", body); code != http.StatusUnauthorized {
+		t.Errorf("forged secret: %d, want 401", code)
+	}
+	if code := post("", body); code != http.StatusUnauthorized {
+		t.Errorf("missing secret: %d, want 401", code)
+	}
+	if n := r.count(`SELECT count(*) FROM processed_updates`); n != 0 {
+		t.Errorf("a forged request stored %d updates", n)
+	}
+	if n := r.count(`SELECT count(*) FROM identities WHERE platform = 'telegram'`); n != 0 {
+		t.Errorf("a forged request bound %d accounts", n)
+	}
+	if code := post(secret, `{"update_id": 1, "message": `); code != http.StatusBadRequest {
+		t.Errorf("malformed body: %d, want 400", code)
+	}
+	for i := 0; i < 2; i++ {
+		if code := post(secret, body); code != http.StatusOK {
+			t.Fatalf("delivery %d: %d", i+1, code)
+		}
+	}
+	r.waitSent(steward, "绑定成功!您好,李建国")
+	bound := 0
+	for _, m := range r.fake.Sent() {
+		if m.ChatID == steward && strings.Contains(m.Text, "绑定成功") {
+			bound++
+		}
+	}
+	if bound != 1 {
+		t.Errorf("the repeated update was answered %d times", bound)
+	}
+	if n := r.count(`SELECT count(*) FROM processed_updates WHERE platform = 'telegram' AND update_key = '555001'`); n != 1 {
+		t.Errorf("processed keys: %d", n)
+	}
+
+	// Health endpoints on the same server.
+	base := strings.TrimSuffix(hook, "/telegram/webhook")
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+	}
+}
