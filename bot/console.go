@@ -210,7 +210,7 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 	if err := c.Store.BindIdentity(ctx, c.Store.DB(), Console, p.Code, p.ID); err != nil {
 		return err
 	}
-	roles, err := c.Store.RolesOf(ctx, p.ID)
+	roles, err := c.Store.RolesOf(ctx, c.Store.DB(), p.ID)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 // console runs a whole console session over input and returns what it printed.
 func console(t *testing.T, as, input string, maxPhoto int64) string {
 	t.Helper()
-	st := testdb.Open(t, testdb.Fresh(t, true))
+	st := testdb.OpenPool(t, testdb.Fresh(t, true), 1)
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}

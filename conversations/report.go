@@ -69,7 +69,7 @@ func reportFlow() *Flow {
 }
 
 func promptCategory(s *Session) (Prompt, error) {
-	cats, err := s.Store().Categories(s)
+	cats, err := s.Store().Categories(s, s.Tx)
 	if err != nil {
 		return Prompt{}, err
 	}
@@ -161,11 +161,11 @@ func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
 }
 
 func (s *Session) stewardAlleys() ([]store.Alley, error) {
-	as, err := s.Store().AlleysOfSteward(s, s.Person.ID)
+	as, err := s.Store().AlleysOfSteward(s, s.Tx, s.Person.ID)
 	if err != nil || len(as) > 0 {
 		return as, err
 	}
-	return s.Store().AllAlleys(s)
+	return s.Store().AllAlleys(s, s.Tx)
 }
 
 func promptLocation(s *Session) (Prompt, error) {

@@ -81,7 +81,7 @@ func (r *Router) cmdHelp(c *Ctx) error {
 
 func (r *Router) cmdWhoami(c *Ctx) error {
 	lines := []string{c.T("whoami.body", "name", c.Person.Name, "code", c.Person.Code, "roles", RoleNames(c.Lang, c.Roles))}
-	alleys, err := r.store.AlleysOfSteward(c, c.Person.ID)
+	alleys, err := r.store.AlleysOfSteward(c, c.Tx, c.Person.ID)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (r *Router) cmdWhoami(c *Ctx) error {
 		}
 		lines = append(lines, c.T("whoami.alleys", "alleys", strings.Join(names, c.T("list.sep"))))
 	}
-	patrols, err := r.store.PatrolsOf(c, c.Person.ID)
+	patrols, err := r.store.PatrolsOf(c, c.Tx, c.Person.ID)
 	if err != nil {
 		return err
 	}

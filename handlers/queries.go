@@ -17,7 +17,7 @@ func (r *Router) cmdCase(c *Ctx) error {
 		c.Reply(c.T("case.usage"))
 		return nil
 	}
-	cv, err := r.store.CaseByNumber(c, number)
+	cv, err := r.store.CaseByNumber(c, c.Tx, number)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Reply(c.T("case.not_found", "number", number))
 		return nil
@@ -25,7 +25,7 @@ func (r *Router) cmdCase(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	events, err := r.store.CaseEvents(c, cv.ID)
+	events, err := r.store.CaseEvents(c, c.Tx, cv.ID)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (r *Router) cmdCase(c *Ctx) error {
 
 // cmdMyCases lists the steward's open cases.
 func (r *Router) cmdMyCases(c *Ctx) error {
-	cs, err := r.store.OpenCasesOf(c, c.Person.ID, 30)
+	cs, err := r.store.OpenCasesOf(c, c.Tx, c.Person.ID, 30)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (r *Router) cmdBindGroup(c *Ctx) error {
 		c.Reply(c.T("bindgroup.usage"))
 		return nil
 	}
-	chat, err := r.store.ChatByCode(c, code)
+	chat, err := r.store.ChatByCode(c, c.Tx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Reply(c.T("bindgroup.unknown", "code", code))
 		return nil

@@ -103,7 +103,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	st := testdb.Open(t, testdb.Fresh(t, true))
+	st := testdb.OpenPool(t, testdb.Fresh(t, true), 1)
 	ctx := context.Background()
 	if _, err := roster.Import(ctx, st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func newWorld(t *testing.T) *world {
 	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	// Bind the exchange group and the sanitation department's group on Telegram.
 	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003"} {
-		c, err := st.ChatByCode(ctx, code)
+		c, err := st.ChatByCode(ctx, st.DB(), code)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestReportFlowEndToEnd(t *testing.T) {
 		t.Errorf("department message: %+v", m)
 	}
 
-	cv, err := w.st.CaseByNumber(context.Background(), "2026-000001")
+	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,7 @@ func TestFixedOnTheSpot(t *testing.T) {
 	s.press("个别住户")
 	s.press("已当场解决")
 	s.expect("已记录为当场解决")
-	cv, err := w.st.CaseByNumber(context.Background(), "2026-000001")
+	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestEditFromSummary(t *testing.T) {
 	s.press("完成")
 	s.expect("照片:2 张")
 	s.press("提交")
-	cv, _ := w.st.CaseByNumber(context.Background(), "2026-000001")
+	cv, _ := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
 	if cv.PhotoCount != 2 || cv.Categories[0] != "设施维护" {
 		t.Errorf("edited case: %+v", cv)
 	}

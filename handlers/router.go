@@ -132,7 +132,7 @@ func (r *Router) dispatch(c *Ctx) error {
 		c.Reply(c.T("person.inactive"))
 		return nil
 	}
-	if c.Roles, err = r.store.RolesOf(c, p.ID); err != nil {
+	if c.Roles, err = r.store.RolesOf(c, c.Tx, p.ID); err != nil {
 		return err
 	}
 	c.Session = r.flows.NewSession(c, c.Tx, c.Update, p, c.Roles, c.Lang)
@@ -241,7 +241,7 @@ func (r *Router) redeem(c *Ctx, code string) error {
 	}
 	c.Person = p
 	c.Lang = i18n.Parse(p.Lang, r.defaultLang)
-	if c.Roles, err = r.store.RolesOf(c, p.ID); err != nil {
+	if c.Roles, err = r.store.RolesOf(c, c.Tx, p.ID); err != nil {
 		return err
 	}
 	c.Reply(c.T("start.bound", "name", p.Name, "roles", RoleNames(c.Lang, c.Roles)))

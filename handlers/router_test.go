@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 
 func setup(t *testing.T) (*Router, *store.Store) {
 	t.Helper()
-	st := testdb.Open(t, testdb.Fresh(t, true))
+	st := testdb.OpenPool(t, testdb.Fresh(t, true), 1)
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestDuplicateUpdateChangesNothing(t *testing.T) {
 	if len(again) != 0 {
 		t.Errorf("duplicate produced messages: %v", again)
 	}
-	p2, _ := st.PersonByID(ctx, p.ID)
+	p2, _ := st.PersonByID(ctx, st.DB(), p.ID)
 	if p2.Lang != "zh" {
 		t.Errorf("duplicate update changed the language to %q", p2.Lang)
 	}

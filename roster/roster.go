@@ -357,7 +357,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 	if err != nil {
 		return Summary{}, err
 	}
-	cats, err := st.Categories(ctx)
+	cats, err := st.Categories(ctx, st.DB())
 	if err != nil {
 		return Summary{}, err
 	}

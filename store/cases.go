@@ -145,14 +145,14 @@ func (s *Store) AddCaseEvent(ctx context.Context, q Queryer, caseID, actorID int
 	actor := sql.NullInt64{Int64: actorID, Valid: actorID != 0}
 	var id int64
 	err = q.GetContext(ctx, &id, `INSERT INTO case_events (case_id, actor_id, kind, note, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		caseID, actor, kind, note, b)
+		caseID, actor, kind, note, string(b))
 	return id, wrap("case event", err)
 }
 
 // CaseByNumber finds a case by its public number.
-func (s *Store) CaseByNumber(ctx context.Context, number string) (CaseView, error) {
+func (s *Store) CaseByNumber(ctx context.Context, q Queryer, number string) (CaseView, error) {
 	var c CaseView
-	err := s.db.GetContext(ctx, &c, caseViewSelect+` WHERE c.number = $1`, number)
+	err := q.GetContext(ctx, &c, caseViewSelect+` WHERE c.number = $1`, number)
 	return c, wrap("case "+number, notFound(err))
 }
 
@@ -164,9 +164,9 @@ func (s *Store) CaseByID(ctx context.Context, q Queryer, id int64) (CaseView, er
 }
 
 // OpenCasesOf lists a reporter's cases that are not closed, newest first.
-func (s *Store) OpenCasesOf(ctx context.Context, reporterID int64, limit int) ([]CaseView, error) {
+func (s *Store) OpenCasesOf(ctx context.Context, q Queryer, reporterID int64, limit int) ([]CaseView, error) {
 	var cs []CaseView
-	err := s.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
+	err := q.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
 		ORDER BY c.created_at DESC LIMIT $2`, reporterID, limit)
 	return cs, wrap("open cases", err)
 }
@@ -181,9 +181,9 @@ type CaseEvent struct {
 }
 
 // CaseEvents is a case's timeline, oldest first.
-func (s *Store) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
+func (s *Store) CaseEvents(ctx context.Context, q Queryer, caseID int64) ([]CaseEvent, error) {
 	var es []CaseEvent
-	err := s.db.SelectContext(ctx, &es, `
+	err := q.SelectContext(ctx, &es, `
 		SELECT e.id, e.at, coalesce(p.name, '') AS actor_name, e.kind, e.note, e.data
 		FROM case_events e LEFT JOIN people p ON p.id = e.actor_id
 		WHERE e.case_id = $1 ORDER BY e.id`, caseID)

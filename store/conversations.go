@@ -45,7 +45,7 @@ func (s *Store) SaveConversation(ctx context.Context, q Queryer, st Conversation
 		VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce(nullif($8, '0001-01-01'::timestamptz), now()), now())
 		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
 			data = EXCLUDED.data, history = EXCLUDED.history, started_at = EXCLUDED.started_at, updated_at = now()`,
-		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, []byte(st.Data), st.History, st.StartedAt)
+		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, string(st.Data), st.History, st.StartedAt)
 	return wrap("save conversation", err)
 }
 

@@ -33,9 +33,9 @@ type PersonRole struct {
 
 const personCols = `id, code, name, phone, wecom_userid, lang, active`
 
-func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
+func (s *Store) PersonByID(ctx context.Context, q Queryer, id int64) (Person, error) {
 	var p Person
-	err := s.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, id)
+	err := q.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, id)
 	return p, wrap("person", notFound(err))
 }
 
@@ -85,9 +85,9 @@ func (s *Store) FirstSteward(ctx context.Context) (Person, error) {
 }
 
 // RolesOf lists a person's roles with the names of their scopes.
-func (s *Store) RolesOf(ctx context.Context, personID int64) ([]PersonRole, error) {
+func (s *Store) RolesOf(ctx context.Context, q Queryer, personID int64) ([]PersonRole, error) {
 	var rs []PersonRole
-	err := s.db.SelectContext(ctx, &rs, `
+	err := q.SelectContext(ctx, &rs, `
 		SELECT r.role, r.department_id, r.community_id,
 			coalesce(d.name, '') AS department_name, coalesce(c.name, '') AS community_name
 		FROM person_roles r
@@ -189,7 +189,7 @@ func (s *Store) RedeemInvite(ctx context.Context, tx *sqlx.Tx, code, platform, e
 	by := platform + ":" + externalID
 	if inv.UsedAt.Valid {
 		if inv.UsedBy.String == by { // the same account pressing the link again
-			return s.PersonByID(ctx, inv.PersonID)
+			return s.PersonByID(ctx, tx, inv.PersonID)
 		}
 		return Person{}, ErrInviteUsed
 	}

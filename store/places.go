@@ -35,9 +35,9 @@ func (s *Store) AlleyByID(ctx context.Context, q Queryer, id int64) (Alley, erro
 }
 
 // AllAlleys lists every alley by name (for people who patrol none).
-func (s *Store) AllAlleys(ctx context.Context) ([]Alley, error) {
+func (s *Store) AllAlleys(ctx context.Context, q Queryer) ([]Alley, error) {
 	var as []Alley
-	err := s.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
+	err := q.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
 	return as, wrap("alleys", err)
 }
 

@@ -163,18 +163,18 @@ func (s *Store) ReplacePatrolSchedules(ctx context.Context, q Queryer, personID 
 	return nil
 }
 
-func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+func (s *Store) Categories(ctx context.Context, q Queryer) ([]Category, error) {
 	var cs []Category
-	err := s.db.SelectContext(ctx, &cs, `
+	err := q.SelectContext(ctx, &cs, `
 		SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
 		FROM categories ORDER BY sort, id`)
 	return cs, wrap("list categories", err)
 }
 
 // AlleysOfSteward lists the alleys a steward patrols, by name.
-func (s *Store) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
+func (s *Store) AlleysOfSteward(ctx context.Context, q Queryer, personID int64) ([]Alley, error) {
 	var as []Alley
-	err := s.db.SelectContext(ctx, &as, `
+	err := q.SelectContext(ctx, &as, `
 		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m
 		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
 		WHERE p.person_id = $1 ORDER BY a.name`, personID)
@@ -182,9 +182,9 @@ func (s *Store) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, e
 }
 
 // PatrolsOf lists a steward's patrol windows with the alley names.
-func (s *Store) PatrolsOf(ctx context.Context, personID int64) ([]PatrolView, error) {
+func (s *Store) PatrolsOf(ctx context.Context, q Queryer, personID int64) ([]PatrolView, error) {
 	var ps []PatrolView
-	err := s.db.SelectContext(ctx, &ps, `
+	err := q.SelectContext(ctx, &ps, `
 		SELECT a.name AS alley, p.weekdays, to_char(p.starts_at, 'HH24:MI') AS starts_at, to_char(p.ends_at, 'HH24:MI') AS ends_at
 		FROM patrol_schedules p JOIN alleys a ON a.id = p.alley_id
 		WHERE p.person_id = $1 ORDER BY p.starts_at, a.name`, personID)
@@ -199,9 +199,9 @@ type PatrolView struct {
 }
 
 // ChatByCode finds a group chat by its roster code.
-func (s *Store) ChatByCode(ctx context.Context, code string) (Chat, error) {
+func (s *Store) ChatByCode(ctx context.Context, q Queryer, code string) (Chat, error) {
 	var c Chat
-	err := s.db.GetContext(ctx, &c, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats WHERE code = $1`, code)
+	err := q.GetContext(ctx, &c, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats WHERE code = $1`, code)
 	return c, wrap("chat "+code, notFound(err))
 }
 

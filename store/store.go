@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/alleybot/alleybot/internal/dburl"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -33,7 +35,7 @@ type Queryer interface {
 // Open connects and pings. A database that cannot be reached is reported in
 // one line naming the URL (password masked) and what to do.
 func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("database.url %s: %w", maskURL(dsn), err)
 	}
@@ -86,6 +88,24 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// withBinaryParameters turns on lib/pq's binary_parameters unless the URL
+// says otherwise: a query with arguments then takes one round trip instead
+// of two (Parse+Bind+Execute together), which roughly halves the database
+// time of an update. It requires jsonb arguments to be passed as strings,
+// which every query here does.
+func withBinaryParameters(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || !strings.Contains(dsn, "://") {
+		return dsn
+	}
+	q := u.Query()
+	if !q.Has("binary_parameters") {
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 func maskURL(raw string) string { return dburl.Mask(raw) }

@@ -574,14 +574,14 @@ func TestUpsertsAreIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	p2 := addPerson(t, st, "P", "乙", "")
-	got, err := st.PersonByID(ctx, p1)
+	got, err := st.PersonByID(ctx, st.DB(), p1)
 	if err != nil || p1 != p2 || got.Name != "乙" {
 		t.Errorf("person after re-upsert: %+v, %v (ids %d, %d)", got, err, p1, p2)
 	}
 	if got.Lang != "en" {
 		t.Errorf("re-upserting a person reset the language they chose to %q", got.Lang)
 	}
-	if _, err := st.PersonByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.PersonByID(ctx, st.DB(), 999999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("PersonByID(missing) = %v, want ErrNotFound", err)
 	}
 

@@ -21,14 +21,14 @@ import (
 // tgRig is a serve process wired exactly as `alleybot serve` wires it, with
 // Telegram replaced by the fake at its HTTP boundary.
 type tgRig struct {
-	t    *testing.T
+	t    testing.TB
 	fake *tgfake.Server
 	st   *store.Store
 	app  *app
 	stop func()
 }
 
-func newTgRig(t *testing.T, mode string) *tgRig {
+func newTgRig(t testing.TB, mode string) *tgRig {
 	t.Helper()
 	url := testdb.Fresh(t, true)
 	st := testdb.Open(t, url)
@@ -197,7 +197,7 @@ func TestTelegramPollingReport(t *testing.T) {
 		t.Errorf("answerCallbackQuery calls: %d", r.fake.Calls("answerCallbackQuery"))
 	}
 
-	cv, err := r.st.CaseByNumber(context.Background(), "2026-000001")
+	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), "2026-000001")
 	if err != nil {
 		t.Fatal(err)
 	}

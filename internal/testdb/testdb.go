@@ -65,9 +65,14 @@ func Fresh(t testing.TB, migrated bool) string {
 }
 
 // Open connects to dbURL as a store, closed when the test ends.
-func Open(t testing.TB, dbURL string) *store.Store {
+func Open(t testing.TB, dbURL string) *store.Store { return OpenPool(t, dbURL, 8) }
+
+// OpenPool is Open with a pool of size conns. Handler tests use one
+// connection: a query that escapes the update's transaction then blocks
+// forever instead of passing by luck (under load it would exhaust the pool).
+func OpenPool(t testing.TB, dbURL string, conns int) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), dbURL, 8)
+	st, err := store.Open(context.Background(), dbURL, conns)
 	if err != nil {
 		t.Fatal(err)
 	}
