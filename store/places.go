@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/lib/pq"
 )
 
 // NearestAlley is the alley whose centre is nearest to (lat, lon) among
@@ -60,22 +62,29 @@ type ChatBinding struct {
 }
 
 // ChatsFor finds the group chats of a kind, optionally narrowed to a
-// community or department (0 = any), with where each lives.
+// community or department (0 = any), with where each lives, in one query.
 func (s *Store) ChatsFor(ctx context.Context, q Queryer, kind string, communityID, departmentID int64) ([]ChatTarget, error) {
-	var cs []Chat
-	err := q.SelectContext(ctx, &cs, `
-		SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats
-		WHERE kind = $1 AND ($2 = 0 OR community_id = $2 OR community_id IS NULL)
-			AND ($3 = 0 OR department_id = $3)
-		ORDER BY id`, kind, communityID, departmentID)
+	var rows []struct {
+		Chat
+		Platforms   pq.StringArray `db:"platforms"`
+		ExternalIDs pq.StringArray `db:"external_ids"`
+	}
+	err := q.SelectContext(ctx, &rows, `
+		SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id,
+			array(SELECT b.platform FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS platforms,
+			array(SELECT b.external_id FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS external_ids
+		FROM chats c
+		WHERE c.kind = $1 AND ($2 = 0 OR c.community_id = $2 OR c.community_id IS NULL)
+			AND ($3 = 0 OR c.department_id = $3)
+		ORDER BY c.id`, kind, communityID, departmentID)
 	if err != nil {
 		return nil, wrap("chats", err)
 	}
-	out := make([]ChatTarget, len(cs))
-	for i, c := range cs {
-		out[i].Chat = c
-		if err := q.SelectContext(ctx, &out[i].Bindings, `SELECT platform, external_id FROM chat_bindings WHERE chat_id = $1 ORDER BY platform`, c.ID); err != nil {
-			return nil, wrap("chat bindings", err)
+	out := make([]ChatTarget, len(rows))
+	for i, r := range rows {
+		out[i].Chat = r.Chat
+		for j := range r.Platforms {
+			out[i].Bindings = append(out[i].Bindings, ChatBinding{Platform: r.Platforms[j], ExternalID: r.ExternalIDs[j]})
 		}
 	}
 	return out, nil
