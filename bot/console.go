@@ -28,12 +28,18 @@ type ConsoleChannel struct {
 	MaxPhotoBytes int64
 	DefaultLang   i18n.Lang
 
-	person  store.Person
-	lang    i18n.Lang
-	seq     int
-	runID   string
-	buttons []Button // the last menu shown
-	btnChat string
+	person store.Person
+	lang   i18n.Lang
+	seq    int
+	runID  string
+	menus  []menu // menus shown, newest last
+}
+
+// menu is the buttons of one message, and where it was shown.
+type menu struct {
+	chatID  string
+	title   string // group title, "" for a private chat
+	buttons []Button
 }
 
 // ConsoleChatID is the private chat of a person on the console.
@@ -95,26 +101,32 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		}
 		return c.send(ctx, Update{Location: &loc})
 	}
-	if b, ok := c.pressed(line); ok {
-		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: c.btnChat})
+	if b, m, ok := c.pressed(line); ok {
+		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 	}
 	return c.send(ctx, Update{Text: line})
 }
 
-// pressed matches a line against the last menu: its number or its label.
-func (c *ConsoleChannel) pressed(line string) (Button, bool) {
-	if len(c.buttons) == 0 {
-		return Button{}, false
-	}
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.buttons) {
-		return c.buttons[n-1], true
-	}
-	for _, b := range c.buttons {
-		if strings.EqualFold(b.Label, line) {
-			return b, true
+// pressed matches a line against the newest menu the current person can
+// see (their own private chat, or a group): its number or its label. The
+// menus of other people's private chats are theirs to press after /as.
+func (c *ConsoleChannel) pressed(line string) (Button, menu, bool) {
+	for i := len(c.menus) - 1; i >= 0; i-- {
+		m := c.menus[i]
+		if m.title == "" && m.chatID != ConsoleChatID(c.person.Code) {
+			continue
 		}
+		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
+			return m.buttons[n-1], m, true
+		}
+		for _, b := range m.buttons {
+			if strings.EqualFold(b.Label, line) {
+				return b, m, true
+			}
+		}
+		return Button{}, menu{}, false // only the newest visible menu answers
 	}
-	return Button{}, false
+	return Button{}, menu{}, false
 }
 
 func (c *ConsoleChannel) nextKey() string {
@@ -129,7 +141,7 @@ func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
 		u.ChatID = ConsoleChatID(c.person.Code)
 	}
 	u.ChatKind = Private
-	if u.ChatID != ConsoleChatID(c.person.Code) {
+	if strings.HasPrefix(u.ChatID, "group:") {
 		u.ChatKind = Group
 	}
 	u.UserID = c.person.Code
@@ -164,14 +176,17 @@ func (c *ConsoleChannel) print(msgs []Message) {
 		}
 		fmt.Fprintln(c.Out, prefix+strings.ReplaceAll(text, "\n", "\n"+indent))
 		if len(m.Buttons) > 0 {
-			c.buttons = c.buttons[:0]
-			c.btnChat = m.ChatID
+			mn := menu{chatID: m.ChatID, title: m.ChatTitle}
 			var parts []string
 			for _, row := range m.Buttons {
 				for _, b := range row {
-					c.buttons = append(c.buttons, b)
-					parts = append(parts, fmt.Sprintf("[%d] %s", len(c.buttons), b.Label))
+					mn.buttons = append(mn.buttons, b)
+					parts = append(parts, fmt.Sprintf("[%d] %s", len(mn.buttons), b.Label))
 				}
+			}
+			c.menus = append(c.menus, mn)
+			if len(c.menus) > 50 {
+				c.menus = c.menus[1:]
 			}
 			fmt.Fprintln(c.Out, indent+strings.Join(parts, "  "))
 		}
@@ -216,7 +231,6 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 	}
 	c.person = p
 	c.lang = i18n.Parse(p.Lang, c.DefaultLang)
-	c.buttons = nil
 	names := make([]string, len(roles))
 	for i, r := range roles {
 		names[i] = i18n.T(c.lang, "role."+r.Role)

@@ -118,3 +118,12 @@ func (o Outbox) Deliver(ctx context.Context, msgs []Message) ([]Message, error) 
 	}
 	return failed, first
 }
+
+// PrivateChatID is the chat id of a user's private chat with the bot: the
+// user id itself on Telegram and WeCom, console:CODE on the console.
+func PrivateChatID(platform, userID string) string {
+	if platform == Console {
+		return ConsoleChatID(userID)
+	}
+	return userID
+}

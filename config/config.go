@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/alleybot/alleybot/internal/dburl"
+	"github.com/alleybot/alleybot/worktime"
 	"net/url"
 	"os"
 	"strings"
@@ -22,6 +23,8 @@ type Config struct {
 	Bot      BotConfig      `yaml:"bot"`
 	HTTP     HTTPConfig     `yaml:"http"`
 	Jobs     JobsConfig     `yaml:"jobs"`
+	WorkTime WorkTimeConfig `yaml:"worktime"`
+	Cases    CasesConfig    `yaml:"cases"`
 	Log      LogConfig      `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -62,6 +65,28 @@ type JobsConfig struct {
 	PhotoAttempts int           `yaml:"photo_attempts"`
 }
 
+// WorkTimeConfig is the calendar the case clocks run on.
+type WorkTimeConfig struct {
+	Hours    []string `yaml:"hours"`
+	Weekdays []int    `yaml:"weekdays"`
+	Holidays []string `yaml:"holidays"`
+	Workdays []string `yaml:"workdays"`
+}
+
+type CasesConfig struct {
+	MaxSendbacks int `yaml:"max_sendbacks"`
+	LowScore     int `yaml:"low_score"`
+}
+
+// Calendar builds the working-time calendar; Validate has checked it.
+func (c Config) Calendar() *worktime.Calendar {
+	cal, err := worktime.New(worktime.Config(c.WorkTime), c.Location())
+	if err != nil {
+		return worktime.Default(c.Location())
+	}
+	return cal
+}
+
 // MaxPhotoBytes is the photo size limit in bytes.
 func (c Config) MaxPhotoBytes() int64 { return int64(c.Bot.MaxPhotoMB) << 20 }
 
@@ -76,9 +101,11 @@ func Default() Config {
 		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling"},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
-		HTTP: HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
-		Jobs: JobsConfig{PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
-		Log:  LogConfig{Level: "info"},
+		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
+		Jobs:     JobsConfig{PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
+		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
+		Cases:    CasesConfig{MaxSendbacks: 2, LowScore: 2},
+		Log:      LogConfig{Level: "info"},
 	}
 }
 
@@ -179,6 +206,15 @@ func (c Config) Validate() error {
 	}
 	if c.Jobs.PhotoAttempts < 1 {
 		bad("jobs.photo_attempts", "must be at least 1")
+	}
+	if _, err := worktime.New(worktime.Config(c.WorkTime), time.UTC); err != nil {
+		bad("worktime."+strings.SplitN(err.Error(), ":", 2)[0], strings.TrimSpace(strings.SplitN(err.Error(), ":", 2)[1]))
+	}
+	if c.Cases.MaxSendbacks < 1 {
+		bad("cases.max_sendbacks", "must be at least 1")
+	}
+	if c.Cases.LowScore < 1 || c.Cases.LowScore > 4 {
+		bad("cases.low_score", "must be between 1 and 4 (a score at or below it reopens the case)")
 	}
 	if strings.HasPrefix(c.Telegram.BotUsername, "@") {
 		bad("telegram.bot_username", "write it without the leading @")

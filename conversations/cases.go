@@ -2,6 +2,7 @@ package conversations
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,4 +60,31 @@ func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	}
 	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
 		"alley", c.AlleyName, "status", i18n.T(lang, "status."+c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
+}
+
+// Clock says how a case's running clock stands: the deadline and the
+// working time left, or how far past it is.
+func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
+	var key string
+	var due time.Time
+	switch c.Status {
+	case store.StatusDispatched:
+		key, due = "verify", c.VerifyBy.Time
+	case store.StatusVerified:
+		key, due = "fix", c.FixBy.Time
+	case store.StatusFixed:
+		return i18n.T(lang, "clock.recheck")
+	default:
+		return ""
+	}
+	now := d.Now()
+	at := due.In(d.Location).Format("01-02 15:04")
+	if now.Before(due) {
+		return i18n.T(lang, "clock."+key, "at", at, "left", hours(d.Calendar.Between(now, due)))
+	}
+	return i18n.T(lang, "clock."+key+".over", "at", at, "over", hours(d.Calendar.Between(due, now)))
+}
+
+func hours(d time.Duration) string {
+	return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/worktime"
 )
 
 // Kind is a set of input kinds a step accepts.
@@ -41,12 +42,16 @@ type Input struct {
 	Choice   string
 	Photo    *bot.Photo
 	Location *bot.Location
+	notYours bool // a group button pressed by someone it was not for
 }
 
-// Option is one button of a prompt: Label shown, Value given back.
+// Option is one button of a prompt: Label shown, Value given back. Data,
+// when set, is sent back verbatim instead (a case action button, which is
+// not tied to a step).
 type Option struct {
 	Label string
 	Value string
+	Data  string
 }
 
 // Prompt is what a step says when it is reached (or repeated).
@@ -101,6 +106,9 @@ type Deps struct {
 	MaxPhotoBytes int64
 	DefaultLang   i18n.Lang
 	Now           func() time.Time
+	Calendar      *worktime.Calendar // working time for the case clocks
+	MaxSendbacks  int                // failed re-checks before the supervisor is told
+	LowScore      int                // a resident's score at or below it reopens a case
 }
 
 // Engine runs flows.
@@ -119,8 +127,17 @@ func New(d Deps) *Engine {
 	if d.MaxPhotoBytes == 0 {
 		d.MaxPhotoBytes = 10 << 20
 	}
+	if d.Calendar == nil {
+		d.Calendar = worktime.Default(d.Location)
+	}
+	if d.MaxSendbacks == 0 {
+		d.MaxSendbacks = 2
+	}
+	if d.LowScore == 0 {
+		d.LowScore = 2
+	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}}
-	for _, f := range []*Flow{reportFlow()} {
+	for _, f := range append([]*Flow{reportFlow()}, lifecycleFlows()...) {
 		e.flows[f.Name] = f
 	}
 	return e
@@ -153,7 +170,8 @@ func (s *Session) Store() *store.Store { return s.Deps.Store }
 
 // Reply says text in the chat the update came from.
 func (s *Session) Reply(text string, opts ...Option) {
-	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID, Text: text, Buttons: s.buttons(opts)})
+	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID, ChatTitle: s.Update.ChatTitle,
+		Text: text, Buttons: s.buttons(opts)})
 }
 
 // Say adds a ready message (to a group, or with a photo).
@@ -171,8 +189,15 @@ func (s *Session) buttons(opts []Option) [][]bot.Button {
 	}
 	var rows [][]bot.Button
 	var row []bot.Button
+	owner := ""
+	if s.Update.ChatKind == bot.Group {
+		owner = "|" + s.Update.UserID // in a group, a step's buttons are for its owner only
+	}
 	for _, o := range opts {
-		b := bot.Button{Label: o.Label, Data: step + "|" + o.Value}
+		b := bot.Button{Label: o.Label, Data: step + "|" + o.Value + owner}
+		if o.Data != "" {
+			b.Data = o.Data
+		}
 		wide := len([]rune(o.Label)) > 8
 		if wide || len(row) == 2 {
 			if len(row) > 0 {
@@ -245,13 +270,17 @@ func (e *Engine) Handle(s *Session, in Input) error {
 		return e.handleResume(s, in)
 	}
 	if e.deps.ResumeAfter > 0 && e.deps.Now().Sub(st.UpdatedAt) > e.deps.ResumeAfter {
-		return e.offerResume(s)
+		return e.offerResume(s, in)
 	}
 	step := s.flow.step(st.Step)
 	if step == nil {
 		return e.enter(s, s.flow.Steps[0].Name, false)
 	}
 	in, stale := e.accept(s, step, in)
+	if in.notYours {
+		s.Reply(s.T("flow.not_your_button"))
+		return nil
+	}
 	if stale {
 		s.Reply(s.T("flow.stale_button"))
 		return e.prompt(s)
@@ -284,11 +313,15 @@ func (e *Engine) Handle(s *Session, in Input) error {
 // step; stale is true for a button of another step.
 func (e *Engine) accept(s *Session, step *Step, in Input) (Input, bool) {
 	if in.Kind == Choice {
-		stepName, value, ok := strings.Cut(in.Choice, "|")
-		if !ok || stepName != step.Name {
+		parts := strings.Split(in.Choice, "|")
+		if len(parts) == 3 && parts[2] != s.Update.UserID {
+			in.notYours = true
+			return in, false
+		}
+		if len(parts) < 2 || parts[0] != step.Name {
 			return in, true
 		}
-		in.Choice = value
+		in.Choice = parts[1]
 		return in, false
 	}
 	if in.Kind == Text && step.Accepts&Choice != 0 {
@@ -349,6 +382,9 @@ func (e *Engine) save(s *Session) error {
 }
 
 func (e *Engine) prompt(s *Session) error {
+	if s.state.Step == resumeStep {
+		return e.promptResume(s)
+	}
 	step := s.flow.step(s.state.Step)
 	p, err := step.Prompt(s)
 	if err != nil {
@@ -358,20 +394,25 @@ func (e *Engine) prompt(s *Session) error {
 	return nil
 }
 
-// Cancel drops the running flow, if any.
+// Cancel drops the running flow, if any. It does not decode the draft, so
+// it works even on one an upgrade can no longer read.
 func (e *Engine) Cancel(s *Session) error {
-	ok, err := e.Active(s)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	st, err := s.Store().ConversationFor(s, s.Tx, s.Update.Platform, s.Update.ChatID, s.Update.UserID)
+	if errors.Is(err, store.ErrNotFound) {
 		s.Reply(s.T("cancel.nothing"))
 		return nil
 	}
-	if err := s.Store().DeleteConversation(s, s.Tx, s.state.Platform, s.state.ChatID, s.state.UserID); err != nil {
+	if err != nil {
 		return err
 	}
-	s.Reply(s.T("flow.cancelled", "flow", s.T(s.flow.Title)))
+	if err := s.Store().DeleteConversation(s, s.Tx, st.Platform, st.ChatID, st.UserID); err != nil {
+		return err
+	}
+	title := "flow.generic"
+	if f, ok := e.flows[st.Flow]; ok {
+		title = f.Title
+	}
+	s.Reply(s.T("flow.cancelled", "flow", s.T(title)))
 	return nil
 }
 
@@ -413,9 +454,12 @@ func (s *Session) FlowTitle() string {
 
 // offerResume parks the flow on the resume question: a draft left for
 // longer than ResumeAfter is kept, and the person chooses.
-func (e *Engine) offerResume(s *Session) error {
+func (e *Engine) offerResume(s *Session, in Input) error {
 	s.state.History = append(s.state.History, s.state.Step)
 	s.state.Step = resumeStep
+	if b, err := json.Marshal(in); err == nil {
+		s.state.Pending = b // handled after 继续, not lost
+	}
 	if err := e.save(s); err != nil {
 		return err
 	}
@@ -427,12 +471,9 @@ func (e *Engine) promptResume(s *Session) error {
 	if s.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
 		started = s.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
 	}
-	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID,
-		Text: s.T("flow.resume", "time", started, "flow", s.T(s.flow.Title)),
-		Buttons: [][]bot.Button{{
-			{Label: s.T("flow.resume.continue"), Data: resumeStep + "|continue"},
-			{Label: s.T("flow.resume.discard"), Data: resumeStep + "|discard"},
-		}}})
+	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID, ChatTitle: s.Update.ChatTitle,
+		Text:    s.T("flow.resume", "time", started, "flow", s.T(s.flow.Title)),
+		Buttons: s.buttons([]Option{{Label: s.T("flow.resume.continue"), Value: "continue"}, {Label: s.T("flow.resume.discard"), Value: "discard"}})})
 	return nil
 }
 
@@ -440,7 +481,14 @@ func (e *Engine) handleResume(s *Session, in Input) error {
 	choice := ""
 	switch in.Kind {
 	case Choice:
-		_, choice, _ = strings.Cut(in.Choice, "|")
+		parts := strings.Split(in.Choice, "|")
+		if len(parts) == 3 && parts[2] != s.Update.UserID {
+			s.Reply(s.T("flow.not_your_button"))
+			return nil
+		}
+		if len(parts) >= 2 {
+			choice = parts[1]
+		}
 	case Text:
 		t := strings.TrimSpace(in.Text)
 		switch {
@@ -454,8 +502,15 @@ func (e *Engine) handleResume(s *Session, in Input) error {
 	case "continue":
 		h := s.state.History
 		s.state.Step, s.state.History = h[len(h)-1], slices.Clone(h[:len(h)-1])
+		pending := s.state.Pending
+		s.state.Pending = nil
+		s.state.UpdatedAt = e.deps.Now()
 		if err := e.save(s); err != nil {
 			return err
+		}
+		var in Input
+		if len(pending) > 0 && json.Unmarshal(pending, &in) == nil && in.Kind != 0 && !(in.Kind == Text && strings.HasPrefix(in.Text, "/")) {
+			return e.Handle(s, in) // the message that found the old draft
 		}
 		return e.prompt(s)
 	case "discard":

@@ -29,6 +29,9 @@ type ReportDraft struct {
 	Description string   `json:"description,omitempty"`
 	Impact      string   `json:"impact,omitempty"`
 	Editing     bool     `json:"editing,omitempty"`
+	// ReplacePhotos: the steward chose to send the photos again; the old
+	// ones stay until the first new one arrives.
+	ReplacePhotos bool `json:"replace_photos,omitempty"`
 }
 
 func draft(s *Session) *ReportDraft { return s.Data.(*ReportDraft) }
@@ -57,7 +60,9 @@ func reportFlow() *Flow {
 		Title:   "flow.report",
 		NewData: func() any { return &ReportDraft{} },
 		Steps: []Step{
-			{Name: "category", Accepts: Choice, Prompt: promptCategory, Handle: handleCategory},
+			// Photos are taken before the category too: an album that starts
+			// a report arrives as several updates at once.
+			{Name: "category", Accepts: Choice | Photo, Prompt: promptCategory, Handle: handleCategory},
 			{Name: "photos", Accepts: Photo | Choice, Prompt: promptPhotos, Handle: handlePhotos, Hint: "report.photos.hint"},
 			{Name: "location", Accepts: Location | Choice, Prompt: promptLocation, Handle: handleLocation},
 			{Name: "description", Accepts: Text, Prompt: promptDescription, Handle: handleDescription},
@@ -81,6 +86,18 @@ func promptCategory(s *Session) (Prompt, error) {
 }
 
 func handleCategory(s *Session, in Input) (string, error) {
+	if in.Kind == Photo {
+		d := draft(s)
+		if len(d.PhotoIDs) >= MaxPhotos {
+			s.Reply(s.T("report.photos.full", "max", MaxPhotos))
+			return Stay, nil
+		}
+		if ok, err := addPhoto(s, d, in.Photo); err != nil || !ok {
+			return Stay, err
+		}
+		s.Reply(s.T("report.photos.early", "n", len(d.PhotoIDs)))
+		return Stay, nil
+	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
 	if _, err := s.Store().CategoryByID(s, s.Tx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -95,8 +112,9 @@ func handleCategory(s *Session, in Input) (string, error) {
 }
 
 func promptPhotos(s *Session) (Prompt, error) {
-	n := len(draft(s).PhotoIDs)
-	if n == 0 {
+	d := draft(s)
+	n := len(d.PhotoIDs)
+	if n == 0 || d.ReplacePhotos {
 		return Prompt{Text: s.T("report.photos", "max", MaxPhotos)}, nil
 	}
 	return Prompt{Text: s.T("report.photos.more", "n", n, "max", MaxPhotos), Options: []Option{{Label: s.T("button.done"), Value: "done"}}}, nil
@@ -111,6 +129,12 @@ func handlePhotos(s *Session, in Input) (string, error) {
 		}
 		return d.after("location"), nil
 	}
+	if d.ReplacePhotos {
+		if ok, err := photoAcceptable(s, in.Photo); err != nil || !ok {
+			return Stay, err
+		}
+		d.PhotoIDs, d.ReplacePhotos = nil, false
+	}
 	if len(d.PhotoIDs) >= MaxPhotos {
 		s.Reply(s.T("report.photos.full", "max", MaxPhotos))
 		return Stay, nil
@@ -121,10 +145,9 @@ func handlePhotos(s *Session, in Input) (string, error) {
 	return Stay, nil
 }
 
-// addPhoto records a photo at once: its platform reference, and its bytes
-// when they came along (the console); otherwise a download job is enqueued in
-// this same transaction. A photo over the limit is refused with a message.
-func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
+// photoAcceptable says whether a photo is within the size limit (and tells
+// the person when it is not).
+func photoAcceptable(s *Session, p *bot.Photo) (bool, error) {
 	size := p.Size
 	if size == 0 {
 		size = len(p.Bytes)
@@ -132,6 +155,20 @@ func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
 	if p.TooLarge || int64(size) > s.Deps.MaxPhotoBytes {
 		s.Reply(s.T("report.photo.too_large", "max", bot.HumanBytes(s.Deps.MaxPhotoBytes)))
 		return false, nil
+	}
+	return true, nil
+}
+
+// addPhoto records a photo at once: its platform reference, and its bytes
+// when they came along (the console); otherwise a download job is enqueued in
+// this same transaction. A photo over the limit is refused with a message.
+func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
+	if ok, err := photoAcceptable(s, p); err != nil || !ok {
+		return false, err
+	}
+	size := p.Size
+	if size == 0 {
+		size = len(p.Bytes)
 	}
 	platform := p.Platform
 	if platform == "" {
@@ -280,10 +317,14 @@ func draftSummary(s *Session, d *ReportDraft) (string, error) {
 
 func handleSummary(s *Session, in Input) (string, error) {
 	switch in.Choice {
-	case "submit":
-		return Done, submitReport(s, draft(s), false)
-	case "fixed":
-		return Done, submitReport(s, draft(s), true)
+	case "submit", "fixed":
+		d := draft(s)
+		if len(d.PhotoIDs) == 0 || len(d.PhotoIDs) > MaxPhotos {
+			s.Reply(s.T("report.photos.need_one"))
+			d.Editing = true
+			return "photos", nil
+		}
+		return Done, submitReport(s, d, in.Choice == "fixed")
 	case "edit":
 		return "edit", nil
 	case "cancel":
@@ -314,7 +355,7 @@ func handleEdit(s *Session, in Input) (string, error) {
 		if in.Choice == f {
 			d.Editing = true
 			if f == "photos" {
-				d.PhotoIDs = nil // sending photos again replaces them
+				d.ReplacePhotos = true // sending photos again replaces them
 			}
 			return f, nil
 		}
@@ -365,7 +406,7 @@ func submitReport(s *Session, d *ReportDraft, fixed bool) error {
 	if err := s.ToChats("exchange", 0, 0, i18n.T(lang, "notify.exchange", "summary", summary), photo); err != nil {
 		return err
 	}
-	if err := s.ToChats("coordinators", 0, 0, i18n.T(lang, "notify.center", "summary", summary), nil); err != nil {
+	if err := s.centerCard(view, "notify.center"); err != nil {
 		return err
 	}
 	if view.DepartmentID.Valid {
@@ -402,20 +443,21 @@ func (s *Session) botPhoto(p store.Photo) (*bot.Photo, error) {
 // ToChats says text (and a photo) in every group chat of kind, narrowed to a
 // community or department. A console session prints every group; on a real
 // platform the message goes to where the group is bound.
-func (s *Session) ToChats(kind string, communityID, departmentID int64, text string, photo *bot.Photo) error {
+func (s *Session) ToChats(kind string, communityID, departmentID int64, text string, photo *bot.Photo, opts ...Option) error {
 	chats, err := s.Store().ChatsFor(s, s.Tx, kind, communityID, departmentID)
 	if err != nil {
 		return err
 	}
+	buttons := s.buttons(opts)
 	for _, c := range chats {
 		if s.Update.Platform == bot.Console {
-			s.Say(bot.Message{Platform: bot.Console, ChatID: "group:" + c.Code, ChatTitle: c.Title, Text: text, Photo: photo})
+			s.Say(bot.Message{Platform: bot.Console, ChatID: "group:" + c.Code, ChatTitle: c.Title, Text: text, Photo: photo, Buttons: buttons})
 		}
 		for _, b := range c.Bindings {
 			if b.Platform == bot.Console {
 				continue
 			}
-			s.Say(bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: c.Title, Text: text, Photo: photo})
+			s.Say(bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: c.Title, Text: text, Photo: photo, Buttons: buttons})
 		}
 	}
 	return nil

@@ -9,11 +9,10 @@ import (
 	"github.com/alleybot/alleybot/store"
 )
 
-// Command is one slash command. Roles empty means every bound person.
+// Command is one slash command; who may use it is in permissions.go.
 type Command struct {
 	Name    string
 	Aliases []string
-	Roles   []string
 	Desc    string // catalog key
 	Flow    string // a command that starts a flow
 	Run     func(c *Ctx) error
@@ -25,39 +24,43 @@ func (r *Router) commandTable() []Command {
 		{Name: "help", Aliases: []string{"帮助"}, Desc: "cmd.help", Run: r.cmdHelp},
 		{Name: "whoami", Aliases: []string{"我是谁"}, Desc: "cmd.whoami", Run: r.cmdWhoami},
 		{Name: "lang", Aliases: []string{"language", "语言"}, Desc: "cmd.lang", Run: r.cmdLang},
-		{Name: "report", Aliases: []string{"上报"}, Roles: []string{"steward"}, Desc: "cmd.report", Flow: "report"},
-		{Name: "mycases", Aliases: []string{"我的案件"}, Roles: []string{"steward"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
+		{Name: "report", Aliases: []string{"上报"}, Desc: "cmd.report", Flow: "report"},
+		{Name: "mycases", Aliases: []string{"我的案件"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
 		{Name: "case", Aliases: []string{"案件"}, Desc: "cmd.case", Run: r.cmdCase},
-		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel"},
-		{Name: "back", Aliases: []string{"返回"}, Desc: "cmd.back"},
-		{Name: "bindgroup", Roles: []string{"coordinator"}, Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
+		{Name: "queue", Aliases: []string{"待办"}, Desc: "cmd.queue", Run: r.cmdQueue},
+		{Name: "dept", Aliases: []string{"部门案件"}, Desc: "cmd.dept", Run: r.cmdDept},
+		{Name: "overdue", Aliases: []string{"超时"}, Desc: "cmd.overdue", Run: r.cmdOverdue},
+		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel", Run: r.cmdCancel},
+		{Name: "back", Aliases: []string{"返回"}, Desc: "cmd.back", Run: r.cmdBack},
+		{Name: "bindgroup", Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
 	}
 }
 
-// allowed is the one place a role is checked against a command.
-func (r *Router) allowed(cmd *Command, c *Ctx) bool {
-	if len(cmd.Roles) == 0 {
-		return true
+// allowed checks the permission table for a command.
+func (r *Router) allowed(cmd *Command, c *Ctx) bool { return may("/"+cmd.Name, roleCodes(c.Roles)) }
+
+func roleCodes(rs []store.PersonRole) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Role
 	}
-	for _, role := range cmd.Roles {
-		if c.HasRole(role) {
-			return true
-		}
-	}
-	return c.HasRole("admin")
+	return out
 }
 
 // Commands lists the commands the person holding roles may use, in order.
 func (r *Router) Commands(roles []store.PersonRole) []Command {
-	c := &Ctx{Roles: roles}
 	var out []Command
-	for i := range r.commands {
-		if r.allowed(&r.commands[i], c) {
-			out = append(out, r.commands[i])
+	for _, cmd := range r.commands {
+		if may("/"+cmd.Name, roleCodes(roles)) {
+			out = append(out, cmd)
 		}
 	}
 	return out
 }
+
+func (r *Router) cmdCancel(c *Ctx) error { return r.flows.Cancel(c.Session) }
+
+func (r *Router) cmdBack(c *Ctx) error { return r.flows.Back(c.Session) }
 
 func (r *Router) cmdStart(c *Ctx) error {
 	if c.Args != "" {

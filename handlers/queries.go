@@ -96,3 +96,96 @@ func (r *Router) cmdBindGroup(c *Ctx) error {
 	c.Reply(c.T("bindgroup.done", "title", chat.Title))
 	return nil
 }
+
+// cmdQueue is the acceptance center's desk: new cases, overdue ones and
+// those waiting for the steward's re-check.
+func (r *Router) cmdQueue(c *Ctx) error {
+	now := c.Session.Deps.Now()
+	sections := []struct {
+		key string
+		q   store.CaseQuery
+	}{
+		{"queue.new", store.CaseQuery{Statuses: []string{store.StatusSubmitted}}},
+		{"queue.overdue", store.CaseQuery{Statuses: []string{store.StatusDispatched, store.StatusVerified}, OverdueAt: now}},
+		{"queue.recheck", store.CaseQuery{Statuses: []string{store.StatusFixed}}},
+	}
+	var lines []string
+	for _, sec := range sections {
+		cs, err := r.store.FindCases(c, c.Tx, sec.q)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, c.T(sec.key, "n", len(cs)))
+		for _, cv := range cs {
+			lines = append(lines, "  "+r.caseWithClock(c, cv))
+		}
+	}
+	c.Reply(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cmdDept lists the open cases of the person's departments with their clocks.
+func (r *Router) cmdDept(c *Ctx) error {
+	var lines []string
+	for _, role := range c.Roles {
+		if role.Role != "department" || !role.DepartmentID.Valid {
+			continue
+		}
+		cs, err := r.store.FindCases(c, c.Tx, store.CaseQuery{DepartmentID: role.DepartmentID.Int64,
+			Statuses: []string{store.StatusDispatched, store.StatusVerified, store.StatusFixed}})
+		if err != nil {
+			return err
+		}
+		lines = append(lines, c.T("dept.header", "department", role.DepartmentName, "n", len(cs)))
+		for _, cv := range cs {
+			lines = append(lines, "  "+r.caseWithClock(c, cv))
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, c.T("dept.none"))
+	}
+	c.Reply(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cmdOverdue lists cases past a clock: all of them for the center and
+// supervisors, a department's own for its members.
+func (r *Router) cmdOverdue(c *Ctx) error {
+	q := store.CaseQuery{Statuses: []string{store.StatusDispatched, store.StatusVerified}, OverdueAt: c.Session.Deps.Now()}
+	var depts []int64
+	if !c.HasRole("coordinator") && !c.HasRole("supervisor") && !c.HasRole("admin") {
+		for _, role := range c.Roles {
+			if role.Role == "department" && role.DepartmentID.Valid {
+				depts = append(depts, role.DepartmentID.Int64)
+			}
+		}
+	} else {
+		depts = []int64{0}
+	}
+	var lines []string
+	for _, d := range depts {
+		q.DepartmentID = d
+		cs, err := r.store.FindCases(c, c.Tx, q)
+		if err != nil {
+			return err
+		}
+		for _, cv := range cs {
+			lines = append(lines, r.caseWithClock(c, cv))
+		}
+	}
+	if len(lines) == 0 {
+		c.Reply(c.T("overdue.none"))
+		return nil
+	}
+	c.Reply(c.T("overdue.header", "n", len(lines)) + "\n" + strings.Join(lines, "\n"))
+	return nil
+}
+
+// caseWithClock is a case line with the clock that runs on it.
+func (r *Router) caseWithClock(c *Ctx, cv store.CaseView) string {
+	line := conversations.CaseLine(c.Lang, c.Session.Deps.Location, cv)
+	if clock := conversations.Clock(c.Lang, c.Session.Deps, cv); clock != "" {
+		line += " · " + clock
+	}
+	return line
+}

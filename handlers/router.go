@@ -6,7 +6,9 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -78,9 +80,24 @@ func (c *Ctx) HasRole(role string) bool {
 // Handle processes one update in one transaction: its dedupe key, its
 // effects and its replies commit together or not at all. A duplicate update
 // returns no messages.
-func (r *Router) Handle(ctx context.Context, u bot.Update) ([]bot.Message, error) {
+func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, err error) {
+	defer func() {
+		// A bug in one update must not take the process down: it is logged,
+		// rolled back (the deferred Rollback in InTx has run) and apologised for.
+		if p := recover(); p != nil {
+			r.log.Error("panic handling update", "platform", u.Platform, "key", u.Key, "panic", p, "stack", string(debug.Stack()))
+			lang := i18n.Parse(u.LangHint, r.defaultLang)
+			msgs = []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(lang, "error.internal")}}
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
 	var out []bot.Message
-	err := r.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		// One person's updates in one chat are handled one at a time, even
+		// when the draft row does not exist yet (two photos of an album).
+		if err := r.store.LockConversation(ctx, tx, u.Platform, u.ChatID, u.UserID); err != nil {
+			return err
+		}
 		if u.Key != "" {
 			first, err := r.store.MarkProcessed(ctx, tx, u.Platform, u.Key)
 			if err != nil {
@@ -112,9 +129,20 @@ func (r *Router) dispatch(c *Ctx) error {
 		name, args = "", "" // a caption is not a command
 	}
 	c.Args = args
+	var action conversations.CaseAction
+	isAction := false
+	if c.Update.Callback != nil {
+		action, isAction = conversations.ParseCaseAction(c.Update.Callback.Data)
+	}
 	p, err := r.store.PersonByIdentity(c, c.Tx, c.Update.Platform, c.Update.UserID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		if isAction && may("button:"+action.Action, nil) {
+			// Residents answer the satisfaction question without an account.
+			c.Session = r.flows.NewSession(c, c.Tx, c.Update, store.Person{}, nil, c.Lang)
+			defer func() { c.out = append(c.out, c.Session.Out...) }()
+			return r.flows.Act(c.Session, action)
+		}
 		if name == "start" && args != "" {
 			return r.redeem(c, args)
 		}
@@ -138,11 +166,16 @@ func (r *Router) dispatch(c *Ctx) error {
 	c.Session = r.flows.NewSession(c, c.Tx, c.Update, p, c.Roles, c.Lang)
 	defer func() { c.out = append(c.out, c.Session.Out...) }()
 
-	switch name {
-	case "cancel", "取消":
-		return r.flows.Cancel(c.Session)
-	case "back", "返回":
-		return r.flows.Back(c.Session)
+	if isAction {
+		what := "button:" + action.Action
+		if !may(what, roleCodes(c.Roles)) {
+			c.Reply(c.T("action.forbidden", "action", c.T("action."+action.Action), "roles", r.roleList(c.Lang, whoMay(what))))
+			return nil
+		}
+		return r.flows.Act(c.Session, action)
+	}
+	if cmd, ok := r.byName[name]; ok && (cmd.Name == "cancel" || cmd.Name == "back") {
+		return cmd.Run(c) // these work even on a draft that cannot be read
 	}
 	active, err := r.flows.Active(c.Session)
 	if err != nil {
@@ -169,7 +202,7 @@ func (r *Router) dispatch(c *Ctx) error {
 		switch {
 		case c.Update.Callback != nil:
 			c.Reply(c.T("flow.stale_button"))
-		case c.Update.Photo != nil && c.Update.ChatKind == bot.Private:
+		case c.Update.Photo != nil && c.Update.ChatKind == bot.Private && may("/report", roleCodes(c.Roles)):
 			in := conversations.InputOf(c.Update)
 			return r.run(c, r.byName["report"], &in) // a photo alone starts a report
 		case c.Update.ChatKind == bot.Group:
@@ -190,7 +223,7 @@ func (r *Router) dispatch(c *Ctx) error {
 // run checks the role and runs a command or starts its flow.
 func (r *Router) run(c *Ctx, cmd *Command, initial ...*conversations.Input) error {
 	if !r.allowed(cmd, c) {
-		c.Reply(c.T("cmd.forbidden", "cmd", "/"+cmd.Name, "roles", r.roleList(c.Lang, cmd.Roles)))
+		c.Reply(c.T("cmd.forbidden", "cmd", "/"+cmd.Name, "roles", r.roleList(c.Lang, whoMay("/"+cmd.Name))))
 		return nil
 	}
 	if cmd.Flow != "" {

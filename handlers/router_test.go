@@ -150,33 +150,6 @@ func TestInactivePersonRefused(t *testing.T) {
 	}
 }
 
-func TestRoleCheck(t *testing.T) {
-	r, _ := setup(t)
-	cmd := &Command{Name: "dispatch", Roles: []string{"coordinator"}}
-	cases := []struct {
-		roles []string
-		want  bool
-	}{
-		{[]string{"steward"}, false},
-		{[]string{"coordinator"}, true},
-		{[]string{"steward", "coordinator"}, true},
-		{[]string{"admin"}, true},
-		{nil, false},
-	}
-	for _, c := range cases {
-		ctx := &Ctx{}
-		for _, role := range c.roles {
-			ctx.Roles = append(ctx.Roles, store.PersonRole{Role: role})
-		}
-		if got := r.allowed(cmd, ctx); got != c.want {
-			t.Errorf("roles %v: allowed=%v, want %v", c.roles, got, c.want)
-		}
-	}
-	if got := i18n.T(i18n.ZH, "cmd.forbidden", "cmd", "/dispatch", "roles", r.roleList(i18n.ZH, cmd.Roles)); !strings.Contains(got, "问题受理中心、管理员") {
-		t.Errorf("refusal names who may: %q", got)
-	}
-}
-
 func TestWeekdays(t *testing.T) {
 	cases := []struct {
 		days []int64

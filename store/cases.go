@@ -35,6 +35,13 @@ type Case struct {
 	SendbackCount int             `db:"sendback_count"`
 	CreatedAt     time.Time       `db:"created_at"`
 	ClosedAt      sql.NullTime    `db:"closed_at"`
+	DispatchedAt  sql.NullTime    `db:"dispatched_at"`
+	VerifiedAt    sql.NullTime    `db:"verified_at"`
+	FixedAt       sql.NullTime    `db:"fixed_at"`
+	FixLimit      sql.NullTime    `db:"fix_limit"`
+	Plan          string          `db:"plan"`
+	MergedInto    sql.NullInt64   `db:"merged_into"`
+	Escalated     bool            `db:"escalated"`
 }
 
 // CaseView is a case with the names people read.
@@ -51,7 +58,7 @@ type CaseView struct {
 
 const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
 	c.reporter_id, c.source, c.department_id, c.fixed_on_spot, c.verify_by, c.fix_by, c.sendback_count,
-	c.created_at, c.closed_at`
+	c.created_at, c.closed_at, c.dispatched_at, c.verified_at, c.fixed_at, c.fix_limit, c.plan, c.merged_into, c.escalated`
 
 const caseViewSelect = `SELECT ` + caseCols + `,
 	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
@@ -104,7 +111,8 @@ func (s *Store) CreateCase(ctx context.Context, q Queryer, n NewCase) (Case, err
 			CASE WHEN $7::text = 'closed' THEN now() END
 		FROM alleys a WHERE a.id = $2
 		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
-			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at`,
+			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
+			verified_at, fixed_at, fix_limit, plan, merged_into, escalated`,
 		fmt.Sprintf("%d-%06d", n.Year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
 		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot)
 	if err != nil {

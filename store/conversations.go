@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -17,6 +18,7 @@ type ConversationState struct {
 	Step      string          `db:"step"`
 	Data      json.RawMessage `db:"data"`
 	History   pq.StringArray  `db:"history"`
+	Pending   []byte          `db:"pending"`
 	StartedAt time.Time       `db:"started_at"`
 	UpdatedAt time.Time       `db:"updated_at"`
 }
@@ -26,7 +28,7 @@ type ConversationState struct {
 func (s *Store) ConversationFor(ctx context.Context, q Queryer, platform, chatID, userID string) (ConversationState, error) {
 	var st ConversationState
 	err := q.GetContext(ctx, &st, `
-		SELECT platform, chat_id, user_id, flow, step, data, history, started_at, updated_at
+		SELECT platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at
 		FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3 FOR UPDATE`,
 		platform, chatID, userID)
 	return st, wrap("conversation", notFound(err))
@@ -40,12 +42,18 @@ func (s *Store) SaveConversation(ctx context.Context, q Queryer, st Conversation
 	if st.History == nil {
 		st.History = pq.StringArray{}
 	}
+	var pending sql.NullString
+	if len(st.Pending) > 0 {
+		pending = sql.NullString{String: string(st.Pending), Valid: true}
+	}
 	_, err := q.ExecContext(ctx, `
-		INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, data, history, started_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce(nullif($8, '0001-01-01'::timestamptz), now()), now())
+		INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now())
 		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
-			data = EXCLUDED.data, history = EXCLUDED.history, started_at = EXCLUDED.started_at, updated_at = now()`,
-		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, string(st.Data), st.History, st.StartedAt)
+			data = EXCLUDED.data, history = EXCLUDED.history, pending = EXCLUDED.pending,
+			started_at = EXCLUDED.started_at, updated_at = now()`,
+		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, string(st.Data), st.History, pending,
+		sql.NullTime{Time: st.StartedAt, Valid: !st.StartedAt.IsZero()})
 	return wrap("save conversation", err)
 }
 
@@ -53,4 +61,11 @@ func (s *Store) DeleteConversation(ctx context.Context, q Queryer, platform, cha
 	_, err := q.ExecContext(ctx, `DELETE FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3`,
 		platform, chatID, userID)
 	return wrap("delete conversation", err)
+}
+
+// LockConversation serialises the updates of one person in one chat for the
+// rest of the transaction, whether or not a draft exists yet.
+func (s *Store) LockConversation(ctx context.Context, q Queryer, platform, chatID, userID string) error {
+	_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, platform+"\x1f"+chatID+"\x1f"+userID)
+	return wrap("lock conversation", err)
 }

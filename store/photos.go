@@ -79,3 +79,10 @@ func (s *Store) PhotosByIDs(ctx context.Context, q Queryer, ids []int64) ([]Phot
 	err := q.SelectContext(ctx, &ps, `SELECT `+photoCols+` FROM photos WHERE id = ANY($1) ORDER BY array_position($1, id)`, pq.Int64Array(ids))
 	return ps, wrap("photos", err)
 }
+
+// AttachPhotos links photos collected in a flow to a case event.
+func (s *Store) AttachPhotos(ctx context.Context, q Queryer, caseID, eventID int64, kind string, ids []int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2, kind = $3 WHERE id = ANY($4) AND case_id IS NULL`,
+		caseID, eventID, kind, pq.Int64Array(ids))
+	return wrap("attach photos", err)
+}

@@ -310,7 +310,8 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	logger := newLogger(e.stderr, cfg.Log.Level)
 	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
 	flows := conversations.New(conversations.Deps{Store: st, ResumeAfter: cfg.Bot.DraftResumeAfter,
-		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang})
+		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang,
+		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
 	router := handlers.New(st, flows, logger, lang)
 	ch := &bot.ConsoleChannel{Store: st, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang}

@@ -80,7 +80,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	a.sched = sched
 	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
 	flows := conversations.New(conversations.Deps{Store: st, Photos: sched, ResumeAfter: cfg.Bot.DraftResumeAfter,
-		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang})
+		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang,
+		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
 	a.router = handlers.New(st, flows, log, lang)
 
 	mux := http.NewServeMux()
