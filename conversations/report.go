@@ -62,7 +62,7 @@ func reportFlow() *Flow {
 		Steps: []Step{
 			// Photos are taken before the category too: an album that starts
 			// a report arrives as several updates at once.
-			{Name: "category", Accepts: Choice | Photo, Prompt: promptCategory, Handle: handleCategory},
+			{Name: "category", Accepts: Choice | Photo, Prompt: promptCategory, Handle: handleCategory, Hint: "flow.hint.choice"},
 			{Name: "photos", Accepts: Photo | Choice, Prompt: promptPhotos, Handle: handlePhotos, Hint: "report.photos.hint"},
 			{Name: "location", Accepts: Location | Choice, Prompt: promptLocation, Handle: handleLocation},
 			{Name: "description", Accepts: Text, Prompt: promptDescription, Handle: handleDescription},

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"io"
 	"log/slog"
 	"strings"
@@ -20,9 +21,12 @@ import (
 
 var updateSeq atomic.Int64
 
+var cst = time.FixedZone("CST", 8*3600)
+
 // chatter plays one person in one chat, keeping the buttons it was shown.
 type chatter struct {
 	t        *testing.T
+	w        *world
 	r        *Router
 	platform string
 	chat     string
@@ -41,6 +45,10 @@ func (c *chatter) send(u bot.Update) []bot.Message {
 		c.t.Fatalf("handle %+v: %v", u, err)
 	}
 	c.last = msgs
+	if c.w != nil {
+		c.w.sent = append(c.w.sent, msgs...)
+		c.w.lastMsgs = msgs
+	}
 	for _, m := range msgs {
 		if m.ChatID == c.chat && len(m.Buttons) > 0 {
 			c.buttons = nil
@@ -56,6 +64,26 @@ func (c *chatter) text(s string) []bot.Message { return c.send(bot.Update{Text: 
 
 func (c *chatter) press(label string) []bot.Message {
 	c.t.Helper()
+	for _, b := range c.buttons { // this person's own menu first
+		if b.Label == label {
+			return c.send(bot.Update{Callback: &bot.Callback{ID: "cb", Data: b.Data}})
+		}
+	}
+	if c.w != nil { // the newest message to this chat with that button, whoever caused it
+		for i := len(c.w.sent) - 1; i >= 0; i-- {
+			m := c.w.sent[i]
+			if m.ChatID != c.chat {
+				continue
+			}
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					if b.Label == label {
+						return c.send(bot.Update{Callback: &bot.Callback{ID: "cb", Data: b.Data}})
+					}
+				}
+			}
+		}
+	}
 	for _, b := range c.buttons {
 		if b.Label == label {
 			return c.send(bot.Update{Callback: &bot.Callback{ID: "cb", Data: b.Data}})
@@ -76,7 +104,13 @@ func (c *chatter) loc(lat, lon float64) []bot.Message {
 // said is everything the bot said to this chat in the last exchange.
 func (c *chatter) said() string {
 	var b strings.Builder
-	for _, m := range c.last {
+	last := c.last
+	if c.w != nil {
+		// Also whatever the latest update (anyone's) said here: a flow begun
+		// in a group goes on in the private chat.
+		last = append(slices.Clone(last), c.w.lastMsgs...)
+	}
+	for _, m := range last {
 		if m.ChatID == c.chat {
 			b.WriteString(m.Text + "\n")
 		}
@@ -95,25 +129,38 @@ func (c *chatter) expect(want ...string) {
 }
 
 type world struct {
-	st    *store.Store
-	r     *Router
-	now   time.Time
-	flows *conversations.Engine
+	url      string
+	sent     []bot.Message // everything the bot said, in order
+	lastMsgs []bot.Message // what the last update made it say
+	st       *store.Store
+	r        *Router
+	now      time.Time
+	flows    *conversations.Engine
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldAt(t, time.Time{}) }
+
+// newWorldAt is a world whose clock stands at now (zero: the real clock),
+// so deadlines in working time can be checked exactly.
+func newWorldAt(t *testing.T, now time.Time) *world {
 	t.Helper()
-	st := testdb.OpenPool(t, testdb.Fresh(t, true), 1)
+	url := testdb.Fresh(t, true)
+	st := testdb.OpenPool(t, url, 1)
 	ctx := context.Background()
 	if _, err := roster.Import(ctx, st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	w := &world{st: st, now: time.Date(2026, 11, 27, 10, 32, 0, 0, time.UTC)}
-	w.flows = conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, ResumeAfter: 30 * time.Minute,
-		Location: time.FixedZone("CST", 8*3600), Now: func() time.Time { return time.Now() }})
+	w := &world{st: st, now: now, url: url}
+	clock, resume := time.Now, 30*time.Minute
+	if !now.IsZero() {
+		clock, resume = func() time.Time { return w.now }, 0
+	}
+	w.flows = conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, ResumeAfter: resume,
+		Location: cst, Now: clock})
 	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	// Bind the exchange group and the sanitation department's group on Telegram.
-	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003"} {
+	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003",
+		"res-nlgx": "-1004", "dept-fangguan": "-1005"} {
 		c, err := st.ChatByCode(ctx, st.DB(), code)
 		if err != nil {
 			t.Fatal(err)
@@ -136,7 +183,14 @@ func (w *world) person(t *testing.T, code, tgID string) *chatter {
 	if err := w.st.BindIdentity(context.Background(), w.st.DB(), bot.Telegram, tgID, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	return &chatter{t: t, r: w.r, platform: bot.Telegram, chat: tgID, kind: bot.Private, user: tgID}
+	return &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: tgID, kind: bot.Private, user: tgID}
+}
+
+// in is the same person speaking in a group chat.
+func (c *chatter) in(group string) *chatter {
+	g := *c
+	g.chat, g.kind, g.buttons = group, bot.Group, nil
+	return &g
 }
 
 func count(t *testing.T, st *store.Store, query string, args ...any) int {
@@ -293,6 +347,9 @@ func TestTwoStewardsInOneGroup(t *testing.T) {
 	a.press("完成")
 	a.expect("请分享问题所在的位置")
 	b.expect("已收到 1 张照片")
+	// B presses A's 完成 (a group shows everyone's buttons): it is not B's.
+	b.send(bot.Update{Callback: &bot.Callback{Data: a.buttons[0].Data}})
+	b.expect("这个按钮是给别人的")
 	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE chat_id = '-5000'`); n != 2 {
 		t.Errorf("want two drafts in the group, got %d", n)
 	}
@@ -377,9 +434,9 @@ func TestResumeOldDraft(t *testing.T) {
 	s.photo("late", 10)
 	s.expect("继续", "的问题上报吗")
 	s.press("继续")
-	s.expect("请发送现场照片")
+	s.expect("已收到 1 张照片") // the photo that found the old draft is kept, not lost
 	s.photo("p", 10)
-	s.expect("已收到 1 张照片")
+	s.expect("已收到 2 张照片")
 
 	if _, err := w.st.DB().Exec(`UPDATE conversation_states SET updated_at = now() - interval '1 hour'`); err != nil {
 		t.Fatal(err)
@@ -410,5 +467,8 @@ func TestReportNeedsSteward(t *testing.T) {
 	c.text("/report")
 	c.expect("/report 只有小巷管家、管理员可以使用")
 	c.photo("p", 10) // a photo from a coordinator does not start a report either
-	c.expect("只有小巷管家")
+	c.expect("目前没有进行中的操作")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("a coordinator's photo started a draft")
+	}
 }

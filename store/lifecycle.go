@@ -180,9 +180,11 @@ var ErrPendingExtension = errors.New("an extension request is already pending")
 
 func (s *Store) RequestExtension(ctx context.Context, q Queryer, caseID, personID int64, until time.Time, reason string) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `INSERT INTO case_extensions (case_id, requested_by, until, reason) VALUES ($1, $2, $3, $4) RETURNING id`,
-		caseID, personID, until, reason)
-	if IsUniqueViolation(err) {
+	// ON CONFLICT rather than a caught unique violation: a failed statement
+	// would abort the whole update's transaction.
+	err := q.GetContext(ctx, &id, `INSERT INTO case_extensions (case_id, requested_by, until, reason) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (case_id) WHERE status = 'pending' DO NOTHING RETURNING id`, caseID, personID, until, reason)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrPendingExtension
 	}
 	return id, wrap("request extension", err)

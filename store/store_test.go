@@ -136,7 +136,7 @@ func TestCaseEventsAppendOnly(t *testing.T) {
 	}
 	if err := db.GetContext(ctx, &caseID, `
 		INSERT INTO cases (number, community_id, description, impact, status, source)
-		VALUES ('2025-0001', $1, '垃圾', 'low', 'open', 'test') RETURNING id`, communityID); err != nil {
+		VALUES ('2025-0001', $1, '垃圾', 'low', 'submitted', 'test') RETURNING id`, communityID); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.GetContext(ctx, &eventID, `INSERT INTO case_events (case_id, kind, note) VALUES ($1, 'reported', 'first') RETURNING id`, caseID); err != nil {

@@ -1,0 +1,457 @@
+package handlers
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Friday 2026-11-27 10:00 in Beijing; working hours 08:30–12:00, 13:30–17:30.
+var friday = time.Date(2026, 11, 27, 10, 0, 0, 0, cst)
+
+// cast is the people of the example roster, bound to Telegram.
+type cast struct {
+	steward, steward2, coordinator, dept, otherDept, supervisor *chatter
+	center, deptGroup, residents                                string
+}
+
+func newCast(t *testing.T, w *world) cast {
+	return cast{
+		steward:     w.person(t, "S01", "7001"), // 王秀兰, 帽儿胡同 and 雨儿胡同
+		steward2:    w.person(t, "S04", "7004"), // 刘淑珍, also 帽儿胡同
+		coordinator: w.person(t, "C01", "7101"),
+		dept:        w.person(t, "D01", "7201"), // 郑海涛, 环卫所
+		otherDept:   w.person(t, "D02", "7202"), // 何伟, 房管所
+		supervisor:  w.person(t, "V01", "7301"),
+		center:      "-1003", deptGroup: "-1002", residents: "-1004",
+	}
+}
+
+// report files a sanitation case in 帽儿胡同 and returns its number.
+func (c cast) report(t *testing.T, text string) string {
+	t.Helper()
+	s := c.steward
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("before-"+text, 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text(text)
+	s.press("整条小巷")
+	s.press("提交")
+	for _, m := range s.last {
+		if n := caseNumberIn(m.Text); n != "" && m.ChatID == s.chat {
+			return n
+		}
+	}
+	t.Fatalf("no case number in %q", s.said())
+	return ""
+}
+
+func caseNumberIn(s string) string {
+	i := strings.Index(s, "案件编号 ")
+	if i < 0 {
+		return ""
+	}
+	return s[i+len("案件编号 ") : i+len("案件编号 ")+11]
+}
+
+func (w *world) caseView(t *testing.T, number string) store.CaseView {
+	t.Helper()
+	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cv
+}
+
+func (w *world) timeline(t *testing.T, number string) []string {
+	t.Helper()
+	var kinds []string
+	if err := w.st.DB().Select(&kinds, `SELECT e.kind FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 ORDER BY e.id`, number); err != nil {
+		t.Fatal(err)
+	}
+	return kinds
+}
+
+// TestCaseLifecycle plays the issue's script: report → dispatch → verify →
+// fix → send back → fix → pass → close → resident feedback, and checks the
+// clocks, the states, who is told, and the timeline.
+func TestCaseLifecycle(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+
+	// The acceptance center sees the case with its buttons and dispatches it.
+	center := c.coordinator.in(c.center)
+	center.press("派单给交道口街道环卫所")
+	center.expect("已派单:" + number + " → 交道口街道环卫所")
+	cv := w.caseView(t, number)
+	// Sanitation: verify within 2 working hours, fix within 24 (examples/roster.yaml).
+	if cv.Status != store.StatusDispatched || !cv.VerifyBy.Time.Equal(friday.Add(2*time.Hour)) ||
+		!cv.FixBy.Time.Equal(time.Date(2026, 12, 2, 11, 30, 0, 0, cst)) {
+		t.Fatalf("after dispatch: status %s verify_by %v fix_by %v", cv.Status, cv.VerifyBy.Time, cv.FixBy.Time)
+	}
+	c.steward.expectSent(t, w, "已派给交道口街道环卫所")
+
+	// The department verifies with a date: the past and beyond the limit are refused.
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.expect("整改计划")
+	c.dept.press("限期整改")
+	c.dept.expect("可选 11-27 至 12-02")
+	c.dept.text("11-20")
+	c.dept.expect("这个日期已经过去了", "可选 11-27 至 12-02")
+	c.dept.text("明天吧")
+	c.dept.expect("没看懂这个日期")
+	c.dept.text("12-01")
+	c.dept.expect("整改时限 12-01 17:30")
+	cv = w.caseView(t, number)
+	if cv.Status != store.StatusVerified || !cv.VerifiedAt.Valid || !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
+		t.Fatalf("after verify: %+v", cv.Case)
+	}
+
+	// Progress goes to the steward and the residents.
+	c.dept.in(c.deptGroup).press("报告进展")
+	c.dept.text("已安排清运车,下午到")
+	c.dept.press("跳过")
+	c.dept.expect("进展已通知")
+	w.expectChat(t, c.residents, "有新进展", "已安排清运车")
+
+	// Fixed, with an after photo: the steward is asked to re-check.
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.photo("after-1", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.expectSent(t, w, "请到现场复核")
+
+	// Re-checking a case that is not fixed is refused with its state:
+	// here the department tries to report it fixed again.
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.in(c.deptGroup).expect("现在是「已整改,待复核」")
+
+	// Not fixed: a reason, sent back with a count.
+	c.steward.press("未整改到位")
+	c.steward.text("还有一半没清走")
+	c.steward.press("跳过")
+	c.steward.expect("第 1 次")
+	w.expectChat(t, c.deptGroup, "复核未通过(第 1 次):还有一半没清走")
+	cv = w.caseView(t, number)
+	if cv.Status != store.StatusVerified || cv.SendbackCount != 1 || cv.FixedAt.Valid {
+		t.Fatalf("after send-back: %+v", cv.Case)
+	}
+
+	// Fixed again; another steward of the same alley may re-check it.
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.photo("after-2", 100)
+	c.dept.press("完成")
+	c.dept.text("全部清走了")
+	c.steward.expectSent(t, w, "全部清走了")
+	data := w.lastButton(t, c.steward.chat, "通过")
+	c.steward2.send(bot.Update{Callback: &bot.Callback{Data: data}})
+	c.steward2.expect("复核通过,已办结")
+	cv = w.caseView(t, number)
+	if cv.Status != store.StatusClosed || !cv.ClosedAt.Valid {
+		t.Fatalf("after pass: %+v", cv.Case)
+	}
+
+	// Residents get before and after photos and the question.
+	resident := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9999"}
+	w.expectChat(t, c.residents, "整改前", "已办结(整改后)", "请打分")
+	resident.press("★★★★★")
+	resident.expect("谢谢您对案件 " + number + " 的评价")
+	resident.press("★★★★")
+	resident.expect("您已经评价过了")
+	if w.caseView(t, number).Status != store.StatusClosed {
+		t.Fatal("a good score reopened the case")
+	}
+	other := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9998"}
+	other.press("仍有问题")
+	other.expect("已重新交给受理中心")
+	if w.caseView(t, number).Status != store.StatusSubmitted {
+		t.Fatal("still a problem did not reopen the case")
+	}
+	w.expectChat(t, c.center, "居民反馈后重新打开")
+
+	want := []string{"submitted", "dispatched", "verified", "progress", "fixed", "sent_back", "fixed", "rechecked", "closed",
+		"rated", "rated", "reopened"}
+	if got := w.timeline(t, number); !slices.Equal(got, want) {
+		t.Errorf("timeline:\n got %v\nwant %v", got, want)
+	}
+	// /case prints that timeline.
+	c.coordinator.text("/case " + number)
+	c.coordinator.expect("处理经过", "郑海涛  现场核实:限期整改", "王秀兰  复核未通过,退回整改:还有一半没清走", "刘淑珍  复核通过", "重新打开")
+	var photos []string
+	_ = w.st.DB().Select(&photos, `SELECT p.kind FROM photos p JOIN cases c ON c.id = p.case_id WHERE c.number = $1 ORDER BY p.id`, number)
+	if !slices.Equal(photos, []string{"before", "after", "after"}) {
+		t.Errorf("photo kinds: %v", photos)
+	}
+}
+
+func (c *chatter) expectSent(t *testing.T, w *world, want string) {
+	t.Helper()
+	w.expectChat(t, c.chat, want)
+}
+
+// expectChat checks that the bot said something with all of want to chat.
+func (w *world) expectChat(t *testing.T, chat string, want ...string) {
+	t.Helper()
+	for _, s := range want {
+		found := false
+		for _, m := range w.sent {
+			if m.ChatID == chat && strings.Contains(m.Text, s) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("chat %s was never told %q", chat, s)
+		}
+	}
+}
+
+func (w *world) lastButton(t *testing.T, chat, label string) string {
+	t.Helper()
+	for i := len(w.sent) - 1; i >= 0; i-- {
+		for _, row := range w.sent[i].Buttons {
+			for _, b := range row {
+				if w.sent[i].ChatID == chat && b.Label == label {
+					return b.Data
+				}
+			}
+		}
+	}
+	t.Fatalf("no button %q in chat %s", label, chat)
+	return ""
+}
+
+func TestWrongStateAndScope(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "井盖松动,踩上去会响")
+	id := w.caseView(t, number).ID
+
+	// A re-check before the case is fixed: refused, with its state.
+	c.steward.send(bot.Update{Callback: &bot.Callback{Data: "c:pass:" + itoa(id)}})
+	c.steward.expect("现在是「已提交,待派单」", "不能复核通过")
+	// Another department's member cannot verify.
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.otherDept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(id)}})
+	c.otherDept.expect("由交道口街道环卫所负责,不是您的部门")
+	// A steward may not dispatch; the refusal says who may.
+	c.steward.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(id)}})
+	c.steward.expect("「派单」只有问题受理中心、管理员可以操作")
+	// Dispatching a dispatched case is refused with its state.
+	c.coordinator.in(c.center).send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(id)}})
+	c.coordinator.in(c.center).expect("现在是「已派单,待核实」")
+	if got := w.timeline(t, number); !slices.Equal(got, []string{"submitted", "dispatched"}) {
+		t.Errorf("refusals changed the timeline: %v", got)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestDoublePress: two coordinators press 派单 on the same case at once; one
+// wins, the other is told, and the case is dispatched once.
+func TestDoublePress(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "路灯不亮,晚上很黑")
+	id := w.caseView(t, number).ID
+	admin := w.person(t, "A01", "7102") // 林涛 is a coordinator too
+	data := "c:dispatch:" + itoa(id)
+	// The presses must really race on the database: a pool of several
+	// connections (the world's own has one, which would queue them).
+	st := testdb.OpenPool(t, w.url, 4)
+	router := New(st, conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, Location: cst,
+		Now: func() time.Time { return friday }}), w.r.log, i18n.ZH)
+
+	var wg sync.WaitGroup
+	replies := make([]string, 2)
+	for i, who := range []*chatter{c.coordinator.in(c.center), admin.in(c.center)} {
+		wg.Add(1)
+		go func(i int, who *chatter) {
+			defer wg.Done()
+			u := bot.Update{Platform: bot.Telegram, Key: "race-" + itoa(int64(i)), ChatID: who.chat, ChatKind: bot.Group,
+				UserID: who.user, Callback: &bot.Callback{Data: data}}
+			msgs, err := router.Handle(context.Background(), u)
+			if err != nil {
+				t.Error(err)
+			}
+			for _, m := range msgs {
+				replies[i] += m.Text + "\n"
+			}
+		}(i, who)
+	}
+	wg.Wait()
+	won := 0
+	for _, r := range replies {
+		if strings.Contains(r, "已派单:") {
+			won++
+		} else if !strings.Contains(r, "现在是「已派单,待核实」") {
+			t.Errorf("the loser was not told the state: %q", r)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d presses won:\n%s", won, strings.Join(replies, "---\n"))
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM case_events WHERE kind = 'dispatched'`); n != 1 {
+		t.Errorf("dispatched events: %d", n)
+	}
+}
+
+func TestReturnMergeNotOursExtension(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	first := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	dup := c.report(t, "同一堆建筑垃圾,还在")
+	third := c.report(t, "垃圾桶满了,溢到路上")
+	center := c.coordinator.in(c.center)
+
+	// 合并: the duplicate closes into the first; the steward is told and follows it.
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:merge:" + itoa(w.caseView(t, dup).ID)}})
+	c.coordinator.expect("与哪个未办结的案件重复")
+	c.coordinator.text(dup)
+	c.coordinator.expect("不能合并到 " + dup)
+	c.coordinator.text(first)
+	c.coordinator.expect("已合并到 " + first)
+	c.steward.expectSent(t, w, "已合并")
+	if cv := w.caseView(t, dup); cv.Status != store.StatusMerged || !cv.MergedInto.Valid {
+		t.Errorf("duplicate: %+v", cv.Case)
+	}
+
+	// 退回: back to the steward with a reason; the steward supplements it.
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:return:" + itoa(w.caseView(t, third).ID)}})
+	c.coordinator.text("请补充具体门牌号")
+	c.steward.expectSent(t, w, "被受理中心退回:请补充具体门牌号")
+	c.steward.press("补充后重新提交")
+	c.steward.text("帽儿胡同 23 号")
+	c.steward.expect("已补充并重新提交")
+	if cv := w.caseView(t, third); cv.Status != store.StatusSubmitted || !strings.Contains(cv.Description, "23 号") {
+		t.Errorf("resubmitted: %+v", cv.Case)
+	}
+
+	// 非本部门职责: back to the center, which re-dispatches to another department with a copy.
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.in(c.deptGroup).send(bot.Update{Callback: &bot.Callback{Data: "c:notours:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.text("属于房屋外立面,归房管所")
+	w.expectChat(t, c.center, "部门退回(非本部门职责)")
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:redirect:" + itoa(w.caseView(t, first).ID)}})
+	c.coordinator.press("东城区房管中心交道口管理所")
+	c.coordinator.press("交道口街道环卫所")
+	c.coordinator.press("完成")
+	c.coordinator.expect("→ 东城区房管中心交道口管理所")
+	w.expectChat(t, c.deptGroup, "抄送:案件 "+first)
+	if cv := w.caseView(t, first); cv.DepartmentName != "东城区房管中心交道口管理所" {
+		t.Errorf("redirected to %q", cv.DepartmentName)
+	}
+
+	// 延期: the other department verifies, asks for more time; the center approves.
+	id := itoa(w.caseView(t, first).ID)
+	c.otherDept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + id}})
+	c.otherDept.press("立即整改")
+	c.otherDept.send(bot.Update{Callback: &bot.Callback{Data: "c:extend:" + id}})
+	c.otherDept.text("12-01") // not later than the deadline (12-02 11:30)
+	c.otherDept.expect("必须晚于目前的时限")
+	c.otherDept.text("2026-12-31")
+	c.otherDept.text("需要协调产权单位")
+	c.otherDept.expect("申请已提交受理中心")
+	c.otherDept.send(bot.Update{Callback: &bot.Callback{Data: "c:extend:" + id}})
+	c.otherDept.text("2027-01-15")
+	c.otherDept.text("再延")
+	c.otherDept.expect("已有一个待批准的延期申请")
+	center.press("批准")
+	center.expect("整改时限延至 12-31 17:30")
+	if cv := w.caseView(t, first); !cv.FixBy.Time.Equal(time.Date(2026, 12, 31, 17, 30, 0, 0, cst)) {
+		t.Errorf("fix_by after the extension: %v", cv.FixBy.Time)
+	}
+	center.press("批准")
+	center.expect("已经批准")
+}
+
+func TestEscalationToSupervisor(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "下水道堵了,污水外溢")
+	id := itoa(w.caseView(t, number).ID)
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + id}})
+	c.dept.press("立即整改")
+	for i := 0; i < 2; i++ {
+		c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:fixed:" + id}})
+		c.dept.photo("after", 100)
+		c.dept.press("完成")
+		c.dept.press("跳过")
+		c.steward.send(bot.Update{Callback: &bot.Callback{Data: "c:fail:" + id}})
+		c.steward.text("还在外溢")
+		c.steward.press("跳过")
+	}
+	c.supervisor.expectSent(t, w, "督办:案件 "+number+" 已被退回 2 次")
+	cv := w.caseView(t, number)
+	if !cv.Escalated || cv.SendbackCount != 2 {
+		t.Errorf("escalation: %+v", cv.Case)
+	}
+}
+
+// TestPermissionTable checks every command and every case button against
+// every role: allowed where the table says, refused (naming who may) elsewhere.
+func TestPermissionTable(t *testing.T) {
+	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin"}
+	allowed := map[string][]string{
+		"/start": roles, "/help": roles, "/whoami": roles, "/lang": roles, "/case": roles, "/cancel": roles, "/back": roles,
+		"/report": {"steward", "admin"}, "/mycases": {"steward", "admin"},
+		"/queue": {"coordinator", "supervisor", "admin"}, "/dept": {"department", "admin"},
+		"/overdue": {"coordinator", "supervisor", "department", "admin"}, "/bindgroup": {"coordinator", "admin"},
+		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
+		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
+		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},
+		"button:verify": {"department", "admin"}, "button:notours": {"department", "admin"},
+		"button:progress": {"department", "admin"}, "button:extend": {"department", "admin"},
+		"button:fixed": {"department", "admin"},
+		"button:pass":  {"steward", "admin"}, "button:fail": {"steward", "admin"}, "button:resubmit": {"steward", "admin"},
+		"button:rate": roles, "button:still": roles,
+	}
+	r := &Router{}
+	var every []string
+	for _, c := range r.commandTable() {
+		every = append(every, "/"+c.Name)
+	}
+	for _, a := range conversations.Actions {
+		every = append(every, "button:"+a)
+	}
+	for _, what := range every {
+		want, ok := allowed[what]
+		if !ok {
+			t.Errorf("%s is not in this test's table: decide who may use it", what)
+			continue
+		}
+		for _, role := range roles {
+			if got := may(what, []string{role}); got != slices.Contains(want, role) {
+				t.Errorf("%s by %s: allowed=%v, want %v", what, role, got, !got)
+			}
+		}
+		if len(whoMay(what)) > 0 && may(what, nil) {
+			t.Errorf("%s is allowed to someone with no role", what)
+		}
+	}
+	if !may("button:rate", nil) {
+		t.Error("residents without an account must be able to rate")
+	}
+	// The refusal names who may, in the person's language.
+	w := newWorld(t)
+	trainer := w.person(t, "T01", "7401")
+	trainer.text("/queue")
+	trainer.expect("/queue 只有问题受理中心、督导、管理员可以使用")
+	trainer.text("/lang en")
+	trainer.text("/dept")
+	trainer.expect("Only department, administrator may use /dept")
+	_ = i18n.ZH
+}
