@@ -3,9 +3,9 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"slices"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
