@@ -117,3 +117,56 @@ func TestConsoleBadInput(t *testing.T) {
 		t.Errorf("both bad locations should be refused:\n%s", out)
 	}
 }
+
+// TestConsoleLifecycleScript runs examples/lifecycle.txt, the script the
+// README shows: one terminal plays steward, coordinator, department and
+// steward again through report → dispatch → verify → fix → send back → fix →
+// pass → close → resident feedback, and /case prints the timeline.
+func TestConsoleLifecycleScript(t *testing.T) {
+	script, err := os.ReadFile("../examples/lifecycle.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The script's /photo paths are relative to the repository root.
+	out := console(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../examples/"), 10<<20)
+	want := []string{
+		"已提交,案件编号 2026-000001",
+		"[问题受理中心值班群] 🆕 新案件待派单",
+		"[1] 派单给交道口街道环卫所",
+		"已派单:2026-000001 → 交道口街道环卫所",
+		"[环卫所工作群] 📌 派单给本部门",
+		"交道口街道环卫所未办结 1 件",
+		"郑海涛,请在与我的私聊中继续核实",
+		"已记录核实:2026-000001",
+		"[→ 王秀兰] 🖼 ../examples/pile2.png",
+		"已退回责任部门重新整改(第 1 次)",
+		"复核通过,已办结",
+		"[南锣鼓巷社区居民群] 🖼 ../examples/pile.png",
+		"谢谢您对案件 2026-000001 的评价",
+		"处理经过:",
+		"杨晓燕  派单:交道口街道环卫所",
+		"郑海涛  现场核实:立即整改",
+		"王秀兰  复核未通过,退回整改:还有一半没清走",
+		"郑海涛  报告已整改:这次全部清走了",
+		"王秀兰  复核通过",
+		"林涛  居民评价",
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", out)
+	}
+	// The timeline lists the steps in the order they happened.
+	_, timeline, _ := strings.Cut(out, "处理经过:")
+	for _, w := range []string{"提交上报", "派单:", "现场核实", "报告已整改", "复核未通过", "报告已整改:这次", "复核通过", "办结", "居民评价"} {
+		i := strings.Index(timeline, w)
+		if i < 0 {
+			t.Errorf("%q is missing from the timeline, or out of order", w)
+			break
+		}
+		timeline = timeline[i+len(w):]
+	}
+}

@@ -311,3 +311,70 @@ func TestTelegramWebhook(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramLifecycle: the same case as the console script, on Telegram
+// over real HTTP: group cards with buttons, flows moving to private chats,
+// the steward's re-check, the case closed.
+func TestTelegramLifecycle(t *testing.T) {
+	r := newTgRig(t, "polling")
+	const steward, coord, dept = int64(9001), int64(9003), int64(9004)
+	const centerGroup, deptGroup = int64(-100200), int64(-100300)
+	r.fake.AddFile("ph", "photos/ph.jpg", []byte("jpeg"))
+	r.fake.AddFile("after", "photos/after.jpg", []byte("jpeg after"))
+	for user, code := range map[int64]string{steward: "S01", coord: "C01", dept: "D01"} {
+		r.fake.PushUpdate(tgfake.TextUpdate(user, user, "/start "+r.invite(code)))
+		r.waitSent(user, "绑定成功")
+	}
+	r.fake.PushUpdate(tgfake.TextUpdate(centerGroup, coord, "/bindgroup center"))
+	r.waitSent(centerGroup, "本群已登记为「问题受理中心值班群」")
+	r.fake.PushUpdate(tgfake.TextUpdate(deptGroup, coord, "/bindgroup dept-huanwei"))
+	r.waitSent(deptGroup, "本群已登记为「环卫所工作群」")
+
+	r.fake.PushUpdate(tgfake.TextUpdate(steward, steward, "/report"))
+	r.waitSent(steward, "请选择问题类别")
+	r.press(steward, steward, "环境卫生")
+	r.waitSent(steward, "请发送现场照片")
+	r.fake.PushUpdate(tgfake.PhotoUpdate(steward, steward, "ph", 4, ""))
+	r.waitSent(steward, "已收到 1 张照片")
+	r.press(steward, steward, "完成")
+	r.waitSent(steward, "请分享问题所在的位置")
+	r.press(steward, steward, "帽儿胡同")
+	r.waitSent(steward, "请用文字描述问题")
+	r.fake.PushUpdate(tgfake.TextUpdate(steward, steward, "门口堆了建筑垃圾,三天没人清"))
+	r.waitSent(steward, "影响范围")
+	r.press(steward, steward, "整条小巷")
+	r.waitSent(steward, "请核对")
+	r.press(steward, steward, "提交")
+	r.waitSent(steward, "已提交,案件编号 2026-000001")
+
+	r.waitSent(centerGroup, "新案件待派单")
+	r.press(centerGroup, coord, "派单给交道口街道环卫所")
+	r.waitSent(centerGroup, "已派单:2026-000001")
+	r.waitSent(deptGroup, "派单给本部门")
+	r.press(deptGroup, dept, "已核实")
+	r.waitSent(deptGroup, "请在与我的私聊中继续核实")
+	r.waitSent(dept, "整改计划")
+	r.press(dept, dept, "立即整改")
+	r.waitSent(dept, "已记录核实")
+	r.waitSent(deptGroup, "已核实:立即整改")
+	r.press(deptGroup, dept, "已整改")
+	r.waitSent(dept, "整改后的照片")
+	r.fake.PushUpdate(tgfake.PhotoUpdate(dept, dept, "after", 10, ""))
+	r.waitSent(dept, "已收到 1 张照片")
+	r.press(dept, dept, "完成")
+	r.waitSent(dept, "有需要说明的吗")
+	r.press(dept, dept, "跳过")
+	recheck := r.waitSent(steward, "请到现场复核")
+	if recheck.Method != "sendPhoto" || recheck.PhotoFileID != "after" {
+		t.Errorf("the re-check should show the after photo: %+v", recheck)
+	}
+	r.press(steward, steward, "通过")
+	r.waitSent(steward, "复核通过,已办结")
+	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), "2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.Status != "closed" || !cv.VerifiedAt.Valid || !cv.FixedAt.Valid {
+		t.Errorf("case after the lifecycle on Telegram: %+v", cv.Case)
+	}
+}
