@@ -569,3 +569,42 @@ func TestDecodeErrorFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleConfigIsTheDefaults: config.example.yaml documents every key
+// with its default value, so loading it changes nothing, and every key of
+// Config appears in it.
+func TestExampleConfigIsTheDefaults(t *testing.T) {
+	got, err := Load("../config.example.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.File = ""
+	if len(got.WorkTime.Holidays) == 0 && len(got.WorkTime.Workdays) == 0 {
+		got.WorkTime.Holidays, got.WorkTime.Workdays = nil, nil // [] in YAML, nil by default
+	}
+	want := Default()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("config.example.yaml differs from the defaults:\n got %+v\nwant %+v", got, want)
+	}
+	data, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+			if tag == "" || tag == "-" {
+				continue
+			}
+			if !strings.Contains(string(data), tag+":") {
+				t.Errorf("config.example.yaml does not show %s%s", prefix, tag)
+			}
+			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
+				walk(prefix+tag+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(Config{}))
+}
