@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
@@ -31,7 +32,10 @@ func console(t *testing.T, as, input string, maxPhoto int64) string {
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto})
+	// A fixed clock: case numbers carry the year, and clocks the date.
+	friday := time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto,
+		Location: friday.Location(), Now: func() time.Time { return friday }})
 	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	var out bytes.Buffer
 	ch := &bot.ConsoleChannel{Store: st, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,

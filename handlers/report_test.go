@@ -223,7 +223,7 @@ func TestReportFlowEndToEnd(t *testing.T) {
 	s.press("整条小巷")
 	s.expect("请核对", "类别:环境卫生", "位置:帽儿胡同", "照片:2 张", "影响:整条小巷")
 	msgs := s.press("提交")
-	s.expect("已提交,案件编号 2026-000001")
+	s.expect("已提交,案件编号 " + firstCase)
 
 	// The groups hear of it: exchange with the first photo, the center, the department.
 	groups := map[string]bot.Message{}
@@ -242,7 +242,7 @@ func TestReportFlowEndToEnd(t *testing.T) {
 		t.Errorf("department message: %+v", m)
 	}
 
-	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
+	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,10 +257,10 @@ func TestReportFlowEndToEnd(t *testing.T) {
 		t.Errorf("the draft should be gone after submit; %d states left", n)
 	}
 
-	s.text("/case 2026-000001")
-	s.expect("【2026-000001】环境卫生", "处理经过", "王秀兰  提交上报")
+	s.text("/case " + firstCase)
+	s.expect("【"+firstCase+"】环境卫生", "处理经过", "王秀兰  提交上报")
 	s.text("/mycases")
-	s.expect("2026-000001 环境卫生 帽儿胡同")
+	s.expect(firstCase + " 环境卫生 帽儿胡同")
 }
 
 func TestNumberedMenuAndLabels(t *testing.T) {
@@ -386,7 +386,7 @@ func TestFixedOnTheSpot(t *testing.T) {
 	s.press("个别住户")
 	s.press("已当场解决")
 	s.expect("已记录为当场解决")
-	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
+	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestEditFromSummary(t *testing.T) {
 	s.press("完成")
 	s.expect("照片:2 张")
 	s.press("提交")
-	cv, _ := w.st.CaseByNumber(context.Background(), w.st.DB(), "2026-000001")
+	cv, _ := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
 	if cv.PhotoCount != 2 || cv.Categories[0] != "设施维护" {
 		t.Errorf("edited case: %+v", cv)
 	}
@@ -472,3 +472,6 @@ func TestReportNeedsSteward(t *testing.T) {
 		t.Errorf("a coordinator's photo started a draft")
 	}
 }
+
+// firstCase is the number of the first case of the year on the real clock.
+var firstCase = fmt.Sprintf("%d-000001", time.Now().In(cst).Year())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -184,7 +185,7 @@ func TestTelegramPollingReport(t *testing.T) {
 	r.press(steward, steward, "整条小巷")
 	r.waitSent(steward, "请核对")
 	r.press(steward, steward, "提交")
-	reply := r.waitSent(steward, "已提交,案件编号 2026-000001")
+	reply := r.waitSent(steward, "已提交,案件编号 "+firstCase)
 	if !strings.Contains(reply.Text, "位置:雨儿胡同(南锣鼓巷社区)") {
 		t.Errorf("steward's reply: %s", reply.Text)
 	}
@@ -197,7 +198,7 @@ func TestTelegramPollingReport(t *testing.T) {
 		t.Errorf("answerCallbackQuery calls: %d", r.fake.Calls("answerCallbackQuery"))
 	}
 
-	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), "2026-000001")
+	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,11 +346,11 @@ func TestTelegramLifecycle(t *testing.T) {
 	r.press(steward, steward, "整条小巷")
 	r.waitSent(steward, "请核对")
 	r.press(steward, steward, "提交")
-	r.waitSent(steward, "已提交,案件编号 2026-000001")
+	r.waitSent(steward, "已提交,案件编号 "+firstCase)
 
 	r.waitSent(centerGroup, "新案件待派单")
 	r.press(centerGroup, coord, "派单给交道口街道环卫所")
-	r.waitSent(centerGroup, "已派单:2026-000001")
+	r.waitSent(centerGroup, "已派单:"+firstCase)
 	r.waitSent(deptGroup, "派单给本部门")
 	r.press(deptGroup, dept, "已核实")
 	r.waitSent(deptGroup, "请在与我的私聊中继续核实")
@@ -370,7 +371,7 @@ func TestTelegramLifecycle(t *testing.T) {
 	}
 	r.press(steward, steward, "通过")
 	r.waitSent(steward, "复核通过,已办结")
-	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), "2026-000001")
+	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,3 +379,9 @@ func TestTelegramLifecycle(t *testing.T) {
 		t.Errorf("case after the lifecycle on Telegram: %+v", cv.Case)
 	}
 }
+
+// firstCase is the number of the first case of the year: numbers carry the
+// year of the clock, which here is the real one.
+var firstCase = fmt.Sprintf("%d-000001", time.Now().In(shanghai).Year())
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
