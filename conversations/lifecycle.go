@@ -898,9 +898,40 @@ func doFixed(s *Session) error {
 	opts := []Option{{Label: "button.pass", Data: caseData(ActPass, c.ID)}, {Label: "button.fail", Data: caseData(ActFail, c.ID)}}
 	args := []any{"number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "note", d.Text}
 	if c.ReporterID.Valid {
-		return s.ToPerson(c.ReporterID.Int64, "case.recheck", args, opts, photo)
+		ok, err := s.reachable(c.ReporterID.Int64)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return s.ToPerson(c.ReporterID.Int64, "case.recheck", args, opts, photo)
+		}
+	}
+	// The reporter cannot be reached (deactivated, or never bound): the
+	// stewards of that alley re-check instead.
+	stewards, err := s.Store().StewardsOfAlley(s, s.Tx, c.AlleyID.Int64)
+	if err != nil {
+		return err
+	}
+	for _, p := range stewards {
+		if err := s.ToPerson(p.ID, "case.recheck", args, opts, photo); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// reachable: an active person the bot can write to (a console session
+// reaches everyone; elsewhere they need a bound account).
+func (s *Session) reachable(personID int64) (bool, error) {
+	p, err := s.Store().PersonByID(s, s.Tx, personID)
+	if err != nil || !p.Active {
+		return false, err
+	}
+	if s.Update.Platform == bot.Console {
+		return true, nil
+	}
+	ids, err := s.Store().IdentitiesOf(s, s.Tx, personID)
+	return len(ids) > 0, err
 }
 
 func doPass(s *Session, c store.CaseView) error {

@@ -455,3 +455,54 @@ func TestPermissionTable(t *testing.T) {
 	trainer.expect("Only department, administrator may use /dept")
 	_ = i18n.ZH
 }
+
+// TestQueues: /queue, /dept and /overdue show the clocks as working time
+// passes.
+func TestQueues(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	c.coordinator.text("/queue")
+	c.coordinator.expect("待派单 1 件", number, "已超时 0 件")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+
+	c.dept.text("/dept")
+	c.dept.expect("交道口街道环卫所未办结 1 件", "核实时限 11-27 12:00(剩 2.0 工作小时)")
+	c.otherDept.text("/dept")
+	c.otherDept.expect("东城区房管中心交道口管理所未办结 0 件")
+
+	// Due 12:00; at 14:30 the lunch break (12:00–13:30) does not count: 1 working hour late.
+	w.now = friday.Add(4*time.Hour + 30*time.Minute)
+	c.coordinator.text("/overdue")
+	c.coordinator.expect("超时案件 1 件", "核实已超时 1.0 工作小时")
+	c.coordinator.text("/queue")
+	c.coordinator.expect("已超时 1 件")
+	c.dept.text("/overdue")
+	c.dept.expect("超时案件 1 件")
+	c.otherDept.text("/overdue")
+	c.otherDept.expect("没有超时的案件")
+	c.steward.text("/overdue")
+	c.steward.expect("只有问题受理中心、督导、职能部门、管理员可以使用")
+}
+
+// TestRecheckFallsBackToAlleyStewards: when the reporter has left, the
+// stewards of the alley get the re-check buttons.
+func TestRecheckFallsBackToAlleyStewards(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	id := itoa(w.caseView(t, number).ID)
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + id}})
+	c.dept.press("立即整改")
+	if _, err := w.st.DB().Exec(`UPDATE people SET active = false WHERE code = 'S01'`); err != nil {
+		t.Fatal(err)
+	}
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:fixed:" + id}})
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward2.expectSent(t, w, "请到现场复核") // 刘淑珍 patrols 帽儿胡同 too
+	c.steward2.press("通过")
+	c.steward2.expect("复核通过,已办结")
+}

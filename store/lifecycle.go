@@ -240,3 +240,12 @@ func (s *Store) FindCases(ctx context.Context, q Queryer, f CaseQuery) ([]CaseVi
 		ORDER BY c.created_at LIMIT $4`, pq.StringArray(f.Statuses), f.DepartmentID, over, f.Limit)
 	return cs, wrap("find cases", err)
 }
+
+// StewardsOfAlley lists the active stewards who patrol an alley.
+func (s *Store) StewardsOfAlley(ctx context.Context, q Queryer, alleyID int64) ([]Person, error) {
+	var ps []Person
+	err := q.SelectContext(ctx, &ps, `SELECT `+prefixed("p", personCols)+` FROM people p
+		WHERE p.active AND EXISTS (SELECT 1 FROM patrol_schedules ps WHERE ps.person_id = p.id AND ps.alley_id = $1)
+		ORDER BY p.code`, alleyID)
+	return ps, wrap("stewards of alley", err)
+}
