@@ -57,7 +57,8 @@ type Photo struct {
 	Size     int
 	Bytes    []byte
 	MIME     string
-	TooLarge bool // the platform said it is over the size limit: not fetched
+	TooLarge bool  // the platform said it is over the size limit: not fetched
+	PhotoID  int64 // the stored photo, whose bytes a sender can load (queued messages carry no bytes)
 }
 
 // Location is a shared point.

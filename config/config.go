@@ -44,6 +44,11 @@ type TelegramConfig struct {
 	Mode          string `yaml:"mode"` // polling | webhook
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
+	// Pacing: the least time between two sends to one private chat, to one
+	// group, and by the bot as a whole (Telegram's published limits).
+	PacePrivate time.Duration `yaml:"pace_private"`
+	PaceGroup   time.Duration `yaml:"pace_group"`
+	PaceAll     time.Duration `yaml:"pace_all"`
 }
 
 type BotConfig struct {
@@ -98,7 +103,8 @@ type LogConfig struct {
 func Default() Config {
 	return Config{
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
-		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling"},
+		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling",
+			PacePrivate: time.Second, PaceGroup: 3 * time.Second, PaceAll: 34 * time.Millisecond},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
@@ -184,6 +190,12 @@ func (c Config) Validate() error {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
 			bad("telegram.webhook_secret", "may only use A-Z, a-z, 0-9, _ and - (Telegram's rule)")
 			break
+		}
+	}
+	for key, d := range map[string]time.Duration{"telegram.pace_private": c.Telegram.PacePrivate,
+		"telegram.pace_group": c.Telegram.PaceGroup, "telegram.pace_all": c.Telegram.PaceAll} {
+		if d <= 0 {
+			bad(key, "must be positive (Telegram: 1s per chat, 3s per group, 34ms in all)")
 		}
 	}
 	if c.Bot.DraftResumeAfter < 0 {

@@ -429,7 +429,7 @@ func (s *Session) firstPhoto(caseID int64) (*bot.Photo, error) {
 // botPhoto attaches a stored photo: its platform reference, and its bytes
 // when they are stored already (needed to post it on another platform).
 func (s *Session) botPhoto(p store.Photo) (*bot.Photo, error) {
-	bp := &bot.Photo{Platform: p.Platform, FileRef: p.FileRef, Size: int(p.FileSize.Int64)}
+	bp := &bot.Photo{Platform: p.Platform, FileRef: p.FileRef, Size: int(p.FileSize.Int64), PhotoID: p.ID}
 	if len(p.SHA256) > 0 {
 		data, mime, err := s.Store().PhotoBytes(s, s.Tx, p.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -36,7 +36,7 @@ func (r *Router) cmdCase(c *Ctx) error {
 		return err
 	}
 	for i, p := range photos {
-		bp := &bot.Photo{Platform: p.Platform, FileRef: p.FileRef}
+		bp := &bot.Photo{Platform: p.Platform, FileRef: p.FileRef, PhotoID: p.ID}
 		if len(p.SHA256) > 0 {
 			if bp.Bytes, bp.MIME, err = r.store.PhotoBytes(c, c.Tx, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err

@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,8 +20,15 @@ import (
 	"github.com/alleybot/alleybot/store"
 )
 
+// Enqueuer puts outgoing messages into the update's transaction (River
+// jobs); the scheduler sends them later, paced.
+type Enqueuer interface {
+	EnqueueSends(ctx context.Context, tx *sql.Tx, msgs []bot.Message) error
+}
+
 // Router implements bot.Handler.
 type Router struct {
+	outbox      Enqueuer
 	store       *store.Store
 	flows       *conversations.Engine
 	log         *slog.Logger
@@ -40,6 +48,14 @@ func New(st *store.Store, flows *conversations.Engine, log *slog.Logger, default
 			r.byName[a] = c
 		}
 	}
+	return r
+}
+
+// WithOutbox makes the router queue every message for a messenger inside
+// the update's transaction instead of returning it; console messages are
+// still returned (the console prints them at once).
+func (r *Router) WithOutbox(e Enqueuer) *Router {
+	r.outbox = e
 	return r
 }
 
@@ -113,7 +129,19 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 			return err
 		}
 		out = c.out
-		return nil
+		if r.outbox == nil {
+			return nil
+		}
+		var queued []bot.Message
+		out = nil
+		for _, m := range c.out {
+			if m.Platform == bot.Console {
+				out = append(out, m)
+			} else {
+				queued = append(queued, m)
+			}
+		}
+		return r.outbox.EnqueueSends(ctx, tx.Tx, queued)
 	})
 	if err != nil {
 		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)

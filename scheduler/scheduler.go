@@ -57,6 +57,9 @@ type Options struct {
 	Workers       int           // concurrent jobs per queue (default 4)
 	Log           *slog.Logger
 	FileFetchers  map[string]FileFetcher // by platform
+	Senders       map[string]bot.Sender  // by platform, for queued messages
+	Pacing        map[string]Pacing      // by platform; default DefaultPacing
+	SendWorkers   int                    // concurrent sends (default 40: most sleep on pacing)
 	InsertOnly    bool                   // a client that enqueues but works nothing
 }
 
@@ -92,18 +95,27 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	if opts.Pacing == nil {
+		opts.Pacing = DefaultPacing
+	}
+	if opts.SendWorkers == 0 {
+		opts.SendWorkers = 40
+	}
 	cfg := &river.Config{
 		Logger:            opts.Log,
 		PollOnly:          true, // lib/pq has no LISTEN for River; polling shares one pool
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
 	}
+	s := &Scheduler{opts: opts}
 	if !opts.InsertOnly {
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &opts})
+		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &s.opts})
+		river.AddWorker(workers, &SendWorker{store: st, opts: &s.opts, client: func() *river.Client[*sql.Tx] { return s.client }})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{
 			queueMedia:         {MaxWorkers: opts.Workers},
+			queueSend:          {MaxWorkers: opts.SendWorkers},
 			river.QueueDefault: {MaxWorkers: opts.Workers},
 		}
 	}
@@ -111,7 +123,8 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	return &Scheduler{client: client, opts: opts}, nil
+	s.client = client
+	return s, nil
 }
 
 func (s *Scheduler) Start(ctx context.Context) error { return s.client.Start(ctx) }

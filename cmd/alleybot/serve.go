@@ -72,8 +72,13 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	} else {
 		log.Warn("telegram.token is empty: no Telegram adapter; HTTP and background jobs only")
 	}
+	senders := map[string]bot.Sender{}
+	for p, s := range a.outbox {
+		senders[p] = s
+	}
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
-		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers})
+		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Senders: senders,
+		Pacing: map[string]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}}})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +87,9 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	flows := conversations.New(conversations.Deps{Store: st, Photos: sched, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang,
 		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
-	a.router = handlers.New(st, flows, log, lang)
+	// Every message to a messenger is queued in the update's transaction and
+	// sent by the scheduler at the platform's pace.
+	a.router = handlers.New(st, flows, log, lang).WithOutbox(sched)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

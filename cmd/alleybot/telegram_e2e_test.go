@@ -47,6 +47,8 @@ func newTgRig(t testing.TB, mode string) *tgRig {
 	cfg.HTTP.Listen = "127.0.0.1:0"
 	cfg.Jobs.PollInterval = 20 * time.Millisecond
 	cfg.Jobs.RetryBase = 20 * time.Millisecond
+	// Pacing is exercised by the scheduler's tests and bench/; here it only slows the story.
+	cfg.Telegram.PacePrivate, cfg.Telegram.PaceGroup, cfg.Telegram.PaceAll = time.Millisecond, time.Millisecond, time.Millisecond
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := newApp(ctx, cfg, st, log)
 	if err != nil {

@@ -1,0 +1,214 @@
+package scheduler
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/store"
+)
+
+const queueSend = "send"
+
+// SendArgs is the messages of one update to one chat, in order: one job, so
+// that a prompt never overtakes the message before it.
+type SendArgs struct {
+	Platform string        `json:"platform"`
+	ChatID   string        `json:"chat_id"`
+	Messages []bot.Message `json:"messages"`
+}
+
+func (SendArgs) Kind() string { return "send" }
+
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queueSend, MaxAttempts: 12}
+}
+
+// EnqueueSends inserts the messages as send jobs inside tx: they exist
+// exactly when the change that caused them commits. Console messages are not
+// queued (the console prints them itself). Photo bytes are dropped: the
+// worker loads them by PhotoID when it needs them.
+func (s *Scheduler) EnqueueSends(ctx context.Context, tx *sql.Tx, msgs []bot.Message) error {
+	var jobs []river.InsertManyParams
+	index := map[string]int{}
+	for _, m := range msgs {
+		if m.Platform == bot.Console {
+			continue
+		}
+		if m.Photo != nil && m.Photo.PhotoID != 0 {
+			p := *m.Photo
+			p.Bytes = nil
+			m.Photo = &p
+		}
+		key := m.Platform + "\x00" + m.ChatID
+		if i, ok := index[key]; ok {
+			a := jobs[i].Args.(SendArgs)
+			a.Messages = append(a.Messages, m)
+			jobs[i].Args = a
+			continue
+		}
+		index[key] = len(jobs)
+		jobs = append(jobs, river.InsertManyParams{Args: SendArgs{Platform: m.Platform, ChatID: m.ChatID, Messages: []bot.Message{m}}})
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	_, err := s.client.InsertManyTx(ctx, tx, jobs)
+	return err
+}
+
+// Pacing is the published limits of a platform, as intervals between sends.
+type Pacing struct {
+	Private time.Duration // per private chat
+	Group   time.Duration // per group chat
+	All     time.Duration // across all chats
+}
+
+// DefaultPacing: Telegram about 1 message a second per chat, 20 a minute per
+// group, 30 a second in all; WeCom's app 30 a minute per member and its
+// group robot 20 a minute.
+var DefaultPacing = map[string]Pacing{
+	bot.Telegram: {Private: time.Second, Group: 3 * time.Second, All: time.Second / 30},
+	bot.WeCom:    {Private: 2 * time.Second, Group: 3 * time.Second, All: time.Second / 30},
+}
+
+// isGroup tells a group chat by its id: Telegram's are negative; WeCom group
+// chats are bound with a "group:" prefix.
+func isGroup(platform, chatID string) bool {
+	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, "group:")
+}
+
+// SendWorker sends queued messages at the platforms' pace. A 429 waits
+// retry_after without counting as a failure; network errors and 5xx retry
+// with backoff; a permanent refusal is recorded and not retried.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	store  *store.Store
+	opts   *Options
+	client func() *river.Client[*sql.Tx]
+}
+
+// maxSleep: waits up to this long are slept in the worker; longer ones give
+// the worker back (snooze).
+const maxSleep = 2 * time.Second
+
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	a := job.Args
+	sender, ok := w.opts.Senders[a.Platform]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no sender for platform %q", a.Platform))
+	}
+	pace, ok := w.opts.Pacing[a.Platform]
+	if !ok {
+		pace = DefaultPacing[bot.Telegram]
+	}
+	per := pace.Private
+	if isGroup(a.Platform, a.ChatID) {
+		per = pace.Group
+	}
+	rules := []store.Pace{{Key: a.Platform + ":chat:" + a.ChatID, Interval: per}, {Key: a.Platform + ":all", Interval: pace.All}}
+	for i, m := range a.Messages {
+		wait, err := w.reserve(ctx, rules)
+		if err != nil {
+			return w.rest(ctx, job, i, err, 0)
+		}
+		if wait > 0 {
+			return w.rest(ctx, job, i, nil, wait)
+		}
+		if err := w.loadPhoto(ctx, a.Platform, &m); err != nil {
+			return w.rest(ctx, job, i, err, 0)
+		}
+		err = sender.Send(ctx, m)
+		var ra *bot.RetryAfterError
+		var perm *bot.PermanentError
+		switch {
+		case err == nil:
+		case errors.As(err, &ra):
+			w.opts.Log.Warn("rate limited", "platform", a.Platform, "chat", a.ChatID, "retry_after", ra.After)
+			return w.rest(ctx, job, i, nil, ra.After)
+		case errors.As(err, &perm):
+			for _, lost := range a.Messages[i:] {
+				if rerr := w.store.RecordSendFailure(ctx, a.Platform, a.ChatID, lost.Text, err.Error()); rerr != nil {
+					return rerr
+				}
+			}
+			return river.JobCancel(err)
+		default:
+			return w.rest(ctx, job, i, err, 0)
+		}
+	}
+	return nil
+}
+
+// reserve waits (briefly) for a send slot; it returns a longer wait instead
+// of sleeping through it.
+func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (time.Duration, error) {
+	for {
+		wait, err := w.store.ReserveSend(ctx, rules)
+		if err != nil || wait == 0 || wait > maxSleep {
+			return wait, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return 0, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// rest handles what is left from message i on: with nothing sent yet, the
+// job itself is snoozed (wait) or retried (err); after a partial send the
+// rest becomes a new job, so nothing already sent is sent again.
+func (w *SendWorker) rest(ctx context.Context, job *river.Job[SendArgs], i int, err error, wait time.Duration) error {
+	if i == 0 {
+		if err != nil {
+			return err
+		}
+		return river.JobSnooze(wait)
+	}
+	a := job.Args
+	a.Messages = a.Messages[i:]
+	opts := &river.InsertOpts{}
+	if wait > 0 {
+		opts.ScheduledAt = time.Now().Add(wait)
+	} else {
+		opts.ScheduledAt = time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
+	}
+	if _, ierr := w.client().Insert(ctx, a, opts); ierr != nil {
+		return fmt.Errorf("requeue the rest: %w (after %v)", ierr, err)
+	}
+	return nil
+}
+
+// loadPhoto gives a queued photo its bytes when the platform cannot use the
+// reference (a console photo posted to Telegram, say).
+func (w *SendWorker) loadPhoto(ctx context.Context, platform string, m *bot.Message) error {
+	p := m.Photo
+	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "") {
+		return nil
+	}
+	data, mime, err := w.store.PhotoBytes(ctx, w.store.DB(), p.PhotoID)
+	if errors.Is(err, store.ErrNotFound) {
+		m.Photo = nil // not downloaded (yet): the text goes alone
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cp := *p
+	cp.Bytes, cp.MIME = data, mime
+	m.Photo = &cp
+	return nil
+}
+
+func (w *SendWorker) NextRetry(job *river.Job[SendArgs]) time.Time {
+	return time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
+}

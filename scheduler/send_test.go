@@ -1,0 +1,235 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/internal/tgfake"
+	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/store"
+)
+
+// sendRig is a store, a fake Telegram and n schedulers (n serve processes)
+// sending through the real Telegram adapter.
+func sendRig(t *testing.T, n int, pace scheduler.Pacing) (*store.Store, *tgfake.Server, []*scheduler.Scheduler) {
+	t.Helper()
+	url := testdb.Fresh(t, true)
+	fake := tgfake.New(t, "")
+	var out []*scheduler.Scheduler
+	var st *store.Store
+	for i := 0; i < n; i++ {
+		sti := testdb.Open(t, url)
+		if st == nil {
+			st = sti
+		}
+		tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := scheduler.New(sti, scheduler.Options{PollInterval: 20 * time.Millisecond, RetryBase: 30 * time.Millisecond,
+			RetryMax: 200 * time.Millisecond, Senders: map[string]bot.Sender{bot.Telegram: tg},
+			Pacing: map[string]scheduler.Pacing{bot.Telegram: pace}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = s.Stop(ctx)
+		})
+		out = append(out, s)
+	}
+	return st, fake, out
+}
+
+func enqueue(t *testing.T, st *store.Store, s *scheduler.Scheduler, msgs ...bot.Message) {
+	t.Helper()
+	err := st.InTx(context.Background(), func(tx *sqlx.Tx) error { return s.EnqueueSends(context.Background(), tx.Tx, msgs) })
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tgMsg(chat int64, text string) bot.Message {
+	return bot.Message{Platform: bot.Telegram, ChatID: strconv.FormatInt(chat, 10), Text: text}
+}
+
+// waitSends waits until the fake has accepted n sendMessage calls to chat.
+func waitSends(t *testing.T, fake *tgfake.Server, chat int64, n int) []tgfake.SentMessage {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var got []tgfake.SentMessage
+	err := fake.WaitUntil(ctx, func() bool {
+		got = nil
+		for _, m := range fake.Sent() {
+			if m.ChatID == chat {
+				got = append(got, m)
+			}
+		}
+		return len(got) >= n
+	})
+	if err != nil {
+		t.Fatalf("chat %d got %d of %d messages", chat, len(got), n)
+	}
+	return got
+}
+
+func sendTimes(fake *tgfake.Server, chat int64) []time.Time {
+	var ts []time.Time
+	for _, c := range fake.CallsTo("sendMessage") {
+		if c.Status == http.StatusOK && c.Params["chat_id"] == strconv.FormatInt(chat, 10) {
+			ts = append(ts, c.Time)
+		}
+	}
+	return ts
+}
+
+func minGap(ts []time.Time) time.Duration {
+	gap := time.Hour
+	for i := 1; i < len(ts); i++ {
+		if d := ts[i].Sub(ts[i-1]); d < gap {
+			gap = d
+		}
+	}
+	return gap
+}
+
+var testPace = scheduler.Pacing{Private: 200 * time.Millisecond, Group: 400 * time.Millisecond, All: time.Millisecond}
+
+func TestSendInOrderAndPaced(t *testing.T) {
+	st, fake, s := sendRig(t, 1, testPace)
+	enqueue(t, st, s[0], tgMsg(501, "一"), tgMsg(501, "二"), tgMsg(501, "三"), tgMsg(-502, "群一"), tgMsg(-502, "群二"))
+	got := waitSends(t, fake, 501, 3)
+	for i, want := range []string{"一", "二", "三"} {
+		if got[i].Text != want {
+			t.Errorf("message %d: %q, want %q", i, got[i].Text, want)
+		}
+	}
+	waitSends(t, fake, -502, 2)
+	// The pacing rule is a limit, not a speed: sends to one chat are never
+	// closer than its interval (a little slack for the clocks).
+	if g := minGap(sendTimes(fake, 501)); g < 190*time.Millisecond {
+		t.Errorf("private chat: two sends %v apart, limit 200ms", g)
+	}
+	if g := minGap(sendTimes(fake, -502)); g < 390*time.Millisecond {
+		t.Errorf("group: two sends %v apart, limit 400ms", g)
+	}
+}
+
+// TestPacingAcrossProcesses: two schedulers share one database's pacing.
+func TestPacingAcrossProcesses(t *testing.T) {
+	st, fake, s := sendRig(t, 2, testPace)
+	for i := 0; i < 6; i++ {
+		enqueue(t, st, s[i%2], tgMsg(-600, fmt.Sprintf("第%d条", i)))
+	}
+	waitSends(t, fake, -600, 6)
+	if g := minGap(sendTimes(fake, -600)); g < 390*time.Millisecond {
+		t.Errorf("two processes sent to one group %v apart, limit 400ms", g)
+	}
+	if n := len(sendTimes(fake, -600)); n != 6 {
+		t.Errorf("sent %d, want 6 (each once)", n)
+	}
+}
+
+func jobRows(t *testing.T, st *store.Store) (states []string, errs []int) {
+	t.Helper()
+	rows, err := st.DB().Query(`SELECT state, coalesce(array_length(errors, 1), 0) FROM river_job WHERE kind = 'send' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var e int
+		if err := rows.Scan(&s, &e); err != nil {
+			t.Fatal(err)
+		}
+		states, errs = append(states, s), append(errs, e)
+	}
+	return states, errs
+}
+
+func TestSendFailures(t *testing.T) {
+	t.Run("429 waits retry_after and is not a failure", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.Fail("sendMessage", 1, tgfake.Failure{Status: http.StatusTooManyRequests, RetryAfter: 1})
+		start := time.Now()
+		enqueue(t, st, s[0], tgMsg(701, "限流"))
+		waitSends(t, fake, 701, 1)
+		if waited := time.Since(start); waited < 900*time.Millisecond {
+			t.Errorf("sent %v after a 429 with retry_after 1s", waited)
+		}
+		waitState(t, st, "completed")
+		if _, errs := jobRows(t, st); errs[0] != 0 {
+			t.Errorf("the 429 was recorded as %d errors", errs[0])
+		}
+	})
+	t.Run("5xx retries with backoff", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.FailNext("sendMessage", 2, http.StatusBadGateway)
+		enqueue(t, st, s[0], tgMsg(702, "重试"))
+		waitSends(t, fake, 702, 1)
+		waitState(t, st, "completed")
+		if _, errs := jobRows(t, st); errs[0] != 2 {
+			t.Errorf("errors recorded: %d, want 2", errs[0])
+		}
+	})
+	t.Run("a permanent refusal is recorded, not retried", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.Fail("sendMessage", 5, tgfake.Failure{Status: http.StatusForbidden, Description: "Forbidden: bot was blocked by the user"})
+		enqueue(t, st, s[0], tgMsg(703, "被屏蔽"), tgMsg(703, "也被屏蔽"))
+		waitState(t, st, "cancelled")
+		if n := fake.Calls("sendMessage"); n != 1 {
+			t.Errorf("sendMessage tried %d times, want 1", n)
+		}
+		var lost []string
+		if err := st.DB().Select(&lost, `SELECT text FROM send_failures WHERE chat_id = '703' ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if len(lost) != 2 || lost[0] != "被屏蔽" {
+			t.Errorf("send_failures: %v", lost)
+		}
+	})
+	t.Run("a 429 half-way does not send the first message twice", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.AddFile("pic", "photos/pic.jpg", []byte("jpeg"))
+		// The photo goes by sendPhoto; the 429 hits the text after it.
+		fake.Fail("sendMessage", 1, tgfake.Failure{Status: http.StatusTooManyRequests, RetryAfter: 1})
+		photo := tgMsg(705, "甲")
+		photo.Photo = &bot.Photo{Platform: bot.Telegram, FileRef: "pic"}
+		enqueue(t, st, s[0], photo, tgMsg(705, "乙"))
+		got := waitSends(t, fake, 705, 2)
+		if got[0].Text != "甲" || got[1].Text != "乙" || len(got) != 2 {
+			t.Errorf("sent %+v", got)
+		}
+		if n := fake.Calls("sendPhoto"); n != 1 {
+			t.Errorf("the photo before the 429 was sent %d times", n)
+		}
+	})
+}
+
+func waitState(t *testing.T, st *store.Store, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		states, _ := jobRows(t, st)
+		if len(states) > 0 && states[0] == want {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	states, _ := jobRows(t, st)
+	t.Fatalf("send job states %v, want the first %s", states, want)
+}
