@@ -65,9 +65,10 @@ type HTTPConfig struct {
 }
 
 type JobsConfig struct {
-	PollInterval  time.Duration `yaml:"poll_interval"`
-	RetryBase     time.Duration `yaml:"retry_base"`
-	PhotoAttempts int           `yaml:"photo_attempts"`
+	ClockScanEvery time.Duration `yaml:"clock_scan_every"`
+	PollInterval   time.Duration `yaml:"poll_interval"`
+	RetryBase      time.Duration `yaml:"retry_base"`
+	PhotoAttempts  int           `yaml:"photo_attempts"`
 }
 
 // WorkTimeConfig is the calendar the case clocks run on.
@@ -79,8 +80,22 @@ type WorkTimeConfig struct {
 }
 
 type CasesConfig struct {
-	MaxSendbacks int `yaml:"max_sendbacks"`
-	LowScore     int `yaml:"low_score"`
+	MaxSendbacks    int             `yaml:"max_sendbacks"`
+	LowScore        int             `yaml:"low_score"`
+	PingHalf        bool            `yaml:"ping_half"`
+	PingBefore      []time.Duration `yaml:"ping_before"`
+	ReminderAt      string          `yaml:"reminder_at"`
+	SupervisorAfter int             `yaml:"supervisor_after"`
+}
+
+// ReminderMinute is cases.reminder_at as minutes after midnight; Validate
+// has checked it.
+func (c Config) ReminderMinute() int {
+	t, err := time.Parse("15:04", c.Cases.ReminderAt)
+	if err != nil {
+		return 9 * 60
+	}
+	return t.Hour()*60 + t.Minute()
 }
 
 // Calendar builds the working-time calendar; Validate has checked it.
@@ -108,10 +123,11 @@ func Default() Config {
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
-		Jobs:     JobsConfig{PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
+		Jobs:     JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
-		Cases:    CasesConfig{MaxSendbacks: 2, LowScore: 2},
-		Log:      LogConfig{Level: "info"},
+		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
+			ReminderAt: "09:00", SupervisorAfter: 3},
+		Log: LogConfig{Level: "info"},
 	}
 }
 
@@ -221,6 +237,20 @@ func (c Config) Validate() error {
 	}
 	if _, err := worktime.New(worktime.Config(c.WorkTime), time.UTC); err != nil {
 		bad("worktime."+strings.SplitN(err.Error(), ":", 2)[0], strings.TrimSpace(strings.SplitN(err.Error(), ":", 2)[1]))
+	}
+	if _, err := time.Parse("15:04", c.Cases.ReminderAt); err != nil {
+		bad("cases.reminder_at", fmt.Sprintf("%q is not a time like 09:00", c.Cases.ReminderAt))
+	}
+	for _, d := range c.Cases.PingBefore {
+		if d <= 0 {
+			bad("cases.ping_before", "each entry must be a positive working time, e.g. 2h")
+		}
+	}
+	if c.Cases.SupervisorAfter < 0 {
+		bad("cases.supervisor_after", "must not be negative (0: never)")
+	}
+	if c.Jobs.ClockScanEvery < time.Second {
+		bad("jobs.clock_scan_every", "must be at least 1s")
 	}
 	if c.Cases.MaxSendbacks < 1 {
 		bad("cases.max_sendbacks", "must be at least 1")

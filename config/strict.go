@@ -191,15 +191,15 @@ func kindName(t reflect.Type) string {
 // checkIntegers refuses a fraction for an integer field (or list of them),
 // which yaml.v3 would otherwise truncate silently: it returns the bad node.
 func checkIntegers(n *yaml.Node, t reflect.Type) *yaml.Node {
-	isInt := func(k reflect.Kind) bool {
-		return k >= reflect.Int && k <= reflect.Uint64
+	isInt := func(t reflect.Type) bool {
+		return t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 && t != durationType
 	}
 	switch {
-	case isInt(t.Kind()) && n.Kind == yaml.ScalarNode:
+	case isInt(t) && n.Kind == yaml.ScalarNode:
 		if n.ShortTag() != "!!int" {
 			return n
 		}
-	case t.Kind() == reflect.Slice && isInt(t.Elem().Kind()) && n.Kind == yaml.SequenceNode:
+	case t.Kind() == reflect.Slice && isInt(t.Elem()) && n.Kind == yaml.SequenceNode:
 		for _, item := range n.Content {
 			if item.Kind == yaml.ScalarNode && item.ShortTag() != "!!int" {
 				return item

@@ -451,4 +451,24 @@ var catalog = map[string]msg{
 	"clock.fix":         {"整改时限 {at}(剩 {left} 工作小时)", "fix by {at} ({left} working h left)"},
 	"clock.fix.over":    {"整改已超时 {over} 工作小时(时限 {at})", "fix {over} working h overdue (due {at})"},
 	"clock.recheck":     {"待管家复核", "awaiting the steward's re-check"},
+
+	// Deadline pings.
+	"clock.name.verify": {"核实", "verification"},
+	"clock.name.fix":    {"整改", "fix"},
+	"ping.soon": {
+		"⏰ 提醒:案件 {number}({alley},{department}){clock}时限 {at},还剩 {left} 工作小时。",
+		"⏰ Reminder: case {number} ({alley}, {department}) {clock} due {at}, {left} working h left.",
+	},
+	"ping.overdue": {
+		"🚨 超时:案件 {number}({alley},{department}){clock}已到时限 {at}。",
+		"🚨 Overdue: case {number} ({alley}, {department}) {clock} was due {at}.",
+	},
+	"ping.daily": {
+		"📣 督办:案件 {number}({alley},{department}){clock}已超时 {over} 工作小时(时限 {at}),请尽快处理。",
+		"📣 Reminder: case {number} ({alley}, {department}) {clock} is {over} working h overdue (due {at}); please act.",
+	},
+	"ping.supervisor": {
+		"⚠ 督办升级:案件 {number}({alley},{department}){clock}已超时 {days} 个工作日(时限 {at})。",
+		"⚠ Escalation: case {number} ({alley}, {department}) {clock} is {days} working days overdue (due {at}).",
+	},
 }

@@ -18,7 +18,9 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/worktime"
 )
 
 // Migrate applies River's own migrations (its job tables) to db.
@@ -61,6 +63,7 @@ type Options struct {
 	Pacing        map[string]Pacing      // by platform; default DefaultPacing
 	SendWorkers   int                    // concurrent sends (default 40: most sleep on pacing)
 	InsertOnly    bool                   // a client that enqueues but works nothing
+	Pings         PingOptions            // deadline pings; zero Every: no periodic scan
 }
 
 // FileFetcher downloads a platform file by its reference.
@@ -71,6 +74,7 @@ type FileFetcher interface {
 // Scheduler is the River client and its workers.
 type Scheduler struct {
 	client *river.Client[*sql.Tx]
+	store  *store.Store
 	opts   Options
 }
 
@@ -107,11 +111,25 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
 	}
-	s := &Scheduler{opts: opts}
+	if opts.Pings.Now == nil {
+		opts.Pings.Now = time.Now
+	}
+	if opts.Pings.Calendar == nil {
+		opts.Pings.Calendar = worktime.Default(time.UTC)
+	}
+	if opts.Pings.Lang == "" {
+		opts.Pings.Lang = i18n.ZH
+	}
+	s := &Scheduler{opts: opts, store: st}
 	if !opts.InsertOnly {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &s.opts})
 		river.AddWorker(workers, &SendWorker{store: st, opts: &s.opts, client: func() *river.Client[*sql.Tx] { return s.client }})
+		river.AddWorker(workers, &clockScanWorker{s: s})
+		if opts.Pings.Every > 0 {
+			cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(opts.Pings.Every),
+				func() (river.JobArgs, *river.InsertOpts) { return ClockScanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{
 			queueMedia:         {MaxWorkers: opts.Workers},

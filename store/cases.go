@@ -42,6 +42,7 @@ type Case struct {
 	Plan          string          `db:"plan"`
 	MergedInto    sql.NullInt64   `db:"merged_into"`
 	Escalated     bool            `db:"escalated"`
+	NextPingAt    sql.NullTime    `db:"next_ping_at"`
 }
 
 // CaseView is a case with the names people read.
@@ -58,7 +59,7 @@ type CaseView struct {
 
 const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
 	c.reporter_id, c.source, c.department_id, c.fixed_on_spot, c.verify_by, c.fix_by, c.sendback_count,
-	c.created_at, c.closed_at, c.dispatched_at, c.verified_at, c.fixed_at, c.fix_limit, c.plan, c.merged_into, c.escalated`
+	c.created_at, c.closed_at, c.dispatched_at, c.verified_at, c.fixed_at, c.fix_limit, c.plan, c.merged_into, c.escalated, c.next_ping_at`
 
 const caseViewSelect = `SELECT ` + caseCols + `,
 	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
@@ -112,7 +113,7 @@ func (s *Store) CreateCase(ctx context.Context, q Queryer, n NewCase) (Case, err
 		FROM alleys a WHERE a.id = $2
 		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
 			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
-			verified_at, fixed_at, fix_limit, plan, merged_into, escalated`,
+			verified_at, fixed_at, fix_limit, plan, merged_into, escalated, next_ping_at`,
 		fmt.Sprintf("%d-%06d", n.Year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
 		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot)
 	if err != nil {

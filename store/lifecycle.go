@@ -30,7 +30,7 @@ func (s *Store) LockCase(ctx context.Context, q Queryer, id int64) (CaseView, er
 // Dispatch routes a case to its lead department (and copies), starting both clocks.
 func (s *Store) Dispatch(ctx context.Context, q Queryer, caseID, deptID int64, copies []int64, verifyBy, fixBy time.Time) error {
 	if _, err := q.ExecContext(ctx, `UPDATE cases SET status = 'dispatched', department_id = $2, dispatched_at = now(),
-		verify_by = $3, fix_by = $4, fix_limit = $4, verified_at = NULL, fixed_at = NULL, plan = '', updated_at = now()
+		verify_by = $3, fix_by = $4, fix_limit = $4, verified_at = NULL, fixed_at = NULL, plan = '', next_ping_at = '1970-01-01', updated_at = now()
 		WHERE id = $1`, caseID, deptID, verifyBy, fixBy); err != nil {
 		return wrap("dispatch", err)
 	}
@@ -50,20 +50,20 @@ func (s *Store) Dispatch(ctx context.Context, q Queryer, caseID, deptID int64, c
 
 // SetVerified stops the verify clock and records the plan and fix-by.
 func (s *Store) SetVerified(ctx context.Context, q Queryer, caseID int64, plan string, fixBy time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'verified', verified_at = now(), plan = $2, fix_by = $3, updated_at = now()
+	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'verified', verified_at = now(), plan = $2, fix_by = $3, next_ping_at = '1970-01-01', updated_at = now()
 		WHERE id = $1`, caseID, plan, fixBy)
 	return wrap("verify", err)
 }
 
 // SetFixBy moves the fix clock (an approved extension).
 func (s *Store) SetFixBy(ctx context.Context, q Queryer, caseID int64, fixBy time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET fix_by = $2, updated_at = now() WHERE id = $1`, caseID, fixBy)
+	_, err := q.ExecContext(ctx, `UPDATE cases SET fix_by = $2, next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1`, caseID, fixBy)
 	return wrap("set fix-by", err)
 }
 
 // SetFixed stops the fix clock: the case waits for the steward's re-check.
 func (s *Store) SetFixed(ctx context.Context, q Queryer, caseID int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'fixed', fixed_at = now(), updated_at = now() WHERE id = $1`, caseID)
+	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'fixed', fixed_at = now(), next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID)
 	return wrap("fixed", err)
 }
 
@@ -72,7 +72,7 @@ func (s *Store) SetFixed(ctx context.Context, q Queryer, caseID int64) error {
 func (s *Store) SendBack(ctx context.Context, q Queryer, caseID int64) (int, error) {
 	var n int
 	err := q.GetContext(ctx, &n, `UPDATE cases SET status = 'verified', fixed_at = NULL, sendback_count = sendback_count + 1,
-		updated_at = now() WHERE id = $1 RETURNING sendback_count`, caseID)
+		next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1 RETURNING sendback_count`, caseID)
 	return n, wrap("send back", err)
 }
 
@@ -88,13 +88,13 @@ func (s *Store) SetStatus(ctx context.Context, q Queryer, caseID int64, status s
 		closed_at = CASE WHEN $2::text IN ('closed', 'merged') THEN now() WHEN $2::text = 'submitted' THEN NULL ELSE closed_at END,
 		verify_by = CASE WHEN $2::text = 'submitted' THEN NULL ELSE verify_by END,
 		fix_by = CASE WHEN $2::text = 'submitted' THEN NULL ELSE fix_by END,
-		updated_at = now() WHERE id = $1`, caseID, status)
+		next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID, status)
 	return wrap("set status", err)
 }
 
 // SetMerged closes a duplicate into another case.
 func (s *Store) SetMerged(ctx context.Context, q Queryer, caseID, into int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'merged', merged_into = $2, closed_at = now(), updated_at = now() WHERE id = $1`, caseID, into)
+	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'merged', merged_into = $2, closed_at = now(), next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID, into)
 	return wrap("merge", err)
 }
 
@@ -248,4 +248,37 @@ func (s *Store) StewardsOfAlley(ctx context.Context, q Queryer, alleyID int64) (
 		WHERE p.active AND EXISTS (SELECT 1 FROM patrol_schedules ps WHERE ps.person_id = p.id AND ps.alley_id = $1)
 		ORDER BY p.code`, alleyID)
 	return ps, wrap("stewards of alley", err)
+}
+
+// DueClocks locks up to limit cases whose clock needs a look now; another
+// process scanning at the same moment skips them (SKIP LOCKED).
+func (s *Store) DueClocks(ctx context.Context, q Queryer, now time.Time, limit int) ([]CaseView, error) {
+	var cs []CaseView
+	err := q.SelectContext(ctx, &cs, caseViewSelect+`
+		WHERE c.id IN (SELECT id FROM cases WHERE next_ping_at <= $1 ORDER BY next_ping_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+		now, limit)
+	return cs, wrap("due clocks", err)
+}
+
+// RecordPing notes a ping; false when it was sent already.
+func (s *Store) RecordPing(ctx context.Context, q Queryer, caseID int64, key string) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO case_pings (case_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, caseID, key)
+	if err != nil {
+		return false, wrap("record ping", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PingsOf lists the pings a case has had.
+func (s *Store) PingsOf(ctx context.Context, q Queryer, caseID int64) ([]string, error) {
+	var keys []string
+	err := q.SelectContext(ctx, &keys, `SELECT key FROM case_pings WHERE case_id = $1 ORDER BY at, key`, caseID)
+	return keys, wrap("pings", err)
+}
+
+// SetNextPing sets when the case's clock next needs a look (nil: never).
+func (s *Store) SetNextPing(ctx context.Context, q Queryer, caseID int64, at *time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE cases SET next_ping_at = $2 WHERE id = $1`, caseID, at)
+	return wrap("set next ping", err)
 }

@@ -138,6 +138,49 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	return t
 }
 
+// Sub returns the moment d of working time before t.
+func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
+	t = t.In(c.loc)
+	left := d
+	day := t
+	for i := 0; i < 3700; i++ {
+		if c.IsWorkday(day) {
+			for j := len(c.spans) - 1; j >= 0; j-- {
+				s := c.spans[j]
+				from, to := c.at(day, s.from), c.at(day, s.to)
+				if !from.Before(t) {
+					continue
+				}
+				if to.After(t) {
+					to = t
+				}
+				if avail := to.Sub(from); left <= avail {
+					return to.Add(-left)
+				} else {
+					left -= avail
+				}
+			}
+		}
+		y, m, dd := day.Date()
+		t = time.Date(y, m, dd, 0, 0, 0, 0, c.loc) // the start of this day: every span of the day before ends before it
+		day = time.Date(y, m, dd-1, 12, 0, 0, 0, c.loc)
+	}
+	return t
+}
+
+// NextWorkdayAt is the first working day strictly after t's day, at hh:mm.
+func (c *Calendar) NextWorkdayAt(t time.Time, minute int) time.Time {
+	t = t.In(c.loc)
+	y, m, d := t.Date()
+	for i := 1; i < 3700; i++ {
+		day := time.Date(y, m, d+i, 12, 0, 0, 0, c.loc)
+		if c.IsWorkday(day) {
+			return c.at(day, minute)
+		}
+	}
+	return t
+}
+
 // Between is the working time from a to b (0 if b is not after a).
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if !b.After(a) {

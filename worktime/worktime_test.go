@@ -97,3 +97,22 @@ func TestBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestSubInvertsAdd(t *testing.T) {
+	c := cal(t)
+	for _, from := range []string{"2026-11-27 10:00", "2026-11-30 08:30", "2026-10-09 17:00", "2026-11-27 12:30"} {
+		for _, d := range []time.Duration{0, 30 * time.Minute, 2 * time.Hour, 8 * time.Hour, 40 * time.Hour} {
+			end := c.Add(at(from), d)
+			back := c.Sub(end, d)
+			if c.Between(back, end) != d {
+				t.Errorf("Sub(Add(%s, %v)) = %s: %v of working time apart", from, d, back.Format("01-02 15:04"), c.Between(back, end))
+			}
+		}
+	}
+	if got := c.Sub(at("2026-11-30 09:30"), 2*time.Hour); !got.Equal(at("2026-11-27 16:30")) {
+		t.Errorf("2 working hours before Monday 09:30 = %s, want Friday 16:30", got.Format("2006-01-02 15:04"))
+	}
+	if got := c.NextWorkdayAt(at("2026-11-27 10:00"), 9*60); !got.Equal(at("2026-11-30 09:00")) {
+		t.Errorf("NextWorkdayAt: %s", got)
+	}
+}

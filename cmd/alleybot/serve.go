@@ -78,7 +78,10 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	}
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
 		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Senders: senders,
-		Pacing: map[string]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}}})
+		Pacing: map[string]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}},
+		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
+			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
+			Lang: i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)}})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,245 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/worktime"
+)
+
+// PingOptions say when a running clock is pinged: at half its time, some
+// working hours before it runs out, at expiry, every working day while
+// overdue (督办), and to the supervisors after some of those.
+type PingOptions struct {
+	Calendar        *worktime.Calendar
+	Half            bool
+	Before          []time.Duration // working time before the deadline, e.g. 2h
+	DailyAt         int             // minutes after midnight of the daily 督办 reminder
+	SupervisorAfter int             // daily reminders before the supervisors are told (0: never)
+	Every           time.Duration   // how often the clocks are scanned
+	Lang            i18n.Lang       // the language of group messages
+	Now             func() time.Time
+}
+
+// ClockScanArgs is the periodic scan of running clocks. Only the elected
+// leader among the serve processes inserts it; the scan itself locks the
+// cases it handles (SKIP LOCKED) and records each ping under a unique key,
+// so no ping is ever sent twice.
+type ClockScanArgs struct{}
+
+func (ClockScanArgs) Kind() string { return "clock_scan" }
+
+func (ClockScanArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{rivertype.JobStateAvailable,
+		rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+}
+
+type clockScanWorker struct {
+	river.WorkerDefaults[ClockScanArgs]
+	s *Scheduler
+}
+
+func (w *clockScanWorker) Work(ctx context.Context, _ *river.Job[ClockScanArgs]) error {
+	_, err := w.s.ScanClocks(ctx)
+	return err
+}
+
+// ScanClocks pings every case whose clock is due and returns how many
+// pings it sent.
+func (s *Scheduler) ScanClocks(ctx context.Context) (int, error) {
+	const batch = 200
+	total := 0
+	for {
+		n := 0
+		err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+			cases, err := s.store.DueClocks(ctx, tx, s.opts.Pings.Now(), batch)
+			if err != nil {
+				return err
+			}
+			n = len(cases)
+			var msgs []bot.Message
+			for _, c := range cases {
+				m, err := s.pingCase(ctx, tx, c)
+				if err != nil {
+					return fmt.Errorf("case %s: %w", c.Number, err)
+				}
+				msgs = append(msgs, m...)
+				if len(m) > 0 {
+					total++
+				}
+			}
+			return s.EnqueueSends(ctx, tx.Tx, msgs)
+		})
+		if err != nil || n < batch {
+			return total, err
+		}
+	}
+}
+
+type milestone struct {
+	key, kind string
+	at        time.Time
+	n         int // the daily reminder's number
+}
+
+// milestones lists a clock's pings in time order, up to the first one after now.
+func (s *Scheduler) milestones(clock string, start, deadline, now time.Time) []milestone {
+	p := s.opts.Pings
+	cal := p.Calendar
+	prefix := clock + ":" + strconv.FormatInt(deadline.Unix(), 10) + ":"
+	var ms []milestone
+	if p.Half {
+		ms = append(ms, milestone{key: prefix + "half", kind: "soon", at: cal.Add(start, cal.Between(start, deadline)/2)})
+	}
+	for _, b := range p.Before {
+		if at := cal.Sub(deadline, b); at.After(start) {
+			ms = append(ms, milestone{key: prefix + "before:" + b.String(), kind: "soon", at: at})
+		}
+	}
+	ms = append(ms, milestone{key: prefix + "overdue", kind: "overdue", at: deadline})
+	day := deadline
+	for n := 1; n <= 3700; n++ {
+		day = cal.NextWorkdayAt(day, p.DailyAt)
+		ms = append(ms, milestone{key: prefix + "daily:" + day.In(cal.Location()).Format("2006-01-02"), kind: "daily", at: day, n: n})
+		if n == p.SupervisorAfter {
+			ms = append(ms, milestone{key: prefix + "supervisor", kind: "supervisor", at: day, n: n})
+		}
+		if day.After(now) {
+			break
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].at.Before(ms[j].at) })
+	return ms
+}
+
+// pingCase records the case's due milestones, returns the messages for the
+// newest of them (after a long stop, one message, not a burst of old ones),
+// and sets when to look again.
+func (s *Scheduler) pingCase(ctx context.Context, tx *sqlx.Tx, c store.CaseView) ([]bot.Message, error) {
+	var clock string
+	var deadline time.Time
+	switch c.Status {
+	case store.StatusDispatched:
+		clock, deadline = "verify", c.VerifyBy.Time
+	case store.StatusVerified:
+		clock, deadline = "fix", c.FixBy.Time
+	default:
+		return nil, s.store.SetNextPing(ctx, tx, c.ID, nil)
+	}
+	now := s.opts.Pings.Now()
+	sent, err := s.store.PingsOf(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, k := range sent {
+		done[k] = true
+	}
+	var due []milestone
+	var next *time.Time
+	for _, m := range s.milestones(clock, c.DispatchedAt.Time, deadline, now) {
+		if done[m.key] {
+			continue
+		}
+		if m.at.After(now) {
+			at := m.at
+			next = &at
+			break
+		}
+		first, err := s.store.RecordPing(ctx, tx, c.ID, m.key)
+		if err != nil {
+			return nil, err
+		}
+		if first {
+			due = append(due, m)
+		}
+	}
+	if err := s.store.SetNextPing(ctx, tx, c.ID, next); err != nil {
+		return nil, err
+	}
+	if len(due) == 0 {
+		return nil, nil
+	}
+	// The groups hear the newest group milestone only; the supervisors
+	// their own.
+	var msgs []bot.Message
+	var last *milestone
+	for i, m := range due {
+		if m.kind == "supervisor" {
+			more, err := s.pingMessages(ctx, tx, c, clock, deadline, m)
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, more...)
+		} else {
+			last = &due[i]
+		}
+	}
+	if last != nil {
+		more, err := s.pingMessages(ctx, tx, c, clock, deadline, *last)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+func (s *Scheduler) pingMessages(ctx context.Context, tx *sqlx.Tx, c store.CaseView, clock string, deadline time.Time, m milestone) ([]bot.Message, error) {
+	p := s.opts.Pings
+	cal, now, lang := p.Calendar, p.Now(), p.Lang
+	at := deadline.In(cal.Location()).Format("01-02 15:04")
+	hours := func(d time.Duration) string { return strconv.FormatFloat(d.Hours(), 'f', 1, 64) }
+	args := []any{"number", c.Number, "alley", c.AlleyName, "department", c.DepartmentName, "at", at,
+		"clock", i18n.T(lang, "clock.name."+clock), "left", hours(cal.Between(now, deadline)),
+		"over", hours(cal.Between(deadline, now)), "days", m.n}
+	if m.kind == "supervisor" {
+		sups, err := s.store.PeopleWithRole(ctx, tx, "supervisor")
+		if err != nil {
+			return nil, err
+		}
+		var msgs []bot.Message
+		for _, sp := range sups {
+			ids, err := s.store.IdentitiesOf(ctx, tx, sp.ID)
+			if err != nil {
+				return nil, err
+			}
+			text := i18n.T(i18n.Parse(sp.Lang, lang), "ping.supervisor", args...)
+			for _, id := range ids {
+				if id.Platform != bot.Console {
+					msgs = append(msgs, bot.Message{Platform: id.Platform, ChatID: id.ExternalID, Recipient: sp.Name, Text: text})
+				}
+			}
+		}
+		return msgs, nil
+	}
+	text := i18n.T(lang, "ping."+m.kind, args...)
+	var msgs []bot.Message
+	for _, target := range []struct {
+		kind string
+		dept int64
+	}{{"department", c.DepartmentID.Int64}, {"exchange", 0}} {
+		chats, err := s.store.ChatsFor(ctx, tx, target.kind, 0, target.dept)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chats {
+			for _, b := range ch.Bindings {
+				if b.Platform != bot.Console {
+					msgs = append(msgs, bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: ch.Title, Text: text})
+				}
+			}
+		}
+	}
+	return msgs, nil
+}
