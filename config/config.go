@@ -25,6 +25,7 @@ type Config struct {
 	Jobs     JobsConfig     `yaml:"jobs"`
 	WorkTime WorkTimeConfig `yaml:"worktime"`
 	Cases    CasesConfig    `yaml:"cases"`
+	Routine  RoutineConfig  `yaml:"routine"`
 	Log      LogConfig      `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -88,6 +89,25 @@ type CasesConfig struct {
 	SupervisorAfter int             `yaml:"supervisor_after"`
 }
 
+// RoutineConfig is the daily routines of `serve`.
+type RoutineConfig struct {
+	RemindBefore    time.Duration `yaml:"remind_before"`
+	MissedSummaryAt string        `yaml:"missed_summary_at"`
+	DigestAt        string        `yaml:"digest_at"`
+}
+
+// Minute turns "18:00" into minutes after midnight ("" or "off": -1).
+func Minute(hhmm string) int {
+	if hhmm == "" || hhmm == "off" {
+		return -1
+	}
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return -1
+	}
+	return t.Hour()*60 + t.Minute()
+}
+
 // ReminderMinute is cases.reminder_at as minutes after midnight; Validate
 // has checked it.
 func (c Config) ReminderMinute() int {
@@ -125,6 +145,7 @@ func Default() Config {
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
 		Jobs:     JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
+		Routine:  RoutineConfig{RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3},
 		Log: LogConfig{Level: "info"},
@@ -248,6 +269,14 @@ func (c Config) Validate() error {
 	}
 	if c.Cases.SupervisorAfter < 0 {
 		bad("cases.supervisor_after", "must not be negative (0: never)")
+	}
+	for key, v := range map[string]string{"routine.missed_summary_at": c.Routine.MissedSummaryAt, "routine.digest_at": c.Routine.DigestAt} {
+		if _, err := time.Parse("15:04", v); err != nil && v != "off" {
+			bad(key, fmt.Sprintf("%q is not a time like 18:00 (or off)", v))
+		}
+	}
+	if c.Routine.RemindBefore < 0 {
+		bad("routine.remind_before", "must not be negative")
 	}
 	if c.Jobs.ClockScanEvery < time.Second {
 		bad("jobs.clock_scan_every", "must be at least 1s")

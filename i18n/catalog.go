@@ -471,4 +471,22 @@ var catalog = map[string]msg{
 		"⚠ 督办升级:案件 {number}({alley},{department}){clock}已超时 {days} 个工作日(时限 {at})。",
 		"⚠ Escalation: case {number} ({alley}, {department}) {clock} is {days} working days overdue (due {at}).",
 	},
+
+	// Patrols and the daily digest.
+	"patrol.reminder": {
+		"🚶 {name},今天 {from}–{to} 巡查{alley}。注意卫生死角、乱堆乱放、乱停乱放,发现问题直接发照片给我。",
+		"🚶 {name}, your patrol of {alley} is today {from}–{to}. Watch for dirty corners, piles and bad parking; send me a photo of any problem.",
+	},
+	"patrol.missed": {
+		"{name},今天 {from}–{to} {alley}的巡查还没有签到记录。如果已经巡查过,请告诉社区;辛苦了!",
+		"{name}, there is no check-in for today's {from}–{to} patrol of {alley}. If you did patrol, please tell the community. Thank you!",
+	},
+	"patrol.summary":      {"📋 {day} 未签到的巡查 {n} 次:", "📋 Patrols without a check-in on {day}: {n}"},
+	"patrol.summary.none": {"📋 {day} 的巡查都已签到。", "📋 Every patrol on {day} was checked in."},
+	"digest.head": {
+		"📊 {day} 小结:新上报 {new} 件,办结 {closed} 件,超时 {overdue} 件。",
+		"📊 {day}: {new} new, {closed} closed, {overdue} overdue.",
+	},
+	"digest.line":     {"  {department}:新 {new} · 结 {closed} · 超时 {overdue}", "  {department}: new {new} · closed {closed} · overdue {overdue}"},
+	"digest.unrouted": {"待派单", "not yet dispatched"},
 }

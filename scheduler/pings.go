@@ -50,8 +50,10 @@ type clockScanWorker struct {
 }
 
 func (w *clockScanWorker) Work(ctx context.Context, _ *river.Job[ClockScanArgs]) error {
-	_, err := w.s.ScanClocks(ctx)
-	return err
+	if _, err := w.s.ScanClocks(ctx); err != nil {
+		return err
+	}
+	return w.s.ScanRoutines(ctx)
 }
 
 // ScanClocks pings every case whose clock is due and returns how many

@@ -64,6 +64,7 @@ type Options struct {
 	SendWorkers   int                    // concurrent sends (default 40: most sleep on pacing)
 	InsertOnly    bool                   // a client that enqueues but works nothing
 	Pings         PingOptions            // deadline pings; zero Every: no periodic scan
+	Routine       RoutineOptions         // patrol reminders, summaries, the digest
 }
 
 // FileFetcher downloads a platform file by its reference.

@@ -81,7 +81,9 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		Pacing: map[string]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}},
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
-			Lang: i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)}})
+			Lang: i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)},
+		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore,
+			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt)}})
 	if err != nil {
 		return nil, err
 	}

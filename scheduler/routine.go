@@ -1,0 +1,181 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+)
+
+// RoutineOptions are the daily routines: patrol reminders (seed 二(一)), the
+// coordinators' summary of missed patrols and the exchange group's digest.
+type RoutineOptions struct {
+	RemindBefore time.Duration // a patrol's reminder comes this long before it starts
+	SummaryAt    int           // minutes after midnight: the missed-patrol summary (-1: none)
+	DigestAt     int           // minutes after midnight: the daily digest (-1: none)
+}
+
+// ScanRoutines sends what the day's routines owe by now, each once.
+func (s *Scheduler) ScanRoutines(ctx context.Context) error {
+	return s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		var msgs []bot.Message
+		for _, f := range []func(context.Context, *sqlx.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest} {
+			m, err := f(ctx, tx)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, m...)
+		}
+		return s.EnqueueSends(ctx, tx.Tx, msgs)
+	})
+}
+
+func (s *Scheduler) today() (now, midnight time.Time, weekday int, day string) {
+	loc := s.opts.Pings.Calendar.Location()
+	now = s.opts.Pings.Now().In(loc)
+	y, m, d := now.Date()
+	midnight = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	weekday = int(now.Weekday())
+	if weekday == 0 {
+		weekday = 7
+	}
+	return now, midnight, weekday, now.Format("2006-01-02")
+}
+
+// patrolNotices: a reminder before each patrol, and a gentle word after one
+// with no check-in.
+func (s *Scheduler) patrolNotices(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+	now, midnight, weekday, day := s.today()
+	patrols, err := s.store.PatrolsOn(ctx, tx, midnight, weekday)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, p := range patrols {
+		kind := ""
+		switch {
+		case !now.Before(p.StartsAt.Add(-s.opts.Routine.RemindBefore)) && now.Before(p.EndsAt):
+			kind = "reminder"
+		case !now.Before(p.EndsAt) && !p.CheckedIn && now.Sub(p.EndsAt) < 6*time.Hour:
+			kind = "missed"
+		default:
+			continue
+		}
+		first, err := s.store.Notice(ctx, tx, fmt.Sprintf("patrol:%d:%s:%s", p.ScheduleID, day, kind))
+		if err != nil || !first {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		lang := i18n.Parse(p.PersonLang, s.opts.Pings.Lang)
+		loc := s.opts.Pings.Calendar.Location()
+		text := i18n.T(lang, "patrol."+kind, "name", p.PersonName, "alley", p.AlleyName,
+			"from", p.StartsAt.In(loc).Format("15:04"), "to", p.EndsAt.In(loc).Format("15:04"))
+		more, err := s.toPerson(ctx, tx, p.PersonID, p.PersonName, text)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+func (s *Scheduler) toPerson(ctx context.Context, tx *sqlx.Tx, personID int64, name, text string) ([]bot.Message, error) {
+	ids, err := s.store.IdentitiesOf(ctx, tx, personID)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, id := range ids {
+		if id.Platform != bot.Console {
+			msgs = append(msgs, bot.Message{Platform: id.Platform, ChatID: id.ExternalID, Recipient: name, Text: text})
+		}
+	}
+	return msgs, nil
+}
+
+func (s *Scheduler) toChats(ctx context.Context, tx *sqlx.Tx, kind, text string) ([]bot.Message, error) {
+	chats, err := s.store.ChatsFor(ctx, tx, kind, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, c := range chats {
+		for _, b := range c.Bindings {
+			if b.Platform != bot.Console {
+				msgs = append(msgs, bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: c.Title, Text: text})
+			}
+		}
+	}
+	return msgs, nil
+}
+
+// missedSummary tells the coordinators once a day which patrols had no check-in.
+func (s *Scheduler) missedSummary(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+	r := s.opts.Routine
+	now, midnight, weekday, day := s.today()
+	if r.SummaryAt < 0 || now.Before(midnight.Add(time.Duration(r.SummaryAt)*time.Minute)) {
+		return nil, nil
+	}
+	first, err := s.store.Notice(ctx, tx, "missed-summary:"+day)
+	if err != nil || !first {
+		return nil, err
+	}
+	patrols, err := s.store.PatrolsOn(ctx, tx, midnight, weekday)
+	if err != nil {
+		return nil, err
+	}
+	lang, loc := s.opts.Pings.Lang, s.opts.Pings.Calendar.Location()
+	var lines []string
+	for _, p := range patrols {
+		if !p.CheckedIn && !p.EndsAt.After(now) {
+			lines = append(lines, fmt.Sprintf("  %s · %s · %s–%s", p.PersonName, p.AlleyName,
+				p.StartsAt.In(loc).Format("15:04"), p.EndsAt.In(loc).Format("15:04")))
+		}
+	}
+	text := i18n.T(lang, "patrol.summary.none", "day", now.Format("01-02"))
+	if len(lines) > 0 {
+		text = i18n.T(lang, "patrol.summary", "day", now.Format("01-02"), "n", len(lines)) + "\n" + strings.Join(lines, "\n")
+	}
+	return s.toChats(ctx, tx, "coordinators", text)
+}
+
+// digest tells the exchange group once a day what came, what was closed
+// and what is overdue, per department.
+func (s *Scheduler) digest(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+	r := s.opts.Routine
+	now, midnight, _, day := s.today()
+	if r.DigestAt < 0 || now.Before(midnight.Add(time.Duration(r.DigestAt)*time.Minute)) {
+		return nil, nil
+	}
+	first, err := s.store.Notice(ctx, tx, "digest:"+day)
+	if err != nil || !first {
+		return nil, err
+	}
+	rows, err := s.store.Digest(ctx, tx, midnight, midnight.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	lang := s.opts.Pings.Lang
+	var tn, tc, to int
+	var lines []string
+	for _, row := range rows {
+		tn, tc, to = tn+row.New, tc+row.Closed, to+row.Overdue
+		name := row.Department
+		if name == "" {
+			name = i18n.T(lang, "digest.unrouted")
+		}
+		lines = append(lines, i18n.T(lang, "digest.line", "department", name, "new", row.New, "closed", row.Closed, "overdue", row.Overdue))
+	}
+	text := i18n.T(lang, "digest.head", "day", now.Format("01-02"), "new", tn, "closed", tc, "overdue", to)
+	if len(lines) > 0 {
+		text += "\n" + strings.Join(lines, "\n")
+	}
+	return s.toChats(ctx, tx, "exchange", text)
+}

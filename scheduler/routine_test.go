@@ -1,0 +1,72 @@
+package scheduler_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/alleybot/alleybot/scheduler"
+)
+
+// TestRoutines: on Friday 2026-11-27, 王秀兰 (S01) patrols 帽儿胡同 08:00–09:00
+// and 雨儿胡同 16:00–17:00 (examples/roster.yaml).
+func TestRoutines(t *testing.T) {
+	r := newPingRig(t) // one case, dispatched Friday 10:00, verify-by 12:00
+	db := r.st.DB()
+	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7001', id FROM people WHERE code = 'S01'`); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := r.st.ChatByCode(context.Background(), db, "center")
+	if err := r.st.BindChat(context.Background(), db, c.ID, "telegram", "-1003"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{RemindBefore: 10 * 60e9, SummaryAt: 18 * 60, DigestAt: 18 * 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		now  string
+		chat string
+		want string // "" = nothing at all
+	}{
+		{now: "2026-11-27 07:40"},
+		{now: "2026-11-27 07:50", chat: "7001", want: "今天 08:00–09:00 巡查帽儿胡同"},
+		{now: "2026-11-27 07:55"},
+		{now: "2026-11-27 09:00", chat: "7001", want: "08:00–09:00 帽儿胡同的巡查还没有签到记录"},
+		{now: "2026-11-27 15:55", chat: "7001", want: "巡查雨儿胡同"},
+		{now: "2026-11-27 17:05"}, // checked in (below): no missed notice
+		{now: "2026-11-27 18:00", chat: "-1003", want: "未签到的巡查"},
+		{now: "2026-11-27 18:01"},
+	}
+	for _, st := range steps {
+		if st.now == "2026-11-27 17:05" {
+			if _, err := db.Exec(`INSERT INTO patrol_checkins (person_id, alley_id, at)
+				SELECT p.id, a.id, $1 FROM people p, alleys a WHERE p.code = 'S01' AND a.code = 'yuer'`, at("2026-11-27 16:20")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.set(st.now)
+		if err := s.ScanRoutines(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		q := r.queued(t)
+		got := strings.Join(q[st.chat], "\n")
+		switch {
+		case st.want == "" && len(q) > 0:
+			t.Errorf("%s: unexpected %v", st.now, q)
+		case st.want != "" && !strings.Contains(got, st.want):
+			t.Errorf("%s: %s was told %q, want %q (all: %v)", st.now, st.chat, got, st.want, q)
+		}
+		if st.now == "2026-11-27 18:00" {
+			summary := strings.Join(q["-1003"], "\n")
+			if !strings.Contains(summary, "王秀兰 · 帽儿胡同 · 08:00–09:00") || strings.Contains(summary, "王秀兰 · 雨儿胡同") || !strings.Contains(summary, "6 次") {
+				t.Errorf("missed summary: %q", summary)
+			}
+			digest := strings.Join(q["-1001"], "\n")
+			if !strings.Contains(digest, "小结:新上报 1 件,办结 0 件,超时 1 件") || !strings.Contains(digest, "交道口街道环卫所:新 1") {
+				t.Errorf("digest: %q", digest)
+			}
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// PatrolToday is one patrol window of one steward on one day.
+type PatrolToday struct {
+	ScheduleID int64     `db:"id"`
+	PersonID   int64     `db:"person_id"`
+	PersonName string    `db:"person_name"`
+	PersonLang string    `db:"person_lang"`
+	AlleyID    int64     `db:"alley_id"`
+	AlleyName  string    `db:"alley_name"`
+	StartsAt   time.Time `db:"starts"`
+	EndsAt     time.Time `db:"ends"`
+	CheckedIn  bool      `db:"checked_in"`
+}
+
+// PatrolsOn lists the active stewards' patrols of a day (weekday 1–7, the
+// day's midnight in the local zone), with whether each was checked in.
+func (s *Store) PatrolsOn(ctx context.Context, q Queryer, midnight time.Time, weekday int) ([]PatrolToday, error) {
+	var ps []PatrolToday
+	err := q.SelectContext(ctx, &ps, `
+		SELECT ps.id, ps.person_id, p.name AS person_name, p.lang AS person_lang, ps.alley_id, a.name AS alley_name,
+			$1::timestamptz + (ps.starts_at - time '00:00') AS starts,
+			$1::timestamptz + (ps.ends_at - time '00:00') AS ends,
+			EXISTS (SELECT 1 FROM patrol_checkins c WHERE c.person_id = ps.person_id AND c.alley_id = ps.alley_id
+				AND c.at >= $1::timestamptz + (ps.starts_at - time '00:00') - interval '30 minutes'
+				AND c.at <= $1::timestamptz + (ps.ends_at - time '00:00') + interval '30 minutes') AS checked_in
+		FROM patrol_schedules ps JOIN people p ON p.id = ps.person_id JOIN alleys a ON a.id = ps.alley_id
+		WHERE p.active AND $2 = ANY(ps.weekdays)
+		ORDER BY ps.starts_at, p.code`, midnight, weekday)
+	return ps, wrap("patrols on a day", err)
+}
+
+// Notice records a once-only notice; false when it was sent already.
+func (s *Store) Notice(ctx context.Context, q Queryer, key string) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO notices (key) VALUES ($1) ON CONFLICT DO NOTHING`, key)
+	if err != nil {
+		return false, wrap("notice", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// DigestRow is one department's day.
+type DigestRow struct {
+	Department string `db:"department"`
+	New        int    `db:"new"`
+	Closed     int    `db:"closed"`
+	Overdue    int    `db:"overdue"`
+}
+
+// Digest counts the day's new and closed cases and the cases overdue now,
+// per department ("" for cases not yet routed).
+func (s *Store) Digest(ctx context.Context, q Queryer, from, to time.Time) ([]DigestRow, error) {
+	var rows []DigestRow
+	err := q.SelectContext(ctx, &rows, `
+		SELECT coalesce(d.name, '') AS department,
+			count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2) AS new,
+			count(*) FILTER (WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.status = 'closed') AS closed,
+			count(*) FILTER (WHERE (c.status = 'dispatched' AND c.verify_by < $2) OR (c.status = 'verified' AND c.fix_by < $2)) AS overdue
+		FROM cases c LEFT JOIN departments d ON d.id = c.department_id
+		WHERE (c.created_at >= $1 AND c.created_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)
+			OR (c.status = 'dispatched' AND c.verify_by < $2) OR (c.status = 'verified' AND c.fix_by < $2)
+		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to)
+	return rows, wrap("digest", err)
+}
