@@ -72,10 +72,12 @@ type Pacing struct {
 
 // DefaultPacing: Telegram about 1 message a second per chat, 20 a minute per
 // group, 30 a second in all; WeCom's app 30 a minute per member and its
-// group robot 20 a minute.
+// group robot 20 a minute. Each interval has a margin of a few percent: a
+// send reserved on time can still arrive a little late, and the one after
+// it on time, and the platform counts arrivals.
 var DefaultPacing = map[string]Pacing{
-	bot.Telegram: {Private: time.Second, Group: 3 * time.Second, All: time.Second / 30},
-	bot.WeCom:    {Private: 2 * time.Second, Group: 3 * time.Second, All: time.Second / 30},
+	bot.Telegram: {Private: 1100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 36 * time.Millisecond},
+	bot.WeCom:    {Private: 2100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 36 * time.Millisecond},
 }
 
 // isGroup tells a group chat by its id: Telegram's are negative; WeCom group
