@@ -148,22 +148,24 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	return nil
 }
 
-// reserve waits (briefly) for a send slot; it returns a longer wait instead
-// of sleeping through it.
+// reserve books a send slot at most maxSleep away and sleeps until it;
+// a slot further away is returned as a wait instead (the job snoozes and
+// gives its worker back).
 func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (time.Duration, error) {
-	for {
-		wait, err := w.store.ReserveSend(ctx, rules)
-		if err != nil || wait == 0 || wait > maxSleep {
-			return wait, err
-		}
+	wait, ok, err := w.store.ReserveSend(ctx, rules, maxSleep)
+	if err != nil || !ok {
+		return wait, err
+	}
+	if wait > 0 {
 		t := time.NewTimer(wait)
+		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return 0, ctx.Err()
 		case <-t.C:
 		}
 	}
+	return 0, nil
 }
 
 // rest handles what is left from message i on: with nothing sent yet, the
