@@ -389,6 +389,13 @@ func (t *TelegramBot) settle(ctx context.Context, u tgbotapi.Update, msgs []Mess
 // closeKeyboard edits the message whose button was pressed: it keeps its
 // text, adds "→ <label>" and drops the keyboard.
 func (t *TelegramBot) closeKeyboard(ctx context.Context, cq *tgbotapi.CallbackQuery) {
+	// A case card ("c:" buttons) is shared: the coordinators', a
+	// department's or the residents' group all press it, a refused press
+	// must not take it from the others, and the case's state (checked under
+	// a lock) already refuses a stale press.
+	if strings.HasPrefix(cq.Data, "c:") {
+		return
+	}
 	m := cq.Message
 	if m == nil || m.Chat == nil || m.ReplyMarkup == nil {
 		return

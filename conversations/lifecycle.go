@@ -396,7 +396,7 @@ func doDispatch(s *Session, c store.CaseView, lead int64, copies []int64, redire
 	cal, now := s.Deps.Calendar, s.Deps.Now()
 	verifyBy := cal.Add(now, time.Duration(cat.VerifyWithinMinutes)*time.Minute)
 	fixBy := cal.Add(now, time.Duration(cat.FixWithinMinutes)*time.Minute)
-	if err := s.Store().Dispatch(s, s.Tx, c.ID, lead, copies, verifyBy, fixBy); err != nil {
+	if err := s.Store().Dispatch(s, s.Tx, c.ID, lead, copies, now, verifyBy, fixBy); err != nil {
 		return err
 	}
 	dept, err := s.Store().DepartmentByID(s, s.Tx, lead)
@@ -699,7 +699,7 @@ func doVerify(s *Session) error {
 	if d.Plan == "by_date" {
 		fixBy = d.Date
 	}
-	if err := s.Store().SetVerified(s, s.Tx, c.ID, d.Plan, fixBy); err != nil {
+	if err := s.Store().SetVerified(s, s.Tx, c.ID, d.Plan, s.Deps.Now(), fixBy); err != nil {
 		return err
 	}
 	note := s.T("plan."+d.Plan, "date", s.when(fixBy))
@@ -736,6 +736,11 @@ func doNotOurs(s *Session) error {
 	}
 	reason := cdraft(s).Text
 	if err := s.Store().SetStatus(s, s.Tx, c.ID, store.StatusSubmitted); err != nil {
+		return err
+	}
+	// The center should not be offered 派单 straight back to the department
+	// that refused it: it chooses another (改派).
+	if err := s.Store().ClearDepartment(s, s.Tx, c.ID); err != nil {
 		return err
 	}
 	if _, err := s.event(c, "not_ours", reason, map[string]any{"department": c.DepartmentID.Int64}, "", nil); err != nil {
@@ -884,7 +889,7 @@ func doFixed(s *Session) error {
 		return err
 	}
 	d := cdraft(s)
-	if err := s.Store().SetFixed(s, s.Tx, c.ID); err != nil {
+	if err := s.Store().SetFixed(s, s.Tx, c.ID, s.Deps.Now()); err != nil {
 		return err
 	}
 	if _, err := s.event(c, "fixed", d.Text, map[string]any{"photos": len(d.Photos)}, "after", d.Photos); err != nil {
@@ -993,6 +998,20 @@ func doSendBack(s *Session) error {
 	n, err := s.Store().SendBack(s, s.Tx, c.ID)
 	if err != nil {
 		return err
+	}
+	// The fix clock stood still while the case waited for this re-check:
+	// the department gets back the working time it had left when it said
+	// fixed (none, if it was already late).
+	if c.FixedAt.Valid && c.FixBy.Valid {
+		cal := s.Deps.Calendar
+		fixBy := cal.Add(s.Deps.Now(), cal.Between(c.FixedAt.Time, c.FixBy.Time))
+		if !c.FixBy.Time.After(c.FixedAt.Time) {
+			fixBy = c.FixBy.Time
+		}
+		if err := s.Store().SetFixBy(s, s.Tx, c.ID, fixBy); err != nil {
+			return err
+		}
+		c.FixBy.Time = fixBy
 	}
 	if _, err := s.event(c, "sent_back", d.Text, map[string]any{"count": n}, "check", d.Photos); err != nil {
 		return err

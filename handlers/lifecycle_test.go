@@ -506,3 +506,44 @@ func TestRecheckFallsBackToAlleyStewards(t *testing.T) {
 	c.steward2.press("通过")
 	c.steward2.expect("复核通过,已办结")
 }
+
+// TestSendBackClockAndStaleExtension: the fix clock stands still while a
+// case waits for its re-check (the department gets its remaining time back
+// after a send-back), and an extension still pending when the case is
+// reported fixed is cancelled, not approvable later.
+func TestSendBackClockAndStaleExtension(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	id := itoa(w.caseView(t, number).ID)
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + id}})
+	c.dept.press("立即整改") // fix-by Wed 12-02 11:30: 24 working hours after Friday 10:00
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:extend:" + id}})
+	c.dept.text("12-10")
+	c.dept.text("材料未到")
+	c.dept.expect("申请已提交受理中心")
+
+	// Fixed on Monday 10:00, with 16.5 of its working hours left (to Wed 11:30).
+	w.now = time.Date(2026, 11, 30, 10, 0, 0, 0, cst)
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:fixed:" + id}})
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.coordinator.in(c.center).press("批准")
+	c.coordinator.in(c.center).expect("现在是「已整改,待复核」")
+
+	// Sent back on Thursday 09:00 (after the old fix-by): 16.5 working hours from now, Monday 10:30.
+	w.now = time.Date(2026, 12, 3, 9, 0, 0, 0, cst)
+	c.steward.press("未整改到位")
+	c.steward.text("还有一半没清走")
+	c.steward.press("跳过")
+	cv := w.caseView(t, number)
+	if want := time.Date(2026, 12, 7, 10, 30, 0, 0, cst); !cv.FixBy.Time.Equal(want) {
+		t.Errorf("fix-by after the send-back: %v, want %v", cv.FixBy.Time.In(cst), want)
+	}
+	var status string
+	if err := w.st.DB().Get(&status, `SELECT status FROM case_extensions`); err != nil || status != "cancelled" {
+		t.Errorf("the pending extension is %q (%v), want cancelled", status, err)
+	}
+}

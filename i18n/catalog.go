@@ -363,6 +363,7 @@ var catalog = map[string]msg{
 	"extension.approved":       {"批准", "approved"},
 	"extension.refused":        {"拒绝", "refused"},
 	"extension.pending":        {"待批准", "pending"},
+	"extension.cancelled":      {"作废(案件已不在整改中)", "cancelled (the case is no longer being fixed)"},
 	"case.ask.after_photos":    {"请发送案件 {number} 整改后的照片(1–9 张),发完按「完成」。", "Send photos of case {number} after the fix (1 to 9), then press Done."},
 	"case.ask.fixed_note":      {"有需要说明的吗?直接输入,或按「跳过」。", "Anything to add? Type it, or press Skip."},
 	"case.fixed.done":          {"案件 {number} 已报告整改,等待管家复核。", "Case {number} is reported fixed; the steward will re-check it."},

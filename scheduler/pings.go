@@ -227,10 +227,17 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *sqlx.Tx, c store.CaseV
 	}
 	text := i18n.T(lang, "ping."+m.kind, args...)
 	var msgs []bot.Message
-	for _, target := range []struct {
+	targets := []struct {
 		kind string
 		dept int64
-	}{{"department", c.DepartmentID.Int64}, {"exchange", 0}} {
+	}{{"department", c.DepartmentID.Int64}, {"exchange", 0}}
+	if m.kind != "soon" { // the acceptance center hears of what is overdue
+		targets = append(targets, struct {
+			kind string
+			dept int64
+		}{"coordinators", 0})
+	}
+	for _, target := range targets {
 		chats, err := s.store.ChatsFor(ctx, tx, target.kind, 0, target.dept)
 		if err != nil {
 			return nil, err

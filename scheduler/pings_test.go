@@ -75,11 +75,7 @@ func newPingRig(t *testing.T) *pingRig {
 			return err
 		}
 		r.id = c.ID
-		if err := r.st.Dispatch(ctx, tx, c.ID, dept, nil, at("2026-11-27 12:00"), at("2026-12-02 11:30")); err != nil {
-			return err
-		}
-		_, err = tx.Exec(`UPDATE cases SET dispatched_at = $2 WHERE id = $1`, c.ID, at("2026-11-27 10:00"))
-		return err
+		return r.st.Dispatch(ctx, tx, c.ID, dept, nil, at("2026-11-27 10:00"), at("2026-11-27 12:00"), at("2026-12-02 11:30"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +160,7 @@ func TestPingSequence(t *testing.T) {
 	}
 
 	// Verified: the verify clock stops; the fix clock (due Wed 11:30) runs.
-	if err := r.st.SetVerified(ctx, r.st.DB(), r.id, "now", at("2026-12-02 11:30")); err != nil {
+	if err := r.st.SetVerified(ctx, r.st.DB(), r.id, "now", at("2026-12-02 10:30"), at("2026-12-02 11:30")); err != nil {
 		t.Fatal(err)
 	}
 	r.set("2026-12-02 10:31")
@@ -173,7 +169,7 @@ func TestPingSequence(t *testing.T) {
 		t.Errorf("fix clock ping: %v", q)
 	}
 	// Fixed: the clock stops, and so do its pings.
-	if err := r.st.SetFixed(ctx, r.st.DB(), r.id); err != nil {
+	if err := r.st.SetFixed(ctx, r.st.DB(), r.id, at("2026-12-02 10:40")); err != nil {
 		t.Fatal(err)
 	}
 	r.set("2026-12-03 09:30")

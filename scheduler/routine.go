@@ -66,7 +66,9 @@ func (s *Scheduler) patrolNotices(ctx context.Context, tx *sqlx.Tx) ([]bot.Messa
 		default:
 			continue
 		}
-		first, err := s.store.Notice(ctx, tx, fmt.Sprintf("patrol:%d:%s:%s", p.ScheduleID, day, kind))
+		// Keyed by person, alley and time, not the schedule row: a roster
+		// re-import recreates the rows but is the same patrol.
+		first, err := s.store.Notice(ctx, tx, fmt.Sprintf("patrol:%d:%d:%s:%s:%s", p.PersonID, p.AlleyID, p.StartsHHMM, day, kind))
 		if err != nil || !first {
 			if err != nil {
 				return nil, err
@@ -158,7 +160,7 @@ func (s *Scheduler) digest(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, err
 	if err != nil || !first {
 		return nil, err
 	}
-	rows, err := s.store.Digest(ctx, tx, midnight, midnight.AddDate(0, 0, 1))
+	rows, err := s.store.Digest(ctx, tx, midnight, midnight.AddDate(0, 0, 1), now)
 	if err != nil {
 		return nil, err
 	}

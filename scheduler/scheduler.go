@@ -125,7 +125,7 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if !opts.InsertOnly {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &s.opts})
-		river.AddWorker(workers, &SendWorker{store: st, opts: &s.opts, client: func() *river.Client[*sql.Tx] { return s.client }})
+		river.AddWorker(workers, &SendWorker{store: st, opts: &s.opts})
 		river.AddWorker(workers, &clockScanWorker{s: s})
 		if opts.Pings.Every > 0 {
 			cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(opts.Pings.Every),

@@ -91,14 +91,14 @@ func isGroup(platform, chatID string) bool {
 // with backoff; a permanent refusal is recorded and not retried.
 type SendWorker struct {
 	river.WorkerDefaults[SendArgs]
-	store  *store.Store
-	opts   *Options
-	client func() *river.Client[*sql.Tx]
+	store *store.Store
+	opts  *Options
 }
 
 // maxSleep: waits up to this long are slept in the worker; longer ones give
-// the worker back (snooze).
-const maxSleep = 2 * time.Second
+// the worker back (snooze). It covers a group's interval, so the messages
+// of one job to a group go out in order without a snooze between them.
+const maxSleep = 4 * time.Second
 
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	a := job.Args
@@ -115,37 +115,72 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		per = pace.Group
 	}
 	rules := []store.Pace{{Key: a.Platform + ":chat:" + a.ChatID, Interval: per}, {Key: a.Platform + ":all", Interval: pace.All}}
-	for i, m := range a.Messages {
+	// A retried or snoozed job resumes after what already went out.
+	done, err := w.store.SendProgress(ctx, job.ID)
+	if err != nil {
+		return err
+	}
+	for i := done; i < len(a.Messages); i++ {
+		m := a.Messages[i]
+		if err := w.loadPhoto(ctx, a.Platform, &m); err != nil {
+			return w.failed(ctx, job, i, err)
+		}
 		wait, err := w.reserve(ctx, rules)
 		if err != nil {
-			return w.rest(ctx, job, i, err, 0)
+			return w.failed(ctx, job, i, err)
 		}
 		if wait > 0 {
-			return w.rest(ctx, job, i, nil, wait)
-		}
-		if err := w.loadPhoto(ctx, a.Platform, &m); err != nil {
-			return w.rest(ctx, job, i, err, 0)
+			return river.JobSnooze(wait)
 		}
 		err = sender.Send(ctx, m)
 		var ra *bot.RetryAfterError
 		var perm *bot.PermanentError
 		switch {
 		case err == nil:
+			if i+1 < len(a.Messages) {
+				if err := w.store.SetSendProgress(context.WithoutCancel(ctx), job.ID, i+1); err != nil {
+					return err
+				}
+			}
 		case errors.As(err, &ra):
+			// Not a failure: the whole chat (and platform) waits retry_after.
 			w.opts.Log.Warn("rate limited", "platform", a.Platform, "chat", a.ChatID, "retry_after", ra.After)
-			return w.rest(ctx, job, i, nil, ra.After)
+			keys := []string{rules[0].Key}
+			if ra.After > time.Second {
+				keys = append(keys, rules[1].Key)
+			}
+			if err := w.store.HoldSends(context.WithoutCancel(ctx), keys, ra.After); err != nil {
+				return err
+			}
+			return river.JobSnooze(ra.After)
 		case errors.As(err, &perm):
 			for _, lost := range a.Messages[i:] {
-				if rerr := w.store.RecordSendFailure(ctx, a.Platform, a.ChatID, lost.Text, err.Error()); rerr != nil {
+				if rerr := w.store.RecordSendFailure(context.WithoutCancel(ctx), a.Platform, a.ChatID, lost.Text, err.Error()); rerr != nil {
 					return rerr
 				}
 			}
+			_ = w.store.ClearSendProgress(context.WithoutCancel(ctx), job.ID)
 			return river.JobCancel(err)
 		default:
-			return w.rest(ctx, job, i, err, 0)
+			return w.failed(ctx, job, i, err)
 		}
 	}
+	if done > 0 || len(a.Messages) > 1 {
+		_ = w.store.ClearSendProgress(context.WithoutCancel(ctx), job.ID)
+	}
 	return nil
+}
+
+// failed returns err for River to retry with backoff; on the last attempt
+// the messages that did not go out are recorded as lost.
+func (w *SendWorker) failed(ctx context.Context, job *river.Job[SendArgs], i int, err error) error {
+	if job.Attempt >= job.MaxAttempts {
+		for _, lost := range job.Args.Messages[i:] {
+			_ = w.store.RecordSendFailure(context.WithoutCancel(ctx), job.Args.Platform, job.Args.ChatID, lost.Text,
+				fmt.Sprintf("gave up after %d attempts: %v", job.Attempt, err))
+		}
+	}
+	return err
 }
 
 // reserve books a send slot at most maxSleep away and sleeps until it;
@@ -166,30 +201,6 @@ func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (time.Dura
 		}
 	}
 	return 0, nil
-}
-
-// rest handles what is left from message i on: with nothing sent yet, the
-// job itself is snoozed (wait) or retried (err); after a partial send the
-// rest becomes a new job, so nothing already sent is sent again.
-func (w *SendWorker) rest(ctx context.Context, job *river.Job[SendArgs], i int, err error, wait time.Duration) error {
-	if i == 0 {
-		if err != nil {
-			return err
-		}
-		return river.JobSnooze(wait)
-	}
-	a := job.Args
-	a.Messages = a.Messages[i:]
-	opts := &river.InsertOpts{}
-	if wait > 0 {
-		opts.ScheduledAt = time.Now().Add(wait)
-	} else {
-		opts.ScheduledAt = time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
-	}
-	if _, ierr := w.client().Insert(ctx, a, opts); ierr != nil {
-		return fmt.Errorf("requeue the rest: %w (after %v)", ierr, err)
-	}
-	return nil
 }
 
 // loadPhoto gives a queued photo its bytes when the platform cannot use the

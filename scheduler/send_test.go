@@ -176,6 +176,24 @@ func TestSendFailures(t *testing.T) {
 			t.Errorf("the 429 was recorded as %d errors", errs[0])
 		}
 	})
+	t.Run("a 429 holds the chat for every job, not just its own", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.Fail("sendMessage", 1, tgfake.Failure{Status: http.StatusTooManyRequests, RetryAfter: 2})
+		enqueue(t, st, s[0], tgMsg(706, "一"))
+		enqueue(t, st, s[0], tgMsg(706, "二")) // another update's job to the same chat
+		waitSends(t, fake, 706, 2)
+		var first429 time.Time
+		for _, c := range fake.CallsTo("sendMessage") {
+			if c.Status == http.StatusTooManyRequests {
+				first429 = c.Time
+			}
+		}
+		for _, ts := range sendTimes(fake, 706) {
+			if ts.Sub(first429) < 1900*time.Millisecond {
+				t.Errorf("a message went %v after the 429 (retry_after 2s)", ts.Sub(first429))
+			}
+		}
+	})
 	t.Run("5xx retries with backoff", func(t *testing.T) {
 		st, fake, s := sendRig(t, 1, testPace)
 		fake.FailNext("sendMessage", 2, http.StatusBadGateway)

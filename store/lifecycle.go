@@ -28,10 +28,14 @@ func (s *Store) LockCase(ctx context.Context, q Queryer, id int64) (CaseView, er
 }
 
 // Dispatch routes a case to its lead department (and copies), starting both clocks.
-func (s *Store) Dispatch(ctx context.Context, q Queryer, caseID, deptID int64, copies []int64, verifyBy, fixBy time.Time) error {
-	if _, err := q.ExecContext(ctx, `UPDATE cases SET status = 'dispatched', department_id = $2, dispatched_at = now(),
+func (s *Store) Dispatch(ctx context.Context, q Queryer, caseID, deptID int64, copies []int64, now, verifyBy, fixBy time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE case_extensions SET status = 'cancelled', decided_at = now()
+		WHERE case_id = $1 AND status = 'pending'`, caseID); err != nil {
+		return wrap("cancel pending extensions", err)
+	}
+	if _, err := q.ExecContext(ctx, `UPDATE cases SET status = 'dispatched', department_id = $2, dispatched_at = $5,
 		verify_by = $3, fix_by = $4, fix_limit = $4, verified_at = NULL, fixed_at = NULL, plan = '', next_ping_at = '1970-01-01', updated_at = now()
-		WHERE id = $1`, caseID, deptID, verifyBy, fixBy); err != nil {
+		WHERE id = $1`, caseID, deptID, verifyBy, fixBy, now); err != nil {
 		return wrap("dispatch", err)
 	}
 	if _, err := q.ExecContext(ctx, `DELETE FROM case_departments WHERE case_id = $1`, caseID); err != nil {
@@ -49,9 +53,9 @@ func (s *Store) Dispatch(ctx context.Context, q Queryer, caseID, deptID int64, c
 }
 
 // SetVerified stops the verify clock and records the plan and fix-by.
-func (s *Store) SetVerified(ctx context.Context, q Queryer, caseID int64, plan string, fixBy time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'verified', verified_at = now(), plan = $2, fix_by = $3, next_ping_at = '1970-01-01', updated_at = now()
-		WHERE id = $1`, caseID, plan, fixBy)
+func (s *Store) SetVerified(ctx context.Context, q Queryer, caseID int64, plan string, now, fixBy time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'verified', verified_at = $4, plan = $2, fix_by = $3, next_ping_at = '1970-01-01', updated_at = now()
+		WHERE id = $1`, caseID, plan, fixBy, now)
 	return wrap("verify", err)
 }
 
@@ -62,8 +66,12 @@ func (s *Store) SetFixBy(ctx context.Context, q Queryer, caseID int64, fixBy tim
 }
 
 // SetFixed stops the fix clock: the case waits for the steward's re-check.
-func (s *Store) SetFixed(ctx context.Context, q Queryer, caseID int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'fixed', fixed_at = now(), next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID)
+func (s *Store) SetFixed(ctx context.Context, q Queryer, caseID int64, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE case_extensions SET status = 'cancelled', decided_at = now()
+		WHERE case_id = $1 AND status = 'pending'`, caseID); err != nil {
+		return wrap("cancel pending extensions", err)
+	}
+	_, err := q.ExecContext(ctx, `UPDATE cases SET status = 'fixed', fixed_at = $2, next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID, now)
 	return wrap("fixed", err)
 }
 
@@ -84,6 +92,10 @@ func (s *Store) SetEscalated(ctx context.Context, q Queryer, caseID int64) error
 // SetStatus moves a case to status (closed sets closed_at; submitted, for a
 // reopened or handed-back case, clears the clocks).
 func (s *Store) SetStatus(ctx context.Context, q Queryer, caseID int64, status string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE case_extensions SET status = 'cancelled', decided_at = now()
+		WHERE case_id = $1 AND status = 'pending'`, caseID); err != nil {
+		return wrap("cancel pending extensions", err)
+	}
 	_, err := q.ExecContext(ctx, `UPDATE cases SET status = $2::text,
 		closed_at = CASE WHEN $2::text IN ('closed', 'merged') THEN now() WHEN $2::text = 'submitted' THEN NULL ELSE closed_at END,
 		verify_by = CASE WHEN $2::text = 'submitted' THEN NULL ELSE verify_by END,
@@ -254,9 +266,10 @@ func (s *Store) StewardsOfAlley(ctx context.Context, q Queryer, alleyID int64) (
 // process scanning at the same moment skips them (SKIP LOCKED).
 func (s *Store) DueClocks(ctx context.Context, q Queryer, now time.Time, limit int) ([]CaseView, error) {
 	var cs []CaseView
+	// The lock is on the outer query, so the rows read are the versions
+	// locked (a case verified a moment ago is seen verified).
 	err := q.SelectContext(ctx, &cs, caseViewSelect+`
-		WHERE c.id IN (SELECT id FROM cases WHERE next_ping_at <= $1 ORDER BY next_ping_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-		now, limit)
+		WHERE c.next_ping_at <= $1 ORDER BY c.next_ping_at LIMIT $2 FOR UPDATE OF c SKIP LOCKED`, now, limit)
 	return cs, wrap("due clocks", err)
 }
 
@@ -281,4 +294,10 @@ func (s *Store) PingsOf(ctx context.Context, q Queryer, caseID int64) ([]string,
 func (s *Store) SetNextPing(ctx context.Context, q Queryer, caseID int64, at *time.Time) error {
 	_, err := q.ExecContext(ctx, `UPDATE cases SET next_ping_at = $2 WHERE id = $1`, caseID, at)
 	return wrap("set next ping", err)
+}
+
+// ClearDepartment forgets a case's department (it refused the case).
+func (s *Store) ClearDepartment(ctx context.Context, q Queryer, caseID int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE cases SET department_id = NULL WHERE id = $1`, caseID)
+	return wrap("clear department", err)
 }

@@ -62,3 +62,31 @@ func (s *Store) RecordSendFailure(ctx context.Context, platform, chatID, text, m
 		platform, chatID, text, msg)
 	return wrap("record send failure", err)
 }
+
+// SendProgress is how many messages of a send job went out already.
+func (s *Store) SendProgress(ctx context.Context, jobID int64) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT coalesce((SELECT sent FROM send_progress WHERE job_id = $1), 0)`, jobID)
+	return n, wrap("send progress", err)
+}
+
+// SetSendProgress records that the first n messages of a job went out.
+func (s *Store) SetSendProgress(ctx context.Context, jobID int64, n int) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO send_progress (job_id, sent) VALUES ($1, $2)
+		ON CONFLICT (job_id) DO UPDATE SET sent = EXCLUDED.sent`, jobID, n)
+	return wrap("set send progress", err)
+}
+
+// ClearSendProgress forgets a finished job's progress.
+func (s *Store) ClearSendProgress(ctx context.Context, jobID int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM send_progress WHERE job_id = $1`, jobID)
+	return wrap("clear send progress", err)
+}
+
+// HoldSends keeps every rule's next slot at least until until: a platform's
+// retry_after holds the whole chat (and the platform), not just one job.
+func (s *Store) HoldSends(ctx context.Context, keys []string, until time.Duration) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE send_pacing SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8))
+		WHERE key = ANY($1)`, pq.StringArray(keys), until.Seconds())
+	return wrap("hold sends", err)
+}

@@ -8,6 +8,7 @@ import (
 // PatrolToday is one patrol window of one steward on one day.
 type PatrolToday struct {
 	ScheduleID int64     `db:"id"`
+	StartsHHMM string    `db:"starts_hhmm"`
 	PersonID   int64     `db:"person_id"`
 	PersonName string    `db:"person_name"`
 	PersonLang string    `db:"person_lang"`
@@ -23,7 +24,7 @@ type PatrolToday struct {
 func (s *Store) PatrolsOn(ctx context.Context, q Queryer, midnight time.Time, weekday int) ([]PatrolToday, error) {
 	var ps []PatrolToday
 	err := q.SelectContext(ctx, &ps, `
-		SELECT ps.id, ps.person_id, p.name AS person_name, p.lang AS person_lang, ps.alley_id, a.name AS alley_name,
+		SELECT ps.id, to_char(ps.starts_at, 'HH24MI') AS starts_hhmm, ps.person_id, p.name AS person_name, p.lang AS person_lang, ps.alley_id, a.name AS alley_name,
 			$1::timestamptz + (ps.starts_at - time '00:00') AS starts,
 			$1::timestamptz + (ps.ends_at - time '00:00') AS ends,
 			EXISTS (SELECT 1 FROM patrol_checkins c WHERE c.person_id = ps.person_id AND c.alley_id = ps.alley_id
@@ -55,16 +56,16 @@ type DigestRow struct {
 
 // Digest counts the day's new and closed cases and the cases overdue now,
 // per department ("" for cases not yet routed).
-func (s *Store) Digest(ctx context.Context, q Queryer, from, to time.Time) ([]DigestRow, error) {
+func (s *Store) Digest(ctx context.Context, q Queryer, from, to, now time.Time) ([]DigestRow, error) {
 	var rows []DigestRow
 	err := q.SelectContext(ctx, &rows, `
 		SELECT coalesce(d.name, '') AS department,
 			count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2) AS new,
 			count(*) FILTER (WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.status = 'closed') AS closed,
-			count(*) FILTER (WHERE (c.status = 'dispatched' AND c.verify_by < $2) OR (c.status = 'verified' AND c.fix_by < $2)) AS overdue
+			count(*) FILTER (WHERE (c.status = 'dispatched' AND c.verify_by < $3) OR (c.status = 'verified' AND c.fix_by < $3)) AS overdue
 		FROM cases c LEFT JOIN departments d ON d.id = c.department_id
 		WHERE (c.created_at >= $1 AND c.created_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)
-			OR (c.status = 'dispatched' AND c.verify_by < $2) OR (c.status = 'verified' AND c.fix_by < $2)
-		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to)
+			OR (c.status = 'dispatched' AND c.verify_by < $3) OR (c.status = 'verified' AND c.fix_by < $3)
+		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now)
 	return rows, wrap("digest", err)
 }

@@ -125,7 +125,9 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) serve(ctx context.Context) error {
-	if err := a.sched.Start(ctx); err != nil {
+	// Not ctx: River stops hard when its start context ends. SIGTERM goes
+	// through Stop below, which lets running jobs finish first.
+	if err := a.sched.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
 	runCtx, stopAdapters := context.WithCancel(ctx)

@@ -1,0 +1,12 @@
+-- How far a send job got: a retried or snoozed job resumes after the last
+-- message that went out, so nothing is sent twice by a retry.
+CREATE TABLE send_progress (
+    job_id bigint PRIMARY KEY,
+    sent   integer NOT NULL
+);
+
+-- An extension request still pending when its case leaves "verified" (fixed,
+-- handed back, reopened) is cancelled: it can no longer be decided.
+ALTER TABLE case_extensions DROP CONSTRAINT case_extensions_status_check;
+ALTER TABLE case_extensions ADD CONSTRAINT case_extensions_status_check
+    CHECK (status IN ('pending', 'approved', 'refused', 'cancelled'));
