@@ -132,6 +132,11 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		if wait > 0 {
 			return river.JobSnooze(wait)
 		}
+		if held, err := w.store.Held(ctx, []string{rules[0].Key, rules[1].Key}); err != nil {
+			return w.failed(ctx, job, i, err)
+		} else if held > 0 {
+			return river.JobSnooze(held) // a 429 came after this slot was booked
+		}
 		err = sender.Send(ctx, m)
 		var ra *bot.RetryAfterError
 		var perm *bot.PermanentError

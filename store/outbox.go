@@ -86,7 +86,18 @@ func (s *Store) ClearSendProgress(ctx context.Context, jobID int64) error {
 // HoldSends keeps every rule's next slot at least until until: a platform's
 // retry_after holds the whole chat (and the platform), not just one job.
 func (s *Store) HoldSends(ctx context.Context, keys []string, until time.Duration) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE send_pacing SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8))
+	_, err := s.db.ExecContext(ctx, `UPDATE send_pacing SET
+		next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8)),
+		held_until = greatest(held_until, clock_timestamp() + make_interval(secs => $2::float8))
 		WHERE key = ANY($1)`, pq.StringArray(keys), until.Seconds())
 	return wrap("hold sends", err)
+}
+
+// Held says how long a platform's retry_after still holds any of keys
+// (0: not held). A slot booked before the hold must still wait for it.
+func (s *Store) Held(ctx context.Context, keys []string) (time.Duration, error) {
+	var us float64
+	err := s.db.GetContext(ctx, &us, `SELECT coalesce(greatest(0, extract(epoch FROM max(held_until) - clock_timestamp()) * 1e6), 0)
+		FROM send_pacing WHERE key = ANY($1)`, pq.StringArray(keys))
+	return time.Duration(us) * time.Microsecond, wrap("held", err)
 }

@@ -10,3 +10,7 @@ CREATE TABLE send_progress (
 ALTER TABLE case_extensions DROP CONSTRAINT case_extensions_status_check;
 ALTER TABLE case_extensions ADD CONSTRAINT case_extensions_status_check
     CHECK (status IN ('pending', 'approved', 'refused', 'cancelled'));
+
+-- A platform's retry_after for a chat (or the platform): no send before it,
+-- even one whose slot was booked earlier.
+ALTER TABLE send_pacing ADD COLUMN held_until timestamptz;
