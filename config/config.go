@@ -91,6 +91,7 @@ type CasesConfig struct {
 
 // RoutineConfig is the daily routines of `serve`.
 type RoutineConfig struct {
+	KeepFor         time.Duration `yaml:"keep_for"`
 	RemindBefore    time.Duration `yaml:"remind_before"`
 	MissedSummaryAt string        `yaml:"missed_summary_at"`
 	DigestAt        string        `yaml:"digest_at"`
@@ -145,7 +146,7 @@ func Default() Config {
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
 		Jobs:     JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
-		Routine:  RoutineConfig{RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
+		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3},
 		Log: LogConfig{Level: "info"},
@@ -274,6 +275,9 @@ func (c Config) Validate() error {
 		if _, err := time.Parse("15:04", v); err != nil && v != "off" {
 			bad(key, fmt.Sprintf("%q is not a time like 18:00 (or off)", v))
 		}
+	}
+	if c.Routine.KeepFor != 0 && c.Routine.KeepFor < 24*time.Hour {
+		bad("routine.keep_for", "must be at least 24h (or 0: keep everything)")
 	}
 	if c.Routine.RemindBefore < 0 {
 		bad("routine.remind_before", "must not be negative")

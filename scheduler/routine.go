@@ -16,6 +16,7 @@ import (
 // coordinators' summary of missed patrols and the exchange group's digest.
 type RoutineOptions struct {
 	RemindBefore time.Duration // a patrol's reminder comes this long before it starts
+	KeepFor      time.Duration // update keys, abandoned drafts and their photos are deleted after this (0: kept)
 	SummaryAt    int           // minutes after midnight: the missed-patrol summary (-1: none)
 	DigestAt     int           // minutes after midnight: the daily digest (-1: none)
 }
@@ -24,7 +25,7 @@ type RoutineOptions struct {
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *sqlx.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest} {
+		for _, f := range []func(context.Context, *sqlx.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
@@ -180,4 +181,21 @@ func (s *Scheduler) digest(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, err
 		text += "\n" + strings.Join(lines, "\n")
 	}
 	return s.toChats(ctx, tx, "exchange", text)
+}
+
+// cleanup runs once a day: see store.Cleanup.
+func (s *Scheduler) cleanup(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+	if s.opts.Routine.KeepFor <= 0 {
+		return nil, nil
+	}
+	now, _, _, day := s.today()
+	first, err := s.store.Notice(ctx, tx, "cleanup:"+day)
+	if err != nil || !first {
+		return nil, err
+	}
+	u, d, p, err := s.store.Cleanup(ctx, tx, now.Add(-s.opts.Routine.KeepFor))
+	if err == nil && u+d+p > 0 {
+		s.opts.Log.Info("cleanup", "update_keys", u, "drafts", d, "photos", p)
+	}
+	return nil, err
 }

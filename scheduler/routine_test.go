@@ -70,3 +70,39 @@ func TestRoutines(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanup: once a day, old update keys, abandoned drafts and their
+// photos go; a case's photos and a live draft stay.
+func TestCleanup(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, fresh := at("2026-10-01 10:00"), at("2026-11-27 09:00")
+	exec(`INSERT INTO processed_updates (platform, update_key, processed_at) VALUES ('telegram', 'old', $1), ('telegram', 'new', $2)`, old, fresh)
+	exec(`INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, updated_at) VALUES
+		('telegram', '1', '1', 'report', 'photos', $1), ('telegram', '2', '2', 'report', 'photos', $2)`, old, fresh)
+	exec(`INSERT INTO photos (platform, file_ref, created_at) VALUES ('telegram', 'abandoned', $1), ('telegram', 'in-a-live-draft', $2)`, old, fresh)
+	exec(`INSERT INTO photos (platform, file_ref, created_at, case_id) VALUES ('telegram', 'of-a-case', $1, $2)`, old, r.id)
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{KeepFor: 30 * 24 * 3600e9, SummaryAt: -1, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 10:00")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var keys, drafts []string
+	var photos []string
+	_ = db.Select(&keys, `SELECT update_key FROM processed_updates ORDER BY 1`)
+	_ = db.Select(&drafts, `SELECT chat_id FROM conversation_states ORDER BY 1`)
+	_ = db.Select(&photos, `SELECT file_ref FROM photos ORDER BY 1`)
+	if strings.Join(keys, ",") != "new" || strings.Join(drafts, ",") != "2" || strings.Join(photos, ",") != "in-a-live-draft,of-a-case" {
+		t.Errorf("after cleanup: keys %v, drafts %v, photos %v", keys, drafts, photos)
+	}
+}

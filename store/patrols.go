@@ -69,3 +69,31 @@ func (s *Store) Digest(ctx context.Context, q Queryer, from, to, now time.Time) 
 		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now)
 	return rows, wrap("digest", err)
 }
+
+// Cleanup deletes what has served its purpose: update keys older than keep
+// (a platform redelivers within hours, never weeks), drafts untouched for
+// longer than keep, and the photos of such abandoned drafts (never attached
+// to a case). It returns how many rows of each went.
+func (s *Store) Cleanup(ctx context.Context, q Queryer, before time.Time) (updates, drafts, photos int64, err error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, before)
+	if err != nil {
+		return 0, 0, 0, wrap("clean update keys", err)
+	}
+	updates, _ = res.RowsAffected()
+	res, err = q.ExecContext(ctx, `DELETE FROM conversation_states WHERE updated_at < $1`, before)
+	if err != nil {
+		return 0, 0, 0, wrap("clean drafts", err)
+	}
+	drafts, _ = res.RowsAffected()
+	// A photo still in a live draft is younger than that draft's last
+	// update, so one older than before and without a case is abandoned.
+	res, err = q.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND created_at < $1`, before)
+	if err != nil {
+		return 0, 0, 0, wrap("clean photos", err)
+	}
+	photos, _ = res.RowsAffected()
+	if _, err := q.ExecContext(ctx, `DELETE FROM photo_blobs b WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = b.sha256)`); err != nil {
+		return 0, 0, 0, wrap("clean photo bytes", err)
+	}
+	return updates, drafts, photos, nil
+}

@@ -82,7 +82,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
 			Lang: i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)},
-		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore,
+		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore, KeepFor: cfg.Routine.KeepFor,
 			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt)}})
 	if err != nil {
 		return nil, err
