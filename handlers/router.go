@@ -110,12 +110,14 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 	var out []bot.Message
 	err = r.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		// One person's updates in one chat are handled one at a time, even
-		// when the draft row does not exist yet (two photos of an album).
-		if err := r.store.LockConversation(ctx, tx, u.Platform, u.ChatID, u.UserID); err != nil {
-			return err
-		}
-		if u.Key != "" {
-			first, err := r.store.MarkProcessed(ctx, tx, u.Platform, u.Key)
+		// when the draft row does not exist yet (two photos of an album);
+		// the update's key is stored with its effects (exactly once).
+		if u.Key == "" {
+			if err := r.store.LockConversation(ctx, tx, u.Platform, u.ChatID, u.UserID); err != nil {
+				return err
+			}
+		} else {
+			first, err := r.store.BeginUpdate(ctx, tx, u.Platform, u.ChatID, u.UserID, u.Key)
 			if err != nil {
 				return err
 			}

@@ -125,17 +125,19 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		if err := w.loadPhoto(ctx, a.Platform, &m); err != nil {
 			return w.failed(ctx, job, i, err)
 		}
-		wait, err := w.reserve(ctx, rules)
+		wait, slept, err := w.reserve(ctx, rules)
 		if err != nil {
 			return w.failed(ctx, job, i, err)
 		}
 		if wait > 0 {
 			return river.JobSnooze(wait)
 		}
-		if held, err := w.store.Held(ctx, []string{rules[0].Key, rules[1].Key}); err != nil {
-			return w.failed(ctx, job, i, err)
-		} else if held > 0 {
-			return river.JobSnooze(held) // a 429 came after this slot was booked
+		if slept { // a 429 may have come while this job slept to its slot
+			if held, err := w.store.Held(ctx, []string{rules[0].Key, rules[1].Key}); err != nil {
+				return w.failed(ctx, job, i, err)
+			} else if held > 0 {
+				return river.JobSnooze(held)
+			}
 		}
 		err = sender.Send(ctx, m)
 		var ra *bot.RetryAfterError
@@ -191,21 +193,21 @@ func (w *SendWorker) failed(ctx context.Context, job *river.Job[SendArgs], i int
 // reserve books a send slot at most maxSleep away and sleeps until it;
 // a slot further away is returned as a wait instead (the job snoozes and
 // gives its worker back).
-func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (time.Duration, error) {
+func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (wait time.Duration, slept bool, err error) {
 	wait, ok, err := w.store.ReserveSend(ctx, rules, maxSleep)
 	if err != nil || !ok {
-		return wait, err
+		return wait, false, err
 	}
 	if wait > 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return 0, false, ctx.Err()
 		case <-t.C:
 		}
 	}
-	return 0, nil
+	return 0, wait > 0, nil
 }
 
 // loadPhoto gives a queued photo its bytes when the platform cannot use the

@@ -69,3 +69,18 @@ func (s *Store) LockConversation(ctx context.Context, q Queryer, platform, chatI
 	_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, platform+"\x1f"+chatID+"\x1f"+userID)
 	return wrap("lock conversation", err)
 }
+
+// BeginUpdate takes the person-in-chat lock (LockConversation) and records
+// the update's key (MarkProcessed) in one round trip; false means the
+// update was handled before.
+func (s *Store) BeginUpdate(ctx context.Context, q Queryer, platform, chatID, userID, key string) (bool, error) {
+	res, err := q.ExecContext(ctx, `
+		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 7412)))
+		INSERT INTO processed_updates (platform, update_key) SELECT $1, $2 FROM l ON CONFLICT DO NOTHING`,
+		platform, key, platform+"\x1f"+chatID+"\x1f"+userID)
+	if err != nil {
+		return false, wrap("begin update", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -29,20 +29,27 @@ func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Dura
 		keys[i], us[i] = p.Key, p.Interval.Microseconds()
 	}
 	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO send_pacing (key, next_at)
-			SELECT k, '2000-01-01' FROM unnest($1::text[]) k ON CONFLICT DO NOTHING`, pq.StringArray(keys)); err != nil {
-			return err
-		}
 		var row struct {
+			Rows   int       `db:"rows"`
 			Slot   time.Time `db:"slot"`
 			WaitUS float64   `db:"wait_us"`
 		}
-		if err := tx.GetContext(ctx, &row, `
-			WITH locked AS (SELECT next_at FROM send_pacing WHERE key = ANY($1) ORDER BY key FOR UPDATE),
-			     slot AS (SELECT greatest(clock_timestamp(), max(next_at)) AS t FROM locked)
-			SELECT t AS slot, extract(epoch FROM t - clock_timestamp()) * 1e6 AS wait_us FROM slot`,
-			pq.StringArray(keys)); err != nil {
+		// A platform's retry_after (held_until) counts like a booked slot.
+		query := `
+			WITH locked AS (SELECT next_at, held_until FROM send_pacing WHERE key = ANY($1) ORDER BY key FOR UPDATE),
+			     slot AS (SELECT count(*) AS n, greatest(clock_timestamp(), max(next_at), max(held_until)) AS t FROM locked)
+			SELECT n AS rows, t AS slot, extract(epoch FROM t - clock_timestamp()) * 1e6 AS wait_us FROM slot`
+		if err := tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
 			return err
+		}
+		if row.Rows < len(keys) { // a rule seen for the first time: create its row, then book
+			if _, err := tx.ExecContext(ctx, `INSERT INTO send_pacing (key, next_at)
+				SELECT k, '2000-01-01' FROM unnest($1::text[]) k ON CONFLICT DO NOTHING`, pq.StringArray(keys)); err != nil {
+				return err
+			}
+			if err := tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
+				return err
+			}
 		}
 		wait = max(0, time.Duration(row.WaitUS)*time.Microsecond)
 		if wait > maxWait {
