@@ -1122,12 +1122,7 @@ func (s *Session) ToPerson(personID int64, key string, args []any, opts []Option
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if id.Platform == bot.Console {
-			continue
-		}
-		s.Say(bot.Message{Platform: id.Platform, ChatID: id.ExternalID, Recipient: p.Name, Text: text, Buttons: buttons, Photo: photo})
-	}
+	s.Out = append(s.Out, bot.ToAccounts(ids, bot.Message{Recipient: p.Name, Text: text, Buttons: buttons, Photo: photo})...)
 	return nil
 }
 

@@ -449,17 +449,12 @@ func (s *Session) ToChats(kind string, communityID, departmentID int64, text str
 		return err
 	}
 	buttons := s.buttons(opts)
-	for _, c := range chats {
-		if s.Update.Platform == bot.Console {
+	if s.Update.Platform == bot.Console {
+		for _, c := range chats {
 			s.Say(bot.Message{Platform: bot.Console, ChatID: "group:" + c.Code, ChatTitle: c.Title, Text: text, Photo: photo, Buttons: buttons})
 		}
-		for _, b := range c.Bindings {
-			if b.Platform == bot.Console {
-				continue
-			}
-			s.Say(bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: c.Title, Text: text, Photo: photo, Buttons: buttons})
-		}
 	}
+	s.Out = append(s.Out, bot.ToGroups(chats, bot.Message{Text: text, Photo: photo, Buttons: buttons})...)
 	return nil
 }
 

@@ -217,11 +217,7 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *sqlx.Tx, c store.CaseV
 				return nil, err
 			}
 			text := i18n.T(i18n.Parse(sp.Lang, lang), "ping.supervisor", args...)
-			for _, id := range ids {
-				if id.Platform != bot.Console {
-					msgs = append(msgs, bot.Message{Platform: id.Platform, ChatID: id.ExternalID, Recipient: sp.Name, Text: text})
-				}
-			}
+			msgs = append(msgs, bot.ToAccounts(ids, bot.Message{Recipient: sp.Name, Text: text})...)
 		}
 		return msgs, nil
 	}
@@ -242,13 +238,7 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *sqlx.Tx, c store.CaseV
 		if err != nil {
 			return nil, err
 		}
-		for _, ch := range chats {
-			for _, b := range ch.Bindings {
-				if b.Platform != bot.Console {
-					msgs = append(msgs, bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: ch.Title, Text: text})
-				}
-			}
-		}
+		msgs = append(msgs, bot.ToGroups(chats, bot.Message{Text: text})...)
 	}
 	return msgs, nil
 }

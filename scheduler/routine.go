@@ -94,13 +94,7 @@ func (s *Scheduler) toPerson(ctx context.Context, tx *sqlx.Tx, personID int64, n
 	if err != nil {
 		return nil, err
 	}
-	var msgs []bot.Message
-	for _, id := range ids {
-		if id.Platform != bot.Console {
-			msgs = append(msgs, bot.Message{Platform: id.Platform, ChatID: id.ExternalID, Recipient: name, Text: text})
-		}
-	}
-	return msgs, nil
+	return bot.ToAccounts(ids, bot.Message{Recipient: name, Text: text}), nil
 }
 
 func (s *Scheduler) toChats(ctx context.Context, tx *sqlx.Tx, kind, text string) ([]bot.Message, error) {
@@ -108,15 +102,7 @@ func (s *Scheduler) toChats(ctx context.Context, tx *sqlx.Tx, kind, text string)
 	if err != nil {
 		return nil, err
 	}
-	var msgs []bot.Message
-	for _, c := range chats {
-		for _, b := range c.Bindings {
-			if b.Platform != bot.Console {
-				msgs = append(msgs, bot.Message{Platform: b.Platform, ChatID: b.ExternalID, ChatTitle: c.Title, Text: text})
-			}
-		}
-	}
-	return msgs, nil
+	return bot.ToGroups(chats, bot.Message{Text: text}), nil
 }
 
 // missedSummary tells the coordinators once a day which patrols had no check-in.
