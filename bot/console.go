@@ -13,14 +13,13 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/i18n"
-	"github.com/alleybot/alleybot/store"
 )
 
 // ConsoleChannel lets one terminal (or a pipe) play every roster person with
 // no messenger account: lines in, what the bot says out. Buttons print as a
 // numbered menu, answered by the number or the label.
 type ConsoleChannel struct {
-	Store         *store.Store
+	People        Directory
 	Handler       Handler
 	In            io.Reader
 	Out           io.Writer
@@ -28,7 +27,7 @@ type ConsoleChannel struct {
 	MaxPhotoBytes int64
 	DefaultLang   i18n.Lang
 
-	person store.Person
+	person Speaker
 	lang   i18n.Lang
 	seq    int
 	runID  string
@@ -141,7 +140,7 @@ func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
 		u.ChatID = ConsoleChatID(c.person.Code)
 	}
 	u.ChatKind = Private
-	if strings.HasPrefix(u.ChatID, "group:") {
+	if strings.HasPrefix(u.ChatID, ConsoleGroupPrefix) {
 		u.ChatKind = Group
 	}
 	u.UserID = c.person.Code
@@ -195,24 +194,40 @@ func (c *ConsoleChannel) print(msgs []Message) {
 
 func (c *ConsoleChannel) say(text string) { fmt.Fprintln(c.Out, text) }
 
-// switchTo makes the console speak as a roster person, binding the console
-// identity so the handlers know who it is.
+// Speaker is a roster person the console speaks as.
+type Speaker struct {
+	Code  string
+	Name  string
+	Lang  string
+	Roles []string // catalog keys of the role names, "role.steward" …
+}
+
+// Directory is the roster as the console needs it. Speaker finds a person
+// by roster code or name and makes the console one of their accounts (and
+// every roster group a console chat); a name that matches nobody, or
+// several people, is a *NoSpeakerError.
+type Directory interface {
+	Speaker(ctx context.Context, codeOrName string) (Speaker, error)
+}
+
+// NoSpeakerError lists whom the console could speak as instead.
+type NoSpeakerError struct {
+	Who   string
+	Names []string // "王秀兰(S01)" …
+}
+
+func (e *NoSpeakerError) Error() string { return fmt.Sprintf("no roster person %q", e.Who) }
+
+// switchTo makes the console speak as a roster person.
 func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) error {
-	p, err := c.Store.FindPerson(ctx, who)
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
-		people, lerr := c.Store.People(ctx)
-		if lerr != nil {
-			return lerr
-		}
-		names := make([]string, len(people))
-		for i, p := range people {
-			names[i] = p.Name + "(" + p.Code + ")"
-		}
+	p, err := c.People.Speaker(ctx, who)
+	var none *NoSpeakerError
+	if errors.As(err, &none) {
 		lang := c.lang
 		if lang == "" {
 			lang = c.DefaultLang
 		}
-		msg := i18n.T(lang, "console.no_person", "name", who, "names", strings.Join(names, i18n.T(lang, "list.sep")))
+		msg := i18n.T(lang, "console.no_person", "name", who, "names", strings.Join(none.Names, i18n.T(lang, "list.sep")))
 		if first {
 			return errors.New(msg)
 		}
@@ -222,18 +237,11 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 	if err != nil {
 		return err
 	}
-	if err := c.Store.BindIdentity(ctx, c.Store.DB(), Console, p.Code, p.ID); err != nil {
-		return err
-	}
-	roles, err := c.Store.RolesOf(ctx, c.Store.DB(), p.ID)
-	if err != nil {
-		return err
-	}
 	c.person = p
 	c.lang = i18n.Parse(p.Lang, c.DefaultLang)
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = i18n.T(c.lang, "role."+r.Role)
+	names := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		names[i] = i18n.T(c.lang, r)
 	}
 	key := "console.switched"
 	if first {

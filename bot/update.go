@@ -8,26 +8,38 @@ import (
 	"time"
 )
 
+// Platform is a messenger the bot speaks on.
+type Platform string
+
 // Platforms an update can come from.
 const (
-	Console  = "console"
-	Telegram = "telegram"
-	WeCom    = "wecom"
+	Console  Platform = "console"
+	Telegram Platform = "telegram"
+	WeCom    Platform = "wecom"
 )
+
+// Local reports a platform with no server: the process that handles an
+// update prints what the bot says at once (the console). Its chats are
+// ordinary bindings, but only its own session hears them; nothing is
+// queued for it.
+func (p Platform) Local() bool { return p == Console }
+
+// ChatKind tells a private chat from a group.
+type ChatKind string
 
 // Chat kinds.
 const (
-	Private = "private"
-	Group   = "group"
+	Private ChatKind = "private"
+	Group   ChatKind = "group"
 )
 
 // Update is one thing a person did: a text, a button press, a photo or a
 // location, in a private chat or a group.
 type Update struct {
-	Platform  string
+	Platform  Platform
 	Key       string // unique per platform: the dedupe key
 	ChatID    string
-	ChatKind  string
+	ChatKind  ChatKind
 	ChatTitle string
 	UserID    string
 	UserName  string
@@ -52,7 +64,7 @@ type Callback struct {
 // file_id whose bytes are fetched later. A sender uses FileRef when the photo
 // is from its own platform, else the bytes.
 type Photo struct {
-	Platform string
+	Platform Platform
 	FileRef  string
 	Size     int
 	Bytes    []byte
@@ -75,7 +87,7 @@ type Button struct {
 
 // Message is something the bot says, to a private chat or a group.
 type Message struct {
-	Platform  string
+	Platform  Platform
 	ChatID    string
 	ChatTitle string // set for group chats, for the console's "[群名] text"
 	Recipient string // the person's name, for private messages to someone else
@@ -98,7 +110,7 @@ type Handler interface {
 // Outbox routes each message to its platform's sender. A message for a
 // platform with no sender in this process (a Telegram group while running
 // the console only) is skipped and logged by the caller.
-type Outbox map[string]Sender
+type Outbox map[Platform]Sender
 
 // Deliver sends msgs in order; it returns the messages it could not send
 // and the first error.
@@ -122,9 +134,13 @@ func (o Outbox) Deliver(ctx context.Context, msgs []Message) ([]Message, error) 
 
 // PrivateChatID is the chat id of a user's private chat with the bot: the
 // user id itself on Telegram and WeCom, console:CODE on the console.
-func PrivateChatID(platform, userID string) string {
+func PrivateChatID(platform Platform, userID string) string {
 	if platform == Console {
 		return ConsoleChatID(userID)
 	}
 	return userID
 }
+
+// ConsoleGroupPrefix starts the console's chat id of a roster group
+// ("group:exchange"); the console binds every group so.
+const ConsoleGroupPrefix = "group:"

@@ -31,7 +31,7 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	if c.DepartmentName != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", c.DepartmentName))
 	}
-	lines = append(lines, i18n.T(lang, "case.status", "status", i18n.T(lang, "status."+c.Status)))
+	lines = append(lines, i18n.T(lang, "case.status", "status", statusName(lang, c.Status)))
 	return strings.Join(lines, "\n")
 }
 
@@ -39,9 +39,9 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 	lines := []string{i18n.T(lang, "case.timeline")}
 	for _, e := range es {
-		what := i18n.T(lang, "event."+e.Kind)
-		if !i18n.Has("event." + e.Kind) {
-			what = e.Kind
+		what := string(e.Kind)
+		if key := "event." + what; i18n.Has(key) {
+			what = i18n.T(lang, key)
 		}
 		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), e.ActorName, what)
 		if e.Note != "" {
@@ -59,24 +59,20 @@ func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		cats = c.CategoriesEn
 	}
 	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
-		"alley", c.AlleyName, "status", i18n.T(lang, "status."+c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
+		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
 }
 
 // Clock says how a case's running clock stands: the deadline and the
 // working time left, or how far past it is.
 func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
-	var key string
-	var due time.Time
-	switch c.Status {
-	case store.StatusDispatched:
-		key, due = "verify", c.VerifyBy.Time
-	case store.StatusVerified:
-		key, due = "fix", c.FixBy.Time
-	case store.StatusFixed:
+	if c.Status == store.StatusFixed {
 		return i18n.T(lang, "clock.recheck")
-	default:
+	}
+	clock, due, ok := c.RunningClock()
+	if !ok {
 		return ""
 	}
+	key := string(clock)
 	now := d.Now()
 	at := due.In(d.Location).Format("01-02 15:04")
 	if now.Before(due) {

@@ -7,7 +7,6 @@ package conversations
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,8 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
+	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -45,13 +43,11 @@ type Input struct {
 	notYours bool // a group button pressed by someone it was not for
 }
 
-// Option is one button of a prompt: Label shown, Value given back. Data,
-// when set, is sent back verbatim instead (a case action button, which is
-// not tied to a step).
+// Option is one choice of a step's prompt: Label is the text shown (in
+// the speaker's language), Value what the step is given back.
 type Option struct {
 	Label string
 	Value string
-	Data  string
 }
 
 // Prompt is what a step says when it is reached (or repeated).
@@ -70,16 +66,17 @@ const (
 type Step struct {
 	Name    string
 	Accepts Kind
-	Prompt  func(s *Session) (Prompt, error)
-	Handle  func(s *Session, in Input) (next string, err error)
+	Prompt  func(ctx context.Context, t *Turn) (Prompt, error)
+	Handle  func(ctx context.Context, t *Turn, in Input) (next string, err error)
 	Hint    string // catalog key said before the prompt when input is not accepted
 }
 
 // Flow is a named list of steps; the first is where it starts.
 type Flow struct {
 	Name    string
-	Title   string     // catalog key, e.g. "flow.report"
-	NewData func() any // the flow's draft, stored as JSON
+	Title   string       // catalog key, e.g. "flow.report"
+	Action  store.Action // the case button that starts it, if any
+	NewData func() any   // the flow's draft, stored as JSON
 	Steps   []Step
 }
 
@@ -94,12 +91,11 @@ func (f *Flow) step(name string) *Step {
 
 // PhotoQueue enqueues a photo download in the caller's transaction.
 type PhotoQueue interface {
-	EnqueuePhotoFetch(ctx context.Context, tx *sql.Tx, photoID int64) error
+	EnqueuePhotoFetch(ctx context.Context, tx *store.Tx, photoID int64) error
 }
 
 // Deps is what the flows need from the rest of the program.
 type Deps struct {
-	Store         *store.Store
 	Photos        PhotoQueue // nil: photos without bytes are kept as references only
 	ResumeAfter   time.Duration
 	Location      *time.Location
@@ -113,10 +109,12 @@ type Deps struct {
 
 // Engine runs flows.
 type Engine struct {
-	deps  Deps
-	flows map[string]*Flow
+	deps     Deps
+	flows    map[string]*Flow
+	byAction map[store.Action]*Flow
 }
 
+// New builds the engine with every flow.
 func New(d Deps) *Engine {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -136,90 +134,95 @@ func New(d Deps) *Engine {
 	if d.LowScore == 0 {
 		d.LowScore = 2
 	}
-	e := &Engine{deps: d, flows: map[string]*Flow{}}
-	for _, f := range append([]*Flow{reportFlow()}, lifecycleFlows()...) {
+	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
+	for _, f := range append([]*Flow{reportFlow()}, caseFlows()...) {
 		e.flows[f.Name] = f
+		if f.Action != "" {
+			e.byAction[f.Action] = f
+		}
 	}
 	return e
 }
 
-// Session is one update's view of a conversation.
-type Session struct {
-	context.Context
-	Tx     *sqlx.Tx
-	Deps   *Deps
+// Deps are the engine's settings (the clock, the calendar …), for the
+// handlers' queries.
+func (e *Engine) Deps() *Deps { return &e.deps }
+
+// Turn is one update's work, shared by the handlers and the flows: what
+// came in, who sent it, the open transaction, and everything the bot says
+// back, in order. The context is passed beside it, never kept in it.
+type Turn struct {
+	Tx     *store.Tx
 	Update bot.Update
-	Person store.Person
+	Person store.Person // zero until the speaker is known (a resident has none)
 	Roles  []store.PersonRole
 	Lang   i18n.Lang
-	Data   any
+	Args   string        // a command's arguments
+	Out    []bot.Message // what the bot says, in order
+	Deps   *Deps
+	Data   any // the running flow's draft
+
+	engine *Engine
 	state  *store.ConversationState
 	flow   *Flow
-	Out    []bot.Message
 }
 
-// NewSession is made by the handlers for one update.
-func (e *Engine) NewSession(ctx context.Context, tx *sqlx.Tx, u bot.Update, p store.Person, roles []store.PersonRole, lang i18n.Lang) *Session {
-	return &Session{Context: ctx, Tx: tx, Deps: &e.deps, Update: u, Person: p, Roles: roles, Lang: lang}
+// NewTurn starts the work on one update inside tx.
+func (e *Engine) NewTurn(tx *store.Tx, u bot.Update, lang i18n.Lang) *Turn {
+	return &Turn{Tx: tx, Update: u, Lang: lang, Deps: &e.deps, engine: e}
 }
 
-func (s *Session) T(key string, args ...any) string { return i18n.T(s.Lang, key, args...) }
+// T renders a catalog message in the speaker's language.
+func (t *Turn) T(key string, args ...any) string { return i18n.T(t.Lang, key, args...) }
 
-// Store is a shortcut for the flows.
-func (s *Session) Store() *store.Store { return s.Deps.Store }
+// HasRole reports whether the speaker holds role.
+func (t *Turn) HasRole(role store.Role) bool {
+	for _, r := range t.Roles {
+		if r.Role == role {
+			return true
+		}
+	}
+	return false
+}
 
 // Reply says text in the chat the update came from.
-func (s *Session) Reply(text string, opts ...Option) {
-	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID, ChatTitle: s.Update.ChatTitle,
-		Text: text, Buttons: s.buttons(opts)})
+func (t *Turn) Reply(text string, opts ...Option) {
+	t.Out = append(t.Out, bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+		Text: text, Buttons: t.buttons(opts)})
 }
 
-// Say adds a ready message (to a group, or with a photo).
-func (s *Session) Say(m bot.Message) { s.Out = append(s.Out, m) }
+// Say adds ready messages (to a group, to another person, with a photo).
+func (t *Turn) Say(ms ...bot.Message) { t.Out = append(t.Out, ms...) }
+
+// Audience is who this update's messages can reach.
+func (t *Turn) Audience() audience.Audience {
+	return audience.New(t.Tx, t.Update.Platform, t.Deps.DefaultLang)
+}
 
 // buttons encodes each option as "<step>|<value>" so a button from an older
 // prompt is recognised as stale rather than taken for the current step.
-func (s *Session) buttons(opts []Option) [][]bot.Button {
+func (t *Turn) buttons(opts []Option) [][]bot.Button {
 	if len(opts) == 0 {
 		return nil
 	}
 	step := ""
-	if s.state != nil {
-		step = s.state.Step
+	if t.state != nil {
+		step = t.state.Step
 	}
-	var rows [][]bot.Button
-	var row []bot.Button
 	owner := ""
-	if s.Update.ChatKind == bot.Group {
-		owner = "|" + s.Update.UserID // in a group, a step's buttons are for its owner only
+	if t.Update.ChatKind == bot.Group {
+		owner = "|" + t.Update.UserID // in a group, a step's buttons are for its owner only
 	}
-	for _, o := range opts {
-		b := bot.Button{Label: o.Label, Data: step + "|" + o.Value + owner}
-		if o.Data != "" {
-			b.Data = o.Data
-		}
-		wide := len([]rune(o.Label)) > 8
-		if wide || len(row) == 2 {
-			if len(row) > 0 {
-				rows = append(rows, row)
-			}
-			row = nil
-		}
-		row = append(row, b)
-		if wide {
-			rows = append(rows, row)
-			row = nil
-		}
+	bs := make([]bot.Button, len(opts))
+	for i, o := range opts {
+		bs[i] = bot.Button{Label: o.Label, Data: step + "|" + o.Value + owner}
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return rows
+	return layout(bs)
 }
 
 // Active loads the running flow of this chat user, if any.
-func (e *Engine) Active(s *Session) (bool, error) {
-	st, err := s.Store().ConversationFor(s, s.Tx, s.Update.Platform, s.Update.ChatID, s.Update.UserID)
+func (e *Engine) Active(ctx context.Context, t *Turn) (bool, error) {
+	st, err := t.Tx.ConversationFor(ctx, string(t.Update.Platform), t.Update.ChatID, t.Update.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -228,11 +231,11 @@ func (e *Engine) Active(s *Session) (bool, error) {
 	}
 	f, ok := e.flows[st.Flow]
 	if !ok { // a flow removed by an upgrade: drop the draft
-		return false, s.Store().DeleteConversation(s, s.Tx, st.Platform, st.ChatID, st.UserID)
+		return false, t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID)
 	}
-	s.state, s.flow = &st, f
-	s.Data = f.NewData()
-	if err := json.Unmarshal(st.Data, s.Data); err != nil {
+	t.state, t.flow = &st, f
+	t.Data = f.NewData()
+	if err := json.Unmarshal(st.Data, t.Data); err != nil {
 		return false, fmt.Errorf("conversation data: %w", err)
 	}
 	return true, nil
@@ -244,77 +247,79 @@ func (e *Engine) HasFlow(name string) bool { _, ok := e.flows[name]; return ok }
 // Start begins flow name (replacing nothing: the caller checks Active
 // first). An initial input, such as the photo that started a report, is
 // given to the flow's first step that accepts it.
-func (e *Engine) Start(s *Session, name string, initial *Input) error {
+func (e *Engine) Start(ctx context.Context, t *Turn, name string, initial *Input) error {
 	f := e.flows[name]
-	s.flow = f
-	s.Data = f.NewData()
-	s.state = &store.ConversationState{Platform: s.Update.Platform, ChatID: s.Update.ChatID, UserID: s.Update.UserID,
+	t.flow = f
+	t.Data = f.NewData()
+	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
 		Flow: f.Name, Step: f.Steps[0].Name}
 	if initial != nil {
-		if starter, ok := s.Data.(interface{ Begin(*Session, Input) error }); ok {
-			if err := starter.Begin(s, *initial); err != nil {
+		if starter, ok := t.Data.(interface {
+			Begin(context.Context, *Turn, Input) error
+		}); ok {
+			if err := starter.Begin(ctx, t, *initial); err != nil {
 				return err
 			}
 		}
 	}
-	return e.enter(s, f.Steps[0].Name, false)
+	return e.enter(ctx, t, f.Steps[0].Name, false)
 }
 
 // resumeStep is the engine's own step, asking to continue an old draft.
 const resumeStep = "~resume"
 
 // Handle feeds one input to the running flow.
-func (e *Engine) Handle(s *Session, in Input) error {
-	st := s.state
+func (e *Engine) Handle(ctx context.Context, t *Turn, in Input) error {
+	st := t.state
 	if st.Step == resumeStep {
-		return e.handleResume(s, in)
+		return e.handleResume(ctx, t, in)
 	}
 	if e.deps.ResumeAfter > 0 && e.deps.Now().Sub(st.UpdatedAt) > e.deps.ResumeAfter {
-		return e.offerResume(s, in)
+		return e.offerResume(ctx, t, in)
 	}
-	step := s.flow.step(st.Step)
+	step := t.flow.step(st.Step)
 	if step == nil {
-		return e.enter(s, s.flow.Steps[0].Name, false)
+		return e.enter(ctx, t, t.flow.Steps[0].Name, false)
 	}
-	in, stale := e.accept(s, step, in)
+	in, stale := e.accept(ctx, t, step, in)
 	if in.notYours {
-		s.Reply(s.T("flow.not_your_button"))
+		t.Reply(t.T("flow.not_your_button"))
 		return nil
 	}
 	if stale {
-		s.Reply(s.T("flow.stale_button"))
-		return e.prompt(s)
+		t.Reply(t.T("flow.stale_button"))
+		return e.prompt(ctx, t)
 	}
 	if in.Kind&step.Accepts == 0 {
 		hint := step.Hint
 		if hint == "" {
 			hint = hintFor(step.Accepts)
 		}
-		s.Reply(s.T(hint))
-		return e.prompt(s)
+		t.Reply(t.T(hint))
+		return e.prompt(ctx, t)
 	}
-	next, err := step.Handle(s, in)
+	next, err := step.Handle(ctx, t, in)
 	if err != nil {
 		return err
 	}
 	switch next {
 	case Done:
-		return s.Store().DeleteConversation(s, s.Tx, st.Platform, st.ChatID, st.UserID)
+		return t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID)
 	case Stay:
-		if err := e.save(s); err != nil {
+		if err := e.save(ctx, t); err != nil {
 			return err
 		}
-		return e.prompt(s)
+		return e.prompt(ctx, t)
 	}
-	return e.enter(s, next, true)
+	return e.enter(ctx, t, next, true)
 }
 
 // accept turns a pressed button or a numbered answer into a Choice for this
 // step; stale is true for a button of another step.
-func (e *Engine) accept(s *Session, step *Step, in Input) (Input, bool) {
+func (e *Engine) accept(ctx context.Context, t *Turn, step *Step, in Input) (Input, bool) {
 	if in.Kind == Choice {
 		parts := strings.Split(in.Choice, "|")
-		if len(parts) == 3 && parts[2] != s.Update.UserID {
+		if len(parts) == 3 && parts[2] != t.Update.UserID {
 			in.notYours = true
 			return in, false
 		}
@@ -325,16 +330,16 @@ func (e *Engine) accept(s *Session, step *Step, in Input) (Input, bool) {
 		return in, false
 	}
 	if in.Kind == Text && step.Accepts&Choice != 0 {
-		p, err := step.Prompt(s)
+		p, err := step.Prompt(ctx, t)
 		if err != nil {
 			return in, false
 		}
-		t := strings.TrimSpace(in.Text)
-		if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(p.Options) {
+		typed := strings.TrimSpace(in.Text)
+		if n, err := strconv.Atoi(typed); err == nil && n >= 1 && n <= len(p.Options) {
 			return Input{Kind: Choice, Choice: p.Options[n-1].Value}, false
 		}
 		for _, o := range p.Options {
-			if strings.EqualFold(o.Label, t) {
+			if strings.EqualFold(o.Label, typed) {
 				return Input{Kind: Choice, Choice: o.Value}, false
 			}
 		}
@@ -358,170 +363,170 @@ func hintFor(k Kind) string {
 
 // enter moves to step next (remembering the current one for /back when
 // push), saves, and prompts.
-func (e *Engine) enter(s *Session, next string, push bool) error {
-	if s.flow.step(next) == nil {
-		return fmt.Errorf("flow %s: no step %q", s.flow.Name, next)
+func (e *Engine) enter(ctx context.Context, t *Turn, next string, push bool) error {
+	if t.flow.step(next) == nil {
+		return fmt.Errorf("flow %s: no step %q", t.flow.Name, next)
 	}
-	if push && s.state.Step != next {
-		s.state.History = append(s.state.History, s.state.Step)
+	if push && t.state.Step != next {
+		t.state.History = append(t.state.History, t.state.Step)
 	}
-	s.state.Step = next
-	if err := e.save(s); err != nil {
+	t.state.Step = next
+	if err := e.save(ctx, t); err != nil {
 		return err
 	}
-	return e.prompt(s)
+	return e.prompt(ctx, t)
 }
 
-func (e *Engine) save(s *Session) error {
-	b, err := json.Marshal(s.Data)
+func (e *Engine) save(ctx context.Context, t *Turn) error {
+	b, err := json.Marshal(t.Data)
 	if err != nil {
 		return err
 	}
-	s.state.Data = b
-	return s.Store().SaveConversation(s, s.Tx, *s.state)
+	t.state.Data = b
+	return t.Tx.SaveConversation(ctx, *t.state)
 }
 
-func (e *Engine) prompt(s *Session) error {
-	if s.state.Step == resumeStep {
-		return e.promptResume(s)
+func (e *Engine) prompt(ctx context.Context, t *Turn) error {
+	if t.state.Step == resumeStep {
+		return e.promptResume(ctx, t)
 	}
-	step := s.flow.step(s.state.Step)
-	p, err := step.Prompt(s)
+	step := t.flow.step(t.state.Step)
+	p, err := step.Prompt(ctx, t)
 	if err != nil {
 		return err
 	}
-	s.Reply(p.Text, p.Options...)
+	t.Reply(p.Text, p.Options...)
 	return nil
 }
 
 // Cancel drops the running flow, if any. It does not decode the draft, so
 // it works even on one an upgrade can no longer read.
-func (e *Engine) Cancel(s *Session) error {
-	st, err := s.Store().ConversationFor(s, s.Tx, s.Update.Platform, s.Update.ChatID, s.Update.UserID)
+func (e *Engine) Cancel(ctx context.Context, t *Turn) error {
+	st, err := t.Tx.ConversationFor(ctx, string(t.Update.Platform), t.Update.ChatID, t.Update.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.Reply(s.T("cancel.nothing"))
+		t.Reply(t.T("cancel.nothing"))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.Store().DeleteConversation(s, s.Tx, st.Platform, st.ChatID, st.UserID); err != nil {
+	if err := t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID); err != nil {
 		return err
 	}
 	title := "flow.generic"
 	if f, ok := e.flows[st.Flow]; ok {
 		title = f.Title
 	}
-	s.Reply(s.T("flow.cancelled", "flow", s.T(title)))
+	t.Reply(t.T("flow.cancelled", "flow", t.T(title)))
 	return nil
 }
 
 // Back returns to the previous step.
-func (e *Engine) Back(s *Session) error {
-	ok, err := e.Active(s)
+func (e *Engine) Back(ctx context.Context, t *Turn) error {
+	ok, err := e.Active(ctx, t)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		s.Reply(s.T("cancel.nothing"))
+		t.Reply(t.T("cancel.nothing"))
 		return nil
 	}
-	h := s.state.History
-	if s.state.Step == resumeStep || len(h) == 0 {
-		if s.state.Step != resumeStep {
-			s.Reply(s.T("flow.first_step"))
+	h := t.state.History
+	if t.state.Step == resumeStep || len(h) == 0 {
+		if t.state.Step != resumeStep {
+			t.Reply(t.T("flow.first_step"))
 		}
-		return e.prompt(s)
+		return e.prompt(ctx, t)
 	}
-	s.state.Step = h[len(h)-1]
-	s.state.History = h[:len(h)-1]
-	if err := e.save(s); err != nil {
+	t.state.Step = h[len(h)-1]
+	t.state.History = h[:len(h)-1]
+	if err := e.save(ctx, t); err != nil {
 		return err
 	}
-	return e.prompt(s)
+	return e.prompt(ctx, t)
 }
 
 // Reprompt repeats the current step (after /help inside a flow, say).
-func (e *Engine) Reprompt(s *Session) error { return e.prompt(s) }
+func (e *Engine) Reprompt(ctx context.Context, t *Turn) error { return e.prompt(ctx, t) }
 
 // FlowTitle names the running flow for messages.
-func (s *Session) FlowTitle() string {
-	if s.flow == nil {
+func (t *Turn) FlowTitle() string {
+	if t.flow == nil {
 		return ""
 	}
-	return s.T(s.flow.Title)
+	return t.T(t.flow.Title)
 }
 
 // offerResume parks the flow on the resume question: a draft left for
 // longer than ResumeAfter is kept, and the person chooses.
-func (e *Engine) offerResume(s *Session, in Input) error {
-	s.state.History = append(s.state.History, s.state.Step)
-	s.state.Step = resumeStep
+func (e *Engine) offerResume(ctx context.Context, t *Turn, in Input) error {
+	t.state.History = append(t.state.History, t.state.Step)
+	t.state.Step = resumeStep
 	if b, err := json.Marshal(in); err == nil {
-		s.state.Pending = b // handled after 继续, not lost
+		t.state.Pending = b // handled after 继续, not lost
 	}
-	if err := e.save(s); err != nil {
+	if err := e.save(ctx, t); err != nil {
 		return err
 	}
-	return e.promptResume(s)
+	return e.promptResume(ctx, t)
 }
 
-func (e *Engine) promptResume(s *Session) error {
-	started := s.state.StartedAt.In(e.deps.Location).Format("15:04")
-	if s.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
-		started = s.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
+func (e *Engine) promptResume(ctx context.Context, t *Turn) error {
+	started := t.state.StartedAt.In(e.deps.Location).Format("15:04")
+	if t.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
+		started = t.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
 	}
-	s.Out = append(s.Out, bot.Message{Platform: s.Update.Platform, ChatID: s.Update.ChatID, ChatTitle: s.Update.ChatTitle,
-		Text:    s.T("flow.resume", "time", started, "flow", s.T(s.flow.Title)),
-		Buttons: s.buttons([]Option{{Label: s.T("flow.resume.continue"), Value: "continue"}, {Label: s.T("flow.resume.discard"), Value: "discard"}})})
+	t.Out = append(t.Out, bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+		Text:    t.T("flow.resume", "time", started, "flow", t.T(t.flow.Title)),
+		Buttons: t.buttons([]Option{{Label: t.T("flow.resume.continue"), Value: "continue"}, {Label: t.T("flow.resume.discard"), Value: "discard"}})})
 	return nil
 }
 
-func (e *Engine) handleResume(s *Session, in Input) error {
+func (e *Engine) handleResume(ctx context.Context, t *Turn, in Input) error {
 	choice := ""
 	switch in.Kind {
 	case Choice:
 		parts := strings.Split(in.Choice, "|")
-		if len(parts) == 3 && parts[2] != s.Update.UserID {
-			s.Reply(s.T("flow.not_your_button"))
+		if len(parts) == 3 && parts[2] != t.Update.UserID {
+			t.Reply(t.T("flow.not_your_button"))
 			return nil
 		}
 		if len(parts) >= 2 {
 			choice = parts[1]
 		}
 	case Text:
-		t := strings.TrimSpace(in.Text)
+		typed := strings.TrimSpace(in.Text)
 		switch {
-		case t == "1" || t == s.T("flow.resume.continue"):
+		case typed == "1" || typed == t.T("flow.resume.continue"):
 			choice = "continue"
-		case t == "2" || t == s.T("flow.resume.discard"):
+		case typed == "2" || typed == t.T("flow.resume.discard"):
 			choice = "discard"
 		}
 	}
 	switch choice {
 	case "continue":
-		h := s.state.History
-		s.state.Step, s.state.History = h[len(h)-1], slices.Clone(h[:len(h)-1])
-		pending := s.state.Pending
-		s.state.Pending = nil
-		s.state.UpdatedAt = e.deps.Now()
-		if err := e.save(s); err != nil {
+		h := t.state.History
+		t.state.Step, t.state.History = h[len(h)-1], slices.Clone(h[:len(h)-1])
+		pending := t.state.Pending
+		t.state.Pending = nil
+		t.state.UpdatedAt = e.deps.Now()
+		if err := e.save(ctx, t); err != nil {
 			return err
 		}
 		var in Input
 		if len(pending) > 0 && json.Unmarshal(pending, &in) == nil && in.Kind != 0 && !(in.Kind == Text && strings.HasPrefix(in.Text, "/")) {
-			return e.Handle(s, in) // the message that found the old draft
+			return e.Handle(ctx, t, in) // the message that found the old draft
 		}
-		return e.prompt(s)
+		return e.prompt(ctx, t)
 	case "discard":
-		if err := s.Store().DeleteConversation(s, s.Tx, s.state.Platform, s.state.ChatID, s.state.UserID); err != nil {
+		if err := t.Tx.DeleteConversation(ctx, t.state.Platform, t.state.ChatID, t.state.UserID); err != nil {
 			return err
 		}
-		s.Reply(s.T("flow.discarded", "flow", s.T(s.flow.Title)))
+		t.Reply(t.T("flow.discarded", "flow", t.T(t.flow.Title)))
 		return nil
 	}
-	s.Reply(s.T("flow.hint.choice"))
-	return e.promptResume(s)
+	t.Reply(t.T("flow.hint.choice"))
+	return e.promptResume(ctx, t)
 }
 
 // InputOf reduces an update to a step input.

@@ -1,13 +1,14 @@
 package conversations
 
 import (
-	"database/sql"
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -34,12 +35,12 @@ type ReportDraft struct {
 	ReplacePhotos bool `json:"replace_photos,omitempty"`
 }
 
-func draft(s *Session) *ReportDraft { return s.Data.(*ReportDraft) }
+func draft(t *Turn) *ReportDraft { return t.Data.(*ReportDraft) }
 
 // Begin takes the photo a report was started with.
-func (d *ReportDraft) Begin(s *Session, in Input) error {
+func (d *ReportDraft) Begin(ctx context.Context, t *Turn, in Input) error {
 	if in.Kind == Photo {
-		_, err := addPhoto(s, d, in.Photo)
+		_, err := addPhoto(ctx, t, d, in.Photo)
 		return err
 	}
 	return nil
@@ -73,73 +74,73 @@ func reportFlow() *Flow {
 	}
 }
 
-func promptCategory(s *Session) (Prompt, error) {
-	cats, err := s.Store().Categories(s, s.Tx)
+func promptCategory(ctx context.Context, t *Turn) (Prompt, error) {
+	cats, err := t.Tx.Categories(ctx)
 	if err != nil {
 		return Prompt{}, err
 	}
-	p := Prompt{Text: s.T("report.category")}
+	p := Prompt{Text: t.T("report.category")}
 	for _, c := range cats {
-		p.Options = append(p.Options, Option{Label: categoryName(s.Lang, c.Name, c.NameEn), Value: strconv.FormatInt(c.ID, 10)})
+		p.Options = append(p.Options, Option{Label: categoryName(t.Lang, c.Name, c.NameEn), Value: strconv.FormatInt(c.ID, 10)})
 	}
 	return p, nil
 }
 
-func handleCategory(s *Session, in Input) (string, error) {
+func handleCategory(ctx context.Context, t *Turn, in Input) (string, error) {
 	if in.Kind == Photo {
-		d := draft(s)
+		d := draft(t)
 		if len(d.PhotoIDs) >= MaxPhotos {
-			s.Reply(s.T("report.photos.full", "max", MaxPhotos))
+			t.Reply(t.T("report.photos.full", "max", MaxPhotos))
 			return Stay, nil
 		}
-		if ok, err := addPhoto(s, d, in.Photo); err != nil || !ok {
+		if ok, err := addPhoto(ctx, t, d, in.Photo); err != nil || !ok {
 			return Stay, err
 		}
-		s.Reply(s.T("report.photos.early", "n", len(d.PhotoIDs)))
+		t.Reply(t.T("report.photos.early", "n", len(d.PhotoIDs)))
 		return Stay, nil
 	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := s.Store().CategoryByID(s, s.Tx, id); err != nil {
+	if _, err := t.Tx.CategoryByID(ctx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			s.Reply(s.T("flow.hint.choice"))
+			t.Reply(t.T("flow.hint.choice"))
 			return Stay, nil
 		}
 		return "", err
 	}
-	d := draft(s)
+	d := draft(t)
 	d.CategoryID = id
 	return d.after("photos"), nil
 }
 
-func promptPhotos(s *Session) (Prompt, error) {
-	d := draft(s)
+func promptPhotos(ctx context.Context, t *Turn) (Prompt, error) {
+	d := draft(t)
 	n := len(d.PhotoIDs)
 	if n == 0 || d.ReplacePhotos {
-		return Prompt{Text: s.T("report.photos", "max", MaxPhotos)}, nil
+		return Prompt{Text: t.T("report.photos", "max", MaxPhotos)}, nil
 	}
-	return Prompt{Text: s.T("report.photos.more", "n", n, "max", MaxPhotos), Options: []Option{{Label: s.T("button.done"), Value: "done"}}}, nil
+	return Prompt{Text: t.T("report.photos.more", "n", n, "max", MaxPhotos), Options: []Option{{Label: t.T("button.done"), Value: "done"}}}, nil
 }
 
-func handlePhotos(s *Session, in Input) (string, error) {
-	d := draft(s)
+func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := draft(t)
 	if in.Kind == Choice {
 		if len(d.PhotoIDs) == 0 {
-			s.Reply(s.T("report.photos.need_one"))
+			t.Reply(t.T("report.photos.need_one"))
 			return Stay, nil
 		}
 		return d.after("location"), nil
 	}
 	if d.ReplacePhotos {
-		if ok, err := photoAcceptable(s, in.Photo); err != nil || !ok {
+		if ok, err := photoAcceptable(t, in.Photo); err != nil || !ok {
 			return Stay, err
 		}
 		d.PhotoIDs, d.ReplacePhotos = nil, false
 	}
 	if len(d.PhotoIDs) >= MaxPhotos {
-		s.Reply(s.T("report.photos.full", "max", MaxPhotos))
+		t.Reply(t.T("report.photos.full", "max", MaxPhotos))
 		return Stay, nil
 	}
-	if _, err := addPhoto(s, d, in.Photo); err != nil {
+	if _, err := addPhoto(ctx, t, d, in.Photo); err != nil {
 		return "", err
 	}
 	return Stay, nil
@@ -147,13 +148,13 @@ func handlePhotos(s *Session, in Input) (string, error) {
 
 // photoAcceptable says whether a photo is within the size limit (and tells
 // the person when it is not).
-func photoAcceptable(s *Session, p *bot.Photo) (bool, error) {
+func photoAcceptable(t *Turn, p *bot.Photo) (bool, error) {
 	size := p.Size
 	if size == 0 {
 		size = len(p.Bytes)
 	}
-	if p.TooLarge || int64(size) > s.Deps.MaxPhotoBytes {
-		s.Reply(s.T("report.photo.too_large", "max", bot.HumanBytes(s.Deps.MaxPhotoBytes)))
+	if p.TooLarge || int64(size) > t.Deps.MaxPhotoBytes {
+		t.Reply(t.T("report.photo.too_large", "max", bot.HumanBytes(t.Deps.MaxPhotoBytes)))
 		return false, nil
 	}
 	return true, nil
@@ -162,8 +163,8 @@ func photoAcceptable(s *Session, p *bot.Photo) (bool, error) {
 // addPhoto records a photo at once: its platform reference, and its bytes
 // when they came along (the console); otherwise a download job is enqueued in
 // this same transaction. A photo over the limit is refused with a message.
-func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
-	if ok, err := photoAcceptable(s, p); err != nil || !ok {
+func addPhoto(ctx context.Context, t *Turn, d *ReportDraft, p *bot.Photo) (bool, error) {
+	if ok, err := photoAcceptable(t, p); err != nil || !ok {
 		return false, err
 	}
 	size := p.Size
@@ -172,10 +173,9 @@ func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
 	}
 	platform := p.Platform
 	if platform == "" {
-		platform = s.Update.Platform
+		platform = t.Update.Platform
 	}
-	id, err := s.Store().InsertPhoto(s, s.Tx, store.Photo{Kind: "before", Platform: platform, FileRef: p.FileRef,
-		FileSize: sql.NullInt64{Int64: int64(size), Valid: size > 0}})
+	id, err := t.Tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: p.FileRef, Size: int64(size)})
 	if err != nil {
 		return false, err
 	}
@@ -185,11 +185,11 @@ func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
 		if mime == "" {
 			mime = "application/octet-stream"
 		}
-		if err := s.Store().SetPhotoBytes(s, s.Tx, id, p.Bytes, mime); err != nil {
+		if err := t.Tx.SetPhotoBytes(ctx, id, p.Bytes, mime); err != nil {
 			return false, err
 		}
-	case s.Deps.Photos != nil:
-		if err := s.Deps.Photos.EnqueuePhotoFetch(s, s.Tx.Tx, id); err != nil {
+	case t.Deps.Photos != nil:
+		if err := t.Deps.Photos.EnqueuePhotoFetch(ctx, t.Tx, id); err != nil {
 			return false, fmt.Errorf("enqueue photo download: %w", err)
 		}
 	}
@@ -197,32 +197,32 @@ func addPhoto(s *Session, d *ReportDraft, p *bot.Photo) (bool, error) {
 	return true, nil
 }
 
-func (s *Session) stewardAlleys() ([]store.Alley, error) {
-	as, err := s.Store().AlleysOfSteward(s, s.Tx, s.Person.ID)
+func (t *Turn) stewardAlleys(ctx context.Context) ([]store.Alley, error) {
+	as, err := t.Tx.AlleysOfSteward(ctx, t.Person.ID)
 	if err != nil || len(as) > 0 {
 		return as, err
 	}
-	return s.Store().AllAlleys(s, s.Tx)
+	return t.Tx.AllAlleys(ctx)
 }
 
-func promptLocation(s *Session) (Prompt, error) {
-	as, err := s.stewardAlleys()
+func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
+	as, err := t.stewardAlleys(ctx)
 	if err != nil {
 		return Prompt{}, err
 	}
-	p := Prompt{Text: s.T("report.location")}
+	p := Prompt{Text: t.T("report.location")}
 	for _, a := range as {
 		p.Options = append(p.Options, Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)})
 	}
 	return p, nil
 }
 
-func handleLocation(s *Session, in Input) (string, error) {
-	d := draft(s)
+func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := draft(t)
 	if in.Kind == Location {
-		a, dist, err := s.Store().NearestAlley(s, s.Tx, in.Location.Lat, in.Location.Lon)
+		a, dist, err := t.Tx.NearestAlley(ctx, in.Location.Lat, in.Location.Lon)
 		if errors.Is(err, store.ErrNotFound) {
-			s.Reply(s.T("report.location.outside"))
+			t.Reply(t.T("report.location.outside"))
 			return Stay, nil
 		}
 		if err != nil {
@@ -230,13 +230,13 @@ func handleLocation(s *Session, in Input) (string, error) {
 		}
 		lat, lon := in.Location.Lat, in.Location.Lon
 		d.AlleyID, d.Lat, d.Lon = a.ID, &lat, &lon
-		s.Reply(s.T("report.location.matched", "alley", a.Name, "m", int(dist)))
+		t.Reply(t.T("report.location.matched", "alley", a.Name, "m", int(dist)))
 		return d.after("description"), nil
 	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := s.Store().AlleyByID(s, s.Tx, id); err != nil {
+	if _, err := t.Tx.AlleyByID(ctx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			s.Reply(s.T("flow.hint.choice"))
+			t.Reply(t.T("flow.hint.choice"))
 			return Stay, nil
 		}
 		return "", err
@@ -245,109 +245,109 @@ func handleLocation(s *Session, in Input) (string, error) {
 	return d.after("description"), nil
 }
 
-func promptDescription(s *Session) (Prompt, error) {
-	return Prompt{Text: s.T("report.description")}, nil
+func promptDescription(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("report.description")}, nil
 }
 
-func handleDescription(s *Session, in Input) (string, error) {
-	t := strings.TrimSpace(in.Text)
-	if strings.HasPrefix(t, "/") { // an unknown command mid-flow is not a description
-		s.Reply(s.T("report.description.command", "cmd", strings.Fields(t)[0]))
+func handleDescription(ctx context.Context, t *Turn, in Input) (string, error) {
+	text := strings.TrimSpace(in.Text)
+	if strings.HasPrefix(text, "/") { // an unknown command mid-flow is not a description
+		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
 		return Stay, nil
 	}
-	switch n := utf8.RuneCountInString(t); {
+	switch n := utf8.RuneCountInString(text); {
 	case n < 4:
-		s.Reply(s.T("report.description.short"))
+		t.Reply(t.T("report.description.short"))
 		return Stay, nil
 	case n > 1000:
-		s.Reply(s.T("report.description.long", "n", n))
+		t.Reply(t.T("report.description.long", "n", n))
 		return Stay, nil
 	}
-	d := draft(s)
-	d.Description = t
+	d := draft(t)
+	d.Description = text
 	return d.after("impact"), nil
 }
 
-func promptImpact(s *Session) (Prompt, error) {
-	p := Prompt{Text: s.T("report.impact")}
+func promptImpact(ctx context.Context, t *Turn) (Prompt, error) {
+	p := Prompt{Text: t.T("report.impact")}
 	for _, im := range Impacts {
-		p.Options = append(p.Options, Option{Label: s.T("impact." + im), Value: im})
+		p.Options = append(p.Options, Option{Label: t.T("impact." + im), Value: im})
 	}
 	return p, nil
 }
 
-func handleImpact(s *Session, in Input) (string, error) {
+func handleImpact(ctx context.Context, t *Turn, in Input) (string, error) {
 	for _, im := range Impacts {
 		if in.Choice == im {
-			d := draft(s)
+			d := draft(t)
 			d.Impact = im
 			return d.after("summary"), nil
 		}
 	}
-	s.Reply(s.T("flow.hint.choice"))
+	t.Reply(t.T("flow.hint.choice"))
 	return Stay, nil
 }
 
-func promptSummary(s *Session) (Prompt, error) {
-	d := draft(s)
-	text, err := draftSummary(s, d)
+func promptSummary(ctx context.Context, t *Turn) (Prompt, error) {
+	d := draft(t)
+	text, err := draftSummary(ctx, t, d)
 	if err != nil {
 		return Prompt{}, err
 	}
-	return Prompt{Text: s.T("report.summary", "summary", text), Options: []Option{
-		{Label: s.T("button.submit"), Value: "submit"},
-		{Label: s.T("button.fixed_on_spot"), Value: "fixed"},
-		{Label: s.T("button.edit"), Value: "edit"},
-		{Label: s.T("button.cancel"), Value: "cancel"},
+	return Prompt{Text: t.T("report.summary", "summary", text), Options: []Option{
+		{Label: t.T("button.submit"), Value: "submit"},
+		{Label: t.T("button.fixed_on_spot"), Value: "fixed"},
+		{Label: t.T("button.edit"), Value: "edit"},
+		{Label: t.T("button.cancel"), Value: "cancel"},
 	}}, nil
 }
 
-func draftSummary(s *Session, d *ReportDraft) (string, error) {
-	cat, err := s.Store().CategoryByID(s, s.Tx, d.CategoryID)
+func draftSummary(ctx context.Context, t *Turn, d *ReportDraft) (string, error) {
+	cat, err := t.Tx.CategoryByID(ctx, d.CategoryID)
 	if err != nil {
 		return "", err
 	}
-	alley, err := s.Store().AlleyByID(s, s.Tx, d.AlleyID)
+	alley, err := t.Tx.AlleyByID(ctx, d.AlleyID)
 	if err != nil {
 		return "", err
 	}
-	return s.T("report.draft", "category", categoryName(s.Lang, cat.Name, cat.NameEn), "alley", alley.Name,
-		"description", d.Description, "impact", s.T("impact."+d.Impact), "photos", len(d.PhotoIDs)), nil
+	return t.T("report.draft", "category", categoryName(t.Lang, cat.Name, cat.NameEn), "alley", alley.Name,
+		"description", d.Description, "impact", t.T("impact."+d.Impact), "photos", len(d.PhotoIDs)), nil
 }
 
-func handleSummary(s *Session, in Input) (string, error) {
+func handleSummary(ctx context.Context, t *Turn, in Input) (string, error) {
 	switch in.Choice {
 	case "submit", "fixed":
-		d := draft(s)
+		d := draft(t)
 		if len(d.PhotoIDs) == 0 || len(d.PhotoIDs) > MaxPhotos {
-			s.Reply(s.T("report.photos.need_one"))
+			t.Reply(t.T("report.photos.need_one"))
 			d.Editing = true
 			return "photos", nil
 		}
-		return Done, submitReport(s, d, in.Choice == "fixed")
+		return Done, submitReport(ctx, t, d, in.Choice == "fixed")
 	case "edit":
 		return "edit", nil
 	case "cancel":
-		s.Reply(s.T("flow.cancelled", "flow", s.FlowTitle()))
+		t.Reply(t.T("flow.cancelled", "flow", t.FlowTitle()))
 		return Done, nil
 	}
-	s.Reply(s.T("flow.hint.choice"))
+	t.Reply(t.T("flow.hint.choice"))
 	return Stay, nil
 }
 
 var editable = []string{"category", "photos", "location", "description", "impact"}
 
-func promptEdit(s *Session) (Prompt, error) {
-	p := Prompt{Text: s.T("report.edit")}
+func promptEdit(ctx context.Context, t *Turn) (Prompt, error) {
+	p := Prompt{Text: t.T("report.edit")}
 	for _, f := range editable {
-		p.Options = append(p.Options, Option{Label: s.T("report.field." + f), Value: f})
+		p.Options = append(p.Options, Option{Label: t.T("report.field." + f), Value: f})
 	}
-	p.Options = append(p.Options, Option{Label: s.T("button.back_to_summary"), Value: "summary"})
+	p.Options = append(p.Options, Option{Label: t.T("button.back_to_summary"), Value: "summary"})
 	return p, nil
 }
 
-func handleEdit(s *Session, in Input) (string, error) {
-	d := draft(s)
+func handleEdit(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := draft(t)
 	if in.Choice == "summary" {
 		return "summary", nil
 	}
@@ -360,30 +360,26 @@ func handleEdit(s *Session, in Input) (string, error) {
 			return f, nil
 		}
 	}
-	s.Reply(s.T("flow.hint.choice"))
+	t.Reply(t.T("flow.hint.choice"))
 	return Stay, nil
 }
 
 // submitReport creates the case in the session's transaction and says so to
 // the steward, the exchange group, the acceptance center, the department's
 // chat and the community committee (seed 三(三)).
-func submitReport(s *Session, d *ReportDraft, fixed bool) error {
-	cat, err := s.Store().CategoryByID(s, s.Tx, d.CategoryID)
+func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) error {
+	cat, err := t.Tx.CategoryByID(ctx, d.CategoryID)
 	if err != nil {
 		return err
 	}
-	nc := store.NewCase{AlleyID: d.AlleyID, Description: d.Description, Impact: d.Impact, ReporterID: s.Person.ID,
-		Source: s.Update.Platform, CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID, FixedOnSpot: fixed,
-		PhotoIDs: d.PhotoIDs, Year: s.Deps.Now().In(s.Deps.Location).Year()}
-	if d.Lat != nil && d.Lon != nil {
-		nc.Lat = sql.NullFloat64{Float64: *d.Lat, Valid: true}
-		nc.Lon = sql.NullFloat64{Float64: *d.Lon, Valid: true}
-	}
-	c, err := s.Store().CreateCase(s, s.Tx, nc)
+	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: d.Description, Impact: d.Impact,
+		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID,
+		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location)}
+	c, err := t.Tx.CreateCase(ctx, nc)
 	if err != nil {
 		return err
 	}
-	view, err := s.Store().CaseByID(s, s.Tx, c.ID)
+	view, err := t.Tx.CaseByID(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -391,71 +387,30 @@ func submitReport(s *Session, d *ReportDraft, fixed bool) error {
 	if fixed {
 		key = "report.submitted_fixed"
 	}
-	s.Reply(s.T(key, "number", c.Number, "summary", CaseSummary(s.Lang, s.Deps.Location, view)))
+	t.Reply(t.T(key, "number", c.Number, "summary", CaseSummary(t.Lang, t.Deps.Location, view)))
 
-	photo, err := s.firstPhoto(c.ID)
+	photo, err := t.firstPhoto(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	lang := s.Deps.DefaultLang
-	summary := CaseSummary(lang, s.Deps.Location, view)
+	lang := t.Deps.DefaultLang
+	summary := CaseSummary(lang, t.Deps.Location, view)
 	communityID := view.CommunityID.Int64
 	if fixed {
-		return s.ToChats("exchange", 0, 0, i18n.T(lang, "notify.fixed_on_spot", "summary", summary), photo)
+		return t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.fixed_on_spot", "summary", summary), photo)
 	}
-	if err := s.ToChats("exchange", 0, 0, i18n.T(lang, "notify.exchange", "summary", summary), photo); err != nil {
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.exchange", "summary", summary), photo); err != nil {
 		return err
 	}
-	if err := s.centerCard(view, "notify.center"); err != nil {
+	if err := t.centerCard(ctx, view, "notify.center"); err != nil {
 		return err
 	}
 	if view.DepartmentID.Valid {
-		if err := s.ToChats("department", 0, view.DepartmentID.Int64, i18n.T(lang, "notify.department", "summary", summary), photo); err != nil {
+		if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: view.DepartmentID.Int64}, i18n.T(lang, "notify.department", "summary", summary), photo); err != nil {
 			return err
 		}
 	}
-	return s.ToChats("committee", communityID, 0, i18n.T(lang, "notify.committee", "summary", summary), nil)
-}
-
-// firstPhoto is a case's first photo as a message attachment.
-func (s *Session) firstPhoto(caseID int64) (*bot.Photo, error) {
-	ps, err := s.Store().CasePhotos(s, s.Tx, caseID)
-	if err != nil || len(ps) == 0 {
-		return nil, err
-	}
-	return s.botPhoto(ps[0])
-}
-
-// botPhoto attaches a stored photo: its platform reference, and its bytes
-// when they are stored already (needed to post it on another platform).
-func (s *Session) botPhoto(p store.Photo) (*bot.Photo, error) {
-	bp := &bot.Photo{Platform: p.Platform, FileRef: p.FileRef, Size: int(p.FileSize.Int64), PhotoID: p.ID}
-	if len(p.SHA256) > 0 {
-		data, mime, err := s.Store().PhotoBytes(s, s.Tx, p.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		bp.Bytes, bp.MIME = data, mime
-	}
-	return bp, nil
-}
-
-// ToChats says text (and a photo) in every group chat of kind, narrowed to a
-// community or department. A console session prints every group; on a real
-// platform the message goes to where the group is bound.
-func (s *Session) ToChats(kind string, communityID, departmentID int64, text string, photo *bot.Photo, opts ...Option) error {
-	chats, err := s.Store().ChatsFor(s, s.Tx, kind, communityID, departmentID)
-	if err != nil {
-		return err
-	}
-	buttons := s.buttons(opts)
-	if s.Update.Platform == bot.Console {
-		for _, c := range chats {
-			s.Say(bot.Message{Platform: bot.Console, ChatID: "group:" + c.Code, ChatTitle: c.Title, Text: text, Photo: photo, Buttons: buttons})
-		}
-	}
-	s.Out = append(s.Out, bot.ToGroups(chats, bot.Message{Text: text, Photo: photo, Buttons: buttons})...)
-	return nil
+	return t.toGroups(ctx, store.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil)
 }
 
 func categoryName(lang i18n.Lang, zh, en string) string {

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -15,7 +17,7 @@ type Command struct {
 	Aliases []string
 	Desc    string // catalog key
 	Flow    string // a command that starts a flow
-	Run     func(c *Ctx) error
+	Run     func(ctx context.Context, t *conversations.Turn) error
 }
 
 func (r *Router) commandTable() []Command {
@@ -36,11 +38,8 @@ func (r *Router) commandTable() []Command {
 	}
 }
 
-// allowed checks the permission table for a command.
-func (r *Router) allowed(cmd *Command, c *Ctx) bool { return may("/"+cmd.Name, roleCodes(c.Roles)) }
-
-func roleCodes(rs []store.PersonRole) []string {
-	out := make([]string, len(rs))
+func roleCodes(rs []store.PersonRole) []store.Role {
+	out := make([]store.Role, len(rs))
 	for i, r := range rs {
 		out[i] = r.Role
 	}
@@ -58,33 +57,37 @@ func (r *Router) Commands(roles []store.PersonRole) []Command {
 	return out
 }
 
-func (r *Router) cmdCancel(c *Ctx) error { return r.flows.Cancel(c.Session) }
+func (r *Router) cmdCancel(ctx context.Context, t *conversations.Turn) error {
+	return r.flows.Cancel(ctx, t)
+}
 
-func (r *Router) cmdBack(c *Ctx) error { return r.flows.Back(c.Session) }
+func (r *Router) cmdBack(ctx context.Context, t *conversations.Turn) error {
+	return r.flows.Back(ctx, t)
+}
 
-func (r *Router) cmdStart(c *Ctx) error {
-	if c.Args != "" {
-		return r.redeem(c, c.Args)
+func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
+	if t.Args != "" {
+		return r.redeem(ctx, t, t.Args)
 	}
-	c.Reply(c.T("start.welcome", "name", c.Person.Name))
+	t.Reply(t.T("start.welcome", "name", t.Person.Name))
 	return nil
 }
 
-func (r *Router) cmdHelp(c *Ctx) error {
+func (r *Router) cmdHelp(ctx context.Context, t *conversations.Turn) error {
 	var b strings.Builder
-	b.WriteString(c.T("help.header", "name", c.Person.Name))
-	for _, cmd := range r.Commands(c.Roles) {
-		fmt.Fprintf(&b, "\n/%s — %s", cmd.Name, c.T(cmd.Desc))
+	b.WriteString(t.T("help.header", "name", t.Person.Name))
+	for _, cmd := range r.Commands(t.Roles) {
+		fmt.Fprintf(&b, "\n/%s — %s", cmd.Name, t.T(cmd.Desc))
 	}
 	b.WriteString("\n")
-	b.WriteString(c.T("help.footer"))
-	c.Reply(b.String())
+	b.WriteString(t.T("help.footer"))
+	t.Reply(b.String())
 	return nil
 }
 
-func (r *Router) cmdWhoami(c *Ctx) error {
-	lines := []string{c.T("whoami.body", "name", c.Person.Name, "code", c.Person.Code, "roles", RoleNames(c.Lang, c.Roles))}
-	alleys, err := r.store.AlleysOfSteward(c, c.Tx, c.Person.ID)
+func (r *Router) cmdWhoami(ctx context.Context, t *conversations.Turn) error {
+	lines := []string{t.T("whoami.body", "name", t.Person.Name, "code", t.Person.Code, "roles", RoleNames(t.Lang, t.Roles))}
+	alleys, err := t.Tx.AlleysOfSteward(ctx, t.Person.ID)
 	if err != nil {
 		return err
 	}
@@ -93,36 +96,36 @@ func (r *Router) cmdWhoami(c *Ctx) error {
 		for i, a := range alleys {
 			names[i] = a.Name
 		}
-		lines = append(lines, c.T("whoami.alleys", "alleys", strings.Join(names, c.T("list.sep"))))
+		lines = append(lines, t.T("whoami.alleys", "alleys", strings.Join(names, t.T("list.sep"))))
 	}
-	patrols, err := r.store.PatrolsOf(c, c.Tx, c.Person.ID)
+	patrols, err := t.Tx.PatrolsOf(ctx, t.Person.ID)
 	if err != nil {
 		return err
 	}
 	for _, p := range patrols {
-		lines = append(lines, c.T("whoami.patrol", "days", Weekdays(c.Lang, p.Weekdays), "from", p.StartsAt, "to", p.EndsAt, "alley", p.Alley))
+		lines = append(lines, t.T("whoami.patrol", "days", Weekdays(t.Lang, p.Weekdays), "from", p.StartsAt, "to", p.EndsAt, "alley", p.Alley))
 	}
-	lines = append(lines, c.T("whoami.account", "platform", c.Update.Platform, "id", c.Update.UserID))
-	c.Reply(strings.Join(lines, "\n"))
+	lines = append(lines, t.T("whoami.account", "platform", string(t.Update.Platform), "id", t.Update.UserID))
+	t.Reply(strings.Join(lines, "\n"))
 	return nil
 }
 
-func (r *Router) cmdLang(c *Ctx) error {
+func (r *Router) cmdLang(ctx context.Context, t *conversations.Turn) error {
 	var lang i18n.Lang
-	switch strings.ToLower(c.Args) {
+	switch strings.ToLower(t.Args) {
 	case "zh", "zh-cn", "中文", "cn":
 		lang = i18n.ZH
 	case "en", "english", "英文":
 		lang = i18n.EN
 	default:
-		c.Reply(c.T("lang.usage"))
+		t.Reply(t.T("lang.usage"))
 		return nil
 	}
-	if err := r.store.SetLang(c, c.Tx, c.Person.ID, string(lang)); err != nil {
+	if err := t.Tx.SetLang(ctx, t.Person.ID, string(lang)); err != nil {
 		return err
 	}
-	c.Lang = lang
-	c.Reply(c.T("lang.set"))
+	t.Lang = lang
+	t.Reply(t.T("lang.set"))
 	return nil
 }
 
@@ -130,7 +133,7 @@ func (r *Router) cmdLang(c *Ctx) error {
 func RoleNames(lang i18n.Lang, roles []store.PersonRole) string {
 	names := make([]string, 0, len(roles))
 	for _, r := range roles {
-		n := i18n.T(lang, "role."+r.Role)
+		n := i18n.T(lang, "role."+string(r.Role))
 		scope := r.DepartmentName
 		if scope == "" {
 			scope = r.CommunityName
@@ -143,12 +146,12 @@ func RoleNames(lang i18n.Lang, roles []store.PersonRole) string {
 	return strings.Join(names, i18n.T(lang, "list.sep"))
 }
 
-func (r *Router) roleList(lang i18n.Lang, roles []string) string {
+func (r *Router) roleList(lang i18n.Lang, roles []store.Role) string {
 	names := make([]string, 0, len(roles)+1)
 	for _, role := range roles {
-		names = append(names, i18n.T(lang, "role."+role))
+		names = append(names, i18n.T(lang, "role."+string(role)))
 	}
-	if !slices.Contains(roles, "admin") {
+	if !slices.Contains(roles, store.RoleAdmin) {
 		names = append(names, i18n.T(lang, "role.admin"))
 	}
 	return strings.Join(names, i18n.T(lang, "list.sep"))

@@ -1,34 +1,38 @@
 package handlers
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/alleybot/alleybot/store"
+)
 
 // permissions is the one place that says which roles may use a command or
 // press a case button. No entry, or an empty list, means every bound person;
 // an admin may do everything. Scope (a department member acts on its own
 // department's cases, a steward re-checks cases of their alleys) is checked
 // by the action itself, against the case.
-var permissions = map[string][]string{
-	"/report":    {"steward"},
-	"/mycases":   {"steward"},
-	"/queue":     {"coordinator", "supervisor"},
-	"/dept":      {"department"},
-	"/overdue":   {"coordinator", "supervisor", "department"},
-	"/bindgroup": {"coordinator"},
+var permissions = map[string][]store.Role{
+	"/report":    {store.RoleSteward},
+	"/mycases":   {store.RoleSteward},
+	"/queue":     {store.RoleCoordinator, store.RoleSupervisor},
+	"/dept":      {store.RoleDepartment},
+	"/overdue":   {store.RoleCoordinator, store.RoleSupervisor, store.RoleDepartment},
+	"/bindgroup": {store.RoleCoordinator},
 
-	"button:dispatch": {"coordinator"},
-	"button:redirect": {"coordinator"},
-	"button:return":   {"coordinator"},
-	"button:merge":    {"coordinator"},
-	"button:approve":  {"coordinator"},
-	"button:refuse":   {"coordinator"},
-	"button:verify":   {"department"},
-	"button:notours":  {"department"},
-	"button:progress": {"department"},
-	"button:extend":   {"department"},
-	"button:fixed":    {"department"},
-	"button:pass":     {"steward"},
-	"button:fail":     {"steward"},
-	"button:resubmit": {"steward"},
+	"button:dispatch": {store.RoleCoordinator},
+	"button:redirect": {store.RoleCoordinator},
+	"button:return":   {store.RoleCoordinator},
+	"button:merge":    {store.RoleCoordinator},
+	"button:approve":  {store.RoleCoordinator},
+	"button:refuse":   {store.RoleCoordinator},
+	"button:verify":   {store.RoleDepartment},
+	"button:notours":  {store.RoleDepartment},
+	"button:progress": {store.RoleDepartment},
+	"button:extend":   {store.RoleDepartment},
+	"button:fixed":    {store.RoleDepartment},
+	"button:pass":     {store.RoleSteward},
+	"button:fail":     {store.RoleSteward},
+	"button:resubmit": {store.RoleSteward},
 }
 
 // public actions may be taken by anyone in the chat, even a resident with
@@ -36,7 +40,7 @@ var permissions = map[string][]string{
 var public = []string{"button:rate", "button:still"}
 
 // may reports whether someone holding roles may do what.
-func may(what string, roles []string) bool {
+func may(what string, roles []store.Role) bool {
 	if slices.Contains(public, what) {
 		return true
 	}
@@ -45,7 +49,7 @@ func may(what string, roles []string) bool {
 		return true
 	}
 	for _, r := range roles {
-		if r == "admin" || slices.Contains(need, r) {
+		if r == store.RoleAdmin || slices.Contains(need, r) {
 			return true
 		}
 	}
@@ -53,4 +57,7 @@ func may(what string, roles []string) bool {
 }
 
 // whoMay lists the roles that may do what (for the refusal message).
-func whoMay(what string) []string { return permissions[what] }
+func whoMay(what string) []store.Role { return permissions[what] }
+
+// buttonKey is a case button's entry in the permission table.
+func buttonKey(a store.Action) string { return "button:" + string(a) }

@@ -5,7 +5,6 @@ package roster
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -14,9 +13,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/store"
@@ -357,7 +353,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 	if err != nil {
 		return Summary{}, err
 	}
-	cats, err := st.Categories(ctx, st.DB())
+	cats, err := st.Categories(ctx)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -373,19 +369,19 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 		existing[c.Code] = c
 	}
 	var sum Summary
-	err = st.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = st.InTx(ctx, func(tx *store.Tx) error {
 		// Two people may swap WeCom userids in one file: clear theirs first so
 		// the unique index is never violated half-way through.
 		codes := make([]string, len(f.People))
 		for i, p := range f.People {
 			codes[i] = p.Code
 		}
-		if err := st.ClearWecomUserIDs(ctx, tx, codes); err != nil {
+		if err := tx.ClearWecomUserIDs(ctx, codes); err != nil {
 			return err
 		}
 		communityID := map[string]int64{}
 		for _, c := range f.Communities {
-			id, err := st.UpsertCommunity(ctx, tx, store.Community{Code: c.Code, Name: c.Name, NameEn: c.NameEn})
+			id, err := tx.UpsertCommunity(ctx, store.Community{Code: c.Code, Name: c.Name, NameEn: c.NameEn})
 			if err != nil {
 				return err
 			}
@@ -393,7 +389,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 		}
 		departmentID := map[string]int64{}
 		for _, d := range f.Departments {
-			id, err := st.UpsertDepartment(ctx, tx, store.Department{Code: d.Code, Name: d.Name, NameEn: d.NameEn})
+			id, err := tx.UpsertDepartment(ctx, store.Department{Code: d.Code, Name: d.Name, NameEn: d.NameEn})
 			if err != nil {
 				return err
 			}
@@ -401,7 +397,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 		}
 		alleyID := map[string]int64{}
 		for _, a := range f.Alleys {
-			id, err := st.UpsertAlley(ctx, tx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon, RadiusM: a.RadiusM})
+			id, err := tx.UpsertAlley(ctx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon, RadiusM: a.RadiusM})
 			if err != nil {
 				return err
 			}
@@ -417,7 +413,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				row.NameEn = c.NameEn
 			}
 			if c.Department != "" {
-				row.DepartmentID = sql.NullInt64{Int64: departmentID[c.Department], Valid: true}
+				row.DepartmentID = store.Ref(departmentID[c.Department])
 			}
 			if c.VerifyWithin != 0 {
 				row.VerifyWithinMinutes = int(c.VerifyWithin.Minutes())
@@ -426,7 +422,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 			if c.Sort != 0 {
 				row.Sort = c.Sort
 			}
-			if _, err := st.UpsertCategory(ctx, tx, row); err != nil {
+			if _, err := tx.UpsertCategory(ctx, row); err != nil {
 				return err
 			}
 		}
@@ -436,49 +432,49 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				lang = "zh"
 			}
 			active := p.Active == nil || *p.Active
-			id, err := st.UpsertPerson(ctx, tx, store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
-				WecomUserID: sql.NullString{String: p.WecomUserID, Valid: p.WecomUserID != ""}, Lang: lang, Active: active})
+			id, err := tx.UpsertPerson(ctx, store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
+				WecomUserID: store.OptText(p.WecomUserID), Lang: lang, Active: active})
 			if err != nil {
 				return err
 			}
 			var rs []store.PersonRole
 			for _, r := range p.Roles {
-				pr := store.PersonRole{Role: r}
+				pr := store.PersonRole{Role: store.Role(r)}
 				if r == "department" {
-					pr.DepartmentID = sql.NullInt64{Int64: departmentID[p.Department], Valid: true}
+					pr.DepartmentID = store.Ref(departmentID[p.Department])
 				}
 				if p.Community != "" && (r == "coordinator" || r == "supervisor" || r == "steward") {
-					pr.CommunityID = sql.NullInt64{Int64: communityID[p.Community], Valid: true}
+					pr.CommunityID = store.Ref(communityID[p.Community])
 				}
 				rs = append(rs, pr)
 			}
-			if err := st.ReplacePersonRoles(ctx, tx, id, rs); err != nil {
+			if err := tx.ReplacePersonRoles(ctx, id, rs); err != nil {
 				return err
 			}
 			var ps []store.PatrolSchedule
 			for _, pt := range p.Patrols {
-				days := make(pq.Int64Array, len(pt.Days))
+				days := make([]int64, len(pt.Days))
 				for i, d := range pt.Days {
 					days[i] = int64(d)
 				}
 				ps = append(ps, store.PatrolSchedule{AlleyID: alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
 			}
-			if err := st.ReplacePatrolSchedules(ctx, tx, id, ps); err != nil {
+			if err := tx.ReplacePatrolSchedules(ctx, id, ps); err != nil {
 				return err
 			}
 		}
 		for _, c := range f.Chats {
-			row := store.Chat{Code: c.Code, Kind: c.Kind, Title: c.Title}
+			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title}
 			if c.Community != "" {
-				row.CommunityID = sql.NullInt64{Int64: communityID[c.Community], Valid: true}
+				row.CommunityID = store.Ref(communityID[c.Community])
 			}
 			if c.Alley != "" {
-				row.AlleyID = sql.NullInt64{Int64: alleyID[c.Alley], Valid: true}
+				row.AlleyID = store.Ref(alleyID[c.Alley])
 			}
 			if c.Department != "" {
-				row.DepartmentID = sql.NullInt64{Int64: departmentID[c.Department], Valid: true}
+				row.DepartmentID = store.Ref(departmentID[c.Department])
 			}
-			id, err := st.UpsertChat(ctx, tx, row)
+			id, err := tx.UpsertChat(ctx, row)
 			if err != nil {
 				return err
 			}
@@ -486,7 +482,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				if ext == "" {
 					continue
 				}
-				if err := st.BindChat(ctx, tx, id, platform, ext); err != nil {
+				if err := tx.BindChat(ctx, id, platform, ext); err != nil {
 					return err
 				}
 			}

@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/store"
 )
 
 // limitFake is a Bot API that enforces Telegram's published limits on
@@ -116,7 +115,7 @@ func BenchmarkPacing(b *testing.B) {
 		return strconv.Itoa(1000 + c)
 	}
 	// One job per message (each its own update), enqueued before the clock starts.
-	err = st.InTx(context.Background(), func(tx *sqlx.Tx) error {
+	err = st.InTx(context.Background(), func(tx *store.Tx) error {
 		for i := 0; i < nMsgs; i++ {
 			m := bot.Message{Platform: bot.Telegram, ChatID: chatID(i), Text: fmt.Sprintf("消息 %d", i)}
 			if err := s.EnqueueSends(context.Background(), tx.Tx, []bot.Message{m}); err != nil {

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -63,8 +63,8 @@ func (s *Scheduler) ScanClocks(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n := 0
-		err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-			cases, err := s.store.DueClocks(ctx, tx, s.opts.Pings.Now(), batch)
+		err := s.store.InTx(ctx, func(tx *store.Tx) error {
+			cases, err := tx.DueClocks(ctx, s.opts.Pings.Now(), batch)
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func (s *Scheduler) ScanClocks(ctx context.Context) (int, error) {
 					total++
 				}
 			}
-			return s.EnqueueSends(ctx, tx.Tx, msgs)
+			return s.EnqueueSends(ctx, tx, msgs)
 		})
 		if err != nil || n < batch {
 			return total, err
@@ -95,10 +95,10 @@ type milestone struct {
 }
 
 // milestones lists a clock's pings in time order, up to the first one after now.
-func (s *Scheduler) milestones(clock string, start, deadline, now time.Time) []milestone {
+func (s *Scheduler) milestones(clock store.Clock, start, deadline, now time.Time) []milestone {
 	p := s.opts.Pings
 	cal := p.Calendar
-	prefix := clock + ":" + strconv.FormatInt(deadline.Unix(), 10) + ":"
+	prefix := string(clock) + ":" + strconv.FormatInt(deadline.Unix(), 10) + ":"
 	var ms []milestone
 	if p.Half {
 		ms = append(ms, milestone{key: prefix + "half", kind: "soon", at: cal.Add(start, cal.Between(start, deadline)/2)})
@@ -127,19 +127,13 @@ func (s *Scheduler) milestones(clock string, start, deadline, now time.Time) []m
 // pingCase records the case's due milestones, returns the messages for the
 // newest of them (after a long stop, one message, not a burst of old ones),
 // and sets when to look again.
-func (s *Scheduler) pingCase(ctx context.Context, tx *sqlx.Tx, c store.CaseView) ([]bot.Message, error) {
-	var clock string
-	var deadline time.Time
-	switch c.Status {
-	case store.StatusDispatched:
-		clock, deadline = "verify", c.VerifyBy.Time
-	case store.StatusVerified:
-		clock, deadline = "fix", c.FixBy.Time
-	default:
-		return nil, s.store.SetNextPing(ctx, tx, c.ID, nil)
+func (s *Scheduler) pingCase(ctx context.Context, tx *store.Tx, c store.CaseView) ([]bot.Message, error) {
+	clock, deadline, running := c.RunningClock()
+	if !running {
+		return nil, tx.SetNextPing(ctx, c.ID, nil)
 	}
 	now := s.opts.Pings.Now()
-	sent, err := s.store.PingsOf(ctx, tx, c.ID)
+	sent, err := tx.PingsOf(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +152,7 @@ func (s *Scheduler) pingCase(ctx context.Context, tx *sqlx.Tx, c store.CaseView)
 			next = &at
 			break
 		}
-		first, err := s.store.RecordPing(ctx, tx, c.ID, m.key)
+		first, err := tx.RecordPing(ctx, c.ID, m.key)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +160,7 @@ func (s *Scheduler) pingCase(ctx context.Context, tx *sqlx.Tx, c store.CaseView)
 			due = append(due, m)
 		}
 	}
-	if err := s.store.SetNextPing(ctx, tx, c.ID, next); err != nil {
+	if err := tx.SetNextPing(ctx, c.ID, next); err != nil {
 		return nil, err
 	}
 	if len(due) == 0 {
@@ -197,48 +191,49 @@ func (s *Scheduler) pingCase(ctx context.Context, tx *sqlx.Tx, c store.CaseView)
 	return msgs, nil
 }
 
-func (s *Scheduler) pingMessages(ctx context.Context, tx *sqlx.Tx, c store.CaseView, clock string, deadline time.Time, m milestone) ([]bot.Message, error) {
+func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.CaseView, clock store.Clock, deadline time.Time, m milestone) ([]bot.Message, error) {
 	p := s.opts.Pings
 	cal, now, lang := p.Calendar, p.Now(), p.Lang
 	at := deadline.In(cal.Location()).Format("01-02 15:04")
 	hours := func(d time.Duration) string { return strconv.FormatFloat(d.Hours(), 'f', 1, 64) }
 	args := []any{"number", c.Number, "alley", c.AlleyName, "department", c.DepartmentName, "at", at,
-		"clock", i18n.T(lang, "clock.name."+clock), "left", hours(cal.Between(now, deadline)),
+		"clock", i18n.T(lang, "clock.name."+string(clock)), "left", hours(cal.Between(now, deadline)),
 		"over", hours(cal.Between(deadline, now)), "days", m.n}
+	who := s.audience(tx)
+	var msgs []bot.Message
 	if m.kind == "supervisor" {
-		sups, err := s.store.PeopleWithRole(ctx, tx, "supervisor")
+		sups, err := tx.PeopleWithRole(ctx, store.RoleSupervisor)
 		if err != nil {
 			return nil, err
 		}
-		var msgs []bot.Message
 		for _, sp := range sups {
-			ids, err := s.store.IdentitiesOf(ctx, tx, sp.ID)
+			more, err := who.Person(ctx, sp.ID, func(lang i18n.Lang) bot.Message {
+				return bot.Message{Text: i18n.T(lang, "ping.supervisor", args...)}
+			})
 			if err != nil {
 				return nil, err
 			}
-			text := i18n.T(i18n.Parse(sp.Lang, lang), "ping.supervisor", args...)
-			msgs = append(msgs, bot.ToAccounts(ids, bot.Message{Recipient: sp.Name, Text: text})...)
+			msgs = append(msgs, more...)
 		}
 		return msgs, nil
 	}
 	text := i18n.T(lang, "ping."+m.kind, args...)
-	var msgs []bot.Message
 	targets := []struct {
-		kind string
-		dept int64
-	}{{"department", c.DepartmentID.Int64}, {"exchange", 0}}
+		kind  store.ChatKind
+		scope audience.Scope
+	}{{store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}}, {store.ChatExchange, audience.Scope{}}}
 	if m.kind != "soon" { // the acceptance center hears of what is overdue
 		targets = append(targets, struct {
-			kind string
-			dept int64
-		}{"coordinators", 0})
+			kind  store.ChatKind
+			scope audience.Scope
+		}{store.ChatCoordinators, audience.Scope{}})
 	}
 	for _, target := range targets {
-		chats, err := s.store.ChatsFor(ctx, tx, target.kind, 0, target.dept)
+		more, err := who.Groups(ctx, target.kind, target.scope, bot.Message{Text: text})
 		if err != nil {
 			return nil, err
 		}
-		msgs = append(msgs, bot.ToGroups(chats, bot.Message{Text: text})...)
+		msgs = append(msgs, more...)
 	}
 	return msgs, nil
 }

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -68,7 +66,7 @@ func newPingRig(t *testing.T) *pingRig {
 	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7301', id FROM people WHERE code = 'V01'`); err != nil {
 		t.Fatal(err)
 	}
-	err := r.st.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := r.st.InTx(ctx, func(tx *store.Tx) error {
 		c, err := r.st.CreateCase(ctx, tx, store.NewCase{AlleyID: alley, Description: "门口堆了建筑垃圾", Impact: "alley",
 			ReporterID: reporter, Source: "telegram", CategoryIDs: []int64{cat}, DepartmentID: sql.NullInt64{Int64: dept, Valid: true}, Year: 2026})
 		if err != nil {

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
+	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
 )
 
 // RoutineOptions are the daily routines: patrol reminders (seed 二(一)), the
@@ -23,16 +23,16 @@ type RoutineOptions struct {
 
 // ScanRoutines sends what the day's routines owe by now, each once.
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
-	return s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *sqlx.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
 			}
 			msgs = append(msgs, m...)
 		}
-		return s.EnqueueSends(ctx, tx.Tx, msgs)
+		return s.EnqueueSends(ctx, tx, msgs)
 	})
 }
 
@@ -50,9 +50,9 @@ func (s *Scheduler) today() (now, midnight time.Time, weekday int, day string) {
 
 // patrolNotices: a reminder before each patrol, and a gentle word after one
 // with no check-in.
-func (s *Scheduler) patrolNotices(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+func (s *Scheduler) patrolNotices(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	now, midnight, weekday, day := s.today()
-	patrols, err := s.store.PatrolsOn(ctx, tx, midnight, weekday)
+	patrols, err := tx.PatrolsOn(ctx, midnight, weekday)
 	if err != nil {
 		return nil, err
 	}
@@ -69,18 +69,18 @@ func (s *Scheduler) patrolNotices(ctx context.Context, tx *sqlx.Tx) ([]bot.Messa
 		}
 		// Keyed by person, alley and time, not the schedule row: a roster
 		// re-import recreates the rows but is the same patrol.
-		first, err := s.store.Notice(ctx, tx, fmt.Sprintf("patrol:%d:%d:%s:%s:%s", p.PersonID, p.AlleyID, p.StartsHHMM, day, kind))
+		first, err := tx.Notice(ctx, fmt.Sprintf("patrol:%d:%d:%s:%s:%s", p.PersonID, p.AlleyID, p.StartsHHMM, day, kind))
 		if err != nil || !first {
 			if err != nil {
 				return nil, err
 			}
 			continue
 		}
-		lang := i18n.Parse(p.PersonLang, s.opts.Pings.Lang)
 		loc := s.opts.Pings.Calendar.Location()
-		text := i18n.T(lang, "patrol."+kind, "name", p.PersonName, "alley", p.AlleyName,
-			"from", p.StartsAt.In(loc).Format("15:04"), "to", p.EndsAt.In(loc).Format("15:04"))
-		more, err := s.toPerson(ctx, tx, p.PersonID, p.PersonName, text)
+		more, err := s.audience(tx).Person(ctx, p.PersonID, func(lang i18n.Lang) bot.Message {
+			return bot.Message{Text: i18n.T(lang, "patrol."+kind, "name", p.PersonName, "alley", p.AlleyName,
+				"from", p.StartsAt.In(loc).Format("15:04"), "to", p.EndsAt.In(loc).Format("15:04"))}
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -89,34 +89,27 @@ func (s *Scheduler) patrolNotices(ctx context.Context, tx *sqlx.Tx) ([]bot.Messa
 	return msgs, nil
 }
 
-func (s *Scheduler) toPerson(ctx context.Context, tx *sqlx.Tx, personID int64, name, text string) ([]bot.Message, error) {
-	ids, err := s.store.IdentitiesOf(ctx, tx, personID)
-	if err != nil {
-		return nil, err
-	}
-	return bot.ToAccounts(ids, bot.Message{Recipient: name, Text: text}), nil
+// audience is who background work can reach (never a local platform).
+func (s *Scheduler) audience(tx *store.Tx) audience.Audience {
+	return audience.New(tx, "", s.opts.Pings.Lang)
 }
 
-func (s *Scheduler) toChats(ctx context.Context, tx *sqlx.Tx, kind, text string) ([]bot.Message, error) {
-	chats, err := s.store.ChatsFor(ctx, tx, kind, 0, 0)
-	if err != nil {
-		return nil, err
-	}
-	return bot.ToGroups(chats, bot.Message{Text: text}), nil
+func (s *Scheduler) toChats(ctx context.Context, tx *store.Tx, kind store.ChatKind, text string) ([]bot.Message, error) {
+	return s.audience(tx).Groups(ctx, kind, audience.Scope{}, bot.Message{Text: text})
 }
 
 // missedSummary tells the coordinators once a day which patrols had no check-in.
-func (s *Scheduler) missedSummary(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+func (s *Scheduler) missedSummary(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	r := s.opts.Routine
 	now, midnight, weekday, day := s.today()
 	if r.SummaryAt < 0 || now.Before(midnight.Add(time.Duration(r.SummaryAt)*time.Minute)) {
 		return nil, nil
 	}
-	first, err := s.store.Notice(ctx, tx, "missed-summary:"+day)
+	first, err := tx.Notice(ctx, "missed-summary:"+day)
 	if err != nil || !first {
 		return nil, err
 	}
-	patrols, err := s.store.PatrolsOn(ctx, tx, midnight, weekday)
+	patrols, err := tx.PatrolsOn(ctx, midnight, weekday)
 	if err != nil {
 		return nil, err
 	}
@@ -132,22 +125,22 @@ func (s *Scheduler) missedSummary(ctx context.Context, tx *sqlx.Tx) ([]bot.Messa
 	if len(lines) > 0 {
 		text = i18n.T(lang, "patrol.summary", "day", now.Format("01-02"), "n", len(lines)) + "\n" + strings.Join(lines, "\n")
 	}
-	return s.toChats(ctx, tx, "coordinators", text)
+	return s.toChats(ctx, tx, store.ChatCoordinators, text)
 }
 
 // digest tells the exchange group once a day what came, what was closed
 // and what is overdue, per department.
-func (s *Scheduler) digest(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+func (s *Scheduler) digest(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	r := s.opts.Routine
 	now, midnight, _, day := s.today()
 	if r.DigestAt < 0 || now.Before(midnight.Add(time.Duration(r.DigestAt)*time.Minute)) {
 		return nil, nil
 	}
-	first, err := s.store.Notice(ctx, tx, "digest:"+day)
+	first, err := tx.Notice(ctx, "digest:"+day)
 	if err != nil || !first {
 		return nil, err
 	}
-	rows, err := s.store.Digest(ctx, tx, midnight, midnight.AddDate(0, 0, 1), now)
+	rows, err := tx.Digest(ctx, midnight, midnight.AddDate(0, 0, 1), now)
 	if err != nil {
 		return nil, err
 	}
@@ -166,20 +159,20 @@ func (s *Scheduler) digest(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, err
 	if len(lines) > 0 {
 		text += "\n" + strings.Join(lines, "\n")
 	}
-	return s.toChats(ctx, tx, "exchange", text)
+	return s.toChats(ctx, tx, store.ChatExchange, text)
 }
 
 // cleanup runs once a day: see store.Cleanup.
-func (s *Scheduler) cleanup(ctx context.Context, tx *sqlx.Tx) ([]bot.Message, error) {
+func (s *Scheduler) cleanup(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	if s.opts.Routine.KeepFor <= 0 {
 		return nil, nil
 	}
 	now, _, _, day := s.today()
-	first, err := s.store.Notice(ctx, tx, "cleanup:"+day)
+	first, err := tx.Notice(ctx, "cleanup:"+day)
 	if err != nil || !first {
 		return nil, err
 	}
-	u, d, p, err := s.store.Cleanup(ctx, tx, now.Add(-s.opts.Routine.KeepFor))
+	u, d, p, err := tx.Cleanup(ctx, now.Add(-s.opts.Routine.KeepFor))
 	if err == nil && u+d+p > 0 {
 		s.opts.Log.Info("cleanup", "update_keys", u, "drafts", d, "photos", p)
 	}

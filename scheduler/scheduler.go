@@ -58,13 +58,13 @@ type Options struct {
 	PhotoAttempts int           // downloads tried before giving up (default 10)
 	Workers       int           // concurrent jobs per queue (default 4)
 	Log           *slog.Logger
-	FileFetchers  map[string]FileFetcher // by platform
-	Senders       map[string]bot.Sender  // by platform, for queued messages
-	Pacing        map[string]Pacing      // by platform; default DefaultPacing
-	SendWorkers   int                    // concurrent sends (default 40: most sleep on pacing)
-	InsertOnly    bool                   // a client that enqueues but works nothing
-	Pings         PingOptions            // deadline pings; zero Every: no periodic scan
-	Routine       RoutineOptions         // patrol reminders, summaries, the digest
+	FileFetchers  map[bot.Platform]FileFetcher // by platform
+	Senders       map[bot.Platform]bot.Sender  // by platform, for queued messages
+	Pacing        map[bot.Platform]Pacing      // by platform; default DefaultPacing
+	SendWorkers   int                          // concurrent sends (default 40: most sleep on pacing)
+	InsertOnly    bool                         // a client that enqueues but works nothing
+	Pings         PingOptions                  // deadline pings; zero Every: no periodic scan
+	Routine       RoutineOptions               // patrol reminders, summaries, the digest
 }
 
 // FileFetcher downloads a platform file by its reference.
@@ -162,8 +162,8 @@ func (s *Scheduler) Client() *river.Client[*sql.Tx] { return s.client }
 
 // EnqueuePhotoFetch inserts a download of photoID inside tx, so the job
 // exists exactly when the photo row does.
-func (s *Scheduler) EnqueuePhotoFetch(ctx context.Context, tx *sql.Tx, photoID int64) error {
-	_, err := s.client.InsertTx(ctx, tx, PhotoFetchArgs{PhotoID: photoID}, &river.InsertOpts{MaxAttempts: s.opts.PhotoAttempts})
+func (s *Scheduler) EnqueuePhotoFetch(ctx context.Context, tx *store.Tx, photoID int64) error {
+	_, err := s.client.InsertTx(ctx, tx.SQL(), PhotoFetchArgs{PhotoID: photoID}, &river.InsertOpts{MaxAttempts: s.opts.PhotoAttempts})
 	return err
 }
 
@@ -199,7 +199,7 @@ func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchAr
 	if len(p.SHA256) > 0 {
 		return nil // already stored (a retried job after a lost ack)
 	}
-	f, ok := w.opts.FileFetchers[p.Platform]
+	f, ok := w.opts.FileFetchers[bot.Platform(p.Platform)]
 	if !ok {
 		_ = w.store.SetPhotoFetchError(ctx, p.ID, "no downloader for platform "+p.Platform)
 		return river.JobCancel(fmt.Errorf("no file fetcher for platform %q", p.Platform))
@@ -215,7 +215,7 @@ func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchAr
 		w.opts.Log.Warn("photo download failed", "photo", p.ID, "attempt", job.Attempt, "err", err)
 		return err
 	}
-	return w.store.SetPhotoBytes(ctx, w.store.DB(), p.ID, data, mime)
+	return w.store.SetPhotoBytes(ctx, p.ID, data, mime)
 }
 
 // NextRetry doubles from RetryBase up to RetryMax, with ±20% jitter so many

@@ -14,7 +14,6 @@ import (
 	"github.com/alleybot/alleybot/internal/tgfake"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
-	"github.com/jmoiron/sqlx"
 )
 
 var dbURL string
@@ -69,7 +68,7 @@ func rig(t *testing.T, attempts int) (*store.Store, *tgfake.Server, *scheduler.S
 func addPhoto(t *testing.T, st *store.Store, s *scheduler.Scheduler, platform, ref string) int64 {
 	t.Helper()
 	var id int64
-	err := st.InTx(context.Background(), func(tx *sqlx.Tx) error {
+	err := st.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
 		id, err = st.InsertPhoto(context.Background(), tx, store.Photo{Kind: "before", Platform: platform, FileRef: ref})
 		if err != nil {

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,7 +18,7 @@ const queueSend = "send"
 // SendArgs is the messages of one update to one chat, in order: one job, so
 // that a prompt never overtakes the message before it.
 type SendArgs struct {
-	Platform string        `json:"platform"`
+	Platform bot.Platform  `json:"platform"`
 	ChatID   string        `json:"chat_id"`
 	Messages []bot.Message `json:"messages"`
 }
@@ -31,14 +30,14 @@ func (SendArgs) InsertOpts() river.InsertOpts {
 }
 
 // EnqueueSends inserts the messages as send jobs inside tx: they exist
-// exactly when the change that caused them commits. Console messages are not
-// queued (the console prints them itself). Photo bytes are dropped: the
-// worker loads them by PhotoID when it needs them.
-func (s *Scheduler) EnqueueSends(ctx context.Context, tx *sql.Tx, msgs []bot.Message) error {
+// exactly when the change that caused them commits. Messages for a local
+// platform are not queued (the console prints them itself). Photo bytes are
+// dropped: the worker loads them by PhotoID when it needs them.
+func (s *Scheduler) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
 	var jobs []river.InsertManyParams
 	index := map[string]int{}
 	for _, m := range msgs {
-		if m.Platform == bot.Console {
+		if m.Platform.Local() {
 			continue
 		}
 		if m.Photo != nil && m.Photo.PhotoID != 0 {
@@ -46,7 +45,7 @@ func (s *Scheduler) EnqueueSends(ctx context.Context, tx *sql.Tx, msgs []bot.Mes
 			p.Bytes = nil
 			m.Photo = &p
 		}
-		key := m.Platform + "\x00" + m.ChatID
+		key := string(m.Platform) + "\x00" + m.ChatID
 		if i, ok := index[key]; ok {
 			a := jobs[i].Args.(SendArgs)
 			a.Messages = append(a.Messages, m)
@@ -59,7 +58,7 @@ func (s *Scheduler) EnqueueSends(ctx context.Context, tx *sql.Tx, msgs []bot.Mes
 	if len(jobs) == 0 {
 		return nil
 	}
-	_, err := s.client.InsertManyTx(ctx, tx, jobs)
+	_, err := s.client.InsertManyTx(ctx, tx.SQL(), jobs)
 	return err
 }
 
@@ -75,14 +74,14 @@ type Pacing struct {
 // group robot 20 a minute. Each interval has a margin of a few percent: a
 // send reserved on time can still arrive a little late, and the one after
 // it on time, and the platform counts arrivals.
-var DefaultPacing = map[string]Pacing{
+var DefaultPacing = map[bot.Platform]Pacing{
 	bot.Telegram: {Private: 1100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 36 * time.Millisecond},
 	bot.WeCom:    {Private: 2100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 36 * time.Millisecond},
 }
 
 // isGroup tells a group chat by its id: Telegram's are negative; WeCom group
 // chats are bound with a "group:" prefix.
-func isGroup(platform, chatID string) bool {
+func isGroup(platform bot.Platform, chatID string) bool {
 	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, "group:")
 }
 
@@ -114,7 +113,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if isGroup(a.Platform, a.ChatID) {
 		per = pace.Group
 	}
-	rules := []store.Pace{{Key: a.Platform + ":chat:" + a.ChatID, Interval: per}, {Key: a.Platform + ":all", Interval: pace.All}}
+	rules := []store.Pace{{Key: string(a.Platform) + ":chat:" + a.ChatID, Interval: per}, {Key: string(a.Platform) + ":all", Interval: pace.All}}
 	// A retried or snoozed job resumes after what already went out.
 	done, err := w.store.SendProgress(ctx, job.ID)
 	if err != nil {
@@ -162,7 +161,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 			return river.JobSnooze(ra.After)
 		case errors.As(err, &perm):
 			for _, lost := range a.Messages[i:] {
-				if rerr := w.store.RecordSendFailure(context.WithoutCancel(ctx), a.Platform, a.ChatID, lost.Text, err.Error()); rerr != nil {
+				if rerr := w.store.RecordSendFailure(context.WithoutCancel(ctx), string(a.Platform), a.ChatID, lost.Text, err.Error()); rerr != nil {
 					return rerr
 				}
 			}
@@ -183,7 +182,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 func (w *SendWorker) failed(ctx context.Context, job *river.Job[SendArgs], i int, err error) error {
 	if job.Attempt >= job.MaxAttempts {
 		for _, lost := range job.Args.Messages[i:] {
-			_ = w.store.RecordSendFailure(context.WithoutCancel(ctx), job.Args.Platform, job.Args.ChatID, lost.Text,
+			_ = w.store.RecordSendFailure(context.WithoutCancel(ctx), string(job.Args.Platform), job.Args.ChatID, lost.Text,
 				fmt.Sprintf("gave up after %d attempts: %v", job.Attempt, err))
 		}
 	}
@@ -212,12 +211,12 @@ func (w *SendWorker) reserve(ctx context.Context, rules []store.Pace) (wait time
 
 // loadPhoto gives a queued photo its bytes when the platform cannot use the
 // reference (a console photo posted to Telegram, say).
-func (w *SendWorker) loadPhoto(ctx context.Context, platform string, m *bot.Message) error {
+func (w *SendWorker) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
 	p := m.Photo
 	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "") {
 		return nil
 	}
-	data, mime, err := w.store.PhotoBytes(ctx, w.store.DB(), p.PhotoID)
+	data, mime, err := w.store.PhotoBytes(ctx, p.PhotoID)
 	if errors.Is(err, store.ErrNotFound) {
 		m.Photo = nil // not downloaded (yet): the text goes alone
 		return nil

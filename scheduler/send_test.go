@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
@@ -55,7 +53,7 @@ func sendRig(t *testing.T, n int, pace scheduler.Pacing) (*store.Store, *tgfake.
 
 func enqueue(t *testing.T, st *store.Store, s *scheduler.Scheduler, msgs ...bot.Message) {
 	t.Helper()
-	err := st.InTx(context.Background(), func(tx *sqlx.Tx) error { return s.EnqueueSends(context.Background(), tx.Tx, msgs) })
+	err := st.InTx(context.Background(), func(tx *store.Tx) error { return s.EnqueueSends(context.Background(), tx.Tx, msgs) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// Case statuses. The lifecycle issue adds the states between these.
-const (
-	StatusSubmitted = "submitted"
-	StatusClosed    = "closed"
-)
-
+// Case is one reported problem, as stored.
 type Case struct {
 	ID            int64           `db:"id"`
 	Number        string          `db:"number"`
@@ -25,7 +20,7 @@ type Case struct {
 	Lon           sql.NullFloat64 `db:"lon"`
 	Description   string          `db:"description"`
 	Impact        string          `db:"impact"`
-	Status        string          `db:"status"`
+	Status        Status          `db:"status"`
 	ReporterID    sql.NullInt64   `db:"reporter_id"`
 	Source        string          `db:"source"`
 	DepartmentID  sql.NullInt64   `db:"department_id"`
@@ -39,7 +34,7 @@ type Case struct {
 	VerifiedAt    sql.NullTime    `db:"verified_at"`
 	FixedAt       sql.NullTime    `db:"fixed_at"`
 	FixLimit      sql.NullTime    `db:"fix_limit"`
-	Plan          string          `db:"plan"`
+	Plan          Plan            `db:"plan"`
 	MergedInto    sql.NullInt64   `db:"merged_into"`
 	Escalated     bool            `db:"escalated"`
 	NextPingAt    sql.NullTime    `db:"next_ping_at"`
@@ -78,7 +73,7 @@ const caseViewSelect = `SELECT ` + caseCols + `,
 // NewCase is what a report submits.
 type NewCase struct {
 	AlleyID      int64
-	Lat, Lon     sql.NullFloat64
+	Lat, Lon     *float64 // the shared point, if any
 	Description  string
 	Impact       string
 	ReporterID   int64
@@ -87,54 +82,54 @@ type NewCase struct {
 	DepartmentID sql.NullInt64
 	FixedOnSpot  bool
 	PhotoIDs     []int64
-	Year         int
+	At           time.Time // when it was reported; its year numbers it
 }
 
 // CreateCase inserts a case with its public number (2026-000123), its
 // categories, its photos and its first timeline event, inside tx.
-func (s *Store) CreateCase(ctx context.Context, q Queryer, n NewCase) (Case, error) {
+func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
+	if n.At.IsZero() {
+		n.At = time.Now()
+	}
+	year := n.At.Year()
 	var seq int
-	if err := q.GetContext(ctx, &seq, `
+	if err := q.db.GetContext(ctx, &seq, `
 		INSERT INTO case_counters (year, last) VALUES ($1, 1)
 		ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1
-		RETURNING last`, n.Year); err != nil {
+		RETURNING last`, year); err != nil {
 		return Case{}, wrap("case number", err)
 	}
-	status := StatusSubmitted
+	status, kind := StatusSubmitted, EventSubmitted
 	if n.FixedOnSpot {
-		status = StatusClosed
+		status, kind = StatusClosed, EventFixedOnSpot
 	}
 	var c Case
-	err := q.GetContext(ctx, &c, `
+	err := q.db.GetContext(ctx, &c, `
 		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
-			source, department_id, fixed_on_spot, closed_at)
-		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7::text, $8, $9, $10, $11,
-			CASE WHEN $7::text = 'closed' THEN now() END
+			source, department_id, fixed_on_spot, created_at, closed_at)
+		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+			CASE WHEN $11 THEN $12::timestamptz END
 		FROM alleys a WHERE a.id = $2
 		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
 			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
 			verified_at, fixed_at, fix_limit, plan, merged_into, escalated, next_ping_at`,
-		fmt.Sprintf("%d-%06d", n.Year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
-		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot)
+		fmt.Sprintf("%d-%06d", year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
+		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At)
 	if err != nil {
 		return Case{}, wrap("insert case", notFound(err))
 	}
 	for i, cat := range n.CategoryIDs {
-		if _, err := q.ExecContext(ctx, `INSERT INTO case_categories (case_id, category_id, lead) VALUES ($1, $2, $3)
+		if _, err := q.db.ExecContext(ctx, `INSERT INTO case_categories (case_id, category_id, lead) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING`, c.ID, cat, i == 0); err != nil {
 			return Case{}, wrap("case category", err)
 		}
 	}
-	kind := "submitted"
-	if n.FixedOnSpot {
-		kind = "fixed_on_spot"
-	}
-	eventID, err := s.AddCaseEvent(ctx, q, c.ID, n.ReporterID, kind, "", map[string]any{"photos": len(n.PhotoIDs)})
+	eventID, err := q.AddCaseEvent(ctx, c.ID, n.ReporterID, kind, "", map[string]any{"photos": len(n.PhotoIDs)})
 	if err != nil {
 		return Case{}, err
 	}
 	if len(n.PhotoIDs) > 0 {
-		if _, err := q.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL`,
+		if _, err := q.db.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL`,
 			c.ID, eventID, pq.Int64Array(n.PhotoIDs)); err != nil {
 			return Case{}, wrap("attach photos", err)
 		}
@@ -143,7 +138,7 @@ func (s *Store) CreateCase(ctx context.Context, q Queryer, n NewCase) (Case, err
 }
 
 // AddCaseEvent appends to a case's timeline.
-func (s *Store) AddCaseEvent(ctx context.Context, q Queryer, caseID, actorID int64, kind, note string, data map[string]any) (int64, error) {
+func (q *Queries) AddCaseEvent(ctx context.Context, caseID, actorID int64, kind EventKind, note string, data map[string]any) (int64, error) {
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -153,46 +148,47 @@ func (s *Store) AddCaseEvent(ctx context.Context, q Queryer, caseID, actorID int
 	}
 	actor := sql.NullInt64{Int64: actorID, Valid: actorID != 0}
 	var id int64
-	err = q.GetContext(ctx, &id, `INSERT INTO case_events (case_id, actor_id, kind, note, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+	err = q.db.GetContext(ctx, &id, `INSERT INTO case_events (case_id, actor_id, kind, note, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		caseID, actor, kind, note, string(b))
 	return id, wrap("case event", err)
 }
 
 // CaseByNumber finds a case by its public number.
-func (s *Store) CaseByNumber(ctx context.Context, q Queryer, number string) (CaseView, error) {
+func (q *Queries) CaseByNumber(ctx context.Context, number string) (CaseView, error) {
 	var c CaseView
-	err := q.GetContext(ctx, &c, caseViewSelect+` WHERE c.number = $1`, number)
+	err := q.db.GetContext(ctx, &c, caseViewSelect+` WHERE c.number = $1`, number)
 	return c, wrap("case "+number, notFound(err))
 }
 
 // CaseByID is CaseByNumber by id, inside q.
-func (s *Store) CaseByID(ctx context.Context, q Queryer, id int64) (CaseView, error) {
+func (q *Queries) CaseByID(ctx context.Context, id int64) (CaseView, error) {
 	var c CaseView
-	err := q.GetContext(ctx, &c, caseViewSelect+` WHERE c.id = $1`, id)
+	err := q.db.GetContext(ctx, &c, caseViewSelect+` WHERE c.id = $1`, id)
 	return c, wrap("case", notFound(err))
 }
 
 // OpenCasesOf lists a reporter's cases that are not closed, newest first.
-func (s *Store) OpenCasesOf(ctx context.Context, q Queryer, reporterID int64, limit int) ([]CaseView, error) {
+func (q *Queries) OpenCasesOf(ctx context.Context, reporterID int64, limit int) ([]CaseView, error) {
 	var cs []CaseView
-	err := q.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
+	err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
 		ORDER BY c.created_at DESC LIMIT $2`, reporterID, limit)
 	return cs, wrap("open cases", err)
 }
 
+// CaseEvent is one entry of a case's timeline, with the actor's name.
 type CaseEvent struct {
 	ID        int64           `db:"id"`
 	At        time.Time       `db:"at"`
 	ActorName string          `db:"actor_name"`
-	Kind      string          `db:"kind"`
+	Kind      EventKind       `db:"kind"`
 	Note      string          `db:"note"`
 	Data      json.RawMessage `db:"data"`
 }
 
 // CaseEvents is a case's timeline, oldest first.
-func (s *Store) CaseEvents(ctx context.Context, q Queryer, caseID int64) ([]CaseEvent, error) {
+func (q *Queries) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
 	var es []CaseEvent
-	err := q.SelectContext(ctx, &es, `
+	err := q.db.SelectContext(ctx, &es, `
 		SELECT e.id, e.at, coalesce(p.name, '') AS actor_name, e.kind, e.note, e.data
 		FROM case_events e LEFT JOIN people p ON p.id = e.actor_id
 		WHERE e.case_id = $1 ORDER BY e.id`, caseID)

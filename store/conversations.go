@@ -25,9 +25,9 @@ type ConversationState struct {
 
 // ConversationFor locks and returns the state of (platform, chat, user), or
 // ErrNotFound. The row lock serialises two updates of one person racing.
-func (s *Store) ConversationFor(ctx context.Context, q Queryer, platform, chatID, userID string) (ConversationState, error) {
+func (q *Queries) ConversationFor(ctx context.Context, platform, chatID, userID string) (ConversationState, error) {
 	var st ConversationState
-	err := q.GetContext(ctx, &st, `
+	err := q.db.GetContext(ctx, &st, `
 		SELECT platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at
 		FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3 FOR UPDATE`,
 		platform, chatID, userID)
@@ -35,7 +35,7 @@ func (s *Store) ConversationFor(ctx context.Context, q Queryer, platform, chatID
 }
 
 // SaveConversation writes a state (insert or replace).
-func (s *Store) SaveConversation(ctx context.Context, q Queryer, st ConversationState) error {
+func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) error {
 	if st.Data == nil {
 		st.Data = json.RawMessage(`{}`)
 	}
@@ -46,7 +46,7 @@ func (s *Store) SaveConversation(ctx context.Context, q Queryer, st Conversation
 	if len(st.Pending) > 0 {
 		pending = sql.NullString{String: string(st.Pending), Valid: true}
 	}
-	_, err := q.ExecContext(ctx, `
+	_, err := q.db.ExecContext(ctx, `
 		INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now())
 		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
@@ -57,24 +57,24 @@ func (s *Store) SaveConversation(ctx context.Context, q Queryer, st Conversation
 	return wrap("save conversation", err)
 }
 
-func (s *Store) DeleteConversation(ctx context.Context, q Queryer, platform, chatID, userID string) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3`,
+func (q *Queries) DeleteConversation(ctx context.Context, platform, chatID, userID string) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3`,
 		platform, chatID, userID)
 	return wrap("delete conversation", err)
 }
 
 // LockConversation serialises the updates of one person in one chat for the
 // rest of the transaction, whether or not a draft exists yet.
-func (s *Store) LockConversation(ctx context.Context, q Queryer, platform, chatID, userID string) error {
-	_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, platform+"\x1f"+chatID+"\x1f"+userID)
+func (q *Queries) LockConversation(ctx context.Context, platform, chatID, userID string) error {
+	_, err := q.db.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, platform+"\x1f"+chatID+"\x1f"+userID)
 	return wrap("lock conversation", err)
 }
 
 // BeginUpdate takes the person-in-chat lock (LockConversation) and records
 // the update's key (MarkProcessed) in one round trip; false means the
 // update was handled before.
-func (s *Store) BeginUpdate(ctx context.Context, q Queryer, platform, chatID, userID, key string) (bool, error) {
-	res, err := q.ExecContext(ctx, `
+func (q *Queries) BeginUpdate(ctx context.Context, platform, chatID, userID, key string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `
 		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 7412)))
 		INSERT INTO processed_updates (platform, update_key) SELECT $1, $2 FROM l ON CONFLICT DO NOTHING`,
 		platform, key, platform+"\x1f"+chatID+"\x1f"+userID)

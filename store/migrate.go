@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/jmoiron/sqlx"
 )
 
 //go:embed migrations/*.sql
@@ -61,31 +59,31 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.pool.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []string
 	for _, m := range ms {
 		done := false
-		err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := s.InTx(ctx, func(tx *Tx) error {
 			// The lock is per transaction; a second migrator waits here and
 			// then sees the version already applied.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7412001)`); err != nil {
+			if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7412001)`); err != nil {
 				return err
 			}
 			var n int
-			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version); err != nil {
+			if err := tx.tx.GetContext(ctx, &n, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version); err != nil {
 				return err
 			}
 			if n > 0 {
 				done = true
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
 			return err
 		})
 		if err != nil {
@@ -104,14 +102,14 @@ var ErrSchemaOutdated = errors.New("database schema is out of date")
 // SchemaVersion is the highest migration applied (0 for an empty database).
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var exists bool
-	if err := s.db.GetContext(ctx, &exists, `SELECT to_regclass('schema_migrations') IS NOT NULL`); err != nil {
+	if err := s.pool.GetContext(ctx, &exists, `SELECT to_regclass('schema_migrations') IS NOT NULL`); err != nil {
 		return 0, err
 	}
 	if !exists {
 		return 0, nil
 	}
 	var v int
-	err := s.db.GetContext(ctx, &v, `SELECT coalesce(max(version), 0) FROM schema_migrations`)
+	err := s.pool.GetContext(ctx, &v, `SELECT coalesce(max(version), 0) FROM schema_migrations`)
 	return v, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -28,7 +27,7 @@ func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Dura
 	for i, p := range paces {
 		keys[i], us[i] = p.Key, p.Interval.Microseconds()
 	}
-	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.InTx(ctx, func(tx *Tx) error {
 		var row struct {
 			Rows   int       `db:"rows"`
 			Slot   time.Time `db:"slot"`
@@ -39,15 +38,15 @@ func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Dura
 			WITH locked AS (SELECT next_at, held_until FROM send_pacing WHERE key = ANY($1) ORDER BY key FOR UPDATE),
 			     slot AS (SELECT count(*) AS n, greatest(clock_timestamp(), max(next_at), max(held_until)) AS t FROM locked)
 			SELECT n AS rows, t AS slot, extract(epoch FROM t - clock_timestamp()) * 1e6 AS wait_us FROM slot`
-		if err := tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
+		if err := tx.tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
 			return err
 		}
 		if row.Rows < len(keys) { // a rule seen for the first time: create its row, then book
-			if _, err := tx.ExecContext(ctx, `INSERT INTO send_pacing (key, next_at)
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO send_pacing (key, next_at)
 				SELECT k, '2000-01-01' FROM unnest($1::text[]) k ON CONFLICT DO NOTHING`, pq.StringArray(keys)); err != nil {
 				return err
 			}
-			if err := tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
+			if err := tx.tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
 				return err
 			}
 		}
@@ -56,7 +55,7 @@ func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Dura
 			return nil
 		}
 		ok = true
-		_, err := tx.ExecContext(ctx, `UPDATE send_pacing p SET next_at = $3::timestamptz + make_interval(secs => r.us / 1e6)
+		_, err := tx.tx.ExecContext(ctx, `UPDATE send_pacing p SET next_at = $3::timestamptz + make_interval(secs => r.us / 1e6)
 			FROM unnest($1::text[], $2::bigint[]) AS r(key, us) WHERE p.key = r.key`, pq.StringArray(keys), pq.Int64Array(us), row.Slot)
 		return err
 	})
@@ -65,7 +64,7 @@ func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Dura
 
 // RecordSendFailure keeps a message a platform refused for good.
 func (s *Store) RecordSendFailure(ctx context.Context, platform, chatID, text, msg string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO send_failures (platform, chat_id, text, error) VALUES ($1, $2, $3, $4)`,
+	_, err := s.pool.ExecContext(ctx, `INSERT INTO send_failures (platform, chat_id, text, error) VALUES ($1, $2, $3, $4)`,
 		platform, chatID, text, msg)
 	return wrap("record send failure", err)
 }
@@ -73,27 +72,27 @@ func (s *Store) RecordSendFailure(ctx context.Context, platform, chatID, text, m
 // SendProgress is how many messages of a send job went out already.
 func (s *Store) SendProgress(ctx context.Context, jobID int64) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT coalesce((SELECT sent FROM send_progress WHERE job_id = $1), 0)`, jobID)
+	err := s.pool.GetContext(ctx, &n, `SELECT coalesce((SELECT sent FROM send_progress WHERE job_id = $1), 0)`, jobID)
 	return n, wrap("send progress", err)
 }
 
 // SetSendProgress records that the first n messages of a job went out.
 func (s *Store) SetSendProgress(ctx context.Context, jobID int64, n int) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO send_progress (job_id, sent) VALUES ($1, $2)
+	_, err := s.pool.ExecContext(ctx, `INSERT INTO send_progress (job_id, sent) VALUES ($1, $2)
 		ON CONFLICT (job_id) DO UPDATE SET sent = EXCLUDED.sent`, jobID, n)
 	return wrap("set send progress", err)
 }
 
 // ClearSendProgress forgets a finished job's progress.
 func (s *Store) ClearSendProgress(ctx context.Context, jobID int64) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM send_progress WHERE job_id = $1`, jobID)
+	_, err := s.pool.ExecContext(ctx, `DELETE FROM send_progress WHERE job_id = $1`, jobID)
 	return wrap("clear send progress", err)
 }
 
 // HoldSends keeps every rule's next slot at least until until: a platform's
 // retry_after holds the whole chat (and the platform), not just one job.
 func (s *Store) HoldSends(ctx context.Context, keys []string, until time.Duration) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE send_pacing SET
+	_, err := s.pool.ExecContext(ctx, `UPDATE send_pacing SET
 		next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8)),
 		held_until = greatest(held_until, clock_timestamp() + make_interval(secs => $2::float8))
 		WHERE key = ANY($1)`, pq.StringArray(keys), until.Seconds())
@@ -104,7 +103,7 @@ func (s *Store) HoldSends(ctx context.Context, keys []string, until time.Duratio
 // (0: not held). A slot booked before the hold must still wait for it.
 func (s *Store) Held(ctx context.Context, keys []string) (time.Duration, error) {
 	var us float64
-	err := s.db.GetContext(ctx, &us, `SELECT coalesce(greatest(0, extract(epoch FROM max(held_until) - clock_timestamp()) * 1e6), 0)
+	err := s.pool.GetContext(ctx, &us, `SELECT coalesce(greatest(0, extract(epoch FROM max(held_until) - clock_timestamp()) * 1e6), 0)
 		FROM send_pacing WHERE key = ANY($1)`, pq.StringArray(keys))
 	return time.Duration(us) * time.Microsecond, wrap("held", err)
 }

@@ -21,9 +21,9 @@ type PatrolToday struct {
 
 // PatrolsOn lists the active stewards' patrols of a day (weekday 1–7, the
 // day's midnight in the local zone), with whether each was checked in.
-func (s *Store) PatrolsOn(ctx context.Context, q Queryer, midnight time.Time, weekday int) ([]PatrolToday, error) {
+func (q *Queries) PatrolsOn(ctx context.Context, midnight time.Time, weekday int) ([]PatrolToday, error) {
 	var ps []PatrolToday
-	err := q.SelectContext(ctx, &ps, `
+	err := q.db.SelectContext(ctx, &ps, `
 		SELECT ps.id, to_char(ps.starts_at, 'HH24MI') AS starts_hhmm, ps.person_id, p.name AS person_name, p.lang AS person_lang, ps.alley_id, a.name AS alley_name,
 			$1::timestamptz + (ps.starts_at - time '00:00') AS starts,
 			$1::timestamptz + (ps.ends_at - time '00:00') AS ends,
@@ -37,8 +37,8 @@ func (s *Store) PatrolsOn(ctx context.Context, q Queryer, midnight time.Time, we
 }
 
 // Notice records a once-only notice; false when it was sent already.
-func (s *Store) Notice(ctx context.Context, q Queryer, key string) (bool, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO notices (key) VALUES ($1) ON CONFLICT DO NOTHING`, key)
+func (q *Queries) Notice(ctx context.Context, key string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `INSERT INTO notices (key) VALUES ($1) ON CONFLICT DO NOTHING`, key)
 	if err != nil {
 		return false, wrap("notice", err)
 	}
@@ -56,17 +56,17 @@ type DigestRow struct {
 
 // Digest counts the day's new and closed cases and the cases overdue now,
 // per department ("" for cases not yet routed).
-func (s *Store) Digest(ctx context.Context, q Queryer, from, to, now time.Time) ([]DigestRow, error) {
+func (q *Queries) Digest(ctx context.Context, from, to, now time.Time) ([]DigestRow, error) {
 	var rows []DigestRow
-	err := q.SelectContext(ctx, &rows, `
+	err := q.db.SelectContext(ctx, &rows, `
 		SELECT coalesce(d.name, '') AS department,
 			count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2) AS new,
-			count(*) FILTER (WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.status = 'closed') AS closed,
-			count(*) FILTER (WHERE (c.status = 'dispatched' AND c.verify_by < $3) OR (c.status = 'verified' AND c.fix_by < $3)) AS overdue
+			count(*) FILTER (WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.status = $4) AS closed,
+			count(*) FILTER (WHERE (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3)) AS overdue
 		FROM cases c LEFT JOIN departments d ON d.id = c.department_id
 		WHERE (c.created_at >= $1 AND c.created_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)
-			OR (c.status = 'dispatched' AND c.verify_by < $3) OR (c.status = 'verified' AND c.fix_by < $3)
-		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now)
+			OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3)
+		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now, StatusClosed, StatusDispatched, StatusVerified)
 	return rows, wrap("digest", err)
 }
 
@@ -74,25 +74,25 @@ func (s *Store) Digest(ctx context.Context, q Queryer, from, to, now time.Time) 
 // (a platform redelivers within hours, never weeks), drafts untouched for
 // longer than keep, and the photos of such abandoned drafts (never attached
 // to a case). It returns how many rows of each went.
-func (s *Store) Cleanup(ctx context.Context, q Queryer, before time.Time) (updates, drafts, photos int64, err error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, before)
+func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, drafts, photos int64, err error) {
+	res, err := q.db.ExecContext(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, before)
 	if err != nil {
 		return 0, 0, 0, wrap("clean update keys", err)
 	}
 	updates, _ = res.RowsAffected()
-	res, err = q.ExecContext(ctx, `DELETE FROM conversation_states WHERE updated_at < $1`, before)
+	res, err = q.db.ExecContext(ctx, `DELETE FROM conversation_states WHERE updated_at < $1`, before)
 	if err != nil {
 		return 0, 0, 0, wrap("clean drafts", err)
 	}
 	drafts, _ = res.RowsAffected()
 	// A photo still in a live draft is younger than that draft's last
 	// update, so one older than before and without a case is abandoned.
-	res, err = q.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND created_at < $1`, before)
+	res, err = q.db.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND created_at < $1`, before)
 	if err != nil {
 		return 0, 0, 0, wrap("clean photos", err)
 	}
 	photos, _ = res.RowsAffected()
-	if _, err := q.ExecContext(ctx, `DELETE FROM photo_blobs b WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = b.sha256)`); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM photo_blobs b WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = b.sha256)`); err != nil {
 		return 0, 0, 0, wrap("clean photo bytes", err)
 	}
 	return updates, drafts, photos, nil

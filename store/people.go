@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 type Person struct {
@@ -24,7 +22,7 @@ type Person struct {
 
 // PersonRole is one role of a person, scoped to a department or community.
 type PersonRole struct {
-	Role           string        `db:"role"`
+	Role           Role          `db:"role"`
 	DepartmentID   sql.NullInt64 `db:"department_id"`
 	CommunityID    sql.NullInt64 `db:"community_id"`
 	DepartmentName string        `db:"department_name"`
@@ -33,9 +31,9 @@ type PersonRole struct {
 
 const personCols = `id, code, name, phone, wecom_userid, lang, active`
 
-func (s *Store) PersonByID(ctx context.Context, q Queryer, id int64) (Person, error) {
+func (q *Queries) PersonByID(ctx context.Context, id int64) (Person, error) {
 	var p Person
-	err := q.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, id)
+	err := q.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, id)
 	return p, wrap("person", notFound(err))
 }
 
@@ -43,15 +41,15 @@ func (s *Store) PersonByID(ctx context.Context, q Queryer, id int64) (Person, er
 var ErrAmbiguous = errors.New("ambiguous name")
 
 // FindPerson looks a person up by roster code, then by exact name.
-func (s *Store) FindPerson(ctx context.Context, codeOrName string) (Person, error) {
+func (q *Queries) FindPerson(ctx context.Context, codeOrName string) (Person, error) {
 	var ps []Person
-	if err := s.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people WHERE code = $1`, codeOrName); err != nil {
+	if err := q.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people WHERE code = $1`, codeOrName); err != nil {
 		return Person{}, wrap("find person", err)
 	}
 	if len(ps) == 1 {
 		return ps[0], nil
 	}
-	if err := s.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people WHERE name = $1 ORDER BY code`, codeOrName); err != nil {
+	if err := q.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people WHERE name = $1 ORDER BY code`, codeOrName); err != nil {
 		return Person{}, wrap("find person", err)
 	}
 	switch len(ps) {
@@ -68,26 +66,26 @@ func (s *Store) FindPerson(ctx context.Context, codeOrName string) (Person, erro
 }
 
 // People lists everyone, by code (for the console's person list).
-func (s *Store) People(ctx context.Context) ([]Person, error) {
+func (q *Queries) People(ctx context.Context) ([]Person, error) {
 	var ps []Person
-	err := s.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people ORDER BY code`)
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people ORDER BY code`)
 	return ps, wrap("list people", err)
 }
 
 // FirstSteward is the active steward with the lowest roster code.
-func (s *Store) FirstSteward(ctx context.Context) (Person, error) {
+func (q *Queries) FirstSteward(ctx context.Context) (Person, error) {
 	var p Person
-	err := s.db.GetContext(ctx, &p, `
+	err := q.db.GetContext(ctx, &p, `
 		SELECT `+personCols+` FROM people
-		WHERE active AND id IN (SELECT person_id FROM person_roles WHERE role = 'steward')
-		ORDER BY code LIMIT 1`)
+		WHERE active AND id IN (SELECT person_id FROM person_roles WHERE role = $1)
+		ORDER BY code LIMIT 1`, RoleSteward)
 	return p, wrap("first steward", notFound(err))
 }
 
 // RolesOf lists a person's roles with the names of their scopes.
-func (s *Store) RolesOf(ctx context.Context, q Queryer, personID int64) ([]PersonRole, error) {
+func (q *Queries) RolesOf(ctx context.Context, personID int64) ([]PersonRole, error) {
 	var rs []PersonRole
-	err := q.SelectContext(ctx, &rs, `
+	err := q.db.SelectContext(ctx, &rs, `
 		SELECT r.role, r.department_id, r.community_id,
 			coalesce(d.name, '') AS department_name, coalesce(c.name, '') AS community_name
 		FROM person_roles r
@@ -99,27 +97,27 @@ func (s *Store) RolesOf(ctx context.Context, q Queryer, personID int64) ([]Perso
 }
 
 // RoleExists reports whether code is one of the roles table's codes.
-func (s *Store) RoleCodes(ctx context.Context) ([]string, error) {
+func (q *Queries) RoleCodes(ctx context.Context) ([]string, error) {
 	var cs []string
-	err := s.db.SelectContext(ctx, &cs, `SELECT code FROM roles ORDER BY sort`)
+	err := q.db.SelectContext(ctx, &cs, `SELECT code FROM roles ORDER BY sort`)
 	return cs, wrap("list roles", err)
 }
 
-func (s *Store) SetLang(ctx context.Context, q Queryer, personID int64, lang string) error {
-	_, err := q.ExecContext(ctx, `UPDATE people SET lang = $2, updated_at = now() WHERE id = $1`, personID, lang)
+func (q *Queries) SetLang(ctx context.Context, personID int64, lang string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE people SET lang = $2, updated_at = now() WHERE id = $1`, personID, lang)
 	return wrap("set language", err)
 }
 
 // PersonByIdentity finds who a platform account belongs to. WeCom accounts
 // are matched by the roster's userid without an invitation.
-func (s *Store) PersonByIdentity(ctx context.Context, q Queryer, platform, externalID string) (Person, error) {
+func (q *Queries) PersonByIdentity(ctx context.Context, platform, externalID string) (Person, error) {
 	var p Person
-	err := q.GetContext(ctx, &p, `
+	err := q.db.GetContext(ctx, &p, `
 		SELECT `+prefixed("p", personCols)+` FROM people p
 		JOIN identities i ON i.person_id = p.id
 		WHERE i.platform = $1 AND i.external_id = $2`, platform, externalID)
 	if errors.Is(err, sql.ErrNoRows) && platform == "wecom" {
-		err = q.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE wecom_userid = $1`, externalID)
+		err = q.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE wecom_userid = $1`, externalID)
 	}
 	return p, wrap("person by identity", notFound(err))
 }
@@ -144,7 +142,7 @@ const inviteAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 // CreateInvite makes a new one-time code for personID. Telegram deep-link
 // payloads allow A-Z, a-z, 0-9, _ and -, so the code is safe in a link.
-func (s *Store) CreateInvite(ctx context.Context, personID int64, ttl time.Duration) (Invite, error) {
+func (q *Queries) CreateInvite(ctx context.Context, personID int64, ttl time.Duration) (Invite, error) {
 	b := make([]byte, 10)
 	if _, err := rand.Read(b); err != nil {
 		return Invite{}, err
@@ -154,7 +152,7 @@ func (s *Store) CreateInvite(ctx context.Context, personID int64, ttl time.Durat
 		code[i] = inviteAlphabet[int(c)%len(inviteAlphabet)]
 	}
 	inv := Invite{Code: string(code), PersonID: personID}
-	err := s.db.GetContext(ctx, &inv.ExpiresAt, `
+	err := q.db.GetContext(ctx, &inv.ExpiresAt, `
 		INSERT INTO invites (code, person_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')
 		RETURNING expires_at`, inv.Code, personID, int64(ttl.Seconds()))
 	return inv, wrap("create invite", err)
@@ -170,14 +168,14 @@ var (
 // RedeemInvite binds (platform, externalID) to the invite's person inside tx.
 // A person re-invited on a new account loses the old binding on that
 // platform; an account bound to someone else is moved.
-func (s *Store) RedeemInvite(ctx context.Context, tx *sqlx.Tx, code, platform, externalID, username string) (Person, error) {
+func (q *Queries) RedeemInvite(ctx context.Context, code, platform, externalID, username string) (Person, error) {
 	var inv struct {
 		PersonID int64          `db:"person_id"`
 		Expired  bool           `db:"expired"`
 		UsedAt   sql.NullTime   `db:"used_at"`
 		UsedBy   sql.NullString `db:"used_by"`
 	}
-	err := tx.GetContext(ctx, &inv, `
+	err := q.db.GetContext(ctx, &inv, `
 		SELECT person_id, expires_at < now() AS expired, used_at, used_by FROM invites WHERE code = $1 FOR UPDATE`,
 		strings.ToUpper(strings.TrimSpace(code)))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -189,33 +187,33 @@ func (s *Store) RedeemInvite(ctx context.Context, tx *sqlx.Tx, code, platform, e
 	by := platform + ":" + externalID
 	if inv.UsedAt.Valid {
 		if inv.UsedBy.String == by { // the same account pressing the link again
-			return s.PersonByID(ctx, tx, inv.PersonID)
+			return q.PersonByID(ctx, inv.PersonID)
 		}
 		return Person{}, ErrInviteUsed
 	}
 	if inv.Expired {
 		return Person{}, ErrInviteExpired
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invites SET used_at = now(), used_by = $2 WHERE code = $1`,
+	if _, err := q.db.ExecContext(ctx, `UPDATE invites SET used_at = now(), used_by = $2 WHERE code = $1`,
 		strings.ToUpper(strings.TrimSpace(code)), by); err != nil {
 		return Person{}, wrap("use invite", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM identities WHERE (person_id = $1 AND platform = $2) OR (platform = $2 AND external_id = $3)`,
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM identities WHERE (person_id = $1 AND platform = $2) OR (platform = $2 AND external_id = $3)`,
 		inv.PersonID, platform, externalID); err != nil {
 		return Person{}, wrap("clear identity", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id, username) VALUES ($1, $2, $3, $4)`,
+	if _, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id, username) VALUES ($1, $2, $3, $4)`,
 		platform, externalID, inv.PersonID, username); err != nil {
 		return Person{}, wrap("bind identity", err)
 	}
 	var p Person
-	err = tx.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, inv.PersonID)
+	err = q.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, inv.PersonID)
 	return p, wrap("person", err)
 }
 
 // BindIdentity binds an account directly (the console, which is trusted).
-func (s *Store) BindIdentity(ctx context.Context, q Queryer, platform, externalID string, personID int64) error {
-	_, err := q.ExecContext(ctx, `
+func (q *Queries) BindIdentity(ctx context.Context, platform, externalID string, personID int64) error {
+	_, err := q.db.ExecContext(ctx, `
 		INSERT INTO identities (platform, external_id, person_id) VALUES ($1, $2, $3)
 		ON CONFLICT (platform, external_id) DO UPDATE SET person_id = EXCLUDED.person_id`, platform, externalID, personID)
 	return wrap("bind identity", err)
@@ -224,12 +222,25 @@ func (s *Store) BindIdentity(ctx context.Context, q Queryer, platform, externalI
 // MarkProcessed records an update's key inside the transaction of its
 // effects. It reports false when the key was already there: the caller then
 // rolls back and sends nothing.
-func (s *Store) MarkProcessed(ctx context.Context, q Queryer, platform, key string) (bool, error) {
-	res, err := q.ExecContext(ctx, `
+func (q *Queries) MarkProcessed(ctx context.Context, platform, key string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `
 		INSERT INTO processed_updates (platform, update_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, platform, key)
 	if err != nil {
 		return false, wrap("mark processed", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// BindLocal makes a local platform (the console) an ordinary messenger:
+// every person gets an account there under their roster code, and every
+// roster group a chat under groupPrefix + its code.
+func (q *Queries) BindLocal(ctx context.Context, platform, groupPrefix string) error {
+	if _, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id)
+		SELECT $1, code, id FROM people ON CONFLICT DO NOTHING`, platform); err != nil {
+		return wrap("bind people", err)
+	}
+	_, err := q.db.ExecContext(ctx, `INSERT INTO chat_bindings (platform, external_id, chat_id)
+		SELECT $1, $2 || code, id FROM chats ON CONFLICT DO NOTHING`, platform, groupPrefix)
+	return wrap("bind groups", err)
 }

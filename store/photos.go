@@ -9,10 +9,11 @@ import (
 	"github.com/lib/pq"
 )
 
+// Photo is a stored photo: its platform reference, and its bytes once fetched (SHA256 set).
 type Photo struct {
 	ID         int64         `db:"id"`
 	CaseID     sql.NullInt64 `db:"case_id"`
-	Kind       string        `db:"kind"`
+	Kind       PhotoKind     `db:"kind"`
 	Platform   string        `db:"platform"`
 	FileRef    string        `db:"file_ref"`
 	FileSize   sql.NullInt64 `db:"file_size"`
@@ -23,66 +24,75 @@ type Photo struct {
 
 const photoCols = `id, case_id, kind, platform, file_ref, file_size, sha256, fetch_error, created_at`
 
+// NewPhoto is a photo as a platform refers to it; Size 0 means unknown.
+type NewPhoto struct {
+	Kind     PhotoKind
+	Platform string
+	FileRef  string
+	Size     int64
+}
+
 // InsertPhoto records a photo's platform reference at once; its bytes come
 // later (SetPhotoBytes), from a background download or, on the console, now.
-func (s *Store) InsertPhoto(ctx context.Context, q Queryer, p Photo) (int64, error) {
+func (q *Queries) InsertPhoto(ctx context.Context, p NewPhoto) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `INSERT INTO photos (kind, platform, file_ref, file_size) VALUES ($1, $2, $3, $4) RETURNING id`,
-		p.Kind, p.Platform, p.FileRef, p.FileSize)
+	err := q.db.GetContext(ctx, &id, `INSERT INTO photos (kind, platform, file_ref, file_size) VALUES ($1, $2, $3, $4) RETURNING id`,
+		p.Kind, p.Platform, p.FileRef, sql.NullInt64{Int64: p.Size, Valid: p.Size > 0})
 	return id, wrap("insert photo", err)
 }
 
 // SetPhotoBytes stores the bytes once per content and points the photo at them.
-func (s *Store) SetPhotoBytes(ctx context.Context, q Queryer, photoID int64, data []byte, mime string) error {
+func (q *Queries) SetPhotoBytes(ctx context.Context, photoID int64, data []byte, mime string) error {
 	sum := sha256.Sum256(data)
-	if _, err := q.ExecContext(ctx, `INSERT INTO photo_blobs (sha256, bytes, mime, size) VALUES ($1, $2, $3, $4)
+	if _, err := q.db.ExecContext(ctx, `INSERT INTO photo_blobs (sha256, bytes, mime, size) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (sha256) DO NOTHING`, sum[:], data, mime, len(data)); err != nil {
 		return wrap("store photo bytes", err)
 	}
-	_, err := q.ExecContext(ctx, `UPDATE photos SET sha256 = $2, fetch_error = '' WHERE id = $1`, photoID, sum[:])
+	_, err := q.db.ExecContext(ctx, `UPDATE photos SET sha256 = $2, fetch_error = '' WHERE id = $1`, photoID, sum[:])
 	return wrap("link photo bytes", err)
 }
 
 // SetPhotoFetchError records why a download failed (kept for /case and ops).
-func (s *Store) SetPhotoFetchError(ctx context.Context, photoID int64, msg string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE photos SET fetch_error = $2 WHERE id = $1`, photoID, msg)
+func (q *Queries) SetPhotoFetchError(ctx context.Context, photoID int64, msg string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE photos SET fetch_error = $2 WHERE id = $1`, photoID, msg)
 	return wrap("photo fetch error", err)
 }
 
-func (s *Store) PhotoByID(ctx context.Context, id int64) (Photo, error) {
+// PhotoByID reads one photo.
+func (q *Queries) PhotoByID(ctx context.Context, id int64) (Photo, error) {
 	var p Photo
-	err := s.db.GetContext(ctx, &p, `SELECT `+photoCols+` FROM photos WHERE id = $1`, id)
+	err := q.db.GetContext(ctx, &p, `SELECT `+photoCols+` FROM photos WHERE id = $1`, id)
 	return p, wrap("photo", notFound(err))
 }
 
 // PhotoBytes returns a photo's stored bytes and MIME type, or ErrNotFound
 // while they are not downloaded yet.
-func (s *Store) PhotoBytes(ctx context.Context, q Queryer, photoID int64) ([]byte, string, error) {
+func (q *Queries) PhotoBytes(ctx context.Context, photoID int64) ([]byte, string, error) {
 	var row struct {
 		Bytes []byte `db:"bytes"`
 		MIME  string `db:"mime"`
 	}
-	err := q.GetContext(ctx, &row, `SELECT b.bytes, b.mime FROM photos p JOIN photo_blobs b ON b.sha256 = p.sha256 WHERE p.id = $1`, photoID)
+	err := q.db.GetContext(ctx, &row, `SELECT b.bytes, b.mime FROM photos p JOIN photo_blobs b ON b.sha256 = p.sha256 WHERE p.id = $1`, photoID)
 	return row.Bytes, row.MIME, wrap("photo bytes", notFound(err))
 }
 
 // CasePhotos lists a case's photos in the order they were sent.
-func (s *Store) CasePhotos(ctx context.Context, q Queryer, caseID int64) ([]Photo, error) {
+func (q *Queries) CasePhotos(ctx context.Context, caseID int64) ([]Photo, error) {
 	var ps []Photo
-	err := q.SelectContext(ctx, &ps, `SELECT `+photoCols+` FROM photos WHERE case_id = $1 ORDER BY id`, caseID)
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+photoCols+` FROM photos WHERE case_id = $1 ORDER BY id`, caseID)
 	return ps, wrap("case photos", err)
 }
 
 // PhotosByIDs returns the given photos in the given order.
-func (s *Store) PhotosByIDs(ctx context.Context, q Queryer, ids []int64) ([]Photo, error) {
+func (q *Queries) PhotosByIDs(ctx context.Context, ids []int64) ([]Photo, error) {
 	var ps []Photo
-	err := q.SelectContext(ctx, &ps, `SELECT `+photoCols+` FROM photos WHERE id = ANY($1) ORDER BY array_position($1, id)`, pq.Int64Array(ids))
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+photoCols+` FROM photos WHERE id = ANY($1) ORDER BY array_position($1, id)`, pq.Int64Array(ids))
 	return ps, wrap("photos", err)
 }
 
 // AttachPhotos links photos collected in a flow to a case event.
-func (s *Store) AttachPhotos(ctx context.Context, q Queryer, caseID, eventID int64, kind string, ids []int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2, kind = $3 WHERE id = ANY($4) AND case_id IS NULL`,
+func (q *Queries) AttachPhotos(ctx context.Context, caseID, eventID int64, kind PhotoKind, ids []int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2, kind = $3 WHERE id = ANY($4) AND case_id IS NULL`,
 		caseID, eventID, kind, pq.Int64Array(ids))
 	return wrap("attach photos", err)
 }

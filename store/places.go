@@ -12,12 +12,12 @@ import (
 // those whose radius contains the point; ErrNotFound when none does.
 // Distances are haversine metres; a subdistrict has hundreds of alleys at
 // most, so a scan is cheap.
-func (s *Store) NearestAlley(ctx context.Context, q Queryer, lat, lon float64) (Alley, float64, error) {
+func (q *Queries) NearestAlley(ctx context.Context, lat, lon float64) (Alley, float64, error) {
 	var row struct {
 		Alley
 		Dist float64 `db:"dist"`
 	}
-	err := q.GetContext(ctx, &row, `
+	err := q.db.GetContext(ctx, &row, `
 		SELECT id, code, community_id, name, lat, lon, radius_m, dist FROM (
 			SELECT a.*, 2 * 6371000 * asin(sqrt(
 				power(sin(radians($1 - a.lat) / 2), 2) +
@@ -30,22 +30,22 @@ func (s *Store) NearestAlley(ctx context.Context, q Queryer, lat, lon float64) (
 	return row.Alley, row.Dist, wrap("nearest alley", err)
 }
 
-func (s *Store) AlleyByID(ctx context.Context, q Queryer, id int64) (Alley, error) {
+func (q *Queries) AlleyByID(ctx context.Context, id int64) (Alley, error) {
 	var a Alley
-	err := q.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys WHERE id = $1`, id)
+	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys WHERE id = $1`, id)
 	return a, wrap("alley", notFound(err))
 }
 
 // AllAlleys lists every alley by name (for people who patrol none).
-func (s *Store) AllAlleys(ctx context.Context, q Queryer) ([]Alley, error) {
+func (q *Queries) AllAlleys(ctx context.Context) ([]Alley, error) {
 	var as []Alley
-	err := q.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
+	err := q.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
 	return as, wrap("alleys", err)
 }
 
-func (s *Store) CategoryByID(ctx context.Context, q Queryer, id int64) (Category, error) {
+func (q *Queries) CategoryByID(ctx context.Context, id int64) (Category, error) {
 	var c Category
-	err := q.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
+	err := q.db.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
 		FROM categories WHERE id = $1`, id)
 	return c, wrap("category", notFound(err))
 }
@@ -63,13 +63,13 @@ type ChatBinding struct {
 
 // ChatsFor finds the group chats of a kind, optionally narrowed to a
 // community or department (0 = any), with where each lives, in one query.
-func (s *Store) ChatsFor(ctx context.Context, q Queryer, kind string, communityID, departmentID int64) ([]ChatTarget, error) {
+func (q *Queries) ChatsFor(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
 	var rows []struct {
 		Chat
 		Platforms   pq.StringArray `db:"platforms"`
 		ExternalIDs pq.StringArray `db:"external_ids"`
 	}
-	err := q.SelectContext(ctx, &rows, `
+	err := q.db.SelectContext(ctx, &rows, `
 		SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id,
 			array(SELECT b.platform FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS platforms,
 			array(SELECT b.external_id FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS external_ids
@@ -91,9 +91,9 @@ func (s *Store) ChatsFor(ctx context.Context, q Queryer, kind string, communityI
 }
 
 // ChatByBinding finds the group a platform chat is bound to.
-func (s *Store) ChatByBinding(ctx context.Context, q Queryer, platform, externalID string) (Chat, error) {
+func (q *Queries) ChatByBinding(ctx context.Context, platform, externalID string) (Chat, error) {
 	var c Chat
-	err := q.GetContext(ctx, &c, `SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id
+	err := q.db.GetContext(ctx, &c, `SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id
 		FROM chats c JOIN chat_bindings b ON b.chat_id = c.id WHERE b.platform = $1 AND b.external_id = $2`, platform, externalID)
 	return c, wrap("chat binding", notFound(err))
 }

@@ -46,7 +46,7 @@ type Category struct {
 type Chat struct {
 	ID           int64         `db:"id"`
 	Code         string        `db:"code"`
-	Kind         string        `db:"kind"`
+	Kind         ChatKind      `db:"kind"`
 	Title        string        `db:"title"`
 	CommunityID  sql.NullInt64 `db:"community_id"`
 	AlleyID      sql.NullInt64 `db:"alley_id"`
@@ -61,18 +61,18 @@ type PatrolSchedule struct {
 	EndsAt   string        `db:"ends_at"`
 }
 
-func (s *Store) UpsertCommunity(ctx context.Context, q Queryer, c Community) (int64, error) {
+func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO communities (code, name, name_en) VALUES ($1, $2, $3)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, updated_at = now()
 		RETURNING id`, c.Code, c.Name, c.NameEn)
 	return id, wrap("upsert community "+c.Code, err)
 }
 
-func (s *Store) UpsertAlley(ctx context.Context, q Queryer, a Alley) (int64, error) {
+func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (code) DO UPDATE SET community_id = EXCLUDED.community_id, name = EXCLUDED.name,
 			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, updated_at = now()
@@ -80,18 +80,18 @@ func (s *Store) UpsertAlley(ctx context.Context, q Queryer, a Alley) (int64, err
 	return id, wrap("upsert alley "+a.Code, err)
 }
 
-func (s *Store) UpsertDepartment(ctx context.Context, q Queryer, d Department) (int64, error) {
+func (q *Queries) UpsertDepartment(ctx context.Context, d Department) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO departments (code, name, name_en) VALUES ($1, $2, $3)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, updated_at = now()
 		RETURNING id`, d.Code, d.Name, d.NameEn)
 	return id, wrap("upsert department "+d.Code, err)
 }
 
-func (s *Store) UpsertCategory(ctx context.Context, q Queryer, c Category) (int64, error) {
+func (q *Queries) UpsertCategory(ctx context.Context, c Category) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO categories (code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en,
@@ -101,9 +101,9 @@ func (s *Store) UpsertCategory(ctx context.Context, q Queryer, c Category) (int6
 	return id, wrap("upsert category "+c.Code, err)
 }
 
-func (s *Store) UpsertChat(ctx context.Context, q Queryer, c Chat) (int64, error) {
+func (q *Queries) UpsertChat(ctx context.Context, c Chat) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO chats (code, kind, title, community_id, alley_id, department_id) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title, community_id = EXCLUDED.community_id,
 			alley_id = EXCLUDED.alley_id, department_id = EXCLUDED.department_id, updated_at = now()
@@ -112,20 +112,20 @@ func (s *Store) UpsertChat(ctx context.Context, q Queryer, c Chat) (int64, error
 }
 
 // BindChat records where a chat lives on a platform, replacing an older binding.
-func (s *Store) BindChat(ctx context.Context, q Queryer, chatID int64, platform, externalID string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM chat_bindings WHERE chat_id = $1 AND platform = $2`, chatID, platform); err != nil {
+func (q *Queries) BindChat(ctx context.Context, chatID int64, platform, externalID string) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM chat_bindings WHERE chat_id = $1 AND platform = $2`, chatID, platform); err != nil {
 		return wrap("unbind chat", err)
 	}
-	_, err := q.ExecContext(ctx, `
+	_, err := q.db.ExecContext(ctx, `
 		INSERT INTO chat_bindings (platform, external_id, chat_id) VALUES ($1, $2, $3)
 		ON CONFLICT (platform, external_id) DO UPDATE SET chat_id = EXCLUDED.chat_id`, platform, externalID, chatID)
 	return wrap("bind chat", err)
 }
 
 // UpsertPerson creates or updates a person by roster code.
-func (s *Store) UpsertPerson(ctx context.Context, q Queryer, p Person) (int64, error) {
+func (q *Queries) UpsertPerson(ctx context.Context, p Person) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, `
+	err := q.db.GetContext(ctx, &id, `
 		INSERT INTO people (code, name, phone, wecom_userid, lang, active) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,
 			wecom_userid = EXCLUDED.wecom_userid, active = EXCLUDED.active, updated_at = now()
@@ -134,27 +134,27 @@ func (s *Store) UpsertPerson(ctx context.Context, q Queryer, p Person) (int64, e
 }
 
 // ReplacePersonRoles sets a person's roles to exactly roles.
-func (s *Store) ReplacePersonRoles(ctx context.Context, q Queryer, personID int64, roles []PersonRole) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = $1`, personID); err != nil {
+func (q *Queries) ReplacePersonRoles(ctx context.Context, personID int64, roles []PersonRole) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = $1`, personID); err != nil {
 		return wrap("clear roles", err)
 	}
 	for _, r := range roles {
-		if _, err := q.ExecContext(ctx, `
+		if _, err := q.db.ExecContext(ctx, `
 			INSERT INTO person_roles (person_id, role, department_id, community_id) VALUES ($1, $2, $3, $4)
 			ON CONFLICT DO NOTHING`, personID, r.Role, r.DepartmentID, r.CommunityID); err != nil {
-			return wrap("insert role "+r.Role, err)
+			return wrap("insert role "+string(r.Role), err)
 		}
 	}
 	return nil
 }
 
 // ReplacePatrolSchedules sets a steward's patrol windows to exactly ps.
-func (s *Store) ReplacePatrolSchedules(ctx context.Context, q Queryer, personID int64, ps []PatrolSchedule) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = $1`, personID); err != nil {
+func (q *Queries) ReplacePatrolSchedules(ctx context.Context, personID int64, ps []PatrolSchedule) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = $1`, personID); err != nil {
 		return wrap("clear patrols", err)
 	}
 	for _, p := range ps {
-		if _, err := q.ExecContext(ctx, `
+		if _, err := q.db.ExecContext(ctx, `
 			INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
 			personID, p.AlleyID, p.Weekdays, p.StartsAt, p.EndsAt); err != nil {
 			return wrap("insert patrol", err)
@@ -163,18 +163,18 @@ func (s *Store) ReplacePatrolSchedules(ctx context.Context, q Queryer, personID 
 	return nil
 }
 
-func (s *Store) Categories(ctx context.Context, q Queryer) ([]Category, error) {
+func (q *Queries) Categories(ctx context.Context) ([]Category, error) {
 	var cs []Category
-	err := q.SelectContext(ctx, &cs, `
+	err := q.db.SelectContext(ctx, &cs, `
 		SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
 		FROM categories ORDER BY sort, id`)
 	return cs, wrap("list categories", err)
 }
 
 // AlleysOfSteward lists the alleys a steward patrols, by name.
-func (s *Store) AlleysOfSteward(ctx context.Context, q Queryer, personID int64) ([]Alley, error) {
+func (q *Queries) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
 	var as []Alley
-	err := q.SelectContext(ctx, &as, `
+	err := q.db.SelectContext(ctx, &as, `
 		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m
 		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
 		WHERE p.person_id = $1 ORDER BY a.name`, personID)
@@ -182,9 +182,9 @@ func (s *Store) AlleysOfSteward(ctx context.Context, q Queryer, personID int64) 
 }
 
 // PatrolsOf lists a steward's patrol windows with the alley names.
-func (s *Store) PatrolsOf(ctx context.Context, q Queryer, personID int64) ([]PatrolView, error) {
+func (q *Queries) PatrolsOf(ctx context.Context, personID int64) ([]PatrolView, error) {
 	var ps []PatrolView
-	err := q.SelectContext(ctx, &ps, `
+	err := q.db.SelectContext(ctx, &ps, `
 		SELECT a.name AS alley, p.weekdays, to_char(p.starts_at, 'HH24:MI') AS starts_at, to_char(p.ends_at, 'HH24:MI') AS ends_at
 		FROM patrol_schedules p JOIN alleys a ON a.id = p.alley_id
 		WHERE p.person_id = $1 ORDER BY p.starts_at, a.name`, personID)
@@ -199,20 +199,20 @@ type PatrolView struct {
 }
 
 // ChatByCode finds a group chat by its roster code.
-func (s *Store) ChatByCode(ctx context.Context, q Queryer, code string) (Chat, error) {
+func (q *Queries) ChatByCode(ctx context.Context, code string) (Chat, error) {
 	var c Chat
-	err := q.GetContext(ctx, &c, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats WHERE code = $1`, code)
+	err := q.db.GetContext(ctx, &c, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats WHERE code = $1`, code)
 	return c, wrap("chat "+code, notFound(err))
 }
 
 // TableCounts returns the row count of each roster table, for checks that an
 // import run twice changes nothing.
-func (s *Store) TableCounts(ctx context.Context) (map[string]int, error) {
+func (q *Queries) TableCounts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
 	for _, t := range []string{"communities", "alleys", "departments", "categories", "roles", "people",
 		"person_roles", "patrol_schedules", "chats", "chat_bindings", "identities", "schema_migrations"} {
 		var n int
-		if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM `+t); err != nil {
+		if err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM `+t); err != nil {
 			return nil, wrap("count "+t, err)
 		}
 		out[t] = n
@@ -229,7 +229,7 @@ func wrap(what string, err error) error {
 
 // ClearWecomUserIDs blanks the WeCom userids of the given people (before a
 // roster import sets them again).
-func (s *Store) ClearWecomUserIDs(ctx context.Context, q Queryer, codes []string) error {
-	_, err := q.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
+func (q *Queries) ClearWecomUserIDs(ctx context.Context, codes []string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
 	return wrap("clear wecom userids", err)
 }

@@ -7,10 +7,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/alleybot/alleybot/internal/dburl"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/alleybot/alleybot/internal/dburl"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -19,18 +20,38 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Store is the one handle on the database; its methods take ctx first.
+// Store is the pool. Its embedded Queries run each query on its own; InTx
+// hands a function a Tx whose Queries run inside one transaction.
 type Store struct {
-	db *sqlx.DB
+	Queries
+	pool *sqlx.DB
 }
 
-// Queryer is what both *sqlx.DB and *sqlx.Tx offer, so a query method can
-// run inside or outside a transaction.
-type Queryer interface {
+// Tx is one open transaction: the same queries as Store, bound to it. The
+// handlers, flows and scheduler see only this, so a query of an update can
+// not escape the update's transaction.
+type Tx struct {
+	Queries
+	tx *sqlx.Tx
+}
+
+// SQL is the transaction for River's InsertTx, the one caller outside this
+// package that needs it.
+func (t *Tx) SQL() *sql.Tx { return t.tx.Tx }
+
+// Queries holds every query, over the pool or a transaction.
+type Queries struct {
+	db queryer
+}
+
+// queryer is what both *sqlx.DB and *sqlx.Tx offer.
+type queryer interface {
 	sqlx.ExtContext
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
+
+func newStore(db *sqlx.DB) *Store { return &Store{Queries: Queries{db: db}, pool: db} }
 
 // Open connects and pings. A database that cannot be reached is reported in
 // one line naming the URL (password masked) and what to do.
@@ -48,7 +69,7 @@ func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
 		db.Close()
 		return nil, &UnreachableError{URL: maskURL(dsn), Err: err}
 	}
-	return &Store{db: db}, nil
+	return newStore(db), nil
 }
 
 // UnreachableError says which database could not be reached and what to do.
@@ -68,20 +89,25 @@ func (e *UnreachableError) Error() string {
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // New wraps an open pool (tests and benchmarks).
-func New(db *sql.DB) *Store { return &Store{db: sqlx.NewDb(db, "postgres")} }
+func New(db *sql.DB) *Store { return newStore(sqlx.NewDb(db, "postgres")) }
 
-func (s *Store) DB() *sqlx.DB { return s.db }
+// DB is the pool for tests and tools that read tables directly.
+func (s *Store) DB() *sqlx.DB { return s.pool }
 
-func (s *Store) Close() error { return s.db.Close() }
+// SQL is the pool for River, which brings its own driver over it.
+func (s *Store) SQL() *sql.DB { return s.pool.DB }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.pool.Close() }
 
 // InTx runs fn in one transaction: commit on nil, roll back otherwise.
-func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := s.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	if err := fn(tx); err != nil {
+	if err := fn(&Tx{Queries: Queries{db: tx}, tx: tx}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

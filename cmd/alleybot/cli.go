@@ -8,8 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
-	"strings"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
@@ -167,6 +165,29 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
+// setup is the preamble of every command that uses the database: the
+// settings, then the store (refusing an outdated schema unless migrating).
+// The caller closes the store.
+func setup(e *env, common *commonFlags, checkSchema bool) (config.Config, *store.Store, error) {
+	cfg, err := loadConfig(e, common)
+	if err != nil {
+		return cfg, nil, err
+	}
+	st, err := openStore(e, cfg, checkSchema)
+	return cfg, st, err
+}
+
+// newEngine builds the flows from the settings; photos downloads the bytes
+// of platform photos (nil on the console, where they come along).
+func newEngine(cfg config.Config, photos conversations.PhotoQueue) *conversations.Engine {
+	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
+		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
+		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
+}
+
+// defaultLang is the language of groups and of people who chose none.
+func defaultLang(cfg config.Config) i18n.Lang { return i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH) }
+
 // openStore connects, and unless migrating, refuses an outdated schema.
 func openStore(e *env, cfg config.Config, checkSchema bool) (*store.Store, error) {
 	st, err := store.Open(e.ctx, cfg.Database.URL, cfg.Database.MaxOpenConns)
@@ -176,7 +197,7 @@ func openStore(e *env, cfg config.Config, checkSchema bool) (*store.Store, error
 	if checkSchema {
 		err := st.CheckSchema(e.ctx)
 		if err == nil {
-			err = scheduler.CheckSchema(e.ctx, st.DB().DB)
+			err = scheduler.CheckSchema(e.ctx, st.SQL())
 		}
 		if err != nil {
 			st.Close()
@@ -190,11 +211,7 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() > 0 {
 		return usageError{"migrate takes no arguments"}
 	}
-	cfg, err := loadConfig(e, common)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(e, cfg, false)
+	cfg, st, err := setup(e, common, false)
 	if err != nil {
 		return err
 	}
@@ -206,7 +223,7 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if err != nil {
 		return err
 	}
-	n, err := scheduler.Migrate(e.ctx, st.DB().DB)
+	n, err := scheduler.Migrate(e.ctx, st.SQL())
 	if err != nil {
 		return err
 	}
@@ -221,11 +238,7 @@ func cmdImport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() != 1 {
 		return usageError{"import needs exactly one FILE"}
 	}
-	cfg, err := loadConfig(e, common)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(e, cfg, true)
+	_, st, err := setup(e, common, true)
 	if err != nil {
 		return err
 	}
@@ -243,11 +256,7 @@ func cmdInvite(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() != 1 {
 		return usageError{"invite needs exactly one NAME or roster CODE"}
 	}
-	cfg, err := loadConfig(e, common)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(e, cfg, true)
+	cfg, st, err := setup(e, common, true)
 	if err != nil {
 		return err
 	}
@@ -283,11 +292,7 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() > 0 {
 		return usageError{"console takes no arguments; use --as NAME"}
 	}
-	cfg, err := loadConfig(e, common)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(e, cfg, true)
+	cfg, st, err := setup(e, common, true)
 	if err != nil {
 		return err
 	}
@@ -308,13 +313,9 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 		echo = !isTerminal(e.stdin)
 	}
 	logger := newLogger(e.stderr, cfg.Log.Level)
-	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
-	flows := conversations.New(conversations.Deps{Store: st, ResumeAfter: cfg.Bot.DraftResumeAfter,
-		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang,
-		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
-	router := handlers.New(st, flows, logger, lang)
-	ch := &bot.ConsoleChannel{Store: st, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
-		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang}
+	router := handlers.New(st, newEngine(cfg, nil), logger, defaultLang(cfg))
+	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
 }
 
@@ -343,15 +344,3 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
-
-// commandNames lists the subcommands, for tests.
-func commandNames() []string {
-	var out []string
-	for n := range commands() {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = strings.TrimSpace

@@ -13,9 +13,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
-	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
-	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
@@ -27,15 +25,11 @@ func cmdServe(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments"}
 	}
-	cfg, err := loadConfig(e, common)
+	cfg, st, err := setup(e, common, true)
 	if err != nil {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.Log.Level)
-	st, err := openStore(e, cfg, true)
-	if err != nil {
-		return err
-	}
 	defer st.Close()
 	app, err := newApp(e.ctx, cfg, st, log)
 	if err != nil {
@@ -59,7 +53,7 @@ type app struct {
 
 func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}}
-	fetchers := map[string]scheduler.FileFetcher{}
+	fetchers := map[bot.Platform]scheduler.FileFetcher{}
 	if cfg.Telegram.Token != "" {
 		tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
 			MaxPhotoBytes: cfg.MaxPhotoBytes(), Log: log})
@@ -72,29 +66,25 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	} else {
 		log.Warn("telegram.token is empty: no Telegram adapter; HTTP and background jobs only")
 	}
-	senders := map[string]bot.Sender{}
+	senders := map[bot.Platform]bot.Sender{}
 	for p, s := range a.outbox {
 		senders[p] = s
 	}
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
 		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Senders: senders,
-		Pacing: map[string]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}},
+		Pacing: map[bot.Platform]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}},
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
-			Lang: i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)},
+			Lang: defaultLang(cfg)},
 		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore, KeepFor: cfg.Routine.KeepFor,
 			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt)}})
 	if err != nil {
 		return nil, err
 	}
 	a.sched = sched
-	lang := i18n.Parse(cfg.Bot.DefaultLanguage, i18n.ZH)
-	flows := conversations.New(conversations.Deps{Store: st, Photos: sched, ResumeAfter: cfg.Bot.DraftResumeAfter,
-		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: lang,
-		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
 	// Every message to a messenger is queued in the update's transaction and
 	// sent by the scheduler at the platform's pace.
-	a.router = handlers.New(st, flows, log, lang).WithOutbox(sched)
+	a.router = handlers.New(st, newEngine(cfg, sched), log, defaultLang(cfg)).WithOutbox(sched)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,292 @@
+package conversations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The case lifecycle of seed clauses 三(三)–(五), in stages, one file each:
+// case_dispatch.go (the acceptance center: 派单, 改派, 退回, 合并, and the
+// steward's 补充), case_verify.go (the department on site: 已核实,
+// 非本部门职责), case_fix.go (进展, 延期, 已整改), case_recheck.go (the
+// steward's 通过 / 未整改到位) and case_rating.go (the residents). The
+// state machine is one table, store.Lifecycle; case_buttons.go is the
+// button protocol and case_notify.go who is told.
+//
+// A button either acts at once (派单, 通过, 批准 …) or starts a short flow
+// that asks what it needs (a reason, a date, photos) and acts at its end.
+// Every action locks the case row and checks its state and the person's
+// scope, so of two people pressing the same button one wins and the other
+// is told the state it found.
+
+// CaseDraft is the state of the lifecycle flows.
+type CaseDraft struct {
+	CaseID int64      `json:"case_id"`
+	Plan   store.Plan `json:"plan,omitempty"`
+	Date   time.Time  `json:"date,omitempty"`
+	Text   string     `json:"text,omitempty"`
+	Photos []int64    `json:"photos,omitempty"`
+	Lead   int64      `json:"lead,omitempty"`
+	Copies []int64    `json:"copies,omitempty"`
+}
+
+func cdraft(t *Turn) *CaseDraft { return t.Data.(*CaseDraft) }
+
+// caseFlows are the lifecycle's flows, stage by stage.
+func caseFlows() []*Flow {
+	var fs []*Flow
+	for _, stage := range [][]*Flow{dispatchFlows(), verifyFlows(), fixFlows(), recheckFlows()} {
+		fs = append(fs, stage...)
+	}
+	return fs
+}
+
+// Act handles a pressed case button. The caller has checked the role.
+func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
+	if a.Action == store.ActApprove || a.Action == store.ActRefuse {
+		return decideExtension(ctx, t, a)
+	}
+	c, ok, err := lockFor(ctx, t, a.ID, a.Action)
+	if err != nil || !ok {
+		return err
+	}
+	switch a.Action {
+	case store.ActDispatch:
+		if c.DepartmentID.Valid {
+			return doDispatch(ctx, t, c, c.DepartmentID.Int64, nil)
+		}
+		a.Action = store.ActRedirect // no department suggested: choose one
+	case store.ActPass:
+		return doPass(ctx, t, c)
+	case store.ActRate, store.ActStill:
+		return doRate(ctx, t, c, a)
+	}
+	if f, ok := e.byAction[a.Action]; ok {
+		return e.startCaseFlow(ctx, t, f, c.ID)
+	}
+	return fmt.Errorf("case action %q has no handler", a.Action)
+}
+
+// lockFor locks the case and checks that the action fits its state and the
+// person's scope; a mismatch is told and acts on nothing.
+func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store.CaseView, bool, error) {
+	c, err := t.Tx.LockCase(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("case.not_found", "number", strconv.FormatInt(id, 10)))
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, err
+	}
+	if !store.Lifecycle[action].Allows(c.Status) {
+		if action == store.ActRate || action == store.ActStill {
+			t.Reply(t.T("case.rate_closed", "number", c.Number))
+		} else {
+			t.Reply(t.T("case.wrong_state", "number", c.Number, "status", statusName(t.Lang, c.Status), "action", t.T("action."+string(action))))
+		}
+		return c, false, nil
+	}
+	ok, err := t.inScope(ctx, c, action)
+	if err != nil || !ok {
+		return c, false, err
+	}
+	return c, true, nil
+}
+
+// inScope checks the person against the case: a department member acts
+// only on its own department's cases; a re-check is for the reporter or a
+// steward of that alley; a supplement for the reporter. Admins may do all.
+func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
+	if t.HasRole(store.RoleAdmin) {
+		return true, nil
+	}
+	switch action {
+	case store.ActVerify, store.ActNotOurs, store.ActProgress, store.ActExtend, store.ActFixed:
+		ok, err := t.Tx.InDepartment(ctx, t.Person.ID, c.DepartmentID.Int64)
+		if err == nil && !ok {
+			t.Reply(t.T("case.not_your_department", "number", c.Number, "department", c.DepartmentName))
+		}
+		return ok, err
+	case store.ActPass, store.ActFail:
+		if c.ReporterID.Int64 == t.Person.ID {
+			return true, nil
+		}
+		ok, err := t.Tx.PatrolsAlley(ctx, t.Person.ID, c.AlleyID.Int64)
+		if err == nil && !ok {
+			t.Reply(t.T("case.not_your_alley", "number", c.Number, "alley", c.AlleyName))
+		}
+		return ok, err
+	case store.ActResubmit:
+		if c.ReporterID.Int64 != t.Person.ID {
+			t.Reply(t.T("case.not_your_case", "number", c.Number))
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// startCaseFlow starts a lifecycle flow about case id. A flow begun from
+// a button in a group goes on in the person's private chat: the group is
+// not cluttered, and a bot in Telegram's privacy mode would not see typed
+// answers in a group anyway.
+func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) error {
+	if t.Update.ChatKind == bot.Group {
+		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
+		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+	}
+	busy, err := e.Active(ctx, t)
+	if err != nil {
+		return err
+	}
+	if busy {
+		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
+		return e.prompt(ctx, t)
+	}
+	t.flow, t.Data = f, &CaseDraft{CaseID: id}
+	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
+		Flow: f.Name, Step: f.Steps[0].Name}
+	return e.enter(ctx, t, f.Steps[0].Name, false)
+}
+
+// relock is the check at a flow's end: the case may have moved on while the
+// person was typing.
+func (t *Turn) relock(ctx context.Context, action store.Action) (store.CaseView, bool, error) {
+	return lockFor(ctx, t, cdraft(t).CaseID, action)
+}
+
+// record appends the action's event (store.Lifecycle) to the timeline.
+func (t *Turn) record(ctx context.Context, c store.CaseView, action store.Action, note string, data map[string]any) error {
+	_, err := t.event(ctx, c, store.Lifecycle[action].Event, note, data, "", nil)
+	return err
+}
+
+// event appends to the timeline and attaches photos to it.
+func (t *Turn) event(ctx context.Context, c store.CaseView, kind store.EventKind, note string, data map[string]any, photoKind store.PhotoKind, photos []int64) (int64, error) {
+	id, err := t.Tx.AddCaseEvent(ctx, c.ID, t.Person.ID, kind, note, data)
+	if err != nil {
+		return 0, err
+	}
+	if len(photos) > 0 {
+		if err := t.Tx.AttachPhotos(ctx, c.ID, id, photoKind, photos); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// reload reads the case again after a change, for the messages about it.
+func (t *Turn) reload(ctx context.Context, id int64) (store.CaseView, error) {
+	return t.Tx.CaseByID(ctx, id)
+}
+
+// statusName is a status as people read it.
+func statusName(lang i18n.Lang, st store.Status) string { return i18n.T(lang, "status."+string(st)) }
+
+// --- 派单 -----------------------------------------------------------------
+
+// simplePrompt asks a catalog question about the flow's case.
+func simplePrompt(key string) func(context.Context, *Turn) (Prompt, error) {
+	return func(ctx context.Context, t *Turn) (Prompt, error) {
+		n, err := t.caseNumber(ctx)
+		return Prompt{Text: t.T(key, "number", n)}, err
+	}
+}
+
+// promptSkippable is simplePrompt with a 跳过 button.
+func promptSkippable(key string) func(context.Context, *Turn) (Prompt, error) {
+	return func(ctx context.Context, t *Turn) (Prompt, error) {
+		n, err := t.caseNumber(ctx)
+		return Prompt{Text: t.T(key, "number", n), Options: []Option{{Label: t.T("button.skip"), Value: "skip"}}}, err
+	}
+}
+
+// textStep asks for a reason or a note of at least two characters.
+func textStep(name, key string, next func(context.Context, *Turn) (string, error)) Step {
+	return Step{Name: name, Accepts: Text, Prompt: simplePrompt(key), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+		text := strings.TrimSpace(in.Text)
+		if strings.HasPrefix(text, "/") {
+			t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
+			return Stay, nil
+		}
+		if utf8.RuneCountInString(text) < 2 {
+			t.Reply(t.T("case.text_short"))
+			return Stay, nil
+		}
+		d := cdraft(t)
+		if d.Text == "" || name == "reason" && t.flow.Name == "verify" {
+			d.Text = text
+		} else {
+			d.Text += "\n" + text
+		}
+		return next(ctx, t)
+	}}
+}
+
+// photosStep collects up to 9 photos; min 0 makes them optional (跳过).
+func photosStep(name, key string, min int, next func(context.Context, *Turn) (string, error)) Step {
+	return Step{Name: name, Accepts: Photo | Choice, Hint: "report.photos.hint",
+		Prompt: func(ctx context.Context, t *Turn) (Prompt, error) {
+			d := cdraft(t)
+			if len(d.Photos) == 0 {
+				n, err := t.caseNumber(ctx)
+				if err != nil {
+					return Prompt{}, err
+				}
+				p := Prompt{Text: t.T(key, "number", n)}
+				if min == 0 {
+					p.Options = []Option{{Label: t.T("button.skip"), Value: "done"}}
+				}
+				return p, nil
+			}
+			return Prompt{Text: t.T("report.photos.more", "n", len(d.Photos), "max", MaxPhotos),
+				Options: []Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+		},
+		Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+			d := cdraft(t)
+			if in.Kind == Choice {
+				if len(d.Photos) < min {
+					t.Reply(t.T("report.photos.need_one"))
+					return Stay, nil
+				}
+				return next(ctx, t)
+			}
+			if len(d.Photos) >= MaxPhotos {
+				t.Reply(t.T("report.photos.full", "max", MaxPhotos))
+				return Stay, nil
+			}
+			id, ok, err := t.savePhoto(ctx, in.Photo)
+			if err != nil || !ok {
+				return Stay, err
+			}
+			d.Photos = append(d.Photos, id)
+			return Stay, nil
+		}}
+}
+
+// savePhoto records a photo (its reference now, its bytes now or later).
+func (t *Turn) savePhoto(ctx context.Context, p *bot.Photo) (int64, bool, error) {
+	var tmp ReportDraft
+	ok, err := addPhoto(ctx, t, &tmp, p)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	return tmp.PhotoIDs[0], true, nil
+}
+
+// caseNumber is the number of the case a flow is about, for its prompts.
+func (t *Turn) caseNumber(ctx context.Context) (string, error) {
+	if d, ok := t.Data.(*CaseDraft); ok && d.CaseID != 0 {
+		return t.Tx.CaseNumber(ctx, d.CaseID)
+	}
+	return "", nil
+}

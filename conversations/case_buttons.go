@@ -1,0 +1,112 @@
+package conversations
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The button protocol of a case card. A card's buttons are not tied to a
+// step of anybody's flow: their data is "c:<action>:<id>[:<arg>]", and
+// whoever may press them does (the role is checked by the handlers, the
+// state and the scope by the action).
+
+// Actions lists every case action that has a button (for the permission
+// table and its test).
+var Actions = []store.Action{store.ActDispatch, store.ActRedirect, store.ActReturn, store.ActMerge, store.ActVerify,
+	store.ActNotOurs, store.ActProgress, store.ActExtend, store.ActFixed, store.ActPass, store.ActFail, store.ActResubmit,
+	store.ActApprove, store.ActRefuse, store.ActRate, store.ActStill}
+
+// CaseAction is a parsed case button.
+type CaseAction struct {
+	Action store.Action
+	ID     int64 // the case's (an extension request's for 批准/拒绝)
+	Arg    string
+}
+
+// Data is the button data of the action.
+func (a CaseAction) Data() string {
+	d := "c:" + string(a.Action) + ":" + strconv.FormatInt(a.ID, 10)
+	if a.Arg != "" {
+		d += ":" + a.Arg
+	}
+	return d
+}
+
+// ParseCaseAction reads a case button's data.
+func ParseCaseAction(data string) (CaseAction, bool) {
+	parts := strings.SplitN(data, ":", 4)
+	if len(parts) < 3 || parts[0] != "c" {
+		return CaseAction{}, false
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return CaseAction{}, false
+	}
+	a := CaseAction{Action: store.Action(parts[1]), ID: id}
+	if !isAction(a.Action) {
+		return CaseAction{}, false
+	}
+	if len(parts) == 4 {
+		a.Arg = parts[3]
+	}
+	return a, true
+}
+
+func isAction(a store.Action) bool {
+	for _, x := range Actions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// caseButton is a case action button named by its catalog key; it is
+// rendered in the language of whoever reads it (a group, or each person).
+type caseButton struct {
+	key    string // catalog key of the label, "button.verify"
+	args   []any
+	action CaseAction
+}
+
+func button(key string, action store.Action, id int64, args ...any) caseButton {
+	return caseButton{key: key, args: args, action: CaseAction{Action: action, ID: id}}
+}
+
+// render lays the buttons out in lang: two to a row, a long label alone.
+func render(lang i18n.Lang, bs []caseButton) [][]bot.Button {
+	out := make([]bot.Button, len(bs))
+	for i, b := range bs {
+		out[i] = bot.Button{Label: i18n.T(lang, b.key, b.args...), Data: b.action.Data()}
+	}
+	return layout(out)
+}
+
+// layout puts buttons two to a row; a label longer than eight characters
+// takes a row of its own.
+func layout(bs []bot.Button) [][]bot.Button {
+	var rows [][]bot.Button
+	var row []bot.Button
+	for _, b := range bs {
+		wide := len([]rune(b.Label)) > 8
+		if wide || len(row) == 2 {
+			if len(row) > 0 {
+				rows = append(rows, row)
+			}
+			row = nil
+		}
+		row = append(row, b)
+		if wide {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}

@@ -1,0 +1,242 @@
+package conversations
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The acceptance center's stage (seed 三(三)): 派单 to the suggested
+// department at once, 改派 to a lead department and copies, 退回 to the
+// steward with a reason (who may 补充后重新提交), 合并 into an open case.
+
+func dispatchFlows() []*Flow {
+	nd := func() any { return &CaseDraft{} }
+	return []*Flow{
+		{Name: "redirect", Title: "flow.redirect", Action: store.ActRedirect, NewData: nd, Steps: []Step{
+			{Name: "lead", Accepts: Choice, Prompt: promptLead, Handle: handleLead},
+			{Name: "copies", Accepts: Choice, Prompt: promptCopies, Handle: handleCopies},
+		}},
+		{Name: "return", Title: "flow.return", Action: store.ActReturn, NewData: nd, Steps: []Step{
+			textStep("reason", "case.ask.return_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doReturn(ctx, t) }),
+		}},
+		{Name: "resubmit", Title: "flow.resubmit", Action: store.ActResubmit, NewData: nd, Steps: []Step{
+			textStep("text", "case.ask.supplement", func(ctx context.Context, t *Turn) (string, error) { return Done, doResubmit(ctx, t) }),
+		}},
+		{Name: "merge", Title: "flow.merge", Action: store.ActMerge, NewData: nd, Steps: []Step{
+			{Name: "target", Accepts: Text, Prompt: simplePrompt("case.ask.merge_target"), Handle: handleMergeTarget},
+		}},
+	}
+}
+
+// --- 派单, 改派 -------------------------------------------------------------
+
+// doDispatch starts both clocks, from the lead category's limits, and
+// tells the department (and the copied ones) and the followers.
+func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copies []int64) error {
+	cat, err := t.Tx.LeadCategory(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	cal, now := t.Deps.Calendar, t.Deps.Now()
+	verifyBy := cal.Add(now, time.Duration(cat.VerifyWithinMinutes)*time.Minute)
+	fixBy := cal.Add(now, time.Duration(cat.FixWithinMinutes)*time.Minute)
+	if err := t.Tx.Dispatch(ctx, c.ID, lead, copies, now, verifyBy, fixBy); err != nil {
+		return err
+	}
+	dept, err := t.Tx.DepartmentByID(ctx, lead)
+	if err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActDispatch, dept.Name, map[string]any{"department": lead, "copies": copies,
+		"verify_by": verifyBy, "fix_by": fixBy}); err != nil {
+		return err
+	}
+	c, err = t.reload(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	g := t.Deps.DefaultLang
+	t.Reply(t.T("case.dispatched", "number", c.Number, "department", dept.Name, "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)))
+	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: lead}, i18n.T(g, "notify.dispatched",
+		"summary", CaseSummary(g, t.Deps.Location, c), "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)), nil,
+		button("button.verify", store.ActVerify, c.ID), button("button.notours", store.ActNotOurs, c.ID)); err != nil {
+		return err
+	}
+	for _, d := range copies {
+		if d != lead {
+			if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: d}, i18n.T(g, "notify.copied", "number", c.Number,
+				"department", dept.Name, "summary", CaseSummary(g, t.Deps.Location, c)), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.when(verifyBy))
+}
+
+func promptLead(ctx context.Context, t *Turn) (Prompt, error) {
+	ds, err := t.Tx.Departments(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	n, err := t.caseNumber(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{Text: t.T("case.ask.lead", "number", n)}
+	for _, d := range ds {
+		p.Options = append(p.Options, Option{Label: d.Name, Value: strconv.FormatInt(d.ID, 10)})
+	}
+	return p, nil
+}
+
+func handleLead(ctx context.Context, t *Turn, in Input) (string, error) {
+	id, _ := strconv.ParseInt(in.Choice, 10, 64)
+	if _, err := t.Tx.DepartmentByID(ctx, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			t.Reply(t.T("flow.hint.choice"))
+			return Stay, nil
+		}
+		return "", err
+	}
+	cdraft(t).Lead = id
+	return "copies", nil
+}
+
+func promptCopies(ctx context.Context, t *Turn) (Prompt, error) {
+	ds, err := t.Tx.Departments(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	d := cdraft(t)
+	p := Prompt{Text: t.T("case.ask.copies")}
+	for _, dep := range ds {
+		if dep.ID == d.Lead {
+			continue
+		}
+		label := dep.Name
+		if slices.Contains(d.Copies, dep.ID) {
+			label = "✓ " + label
+		}
+		p.Options = append(p.Options, Option{Label: label, Value: strconv.FormatInt(dep.ID, 10)})
+	}
+	p.Options = append(p.Options, Option{Label: t.T("button.done"), Value: "done"})
+	return p, nil
+}
+
+func handleCopies(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := cdraft(t)
+	if in.Choice == "done" {
+		c, ok, err := t.relock(ctx, store.ActRedirect)
+		if err != nil || !ok {
+			return Done, err
+		}
+		return Done, doDispatch(ctx, t, c, d.Lead, d.Copies)
+	}
+	id, _ := strconv.ParseInt(in.Choice, 10, 64)
+	if i := slices.Index(d.Copies, id); i >= 0 {
+		d.Copies = slices.Delete(d.Copies, i, i+1)
+	} else if id != 0 && id != d.Lead {
+		d.Copies = append(d.Copies, id)
+	}
+	return Stay, nil
+}
+
+// --- 退回, 补充, 合并 ---------------------------------------------------------
+
+func doReturn(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActReturn)
+	if err != nil || !ok {
+		return err
+	}
+	reason := cdraft(t).Text
+	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActReturn].To); err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActReturn, reason, nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.returned.done", "number", c.Number))
+	if c.ReporterID.Valid {
+		return t.toPerson(ctx, c.ReporterID.Int64, "case.returned.reporter", []any{"number", c.Number, "reason", reason}, nil,
+			button("button.resubmit", store.ActResubmit, c.ID))
+	}
+	return nil
+}
+
+func doResubmit(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActResubmit)
+	if err != nil || !ok {
+		return err
+	}
+	text := cdraft(t).Text
+	if err := t.Tx.AppendDescription(ctx, c.ID, text); err != nil {
+		return err
+	}
+	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActResubmit].To); err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActResubmit, text, nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.resubmitted", "number", c.Number))
+	c, err = t.reload(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return t.centerCard(ctx, c, "notify.center.resubmitted")
+}
+
+var caseNumberRe = regexp.MustCompile(`\d{4}-\d{6}`)
+
+// handleMergeTarget merges the case into the one whose number was typed;
+// the steward follows that case instead.
+func handleMergeTarget(ctx context.Context, t *Turn, in Input) (string, error) {
+	number := caseNumberRe.FindString(in.Text)
+	if number == "" {
+		t.Reply(t.T("case.usage"))
+		return Stay, nil
+	}
+	c, ok, err := t.relock(ctx, store.ActMerge)
+	if err != nil || !ok {
+		return Done, err
+	}
+	target, err := t.Tx.CaseByNumber(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("case.not_found", "number", number))
+		return Stay, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if target.ID == c.ID || target.ClosedAt.Valid {
+		t.Reply(t.T("case.merge.bad_target", "number", number, "status", statusName(t.Lang, target.Status)))
+		return Stay, nil
+	}
+	if err := t.Tx.SetMerged(ctx, c.ID, target.ID); err != nil {
+		return "", err
+	}
+	if err := t.record(ctx, c, store.ActMerge, target.Number, map[string]any{"into": target.ID}); err != nil {
+		return "", err
+	}
+	if _, err := t.Tx.AddCaseEvent(ctx, target.ID, t.Person.ID, store.EventDuplicateMerged, c.Number, nil); err != nil {
+		return "", err
+	}
+	if c.ReporterID.Valid {
+		if err := t.Tx.Subscribe(ctx, target.ID, c.ReporterID.Int64); err != nil {
+			return "", err
+		}
+		if err := t.toPerson(ctx, c.ReporterID.Int64, "case.merged.reporter", []any{"number", c.Number, "target", target.Number}, nil); err != nil {
+			return "", err
+		}
+	}
+	t.Reply(t.T("case.merged.done", "number", c.Number, "target", target.Number))
+	return Done, nil
+}

@@ -1,0 +1,202 @@
+package conversations
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The department's stage while the fix clock runs (seed 三(四)): 报告进展
+// with text and photos (the residents and the followers hear it), 申请延期
+// (the center 批准 or 拒绝), and 已整改 with after-photos, which stops the
+// clock and asks the steward to re-check.
+
+func fixFlows() []*Flow {
+	nd := func() any { return &CaseDraft{} }
+	return []*Flow{
+		{Name: "progress", Title: "flow.progress", Action: store.ActProgress, NewData: nd, Steps: []Step{
+			textStep("text", "case.ask.progress", func(ctx context.Context, t *Turn) (string, error) { return "photos", nil }),
+			photosStep("photos", "case.ask.progress_photos", 0, func(ctx context.Context, t *Turn) (string, error) { return Done, doProgress(ctx, t) }),
+		}},
+		{Name: "extend", Title: "flow.extend", Action: store.ActExtend, NewData: nd, Steps: []Step{
+			{Name: "date", Accepts: Text, Prompt: promptExtendDate, Handle: handleExtendDate},
+			textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+		}},
+		{Name: "fixed", Title: "flow.fixed", Action: store.ActFixed, NewData: nd, Steps: []Step{
+			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *Turn) (string, error) { return "note", nil }),
+			{Name: "note", Accepts: Text | Choice, Prompt: promptSkippable("case.ask.fixed_note"), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+				if in.Kind == Text {
+					cdraft(t).Text = strings.TrimSpace(in.Text)
+				}
+				return Done, doFixed(ctx, t)
+			}},
+		}},
+	}
+}
+
+// --- 进展 -----------------------------------------------------------------
+
+func doProgress(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActProgress)
+	if err != nil || !ok {
+		return err
+	}
+	d := cdraft(t)
+	if _, err := t.event(ctx, c, store.Lifecycle[store.ActProgress].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoProgress, d.Photos); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.progress.done", "number", c.Number))
+	photo, err := t.photoByID(ctx, d.Photos)
+	if err != nil {
+		return err
+	}
+	g := t.Deps.DefaultLang
+	text := i18n.T(g, "notify.progress", "number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "text", d.Text)
+	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, text, photo); err != nil {
+		return err
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.progress", "text", d.Text)
+}
+
+// --- 延期 -----------------------------------------------------------------
+
+func promptExtendDate(ctx context.Context, t *Turn) (Prompt, error) {
+	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
+	if err != nil {
+		return Prompt{}, err
+	}
+	n, err := t.caseNumber(ctx)
+	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy))}, err
+}
+
+func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
+	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
+	if err != nil {
+		return "", err
+	}
+	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	if !ok {
+		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy)))
+		return Stay, nil
+	}
+	end := t.Deps.Calendar.EndOfDay(day)
+	if !end.After(dl.FixBy) {
+		t.Reply(t.T("case.date.not_later", "fix_by", t.when(dl.FixBy)))
+		return Stay, nil
+	}
+	cdraft(t).Date = end
+	return "reason", nil
+}
+
+func doExtend(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActExtend)
+	if err != nil || !ok {
+		return err
+	}
+	d := cdraft(t)
+	extID, err := t.Tx.RequestExtension(ctx, c.ID, t.Person.ID, d.Date, d.Text)
+	if errors.Is(err, store.ErrPendingExtension) {
+		t.Reply(t.T("case.extend.pending", "number", c.Number))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActExtend, d.Text, map[string]any{"until": d.Date}); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.extend.requested", "number", c.Number, "until", t.when(d.Date)))
+	g := t.Deps.DefaultLang
+	return t.toGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, "notify.extension", "number", c.Number, "department", c.DepartmentName,
+		"fix_by", t.when(c.FixBy.Time), "until", t.when(d.Date), "reason", d.Text), nil,
+		button("button.approve", store.ActApprove, extID),
+		button("button.refuse", store.ActRefuse, extID))
+}
+
+// decideExtension is the center's 批准 / 拒绝 of a request (a.ID is the
+// request's); an approval moves the fix clock.
+func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
+	ext, err := t.Tx.LockExtension(ctx, a.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("case.extend.unknown"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, ok, err := lockFor(ctx, t, ext.CaseID, a.Action)
+	if err != nil || !ok {
+		return err
+	}
+	if ext.Status != store.ExtensionPending {
+		t.Reply(t.T("case.extend.decided", "number", c.Number, "status", t.T("extension."+string(ext.Status))))
+		return nil
+	}
+	status := store.ExtensionApproved
+	if a.Action == store.ActRefuse {
+		status = store.ExtensionRefused
+	}
+	if err := t.Tx.DecideExtension(ctx, ext.ID, status, t.Person.ID); err != nil {
+		return err
+	}
+	if status == store.ExtensionApproved {
+		if err := t.Tx.SetFixBy(ctx, c.ID, ext.Until); err != nil {
+			return err
+		}
+	}
+	if err := t.record(ctx, c, a.Action, t.when(ext.Until), map[string]any{"until": ext.Until}); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.when(ext.Until)))
+	g := t.Deps.DefaultLang
+	return t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.extension."+string(status), "number", c.Number,
+		"until", t.when(ext.Until), "fix_by", t.when(c.FixBy.Time)), nil)
+}
+
+// --- 已整改 ----------------------------------------------------------------
+
+func doFixed(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActFixed)
+	if err != nil || !ok {
+		return err
+	}
+	d := cdraft(t)
+	if err := t.Tx.SetFixed(ctx, c.ID, t.Deps.Now()); err != nil {
+		return err
+	}
+	if _, err := t.event(ctx, c, store.Lifecycle[store.ActFixed].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoAfter, d.Photos); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.fixed.done", "number", c.Number))
+	photo, err := t.photoByID(ctx, d.Photos)
+	if err != nil {
+		return err
+	}
+	buttons := []caseButton{button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID)}
+	args := []any{"number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "note", d.Text}
+	if c.ReporterID.Valid {
+		ok, err := t.Audience().Reachable(ctx, c.ReporterID.Int64)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return t.toPerson(ctx, c.ReporterID.Int64, "case.recheck", args, photo, buttons...)
+		}
+	}
+	// The reporter cannot be reached (deactivated, or never bound): the
+	// stewards of that alley re-check instead.
+	stewards, err := t.Tx.StewardsOfAlley(ctx, c.AlleyID.Int64)
+	if err != nil {
+		return err
+	}
+	for _, p := range stewards {
+		if err := t.toPerson(ctx, p.ID, "case.recheck", args, photo, buttons...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

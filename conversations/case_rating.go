@@ -1,0 +1,58 @@
+package conversations
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/alleybot/alleybot/store"
+)
+
+// The residents' say (seed 三(五), 七(二)): ★1–5 or 仍有问题 under the
+// closing post in their group, no account needed, once per account. A
+// score at or below cases.low_score, or 仍有问题, reopens the case to the
+// center.
+
+// doRate records a resident's answer.
+func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error {
+	score, _ := strconv.Atoi(a.Arg)
+	still := a.Action == store.ActStill
+	if !still && (score < 1 || score > 5) {
+		t.Reply(t.T("flow.hint.choice"))
+		return nil
+	}
+	first, err := t.Tx.Rate(ctx, c.ID, string(t.Update.Platform), t.Update.UserID, score, still)
+	if err != nil {
+		return err
+	}
+	if !first {
+		t.Reply(t.T("case.rate.again"))
+		return nil
+	}
+	if err := t.record(ctx, c, a.Action, "", map[string]any{"score": score, "still_problem": still}); err != nil {
+		return err
+	}
+	if !still && score > t.Deps.LowScore {
+		t.Reply(t.T("case.rate.thanks", "number", c.Number))
+		return nil
+	}
+	// A low score or "still a problem" reopens the case to the center.
+	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActReopen].To); err != nil {
+		return err
+	}
+	note := t.T("case.reopen.still")
+	if !still {
+		note = t.T("case.reopen.score", "score", score)
+	}
+	if err := t.record(ctx, c, store.ActReopen, note, nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.rate.reopened", "number", c.Number))
+	c, err = t.reload(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.centerCard(ctx, c, "notify.center.reopened"); err != nil {
+		return err
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.reopened", "reason", note)
+}

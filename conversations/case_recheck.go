@@ -1,0 +1,144 @@
+package conversations
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The steward's re-check (seed 三(五)): 通过 closes the case and asks the
+// residents, with the before and after photos; 未整改到位 sends it back
+// to the department with a reason (and a photo), and after
+// cases.max_sendbacks of those the supervisors are told.
+
+func recheckFlows() []*Flow {
+	nd := func() any { return &CaseDraft{} }
+	return []*Flow{
+		{Name: "sendback", Title: "flow.sendback", Action: store.ActFail, NewData: nd, Steps: []Step{
+			textStep("reason", "case.ask.sendback_reason", func(ctx context.Context, t *Turn) (string, error) { return "photo", nil }),
+			photosStep("photo", "case.ask.check_photo", 0, func(ctx context.Context, t *Turn) (string, error) { return Done, doSendBack(ctx, t) }),
+		}},
+	}
+}
+
+// doPass closes the case (通过).
+func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
+	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActPass].To); err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActPass, "", nil); err != nil {
+		return err
+	}
+	if _, err := t.event(ctx, c, store.EventClosed, "", nil, "", nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.closed.done", "number", c.Number))
+	c, err := t.reload(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	// Residents are told, with the before and after photos and a question.
+	photos, err := t.Tx.CasePhotos(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	var before, after *bot.Photo
+	for _, p := range photos {
+		if p.Kind == store.PhotoBefore && before == nil {
+			if before, err = t.Photo(ctx, p); err != nil {
+				return err
+			}
+		}
+		if p.Kind == store.PhotoAfter && after == nil {
+			if after, err = t.Photo(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	g := t.Deps.DefaultLang
+	if before != nil {
+		if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.before", "number", c.Number), before); err != nil {
+			return err
+		}
+	}
+	var rate []caseButton
+	for i := 1; i <= 5; i++ {
+		b := button("button.stars", store.ActRate, c.ID, "stars", strings.Repeat("★", i))
+		b.action.Arg = strconv.Itoa(i)
+		rate = append(rate, b)
+	}
+	rate = append(rate, button("button.still", store.ActStill, c.ID))
+	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.closed",
+		"summary", CaseSummary(g, t.Deps.Location, c)), after, rate...); err != nil {
+		return err
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.closed")
+}
+
+// doSendBack returns the case to the department (未整改到位).
+func doSendBack(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActFail)
+	if err != nil || !ok {
+		return err
+	}
+	d := cdraft(t)
+	n, err := t.Tx.SendBack(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	// The fix clock stood still while the case waited for this re-check:
+	// the department gets back the working time it had left when it said
+	// fixed (none, if it was already late).
+	if c.FixedAt.Valid && c.FixBy.Valid {
+		cal := t.Deps.Calendar
+		fixBy := cal.Add(t.Deps.Now(), cal.Between(c.FixedAt.Time, c.FixBy.Time))
+		if !c.FixBy.Time.After(c.FixedAt.Time) {
+			fixBy = c.FixBy.Time
+		}
+		if err := t.Tx.SetFixBy(ctx, c.ID, fixBy); err != nil {
+			return err
+		}
+		c.FixBy.Time = fixBy
+	}
+	if _, err := t.event(ctx, c, store.Lifecycle[store.ActFail].Event, d.Text, map[string]any{"count": n}, store.PhotoCheck, d.Photos); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.sentback.done", "number", c.Number, "n", n))
+	photo, err := t.photoByID(ctx, d.Photos)
+	if err != nil {
+		return err
+	}
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.sentback", "number", c.Number, "n", n,
+		"reason", d.Text, "fix_by", t.when(c.FixBy.Time)), photo, deptButtons(c.ID)...); err != nil {
+		return err
+	}
+	if n >= t.Deps.MaxSendbacks && !c.Escalated {
+		if err := t.Tx.SetEscalated(ctx, c.ID); err != nil {
+			return err
+		}
+		if _, err := t.event(ctx, c, store.EventEscalated, strconv.Itoa(n), nil, "", nil); err != nil {
+			return err
+		}
+		sups, err := t.Tx.PeopleWithRole(ctx, store.RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		c, err = t.reload(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range sups {
+			if err := t.toPerson(ctx, p.ID, "notify.escalated", []any{"number", c.Number, "n", n, "department", c.DepartmentName,
+				"summary", CaseSummary(i18n.Parse(p.Lang, g), t.Deps.Location, c)}, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package conversations
+
+import (
+	"context"
+	"time"
+
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// The department's stage on site (seed 三(四)): 已核实 with a plan, fix now
+// (the category's time) or by a date (up to the category's limit; later
+// needs a reason), or 非本部门职责 back to the center with a reason.
+
+func verifyFlows() []*Flow {
+	nd := func() any { return &CaseDraft{} }
+	return []*Flow{
+		{Name: "verify", Title: "flow.verify", Action: store.ActVerify, NewData: nd, Steps: []Step{
+			{Name: "plan", Accepts: Choice, Prompt: promptPlan, Handle: handlePlan},
+			{Name: "date", Accepts: Text, Prompt: promptDate, Handle: handleVerifyDate},
+			textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doVerify(ctx, t) }),
+		}},
+		{Name: "notours", Title: "flow.notours", Action: store.ActNotOurs, NewData: nd, Steps: []Step{
+			textStep("reason", "case.ask.notours_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doNotOurs(ctx, t) }),
+		}},
+	}
+}
+
+func promptPlan(ctx context.Context, t *Turn) (Prompt, error) {
+	n, err := t.caseNumber(ctx)
+	return Prompt{Text: t.T("case.ask.plan", "number", n), Options: []Option{
+		{Label: t.T("button.plan_now"), Value: string(store.PlanNow)},
+		{Label: t.T("button.plan_by_date"), Value: string(store.PlanByDate)},
+	}}, err
+}
+
+func handlePlan(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := cdraft(t)
+	switch store.Plan(in.Choice) {
+	case store.PlanNow:
+		d.Plan = store.PlanNow
+		return Done, doVerify(ctx, t)
+	case store.PlanByDate:
+		d.Plan = store.PlanByDate
+		return "date", nil
+	}
+	t.Reply(t.T("flow.hint.choice"))
+	return Stay, nil
+}
+
+// dateRange is the span a department may promise: today to the category limit.
+func (t *Turn) dateRange(ctx context.Context) (time.Time, time.Time, error) {
+	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
+	return t.Deps.Now(), dl.FixLimit, err
+}
+
+func promptDate(ctx context.Context, t *Turn) (Prompt, error) {
+	from, to, err := t.dateRange(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	return Prompt{Text: t.T("case.ask.date", "from", t.day(from), "to", t.day(to))}, nil
+}
+
+func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
+	from, to, err := t.dateRange(ctx)
+	if err != nil {
+		return "", err
+	}
+	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	if !ok {
+		t.Reply(t.T("case.date.bad", "from", t.day(from), "to", t.day(to)))
+		return Stay, nil
+	}
+	end := t.Deps.Calendar.EndOfDay(day)
+	if end.Before(from) {
+		t.Reply(t.T("case.date.past", "from", t.day(from), "to", t.day(to)))
+		return Stay, nil
+	}
+	d := cdraft(t)
+	d.Date = end
+	if end.After(t.Deps.Calendar.EndOfDay(to)) {
+		t.Reply(t.T("case.date.beyond", "to", t.day(to)))
+		return "reason", nil
+	}
+	return Done, doVerify(ctx, t)
+}
+
+// doVerify stops the verify clock and sets the fix clock by the plan.
+func doVerify(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActVerify)
+	if err != nil || !ok {
+		return err
+	}
+	d := cdraft(t)
+	fixBy := c.FixBy.Time
+	if d.Plan == store.PlanByDate {
+		fixBy = d.Date
+	}
+	if err := t.Tx.SetVerified(ctx, c.ID, d.Plan, t.Deps.Now(), fixBy); err != nil {
+		return err
+	}
+	note := t.T("plan."+string(d.Plan), "date", t.when(fixBy))
+	if d.Text != "" {
+		note += "(" + d.Text + ")"
+	}
+	if err := t.record(ctx, c, store.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text}); err != nil {
+		return err
+	}
+	g := t.Deps.DefaultLang
+	t.Reply(t.T("case.verified.done", "number", c.Number, "fix_by", t.when(fixBy)))
+	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.verified",
+		"number", c.Number, "plan", i18n.T(g, "plan."+string(d.Plan), "date", t.when(fixBy)), "fix_by", t.when(fixBy)), nil,
+		deptButtons(c.ID)...); err != nil {
+		return err
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", note, "fix_by", t.when(fixBy))
+}
+
+// doNotOurs hands the case back to the center, without a department.
+func doNotOurs(ctx context.Context, t *Turn) error {
+	c, ok, err := t.relock(ctx, store.ActNotOurs)
+	if err != nil || !ok {
+		return err
+	}
+	reason := cdraft(t).Text
+	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActNotOurs].To); err != nil {
+		return err
+	}
+	// The center should not be offered 派单 straight back to the department
+	// that refused it: it chooses another (改派).
+	if err := t.Tx.ClearDepartment(ctx, c.ID); err != nil {
+		return err
+	}
+	if err := t.record(ctx, c, store.ActNotOurs, reason, map[string]any{"department": c.DepartmentID.Int64}); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.notours.done", "number", c.Number))
+	c, err = t.reload(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return t.centerCard(ctx, c, "notify.center.notours")
+}

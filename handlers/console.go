@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/store"
+)
+
+// ConsoleRoster is the roster as the console channel sees it
+// (bot.Directory). Speaking as someone binds the console like any
+// messenger: every person gets a console account under their roster code,
+// every roster group a console chat, so the flows address the console the
+// way they address Telegram.
+type ConsoleRoster struct {
+	Store *store.Store
+}
+
+// Speaker finds a person by roster code or name and binds the console.
+func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, error) {
+	p, err := c.Store.FindPerson(ctx, who)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
+		people, lerr := c.Store.People(ctx)
+		if lerr != nil {
+			return bot.Speaker{}, lerr
+		}
+		none := &bot.NoSpeakerError{Who: who}
+		for _, p := range people {
+			none.Names = append(none.Names, p.Name+"("+p.Code+")")
+		}
+		return bot.Speaker{}, none
+	}
+	if err != nil {
+		return bot.Speaker{}, err
+	}
+	if err := c.Store.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+		return bot.Speaker{}, err
+	}
+	roles, err := c.Store.RolesOf(ctx, p.ID)
+	if err != nil {
+		return bot.Speaker{}, err
+	}
+	sp := bot.Speaker{Code: p.Code, Name: p.Name, Lang: p.Lang}
+	for _, r := range roles {
+		sp.Roles = append(sp.Roles, "role."+string(r.Role))
+	}
+	return sp, nil
+}
