@@ -34,11 +34,11 @@ func console(t *testing.T, as, input string, maxPhoto int64) string {
 	}
 	// A fixed clock: case numbers carry the year, and clocks the date.
 	friday := time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto,
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto,
 		Location: friday.Location(), Now: func() time.Time { return friday }})
 	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	var out bytes.Buffer
-	ch := &bot.ConsoleChannel{Store: st, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
+	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
 		MaxPhotoBytes: maxPhoto, DefaultLang: i18n.ZH}
 	if err := ch.Run(context.Background(), as); err != nil {
 		t.Fatalf("console: %v\n%s", err, out.String())

@@ -67,10 +67,12 @@ func isAction(a store.Action) bool {
 
 // caseButton is a case action button named by its catalog key; it is
 // rendered in the language of whoever reads it (a group, or each person).
+// A label that is the same in every language (★★★) is given as symbols.
 type caseButton struct {
-	key    string // catalog key of the label, "button.verify"
-	args   []any
-	action CaseAction
+	key     string // catalog key of the label, "button.verify"
+	args    []any
+	symbols string // the label itself, when key is ""
+	action  CaseAction
 }
 
 func button(key string, action store.Action, id int64, args ...any) caseButton {
@@ -81,7 +83,11 @@ func button(key string, action store.Action, id int64, args ...any) caseButton {
 func render(lang i18n.Lang, bs []caseButton) [][]bot.Button {
 	out := make([]bot.Button, len(bs))
 	for i, b := range bs {
-		out[i] = bot.Button{Label: i18n.T(lang, b.key, b.args...), Data: b.action.Data()}
+		label := b.symbols
+		if b.key != "" {
+			label = i18n.T(lang, b.key, b.args...)
+		}
+		out[i] = bot.Button{Label: label, Data: b.action.Data()}
 	}
 	return layout(out)
 }

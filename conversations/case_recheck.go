@@ -68,9 +68,8 @@ func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
 	}
 	var rate []caseButton
 	for i := 1; i <= 5; i++ {
-		b := button("button.stars", store.ActRate, c.ID, "stars", strings.Repeat("★", i))
-		b.action.Arg = strconv.Itoa(i)
-		rate = append(rate, b)
+		rate = append(rate, caseButton{symbols: strings.Repeat("★", i),
+			action: CaseAction{Action: store.ActRate, ID: c.ID, Arg: strconv.Itoa(i)}})
 	}
 	rate = append(rate, button("button.still", store.ActStill, c.ID))
 	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.closed",

@@ -38,7 +38,7 @@ func TestParseDay(t *testing.T) {
 
 func TestParseCaseAction(t *testing.T) {
 	for _, a := range Actions {
-		d := caseData(a, 42, "3")
+		d := CaseAction{Action: a, ID: 42, Arg: "3"}.Data()
 		if len(d) > 64 {
 			t.Errorf("%s: %d bytes, over Telegram's 64", d, len(d))
 		}
@@ -58,28 +58,70 @@ func TestParseCaseAction(t *testing.T) {
 // person can meet has a catalog text, so no raw code reaches them.
 func TestCodesHaveText(t *testing.T) {
 	var keys []string
-	for _, s := range []string{store.StatusSubmitted, store.StatusDispatched, store.StatusVerified, store.StatusFixed,
-		store.StatusClosed, store.StatusReturned, store.StatusMerged} {
-		keys = append(keys, "status."+s)
+	for _, s := range store.Statuses {
+		keys = append(keys, "status."+string(s))
 	}
-	for _, e := range []string{"submitted", "fixed_on_spot", "dispatched", "returned", "resubmitted", "merged", "duplicate_merged",
-		"verified", "not_ours", "progress", "extension_requested", "extension_approved", "extension_refused", "fixed",
-		"sent_back", "escalated", "rechecked", "closed", "rated", "reopened"} {
-		keys = append(keys, "event."+e)
+	for _, e := range store.EventKinds {
+		keys = append(keys, "event."+string(e))
 	}
 	for _, a := range Actions {
-		keys = append(keys, "action."+a)
+		keys = append(keys, "action."+string(a))
 	}
 	for _, im := range Impacts {
 		keys = append(keys, "impact."+im)
 	}
-	for _, f := range lifecycleFlows() {
+	for _, f := range caseFlows() {
 		keys = append(keys, f.Title)
 	}
 	keys = append(keys, "plan.now", "plan.by_date", "extension.pending", "extension.approved", "extension.refused", reportFlow().Title)
 	for _, k := range keys {
 		if !i18n.Has(k) {
 			t.Errorf("no catalog text for %s", k)
+		}
+	}
+}
+
+// TestLifecycleTable: every case button has a row in the state machine,
+// every row names known statuses and events, and every flow a button
+// starts acts on a state that button may act on.
+func TestLifecycleTable(t *testing.T) {
+	known := map[store.Status]bool{}
+	for _, s := range store.Statuses {
+		known[s] = true
+	}
+	events := map[store.EventKind]bool{}
+	for _, e := range store.EventKinds {
+		events[e] = true
+	}
+	for _, a := range Actions {
+		if _, ok := store.Lifecycle[a]; !ok {
+			t.Errorf("action %s has no row in store.Lifecycle", a)
+		}
+	}
+	for a, tr := range store.Lifecycle {
+		if len(tr.From) == 0 {
+			t.Errorf("%s: acts on no status", a)
+		}
+		for _, s := range tr.From {
+			if !known[s] {
+				t.Errorf("%s: unknown from-status %q", a, s)
+			}
+		}
+		if tr.To != "" && !known[tr.To] {
+			t.Errorf("%s: unknown to-status %q", a, tr.To)
+		}
+		if !events[tr.Event] {
+			t.Errorf("%s: unknown event %q", a, tr.Event)
+		}
+	}
+	e := New(Deps{})
+	for _, f := range caseFlows() {
+		if f.Action == "" {
+			t.Errorf("case flow %s is started by no button", f.Name)
+			continue
+		}
+		if e.byAction[f.Action] != f && e.byAction[f.Action].Name != f.Name {
+			t.Errorf("button %s starts %s, want %s", f.Action, e.byAction[f.Action].Name, f.Name)
 		}
 	}
 }

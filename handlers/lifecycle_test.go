@@ -68,7 +68,7 @@ func caseNumberIn(s string) string {
 
 func (w *world) caseView(t *testing.T, number string) store.CaseView {
 	t.Helper()
-	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), number)
+	cv, err := w.st.CaseByNumber(context.Background(), number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestDoublePress(t *testing.T) {
 	// The presses must really race on the database: a pool of several
 	// connections (the world's own has one, which would queue them).
 	st := testdb.OpenPool(t, w.url, 4)
-	router := New(st, conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, Location: cst,
+	router := New(st, conversations.New(conversations.Deps{DefaultLang: i18n.ZH, Location: cst,
 		Now: func() time.Time { return friday }}), w.r.log, i18n.ZH)
 
 	var wg sync.WaitGroup
@@ -425,7 +425,7 @@ func TestPermissionTable(t *testing.T) {
 		every = append(every, "/"+c.Name)
 	}
 	for _, a := range conversations.Actions {
-		every = append(every, "button:"+a)
+		every = append(every, "button:"+string(a))
 	}
 	for _, what := range every {
 		want, ok := allowed[what]
@@ -434,7 +434,7 @@ func TestPermissionTable(t *testing.T) {
 			continue
 		}
 		for _, role := range roles {
-			if got := may(what, []string{role}); got != slices.Contains(want, role) {
+			if got := may(what, []store.Role{store.Role(role)}); got != slices.Contains(want, role) {
 				t.Errorf("%s by %s: allowed=%v, want %v", what, role, got, !got)
 			}
 		}

@@ -28,9 +28,9 @@ type chatter struct {
 	t        *testing.T
 	w        *world
 	r        *Router
-	platform string
+	platform bot.Platform
 	chat     string
-	kind     string
+	kind     bot.ChatKind
 	user     string
 	buttons  []bot.Button
 	last     []bot.Message
@@ -155,17 +155,17 @@ func newWorldAt(t *testing.T, now time.Time) *world {
 	if !now.IsZero() {
 		clock, resume = func() time.Time { return w.now }, 0
 	}
-	w.flows = conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH, ResumeAfter: resume,
+	w.flows = conversations.New(conversations.Deps{DefaultLang: i18n.ZH, ResumeAfter: resume,
 		Location: cst, Now: clock})
 	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	// Bind the exchange group and the sanitation department's group on Telegram.
 	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003",
 		"res-nlgx": "-1004", "dept-fangguan": "-1005"} {
-		c, err := st.ChatByCode(ctx, st.DB(), code)
+		c, err := st.ChatByCode(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.BindChat(ctx, st.DB(), c.ID, bot.Telegram, ext); err != nil {
+		if err := st.BindChat(ctx, c.ID, string(bot.Telegram), ext); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -180,7 +180,7 @@ func (w *world) person(t *testing.T, code, tgID string) *chatter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.st.BindIdentity(context.Background(), w.st.DB(), bot.Telegram, tgID, p.ID); err != nil {
+	if err := w.st.BindIdentity(context.Background(), string(bot.Telegram), tgID, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	return &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: tgID, kind: bot.Private, user: tgID}
@@ -242,12 +242,12 @@ func TestReportFlowEndToEnd(t *testing.T) {
 		t.Errorf("department message: %+v", m)
 	}
 
-	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
+	cv, err := w.st.CaseByNumber(context.Background(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cv.Status != store.StatusSubmitted || cv.AlleyName != "帽儿胡同" || cv.Impact != "alley" || cv.PhotoCount != 2 ||
-		cv.DepartmentName != "交道口街道环卫所" || !cv.Lat.Valid || cv.Source != bot.Telegram {
+		cv.DepartmentName != "交道口街道环卫所" || !cv.Lat.Valid || cv.Source != string(bot.Telegram) {
 		t.Errorf("case row: %+v", cv)
 	}
 	if n := count(t, w.st, `SELECT count(*) FROM case_events WHERE case_id = $1 AND kind = 'submitted'`, cv.ID); n != 1 {
@@ -386,7 +386,7 @@ func TestFixedOnTheSpot(t *testing.T) {
 	s.press("个别住户")
 	s.press("已当场解决")
 	s.expect("已记录为当场解决")
-	cv, err := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
+	cv, err := w.st.CaseByNumber(context.Background(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestEditFromSummary(t *testing.T) {
 	s.press("完成")
 	s.expect("照片:2 张")
 	s.press("提交")
-	cv, _ := w.st.CaseByNumber(context.Background(), w.st.DB(), firstCase)
+	cv, _ := w.st.CaseByNumber(context.Background(), firstCase)
 	if cv.PhotoCount != 2 || cv.Categories[0] != "设施维护" {
 		t.Errorf("edited case: %+v", cv)
 	}
@@ -455,7 +455,7 @@ func TestDraftSurvivesRestart(t *testing.T) {
 	s.text("/report")
 	s.press("环境卫生")
 	// A new process: new engine and router over the same database.
-	flows := conversations.New(conversations.Deps{Store: w.st, DefaultLang: i18n.ZH})
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH})
 	s.r = New(w.st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	s.photo("p", 10)
 	s.expect("已收到 1 张照片")

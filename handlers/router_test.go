@@ -30,7 +30,7 @@ func setup(t *testing.T) (*Router, *store.Store) {
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	flows := conversations.New(conversations.Deps{Store: st, DefaultLang: i18n.ZH})
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH})
 	return New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH), st
 }
 
@@ -94,7 +94,7 @@ func TestDuplicateUpdateChangesNothing(t *testing.T) {
 	r, st := setup(t)
 	ctx := context.Background()
 	p, _ := st.FindPerson(ctx, "S03")
-	if err := st.BindIdentity(ctx, st.DB(), bot.Telegram, "3003", p.ID); err != nil {
+	if err := st.BindIdentity(ctx, string(bot.Telegram), "3003", p.ID); err != nil {
 		t.Fatal(err)
 	}
 	u := tgUpdate("3003", "/lang en")
@@ -104,7 +104,7 @@ func TestDuplicateUpdateChangesNothing(t *testing.T) {
 	}
 	// Between the deliveries the person switches back; the repeated
 	// update must not switch them to English again.
-	if err := st.SetLang(ctx, st.DB(), p.ID, "zh"); err != nil {
+	if err := st.SetLang(ctx, p.ID, "zh"); err != nil {
 		t.Fatal(err)
 	}
 	again, err := r.Handle(ctx, u)
@@ -114,7 +114,7 @@ func TestDuplicateUpdateChangesNothing(t *testing.T) {
 	if len(again) != 0 {
 		t.Errorf("duplicate produced messages: %v", again)
 	}
-	p2, _ := st.PersonByID(ctx, st.DB(), p.ID)
+	p2, _ := st.PersonByID(ctx, p.ID)
 	if p2.Lang != "zh" {
 		t.Errorf("duplicate update changed the language to %q", p2.Lang)
 	}
@@ -140,7 +140,7 @@ func TestInactivePersonRefused(t *testing.T) {
 	r, st := setup(t)
 	ctx := context.Background()
 	p, _ := st.FindPerson(ctx, "S04")
-	_ = st.BindIdentity(ctx, st.DB(), bot.Telegram, "5005", p.ID)
+	_ = st.BindIdentity(ctx, string(bot.Telegram), "5005", p.ID)
 	if _, err := st.DB().ExecContext(ctx, `UPDATE people SET active = false WHERE id = $1`, p.ID); err != nil {
 		t.Fatal(err)
 	}

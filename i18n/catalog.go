@@ -314,7 +314,6 @@ var catalog = map[string]msg{
 	"button.approve":       {"批准", "Approve"},
 	"button.refuse":        {"拒绝", "Refuse"},
 	"button.still":         {"仍有问题", "Still a problem"},
-	"button.stars":         {"{stars}", "{stars}"},
 	"button.plan_now":      {"立即整改", "Fix now"},
 	"button.plan_by_date":  {"限期整改", "Fix by a date"},
 	"plan.now":             {"立即整改", "fix now"},

@@ -92,7 +92,7 @@ func TestImportExampleContent(t *testing.T) {
 	}
 
 	t.Run("categories take the roster's departments and limits", func(t *testing.T) {
-		cats, err := st.Categories(ctx, st.DB())
+		cats, err := st.Categories(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,11 +133,11 @@ func TestImportExampleContent(t *testing.T) {
 		if p.Name != "王秀兰" || p.Phone != "13810010001" || p.WecomUserID.String != "wangxiulan" || p.Lang != "zh" || !p.Active {
 			t.Errorf("S01 = %+v", p)
 		}
-		roles, err := st.RolesOf(ctx, st.DB(), p.ID)
+		roles, err := st.RolesOf(ctx, p.ID)
 		if err != nil || len(roles) != 1 || roles[0].Role != "steward" || roles[0].CommunityName != "南锣鼓巷社区" {
 			t.Errorf("S01 roles = %+v, %v; want steward of 南锣鼓巷社区", roles, err)
 		}
-		patrols, err := st.PatrolsOf(ctx, st.DB(), p.ID)
+		patrols, err := st.PatrolsOf(ctx, p.ID)
 		if err != nil || len(patrols) != 2 {
 			t.Fatalf("S01 patrols = %+v, %v; want 2", patrols, err)
 		}
@@ -155,7 +155,7 @@ func TestImportExampleContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		roles, err = st.RolesOf(ctx, st.DB(), a01.ID)
+		roles, err = st.RolesOf(ctx, a01.ID)
 		if err != nil || len(roles) != 2 {
 			t.Errorf("A01 roles = %+v, %v; want admin and coordinator", roles, err)
 		}
@@ -164,7 +164,7 @@ func TestImportExampleContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		roles, err = st.RolesOf(ctx, st.DB(), d01.ID)
+		roles, err = st.RolesOf(ctx, d01.ID)
 		if err != nil || len(roles) != 1 || roles[0].DepartmentName != "交道口街道环卫所" {
 			t.Errorf("D01 roles = %+v, %v; want department 交道口街道环卫所", roles, err)
 		}
@@ -175,7 +175,7 @@ func TestImportExampleContent(t *testing.T) {
 		if err != nil || first.Code != "S01" {
 			t.Errorf("FirstSteward = %+v, %v; want S01", first, err)
 		}
-		alleys, err := st.AlleysOfSteward(ctx, st.DB(), first.ID)
+		alleys, err := st.AlleysOfSteward(ctx, first.ID)
 		var names []string
 		for _, a := range alleys {
 			names = append(names, a.Name)
@@ -190,11 +190,11 @@ func TestImportExampleContent(t *testing.T) {
 	})
 
 	t.Run("chats", func(t *testing.T) {
-		c, err := st.ChatByCode(ctx, st.DB(), "dept-huanwei")
+		c, err := st.ChatByCode(ctx, "dept-huanwei")
 		if err != nil || c.Kind != "department" || !c.DepartmentID.Valid || c.Title != "环卫所工作群" {
 			t.Errorf("dept-huanwei = %+v, %v", c, err)
 		}
-		if _, err := st.ChatByCode(ctx, st.DB(), "nope"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ChatByCode(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ChatByCode(nope) = %v, want ErrNotFound", err)
 		}
 	})
@@ -256,11 +256,11 @@ func TestReimportUpdatesInPlace(t *testing.T) {
 	if err := st.DB().GetContext(ctx, &alley, `SELECT name FROM alleys WHERE code = 'maoer'`); err != nil || alley != "帽儿胡同东段" {
 		t.Errorf("alley maoer = %q, %v; want 帽儿胡同东段", alley, err)
 	}
-	c, err := st.ChatByCode(ctx, st.DB(), "center")
+	c, err := st.ChatByCode(ctx, "center")
 	if err != nil || c.Title != "受理中心值班群" {
 		t.Errorf("chat center = %+v, %v", c, err)
 	}
-	patrols, err := st.PatrolsOf(ctx, st.DB(), p2.ID)
+	patrols, err := st.PatrolsOf(ctx, p2.ID)
 	if err != nil || len(patrols) != 1 || patrols[0].StartsAt != "09:30" || !reflect.DeepEqual([]int64(patrols[0].Weekdays), []int64{1, 3}) {
 		t.Errorf("S03 patrols = %+v, %v; want one at 09:30 on days 1, 3", patrols, err)
 	}
@@ -277,7 +277,7 @@ func TestImportKeepsChosenLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetLang(ctx, st.DB(), p.ID, "en"); err != nil {
+	if err := st.SetLang(ctx, p.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := roster.Import(ctx, st, example); err != nil {
@@ -621,7 +621,7 @@ func TestBadFileAfterGoodRowsImportsNothing(t *testing.T) {
 		if after := counts(t, st); !reflect.DeepEqual(before, after) {
 			t.Errorf("counts changed:\nbefore %v\nafter  %v", before, after)
 		}
-		if _, err := st.ChatByCode(ctx, st.DB(), "ch1"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ChatByCode(ctx, "ch1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("chat ch1 of the refused file exists: %v", err)
 		}
 	})

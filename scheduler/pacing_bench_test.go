@@ -103,7 +103,7 @@ func BenchmarkPacing(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := scheduler.New(st, scheduler.Options{PollInterval: 50 * time.Millisecond, Senders: map[string]bot.Sender{bot.Telegram: tg}})
+	s, err := scheduler.New(st, scheduler.Options{PollInterval: 50 * time.Millisecond, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func BenchmarkPacing(b *testing.B) {
 	err = st.InTx(context.Background(), func(tx *store.Tx) error {
 		for i := 0; i < nMsgs; i++ {
 			m := bot.Message{Platform: bot.Telegram, ChatID: chatID(i), Text: fmt.Sprintf("消息 %d", i)}
-			if err := s.EnqueueSends(context.Background(), tx.Tx, []bot.Message{m}); err != nil {
+			if err := s.EnqueueSends(context.Background(), tx, []bot.Message{m}); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -48,11 +47,11 @@ func newPingRig(t *testing.T) *pingRig {
 		t.Fatal(err)
 	}
 	for code, ext := range map[string]string{"dept-huanwei": "-1002", "exchange": "-1001"} {
-		c, err := r.st.ChatByCode(ctx, r.st.DB(), code)
+		c, err := r.st.ChatByCode(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := r.st.BindChat(ctx, r.st.DB(), c.ID, "telegram", ext); err != nil {
+		if err := r.st.BindChat(ctx, c.ID, "telegram", ext); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,13 +66,13 @@ func newPingRig(t *testing.T) *pingRig {
 		t.Fatal(err)
 	}
 	err := r.st.InTx(ctx, func(tx *store.Tx) error {
-		c, err := r.st.CreateCase(ctx, tx, store.NewCase{AlleyID: alley, Description: "门口堆了建筑垃圾", Impact: "alley",
-			ReporterID: reporter, Source: "telegram", CategoryIDs: []int64{cat}, DepartmentID: sql.NullInt64{Int64: dept, Valid: true}, Year: 2026})
+		c, err := tx.CreateCase(ctx, store.NewCase{AlleyID: alley, Description: "门口堆了建筑垃圾", Impact: "alley",
+			ReporterID: reporter, Source: "telegram", CategoryIDs: []int64{cat}, DepartmentID: store.Ref(dept), At: at("2026-11-27 09:30")})
 		if err != nil {
 			return err
 		}
 		r.id = c.ID
-		return r.st.Dispatch(ctx, tx, c.ID, dept, nil, at("2026-11-27 10:00"), at("2026-11-27 12:00"), at("2026-12-02 11:30"))
+		return tx.Dispatch(ctx, c.ID, dept, nil, at("2026-11-27 10:00"), at("2026-11-27 12:00"), at("2026-12-02 11:30"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +157,7 @@ func TestPingSequence(t *testing.T) {
 	}
 
 	// Verified: the verify clock stops; the fix clock (due Wed 11:30) runs.
-	if err := r.st.SetVerified(ctx, r.st.DB(), r.id, "now", at("2026-12-02 10:30"), at("2026-12-02 11:30")); err != nil {
+	if err := r.st.SetVerified(ctx, r.id, "now", at("2026-12-02 10:30"), at("2026-12-02 11:30")); err != nil {
 		t.Fatal(err)
 	}
 	r.set("2026-12-02 10:31")
@@ -167,7 +166,7 @@ func TestPingSequence(t *testing.T) {
 		t.Errorf("fix clock ping: %v", q)
 	}
 	// Fixed: the clock stops, and so do its pings.
-	if err := r.st.SetFixed(ctx, r.st.DB(), r.id, at("2026-12-02 10:40")); err != nil {
+	if err := r.st.SetFixed(ctx, r.id, at("2026-12-02 10:40")); err != nil {
 		t.Fatal(err)
 	}
 	r.set("2026-12-03 09:30")

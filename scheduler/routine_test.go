@@ -16,8 +16,8 @@ func TestRoutines(t *testing.T) {
 	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7001', id FROM people WHERE code = 'S01'`); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := r.st.ChatByCode(context.Background(), db, "center")
-	if err := r.st.BindChat(context.Background(), db, c.ID, "telegram", "-1003"); err != nil {
+	c, _ := r.st.ChatByCode(context.Background(), "center")
+	if err := r.st.BindChat(context.Background(), c.ID, "telegram", "-1003"); err != nil {
 		t.Fatal(err)
 	}
 	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,

@@ -48,7 +48,7 @@ func rig(t *testing.T, attempts int) (*store.Store, *tgfake.Server, *scheduler.S
 		t.Fatal(err)
 	}
 	s, err := scheduler.New(st, scheduler.Options{PollInterval: 20 * time.Millisecond, RetryBase: 20 * time.Millisecond,
-		RetryMax: 100 * time.Millisecond, PhotoAttempts: attempts, FileFetchers: map[string]scheduler.FileFetcher{bot.Telegram: tg}})
+		RetryMax: 100 * time.Millisecond, PhotoAttempts: attempts, FileFetchers: map[bot.Platform]scheduler.FileFetcher{bot.Telegram: tg}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,16 +65,16 @@ func rig(t *testing.T, attempts int) (*store.Store, *tgfake.Server, *scheduler.S
 
 // addPhoto inserts a photo row and its download job in one transaction, as
 // the report flow does.
-func addPhoto(t *testing.T, st *store.Store, s *scheduler.Scheduler, platform, ref string) int64 {
+func addPhoto(t *testing.T, st *store.Store, s *scheduler.Scheduler, platform bot.Platform, ref string) int64 {
 	t.Helper()
 	var id int64
 	err := st.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
-		id, err = st.InsertPhoto(context.Background(), tx, store.Photo{Kind: "before", Platform: platform, FileRef: ref})
+		id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: ref})
 		if err != nil {
 			return err
 		}
-		return s.EnqueuePhotoFetch(context.Background(), tx.Tx, id)
+		return s.EnqueuePhotoFetch(context.Background(), tx, id)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func jobState(t *testing.T, st *store.Store, photoID int64) (string, int) {
 func TestPhotoFetch(t *testing.T) {
 	cases := []struct {
 		name      string
-		platform  string
+		platform  bot.Platform
 		ref       string
 		setup     func(f *tgfake.Server)
 		wantState string
@@ -154,7 +154,7 @@ func TestPhotoFetch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, _, err := st.PhotoBytes(context.Background(), st.DB(), id)
+			data, _, err := st.PhotoBytes(context.Background(), id)
 			if c.wantBytes != "" && (err != nil || string(data) != c.wantBytes || p.FetchError != "") {
 				t.Errorf("bytes %q (err %v), fetch_error %q; want %q", data, err, p.FetchError, c.wantBytes)
 			}

@@ -33,8 +33,8 @@ func sendRig(t *testing.T, n int, pace scheduler.Pacing) (*store.Store, *tgfake.
 			t.Fatal(err)
 		}
 		s, err := scheduler.New(sti, scheduler.Options{PollInterval: 20 * time.Millisecond, RetryBase: 30 * time.Millisecond,
-			RetryMax: 200 * time.Millisecond, Senders: map[string]bot.Sender{bot.Telegram: tg},
-			Pacing: map[string]scheduler.Pacing{bot.Telegram: pace}})
+			RetryMax: 200 * time.Millisecond, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg},
+			Pacing: map[bot.Platform]scheduler.Pacing{bot.Telegram: pace}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func sendRig(t *testing.T, n int, pace scheduler.Pacing) (*store.Store, *tgfake.
 
 func enqueue(t *testing.T, st *store.Store, s *scheduler.Scheduler, msgs ...bot.Message) {
 	t.Helper()
-	err := st.InTx(context.Background(), func(tx *store.Tx) error { return s.EnqueueSends(context.Background(), tx.Tx, msgs) })
+	err := st.InTx(context.Background(), func(tx *store.Tx) error { return s.EnqueueSends(context.Background(), tx, msgs) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/store"
@@ -29,7 +27,7 @@ func addPerson(t *testing.T, st *store.Store, code, name, wecom string) int64 {
 	ctx := context.Background()
 	p := store.Person{Code: code, Name: name, Lang: "zh", Active: true,
 		WecomUserID: sql.NullString{String: wecom, Valid: wecom != ""}}
-	id, err := st.UpsertPerson(ctx, st.DB(), p)
+	id, err := st.UpsertPerson(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,15 +190,15 @@ func TestInvites(t *testing.T) {
 
 	redeem := func(code, platform, ext string) (store.Person, error) {
 		var p store.Person
-		err := st.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			p, err = st.RedeemInvite(ctx, tx, code, platform, ext, "user_"+ext)
+			p, err = tx.RedeemInvite(ctx, code, platform, ext, "user_"+ext)
 			return err
 		})
 		return p, err
 	}
 	whoIs := func(platform, ext string) (store.Person, error) {
-		return st.PersonByIdentity(ctx, st.DB(), platform, ext)
+		return st.PersonByIdentity(ctx, platform, ext)
 	}
 	invite := func(person int64) store.Invite {
 		inv, err := st.CreateInvite(ctx, person, time.Hour)
@@ -326,8 +324,8 @@ func TestInvites(t *testing.T) {
 	t.Run("a rolled-back redeem changes nothing", func(t *testing.T) {
 		inv := invite(bob)
 		boom := errors.New("boom")
-		err := st.InTx(ctx, func(tx *sqlx.Tx) error {
-			if _, err := st.RedeemInvite(ctx, tx, inv.Code, "telegram", "8008", "x"); err != nil {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.RedeemInvite(ctx, inv.Code, "telegram", "8008", "x"); err != nil {
 				return err
 			}
 			return boom
@@ -359,7 +357,7 @@ func TestPersonByIdentityWecom(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.platform+":"+tt.ext, func(t *testing.T) {
-			p, err := st.PersonByIdentity(ctx, st.DB(), tt.platform, tt.ext)
+			p, err := st.PersonByIdentity(ctx, tt.platform, tt.ext)
 			if tt.wantID == 0 {
 				if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("PersonByIdentity = %+v, %v; want ErrNotFound", p, err)
@@ -388,9 +386,9 @@ func TestMarkProcessed(t *testing.T) {
 	}
 	for i, s := range steps {
 		var got bool
-		err := st.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			got, err = st.MarkProcessed(ctx, tx, s.platform, s.key)
+			got, err = tx.MarkProcessed(ctx, s.platform, s.key)
 			return err
 		})
 		if err != nil {
@@ -402,13 +400,13 @@ func TestMarkProcessed(t *testing.T) {
 	}
 
 	// A key marked in a transaction that rolls back is not processed.
-	_ = st.InTx(ctx, func(tx *sqlx.Tx) error {
-		if ok, err := st.MarkProcessed(ctx, tx, "telegram", "mark-rolled-back"); err != nil || !ok {
+	_ = st.InTx(ctx, func(tx *store.Tx) error {
+		if ok, err := tx.MarkProcessed(ctx, "telegram", "mark-rolled-back"); err != nil || !ok {
 			t.Errorf("MarkProcessed = %v, %v; want true", ok, err)
 		}
 		return errors.New("roll back")
 	})
-	if ok, err := st.MarkProcessed(ctx, st.DB(), "telegram", "mark-rolled-back"); err != nil || !ok {
+	if ok, err := st.MarkProcessed(ctx, "telegram", "mark-rolled-back"); err != nil || !ok {
 		t.Errorf("after rollback: MarkProcessed = %v, %v; want true", ok, err)
 	}
 }
@@ -524,8 +522,8 @@ func TestInTx(t *testing.T) {
 	st := testdb.Open(t, testdb.Fresh(t, true))
 	boom := errors.New("boom")
 
-	err := st.InTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := st.UpsertCommunity(ctx, tx, store.Community{Code: "rolled", Name: "回滚"}); err != nil {
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.UpsertCommunity(ctx, store.Community{Code: "rolled", Name: "回滚"}); err != nil {
 			return err
 		}
 		return boom
@@ -537,8 +535,8 @@ func TestInTx(t *testing.T) {
 		t.Errorf("a failed transaction left %d row(s)", n)
 	}
 
-	if err := st.InTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := st.UpsertCommunity(ctx, tx, store.Community{Code: "kept", Name: "保留"})
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.UpsertCommunity(ctx, store.Community{Code: "kept", Name: "保留"})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -553,11 +551,11 @@ func TestUpsertsAreIdempotent(t *testing.T) {
 	st := testdb.Open(t, testdb.Fresh(t, true))
 	db := st.DB()
 
-	c1, err := st.UpsertCommunity(ctx, db, store.Community{Code: "c", Name: "旧名"})
+	c1, err := st.UpsertCommunity(ctx, store.Community{Code: "c", Name: "旧名"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2, err := st.UpsertCommunity(ctx, db, store.Community{Code: "c", Name: "新名", NameEn: "New"})
+	c2, err := st.UpsertCommunity(ctx, store.Community{Code: "c", Name: "新名", NameEn: "New"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,24 +568,24 @@ func TestUpsertsAreIdempotent(t *testing.T) {
 	}
 
 	p1 := addPerson(t, st, "P", "甲", "")
-	if err := st.SetLang(ctx, db, p1, "en"); err != nil {
+	if err := st.SetLang(ctx, p1, "en"); err != nil {
 		t.Fatal(err)
 	}
 	p2 := addPerson(t, st, "P", "乙", "")
-	got, err := st.PersonByID(ctx, st.DB(), p1)
+	got, err := st.PersonByID(ctx, p1)
 	if err != nil || p1 != p2 || got.Name != "乙" {
 		t.Errorf("person after re-upsert: %+v, %v (ids %d, %d)", got, err, p1, p2)
 	}
 	if got.Lang != "en" {
 		t.Errorf("re-upserting a person reset the language they chose to %q", got.Lang)
 	}
-	if _, err := st.PersonByID(ctx, st.DB(), 999999); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.PersonByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("PersonByID(missing) = %v, want ErrNotFound", err)
 	}
 
 	// A second person may not take the first one's wecom_userid.
 	addPerson(t, st, "Q", "丙", "wx")
-	_, err = st.UpsertPerson(ctx, db, store.Person{Code: "R", Name: "丁", Lang: "zh", Active: true,
+	_, err = st.UpsertPerson(ctx, store.Person{Code: "R", Name: "丁", Lang: "zh", Active: true,
 		WecomUserID: sql.NullString{String: "wx", Valid: true}})
 	if !store.IsUniqueViolation(err) {
 		t.Errorf("duplicate wecom_userid: %v, want a unique violation", err)

@@ -19,6 +19,9 @@ const (
 	StatusMerged     Status = "merged"     // a duplicate, closed into another case
 )
 
+// Statuses lists every status.
+var Statuses = []Status{StatusSubmitted, StatusReturned, StatusDispatched, StatusVerified, StatusFixed, StatusClosed, StatusMerged}
+
 // EventKind names an entry of a case's timeline (case_events.kind).
 type EventKind string
 
@@ -45,6 +48,12 @@ const (
 	EventRated              EventKind = "rated"
 	EventReopened           EventKind = "reopened"
 )
+
+// EventKinds lists every timeline event.
+var EventKinds = []EventKind{EventSubmitted, EventFixedOnSpot, EventDispatched, EventReturned, EventResubmitted,
+	EventMerged, EventDuplicateMerged, EventVerified, EventNotOurs, EventProgress, EventExtensionRequested,
+	EventExtensionApproved, EventExtensionRefused, EventFixed, EventRechecked, EventClosed, EventSentBack,
+	EventEscalated, EventRated, EventReopened}
 
 // Role is what a person does (roles.code); a department member's role is
 // scoped to their department, a coordinator's or steward's to a community.

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/internal/testdb"
@@ -203,7 +201,7 @@ func TestTelegramPollingReport(t *testing.T) {
 		t.Errorf("answerCallbackQuery calls: %d", r.fake.Calls("answerCallbackQuery"))
 	}
 
-	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), firstCase)
+	cv, err := r.st.CaseByNumber(context.Background(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,12 +219,12 @@ func TestTelegramPollingReport(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	photos, err := r.st.CasePhotos(context.Background(), r.st.DB(), cv.ID)
+	photos, err := r.st.CasePhotos(context.Background(), cv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range [][]byte{photoA, photoB} {
-		got, _, err := r.st.PhotoBytes(context.Background(), r.st.DB(), photos[i].ID)
+		got, _, err := r.st.PhotoBytes(context.Background(), photos[i].ID)
 		sum := sha256.Sum256(want)
 		if err != nil || !bytes.Equal(got, want) || !bytes.Equal(photos[i].SHA256, sum[:]) {
 			t.Errorf("photo %d: %d bytes, err %v", i, len(got), err)
@@ -376,7 +374,7 @@ func TestTelegramLifecycle(t *testing.T) {
 	}
 	r.press(steward, steward, "通过")
 	r.waitSent(steward, "复核通过,已办结")
-	cv, err := r.st.CaseByNumber(context.Background(), r.st.DB(), firstCase)
+	cv, err := r.st.CaseByNumber(context.Background(), firstCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +424,7 @@ func TestShutdownDuringBurstLosesNothing(t *testing.T) {
 	for i := 0; i < n; i++ {
 		msgs = append(msgs, bot.Message{Platform: bot.Telegram, ChatID: fmt.Sprint(10000 + i), Text: fmt.Sprintf("第 %d 条", i)})
 	}
-	if err := st.InTx(context.Background(), func(tx *sqlx.Tx) error { return a.sched.EnqueueSends(context.Background(), tx.Tx, msgs) }); err != nil {
+	if err := st.InTx(context.Background(), func(tx *store.Tx) error { return a.sched.EnqueueSends(context.Background(), tx, msgs) }); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
