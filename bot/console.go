@@ -216,6 +216,7 @@ type NoSpeakerError struct {
 	Names []string // "王秀兰(S01)" …
 }
 
+// Error names who was not found.
 func (e *NoSpeakerError) Error() string { return fmt.Sprintf("no roster person %q", e.Who) }
 
 // switchTo makes the console speak as a roster person.

@@ -17,7 +17,7 @@ import (
 // MaxPhotos is the most photos one report carries (a Telegram album's limit too).
 const MaxPhotos = 9
 
-// Impacts, in the order the buttons show them (seed 二(二): extent of impact).
+// Impacts are the extents of impact, in the order the buttons show them (seed 二(二): extent of impact).
 var Impacts = []string{"household", "alley", "multi", "danger"}
 
 // ReportDraft is the report flow's state.

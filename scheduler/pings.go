@@ -37,8 +37,10 @@ type PingOptions struct {
 // so no ping is ever sent twice.
 type ClockScanArgs struct{}
 
+// Kind names the job for River.
 func (ClockScanArgs) Kind() string { return "clock_scan" }
 
+// InsertOpts keeps one scan queued at a time.
 func (ClockScanArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{rivertype.JobStateAvailable,
 		rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}

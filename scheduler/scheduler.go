@@ -1,7 +1,8 @@
 // Package scheduler owns background and scheduled work on River, over the
 // same lib/pq pool as the store (riverdatabasesql, poll mode): photo
-// downloads now; paced sends, deadline pings and patrol reminders later. Jobs
-// are inserted in the transaction of the change that causes them.
+// downloads, paced sends, deadline pings, patrol reminders, the daily
+// summaries and cleanup. Jobs are inserted in the transaction of the change
+// that causes them.
 package scheduler
 
 import (
@@ -81,6 +82,7 @@ type Scheduler struct {
 
 const queueMedia = "media"
 
+// New builds the River client and its workers (not started).
 func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
@@ -146,6 +148,7 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	return s, nil
 }
 
+// Start runs the workers and, on the elected leader, the periodic scans.
 func (s *Scheduler) Start(ctx context.Context) error { return s.client.Start(ctx) }
 
 // Stop lets running jobs finish (until ctx ends, then cancels them).
@@ -172,8 +175,10 @@ type PhotoFetchArgs struct {
 	PhotoID int64 `json:"photo_id"`
 }
 
+// Kind names the job for River.
 func (PhotoFetchArgs) Kind() string { return "photo_fetch" }
 
+// InsertOpts puts downloads on their own queue.
 func (PhotoFetchArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queueMedia, MaxAttempts: 10}
 }
@@ -188,6 +193,7 @@ type PhotoFetchWorker struct {
 	opts  *Options
 }
 
+// Work downloads one photo and stores its bytes.
 func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchArgs]) error {
 	p, err := w.store.PhotoByID(ctx, job.Args.PhotoID)
 	if errors.Is(err, store.ErrNotFound) {

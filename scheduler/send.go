@@ -23,8 +23,10 @@ type SendArgs struct {
 	Messages []bot.Message `json:"messages"`
 }
 
+// Kind names the job for River.
 func (SendArgs) Kind() string { return "send" }
 
+// InsertOpts puts sends on their own queue.
 func (SendArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queueSend, MaxAttempts: 12}
 }
@@ -69,8 +71,8 @@ type Pacing struct {
 	All     time.Duration // across all chats
 }
 
-// DefaultPacing: Telegram about 1 message a second per chat, 20 a minute per
-// group, 30 a second in all; WeCom's app 30 a minute per member and its
+// DefaultPacing is the platforms' published limits: Telegram about 1
+// message a second per chat, 20 a minute per group, 30 a second in all; WeCom's app 30 a minute per member and its
 // group robot 20 a minute. Each interval has a margin of a few percent: a
 // send reserved on time can still arrive a little late, and the one after
 // it on time, and the platform counts arrivals.
@@ -99,6 +101,7 @@ type SendWorker struct {
 // of one job to a group go out in order without a snooze between them.
 const maxSleep = 4 * time.Second
 
+// Work sends a job's messages in order, each at its paced slot.
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	a := job.Args
 	sender, ok := w.opts.Senders[a.Platform]
@@ -230,6 +233,7 @@ func (w *SendWorker) loadPhoto(ctx context.Context, platform bot.Platform, m *bo
 	return nil
 }
 
+// NextRetry backs off exponentially with jitter, up to RetryMax.
 func (w *SendWorker) NextRetry(job *river.Job[SendArgs]) time.Time {
 	return time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
 }

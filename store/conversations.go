@@ -57,6 +57,7 @@ func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) er
 	return wrap("save conversation", err)
 }
 
+// DeleteConversation ends the flow of (platform, chat, user).
 func (q *Queries) DeleteConversation(ctx context.Context, platform, chatID, userID string) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3`,
 		platform, chatID, userID)

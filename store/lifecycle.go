@@ -229,12 +229,14 @@ func (q *Queries) CopiedDepartments(ctx context.Context, caseID int64) ([]Depart
 	return ds, wrap("copied departments", err)
 }
 
+// Departments lists every department, in roster order.
 func (q *Queries) Departments(ctx context.Context) ([]Department, error) {
 	var ds []Department
 	err := q.db.SelectContext(ctx, &ds, `SELECT id, code, name, name_en FROM departments ORDER BY id`)
 	return ds, wrap("departments", err)
 }
 
+// DepartmentByID reads one department.
 func (q *Queries) DepartmentByID(ctx context.Context, id int64) (Department, error) {
 	var d Department
 	err := q.db.GetContext(ctx, &d, `SELECT id, code, name, name_en FROM departments WHERE id = $1`, id)
@@ -269,6 +271,7 @@ type Identity struct {
 	ExternalID string `db:"external_id"`
 }
 
+// IdentitiesOf lists a person's accounts, by platform.
 func (q *Queries) IdentitiesOf(ctx context.Context, personID int64) ([]Identity, error) {
 	var ids []Identity
 	err := q.db.SelectContext(ctx, &ids, `SELECT platform, external_id FROM identities WHERE person_id = $1 ORDER BY platform`, personID)
@@ -288,6 +291,8 @@ type Extension struct {
 // ErrPendingExtension means a case already has a request waiting.
 var ErrPendingExtension = errors.New("an extension request is already pending")
 
+// RequestExtension records a department's request for more time;
+// ErrPendingExtension when one is waiting already.
 func (q *Queries) RequestExtension(ctx context.Context, caseID, personID int64, until time.Time, reason string) (int64, error) {
 	var id int64
 	// ON CONFLICT rather than a caught unique violation: a failed statement

@@ -10,6 +10,7 @@ import (
 	"time"
 )
 
+// Person is someone of the roster.
 type Person struct {
 	ID          int64          `db:"id"`
 	Code        string         `db:"code"`
@@ -31,6 +32,7 @@ type PersonRole struct {
 
 const personCols = `id, code, name, phone, wecom_userid, lang, active`
 
+// PersonByID reads one person.
 func (q *Queries) PersonByID(ctx context.Context, id int64) (Person, error) {
 	var p Person
 	err := q.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, id)
@@ -96,13 +98,14 @@ func (q *Queries) RolesOf(ctx context.Context, personID int64) ([]PersonRole, er
 	return rs, wrap("roles of person", err)
 }
 
-// RoleExists reports whether code is one of the roles table's codes.
+// RoleCodes lists the roles table's codes, in their sort order.
 func (q *Queries) RoleCodes(ctx context.Context) ([]string, error) {
 	var cs []string
 	err := q.db.SelectContext(ctx, &cs, `SELECT code FROM roles ORDER BY sort`)
 	return cs, wrap("list roles", err)
 }
 
+// SetLang records the language a person chose (/lang).
 func (q *Queries) SetLang(ctx context.Context, personID int64, lang string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE people SET lang = $2, updated_at = now() WHERE id = $1`, personID, lang)
 	return wrap("set language", err)

@@ -30,6 +30,7 @@ func (q *Queries) NearestAlley(ctx context.Context, lat, lon float64) (Alley, fl
 	return row.Alley, row.Dist, wrap("nearest alley", err)
 }
 
+// AlleyByID reads one alley.
 func (q *Queries) AlleyByID(ctx context.Context, id int64) (Alley, error) {
 	var a Alley
 	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys WHERE id = $1`, id)
@@ -43,6 +44,7 @@ func (q *Queries) AllAlleys(ctx context.Context) ([]Alley, error) {
 	return as, wrap("alleys", err)
 }
 
+// CategoryByID reads one problem category.
 func (q *Queries) CategoryByID(ctx context.Context, id int64) (Category, error) {
 	var c Category
 	err := q.db.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
@@ -56,6 +58,7 @@ type ChatTarget struct {
 	Bindings []ChatBinding
 }
 
+// ChatBinding is where a roster group lives on one messenger.
 type ChatBinding struct {
 	Platform   string `db:"platform"`
 	ExternalID string `db:"external_id"`

@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 )
 
+// Community is a residents' community (社区) of the subdistrict.
 type Community struct {
 	ID     int64  `db:"id"`
 	Code   string `db:"code"`
@@ -15,6 +16,7 @@ type Community struct {
 	NameEn string `db:"name_en"`
 }
 
+// Alley is a patrolled alley: a centre point and a radius.
 type Alley struct {
 	ID          int64   `db:"id"`
 	Code        string  `db:"code"`
@@ -25,6 +27,7 @@ type Alley struct {
 	RadiusM     int     `db:"radius_m"`
 }
 
+// Department is a responsible department (职能部门).
 type Department struct {
 	ID     int64  `db:"id"`
 	Code   string `db:"code"`
@@ -32,6 +35,7 @@ type Department struct {
 	NameEn string `db:"name_en"`
 }
 
+// Category is a class of problem, with its default department and its clocks.
 type Category struct {
 	ID                  int64         `db:"id"`
 	Code                string        `db:"code"`
@@ -43,6 +47,7 @@ type Category struct {
 	Sort                int           `db:"sort"`
 }
 
+// Chat is a roster group chat (chats.kind says what for).
 type Chat struct {
 	ID           int64         `db:"id"`
 	Code         string        `db:"code"`
@@ -61,6 +66,7 @@ type PatrolSchedule struct {
 	EndsAt   string        `db:"ends_at"`
 }
 
+// UpsertCommunity inserts or updates a community by code.
 func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
@@ -70,6 +76,7 @@ func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, erro
 	return id, wrap("upsert community "+c.Code, err)
 }
 
+// UpsertAlley inserts or updates an alley by code.
 func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
@@ -80,6 +87,7 @@ func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
 	return id, wrap("upsert alley "+a.Code, err)
 }
 
+// UpsertDepartment inserts or updates a department by code.
 func (q *Queries) UpsertDepartment(ctx context.Context, d Department) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
@@ -89,6 +97,7 @@ func (q *Queries) UpsertDepartment(ctx context.Context, d Department) (int64, er
 	return id, wrap("upsert department "+d.Code, err)
 }
 
+// UpsertCategory inserts or updates a category by code.
 func (q *Queries) UpsertCategory(ctx context.Context, c Category) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
@@ -101,6 +110,7 @@ func (q *Queries) UpsertCategory(ctx context.Context, c Category) (int64, error)
 	return id, wrap("upsert category "+c.Code, err)
 }
 
+// UpsertChat inserts or updates a group chat by code.
 func (q *Queries) UpsertChat(ctx context.Context, c Chat) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
@@ -163,6 +173,7 @@ func (q *Queries) ReplacePatrolSchedules(ctx context.Context, personID int64, ps
 	return nil
 }
 
+// Categories lists the categories in their sort order.
 func (q *Queries) Categories(ctx context.Context) ([]Category, error) {
 	var cs []Category
 	err := q.db.SelectContext(ctx, &cs, `
@@ -191,6 +202,7 @@ func (q *Queries) PatrolsOf(ctx context.Context, personID int64) ([]PatrolView, 
 	return ps, wrap("patrols of person", err)
 }
 
+// PatrolView is a patrol schedule with the alley's name.
 type PatrolView struct {
 	Alley    string        `db:"alley"`
 	Weekdays pq.Int64Array `db:"weekdays"`

@@ -78,6 +78,7 @@ type UnreachableError struct {
 	Err error
 }
 
+// Error says which database and what to do.
 func (e *UnreachableError) Error() string {
 	var pqErr *pq.Error
 	if errors.As(e.Err, &pqErr) && pqErr.Code == "3D000" {
@@ -86,6 +87,7 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("cannot reach the database at %s (%v): start PostgreSQL (scripts/db.sh does) or set DATABASE_URL / database.url", e.URL, e.Err)
 }
 
+// Unwrap is the driver's error.
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // New wraps an open pool (tests and benchmarks).

@@ -7,7 +7,6 @@ package testdb
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"net/url"
@@ -83,18 +82,14 @@ func OpenPool(t testing.TB, dbURL string, conns int) *store.Store {
 func create(label string, migrated bool) (string, func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin, err := sql.Open("postgres", adminURL())
+	admin, err := store.Open(ctx, adminURL(), 2)
 	if err != nil {
 		return "", nil, err
-	}
-	if err := admin.PingContext(ctx); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", adminURL(), err)
 	}
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "alleybot_test_" + sanitize(label) + "_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+	if _, err := admin.DB().ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		admin.Close()
 		return "", nil, fmt.Errorf("create database %s: %w", name, err)
 	}
@@ -104,7 +99,7 @@ func create(label string, migrated bool) (string, func(), error) {
 	drop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, _ = admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		_, _ = admin.DB().ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 		admin.Close()
 	}
 	if migrated {
@@ -112,7 +107,7 @@ func create(label string, migrated bool) (string, func(), error) {
 		if err == nil {
 			_, err = st.Migrate(ctx)
 			if err == nil {
-				_, err = scheduler.Migrate(ctx, st.DB().DB)
+				_, err = scheduler.Migrate(ctx, st.SQL())
 			}
 			st.Close()
 		}
