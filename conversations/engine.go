@@ -162,14 +162,13 @@ type Turn struct {
 	Deps   *Deps
 	Data   any // the running flow's draft
 
-	engine *Engine
-	state  *store.ConversationState
-	flow   *Flow
+	state *store.ConversationState
+	flow  *Flow
 }
 
 // NewTurn starts the work on one update inside tx.
 func (e *Engine) NewTurn(tx *store.Tx, u bot.Update, lang i18n.Lang) *Turn {
-	return &Turn{Tx: tx, Update: u, Lang: lang, Deps: &e.deps, engine: e}
+	return &Turn{Tx: tx, Update: u, Lang: lang, Deps: &e.deps}
 }
 
 // T renders a catalog message in the speaker's language.

@@ -144,7 +144,17 @@ var (
 	hhmmRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-var chatKinds = []string{"exchange", "resident", "department", "coordinators", "committee"}
+// chatKinds lists the chat kinds for the error message.
+func chatKinds() string {
+	names := make([]string, len(store.ChatKinds))
+	for i, k := range store.ChatKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// holds reports whether a roster person's roles include role.
+func holds(roles []string, role store.Role) bool { return slices.Contains(roles, string(role)) }
 
 // Validate checks the roster against itself and the database's roles and
 // categories. It returns *Error listing every problem, or nil.
@@ -262,7 +272,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "roles", p.Line), field+".roles", "role %q does not exist (roles: %s)", r, strings.Join(roleCodes, ", "))
 			}
 		}
-		if slices.Contains(p.Roles, "department") && p.Department == "" {
+		if holds(p.Roles, store.RoleDepartment) && p.Department == "" {
 			bad(at(p.Lines, "roles", p.Line), field+".department", "a department member needs department:")
 		}
 		if p.Department != "" {
@@ -275,7 +285,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "community", p.Line), field+".community", "%q is not a community code of this roster", p.Community)
 			}
 		}
-		if len(p.Patrols) > 0 && !slices.Contains(p.Roles, "steward") {
+		if len(p.Patrols) > 0 && !holds(p.Roles, store.RoleSteward) {
 			bad(at(p.Lines, "patrols", p.Line), field+".patrols", "only a steward has patrols")
 		}
 		for j, pt := range p.Patrols {
@@ -305,8 +315,8 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 	for i, c := range f.Chats {
 		field := fmt.Sprintf("chats[%d]", i)
 		unique(chats, field+".code", c.Code, at(c.Lines, "code", c.Line))
-		if !slices.Contains(chatKinds, c.Kind) {
-			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, strings.Join(chatKinds, ", "))
+		if !slices.Contains(store.ChatKinds, store.ChatKind(c.Kind)) {
+			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, chatKinds())
 		}
 		if strings.TrimSpace(c.Title) == "" {
 			bad(c.Line, field+".title", "title is required")
@@ -438,12 +448,13 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				return err
 			}
 			var rs []store.PersonRole
-			for _, r := range p.Roles {
-				pr := store.PersonRole{Role: store.Role(r)}
-				if r == "department" {
+			for _, code := range p.Roles {
+				r := store.Role(code)
+				pr := store.PersonRole{Role: r}
+				if r == store.RoleDepartment {
 					pr.DepartmentID = store.Ref(departmentID[p.Department])
 				}
-				if p.Community != "" && (r == "coordinator" || r == "supervisor" || r == "steward") {
+				if p.Community != "" && (r == store.RoleCoordinator || r == store.RoleSupervisor || r == store.RoleSteward) {
 					pr.CommunityID = store.Ref(communityID[p.Community])
 				}
 				rs = append(rs, pr)

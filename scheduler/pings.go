@@ -90,10 +90,21 @@ func (s *Scheduler) ScanClocks(ctx context.Context) (int, error) {
 	}
 }
 
+// pingKind is what a milestone says; "ping.<kind>" is its catalog text.
+type pingKind string
+
+const (
+	pingSoon       pingKind = "soon"       // half time, or some working hours before
+	pingOverdue    pingKind = "overdue"    // the deadline passed
+	pingDaily      pingKind = "daily"      // 督办, every working day while overdue
+	pingSupervisor pingKind = "supervisor" // the supervisors, after some daily reminders
+)
+
 type milestone struct {
-	key, kind string
-	at        time.Time
-	n         int // the daily reminder's number
+	key  string
+	kind pingKind
+	at   time.Time
+	n    int // the daily reminder's number
 }
 
 // milestones lists a clock's pings in time order, up to the first one after now.
@@ -103,20 +114,20 @@ func (s *Scheduler) milestones(clock store.Clock, start, deadline, now time.Time
 	prefix := string(clock) + ":" + strconv.FormatInt(deadline.Unix(), 10) + ":"
 	var ms []milestone
 	if p.Half {
-		ms = append(ms, milestone{key: prefix + "half", kind: "soon", at: cal.Add(start, cal.Between(start, deadline)/2)})
+		ms = append(ms, milestone{key: prefix + "half", kind: pingSoon, at: cal.Add(start, cal.Between(start, deadline)/2)})
 	}
 	for _, b := range p.Before {
 		if at := cal.Sub(deadline, b); at.After(start) {
-			ms = append(ms, milestone{key: prefix + "before:" + b.String(), kind: "soon", at: at})
+			ms = append(ms, milestone{key: prefix + "before:" + b.String(), kind: pingSoon, at: at})
 		}
 	}
-	ms = append(ms, milestone{key: prefix + "overdue", kind: "overdue", at: deadline})
+	ms = append(ms, milestone{key: prefix + "overdue", kind: pingOverdue, at: deadline})
 	day := deadline
 	for n := 1; n <= 3700; n++ {
 		day = cal.NextWorkdayAt(day, p.DailyAt)
-		ms = append(ms, milestone{key: prefix + "daily:" + day.In(cal.Location()).Format("2006-01-02"), kind: "daily", at: day, n: n})
+		ms = append(ms, milestone{key: prefix + "daily:" + day.In(cal.Location()).Format("2006-01-02"), kind: pingDaily, at: day, n: n})
 		if n == p.SupervisorAfter {
-			ms = append(ms, milestone{key: prefix + "supervisor", kind: "supervisor", at: day, n: n})
+			ms = append(ms, milestone{key: prefix + "supervisor", kind: pingSupervisor, at: day, n: n})
 		}
 		if day.After(now) {
 			break
@@ -173,7 +184,7 @@ func (s *Scheduler) pingCase(ctx context.Context, tx *store.Tx, c store.CaseView
 	var msgs []bot.Message
 	var last *milestone
 	for i, m := range due {
-		if m.kind == "supervisor" {
+		if m.kind == pingSupervisor {
 			more, err := s.pingMessages(ctx, tx, c, clock, deadline, m)
 			if err != nil {
 				return nil, err
@@ -203,7 +214,7 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 		"over", hours(cal.Between(deadline, now)), "days", m.n}
 	who := s.audience(tx)
 	var msgs []bot.Message
-	if m.kind == "supervisor" {
+	if m.kind == pingSupervisor {
 		sups, err := tx.PeopleWithRole(ctx, store.RoleSupervisor)
 		if err != nil {
 			return nil, err
@@ -219,12 +230,12 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 		}
 		return msgs, nil
 	}
-	text := i18n.T(lang, "ping."+m.kind, args...)
+	text := i18n.T(lang, "ping."+string(m.kind), args...)
 	targets := []struct {
 		kind  store.ChatKind
 		scope audience.Scope
 	}{{store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}}, {store.ChatExchange, audience.Scope{}}}
-	if m.kind != "soon" { // the acceptance center hears of what is overdue
+	if m.kind != pingSoon { // the acceptance center hears of what is overdue
 		targets = append(targets, struct {
 			kind  store.ChatKind
 			scope audience.Scope
