@@ -94,6 +94,16 @@ type Message struct {
 	Text      string
 	Buttons   [][]Button
 	Photo     *Photo
+	// Prompt marks a flow step's question: a queue drops it, rather than
+	// send it late, when the person's conversation has moved on since.
+	Prompt *Prompt `json:",omitempty"`
+}
+
+// Prompt names the conversation state a question was asked in: the
+// person (UserID, in the message's chat) and the state's version.
+type Prompt struct {
+	UserID  string
+	Version int64
 }
 
 // Sender delivers messages to one platform.

@@ -382,7 +382,17 @@ func (e *Engine) save(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.state.Data = b
-	return t.Tx.SaveConversation(ctx, *t.state)
+	t.state.Version, err = t.Tx.SaveConversation(ctx, *t.state)
+	return err
+}
+
+// ask says a step's question, marked with the conversation's version: if
+// the person has moved on before it goes out, it is not sent late.
+func (t *Turn) ask(text string, opts ...Option) {
+	t.Reply(text, opts...)
+	if t.state != nil {
+		t.Out[len(t.Out)-1].Prompt = &bot.Prompt{UserID: t.state.UserID, Version: t.state.Version}
+	}
 }
 
 func (e *Engine) prompt(ctx context.Context, t *Turn) error {
@@ -394,7 +404,7 @@ func (e *Engine) prompt(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return err
 	}
-	t.Reply(p.Text, p.Options...)
+	t.ask(p.Text, p.Options...)
 	return nil
 }
 
@@ -475,9 +485,8 @@ func (e *Engine) promptResume(ctx context.Context, t *Turn) error {
 	if t.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
 		started = t.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
 	}
-	t.Out = append(t.Out, bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text:    t.T("flow.resume", "time", started, "flow", t.T(t.flow.Title)),
-		Buttons: t.buttons([]Option{{Label: t.T("flow.resume.continue"), Value: "continue"}, {Label: t.T("flow.resume.discard"), Value: "discard"}})})
+	t.ask(t.T("flow.resume", "time", started, "flow", t.T(t.flow.Title)),
+		Option{Label: t.T("flow.resume.continue"), Value: "continue"}, Option{Label: t.T("flow.resume.discard"), Value: "discard"})
 	return nil
 }
 

@@ -82,7 +82,7 @@ func (s *Scheduler) ScanClocks(ctx context.Context) (int, error) {
 					total++
 				}
 			}
-			return s.EnqueueSends(ctx, tx, msgs)
+			return s.opts.Outbox.EnqueueSends(ctx, tx, msgs)
 		})
 		if err != nil || n < batch {
 			return total, err

@@ -2,7 +2,9 @@ package scheduler_test
 
 import (
 	"context"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -86,4 +88,11 @@ func BenchmarkPingsTwoProcesses(b *testing.B) {
 	b.ReportMetric(lags[len(lags)/2], "lag_p50_s")
 	b.ReportMetric(lags[len(lags)*99/100], "lag_p99_s")
 	b.ReportMetric(float64(pings), "pings")
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }

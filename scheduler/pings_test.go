@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -99,18 +100,16 @@ func (r *pingRig) scheduler(t *testing.T, st *store.Store) *scheduler.Scheduler 
 func (r *pingRig) queued(t *testing.T) map[string][]string {
 	t.Helper()
 	var raw []string
-	if err := r.st.DB().Select(&raw, `DELETE FROM river_job WHERE kind = 'send' RETURNING args::text`); err != nil {
+	if err := r.st.DB().Select(&raw, `DELETE FROM outbox RETURNING message::text`); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]string{}
 	for _, a := range raw {
-		var args scheduler.SendArgs
-		if err := json.Unmarshal([]byte(a), &args); err != nil {
+		var m bot.Message
+		if err := json.Unmarshal([]byte(a), &m); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range args.Messages {
-			out[args.ChatID] = append(out[args.ChatID], m.Text)
-		}
+		out[m.ChatID] = append(out[m.ChatID], m.Text)
 	}
 	return out
 }

@@ -32,7 +32,7 @@ func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 			}
 			msgs = append(msgs, m...)
 		}
-		return s.EnqueueSends(ctx, tx, msgs)
+		return s.opts.Outbox.EnqueueSends(ctx, tx, msgs)
 	})
 }
 

@@ -1,8 +1,8 @@
 // Package scheduler owns background and scheduled work on River, over the
 // same lib/pq pool as the store (riverdatabasesql, poll mode): photo
-// downloads, paced sends, deadline pings, patrol reminders, the daily
-// summaries and cleanup. Jobs are inserted in the transaction of the change
-// that causes them.
+// downloads, deadline pings, patrol reminders, the daily summaries and
+// cleanup. Jobs are inserted in the transaction of the change that causes
+// them; the messages they cause go to the outbox (package outbox).
 package scheduler
 
 import (
@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 	"github.com/alleybot/alleybot/worktime"
 )
@@ -60,12 +60,24 @@ type Options struct {
 	Workers       int           // concurrent jobs per queue (default 4)
 	Log           *slog.Logger
 	FileFetchers  map[bot.Platform]FileFetcher // by platform
-	Senders       map[bot.Platform]bot.Sender  // by platform, for queued messages
-	Pacing        map[bot.Platform]Pacing      // by platform; default DefaultPacing
-	SendWorkers   int                          // concurrent sends (default 40: most sleep on pacing)
+	Outbox        Outbox                       // queues the messages of pings and routines (default: outbox.Enqueue, no wake-up)
 	InsertOnly    bool                         // a client that enqueues but works nothing
 	Pings         PingOptions                  // deadline pings; zero Every: no periodic scan
 	Routine       RoutineOptions               // patrol reminders, summaries, the digest
+}
+
+// Outbox queues messages in a transaction (an *outbox.Dispatcher, which
+// also sends them as soon as the transaction commits).
+type Outbox interface {
+	EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error
+}
+
+// queueOnly queues messages for whichever dispatcher polls first.
+type queueOnly struct{}
+
+func (queueOnly) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	_, err := outbox.Enqueue(ctx, tx, msgs)
+	return err
 }
 
 // FileFetcher downloads a platform file by its reference.
@@ -102,11 +114,8 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.Pacing == nil {
-		opts.Pacing = DefaultPacing
-	}
-	if opts.SendWorkers == 0 {
-		opts.SendWorkers = 40
+	if opts.Outbox == nil {
+		opts.Outbox = queueOnly{}
 	}
 	cfg := &river.Config{
 		Logger:            opts.Log,
@@ -127,7 +136,6 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if !opts.InsertOnly {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &PhotoFetchWorker{store: st, opts: &s.opts})
-		river.AddWorker(workers, &SendWorker{store: st, opts: &s.opts})
 		river.AddWorker(workers, &clockScanWorker{s: s})
 		if opts.Pings.Every > 0 {
 			cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(opts.Pings.Every),
@@ -136,7 +144,6 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{
 			queueMedia:         {MaxWorkers: opts.Workers},
-			queueSend:          {MaxWorkers: opts.SendWorkers},
 			river.QueueDefault: {MaxWorkers: opts.Workers},
 		}
 	}
@@ -232,13 +239,5 @@ func (w *PhotoFetchWorker) NextRetry(job *river.Job[PhotoFetchArgs]) time.Time {
 
 // Backoff is base·2^(attempt-1), capped at max, with ±20% jitter.
 func Backoff(base, max time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	jitter := time.Duration(float64(d) * (rand.Float64()*0.4 - 0.2))
-	return d + jitter
+	return outbox.Backoff(base, max, attempt)
 }

@@ -21,6 +21,7 @@ type ConversationState struct {
 	Pending   []byte          `db:"pending"`
 	StartedAt time.Time       `db:"started_at"`
 	UpdatedAt time.Time       `db:"updated_at"`
+	Version   int64           `db:"version"` // a new number at every save
 }
 
 // ConversationFor locks and returns the state of (platform, chat, user), or
@@ -28,14 +29,15 @@ type ConversationState struct {
 func (q *Queries) ConversationFor(ctx context.Context, platform, chatID, userID string) (ConversationState, error) {
 	var st ConversationState
 	err := q.db.GetContext(ctx, &st, `
-		SELECT platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at
+		SELECT platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at, version
 		FROM conversation_states WHERE platform = $1 AND chat_id = $2 AND user_id = $3 FOR UPDATE`,
 		platform, chatID, userID)
 	return st, wrap("conversation", notFound(err))
 }
 
-// SaveConversation writes a state (insert or replace).
-func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) error {
+// SaveConversation writes a state (insert or replace) and returns its new
+// version.
+func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) (int64, error) {
 	if st.Data == nil {
 		st.Data = json.RawMessage(`{}`)
 	}
@@ -46,15 +48,17 @@ func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) er
 	if len(st.Pending) > 0 {
 		pending = sql.NullString{String: string(st.Pending), Valid: true}
 	}
-	_, err := q.db.ExecContext(ctx, `
-		INSERT INTO conversation_states (platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now())
+	var version int64
+	err := q.db.GetContext(ctx, &version, `
+		INSERT INTO conversation_states AS s (platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now(), nextval('conversation_versions'))
 		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
 			data = EXCLUDED.data, history = EXCLUDED.history, pending = EXCLUDED.pending,
-			started_at = EXCLUDED.started_at, updated_at = now()`,
+			started_at = EXCLUDED.started_at, updated_at = now(), version = EXCLUDED.version
+		RETURNING version`,
 		st.Platform, st.ChatID, st.UserID, st.Flow, st.Step, string(st.Data), st.History, pending,
 		sql.NullTime{Time: st.StartedAt, Valid: !st.StartedAt.IsZero()})
-	return wrap("save conversation", err)
+	return version, wrap("save conversation", err)
 }
 
 // DeleteConversation ends the flow of (platform, chat, user).

@@ -7,103 +7,221 @@ import (
 	"github.com/lib/pq"
 )
 
-// Pace is one pacing rule: at most one send per Interval under Key.
-type Pace struct {
-	Key      string
-	Interval time.Duration
+// The outbox (migration 0008): messages queued in the transaction of the
+// change that caused them, sent in order per chat. See package outbox for
+// the dispatcher that serves it.
+
+// OutboxMessage is a message to queue. Message is the serialised message;
+// PromptUser and PromptVersion, when set, mark a flow step's question (it is
+// dropped if that person's conversation in the chat has moved on).
+type OutboxMessage struct {
+	Platform      string
+	ChatID        string
+	Message       []byte
+	PromptUser    string
+	PromptVersion int64
 }
 
-// ReserveSend books the next send slot under every rule at once. The slot
-// is the first moment all the rules allow; when it is at most maxWait away
-// it is booked (each rule's next moment moves one interval past it) and
-// ok is true: the caller waits until then and sends. Further away, nothing
-// is booked and the caller comes back later. Booking ahead lets many
-// workers share one limit without polling it; the rows are locked in key
-// order (no deadlocks between processes) and the database clock is the one
-// clock every process shares.
-func (s *Store) ReserveSend(ctx context.Context, paces []Pace, maxWait time.Duration) (wait time.Duration, ok bool, err error) {
-	keys := make([]string, len(paces))
-	us := make([]int64, len(paces))
-	for i, p := range paces {
-		keys[i], us[i] = p.Key, p.Interval.Microseconds()
+// OutboxChat names one chat's queue.
+type OutboxChat struct {
+	Platform string `db:"platform"`
+	ChatID   string `db:"chat_id"`
+}
+
+// Outbox message states.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"  // refused for good, or given up: also in send_failures
+	OutboxDropped = "dropped" // a question whose step had moved on
+)
+
+// EnqueueMessages queues msgs, in the given order per chat, in one
+// statement: each chat's sequence numbers are taken under its queue row's
+// lock, so the numbers of one chat commit in order. Call it last in the
+// transaction: the chat rows stay locked until the commit.
+func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
-		var row struct {
-			Rows   int       `db:"rows"`
-			Slot   time.Time `db:"slot"`
-			WaitUS float64   `db:"wait_us"`
-		}
-		// A platform's retry_after (held_until) counts like a booked slot.
-		query := `
-			WITH locked AS (SELECT next_at, held_until FROM send_pacing WHERE key = ANY($1) ORDER BY key FOR UPDATE),
-			     slot AS (SELECT count(*) AS n, greatest(clock_timestamp(), max(next_at), max(held_until)) AS t FROM locked)
-			SELECT n AS rows, t AS slot, extract(epoch FROM t - clock_timestamp()) * 1e6 AS wait_us FROM slot`
-		if err := tx.tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
-			return err
-		}
-		if row.Rows < len(keys) { // a rule seen for the first time: create its row, then book
-			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO send_pacing (key, next_at)
-				SELECT k, '2000-01-01' FROM unnest($1::text[]) k ON CONFLICT DO NOTHING`, pq.StringArray(keys)); err != nil {
-				return err
-			}
-			if err := tx.tx.GetContext(ctx, &row, query, pq.StringArray(keys)); err != nil {
-				return err
-			}
-		}
-		wait = max(0, time.Duration(row.WaitUS)*time.Microsecond)
-		if wait > maxWait {
-			return nil
-		}
-		ok = true
-		_, err := tx.tx.ExecContext(ctx, `UPDATE send_pacing p SET next_at = $3::timestamptz + make_interval(secs => r.us / 1e6)
-			FROM unnest($1::text[], $2::bigint[]) AS r(key, us) WHERE p.key = r.key`, pq.StringArray(keys), pq.Int64Array(us), row.Slot)
-		return err
-	})
-	return wait, ok, wrap("reserve send", err)
+	platforms := make(pq.StringArray, len(msgs))
+	chats := make(pq.StringArray, len(msgs))
+	bodies := make(pq.StringArray, len(msgs))
+	users := make(pq.StringArray, len(msgs))
+	versions := make(pq.Int64Array, len(msgs))
+	for i, m := range msgs {
+		platforms[i], chats[i], bodies[i], users[i], versions[i] = m.Platform, m.ChatID, string(m.Message), m.PromptUser, m.PromptVersion
+	}
+	_, err := q.db.ExecContext(ctx, `
+		WITH m AS (
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, ord)),
+		n AS (SELECT platform, chat_id, count(*) AS n FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
+		q AS (
+			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq) SELECT platform, chat_id, n FROM n
+			ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq
+			RETURNING platform, chat_id, next_seq)
+		INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
+		SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
+			m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
+		FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)`,
+		platforms, chats, bodies, users, versions)
+	return wrap("enqueue messages", err)
+}
+
+// QueuedMessage is a message as a dispatcher gets it. Stale is a question
+// whose step has moved on. A claimed chat with nothing to send comes back
+// as one row with ID 0.
+type QueuedMessage struct {
+	ID       int64     `db:"id"`
+	Platform string    `db:"platform"`
+	ChatID   string    `db:"chat_id"`
+	Seq      int64     `db:"seq"`
+	Message  []byte    `db:"message"`
+	Attempts int       `db:"attempts"`
+	Stale    bool      `db:"stale"`
+	NextAt   time.Time `db:"next_at"`
+}
+
+// Claim leases to owner up to limit chats that have messages to send, on
+// the given platforms, whose next send is due within ahead; with only set,
+// just those chats; never those in not (the ones owner serves already). It
+// returns each claimed chat's next messages (batch at most), in order.
+// Chats leased to someone else, or locked by a writer right now, are
+// skipped; a chat leased to owner is claimed again (reading on).
+func (s *Store) Claim(ctx context.Context, owner string, platforms []string, only, not []OutboxChat, limit int, ahead, lease time.Duration, batch int) ([]QueuedMessage, error) {
+	var keys pq.StringArray
+	if only != nil {
+		keys = chatKeys(only)
+	}
+	var out []QueuedMessage
+	err := s.pool.SelectContext(ctx, &out, `
+		WITH due AS (
+			SELECT platform, chat_id FROM outbox_chats
+			WHERE done_seq < next_seq AND next_at <= clock_timestamp() + $5 * interval '1 microsecond'
+				AND platform = ANY($2) AND (lease_until IS NULL OR lease_until < clock_timestamp() OR lease_owner = $1)
+				AND ($3::text[] IS NULL OR platform || E'\x1f' || chat_id = ANY($3))
+				AND NOT platform || E'\x1f' || chat_id = ANY($8)
+			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+		claimed AS (
+			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $6 * interval '1 microsecond'
+			FROM due WHERE c.platform = due.platform AND c.chat_id = due.chat_id
+			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at)
+		SELECT coalesce(o.id, 0) AS id, c.platform, c.chat_id, coalesce(o.seq, 0) AS seq,
+			coalesce(o.message, 'null') AS message, coalesce(o.attempts, 0) AS attempts, c.next_at,
+			coalesce(o.prompt_user IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_states cs
+				WHERE cs.platform = o.platform AND cs.chat_id = o.chat_id AND cs.user_id = o.prompt_user
+				AND cs.version = o.prompt_version), false) AS stale
+		FROM claimed c LEFT JOIN LATERAL (
+			SELECT * FROM outbox o WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq
+			ORDER BY o.seq LIMIT $7) o ON true
+		ORDER BY c.platform, c.chat_id, o.seq`,
+		owner, pq.StringArray(platforms), keys, limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not))
+	return out, wrap("claim chats", err)
+}
+
+func chatKeys(cs []OutboxChat) pq.StringArray {
+	keys := pq.StringArray{}
+	for _, c := range cs {
+		keys = append(keys, c.Platform+"\x1f"+c.ChatID)
+	}
+	return keys
+}
+
+// Outcome is what became of a chat's head message.
+type Outcome struct {
+	ID      int64
+	Seq     int64
+	State   string    // OutboxSent, OutboxFailed or OutboxDropped
+	NextAt  time.Time // no send to the chat before (its pacing gap)
+	Release bool      // give the chat up when it has nothing more to send
+	Failure string    // for OutboxFailed: why (kept in send_failures with Text)
+	Text    string
+}
+
+// Advance records the head message's outcome and moves the chat's queue
+// past it in one statement, renewing the lease (or, with Release and
+// nothing more queued, giving it up). more says the chat has messages
+// after it; held is false when owner no longer held the chat (its lease
+// ran out and another dispatcher took it).
+func (s *Store) Advance(ctx context.Context, owner string, c OutboxChat, o Outcome, lease time.Duration) (more, held bool, err error) {
+	var rows []bool
+	err = s.pool.SelectContext(ctx, &rows, `
+		WITH m AS (UPDATE outbox SET state = $5, done_at = now() WHERE id = $4 AND state = 'pending'),
+		f AS (INSERT INTO send_failures (platform, chat_id, text, error) SELECT $2, $3, $10, $9 WHERE $5 = 'failed')
+		UPDATE outbox_chats SET done_seq = greatest(done_seq, $6), next_at = $7,
+			lease_owner = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq THEN NULL
+				ELSE clock_timestamp() + $11 * interval '1 microsecond' END
+		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1
+		RETURNING greatest(done_seq, $6) < next_seq`,
+		owner, c.Platform, c.ChatID, o.ID, o.State, o.Seq, o.NextAt, o.Release, o.Failure, o.Text, lease.Microseconds())
+	if err != nil {
+		return false, false, wrap("advance", err)
+	}
+	if len(rows) == 0 {
+		return false, false, nil
+	}
+	return rows[0], true, nil
+}
+
+// Defer puts a chat's head message off until at and gives the chat up
+// (a 429's retry_after, a backoff after an error); failed counts an attempt.
+func (s *Store) Defer(ctx context.Context, owner string, c OutboxChat, id int64, at time.Time, failed bool) error {
+	_, err := s.pool.ExecContext(ctx, `
+		WITH m AS (UPDATE outbox SET attempts = attempts + 1 WHERE id = $4 AND $6)
+		UPDATE outbox_chats SET next_at = $5, lease_owner = NULL, lease_until = NULL
+		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`,
+		owner, c.Platform, c.ChatID, id, at, failed)
+	return wrap("defer", err)
+}
+
+// Renew extends owner's lease on a chat; false when it was lost.
+func (s *Store) Renew(ctx context.Context, owner string, c OutboxChat, lease time.Duration) (bool, error) {
+	res, err := s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_until = clock_timestamp() + $4 * interval '1 microsecond'
+		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`, owner, c.Platform, c.ChatID, lease.Microseconds())
+	if err != nil {
+		return false, wrap("renew lease", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Release gives up owner's leases: one chat's, or with c nil all of them.
+func (s *Store) Release(ctx context.Context, owner string, c *OutboxChat) error {
+	var err error
+	if c == nil {
+		_, err = s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, owner)
+	} else {
+		_, err = s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL
+			WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`, owner, c.Platform, c.ChatID)
+	}
+	return wrap("release", err)
+}
+
+// Heartbeat says dispatcher id is alive and returns how many are (seen
+// within live), itself included.
+func (s *Store) Heartbeat(ctx context.Context, id string, live time.Duration) (int, error) {
+	var n int
+	err := s.pool.GetContext(ctx, &n, `
+		WITH up AS (INSERT INTO outbox_senders (id, seen_at) VALUES ($1, clock_timestamp())
+			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at),
+		gone AS (DELETE FROM outbox_senders WHERE seen_at < clock_timestamp() - interval '1 hour')
+		SELECT count(*) + 1 FROM outbox_senders WHERE id <> $1 AND seen_at > clock_timestamp() - $2 * interval '1 microsecond'`,
+		id, live.Microseconds())
+	return n, wrap("heartbeat", err)
+}
+
+// Deregister removes a stopping dispatcher, so its share of the rate goes
+// back to the others at once.
+func (s *Store) Deregister(ctx context.Context, id string) error {
+	_, err := s.pool.ExecContext(ctx, `DELETE FROM outbox_senders WHERE id = $1`, id)
+	return wrap("deregister", err)
 }
 
 // RecordSendFailure keeps a message a platform refused for good.
-func (s *Store) RecordSendFailure(ctx context.Context, platform, chatID, text, msg string) error {
-	_, err := s.pool.ExecContext(ctx, `INSERT INTO send_failures (platform, chat_id, text, error) VALUES ($1, $2, $3, $4)`,
+func (q *Queries) RecordSendFailure(ctx context.Context, platform, chatID, text, msg string) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO send_failures (platform, chat_id, text, error) VALUES ($1, $2, $3, $4)`,
 		platform, chatID, text, msg)
 	return wrap("record send failure", err)
-}
-
-// SendProgress is how many messages of a send job went out already.
-func (s *Store) SendProgress(ctx context.Context, jobID int64) (int, error) {
-	var n int
-	err := s.pool.GetContext(ctx, &n, `SELECT coalesce((SELECT sent FROM send_progress WHERE job_id = $1), 0)`, jobID)
-	return n, wrap("send progress", err)
-}
-
-// SetSendProgress records that the first n messages of a job went out.
-func (s *Store) SetSendProgress(ctx context.Context, jobID int64, n int) error {
-	_, err := s.pool.ExecContext(ctx, `INSERT INTO send_progress (job_id, sent) VALUES ($1, $2)
-		ON CONFLICT (job_id) DO UPDATE SET sent = EXCLUDED.sent`, jobID, n)
-	return wrap("set send progress", err)
-}
-
-// ClearSendProgress forgets a finished job's progress.
-func (s *Store) ClearSendProgress(ctx context.Context, jobID int64) error {
-	_, err := s.pool.ExecContext(ctx, `DELETE FROM send_progress WHERE job_id = $1`, jobID)
-	return wrap("clear send progress", err)
-}
-
-// HoldSends keeps every rule's next slot at least until until: a platform's
-// retry_after holds the whole chat (and the platform), not just one job.
-func (s *Store) HoldSends(ctx context.Context, keys []string, until time.Duration) error {
-	_, err := s.pool.ExecContext(ctx, `UPDATE send_pacing SET
-		next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8)),
-		held_until = greatest(held_until, clock_timestamp() + make_interval(secs => $2::float8))
-		WHERE key = ANY($1)`, pq.StringArray(keys), until.Seconds())
-	return wrap("hold sends", err)
-}
-
-// Held says how long a platform's retry_after still holds any of keys
-// (0: not held). A slot booked before the hold must still wait for it.
-func (s *Store) Held(ctx context.Context, keys []string) (time.Duration, error) {
-	var us float64
-	err := s.pool.GetContext(ctx, &us, `SELECT coalesce(greatest(0, extract(epoch FROM max(held_until) - clock_timestamp()) * 1e6), 0)
-		FROM send_pacing WHERE key = ANY($1)`, pq.StringArray(keys))
-	return time.Duration(us) * time.Microsecond, wrap("held", err)
 }

@@ -95,5 +95,10 @@ func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, draft
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM photo_blobs b WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = b.sha256)`); err != nil {
 		return 0, 0, 0, wrap("clean photo bytes", err)
 	}
+	// Messages sent, refused or dropped long ago (a chat's queue row stays:
+	// its sequence numbers go on).
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM outbox WHERE state <> 'pending' AND done_at < $1`, before); err != nil {
+		return 0, 0, 0, wrap("clean the outbox", err)
+	}
 	return updates, drafts, photos, nil
 }

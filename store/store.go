@@ -32,8 +32,13 @@ type Store struct {
 // not escape the update's transaction.
 type Tx struct {
 	Queries
-	tx *sqlx.Tx
+	tx    *sqlx.Tx
+	after []func()
 }
+
+// AfterCommit runs f once the transaction has committed (not after a
+// rollback): a dispatcher is told of the messages it may now send.
+func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
 
 // SQL is the transaction for River's InsertTx, the one caller outside this
 // package that needs it.
@@ -109,11 +114,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	if err := fn(&Tx{Queries: Queries{db: tx}, tx: tx}); err != nil {
+	t := &Tx{Queries: Queries{db: tx}, tx: tx}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range t.after {
+		f()
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/handlers"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
@@ -44,6 +45,7 @@ type app struct {
 	log    *slog.Logger
 	store  *store.Store
 	sched  *scheduler.Scheduler
+	out    *outbox.Dispatcher
 	router *handlers.Router
 	tg     *bot.TelegramBot
 	outbox bot.Outbox
@@ -70,9 +72,14 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	for p, s := range a.outbox {
 		senders[p] = s
 	}
+	// Every message to a messenger is queued in the transaction of the change
+	// that caused it and sent by this dispatcher at the platform's pace.
+	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: cfg.Jobs.RetryBase,
+		Pacing: map[bot.Platform]outbox.Pacing{
+			bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll},
+			bot.WeCom:    outbox.DefaultPacing[bot.WeCom]}})
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
-		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Senders: senders,
-		Pacing: map[bot.Platform]scheduler.Pacing{bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll}},
+		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Outbox: a.out,
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
 			Lang: defaultLang(cfg)},
@@ -82,9 +89,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		return nil, err
 	}
 	a.sched = sched
-	// Every message to a messenger is queued in the update's transaction and
-	// sent by the scheduler at the platform's pace.
-	a.router = handlers.New(st, newEngine(cfg, sched), log, defaultLang(cfg)).WithOutbox(sched)
+	a.router = handlers.New(st, newEngine(cfg, sched), log, defaultLang(cfg)).WithOutbox(a.out)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -119,6 +124,9 @@ func (a *app) serve(ctx context.Context) error {
 	// through Stop below, which lets running jobs finish first.
 	if err := a.sched.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start workers: %w", err)
+	}
+	if err := a.out.Start(ctx); err != nil {
+		return fmt.Errorf("start the outbox: %w", err)
 	}
 	runCtx, stopAdapters := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -166,6 +174,9 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Wait()
 	if err := a.sched.Stop(sctx); err != nil {
 		a.log.Warn("stopping workers", "err", err)
+	}
+	if err := a.out.Stop(sctx); err != nil {
+		a.log.Warn("stopping the outbox", "err", err)
 	}
 	return runErr
 }

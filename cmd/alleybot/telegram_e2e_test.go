@@ -424,7 +424,7 @@ func TestShutdownDuringBurstLosesNothing(t *testing.T) {
 	for i := 0; i < n; i++ {
 		msgs = append(msgs, bot.Message{Platform: bot.Telegram, ChatID: fmt.Sprint(10000 + i), Text: fmt.Sprintf("第 %d 条", i)})
 	}
-	if err := st.InTx(context.Background(), func(tx *store.Tx) error { return a.sched.EnqueueSends(context.Background(), tx, msgs) }); err != nil {
+	if err := st.InTx(context.Background(), func(tx *store.Tx) error { return a.out.EnqueueSends(context.Background(), tx, msgs) }); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -1,57 +1,60 @@
-package scheduler_test
+package outbox_test
 
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
-	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 )
 
-// sendRig is a store, a fake Telegram and n schedulers (n serve processes)
-// sending through the real Telegram adapter.
-func sendRig(t *testing.T, n int, pace scheduler.Pacing) (*store.Store, *tgfake.Server, []*scheduler.Scheduler) {
+// sendRig is a store, a fake Telegram and n dispatchers (n serve
+// processes) sending through the real Telegram adapter.
+func sendRig(t *testing.T, n int, pace outbox.Pacing, tune ...func(*outbox.Options)) (*store.Store, *tgfake.Server, []*outbox.Dispatcher) {
 	t.Helper()
 	url := testdb.Fresh(t, true)
 	fake := tgfake.New(t, "")
-	var out []*scheduler.Scheduler
-	var st *store.Store
+	var out []*outbox.Dispatcher
+	st := testdb.Open(t, url)
 	for i := 0; i < n; i++ {
 		sti := testdb.Open(t, url)
-		if st == nil {
-			st = sti
-		}
 		tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := scheduler.New(sti, scheduler.Options{PollInterval: 20 * time.Millisecond, RetryBase: 30 * time.Millisecond,
-			RetryMax: 200 * time.Millisecond, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg},
-			Pacing: map[bot.Platform]scheduler.Pacing{bot.Telegram: pace}})
-		if err != nil {
-			t.Fatal(err)
+		opts := outbox.Options{Poll: 20 * time.Millisecond, RetryBase: 30 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+			Lease: time.Second, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg},
+			Pacing: map[bot.Platform]outbox.Pacing{bot.Telegram: pace}, ID: fmt.Sprintf("test-%d", i),
+			Log: slog.New(slog.NewTextHandler(os.Stderr, nil))}
+		for _, f := range tune {
+			f(&opts)
 		}
-		if err := s.Start(context.Background()); err != nil {
+		d := outbox.New(sti, opts)
+		if err := d.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			_ = s.Stop(ctx)
+			_ = d.Stop(ctx)
 		})
-		out = append(out, s)
+		out = append(out, d)
 	}
 	return st, fake, out
 }
 
-func enqueue(t *testing.T, st *store.Store, s *scheduler.Scheduler, msgs ...bot.Message) {
+func enqueue(t *testing.T, st *store.Store, s *outbox.Dispatcher, msgs ...bot.Message) {
 	t.Helper()
 	err := st.InTx(context.Background(), func(tx *store.Tx) error { return s.EnqueueSends(context.Background(), tx, msgs) })
 	if err != nil {
@@ -104,7 +107,7 @@ func minGap(ts []time.Time) time.Duration {
 	return gap
 }
 
-var testPace = scheduler.Pacing{Private: 200 * time.Millisecond, Group: 400 * time.Millisecond, All: time.Millisecond}
+var testPace = outbox.Pacing{Private: 200 * time.Millisecond, Group: 400 * time.Millisecond, All: time.Millisecond}
 
 func TestSendInOrderAndPaced(t *testing.T) {
 	st, fake, s := sendRig(t, 1, testPace)
@@ -143,22 +146,20 @@ func TestPacingAcrossProcesses(t *testing.T) {
 	}
 }
 
-func jobRows(t *testing.T, st *store.Store) (states []string, errs []int) {
+// rows are the outbox's messages: their states and attempts, in order.
+func rows(t *testing.T, st *store.Store) (states []string, attempts []int) {
 	t.Helper()
-	rows, err := st.DB().Query(`SELECT state, coalesce(array_length(errors, 1), 0) FROM river_job WHERE kind = 'send' ORDER BY id`)
-	if err != nil {
+	var rs []struct {
+		State    string `db:"state"`
+		Attempts int    `db:"attempts"`
+	}
+	if err := st.DB().Select(&rs, `SELECT state, attempts FROM outbox ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		var e int
-		if err := rows.Scan(&s, &e); err != nil {
-			t.Fatal(err)
-		}
-		states, errs = append(states, s), append(errs, e)
+	for _, r := range rs {
+		states, attempts = append(states, r.State), append(attempts, r.Attempts)
 	}
-	return states, errs
+	return states, attempts
 }
 
 func TestSendFailures(t *testing.T) {
@@ -171,8 +172,8 @@ func TestSendFailures(t *testing.T) {
 		if waited := time.Since(start); waited < 900*time.Millisecond {
 			t.Errorf("sent %v after a 429 with retry_after 1s", waited)
 		}
-		waitState(t, st, "completed")
-		if _, errs := jobRows(t, st); errs[0] != 0 {
+		waitState(t, st, "sent")
+		if _, errs := rows(t, st); errs[0] != 0 {
 			t.Errorf("the 429 was recorded as %d errors", errs[0])
 		}
 	})
@@ -199,8 +200,8 @@ func TestSendFailures(t *testing.T) {
 		fake.FailNext("sendMessage", 2, http.StatusBadGateway)
 		enqueue(t, st, s[0], tgMsg(702, "重试"))
 		waitSends(t, fake, 702, 1)
-		waitState(t, st, "completed")
-		if _, errs := jobRows(t, st); errs[0] != 2 {
+		waitState(t, st, "sent")
+		if _, errs := rows(t, st); errs[0] != 2 {
 			t.Errorf("errors recorded: %d, want 2", errs[0])
 		}
 	})
@@ -208,9 +209,9 @@ func TestSendFailures(t *testing.T) {
 		st, fake, s := sendRig(t, 1, testPace)
 		fake.Fail("sendMessage", 5, tgfake.Failure{Status: http.StatusForbidden, Description: "Forbidden: bot was blocked by the user"})
 		enqueue(t, st, s[0], tgMsg(703, "被屏蔽"), tgMsg(703, "也被屏蔽"))
-		waitState(t, st, "cancelled")
-		if n := fake.Calls("sendMessage"); n != 1 {
-			t.Errorf("sendMessage tried %d times, want 1", n)
+		waitState(t, st, "failed", "failed")
+		if n := fake.Calls("sendMessage"); n != 2 {
+			t.Errorf("sendMessage tried %d times, want 2 (each message once)", n)
 		}
 		var lost []string
 		if err := st.DB().Select(&lost, `SELECT text FROM send_failures WHERE chat_id = '703' ORDER BY id`); err != nil {
@@ -238,16 +239,114 @@ func TestSendFailures(t *testing.T) {
 	})
 }
 
-func waitState(t *testing.T, st *store.Store, want string) {
+// waitState waits until the outbox's messages are in the given states.
+func waitState(t *testing.T, st *store.Store, want ...string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		states, _ := jobRows(t, st)
-		if len(states) > 0 && states[0] == want {
+		states, _ := rows(t, st)
+		if strings.Join(states, ",") == strings.Join(want, ",") {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	states, _ := jobRows(t, st)
-	t.Fatalf("send job states %v, want the first %s", states, want)
+	states, _ := rows(t, st)
+	t.Fatalf("outbox states %v, want %v", states, want)
+}
+
+// TestWakeWithoutPolling: the process that commits wakes its dispatcher;
+// the poll (an hour here) is not what sends.
+func TestWakeWithoutPolling(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
+	time.Sleep(50 * time.Millisecond) // the start-up claim has run on an empty queue
+	enqueue(t, st, d[0], tgMsg(801, "马上"))
+	if got := waitSends(t, fake, 801, 1); got[0].Text != "马上" {
+		t.Errorf("sent %+v", got)
+	}
+}
+
+// TestOrderAcrossUpdates: a later update's message to a chat waits while
+// an earlier one is retried after 5xx.
+func TestOrderAcrossUpdates(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace)
+	fake.FailNext("sendMessage", 2, http.StatusInternalServerError)
+	enqueue(t, st, d[0], tgMsg(802, "先"))
+	enqueue(t, st, d[0], tgMsg(802, "后"))
+	got := waitSends(t, fake, 802, 2)
+	if len(got) != 2 || got[0].Text != "先" || got[1].Text != "后" {
+		t.Errorf("sent %+v, want 先 then 后", got)
+	}
+}
+
+// TestStalePromptDropped: a question whose conversation has moved on by
+// the time it would go out is dropped; the newer one and ordinary messages
+// go.
+func TestStalePromptDropped(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
+	time.Sleep(50 * time.Millisecond)
+	ctx := context.Background()
+	state := store.ConversationState{Platform: "telegram", ChatID: "803", UserID: "803", Flow: "report", Step: "photos"}
+	save := func() int64 {
+		var v int64
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) { v, err = tx.SaveConversation(ctx, state); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	queue := func(msgs ...bot.Message) {
+		if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := outbox.Enqueue(ctx, tx, msgs); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask := func(text string, v int64) bot.Message {
+		m := tgMsg(803, text)
+		m.Prompt = &bot.Prompt{UserID: "803", Version: v}
+		return m
+	}
+	v1 := save()
+	queue(ask("请发照片", v1))
+	v2 := save() // the person answered: the first question is stale
+	queue(tgMsg(803, "收到"), ask("还有照片吗", v2))
+	d[0].Wake(store.OutboxChat{Platform: "telegram", ChatID: "803"})
+	waitState(t, st, "dropped", "sent", "sent")
+	var texts []string
+	for _, m := range fake.Sent() {
+		texts = append(texts, m.Text)
+	}
+	if strings.Join(texts, "|") != "收到|还有照片吗" {
+		t.Errorf("sent %q", texts)
+	}
+}
+
+// TestTakeOverAfterCrash: a chat claimed by a process that died (its lease
+// is never renewed) is served by another once the lease runs out, in
+// order, each message once.
+func TestTakeOverAfterCrash(t *testing.T) {
+	st, fake, _ := sendRig(t, 0, testPace)
+	ctx := context.Background()
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := outbox.Enqueue(ctx, tx, []bot.Message{tgMsg(804, "一"), tgMsg(804, "二"), tgMsg(804, "三")})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := st.Claim(ctx, "dead", []string{"telegram"}, nil, nil, 10, time.Second, time.Second, 20)
+	if err != nil || len(claimed) != 3 {
+		t.Fatalf("the dead process claimed %d messages: %v", len(claimed), err)
+	}
+	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := outbox.New(st, outbox.Options{Poll: 20 * time.Millisecond, Lease: time.Second, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg},
+		Pacing: map[bot.Platform]outbox.Pacing{bot.Telegram: testPace}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := d.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Stop(ctx) //nolint:errcheck
+	got := waitSends(t, fake, 804, 3)
+	if len(got) != 3 || got[0].Text != "一" || got[1].Text != "二" || got[2].Text != "三" {
+		t.Errorf("sent %+v", got)
+	}
+	waitState(t, st, "sent", "sent", "sent")
 }

@@ -1,9 +1,11 @@
-package scheduler_test
+package outbox_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,7 +16,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/internal/testdb"
-	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -90,7 +92,7 @@ func envInt(name string, def int) int {
 
 // BenchmarkPacing sends PACING_MSGS messages (default 10,000) to PACING_CHATS
 // chats (500) of which PACING_GROUPS are groups (20), round-robin, through
-// the real scheduler and Telegram adapter into limitFake, and reports the
+// the real dispatcher and Telegram adapter into limitFake, and reports the
 // total time against the least the limits allow, and the 429s (want 0).
 // One run takes minutes: bench/pacing.sh runs it once (-benchtime 1x).
 func BenchmarkPacing(b *testing.B) {
@@ -103,10 +105,8 @@ func BenchmarkPacing(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := scheduler.New(st, scheduler.Options{PollInterval: 50 * time.Millisecond, Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := outbox.New(st, outbox.Options{Senders: map[bot.Platform]bot.Sender{bot.Telegram: tg},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	chatID := func(i int) string {
 		c := i % nChats
 		if c < nGroups {
@@ -114,15 +114,14 @@ func BenchmarkPacing(b *testing.B) {
 		}
 		return strconv.Itoa(1000 + c)
 	}
-	// One job per message (each its own update), enqueued before the clock starts.
+	// Every message queued before the clock starts.
 	err = st.InTx(context.Background(), func(tx *store.Tx) error {
+		var msgs []bot.Message
 		for i := 0; i < nMsgs; i++ {
-			m := bot.Message{Platform: bot.Telegram, ChatID: chatID(i), Text: fmt.Sprintf("消息 %d", i)}
-			if err := s.EnqueueSends(context.Background(), tx, []bot.Message{m}); err != nil {
-				return err
-			}
+			msgs = append(msgs, bot.Message{Platform: bot.Telegram, ChatID: chatID(i), Text: fmt.Sprintf("消息 %d", i)})
 		}
-		return nil
+		_, err := outbox.Enqueue(context.Background(), tx, msgs)
+		return err
 	})
 	if err != nil {
 		b.Fatal(err)

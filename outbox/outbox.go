@@ -1,0 +1,616 @@
+// Package outbox sends what the bot says. Every message for a messenger is
+// a row of the outbox table, inserted in the transaction of the change that
+// caused it (Enqueue); a Dispatcher in each serve process sends the rows in
+// order per chat, at the platforms' pace:
+//
+//   - Fast: the process that committed an update wakes its own dispatcher
+//     at once (store.Tx.AfterCommit); a poll picks up what other processes
+//     or a crash left behind.
+//   - Ordered: a chat's messages carry a sequence number taken under the
+//     chat's queue row lock; one dispatcher at a time serves a chat (a
+//     lease of a few seconds, renewed as it sends), and a message goes only
+//     after the ones before it were delivered, refused or dropped.
+//   - Crash-safe: a message is marked sent in the statement that moves the
+//     chat's queue on; a killed process's leases run out and another
+//     process (or the restarted one) takes its chats over, so at most the
+//     message in flight goes out twice.
+//   - Paced without a hot row: the per-chat gap is kept on the chat's queue
+//     row; a platform's global rate is split among the live dispatchers
+//     (each heartbeats and takes its share), kept in memory.
+//   - A question whose conversation step has moved on is dropped, not sent
+//     late.
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Pacing is a platform's published limits.
+type Pacing struct {
+	Private time.Duration // least time between two sends to one private chat
+	Group   time.Duration // least time between two sends to one group
+	// All is the platform's rate in all chats as an interval: at most
+	// 1s/All sends in any second, split among the live dispatchers. Sends
+	// may come in a burst up to that number, so a reply that fans out to
+	// several chats goes at once.
+	All time.Duration
+}
+
+// DefaultPacing is the platforms' published limits: Telegram about 1
+// message a second per chat, 20 a minute per group, 30 a second in all;
+// WeCom's app 30 a minute per member and its group robot 20 a minute. The
+// per-chat gaps have a margin of a few percent, and the one-second window
+// of the global rate a little more (windowMargin): a send on time can
+// arrive late and the one after it on time, and the platform counts
+// arrivals.
+var DefaultPacing = map[bot.Platform]Pacing{
+	bot.Telegram: {Private: 1100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 33 * time.Millisecond},
+	bot.WeCom:    {Private: 2100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 33 * time.Millisecond},
+}
+
+// windowMargin widens the one-second window of a platform's global rate,
+// for arrival jitter.
+const windowMargin = 40 * time.Millisecond
+
+// Options tune a dispatcher; zero values take the defaults.
+type Options struct {
+	Senders     map[bot.Platform]bot.Sender // the platforms this process sends to
+	Pacing      map[bot.Platform]Pacing     // default DefaultPacing
+	Poll        time.Duration               // how often to look for chats nobody serves (default 500ms)
+	Lease       time.Duration               // how long a claimed chat stays this process's without news (default 5s)
+	MaxChats    int                         // chats served at once (default 256)
+	Batch       int                         // messages read per claim of a chat (default 20)
+	RetryBase   time.Duration               // first retry after an error; doubles (default 5s)
+	RetryMax    time.Duration               // longest retry delay (default 10m)
+	MaxAttempts int                         // errors before a message is given up (default 12)
+	Heartbeat   time.Duration               // how often a dispatcher says it is alive (default 1s)
+	ID          string                      // this dispatcher's name (default host-pid-random)
+	Log         *slog.Logger
+}
+
+// Enqueue queues msgs inside tx, in order per chat, in one statement.
+// Messages for a local platform (the console) are not queued: its session
+// prints them itself. Photo bytes are not queued: a sender loads them by
+// PhotoID when it needs them. It returns the chats that got messages.
+func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.OutboxChat, error) {
+	var rows []store.OutboxMessage
+	var chats []store.OutboxChat
+	seen := map[store.OutboxChat]bool{}
+	for _, m := range msgs {
+		if m.Platform.Local() {
+			continue
+		}
+		if m.Photo != nil && m.Photo.PhotoID != 0 {
+			p := *m.Photo
+			p.Bytes = nil
+			m.Photo = &p
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, fmt.Errorf("queue message: %w", err)
+		}
+		r := store.OutboxMessage{Platform: string(m.Platform), ChatID: m.ChatID, Message: b}
+		if m.Prompt != nil {
+			r.PromptUser, r.PromptVersion = m.Prompt.UserID, m.Prompt.Version
+		}
+		rows = append(rows, r)
+		c := store.OutboxChat{Platform: r.Platform, ChatID: r.ChatID}
+		if !seen[c] {
+			seen[c] = true
+			chats = append(chats, c)
+		}
+	}
+	return chats, tx.EnqueueMessages(ctx, rows)
+}
+
+// Dispatcher sends the outbox of the platforms it has senders for.
+type Dispatcher struct {
+	st   *store.Store
+	opts Options
+
+	live    atomic.Int64 // dispatchers alive, this one included
+	mu      sync.Mutex
+	woken   map[store.OutboxChat]bool
+	serving map[store.OutboxChat]bool
+	rate    map[bot.Platform]*limiter
+	wake    chan struct{}
+	slots   chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	workers sync.WaitGroup
+}
+
+// New makes a dispatcher (not started).
+func New(st *store.Store, opts Options) *Dispatcher {
+	if opts.Pacing == nil {
+		opts.Pacing = DefaultPacing
+	}
+	if opts.Poll == 0 {
+		opts.Poll = 500 * time.Millisecond
+	}
+	if opts.Lease == 0 {
+		opts.Lease = 5 * time.Second
+	}
+	if opts.MaxChats == 0 {
+		opts.MaxChats = 256
+	}
+	if opts.Batch == 0 {
+		opts.Batch = 20
+	}
+	if opts.RetryBase == 0 {
+		opts.RetryBase = 5 * time.Second
+	}
+	if opts.RetryMax == 0 {
+		opts.RetryMax = 10 * time.Minute
+	}
+	if opts.MaxAttempts == 0 {
+		opts.MaxAttempts = 12
+	}
+	if opts.Heartbeat == 0 {
+		opts.Heartbeat = time.Second
+	}
+	if opts.ID == "" {
+		host, _ := os.Hostname()
+		opts.ID = fmt.Sprintf("%s-%d-%04x", host, os.Getpid(), rand.IntN(1<<16))
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
+		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
+	for p := range opts.Senders {
+		d.rate[p] = &limiter{}
+	}
+	d.live.Store(1)
+	return d
+}
+
+// EnqueueSends queues msgs inside tx and, once tx commits, wakes this
+// dispatcher for their chats (handlers.Enqueuer).
+func (d *Dispatcher) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	chats, err := Enqueue(ctx, tx, msgs)
+	if err != nil || len(chats) == 0 {
+		return err
+	}
+	tx.AfterCommit(func() { d.Wake(chats...) })
+	return nil
+}
+
+// Wake asks the dispatcher to serve these chats now.
+func (d *Dispatcher) Wake(chats ...store.OutboxChat) {
+	d.mu.Lock()
+	for _, c := range chats {
+		if _, ok := d.opts.Senders[bot.Platform(c.Platform)]; ok {
+			d.woken[c] = true
+		}
+	}
+	d.mu.Unlock()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start runs the dispatcher until Stop.
+func (d *Dispatcher) Start(ctx context.Context) error {
+	if len(d.opts.Senders) == 0 {
+		return nil
+	}
+	if err := d.beat(ctx); err != nil {
+		return err
+	}
+	d.stop, d.done = make(chan struct{}), make(chan struct{})
+	go d.run(context.WithoutCancel(ctx))
+	return nil
+}
+
+// Stop stops claiming chats, lets each chat being served finish the
+// message in hand (until ctx ends), gives every lease up and deregisters,
+// so another process (or this one, restarted) takes over at once.
+func (d *Dispatcher) Stop(ctx context.Context) error {
+	if d.stop == nil {
+		return nil
+	}
+	close(d.stop)
+	<-d.done
+	finished := make(chan struct{})
+	go func() { d.workers.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+	}
+	bg := context.WithoutCancel(ctx)
+	err := d.st.Release(bg, d.opts.ID, nil)
+	if derr := d.st.Deregister(bg, d.opts.ID); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func (d *Dispatcher) stopping() bool {
+	select {
+	case <-d.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// run claims chats when woken and on every poll, and heartbeats.
+func (d *Dispatcher) run(ctx context.Context) {
+	defer close(d.done)
+	poll := time.NewTicker(d.opts.Poll)
+	defer poll.Stop()
+	beat := time.NewTicker(d.opts.Heartbeat)
+	defer beat.Stop()
+	d.claim(ctx, false)
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-beat.C:
+			if err := d.beat(ctx); err != nil {
+				d.opts.Log.Warn("outbox heartbeat", "err", err)
+			}
+		case <-d.wake:
+			d.claim(ctx, true)
+		case <-poll.C:
+			d.claim(ctx, false)
+		}
+	}
+}
+
+func (d *Dispatcher) beat(ctx context.Context) error {
+	n, err := d.st.Heartbeat(ctx, d.opts.ID, 3*d.opts.Heartbeat)
+	if err == nil && n > 0 {
+		d.live.Store(int64(n))
+	}
+	return err
+}
+
+func (d *Dispatcher) platforms() []string {
+	var ps []string
+	for p := range d.opts.Senders {
+		ps = append(ps, string(p))
+	}
+	return ps
+}
+
+// claim leases chats (the woken ones, or any that are due) and starts
+// serving each.
+func (d *Dispatcher) claim(ctx context.Context, woken bool) {
+	free := cap(d.slots) - len(d.slots)
+	if free <= 0 {
+		return
+	}
+	var only, busy []store.OutboxChat
+	d.mu.Lock()
+	for c := range d.serving {
+		busy = append(busy, c)
+	}
+	if woken {
+		// A chat served here right now keeps its wake-up: when its
+		// goroutine ends it is woken again (the news may have come after
+		// its last look).
+		for c := range d.woken {
+			if !d.serving[c] {
+				only = append(only, c)
+				delete(d.woken, c)
+			}
+		}
+	}
+	d.mu.Unlock()
+	if woken && len(only) == 0 {
+		return
+	}
+	// A chat due a little later is taken now and waited for: its next
+	// message then goes out on time, not at the next poll.
+	ahead := max(d.opts.Poll, d.opts.Lease/3)
+	rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), only, busy, free, ahead, d.opts.Lease, d.opts.Batch)
+	if err != nil {
+		d.opts.Log.Warn("outbox claim", "err", err)
+		return
+	}
+	for _, batch := range byChat(rows) {
+		c := store.OutboxChat{Platform: batch[0].Platform, ChatID: batch[0].ChatID}
+		d.mu.Lock()
+		busy := d.serving[c]
+		d.serving[c] = true
+		d.mu.Unlock()
+		if busy { // cannot happen: chats served here are not claimed
+			continue
+		}
+		d.slots <- struct{}{}
+		d.workers.Add(1)
+		go func() {
+			defer func() {
+				d.mu.Lock()
+				delete(d.serving, c)
+				again := d.woken[c]
+				d.mu.Unlock()
+				<-d.slots
+				d.workers.Done()
+				if again {
+					d.Wake()
+				}
+			}()
+			d.serve(ctx, c, batch)
+		}()
+	}
+}
+
+func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {
+	var out [][]store.QueuedMessage
+	for i, r := range rows {
+		if i == 0 || r.Platform != rows[i-1].Platform || r.ChatID != rows[i-1].ChatID {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], r)
+	}
+	return out
+}
+
+// isGroup tells a group chat by its id: negative on Telegram, "group:" on
+// the console, "wr…" for a WeCom group chat.
+func isGroup(chatID string) bool {
+	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, bot.ConsoleGroupPrefix) || strings.HasPrefix(chatID, "wr")
+}
+
+// serve sends a claimed chat's messages in order until it has none left,
+// its lease is lost, or it must wait (retry_after, backoff).
+func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []store.QueuedMessage) {
+	p := bot.Platform(c.Platform)
+	sender := d.opts.Senders[p]
+	pace, ok := d.opts.Pacing[p]
+	if !ok {
+		pace = DefaultPacing[bot.Telegram]
+	}
+	gap := pace.Private
+	if isGroup(c.ChatID) {
+		gap = pace.Group
+	}
+	nextAt := batch[0].NextAt
+	leaseUntil := time.Now().Add(d.opts.Lease)
+	for {
+		more := false
+		for i, m := range batch {
+			if m.ID == 0 { // claimed with nothing to send
+				_ = d.st.Release(ctx, d.opts.ID, &c)
+				return
+			}
+			last := i == len(batch)-1
+			if m.Stale {
+				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxDropped, NextAt: nextAt, Release: last}
+				var held bool
+				var err error
+				if more, held, err = d.st.Advance(ctx, d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+					d.lost(c, err)
+					return
+				}
+				continue
+			}
+			if d.stopping() {
+				_ = d.st.Release(ctx, d.opts.ID, &c)
+				return
+			}
+			var msg bot.Message
+			if err := json.Unmarshal(m.Message, &msg); err != nil {
+				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: nextAt, Release: last,
+					Failure: "unreadable queued message: " + err.Error()}
+				if _, _, err := d.st.Advance(ctx, d.opts.ID, c, o, d.opts.Lease); err != nil {
+					d.lost(c, err)
+				}
+				return
+			}
+			// The chat's own gap first, then this process's share of the
+			// platform's rate (booked only when the chat is ready, so a chat
+			// waiting for its gap holds no one else up).
+			if !d.sleepUntil(nextAt) || !d.sleepUntil(d.rate[p].reserve(share(pace.All, d.live.Load()), time.Second+windowMargin)) {
+				_ = d.st.Release(ctx, d.opts.ID, &c)
+				return
+			}
+			// Renew a lease about to run out before a send, so nobody else
+			// takes the chat while this message is in flight.
+			if time.Until(leaseUntil) < d.opts.Lease/2 {
+				if ok, err := d.st.Renew(ctx, d.opts.ID, c, d.opts.Lease); err != nil || !ok {
+					d.lost(c, err)
+					return
+				}
+				leaseUntil = time.Now().Add(d.opts.Lease)
+			}
+			if err := d.loadPhoto(ctx, p, &msg); err != nil {
+				d.retry(ctx, c, m, msg, err)
+				return
+			}
+			err := sender.Send(ctx, msg)
+			var ra *bot.RetryAfterError
+			var perm *bot.PermanentError
+			switch {
+			case err == nil:
+				nextAt = time.Now().Add(gap)
+				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: nextAt, Release: last}
+				var held bool
+				if more, held, err = d.st.Advance(context.WithoutCancel(ctx), d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+					d.lost(c, err)
+					return
+				}
+				leaseUntil = time.Now().Add(d.opts.Lease)
+			case errors.As(err, &ra):
+				// Not a failure: the chat waits retry_after; a long one
+				// holds the whole platform in this process too.
+				d.opts.Log.Warn("rate limited", "platform", p, "chat", c.ChatID, "retry_after", ra.After)
+				until := time.Now().Add(ra.After)
+				if ra.After > time.Second {
+					d.rate[p].hold(until)
+				}
+				if err := d.st.Defer(context.WithoutCancel(ctx), d.opts.ID, c, m.ID, until, false); err != nil {
+					d.lost(c, err)
+				}
+				return
+			case errors.As(err, &perm):
+				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: nextAt, Release: last,
+					Failure: err.Error(), Text: msg.Text}
+				var held bool
+				if more, held, err = d.st.Advance(context.WithoutCancel(ctx), d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+					d.lost(c, err)
+					return
+				}
+			default:
+				d.retry(ctx, c, m, msg, err)
+				return
+			}
+		}
+		if !more {
+			return
+		}
+		// More came while this batch went out: read on, still holding the
+		// chat (the claim renews the lease).
+		rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), []store.OutboxChat{c}, nil, 1, d.opts.Lease, d.opts.Lease, d.opts.Batch)
+		if err != nil || len(rows) == 0 {
+			d.lost(c, err)
+			return
+		}
+		batch = rows
+	}
+}
+
+// retry puts the chat off after an error, with backoff; after MaxAttempts
+// the message is given up (recorded in send_failures) and the queue goes on.
+func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) {
+	bg := context.WithoutCancel(ctx)
+	attempt := m.Attempts + 1
+	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", c.ChatID, "attempt", attempt, "err", cause)
+	if attempt >= d.opts.MaxAttempts {
+		o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: time.Now(), Release: true,
+			Failure: fmt.Sprintf("gave up after %d attempts: %v", attempt, cause), Text: msg.Text}
+		if _, _, err := d.st.Advance(bg, d.opts.ID, c, o, d.opts.Lease); err != nil {
+			d.lost(c, err)
+		}
+		return
+	}
+	at := time.Now().Add(Backoff(d.opts.RetryBase, d.opts.RetryMax, attempt))
+	if err := d.st.Defer(bg, d.opts.ID, c, m.ID, at, true); err != nil {
+		d.lost(c, err)
+	}
+}
+
+// lost logs a chat this dispatcher can no longer serve; its lease runs out
+// and someone takes it over.
+func (d *Dispatcher) lost(c store.OutboxChat, err error) {
+	if err != nil {
+		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", c.ChatID, "err", err)
+	} else {
+		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", c.ChatID)
+	}
+}
+
+// sleepUntil waits until at; false when the dispatcher stops first.
+func (d *Dispatcher) sleepUntil(at time.Time) bool {
+	wait := time.Until(at)
+	if wait <= 0 {
+		return true
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-d.stop:
+		return false
+	}
+}
+
+// loadPhoto gives a queued photo its bytes when the platform cannot use the
+// reference (a console photo posted to Telegram, say).
+func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
+	p := m.Photo
+	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "") {
+		return nil
+	}
+	data, mime, err := d.st.PhotoBytes(ctx, p.PhotoID)
+	if errors.Is(err, store.ErrNotFound) {
+		m.Photo = nil // not downloaded (yet): the text goes alone
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cp := *p
+	cp.Bytes, cp.MIME = data, mime
+	m.Photo = &cp
+	return nil
+}
+
+// share is how many sends this dispatcher may make in a second: the
+// platform's number (1s/all) split among the live dispatchers, at least one.
+func share(all time.Duration, live int64) int {
+	n := int((time.Second + all/2) / all)
+	if live > 1 {
+		n /= int(live)
+	}
+	return max(1, n)
+}
+
+// limiter is this process's share of a platform's global rate, as a
+// sliding window: at most n sends in any window. A long retry_after holds
+// them all.
+type limiter struct {
+	mu    sync.Mutex
+	times []time.Time // the latest bookings, in order
+	held  time.Time
+}
+
+// reserve books the first moment from now at which a send keeps at most n
+// in any window.
+func (l *limiter) reserve(n int, window time.Duration) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := time.Now()
+	if l.held.After(at) {
+		at = l.held
+	}
+	if len(l.times) >= n {
+		if t := l.times[len(l.times)-n].Add(window); t.After(at) {
+			at = t
+		}
+	}
+	l.times = append(l.times, at)
+	if len(l.times) > 4*n+64 {
+		l.times = append(l.times[:0], l.times[len(l.times)-n:]...)
+	}
+	return at
+}
+
+func (l *limiter) hold(until time.Time) {
+	l.mu.Lock()
+	if until.After(l.held) {
+		l.held = until
+	}
+	l.mu.Unlock()
+}
+
+// Backoff is base·2^(attempt-1), capped at max, with ±20% jitter.
+func Backoff(base, max time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	jitter := time.Duration(float64(d) * (rand.Float64()*0.4 - 0.2))
+	return d + jitter
+}
