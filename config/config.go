@@ -140,7 +140,7 @@ func Default() Config {
 	return Config{
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
 		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling",
-			PacePrivate: 1100 * time.Millisecond, PaceGroup: 3200 * time.Millisecond, PaceAll: 33 * time.Millisecond},
+			PacePrivate: 1005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
@@ -233,7 +233,7 @@ func (c Config) Validate() error {
 	for key, d := range map[string]time.Duration{"telegram.pace_private": c.Telegram.PacePrivate,
 		"telegram.pace_group": c.Telegram.PaceGroup, "telegram.pace_all": c.Telegram.PaceAll} {
 		if d <= 0 {
-			bad(key, "must be positive (Telegram: 1100ms per chat, 3200ms per group, 33ms in all)")
+			bad(key, "must be positive (Telegram: 1005ms per chat, 3005ms per group, 33ms in all)")
 		}
 	}
 	if c.Bot.DraftResumeAfter < 0 {

@@ -51,14 +51,14 @@ type Pacing struct {
 
 // DefaultPacing is the platforms' published limits: Telegram about 1
 // message a second per chat, 20 a minute per group, 30 a second in all;
-// WeCom's app 30 a minute per member and its group robot 20 a minute. The
-// per-chat gaps have a margin of a few percent, and the one-second window
-// of the global rate a little more (windowMargin): a send on time can
-// arrive late and the one after it on time, and the platform counts
-// arrivals.
+// WeCom's app 30 a minute per member and its group robot 20 a minute.
+// A chat's gap runs from the platform's answer to the previous send to the
+// start of the next, so the two arrivals are at least the gap apart
+// whatever the network does; the one-second window of the global rate is
+// counted from the starts of sends and gets a margin (windowMargin).
 var DefaultPacing = map[bot.Platform]Pacing{
-	bot.Telegram: {Private: 1100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 33 * time.Millisecond},
-	bot.WeCom:    {Private: 2100 * time.Millisecond, Group: 3200 * time.Millisecond, All: 33 * time.Millisecond},
+	bot.Telegram: {Private: 1005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
+	bot.WeCom:    {Private: 2005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
 }
 
 // windowMargin widens the one-second window of a platform's global rate,
@@ -86,6 +86,7 @@ type Options struct {
 // prints them itself. Photo bytes are not queued: a sender loads them by
 // PhotoID when it needs them. It returns the chats that got messages.
 func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.OutboxChat, error) {
+	msgs = coalesce(msgs)
 	var rows []store.OutboxMessage
 	var chats []store.OutboxChat
 	seen := map[store.OutboxChat]bool{}
@@ -114,6 +115,31 @@ func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.Out
 		}
 	}
 	return chats, tx.EnqueueMessages(ctx, rows)
+}
+
+// maxMerged keeps a merged message well inside Telegram's 4,096 characters.
+const maxMerged = 3500
+
+// coalesce merges a plain text into the message that follows it to the
+// same chat ("已匹配到帽儿胡同" and the next question): one message, not
+// two a second apart under the per-chat limit. The text must have no
+// buttons and no photo, the next message no photo; the merged message keeps
+// the next one's buttons and, for a question, its conversation version.
+func coalesce(msgs []bot.Message) []bot.Message {
+	out := make([]bot.Message, 0, len(msgs))
+	for _, m := range msgs {
+		if n := len(out); n > 0 {
+			prev := out[n-1]
+			if prev.Platform == m.Platform && prev.ChatID == m.ChatID && len(prev.Buttons) == 0 && prev.Photo == nil &&
+				m.Photo == nil && !m.Platform.Local() && len([]rune(prev.Text))+len([]rune(m.Text)) < maxMerged {
+				m.Text = prev.Text + "\n\n" + m.Text
+				out[n-1] = m
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // Dispatcher sends the outbox of the platforms it has senders for.

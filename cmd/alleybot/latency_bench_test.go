@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/roster"
+)
+
+// arrivals is a light Bot API for load: it answers what the bot calls,
+// notes when each message arrives in which chat, and counts the sends that
+// break Telegram's limits as they are counted on arrival (1 a second per
+// private chat, 20 a minute per group, 30 a second in all), answering those
+// with 429 as Telegram does.
+type arrivals struct {
+	mu      sync.Mutex
+	waiters map[int64]chan time.Time
+	perChat map[int64][]time.Time
+	all     []time.Time
+	sent    atomic.Int64
+	over    atomic.Int64
+	enforce bool
+}
+
+func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if strings.Contains(r.URL.Path, "/file/") {
+		w.Write([]byte("\xff\xd8 jpeg bytes"))
+		return
+	}
+	_ = r.ParseMultipartForm(1 << 20)
+	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	switch method {
+	case "getMe":
+		fmt.Fprint(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"bot","username":"load_bot"}}`)
+	case "getFile":
+		fmt.Fprintf(w, `{"ok":true,"result":{"file_id":%q,"file_unique_id":"u","file_size":12,"file_path":"photos/p.jpg"}}`, r.FormValue("file_id"))
+	case "sendMessage", "sendPhoto":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		now := time.Now()
+		if !a.admit(chat, now) {
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
+			return
+		}
+		a.sent.Add(1)
+		a.mu.Lock()
+		ch := a.waiters[chat]
+		a.mu.Unlock()
+		if ch != nil {
+			select {
+			case ch <- now:
+			default:
+			}
+		}
+		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"x"}}`,
+			a.sent.Load(), now.Unix(), chat)
+	default: // answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook …
+		fmt.Fprint(w, `{"ok":true,"result":true}`)
+	}
+}
+
+// admit reports whether a send arriving now keeps within the limits.
+func (a *arrivals) admit(chat int64, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	window, n := time.Second, 1
+	if chat < 0 {
+		window, n = time.Minute, 20
+	}
+	recent := a.perChat[chat]
+	for len(recent) > 0 && now.Sub(recent[0]) >= window {
+		recent = recent[1:]
+	}
+	for len(a.all) > 0 && now.Sub(a.all[0]) >= time.Second {
+		a.all = a.all[1:]
+	}
+	if len(recent) >= n || len(a.all) >= 30 {
+		a.over.Add(1)
+		a.perChat[chat] = recent
+		if a.enforce {
+			return false
+		}
+	}
+	a.perChat[chat] = append(recent, now)
+	a.all = append(a.all, now)
+	return true
+}
+
+func (a *arrivals) wait(chat int64) chan time.Time {
+	ch := make(chan time.Time, 64)
+	a.mu.Lock()
+	a.waiters[chat] = ch
+	a.mu.Unlock()
+	return ch
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// BenchmarkLatency is closed-loop stewards reporting through the real
+// webhook HTTP path of a serve process: each posts an update, waits for the
+// next message the bot sends to its chat, notes the time from the POST to
+// that message's arrival at the Bot API, thinks for THINK_MIN–THINK_MAX
+// (1–3 s: a human pace), and goes on with the next step of a report. The
+// exchange, center, department and committee groups are bound, so every
+// report also posts to groups. STEWARDS (50) for DURATION (60 s); PACING=off
+// turns the pacing off (a saturation run, with THINK_MAX=0). bench/latency.sh
+// runs it.
+func BenchmarkLatency(b *testing.B) {
+	stewards := envInt("STEWARDS", 50)
+	duration := envDuration("DURATION", time.Minute)
+	thinkMin, thinkMax := envDuration("THINK_MIN", time.Second), envDuration("THINK_MAX", 3*time.Second)
+	pacing := os.Getenv("PACING") != "off"
+
+	fake := &arrivals{waiters: map[int64]chan time.Time{}, perChat: map[int64][]time.Time{}, enforce: pacing}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	url := testdb.Fresh(b, true)
+	st := testdb.OpenPool(b, url, 16)
+	ctx := context.Background()
+	if _, err := roster.Import(ctx, st, "../../examples/roster.yaml"); err != nil {
+		b.Fatal(err)
+	}
+	db := st.DB()
+	var sanitation int64
+	if err := db.Get(&sanitation, `SELECT id FROM categories WHERE code = 'sanitation'`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO chat_bindings (platform, external_id, chat_id) SELECT 'telegram', '-100' || id, id FROM chats`); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < stewards; i++ {
+		if _, err := db.Exec(`
+			WITH p AS (INSERT INTO people (code, name) VALUES ($1, $2) RETURNING id),
+			     r AS (INSERT INTO person_roles (person_id, role) SELECT id, 'steward' FROM p)
+			INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', $3, id FROM p`,
+			fmt.Sprintf("L%03d", i), fmt.Sprintf("压测管家%03d", i), strconv.Itoa(900000+i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := config.Default()
+	cfg.Database.URL = url
+	cfg.Database.MaxOpenConns = 16
+	cfg.Telegram.Token, cfg.Telegram.APIEndpoint, cfg.Telegram.Mode = "1:load", srv.URL, "webhook"
+	cfg.Telegram.WebhookSecret = "s3cret-s3cret-s3cret"
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	if !pacing {
+		cfg.Telegram.PacePrivate, cfg.Telegram.PaceGroup, cfg.Telegram.PaceAll = time.Microsecond, time.Microsecond, time.Microsecond
+	}
+	cfg.Telegram.PacePrivate = envDuration("PACE_PRIVATE", cfg.Telegram.PacePrivate)
+	cfg.Telegram.PaceGroup = envDuration("PACE_GROUP", cfg.Telegram.PaceGroup)
+	cfg.Telegram.PaceAll = envDuration("PACE_ALL", cfg.Telegram.PaceAll)
+	a, err := newApp(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	hook := "http://" + a.ln.Addr().String() + "/telegram/webhook"
+	a.cfg.Telegram.WebhookURL = hook
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.serve(runCtx) }()
+	defer func() { cancel(); <-done }()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: stewards}, Timeout: 30 * time.Second}
+	var updateID atomic.Int64
+	updateID.Store(20_000_000)
+	post := func(body string) error {
+		req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", cfg.Telegram.WebhookSecret)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	}
+	steps := func(user int64) []string {
+		u := strconv.FormatInt(user, 10)
+		from := `"from": {"id": ` + u + `, "is_bot": false, "first_name": "管家"}`
+		chat := `"chat": {"id": ` + u + `, "type": "private"}`
+		msg := func(fields string) string {
+			return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1795000000, %s, %s, %s}}`,
+				updateID.Add(1), chat, from, fields)
+		}
+		cb := func(data string) string {
+			id := updateID.Add(1)
+			return fmt.Sprintf(`{"update_id": %d, "callback_query": {"id": "cb%d", %s, "chat_instance": "x", "data": %q,
+				"message": {"message_id": 1, "date": 1795000000, %s, "text": "x"}}}`, id, id, from, data, chat)
+		}
+		return []string{
+			msg(`"text": "/report"`),
+			cb("category|" + strconv.FormatInt(sanitation, 10)),
+			msg(`"photo": [{"file_id": "load-photo", "file_unique_id": "u", "width": 800, "height": 600, "file_size": 120000}]`),
+			cb("photos|done"),
+			msg(`"location": {"latitude": 39.93780, "longitude": 116.39830}`),
+			msg(`"text": "门口堆了建筑垃圾,三天没人清理"`),
+			cb("impact|alley"),
+			cb("summary|submit"),
+		}
+	}
+	var mu sync.Mutex
+	var lat, posts []time.Duration
+	byStep := make([][]time.Duration, 8)
+	var lost atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for s := 0; s < stewards; s++ {
+		wg.Add(1)
+		go func(user int64) {
+			defer wg.Done()
+			arrived := fake.wait(user)
+			time.Sleep(time.Duration(rand.Int64N(int64(max(thinkMax, time.Millisecond))))) // not all at once
+			var mine, myPosts []time.Duration
+			var mySteps [8][]time.Duration
+			for time.Since(start) < duration {
+				for i, body := range steps(user) {
+					for len(arrived) > 0 { // what came late for the step before
+						<-arrived
+					}
+					sent := time.Now()
+					if err := post(body); err != nil {
+						b.Error(err)
+						return
+					}
+					myPosts = append(myPosts, time.Since(sent))
+					select {
+					case at := <-arrived:
+						mine = append(mine, at.Sub(sent))
+						mySteps[i] = append(mySteps[i], at.Sub(sent))
+					case <-time.After(30 * time.Second):
+						lost.Add(1)
+					}
+					if thinkMax > 0 {
+						time.Sleep(thinkMin + time.Duration(rand.Int64N(int64(thinkMax-thinkMin)+1)))
+					}
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			posts = append(posts, myPosts...)
+			for i := range mySteps {
+				byStep[i] = append(byStep[i], mySteps[i]...)
+			}
+			mu.Unlock()
+		}(int64(900000 + s))
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(lat) == 0 {
+		b.Fatal("no replies")
+	}
+	slices.Sort(lat)
+	p := func(q float64) float64 { return float64(lat[int(float64(len(lat)-1)*q)].Microseconds()) / 1000 }
+	slices.Sort(posts)
+	b.Logf("webhook answered: p50 %v p99 %v", posts[len(posts)/2], posts[int(float64(len(posts)-1)*0.99)])
+	for i, ds := range byStep { // where the slow replies are: p50 and p99 by step of the report
+		if len(ds) > 0 {
+			slices.Sort(ds)
+			b.Logf("step %d: p50 %v p99 %v (%d)", i+1, ds[len(ds)/2], ds[int(float64(len(ds)-1)*0.99)], len(ds))
+		}
+	}
+	var cases int
+	_ = db.Get(&cases, `SELECT count(*) FROM cases`)
+	b.ReportMetric(p(0.50), "p50_ms")
+	b.ReportMetric(p(0.99), "p99_ms")
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(float64(fake.sent.Load())/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(float64(cases), "cases")
+	b.ReportMetric(float64(fake.over.Load()), "over_limit")
+	b.ReportMetric(float64(lost.Load()), "no_reply_30s")
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
