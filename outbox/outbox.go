@@ -120,18 +120,18 @@ func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.Out
 // maxMerged keeps a merged message well inside Telegram's 4,096 characters.
 const maxMerged = 3500
 
-// coalesce merges a plain text into the message that follows it to the
-// same chat ("已匹配到帽儿胡同" and the next question): one message, not
-// two a second apart under the per-chat limit. The text must have no
-// buttons and no photo, the next message no photo; the merged message keeps
-// the next one's buttons and, for a question, its conversation version.
+// coalesce merges a plain text into the question that follows it to the
+// same chat ("已匹配到帽儿胡同" and the next step's question): one message,
+// not two a second apart under the per-chat limit. The text must have no
+// buttons and no photo, the question no photo; the merged message keeps the
+// question's buttons and conversation version.
 func coalesce(msgs []bot.Message) []bot.Message {
 	out := make([]bot.Message, 0, len(msgs))
 	for _, m := range msgs {
 		if n := len(out); n > 0 {
 			prev := out[n-1]
-			if prev.Platform == m.Platform && prev.ChatID == m.ChatID && len(prev.Buttons) == 0 && prev.Photo == nil &&
-				m.Photo == nil && !m.Platform.Local() && len([]rune(prev.Text))+len([]rune(m.Text)) < maxMerged {
+			if m.Prompt != nil && prev.Platform == m.Platform && prev.ChatID == m.ChatID && len(prev.Buttons) == 0 &&
+				prev.Photo == nil && prev.Prompt == nil && m.Photo == nil && len([]rune(prev.Text))+len([]rune(m.Text)) < maxMerged {
 				m.Text = prev.Text + "\n\n" + m.Text
 				out[n-1] = m
 				continue

@@ -306,7 +306,8 @@ func TestStalePromptDropped(t *testing.T) {
 	v1 := save()
 	queue(ask("请发照片", v1))
 	v2 := save() // the person answered: the first question is stale
-	queue(tgMsg(803, "收到"), ask("还有照片吗", v2))
+	queue(tgMsg(803, "收到"))
+	queue(ask("还有照片吗", v2))
 	d[0].Wake(store.OutboxChat{Platform: "telegram", ChatID: "803"})
 	waitState(t, st, "dropped", "sent", "sent")
 	var texts []string
@@ -349,4 +350,26 @@ func TestTakeOverAfterCrash(t *testing.T) {
 		t.Errorf("sent %+v", got)
 	}
 	waitState(t, st, "sent", "sent", "sent")
+}
+
+// TestCoalesce: a plain text before a question to the same chat goes as
+// one message with it; anything else stays as it is.
+func TestCoalesce(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace)
+	ctx := context.Background()
+	var v int64
+	if err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+		v, err = tx.SaveConversation(ctx, store.ConversationState{Platform: "telegram", ChatID: "805", UserID: "805", Flow: "report", Step: "description"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ask := tgMsg(805, "请描述问题")
+	ask.Prompt = &bot.Prompt{UserID: "805", Version: v}
+	enqueue(t, st, d[0], tgMsg(805, "已匹配到帽儿胡同"), ask, tgMsg(-806, "群里"), tgMsg(805, "再说一句"))
+	got := waitSends(t, fake, 805, 2)
+	if len(got) != 2 || got[0].Text != "已匹配到帽儿胡同\n\n请描述问题" || got[1].Text != "再说一句" {
+		t.Errorf("sent %+v", got)
+	}
+	waitSends(t, fake, -806, 1)
 }
