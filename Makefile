@@ -14,3 +14,6 @@ bench-all: bench
 	bench/pacing.sh
 	bench/pings.sh
 	bench/clocks.sh
+	bench/latency.sh
+	bench/crash.sh
+	bench/statements.sh

@@ -10,4 +10,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/db.sh
 export ALLEYBOT_TEST_DATABASE_URL=${ALLEYBOT_TEST_DATABASE_URL:-postgres://postgres@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/postgres?sslmode=disable}
-go test -run '^$' -bench BenchmarkPacing -benchtime 1x -timeout 40m ./scheduler/ | grep -E "Benchmark|ok|FAIL"
+go test -run '^$' -bench BenchmarkPacing -benchtime 1x -timeout 40m ./outbox/ | grep -E "Benchmark|ok|FAIL"

@@ -450,7 +450,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 			}
 			// Renew a lease about to run out before a send, so nobody else
 			// takes the chat while this message is in flight.
-			if time.Until(leaseUntil) < d.opts.Lease/2 {
+			if time.Until(leaseUntil) < min(d.opts.Lease/2, 1500*time.Millisecond) {
 				if ok, err := d.st.Renew(ctx, d.opts.ID, c, d.opts.Lease); err != nil || !ok {
 					d.lost(c, err)
 					return
@@ -461,7 +461,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				d.retry(ctx, c, m, msg, err)
 				return
 			}
-			err := sender.Send(ctx, msg)
+			err := d.send(ctx, sender, c, msg)
 			var ra *bot.RetryAfterError
 			var perm *bot.PermanentError
 			switch {
@@ -511,6 +511,29 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 		}
 		batch = rows
 	}
+}
+
+// send sends one message; a send that takes long (a slow platform) renews
+// the chat's lease while it runs, so no other dispatcher sends the next
+// message before this one is answered.
+func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.OutboxChat, m bot.Message) error {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		tick := time.NewTicker(d.opts.Lease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if _, err := d.st.Renew(context.WithoutCancel(ctx), d.opts.ID, c, d.opts.Lease); err != nil {
+					d.opts.Log.Warn("outbox: renew lease", "err", err)
+				}
+			}
+		}
+	}()
+	return sender.Send(ctx, m)
 }
 
 // retry puts the chat off after an error, with backoff; after MaxAttempts

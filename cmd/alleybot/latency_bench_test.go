@@ -291,6 +291,7 @@ func BenchmarkLatency(b *testing.B) {
 	b.ReportMetric(p(0.99), "p99_ms")
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "updates/s")
 	b.ReportMetric(float64(fake.sent.Load())/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(float64(fake.sent.Load()), "msgs")
 	b.ReportMetric(float64(cases), "cases")
 	b.ReportMetric(float64(fake.over.Load()), "over_limit")
 	b.ReportMetric(float64(lost.Load()), "no_reply_30s")
