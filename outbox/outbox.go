@@ -42,28 +42,22 @@ import (
 type Pacing struct {
 	Private time.Duration // least time between two sends to one private chat
 	Group   time.Duration // least time between two sends to one group
-	// All is the platform's rate in all chats as an interval: at most
-	// 1s/All sends in any second, split among the live dispatchers. Sends
-	// may come in a burst up to that number, so a reply that fans out to
-	// several chats goes at once.
+	// All is the platform's rate in all chats as an interval: sends about
+	// All apart (a few at once), and at most 1s/All in any second, split
+	// among the live dispatchers.
 	All time.Duration
 }
 
 // DefaultPacing is the platforms' published limits: Telegram about 1
 // message a second per chat, 20 a minute per group, 30 a second in all;
 // WeCom's app 30 a minute per member and its group robot 20 a minute.
-// A chat's gap runs from the platform's answer to the previous send to the
-// start of the next, so the two arrivals are at least the gap apart
-// whatever the network does; the one-second window of the global rate is
-// counted from the starts of sends and gets a margin (windowMargin).
+// A chat's gap, like the one-second window of the global rate, runs from
+// the platform's answer to the earlier send to the start of the later one,
+// so arrivals keep the limits whatever the network does.
 var DefaultPacing = map[bot.Platform]Pacing{
 	bot.Telegram: {Private: 1005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
 	bot.WeCom:    {Private: 2005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
 }
-
-// windowMargin widens the one-second window of a platform's global rate,
-// for arrival jitter.
-const windowMargin = 40 * time.Millisecond
 
 // Options tune a dispatcher; zero values take the defaults.
 type Options struct {
@@ -444,7 +438,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 			// The chat's own gap first, then this process's share of the
 			// platform's rate (booked only when the chat is ready, so a chat
 			// waiting for its gap holds no one else up).
-			if !d.sleepUntil(nextAt) || !d.sleepUntil(d.rate[p].reserve(share(pace.All, d.live.Load()), time.Second+windowMargin)) {
+			if !d.sleepUntil(nextAt) {
 				_ = d.st.Release(ctx, d.opts.ID, &c)
 				return
 			}
@@ -457,11 +451,27 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				}
 				leaseUntil = time.Now().Add(d.opts.Lease)
 			}
+			live := d.live.Load()
+			sl, ok := d.rate[p].reserve(share(pace.All, live), pace.All*time.Duration(live), time.Second, d.stop)
+			if !ok {
+				_ = d.st.Release(ctx, d.opts.ID, &c)
+				return
+			}
+			if w := time.Until(sl.at); w > 50*time.Millisecond {
+				d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", p, "chat", c.ChatID, "wait", w)
+			}
+			if !d.sleepUntil(sl.at) {
+				d.rate[p].answered(sl)
+				_ = d.st.Release(ctx, d.opts.ID, &c)
+				return
+			}
 			if err := d.loadPhoto(ctx, p, &msg); err != nil {
+				d.rate[p].answered(sl)
 				d.retry(ctx, c, m, msg, err)
 				return
 			}
 			err := d.send(ctx, sender, c, msg)
+			d.rate[p].answered(sl)
 			var ra *bot.RetryAfterError
 			var perm *bot.PermanentError
 			switch {
@@ -613,34 +623,84 @@ func share(all time.Duration, live int64) int {
 	return max(1, n)
 }
 
-// limiter is this process's share of a platform's global rate, as a
-// sliding window: at most n sends in any window. A long retry_after holds
-// them all.
+// limiter is this process's share of a platform's global rate. Sends are
+// spaced one interval apart on average, in bursts of at most burst at
+// once (a reply that fans out to several chats goes together); and, as a
+// hard guard, at most n go in any window, counted so that arrivals keep it
+// whatever the network does: a send starts only a window after the
+// platform answered the send n before it (which arrived before that
+// answer). A long retry_after holds them all.
 type limiter struct {
 	mu    sync.Mutex
-	times []time.Time // the latest bookings, in order
+	sends []*slot   // the latest sends, in booking order
+	tat   time.Time // the spacing's theoretical next send
 	held  time.Time
 }
 
-// reserve books the first moment from now at which a send keeps at most n
-// in any window.
-func (l *limiter) reserve(n int, window time.Duration) time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	at := time.Now()
-	if l.held.After(at) {
-		at = l.held
-	}
-	if len(l.times) >= n {
-		if t := l.times[len(l.times)-n].Add(window); t.After(at) {
+// burst is how many sends may start at once within the spacing.
+const burst = 4
+
+// slot is one booked send; done is closed when the platform has answered.
+type slot struct {
+	at     time.Time
+	answer time.Time
+	done   chan struct{}
+}
+
+// reserve books the first moment from now that the spacing and the window
+// allow, waiting (until stop) for the platform's answer to the send n
+// before it when that is still in flight.
+func (l *limiter) reserve(n int, interval, window time.Duration, stop <-chan struct{}) (*slot, bool) {
+	for {
+		l.mu.Lock()
+		at := time.Now()
+		if l.held.After(at) {
+			at = l.held
+		}
+		if t := l.tat.Add(-time.Duration(burst-1) * interval); t.After(at) {
 			at = t
 		}
+		var wait *slot
+		if len(l.sends) >= n {
+			prev := l.sends[len(l.sends)-n]
+			select {
+			case <-prev.done:
+				if t := prev.answer.Add(window); t.After(at) {
+					at = t
+				}
+			default:
+				wait = prev
+			}
+		}
+		if wait == nil {
+			s := &slot{at: at, done: make(chan struct{})}
+			l.sends = append(l.sends, s)
+			if len(l.sends) > 4*n+64 {
+				l.sends = append(l.sends[:0], l.sends[len(l.sends)-n:]...)
+			}
+			if l.tat.Before(at) {
+				l.tat = at
+			}
+			l.tat = l.tat.Add(interval)
+			l.mu.Unlock()
+			return s, true
+		}
+		l.mu.Unlock()
+		select {
+		case <-wait.done:
+		case <-stop:
+			return nil, false
+		}
 	}
-	l.times = append(l.times, at)
-	if len(l.times) > 4*n+64 {
-		l.times = append(l.times[:0], l.times[len(l.times)-n:]...)
-	}
-	return at
+}
+
+// answered records that the platform answered a booked send (or that it
+// failed, or was never made).
+func (l *limiter) answered(s *slot) {
+	l.mu.Lock()
+	s.answer = time.Now()
+	l.mu.Unlock()
+	close(s.done)
 }
 
 func (l *limiter) hold(until time.Time) {

@@ -124,13 +124,15 @@ func envDuration(name string, def time.Duration) time.Duration {
 // (1–3 s: a human pace), and goes on with the next step of a report. The
 // exchange, center, department and committee groups are bound, so every
 // report also posts to groups. STEWARDS (50) for DURATION (60 s); PACING=off
-// turns the pacing off (a saturation run, with THINK_MAX=0). bench/latency.sh
-// runs it.
+// turns the pacing off (a saturation run, with THINK_MAX=0). The first
+// WARMUP (10 s), when every steward starts at once, is not counted.
+// bench/latency.sh runs it.
 func BenchmarkLatency(b *testing.B) {
 	stewards := envInt("STEWARDS", 50)
 	duration := envDuration("DURATION", time.Minute)
 	thinkMin, thinkMax := envDuration("THINK_MIN", time.Second), envDuration("THINK_MAX", 3*time.Second)
 	pacing := os.Getenv("PACING") != "off"
+	warmup := envDuration("WARMUP", 10*time.Second) // every steward starts in the first few seconds: not the steady state
 
 	fake := &arrivals{waiters: map[int64]chan time.Time{}, perChat: map[int64][]time.Time{}, enforce: pacing}
 	srv := httptest.NewServer(fake)
@@ -250,8 +252,10 @@ func BenchmarkLatency(b *testing.B) {
 					myPosts = append(myPosts, time.Since(sent))
 					select {
 					case at := <-arrived:
-						mine = append(mine, at.Sub(sent))
-						mySteps[i] = append(mySteps[i], at.Sub(sent))
+						if sent.Sub(start) >= warmup {
+							mine = append(mine, at.Sub(sent))
+							mySteps[i] = append(mySteps[i], at.Sub(sent))
+						}
 					case <-time.After(30 * time.Second):
 						lost.Add(1)
 					}
