@@ -75,15 +75,20 @@ type Options struct {
 	Log         *slog.Logger
 }
 
-// Enqueue queues msgs inside tx, in order per chat, in one statement.
-// Messages for a local platform (the console) are not queued: its session
-// prints them itself. Photo bytes are not queued: a sender loads them by
-// PhotoID when it needs them. It returns the chats that got messages.
-func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.OutboxChat, error) {
+// Enqueue queues msgs inside tx, in order per chat, in one statement, for
+// whichever dispatcher finds them first. Messages for a local platform (the
+// console) are not queued: its session prints them itself. Photo bytes are
+// not queued: a sender loads them by PhotoID when it needs them.
+func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	_, err := enqueue(ctx, tx, msgs, "", 0)
+	return err
+}
+
+// enqueue queues msgs; with owner set, the chats whose queues were idle are
+// leased to owner and their new messages returned.
+func enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message, owner string, lease time.Duration) ([]store.QueuedMessage, error) {
 	msgs = coalesce(msgs)
 	var rows []store.OutboxMessage
-	var chats []store.OutboxChat
-	seen := map[store.OutboxChat]bool{}
 	for _, m := range msgs {
 		if m.Platform.Local() {
 			continue
@@ -102,13 +107,8 @@ func Enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message) ([]store.Out
 			r.PromptUser, r.PromptVersion = m.Prompt.UserID, m.Prompt.Version
 		}
 		rows = append(rows, r)
-		c := store.OutboxChat{Platform: r.Platform, ChatID: r.ChatID}
-		if !seen[c] {
-			seen[c] = true
-			chats = append(chats, c)
-		}
 	}
-	return chats, tx.EnqueueMessages(ctx, rows)
+	return tx.EnqueueMessages(ctx, rows, owner, lease)
 }
 
 // maxMerged keeps a merged message well inside Telegram's 4,096 characters.
@@ -198,15 +198,33 @@ func New(st *store.Store, opts Options) *Dispatcher {
 	return d
 }
 
-// EnqueueSends queues msgs inside tx and, once tx commits, wakes this
-// dispatcher for their chats (handlers.Enqueuer).
+// EnqueueSends queues msgs inside tx (handlers.Enqueuer). The chats whose
+// queues were idle are leased to this dispatcher in the same statement, and
+// once tx commits it sends their messages at once, without claiming them.
 func (d *Dispatcher) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
-	chats, err := Enqueue(ctx, tx, msgs)
-	if err != nil || len(chats) == 0 {
+	owner := ""
+	if d.stop != nil && !d.stopping() {
+		owner = d.opts.ID
+	}
+	mine, err := enqueue(ctx, tx, msgs, owner, d.opts.Lease)
+	if err != nil || len(mine) == 0 {
 		return err
 	}
-	tx.AfterCommit(func() { d.Wake(chats...) })
+	tx.AfterCommit(func() { d.handOver(mine) })
 	return nil
+}
+
+// handOver serves chats leased to this dispatcher by the transaction that
+// queued their messages.
+func (d *Dispatcher) handOver(rows []store.QueuedMessage) {
+	for _, batch := range byChat(rows) {
+		c := store.OutboxChat{Platform: batch[0].Platform, ChatID: batch[0].ChatID}
+		if !d.start(c, batch) {
+			// Served here already, or no room: the chat is ours, so the claim
+			// after a wake-up takes it (now, or when its goroutine ends).
+			d.Wake(c)
+		}
+	}
 }
 
 // Wake asks the dispatcher to serve these chats now.
@@ -346,30 +364,44 @@ func (d *Dispatcher) claim(ctx context.Context, woken bool) {
 	}
 	for _, batch := range byChat(rows) {
 		c := store.OutboxChat{Platform: batch[0].Platform, ChatID: batch[0].ChatID}
-		d.mu.Lock()
-		busy := d.serving[c]
-		d.serving[c] = true
-		d.mu.Unlock()
-		if busy { // cannot happen: chats served here are not claimed
-			continue
+		if !d.start(c, batch) { // cannot happen: chats served here are not claimed, and there was room
+			d.Wake(c)
 		}
-		d.slots <- struct{}{}
-		d.workers.Add(1)
-		go func() {
-			defer func() {
-				d.mu.Lock()
-				delete(d.serving, c)
-				again := d.woken[c]
-				d.mu.Unlock()
-				<-d.slots
-				d.workers.Done()
-				if again {
-					d.Wake()
-				}
-			}()
-			d.serve(ctx, c, batch)
-		}()
 	}
+}
+
+// start serves a chat leased to this dispatcher in a goroutine of its own;
+// false when the chat is served here already or every slot is taken.
+func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool {
+	d.mu.Lock()
+	if d.serving[c] {
+		d.mu.Unlock()
+		return false
+	}
+	select {
+	case d.slots <- struct{}{}:
+	default:
+		d.mu.Unlock()
+		return false
+	}
+	d.serving[c] = true
+	d.mu.Unlock()
+	d.workers.Add(1)
+	go func() {
+		defer func() {
+			d.mu.Lock()
+			delete(d.serving, c)
+			again := d.woken[c]
+			d.mu.Unlock()
+			<-d.slots
+			d.workers.Done()
+			if again {
+				d.Wake()
+			}
+		}()
+		d.serve(context.Background(), c, batch)
+	}()
+	return true
 }
 
 func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {

@@ -254,8 +254,9 @@ func waitState(t *testing.T, st *store.Store, want ...string) {
 	t.Fatalf("outbox states %v, want %v", states, want)
 }
 
-// TestWakeWithoutPolling: the process that commits wakes its dispatcher;
-// the poll (an hour here) is not what sends.
+// TestWakeWithoutPolling: the process that commits sends at once (the
+// chat was leased to it by the INSERT); the poll (an hour here) is not what
+// sends.
 func TestWakeWithoutPolling(t *testing.T) {
 	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
 	time.Sleep(50 * time.Millisecond) // the start-up claim has run on an empty queue
@@ -294,7 +295,7 @@ func TestStalePromptDropped(t *testing.T) {
 		return v
 	}
 	queue := func(msgs ...bot.Message) {
-		if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := outbox.Enqueue(ctx, tx, msgs); return err }); err != nil {
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return outbox.Enqueue(ctx, tx, msgs) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -326,8 +327,7 @@ func TestTakeOverAfterCrash(t *testing.T) {
 	st, fake, _ := sendRig(t, 0, testPace)
 	ctx := context.Background()
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
-		_, err := outbox.Enqueue(ctx, tx, []bot.Message{tgMsg(804, "一"), tgMsg(804, "二"), tgMsg(804, "三")})
-		return err
+		return outbox.Enqueue(ctx, tx, []bot.Message{tgMsg(804, "一"), tgMsg(804, "二"), tgMsg(804, "三")})
 	}); err != nil {
 		t.Fatal(err)
 	}

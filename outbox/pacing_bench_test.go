@@ -120,8 +120,7 @@ func BenchmarkPacing(b *testing.B) {
 		for i := 0; i < nMsgs; i++ {
 			msgs = append(msgs, bot.Message{Platform: bot.Telegram, ChatID: chatID(i), Text: fmt.Sprintf("消息 %d", i)})
 		}
-		_, err := outbox.Enqueue(context.Background(), tx, msgs)
-		return err
+		return outbox.Enqueue(context.Background(), tx, msgs)
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -76,8 +76,7 @@ type Outbox interface {
 type queueOnly struct{}
 
 func (queueOnly) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
-	_, err := outbox.Enqueue(ctx, tx, msgs)
-	return err
+	return outbox.Enqueue(ctx, tx, msgs)
 }
 
 // FileFetcher downloads a platform file by its reference.

@@ -38,11 +38,14 @@ const (
 
 // EnqueueMessages queues msgs, in the given order per chat, in one
 // statement: each chat's sequence numbers are taken under its queue row's
-// lock, so the numbers of one chat commit in order. Call it last in the
-// transaction: the chat rows stay locked until the commit.
-func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage) error {
+// lock, so the numbers of one chat commit in order. With owner set, a chat
+// whose queue was empty and free is leased to owner at once, and its new
+// messages are returned: once the transaction commits, that dispatcher
+// sends them without claiming the chat. Call it last in the transaction:
+// the chat rows stay locked until the commit.
+func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
 	if len(msgs) == 0 {
-		return nil
+		return nil, nil
 	}
 	platforms := make(pq.StringArray, len(msgs))
 	chats := make(pq.StringArray, len(msgs))
@@ -52,21 +55,32 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage) err
 	for i, m := range msgs {
 		platforms[i], chats[i], bodies[i], users[i], versions[i] = m.Platform, m.ChatID, string(m.Message), m.PromptUser, m.PromptVersion
 	}
-	_, err := q.db.ExecContext(ctx, `
+	var mine []QueuedMessage
+	err := q.db.SelectContext(ctx, &mine, `
 		WITH m AS (
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
 				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, ord)),
 		n AS (SELECT platform, chat_id, count(*) AS n FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
 		q AS (
-			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq) SELECT platform, chat_id, n FROM n
-			ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq
-			RETURNING platform, chat_id, next_seq)
-		INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
-		SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
-			m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
-		FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)`,
-		platforms, chats, bodies, users, versions)
-	return wrap("enqueue messages", err)
+			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, lease_owner, lease_until)
+			SELECT platform, chat_id, n, nullif($6, ''), CASE WHEN $6 <> '' THEN clock_timestamp() + $7 * interval '1 microsecond' END FROM n
+			ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq,
+				lease_owner = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
+					THEN EXCLUDED.lease_owner ELSE c.lease_owner END,
+				lease_until = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
+					THEN EXCLUDED.lease_until ELSE c.lease_until END
+			RETURNING platform, chat_id, next_seq, next_at, $6 <> '' AND lease_owner = $6 AND done_seq = next_seq - (SELECT n FROM n WHERE n.platform = c.platform AND n.chat_id = c.chat_id) AS mine),
+		ins AS (
+			INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
+			SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
+				m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
+			FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)
+			RETURNING id, platform, chat_id, seq, message)
+		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at
+		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
+		ORDER BY ins.platform, ins.chat_id, ins.seq`,
+		platforms, chats, bodies, users, versions, owner, lease.Microseconds())
+	return mine, wrap("enqueue messages", err)
 }
 
 // QueuedMessage is a message as a dispatcher gets it. Stale is a question
