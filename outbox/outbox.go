@@ -192,7 +192,7 @@ func New(st *store.Store, opts Options) *Dispatcher {
 	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
 		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
 	for p := range opts.Senders {
-		d.rate[p] = &limiter{}
+		d.rate[p] = newLimiter()
 	}
 	d.live.Store(1)
 	return d
@@ -663,10 +663,19 @@ func share(all time.Duration, live int64) int {
 // platform answered the send n before it (which arrived before that
 // answer). A long retry_after holds them all.
 type limiter struct {
-	mu    sync.Mutex
-	sends []*slot   // the latest sends, in booking order
-	tat   time.Time // the spacing's theoretical next send
-	held  time.Time
+	mu      sync.Mutex
+	turn    *sync.Cond // bookings are made one at a time, in the order asked
+	tickets int64      // the next ticket to hand out
+	serving int64      // the ticket whose turn it is
+	sends   []*slot    // the latest sends, in booking order
+	tat     time.Time  // the spacing's theoretical next send
+	held    time.Time
+}
+
+func newLimiter() *limiter {
+	l := &limiter{}
+	l.turn = sync.NewCond(&l.mu)
+	return l
 }
 
 // burst is how many sends may start at once within the spacing.
@@ -681,10 +690,21 @@ type slot struct {
 
 // reserve books the first moment from now that the spacing and the window
 // allow, waiting (until stop) for the platform's answer to the send n
-// before it when that is still in flight.
+// before it when that is still in flight. Chats get their bookings in the
+// order they ask, so none starves when the rate is the limit.
 func (l *limiter) reserve(n int, interval, window time.Duration, stop <-chan struct{}) (*slot, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ticket := l.tickets
+	l.tickets++
+	for ticket != l.serving {
+		l.turn.Wait()
+	}
+	defer func() {
+		l.serving++
+		l.turn.Broadcast()
+	}()
 	for {
-		l.mu.Lock()
 		at := time.Now()
 		if l.held.After(at) {
 			at = l.held
@@ -692,7 +712,6 @@ func (l *limiter) reserve(n int, interval, window time.Duration, stop <-chan str
 		if t := l.tat.Add(-time.Duration(burst-1) * interval); t.After(at) {
 			at = t
 		}
-		var wait *slot
 		if len(l.sends) >= n {
 			prev := l.sends[len(l.sends)-n]
 			select {
@@ -701,28 +720,27 @@ func (l *limiter) reserve(n int, interval, window time.Duration, stop <-chan str
 					at = t
 				}
 			default:
-				wait = prev
+				l.mu.Unlock()
+				select {
+				case <-prev.done:
+					l.mu.Lock()
+					continue
+				case <-stop:
+					l.mu.Lock()
+					return nil, false
+				}
 			}
 		}
-		if wait == nil {
-			s := &slot{at: at, done: make(chan struct{})}
-			l.sends = append(l.sends, s)
-			if len(l.sends) > 4*n+64 {
-				l.sends = append(l.sends[:0], l.sends[len(l.sends)-n:]...)
-			}
-			if l.tat.Before(at) {
-				l.tat = at
-			}
-			l.tat = l.tat.Add(interval)
-			l.mu.Unlock()
-			return s, true
+		s := &slot{at: at, done: make(chan struct{})}
+		l.sends = append(l.sends, s)
+		if len(l.sends) > 4*n+64 {
+			l.sends = append(l.sends[:0], l.sends[len(l.sends)-n:]...)
 		}
-		l.mu.Unlock()
-		select {
-		case <-wait.done:
-		case <-stop:
-			return nil, false
+		if l.tat.Before(at) {
+			l.tat = at
 		}
+		l.tat = l.tat.Add(interval)
+		return s, true
 	}
 }
 
