@@ -67,9 +67,9 @@ type Options struct {
 	Lease       time.Duration               // how long a claimed chat stays this process's without news (default 5s)
 	MaxChats    int                         // chats served at once (default 256)
 	Batch       int                         // messages read per claim of a chat (default 20)
-	RetryBase   time.Duration               // first retry after an error; doubles (default 5s)
-	RetryMax    time.Duration               // longest retry delay (default 10m)
-	MaxAttempts int                         // errors before a message is given up (default 12)
+	RetryBase   time.Duration               // first retry after an error; doubles (default 1s)
+	RetryMax    time.Duration               // longest retry delay (default 15s)
+	GiveUpAfter time.Duration               // a message failing this long is given up (default 6h)
 	Heartbeat   time.Duration               // how often a dispatcher says it is alive (default 1s)
 	ID          string                      // this dispatcher's name (default host-pid-random)
 	Log         *slog.Logger
@@ -171,13 +171,13 @@ func New(st *store.Store, opts Options) *Dispatcher {
 		opts.Batch = 20
 	}
 	if opts.RetryBase == 0 {
-		opts.RetryBase = 5 * time.Second
+		opts.RetryBase = time.Second
 	}
 	if opts.RetryMax == 0 {
-		opts.RetryMax = 10 * time.Minute
+		opts.RetryMax = 15 * time.Second
 	}
-	if opts.MaxAttempts == 0 {
-		opts.MaxAttempts = 12
+	if opts.GiveUpAfter == 0 {
+		opts.GiveUpAfter = 6 * time.Hour
 	}
 	if opts.Heartbeat == 0 {
 		opts.Heartbeat = time.Second
@@ -578,22 +578,26 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 	return sender.Send(ctx, m)
 }
 
-// retry puts the chat off after an error, with backoff; after MaxAttempts
-// the message is given up (recorded in send_failures) and the queue goes on.
+// retry puts the chat off after an error, with backoff (at most RetryMax,
+// so a chat goes on soon after the platform is back); the platform waits as
+// long in this process, so an outage costs a probe per backoff, not a
+// request per chat. A message failing for longer than GiveUpAfter is given
+// up (recorded in send_failures) and the queue goes on.
 func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) {
 	bg := context.WithoutCancel(ctx)
 	attempt := m.Attempts + 1
 	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", c.ChatID, "attempt", attempt, "err", cause)
-	if attempt >= d.opts.MaxAttempts {
+	if time.Since(m.Created) > d.opts.GiveUpAfter {
 		o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: time.Now(), Release: true,
-			Failure: fmt.Sprintf("gave up after %d attempts: %v", attempt, cause), Text: msg.Text}
+			Failure: fmt.Sprintf("gave up after %d attempts over %v: %v", attempt, time.Since(m.Created).Round(time.Second), cause), Text: msg.Text}
 		if _, _, err := d.st.Advance(bg, d.opts.ID, c, o, d.opts.Lease); err != nil {
 			d.lost(c, err)
 		}
 		return
 	}
-	at := time.Now().Add(Backoff(d.opts.RetryBase, d.opts.RetryMax, attempt))
-	if err := d.st.Defer(bg, d.opts.ID, c, m.ID, at, true); err != nil {
+	wait := Backoff(d.opts.RetryBase, d.opts.RetryMax, attempt)
+	d.rate[bot.Platform(c.Platform)].hold(time.Now().Add(min(wait, d.opts.RetryBase)))
+	if err := d.st.Defer(bg, d.opts.ID, c, m.ID, time.Now().Add(wait), true); err != nil {
 		d.lost(c, err)
 	}
 }

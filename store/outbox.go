@@ -75,8 +75,8 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, own
 			SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
 				m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
 			FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)
-			RETURNING id, platform, chat_id, seq, message)
-		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at
+			RETURNING id, platform, chat_id, seq, message, created_at)
+		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at
 		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
 		ORDER BY ins.platform, ins.chat_id, ins.seq`,
 		platforms, chats, bodies, users, versions, owner, lease.Microseconds())
@@ -95,6 +95,7 @@ type QueuedMessage struct {
 	Attempts int       `db:"attempts"`
 	Stale    bool      `db:"stale"`
 	NextAt   time.Time `db:"next_at"`
+	Created  time.Time `db:"created_at"`
 }
 
 // Claim leases to owner up to limit chats that have messages to send, on
@@ -123,6 +124,7 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at)
 		SELECT coalesce(o.id, 0) AS id, c.platform, c.chat_id, coalesce(o.seq, 0) AS seq,
 			coalesce(o.message, 'null') AS message, coalesce(o.attempts, 0) AS attempts, c.next_at,
+			coalesce(o.created_at, now()) AS created_at,
 			coalesce(o.prompt_user IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_states cs
 				WHERE cs.platform = o.platform AND cs.chat_id = o.chat_id AND cs.user_id = o.prompt_user
 				AND cs.version = o.prompt_version), false) AS stale

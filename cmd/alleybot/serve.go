@@ -74,7 +74,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	}
 	// Every message to a messenger is queued in the transaction of the change
 	// that caused it and sent by this dispatcher at the platform's pace.
-	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: cfg.Jobs.RetryBase,
+	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: min(cfg.Jobs.RetryBase, time.Second),
 		Pacing: map[bot.Platform]outbox.Pacing{
 			bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll},
 			bot.WeCom:    outbox.DefaultPacing[bot.WeCom]}})

@@ -196,8 +196,12 @@ func TestTelegramPollingReport(t *testing.T) {
 	if group.Method != "sendPhoto" || group.PhotoFileID != "ph-a" {
 		t.Errorf("exchange group message should carry the first photo by file_id: %+v", group)
 	}
-	// A pressed button's keyboard is answered and closed.
-	if r.fake.Calls("answerCallbackQuery") < 4 {
+	// A pressed button's keyboard is answered and closed. The adapter answers
+	// the press after its update's transaction; the reply, sent at once after
+	// the commit, may arrive first.
+	actx, acancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer acancel()
+	if err := r.fake.WaitUntil(actx, func() bool { return r.fake.Calls("answerCallbackQuery") >= 4 }); err != nil {
 		t.Errorf("answerCallbackQuery calls: %d", r.fake.Calls("answerCallbackQuery"))
 	}
 
