@@ -54,7 +54,9 @@ func LatestVersion() int {
 // Migrate applies the migrations not yet applied, each in its own
 // transaction, under an advisory lock so two processes never race. It returns
 // the names applied; running it again applies nothing.
-func (s *Store) Migrate(ctx context.Context) ([]string, error) { return s.migrateTo(ctx, LatestVersion()) }
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	return s.migrateTo(ctx, LatestVersion())
+}
 
 // migrateTo applies the migrations up to version last (a test of an
 // upgrade starts from an older schema).
