@@ -344,7 +344,11 @@ func (t *TelegramBot) process(ctx context.Context, u tgbotapi.Update, h Handler,
 		return true
 	}
 	for attempt := 1; ; attempt++ {
-		msgs, err := h.Handle(ctx, bu)
+		// A shutdown does not cancel the update in hand: it finishes (or
+		// fails on its own), as the README promises, within a bound.
+		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+		msgs, err := h.Handle(hctx, bu)
+		hcancel()
 		if err == nil {
 			// The update is committed: its replies go out even if shutdown
 			// has begun, or they would be lost (a redelivery is a duplicate).
@@ -684,6 +688,28 @@ func (t *TelegramBot) FetchFile(ctx context.Context, fileID string) ([]byte, str
 	return data, http.DetectContentType(data), nil
 }
 
+// handleTimeout bounds one update's handling once a shutdown has begun.
+const handleTimeout = 30 * time.Second
+
+// clean makes a text from a platform safe to store and to show: valid
+// UTF-8, without NUL and the other control characters (but tab and line
+// breaks), and without the bidirectional overrides that turn a group
+// message's text around.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20 || r == 0x7f:
+			return -1
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // TelegramUpdate converts a Telegram update. It returns false for the kinds
 // the bot does not act on (edits, channel posts, messages with no sender):
 // they are skipped, and Poll moves past them.
@@ -740,5 +766,9 @@ func TelegramUpdate(u tgbotapi.Update, maxPhoto int64) (Update, bool) {
 		out.UserName = strings.TrimSpace(from.FirstName + " " + from.LastName)
 	}
 	out.LangHint = from.LanguageCode
+	out.Text, out.ChatTitle, out.UserName = clean(out.Text), clean(out.ChatTitle), clean(out.UserName)
+	if out.Callback != nil {
+		out.Callback.Data = clean(out.Callback.Data)
+	}
 	return out, true
 }

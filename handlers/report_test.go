@@ -311,7 +311,9 @@ func TestCancelBackAndWrongInput(t *testing.T) {
 	s.expect("张桂芳")
 	s.text("/report")
 	s.expect("还有一份未完成的问题上报")
-	s.text("/cancel")
+	s.text("返回") // the word works like /back inside a flow
+	s.expect("请分享问题所在的位置")
+	s.text("取消") // and like /cancel
 	s.expect("已取消问题上报")
 	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
 		t.Errorf("states after cancel: %d", n)

@@ -172,6 +172,10 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 	if cmd, ok := r.byName[name]; ok && (cmd.Name == "cancel" || cmd.Name == "back") {
 		return cmd.Run(ctx, t) // these work even on a draft that cannot be read
 	}
+	if cmd, ok := r.byName[strings.TrimSpace(u.Text)]; ok && name == "" && u.Callback == nil && u.Photo == nil && u.Location == nil &&
+		(cmd.Name == "cancel" || cmd.Name == "back") {
+		return cmd.Run(ctx, t) // 取消 and 返回 typed without the slash, in a flow too
+	}
 	active, err := r.flows.Active(ctx, t)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
@@ -109,14 +110,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(fs.Output(), "Usage: alleybot %s [flags] %s\n\n%s\n\nFlags:\n", name, cmd.args, cmd.summary)
 		fs.PrintDefaults()
 	}
+	// The flag package prints its complaint and the usage itself; for
+	// --help the usage goes to stdout, once.
+	var parseOut strings.Builder
+	fs.SetOutput(&parseOut)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return 0
 		}
-		return 2 // the flag package has printed the error and the usage
+		fmt.Fprint(stderr, parseOut.String())
+		return 2
 	}
+	fs.SetOutput(stderr)
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	err := cmd.run(e, fs, common)
 	var ue usageError
@@ -216,6 +223,13 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 		return err
 	}
 	defer st.Close()
+	have, err := st.SchemaVersion(e.ctx)
+	if err != nil {
+		return err
+	}
+	if have > store.LatestVersion() {
+		return fmt.Errorf("the database schema is at version %d, newer than this alleybot (%d): upgrade alleybot; nothing was changed", have, store.LatestVersion())
+	}
 	applied, err := st.Migrate(e.ctx)
 	for _, name := range applied {
 		fmt.Fprintf(e.stdout, "applied %s\n", name)

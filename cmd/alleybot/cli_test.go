@@ -49,6 +49,9 @@ func TestUsageErrors(t *testing.T) {
 			if code != c.wantCode {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, c.wantCode, errs)
 			}
+			if c.wantCode == 0 && errs != "" {
+				t.Errorf("a successful %v wrote to stderr: %q", c.args, errs) // --help: the usage once, on stdout
+			}
 			if !strings.Contains(errs, c.wantErr) {
 				t.Errorf("stderr %q does not contain %q", errs, c.wantErr)
 			}
@@ -114,6 +117,20 @@ func TestOldSchemaRefused(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, "run `alleybot migrate`") {
 			t.Errorf("%v: exit %d, stderr %q; want refusal naming alleybot migrate", args, code, errs)
 		}
+	}
+}
+
+// TestNewerSchemaRefused: migrate on a database a newer alleybot has
+// migrated says so and changes nothing, rather than claiming success.
+func TestNewerSchemaRefused(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	st := testdb.Open(t, url)
+	if _, err := st.DB().Exec(`INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := alleybot(t, "", map[string]string{"DATABASE_URL": url}, "migrate")
+	if code != 1 || !strings.Contains(errs, "newer than this alleybot") || strings.Contains(out, "schema is at version") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want a refusal", code, out, errs)
 	}
 }
 
