@@ -1,11 +1,14 @@
 package bot_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/internal/tgfake"
 )
 
 // TestTelegramUpdateCleansText: a NUL (which PostgreSQL refuses, so the
@@ -33,4 +36,39 @@ func TestTelegramUpdateCleansText(t *testing.T) {
 	if got, ok := bot.TelegramUpdate(press, 0); !ok || got.Callback.Data != "c:rate:1:5" {
 		t.Errorf("callback data %q", got.Callback.Data)
 	}
+}
+
+// slowHandler takes a while over each update and notes whether its context
+// was cancelled meanwhile.
+type slowHandler struct {
+	started   chan struct{}
+	cancelled chan bool
+}
+
+func (h *slowHandler) Handle(ctx context.Context, u bot.Update) ([]bot.Message, error) {
+	close(h.started)
+	select {
+	case <-ctx.Done():
+		h.cancelled <- true
+		return nil, ctx.Err()
+	case <-time.After(300 * time.Millisecond):
+		h.cancelled <- false
+		return []bot.Message{{Platform: bot.Telegram, ChatID: u.ChatID, Text: "完成了"}}, nil
+	}
+}
+
+// TestShutdownLetsTheUpdateFinish: stopping the poll loop (SIGTERM) while
+// an update is being handled does not cancel it: it commits and its reply
+// goes out.
+func TestShutdownLetsTheUpdateFinish(t *testing.T) {
+	e := setup(t, nil)
+	h := &slowHandler{started: make(chan struct{}), cancelled: make(chan bool, 1)}
+	stop := e.poll(t, h)
+	e.fake.PushUpdate(tgfake.TextUpdate(42, 42, "你好"))
+	<-h.started
+	stop()
+	if <-h.cancelled {
+		t.Fatal("the update in hand was cancelled by the shutdown")
+	}
+	waitFor(t, e.fake, "the reply", func() bool { return len(e.fake.Sent()) == 1 })
 }
