@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/alleybot/alleybot/internal/tgload"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -226,8 +227,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 	fmt.Printf("two serve processes up; logs in %s\n", dir)
 
 	client := &http.Client{Timeout: 20 * time.Second}
-	var updateID atomic.Int64
-	updateID.Store(30_000_000)
+	updates := tgload.New(30_000_001)
 	var acked, resent atomic.Int64
 	// post delivers an update as Telegram does: again and again, to
 	// whichever process is up, until one answers 200.
@@ -256,30 +256,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	steps := func(user int64) []string {
-		uid := strconv.FormatInt(user, 10)
-		from := `"from": {"id": ` + uid + `, "is_bot": false, "first_name": "管家"}`
-		chat := `"chat": {"id": ` + uid + `, "type": "private"}`
-		msg := func(fields string) string {
-			return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1795000000, %s, %s, %s}}`,
-				updateID.Add(1), chat, from, fields)
-		}
-		cb := func(data string) string {
-			id := updateID.Add(1)
-			return fmt.Sprintf(`{"update_id": %d, "callback_query": {"id": "cb%d", %s, "chat_instance": "x", "data": %q,
-				"message": {"message_id": 1, "date": 1795000000, %s, "text": "x"}}}`, id, id, from, data, chat)
-		}
-		return []string{
-			msg(`"text": "/report"`),
-			cb("category|" + strconv.FormatInt(sanitation, 10)),
-			msg(`"photo": [{"file_id": "crash-photo", "file_unique_id": "u", "width": 800, "height": 600, "file_size": 1200}]`),
-			cb("photos|done"),
-			msg(`"location": {"latitude": 39.93780, "longitude": 116.39830}`),
-			msg(`"text": "门口堆了建筑垃圾,三天没人清理"`),
-			cb("impact|alley"),
-			cb("summary|submit"),
-		}
-	}
+	steps := func(user int64) []string { return updates.Report(user, sanitation, "crash-photo") }
 
 	start := time.Now()
 	stop := make(chan struct{})

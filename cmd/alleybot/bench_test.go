@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alleybot/alleybot/internal/tgload"
 )
 
 // BenchmarkWebhookReport drives complete reports (8 updates each: /report,
@@ -42,8 +44,7 @@ func BenchmarkWebhookReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var updateID atomic.Int64
-	updateID.Store(10_000_000)
+	updates := tgload.New(10_000_001)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: 30 * time.Second}
 	post := func(body string) (time.Duration, error) {
 		req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
@@ -60,30 +61,7 @@ func BenchmarkWebhookReport(b *testing.B) {
 		}
 		return time.Since(start), nil
 	}
-	report := func(user int64) []string {
-		u := strconv.FormatInt(user, 10)
-		from := `"from": {"id": ` + u + `, "is_bot": false, "first_name": "管家"}`
-		chat := `"chat": {"id": ` + u + `, "type": "private"}`
-		msg := func(fields string) string {
-			return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1795000000, %s, %s, %s}}`,
-				updateID.Add(1), chat, from, fields)
-		}
-		cb := func(data string) string {
-			id := updateID.Add(1)
-			return fmt.Sprintf(`{"update_id": %d, "callback_query": {"id": "cb%d", %s, "chat_instance": "x", "data": %q,
-				"message": {"message_id": 1, "date": 1795000000, %s, "text": "x"}}}`, id, id, from, data, chat)
-		}
-		return []string{
-			msg(`"text": "/report"`),
-			cb("category|" + strconv.FormatInt(sanitation, 10)),
-			msg(`"photo": [{"file_id": "bench-photo", "file_unique_id": "u", "width": 800, "height": 600, "file_size": 120000}]`),
-			cb("photos|done"),
-			msg(`"location": {"latitude": 39.93780, "longitude": 116.39830}`),
-			msg(`"text": "门口堆了建筑垃圾,三天没人清理"`),
-			cb("impact|alley"),
-			cb("summary|submit"),
-		}
-	}
+	report := func(user int64) []string { return updates.Report(user, sanitation, "bench-photo") }
 	var mu sync.Mutex
 	var lat []time.Duration
 	var next atomic.Int64

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/internal/tgload"
 	"github.com/alleybot/alleybot/roster"
 )
 
@@ -184,8 +185,7 @@ func BenchmarkLatency(b *testing.B) {
 	defer func() { cancel(); <-done }()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: stewards}, Timeout: 30 * time.Second}
-	var updateID atomic.Int64
-	updateID.Store(20_000_000)
+	updates := tgload.New(20_000_001)
 	post := func(body string) error {
 		req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -200,30 +200,7 @@ func BenchmarkLatency(b *testing.B) {
 		}
 		return nil
 	}
-	steps := func(user int64) []string {
-		u := strconv.FormatInt(user, 10)
-		from := `"from": {"id": ` + u + `, "is_bot": false, "first_name": "管家"}`
-		chat := `"chat": {"id": ` + u + `, "type": "private"}`
-		msg := func(fields string) string {
-			return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1795000000, %s, %s, %s}}`,
-				updateID.Add(1), chat, from, fields)
-		}
-		cb := func(data string) string {
-			id := updateID.Add(1)
-			return fmt.Sprintf(`{"update_id": %d, "callback_query": {"id": "cb%d", %s, "chat_instance": "x", "data": %q,
-				"message": {"message_id": 1, "date": 1795000000, %s, "text": "x"}}}`, id, id, from, data, chat)
-		}
-		return []string{
-			msg(`"text": "/report"`),
-			cb("category|" + strconv.FormatInt(sanitation, 10)),
-			msg(`"photo": [{"file_id": "load-photo", "file_unique_id": "u", "width": 800, "height": 600, "file_size": 120000}]`),
-			cb("photos|done"),
-			msg(`"location": {"latitude": 39.93780, "longitude": 116.39830}`),
-			msg(`"text": "门口堆了建筑垃圾,三天没人清理"`),
-			cb("impact|alley"),
-			cb("summary|submit"),
-		}
-	}
+	steps := func(user int64) []string { return updates.Report(user, sanitation, "load-photo") }
 	var mu sync.Mutex
 	var lat, posts []time.Duration
 	byStep := make([][]time.Duration, 8)
