@@ -2,8 +2,10 @@ package conversations
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -19,6 +21,10 @@ func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error 
 	if !still && (score < 1 || score > 5) {
 		t.Reply(t.T("flow.hint.choice"))
 		return nil
+	}
+	ok, err := t.ratesHere(ctx, c)
+	if err != nil || !ok {
+		return err
 	}
 	first, err := t.Tx.Rate(ctx, c.ID, string(t.Update.Platform), t.Update.UserID, score, still)
 	if err != nil {
@@ -55,4 +61,30 @@ func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error 
 		return err
 	}
 	return t.tellFollowers(ctx, c, "notify.follower.reopened", "reason", note)
+}
+
+// ratesHere checks that the answer comes from a resident group the closing
+// was posted to (the groups audience.Groups chose for the case's
+// community): a button pressed anywhere else — a private chat, another
+// community's group, a forged callback — is refused and changes nothing.
+func (t *Turn) ratesHere(ctx context.Context, c store.CaseView) (bool, error) {
+	refuse := func() (bool, error) {
+		t.Reply(t.T("case.rate.not_here", "number", c.Number))
+		return false, nil
+	}
+	if t.Update.ChatKind != bot.Group {
+		return refuse()
+	}
+	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return refuse()
+	}
+	if err != nil {
+		return false, err
+	}
+	if chat.Kind != store.ChatResident ||
+		(chat.CommunityID.Valid && c.CommunityID.Valid && chat.CommunityID.Int64 != c.CommunityID.Int64) {
+		return refuse()
+	}
+	return true, nil
 }

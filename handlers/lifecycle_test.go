@@ -167,6 +167,21 @@ func TestCaseLifecycle(t *testing.T) {
 	// Residents get before and after photos and the question.
 	resident := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9999"}
 	w.expectChat(t, c.residents, "整改前", "已办结(整改后)", "请打分")
+	// The rating buttons are answered only in that group: the same data sent
+	// from a private chat or from a group that is not the case's residents'
+	// group (a forged callback) is refused and reopens nothing.
+	still := w.lastButton(t, c.residents, "仍有问题")
+	for _, forger := range []*chatter{
+		{t: t, w: w, r: w.r, platform: bot.Telegram, chat: "4242", kind: bot.Private, user: "4242"},
+		{t: t, w: w, r: w.r, platform: bot.Telegram, chat: "-100777", kind: bot.Group, user: "4242"},
+		{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.deptGroup, kind: bot.Group, user: "4242"},
+	} {
+		forger.send(bot.Update{Callback: &bot.Callback{Data: still}})
+		forger.expect("居民群里")
+		if w.caseView(t, number).Status != store.StatusClosed {
+			t.Fatalf("a press from %s reopened the case", forger.chat)
+		}
+	}
 	resident.press("★★★★★")
 	resident.expect("谢谢您对案件 " + number + " 的评价")
 	resident.press("★★★★")

@@ -375,6 +375,7 @@ var catalog = map[string]msg{
 	"case.ask.check_photo":     {"可以附上复核照片,或按「跳过」。", "Attach a photo from your re-check, or press Skip."},
 	"case.sentback.done":       {"案件 {number} 已退回责任部门重新整改(第 {n} 次)。", "Case {number} is sent back to the department (time {n})."},
 	"case.closed.done":         {"案件 {number} 复核通过,已办结。谢谢!", "Case {number} passed the re-check and is closed. Thank you!"},
+	"case.rate.not_here":       {"案件 {number} 的评价请在收到办结通知的居民群里进行。", "Case {number} is rated in the residents' group that got its closing notice."},
 	"case.rate.again":          {"您已经评价过了,谢谢!", "You have rated this already. Thank you!"},
 	"case.rate.thanks":         {"谢谢您对案件 {number} 的评价!", "Thank you for rating case {number}!"},
 	"case.rate.reopened":       {"谢谢反馈,案件 {number} 已重新交给受理中心处理。", "Thank you; case {number} is back with the acceptance center."},

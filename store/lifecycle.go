@@ -322,7 +322,10 @@ func (q *Queries) DecideExtension(ctx context.Context, id int64, status Extensio
 // has answered already.
 func (q *Queries) Rate(ctx context.Context, caseID int64, platform, userID string, score int, still bool) (bool, error) {
 	sc := sql.NullInt64{Int64: int64(score), Valid: score > 0}
-	res, err := q.db.ExecContext(ctx, `INSERT INTO case_ratings (case_id, platform, user_id, score, still_problem) VALUES ($1, $2, $3, $4, $5)
+	// One answer per account per closing: the closing is the case's
+	// closed_at (a closed case has one; the caller has checked the state).
+	res, err := q.db.ExecContext(ctx, `INSERT INTO case_ratings (case_id, closing, platform, user_id, score, still_problem)
+		SELECT id, closed_at, $2, $3, $4, $5 FROM cases WHERE id = $1 AND closed_at IS NOT NULL
 		ON CONFLICT DO NOTHING`, caseID, platform, userID, sc, still)
 	if err != nil {
 		return false, wrap("rate", err)

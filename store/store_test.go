@@ -634,3 +634,46 @@ func TestTableCounts(t *testing.T) {
 		t.Errorf("people: %d then %d, want one more", before["people"], after["people"])
 	}
 }
+
+// TestRateOncePerClosing: an account answers once per closing of a case; a
+// case reopened and closed again may be rated again, and an open case not
+// at all.
+func TestRateOncePerClosing(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	db := st.DB()
+	var caseID int64
+	if err := db.GetContext(ctx, &caseID, `
+		INSERT INTO cases (number, description, impact, status, source, closed_at)
+		VALUES ('2026-000001', '垃圾', 'low', 'closed', 'test', now() - interval '1 day') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	rate := func(user string) bool {
+		t.Helper()
+		ok, err := st.Rate(ctx, caseID, "telegram", user, 4, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !rate("1") || rate("1") || !rate("2") {
+		t.Fatal("first closing: want each account once")
+	}
+	// Reopened: no closing, no rating.
+	if _, err := db.ExecContext(ctx, `UPDATE cases SET status = 'submitted', closed_at = NULL WHERE id = $1`, caseID); err != nil {
+		t.Fatal(err)
+	}
+	if rate("3") {
+		t.Fatal("an open case took a rating")
+	}
+	// Closed again: the same accounts are asked again.
+	if _, err := db.ExecContext(ctx, `UPDATE cases SET status = 'closed', closed_at = now() WHERE id = $1`, caseID); err != nil {
+		t.Fatal(err)
+	}
+	if !rate("1") || rate("1") {
+		t.Fatal("second closing: want the account once more")
+	}
+	if n := count(t, st, `SELECT count(*) FROM case_ratings WHERE case_id = $1`, caseID); n != 3 {
+		t.Errorf("%d ratings stored, want 3", n)
+	}
+}
