@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -42,6 +43,12 @@ type TelegramOptions struct {
 	// moving on: one poisoned update must not stop the bot. Default 8
 	// (about two minutes of backoff, enough for a database restart).
 	HandleAttempts int
+	// WebhookAttempts is how many deliveries of one update the webhook
+	// answers 500 (so Telegram sends it again) before it apologises and
+	// answers 200: Telegram holds the updates behind a failing one, so
+	// fewer than Poll's. Default 3. An ErrPermanent failure is given up at
+	// once on both paths.
+	WebhookAttempts int
 }
 
 // TelegramBot is the Telegram adapter: it receives updates by long polling
@@ -58,6 +65,10 @@ type TelegramBot struct {
 	retryBase  time.Duration
 	retryMax   time.Duration
 	attempts   int
+	hookTries  int
+
+	failMu   sync.Mutex
+	failures map[int]int // webhook: update_id → failed deliveries
 }
 
 // Telegram's limits.
@@ -89,6 +100,8 @@ func NewTelegram(ctx context.Context, opts TelegramOptions) (*TelegramBot, error
 		retryBase: opts.RetryBase,
 		retryMax:  opts.RetryMax,
 		attempts:  opts.HandleAttempts,
+		hookTries: opts.WebhookAttempts,
+		failures:  map[int]int{},
 	}
 	if t.client == nil {
 		t.client = &http.Client{Timeout: 30 * time.Second}
@@ -107,6 +120,9 @@ func NewTelegram(ctx context.Context, opts TelegramOptions) (*TelegramBot, error
 	}
 	if t.attempts <= 0 {
 		t.attempts = 8
+	}
+	if t.hookTries <= 0 {
+		t.hookTries = 3
 	}
 	poll := opts.PollTimeout
 	if poll <= 0 {
@@ -360,7 +376,7 @@ func (t *TelegramBot) process(ctx context.Context, u tgbotapi.Update, h Handler,
 		if ctx.Err() != nil {
 			return false
 		}
-		if attempt >= t.attempts {
+		if attempt >= t.attempts || errors.Is(err, ErrPermanent) {
 			t.log.Error("telegram update given up", "update_id", u.UpdateID, "attempts", attempt, "err", err)
 			t.settle(ctx, u, msgs, out, false)
 			return true
@@ -459,10 +475,26 @@ func (t *TelegramBot) deliver(ctx context.Context, out Outbox, msgs []Message) {
 	}
 }
 
+// failed counts a failed delivery of a webhook update and returns the count
+// so far. The table is this process's memory, bounded: it is emptied when
+// it grows past maxFailures (a count restarts, never a wedge).
+func (t *TelegramBot) failed(updateID int) int {
+	const maxFailures = 4096
+	t.failMu.Lock()
+	defer t.failMu.Unlock()
+	if len(t.failures) >= maxFailures {
+		clear(t.failures)
+	}
+	t.failures[updateID]++
+	return t.failures[updateID]
+}
+
 // WebhookHandler receives updates Telegram POSTs. It answers 401 unless the
 // secret header matches (an empty secret refuses everything), handles the
 // update synchronously, and answers 500 when handling failed, so Telegram
-// delivers it again (the handler rolled it back). After the 200 it
+// delivers it again (the handler rolled it back). An update that fails for
+// good (ErrPermanent) or WebhookAttempts times is apologised for and
+// answered 200, so it does not wedge the chat. After the 200 it
 // acknowledges the press and delivers the replies before returning.
 func (t *TelegramBot) WebhookHandler(secret string, h Handler, out Outbox) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -495,16 +527,20 @@ func (t *TelegramBot) WebhookHandler(secret string, h Handler, out Outbox) http.
 		}
 		msgs, err := h.Handle(r.Context(), bu)
 		if err != nil {
-			t.log.Error("telegram webhook: handle", "update_id", u.UpdateID, "err", err)
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
+			n := t.failed(u.UpdateID)
+			if n < t.hookTries && !errors.Is(err, ErrPermanent) {
+				t.log.Error("telegram webhook: handle", "update_id", u.UpdateID, "attempt", n, "err", err)
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+				return
+			}
+			t.log.Error("telegram webhook: update given up, apologised", "update_id", u.UpdateID, "attempts", n, "err", err)
 		}
 		w.WriteHeader(http.StatusOK)
 		_ = http.NewResponseController(w).Flush()
 		// Telegram may hang up once it has its 200: the replies must still go.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 		defer cancel()
-		t.settle(ctx, u, msgs, out, true)
+		t.settle(ctx, u, msgs, out, err == nil)
 	})
 }
 

@@ -39,15 +39,22 @@ type echo struct {
 	calls   []bot.Update   // every Handle call, failed ones included
 	handled map[string]int // successful handles by key
 	failFor map[string]int // key → how many more calls fail
+	poison  map[string]bool
 }
 
-func newEcho() *echo { return &echo{handled: map[string]int{}, failFor: map[string]int{}} }
+func newEcho() *echo {
+	return &echo{handled: map[string]int{}, failFor: map[string]int{}, poison: map[string]bool{}}
+}
 
 func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.calls = append(e.calls, u)
 	msg := bot.Message{Platform: u.Platform, ChatID: u.ChatID}
+	if e.poison[u.Key] {
+		msg.Text = "sorry"
+		return []bot.Message{msg}, fmt.Errorf("%w: invalid byte sequence", bot.ErrPermanent)
+	}
 	if e.failFor[u.Key] > 0 {
 		e.failFor[u.Key]--
 		msg.Text = "sorry"
@@ -499,6 +506,19 @@ func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
 	}
 }
 
+func TestPollGivesUpOnPermanentFailureAtOnce(t *testing.T) {
+	e := setup(t, nil)
+	h := newEcho()
+	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "毒"))
+	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "好"))
+	h.poison[strconv.Itoa(first)] = true
+	e.poll(t, h)
+	waitFor(t, e.fake, "the apology and the next reply", func() bool { return len(e.fake.Sent()) == 2 })
+	if n := h.callsFor(strconv.Itoa(first)); n != 1 {
+		t.Errorf("a permanent failure was tried %d times, want 1", n)
+	}
+}
+
 func TestWebhook(t *testing.T) {
 	e := setup(t, nil)
 	h := newEcho()
@@ -599,6 +619,36 @@ func TestWebhook(t *testing.T) {
 	}
 	if status, _ := e.fake.PostWebhook(ctx, fail); status != http.StatusOK {
 		t.Errorf("redelivery: %d, want 200", status)
+	}
+
+	// An update that keeps failing is answered 500 twice, then apologised
+	// for and acknowledged: Telegram stops resending it.
+	stuck := tgfake.TextUpdate(alice, alice, "总失败")
+	stuck.UpdateID = 9002
+	h.mu.Lock()
+	h.failFor["9002"] = 1000
+	h.mu.Unlock()
+	sentBefore = len(e.fake.Sent())
+	for i, want := range []int{500, 500, 200} {
+		if status, _ := e.fake.PostWebhook(ctx, stuck); status != want {
+			t.Errorf("delivery %d of a failing update: %d, want %d", i+1, status, want)
+		}
+	}
+	if got := texts(e.fake.Sent()[sentBefore:], ""); !reflect.DeepEqual(got, []string{"sorry"}) {
+		t.Errorf("after giving up: sent %q, want the apology once", got)
+	}
+	// A failure the handler marks permanent is given up at once.
+	poisoned := tgfake.TextUpdate(alice, alice, "毒")
+	poisoned.UpdateID = 9003
+	h.mu.Lock()
+	h.poison["9003"] = true
+	h.mu.Unlock()
+	sentBefore = len(e.fake.Sent())
+	if status, _ := e.fake.PostWebhook(ctx, poisoned); status != http.StatusOK {
+		t.Errorf("permanent failure: %d, want 200", status)
+	}
+	if got := texts(e.fake.Sent()[sentBefore:], ""); !reflect.DeepEqual(got, []string{"sorry"}) {
+		t.Errorf("permanent failure: sent %q, want the apology", got)
 	}
 
 	if err := e.tg.DeleteWebhook(ctx); err != nil {

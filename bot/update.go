@@ -5,6 +5,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -110,6 +111,11 @@ type Prompt struct {
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// ErrPermanent marks a handling failure that a retry will meet again (data
+// the database refuses, a bug): the adapter apologises and acknowledges the
+// update at once instead of having the platform resend it forever.
+var ErrPermanent = errors.New("permanent failure")
 
 // Handler turns an update into what the bot says back. It is implemented by
 // package handlers and wired in cmd/alleybot.

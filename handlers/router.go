@@ -67,7 +67,7 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 		if p := recover(); p != nil {
 			r.log.Error("panic handling update", "platform", u.Platform, "key", u.Key, "panic", p, "stack", string(debug.Stack()))
 			msgs = r.apology(u)
-			err = fmt.Errorf("panic: %v", p)
+			err = fmt.Errorf("%w: panic: %v", bot.ErrPermanent, p)
 		}
 	}()
 	var out []bot.Message
@@ -110,6 +110,9 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 	})
 	if err != nil {
 		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)
+		if store.IsPermanent(err) {
+			err = fmt.Errorf("%w: %w", bot.ErrPermanent, err)
+		}
 		return r.apology(u), err
 	}
 	return out, nil

@@ -154,6 +154,20 @@ func notFound(err error) error {
 	return err
 }
 
+// IsPermanent reports an error that the same input will meet again on a
+// retry: PostgreSQL refused the data itself (class 22: an invalid byte
+// sequence, a value out of range, a string too long) or a constraint other
+// than a unique one (23502 not null, 23503 foreign key, 23514 check). A
+// unique violation may be a race a retry resolves, and everything else (a
+// connection lost, a serialization failure, a timeout) may pass.
+func IsPermanent(err error) bool {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return false
+	}
+	return pqErr.Code.Class() == "22" || pqErr.Code == "23502" || pqErr.Code == "23503" || pqErr.Code == "23514"
+}
+
 // IsUniqueViolation reports a unique-constraint conflict (SQLSTATE 23505).
 func IsUniqueViolation(err error) bool {
 	var pqErr *pq.Error

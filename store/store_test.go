@@ -677,3 +677,32 @@ func TestRateOncePerClosing(t *testing.T) {
 		t.Errorf("%d ratings stored, want 3", n)
 	}
 }
+
+// TestIsPermanent: the database refusing the data is permanent (a retry
+// meets it again); a unique conflict or a cancelled query is not.
+func TestIsPermanent(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	db := st.DB()
+	_, nul := db.ExecContext(ctx, `INSERT INTO communities (code, name) VALUES ('c1', $1)`, "a\x00b")
+	_, cast := db.ExecContext(ctx, `SELECT 'x'::int`)
+	if _, err := db.ExecContext(ctx, `INSERT INTO communities (code, name) VALUES ('c2', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	_, dup := db.ExecContext(ctx, `INSERT INTO communities (code, name) VALUES ('c2', 'x')`)
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, cancelled := db.ExecContext(cctx, `SELECT 1`)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{{"NUL byte", nul, true}, {"bad cast", cast, true}, {"unique", dup, false}, {"cancelled", cancelled, false}, {"nil", nil, false}} {
+		if tc.err == nil && tc.name != "nil" {
+			t.Errorf("%s: no error", tc.name)
+		}
+		if got := store.IsPermanent(tc.err); got != tc.want {
+			t.Errorf("%s: IsPermanent(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
