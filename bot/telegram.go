@@ -776,6 +776,14 @@ func TelegramUpdate(u tgbotapi.Update, maxPhoto int64) (Update, bool) {
 		if l := m.Location; l != nil {
 			out.Location = &Location{Lat: l.Latitude, Lon: l.Longitude}
 		}
+		// The service messages of an upgrade to a supergroup: one in the old
+		// group, one in the new; either rebinds (the second finds it done).
+		if m.Chat != nil && m.MigrateToChatID != 0 {
+			out.Moved = &ChatMove{From: strconv.FormatInt(m.Chat.ID, 10), To: strconv.FormatInt(m.MigrateToChatID, 10)}
+		}
+		if m.Chat != nil && m.MigrateFromChatID != 0 {
+			out.Moved = &ChatMove{From: strconv.FormatInt(m.MigrateFromChatID, 10), To: strconv.FormatInt(m.Chat.ID, 10)}
+		}
 	case u.CallbackQuery != nil:
 		cq := u.CallbackQuery
 		if cq.Message == nil {

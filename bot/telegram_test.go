@@ -243,6 +243,10 @@ func TestTelegramUpdate(t *testing.T) {
 	}}
 	inlineCallback := tgbotapi.Update{UpdateID: 42, CallbackQuery: &tgbotapi.CallbackQuery{ID: "cq2", From: tgfake.User(alice), InlineMessageID: "x", Data: "b1"}}
 
+	inOld, inNew := tgfake.MigrationUpdates(group, -1001777, alice)
+	inSuper := inGroup
+	inSuper.ChatID, inSuper.ChatTitle = "-1001777", "群1001777"
+
 	tests := []struct {
 		name string
 		in   tgbotapi.Update
@@ -282,6 +286,10 @@ func TestTelegramUpdate(t *testing.T) {
 				u.Callback = &bot.Callback{ID: "cq1", Data: "b2", MessageID: "77"}
 				return u
 			}, inGroup},
+		{"group upgraded: the old group's notice", at(inOld), true,
+			func(u bot.Update) bot.Update { u.Moved = &bot.ChatMove{From: "-100777", To: "-1001777"}; return u }, inGroup},
+		{"group upgraded: the supergroup's notice", at(inNew), true,
+			func(u bot.Update) bot.Update { u.Moved = &bot.ChatMove{From: "-100777", To: "-1001777"}; return u }, inSuper},
 		{"edited message", tgbotapi.Update{UpdateID: 42, EditedMessage: tgfake.TextUpdate(alice, alice, "x").Message}, false, nil, bot.Update{}},
 		{"channel post", tgbotapi.Update{UpdateID: 42, ChannelPost: tgfake.TextUpdate(group, alice, "x").Message}, false, nil, bot.Update{}},
 		{"callback under an inline message", inlineCallback, false, nil, bot.Update{}},

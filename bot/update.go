@@ -51,7 +51,13 @@ type Update struct {
 	Callback *Callback
 	Photo    *Photo
 	Location *Location
+	// Moved says the chat has a new id (a Telegram group upgraded to a
+	// supergroup): what was bound to From now belongs to To.
+	Moved *ChatMove
 }
+
+// ChatMove is a chat's change of id on its platform.
+type ChatMove struct{ From, To string }
 
 // Callback is a pressed button.
 type Callback struct {

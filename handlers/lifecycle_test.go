@@ -562,3 +562,27 @@ func TestSendBackClockAndStaleExtension(t *testing.T) {
 		t.Errorf("the pending extension is %q (%v), want cancelled", status, err)
 	}
 }
+
+// TestGroupUpgradedToSupergroup: Telegram's notice that a group has a new id
+// rebinds the roster group; nobody is answered, and the next case card goes
+// to the new id.
+func TestGroupUpgradedToSupergroup(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	if msgs := c.coordinator.in(c.center).send(bot.Update{Moved: &bot.ChatMove{From: c.center, To: "-1009003"}}); len(msgs) != 0 {
+		t.Errorf("a service message was answered: %+v", msgs)
+	}
+	c.report(t, "路灯不亮")
+	var toOld, toNew int
+	for _, m := range w.sent {
+		switch m.ChatID {
+		case c.center:
+			toOld++
+		case "-1009003":
+			toNew++
+		}
+	}
+	if toOld != 0 || toNew == 0 {
+		t.Errorf("after the upgrade: %d messages to the old id, %d to the new", toOld, toNew)
+	}
+}

@@ -126,6 +126,16 @@ func (r *Router) apology(u bot.Update) []bot.Message {
 
 func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 	u := t.Update
+	if u.Moved != nil {
+		// The group has a new id (a supergroup): its roster group, its
+		// conversations and (in the outbox) its queue follow. Nobody is
+		// answered: it is a service message.
+		bound, err := t.Tx.RebindChat(ctx, string(u.Platform), u.Moved.From, u.Moved.To)
+		if err == nil && bound {
+			r.log.Info("group moved to a new chat id", "platform", u.Platform, "from", u.Moved.From, "to", u.Moved.To)
+		}
+		return err
+	}
 	name, args := splitCommand(u.Text)
 	if u.Photo != nil || u.Location != nil || u.Callback != nil {
 		name, args = "", "" // a caption is not a command

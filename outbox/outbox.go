@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -527,6 +528,19 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				if err := d.st.Defer(context.WithoutCancel(ctx), d.opts.ID, c, m.ID, until, false); err != nil {
 					d.lost(c, err)
 				}
+				return
+			case errors.As(err, &perm) && perm.MigrateToChatID != 0:
+				// The group became a supergroup: the roster group, its
+				// conversations and this queue (this message first) follow
+				// it to the new id, and are sent there.
+				to := strconv.FormatInt(perm.MigrateToChatID, 10)
+				n, err := d.st.MoveChat(context.WithoutCancel(ctx), d.opts.ID, c, to)
+				if err != nil {
+					d.lost(c, err)
+					return
+				}
+				d.opts.Log.Info("outbox: group upgraded to a supergroup, its queue moved", "platform", p, "chat", c.ChatID, "to", to, "messages", n)
+				d.Wake(store.OutboxChat{Platform: c.Platform, ChatID: to})
 				return
 			case errors.As(err, &perm):
 				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: nextAt, Release: last,

@@ -221,6 +221,38 @@ func TestSendFailures(t *testing.T) {
 			t.Errorf("send_failures: %v", lost)
 		}
 	})
+	t.Run("a group upgraded to a supergroup is rebound and its queue resent there", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		db := st.DB()
+		if _, err := db.Exec(`WITH c AS (INSERT INTO chats (code, kind, title) VALUES ('g1', 'resident', '居民群') RETURNING id)
+			INSERT INTO chat_bindings (platform, external_id, chat_id) SELECT 'telegram', '-100500', id FROM c`); err != nil {
+			t.Fatal(err)
+		}
+		fake.MigrateChat(-100500, -100600)
+		enqueue(t, st, s[0], tgMsg(-100500, "一"), tgMsg(-100500, "二"))
+		enqueue(t, st, s[0], tgMsg(-100500, "三"))
+		got := waitSends(t, fake, -100600, 3)
+		if got[0].Text != "一" || got[1].Text != "二" || got[2].Text != "三" {
+			t.Errorf("sent to the supergroup: %+v", got)
+		}
+		var bound []string
+		if err := db.Select(&bound, `SELECT external_id FROM chat_bindings WHERE platform = 'telegram'`); err != nil {
+			t.Fatal(err)
+		}
+		if len(bound) != 1 || bound[0] != "-100600" {
+			t.Errorf("bindings after the upgrade: %v", bound)
+		}
+		var failures int
+		if err := db.Get(&failures, `SELECT count(*) FROM send_failures`); err != nil {
+			t.Fatal(err)
+		}
+		if failures != 0 {
+			t.Errorf("%d send failures recorded for a moved group", failures)
+		}
+		// Later messages for the group (found through its binding) go to the new id.
+		enqueue(t, st, s[0], tgMsg(-100600, "四"))
+		waitSends(t, fake, -100600, 4)
+	})
 	t.Run("a 429 half-way does not send the first message twice", func(t *testing.T) {
 		st, fake, s := sendRig(t, 1, testPace)
 		fake.AddFile("pic", "photos/pic.jpg", []byte("jpeg"))

@@ -34,6 +34,7 @@ const (
 	OutboxSent    = "sent"
 	OutboxFailed  = "failed"  // refused for good, or given up: also in send_failures
 	OutboxDropped = "dropped" // a question whose step had moved on
+	OutboxMoved   = "moved"   // requeued on the chat's new id (a supergroup)
 )
 
 // EnqueueMessages queues msgs, in the given order per chat, in one

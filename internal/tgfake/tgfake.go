@@ -93,7 +93,8 @@ type Failure struct {
 type file struct {
 	path         string
 	data         []byte
-	reportedSize int // what getFile says; -1 omits file_size
+	reportedSize int  // what getFile says; -1 omits file_size
+	document     bool // sent as a file: sendPhoto refuses its file_id
 }
 
 type queued struct {
@@ -129,6 +130,7 @@ type Server struct {
 	messages map[msgKey]tgbotapi.Message
 	files    map[string]*file
 	fails    map[string][]Failure
+	migrated map[int64]int64 // a group upgraded to a supergroup → its new id
 	webhook  struct{ url, secret, allowed string }
 }
 
@@ -149,6 +151,7 @@ func New(tb testing.TB, token string) *Server {
 		messages: map[msgKey]tgbotapi.Message{},
 		files:    map[string]*file{},
 		fails:    map[string][]Failure{},
+		migrated: map[int64]int64{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -302,6 +305,37 @@ func (s *Server) AddFile(fileID, filePath string, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files[fileID] = &file{path: filePath, data: data, reportedSize: len(data)}
+}
+
+// AddDocument makes fileID a file sent as a document (an image sent "as a
+// file"): downloadable like AddFile's, sendDocument takes its file_id, and
+// sendPhoto refuses it with Telegram's "type of file mismatch".
+func (s *Server) AddDocument(fileID, filePath string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = &file{path: filePath, data: data, reportedSize: len(data), document: true}
+}
+
+// MigrateChat upgrades group old to a supergroup with id new, as Telegram
+// does: from now on every send to old is refused with 400 and
+// parameters.migrate_to_chat_id = new. MigrationUpdates gives the two
+// service messages Telegram delivers about it.
+func (s *Server) MigrateChat(old, new int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.migrated[old] = new
+}
+
+// MigrationUpdates are the service messages of an upgrade by userID: one in
+// the old group (migrate_to_chat_id) and one in the new supergroup
+// (migrate_from_chat_id).
+func MigrationUpdates(old, new, userID int64) (inOld, inNew tgbotapi.Update) {
+	a := message(old, userID)
+	a.MigrateToChatID = new
+	b := message(new, userID)
+	b.Chat.Type = "supergroup"
+	b.MigrateFromChatID = old
+	return tgbotapi.Update{Message: a}, tgbotapi.Update{Message: b}
 }
 
 // SetReportedSize makes getFile report size for fileID instead of its real
@@ -509,9 +543,10 @@ func (s *Server) CallbackUpdate(chatID int64, messageID int, userID int64, data 
 // The HTTP side.
 
 type apiError struct {
-	status int
-	desc   string
-	retry  int
+	status  int
+	desc    string
+	retry   int
+	migrate int64
 }
 
 func badRequest(desc string) *apiError { return &apiError{status: 400, desc: "Bad Request: " + desc} }
@@ -553,6 +588,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		body := map[string]any{"ok": false, "error_code": aerr.status, "description": aerr.desc}
 		if aerr.retry > 0 {
 			body["parameters"] = map[string]int{"retry_after": aerr.retry}
+		}
+		if aerr.migrate != 0 {
+			body["parameters"] = map[string]int64{"migrate_to_chat_id": aerr.migrate}
 		}
 		s.record(call)
 		writeJSON(w, aerr.status, body)
@@ -712,7 +750,9 @@ func (s *Server) do(method string, p map[string]string, files map[string]Upload)
 	case "sendMessage":
 		return s.sendMessage(p)
 	case "sendPhoto":
-		return s.sendPhoto(p, files)
+		return s.sendPhoto(p, files, "photo")
+	case "sendDocument":
+		return s.sendPhoto(p, files, "document")
 	case "editMessageText", "editMessageCaption", "editMessageReplyMarkup":
 		return s.edit(method, p)
 	case "answerCallbackQuery":
@@ -753,10 +793,13 @@ func (s *Server) do(method string, p map[string]string, files map[string]Upload)
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
-func parseChat(p map[string]string) (*tgbotapi.Chat, *apiError) {
+func (s *Server) parseChat(p map[string]string) (*tgbotapi.Chat, *apiError) {
 	id, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil || id == 0 {
 		return nil, badRequest("chat not found")
+	}
+	if to, ok := s.migrated[id]; ok {
+		return nil, &apiError{status: 400, desc: "Bad Request: group chat was upgraded to a supergroup chat", migrate: to}
 	}
 	return Chat(id), nil
 }
@@ -798,7 +841,7 @@ func (s *Server) newMessage(chat *tgbotapi.Chat) tgbotapi.Message {
 }
 
 func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
-	chat, aerr := parseChat(p)
+	chat, aerr := s.parseChat(p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -820,8 +863,10 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 	return m, nil
 }
 
-func (s *Server) sendPhoto(p map[string]string, files map[string]Upload) (any, *apiError) {
-	chat, aerr := parseChat(p)
+// sendPhoto is sendPhoto (field "photo") and sendDocument (field
+// "document"): a file_id of the other kind is refused, as Telegram does.
+func (s *Server) sendPhoto(p map[string]string, files map[string]Upload, field string) (any, *apiError) {
+	chat, aerr := s.parseChat(p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -833,29 +878,40 @@ func (s *Server) sendPhoto(p map[string]string, files map[string]Upload) (any, *
 	if aerr != nil {
 		return nil, aerr
 	}
-	sm := SentMessage{Method: "sendPhoto", ChatID: chat.ID, Text: caption, Keyboard: rows}
+	method := "sendPhoto"
+	if field == "document" {
+		method = "sendDocument"
+	}
+	sm := SentMessage{Method: method, ChatID: chat.ID, Text: caption, Keyboard: rows}
 	var fileID string
 	var size int
-	if up, ok := files["photo"]; ok {
+	if up, ok := files[field]; ok {
 		if len(up.Data) == 0 {
 			return nil, badRequest("file must be non-empty")
 		}
 		s.nextFile++
 		fileID = "uploaded-" + strconv.Itoa(s.nextFile)
-		s.files[fileID] = &file{path: "photos/" + fileID + ".jpg", data: up.Data, reportedSize: len(up.Data)}
+		s.files[fileID] = &file{path: "photos/" + fileID + ".jpg", data: up.Data, reportedSize: len(up.Data), document: field == "document"}
 		sm.PhotoBytes, size = up.Data, len(up.Data)
-	} else if ref := p["photo"]; ref != "" {
+	} else if ref := p[field]; ref != "" {
 		f, ok := s.files[ref]
 		if !ok {
 			return nil, badRequest("wrong file identifier/HTTP URL specified")
 		}
+		if f.document != (field == "document") {
+			return nil, badRequest("type of file mismatch")
+		}
 		fileID, sm.PhotoFileID, size = ref, ref, len(f.data)
 	} else {
-		return nil, badRequest("there is no photo in the request")
+		return nil, badRequest("there is no " + field + " in the request")
 	}
 	m := s.newMessage(chat)
 	m.Caption, m.ReplyMarkup = caption, markup
-	m.Photo = []tgbotapi.PhotoSize{{FileID: fileID, FileUniqueID: "u" + fileID, Width: 1280, Height: 960, FileSize: size}}
+	if field == "document" {
+		m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileName: "photo.jpg", MimeType: "image/jpeg", FileSize: size}
+	} else {
+		m.Photo = []tgbotapi.PhotoSize{{FileID: fileID, FileUniqueID: "u" + fileID, Width: 1280, Height: 960, FileSize: size}}
+	}
 	s.messages[msgKey{chat.ID, m.MessageID}] = m
 	sm.MessageID = m.MessageID
 	s.sent = append(s.sent, sm)
@@ -863,7 +919,7 @@ func (s *Server) sendPhoto(p map[string]string, files map[string]Upload) (any, *
 }
 
 func (s *Server) edit(method string, p map[string]string) (any, *apiError) {
-	chat, aerr := parseChat(p)
+	chat, aerr := s.parseChat(p)
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -1,0 +1,68 @@
+package store
+
+import "context"
+
+// A Telegram group upgraded to a supergroup gets a new chat id: Telegram
+// says so in a service message and in the answer to any send to the old
+// id. The roster group follows it, and so do the conversations held in it
+// and the messages still queued for it.
+
+// RebindChat moves what is bound to a platform chat id to its new id: the
+// roster group's binding (unless the new id is bound already, when the old
+// binding just goes) and the conversations in that chat. It reports
+// whether a roster group was bound to the old id. Doing it twice is
+// harmless.
+func (q *Queries) RebindChat(ctx context.Context, platform, from, to string) (bool, error) {
+	var bound bool
+	err := q.db.GetContext(ctx, &bound, `
+		WITH moved AS (
+			UPDATE chat_bindings SET external_id = $3 WHERE platform = $1 AND external_id = $2
+				AND NOT EXISTS (SELECT 1 FROM chat_bindings WHERE platform = $1 AND external_id = $3)
+			RETURNING 1),
+		gone AS (
+			DELETE FROM chat_bindings WHERE platform = $1 AND external_id = $2 AND NOT EXISTS (SELECT 1 FROM moved)
+			RETURNING 1),
+		talks AS (
+			UPDATE conversation_states s SET chat_id = $3 WHERE platform = $1 AND chat_id = $2
+				AND NOT EXISTS (SELECT 1 FROM conversation_states n WHERE n.platform = $1 AND n.chat_id = $3 AND n.user_id = s.user_id))
+		SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM gone)`, platform, from, to)
+	return bound, wrap("rebind chat", err)
+}
+
+// MoveChat is a dispatcher's answer to "this group is now chat to": with
+// the old chat's lease held by owner, it rebinds the chat (RebindChat) and
+// moves the old chat's pending messages, in order, to the end of the new
+// chat's queue (their chat id rewritten); the old ones are marked moved and
+// the old chat's lease is given up. It returns how many messages moved.
+func (s *Store) MoveChat(ctx context.Context, owner string, c OutboxChat, to string) (int, error) {
+	var n int
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.RebindChat(ctx, c.Platform, c.ChatID, to); err != nil {
+			return err
+		}
+		err := tx.db.GetContext(ctx, &n, `
+			WITH own AS (
+				SELECT 1 FROM outbox_chats WHERE platform = $1 AND chat_id = $2 AND lease_owner = $4 FOR UPDATE),
+			p AS (
+				SELECT id, seq, jsonb_set(message, '{ChatID}', to_jsonb($3::text)) AS message,
+					prompt_user, prompt_version, created_at, attempts
+				FROM outbox WHERE platform = $1 AND chat_id = $2 AND state = 'pending' AND EXISTS (SELECT 1 FROM own)),
+			n AS (SELECT count(*) AS n FROM p),
+			q AS (
+				INSERT INTO outbox_chats AS c (platform, chat_id, next_seq) SELECT $1, $3, n FROM n WHERE n > 0
+				ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq
+				RETURNING next_seq),
+			ins AS (
+				INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version, created_at)
+				SELECT $1, $3, q.next_seq - n.n + row_number() OVER (ORDER BY p.seq), p.message,
+					p.prompt_user, p.prompt_version, p.created_at
+				FROM p, n, q),
+			old AS (UPDATE outbox SET state = 'moved', done_at = now() WHERE id IN (SELECT id FROM p)),
+			done AS (
+				UPDATE outbox_chats SET done_seq = next_seq, lease_owner = NULL, lease_until = NULL
+				WHERE platform = $1 AND chat_id = $2 AND lease_owner = $4)
+			SELECT n FROM n`, c.Platform, c.ChatID, to, owner)
+		return wrap("move chat queue", err)
+	})
+	return n, err
+}
