@@ -576,16 +576,38 @@ func (t *TelegramBot) Send(ctx context.Context, m Message) error {
 		return &PermanentError{Method: "sendMessage", Description: "not a Telegram chat id: " + strconv.Quote(m.ChatID)}
 	}
 	markup := inlineKeyboard(m.Buttons)
-	if file := photoFile(m.Photo); file != nil {
-		p := tgbotapi.NewPhoto(chatID, file)
-		if utf16Len(m.Text) <= tgMaxCaption {
-			p.Caption = m.Text
-			if markup != nil {
-				p.ReplyMarkup = *markup
+	if file, asFile := photoFile(m.Photo); file != nil {
+		var p tgbotapi.Chattable
+		method, caption := "sendPhoto", utf16Len(m.Text) <= tgMaxCaption
+		if asFile {
+			d := tgbotapi.NewDocument(chatID, file)
+			if caption {
+				d.Caption = m.Text
+				if markup != nil {
+					d.ReplyMarkup = *markup
+				}
 			}
-			return t.request(ctx, "sendPhoto", p)
+			p, method = d, "sendDocument"
+		} else {
+			ph := tgbotapi.NewPhoto(chatID, file)
+			if caption {
+				ph.Caption = m.Text
+				if markup != nil {
+					ph.ReplyMarkup = *markup
+				}
+			}
+			p = ph
 		}
-		if err := t.request(ctx, "sendPhoto", p); err != nil {
+		err := t.request(ctx, method, p)
+		var perm *PermanentError
+		switch {
+		case err == nil && caption:
+			return nil
+		case errors.As(err, &perm) && perm.Code == http.StatusBadRequest && perm.MigrateToChatID == 0:
+			// The picture was refused (a stale file_id, a type mismatch):
+			// the message still goes, as text with its buttons.
+			t.log.Warn("telegram: picture refused, sending the text alone", "chat", chatID, "err", err)
+		case err != nil:
 			return err
 		}
 	}
@@ -625,12 +647,15 @@ func inlineKeyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
 	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: kb}
 }
 
-func photoFile(p *Photo) tgbotapi.RequestFileData {
+// photoFile is what to send for p: Telegram's own photo by file_id, else
+// the bytes uploaded as a photo; asFile when only a document's file_id is
+// at hand (it can go back only as a document).
+func photoFile(p *Photo) (file tgbotapi.RequestFileData, asFile bool) {
 	switch {
 	case p == nil:
-		return nil
-	case p.Platform == Telegram && p.FileRef != "":
-		return tgbotapi.FileID(p.FileRef)
+		return nil, false
+	case p.Platform == Telegram && p.FileRef != "" && !p.Document:
+		return tgbotapi.FileID(p.FileRef), false
 	case len(p.Bytes) > 0:
 		mime := p.MIME
 		if mime == "" {
@@ -645,9 +670,11 @@ func photoFile(p *Photo) tgbotapi.RequestFileData {
 		case "image/webp":
 			name = "photo.webp"
 		}
-		return tgbotapi.FileBytes{Name: name, Bytes: p.Bytes}
+		return tgbotapi.FileBytes{Name: name, Bytes: p.Bytes}, false
+	case p.Platform == Telegram && p.FileRef != "":
+		return tgbotapi.FileID(p.FileRef), true
 	}
-	return nil
+	return nil, false
 }
 
 func utf16Len(s string) int {
@@ -771,7 +798,8 @@ func TelegramUpdate(u tgbotapi.Update, maxPhoto int64) (Update, bool) {
 			}
 			out.Photo = &Photo{Platform: Telegram, FileRef: best.FileID, Size: best.FileSize, TooLarge: maxPhoto > 0 && int64(best.FileSize) > maxPhoto}
 		} else if d := m.Document; d != nil && strings.HasPrefix(d.MimeType, "image/") {
-			out.Photo = &Photo{Platform: Telegram, FileRef: d.FileID, Size: d.FileSize, MIME: d.MimeType, TooLarge: maxPhoto > 0 && int64(d.FileSize) > maxPhoto}
+			out.Photo = &Photo{Platform: Telegram, FileRef: d.FileID, Size: d.FileSize, MIME: d.MimeType, Document: true,
+				TooLarge: maxPhoto > 0 && int64(d.FileSize) > maxPhoto}
 		}
 		if l := m.Location; l != nil {
 			out.Location = &Location{Lat: l.Latitude, Lon: l.Longitude}

@@ -274,7 +274,7 @@ func TestTelegramUpdate(t *testing.T) {
 		{"image document", at(tgfake.DocumentUpdate(alice, alice, "DOC", "image/png", 5000, "原图")), true,
 			func(u bot.Update) bot.Update {
 				u.Text = "原图"
-				u.Photo = &bot.Photo{Platform: bot.Telegram, FileRef: "DOC", Size: 5000, MIME: "image/png"}
+				u.Photo = &bot.Photo{Platform: bot.Telegram, FileRef: "DOC", Size: 5000, MIME: "image/png", Document: true}
 				return u
 			}, private},
 		{"other document is no photo", at(tgfake.DocumentUpdate(alice, alice, "PDF", "application/pdf", 5000, "报表")), true,
@@ -675,6 +675,7 @@ func TestSend(t *testing.T) {
 	chat := strconv.FormatInt(alice, 10)
 	img := pngBytes(t)
 	e.fake.AddFile("TGPHOTO", "photos/tg.jpg", img)
+	e.fake.AddDocument("TGDOC", "documents/tg.png", img)
 	buttons := [][]bot.Button{{{Label: "确认", Data: "ok:1"}, {Label: "取消", Data: "no:1"}}, {{Label: "稍后", Data: "later:1"}}}
 	wantKB := [][]tgfake.Button{{{Text: "确认", Data: "ok:1"}, {Text: "取消", Data: "no:1"}}, {{Text: "稍后", Data: "later:1"}}}
 	long := strings.Repeat("巡查记录第一行。\n", 600) // 5400 units: two messages
@@ -704,6 +705,12 @@ func TestSend(t *testing.T) {
 				{Method: "sendMessage", ChatID: alice, Text: strings.TrimSuffix(strings.Repeat("巡查记录第一行。\n", 455), "\n")},
 				{Method: "sendMessage", ChatID: alice, Text: strings.Repeat("巡查记录第一行。\n", 145), Keyboard: wantKB},
 			}},
+		{"a photo sent as a file goes back as a file", bot.Message{Text: "文件照片", Buttons: buttons, Photo: &bot.Photo{Platform: bot.Telegram, FileRef: "TGDOC", Document: true}},
+			[]tgfake.SentMessage{{Method: "sendDocument", ChatID: alice, Text: "文件照片", Keyboard: wantKB, PhotoFileID: "TGDOC"}}},
+		{"a photo sent as a file, with its bytes, goes up as a photo", bot.Message{Text: "文件照片", Photo: &bot.Photo{Platform: bot.Telegram, FileRef: "TGDOC", Document: true, Bytes: img}},
+			[]tgfake.SentMessage{{Method: "sendPhoto", ChatID: alice, Text: "文件照片", PhotoBytes: img}}},
+		{"a refused picture: the text and buttons still go", bot.Message{Text: "群内通报", Buttons: buttons, Photo: &bot.Photo{Platform: bot.Telegram, FileRef: "TGDOC"}},
+			[]tgfake.SentMessage{{Method: "sendMessage", ChatID: alice, Text: "群内通报", Keyboard: wantKB}}},
 		{"nothing to say", bot.Message{Text: "  "}, nil},
 	}
 	for _, tc := range tests {
@@ -781,7 +788,13 @@ func TestSendErrors(t *testing.T) {
 		{"429 text", "sendMessage", tgfake.Failure{Status: 429, RetryAfter: 7}, text, retryAfter(7 * time.Second)},
 		{"429 upload", "sendPhoto", tgfake.Failure{Status: 429, RetryAfter: 3}, upload, retryAfter(3 * time.Second)},
 		{"403 blocked", "sendMessage", tgfake.Failure{Status: 403}, text, permanent(403)},
-		{"400 chat not found, upload", "sendPhoto", tgfake.Failure{Status: 400}, upload, permanent(400)},
+		{"400 chat not found", "sendMessage", tgfake.Failure{Status: 400}, text, permanent(400)},
+		// A refused picture does not lose the message: its text goes alone.
+		{"400 picture refused, text sent", "sendPhoto", tgfake.Failure{Status: 400}, upload, func(t *testing.T, err error) {
+			if err != nil {
+				t.Errorf("err = %v, want the text sent", err)
+			}
+		}},
 		{"500", "sendMessage", tgfake.Failure{Status: 500}, text, transient},
 	}
 	for _, tc := range tests {
@@ -794,8 +807,8 @@ func TestSendErrors(t *testing.T) {
 			}
 		})
 	}
-	if n := len(e.fake.Sent()); n != 0 {
-		t.Errorf("%d messages sent despite the failures", n)
+	if got := texts(e.fake.Sent(), "sendMessage"); !reflect.DeepEqual(got, []string{"hi"}) {
+		t.Errorf("sent %q, want only the text of the refused picture", got)
 	}
 }
 

@@ -78,6 +78,10 @@ type Photo struct {
 	MIME     string
 	TooLarge bool  // the platform said it is over the size limit: not fetched
 	PhotoID  int64 // the stored photo, whose bytes a sender can load (queued messages carry no bytes)
+	// Document: the platform has it as a file, not a photo (a Telegram
+	// document), so its FileRef goes back only as a file: a sender
+	// uploads the stored bytes as a photo instead.
+	Document bool `json:",omitempty"`
 }
 
 // Location is a shared point.

@@ -97,7 +97,7 @@ func (t *Turn) firstPhoto(ctx context.Context, caseID int64) (*bot.Photo, error)
 // Photo attaches a stored photo: its platform reference, and its bytes
 // when they are stored already (needed to post it on another platform).
 func (t *Turn) Photo(ctx context.Context, p store.Photo) (*bot.Photo, error) {
-	bp := &bot.Photo{Platform: bot.Platform(p.Platform), FileRef: p.FileRef, Size: int(p.FileSize.Int64), PhotoID: p.ID}
+	bp := &bot.Photo{Platform: bot.Platform(p.Platform), FileRef: p.FileRef, Size: int(p.FileSize.Int64), PhotoID: p.ID, Document: p.Document}
 	if len(p.SHA256) > 0 {
 		data, mime, err := t.Tx.PhotoBytes(ctx, p.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

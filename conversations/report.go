@@ -175,7 +175,7 @@ func addPhoto(ctx context.Context, t *Turn, d *ReportDraft, p *bot.Photo) (bool,
 	if platform == "" {
 		platform = t.Update.Platform
 	}
-	id, err := t.Tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: p.FileRef, Size: int64(size)})
+	id, err := t.Tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: p.FileRef, Size: int64(size), Document: p.Document})
 	if err != nil {
 		return false, err
 	}

@@ -643,14 +643,18 @@ func (d *Dispatcher) sleepUntil(at time.Time) bool {
 }
 
 // loadPhoto gives a queued photo its bytes when the platform cannot use the
-// reference (a console photo posted to Telegram, say).
+// reference (a console photo posted to Telegram, say, or a photo the
+// platform holds as a file, which must go up again as a photo).
 func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
 	p := m.Photo
-	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "") {
+	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "" && !p.Document) {
 		return nil
 	}
 	data, mime, err := d.st.PhotoBytes(ctx, p.PhotoID)
 	if errors.Is(err, store.ErrNotFound) {
+		if p.Platform == platform && p.FileRef != "" {
+			return nil // a file not downloaded (yet): the sender sends it as a file
+		}
 		m.Photo = nil // not downloaded (yet): the text goes alone
 		return nil
 	}

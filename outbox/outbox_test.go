@@ -253,6 +253,28 @@ func TestSendFailures(t *testing.T) {
 		enqueue(t, st, s[0], tgMsg(-100600, "四"))
 		waitSends(t, fake, -100600, 4)
 	})
+	t.Run("a photo sent as a file goes to a group from its stored bytes", func(t *testing.T) {
+		st, fake, s := sendRig(t, 1, testPace)
+		fake.AddDocument("DOC1", "documents/a.png", []byte("png"))
+		var id int64
+		err := st.InTx(context.Background(), func(tx *store.Tx) error {
+			var err error
+			if id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: store.PhotoBefore, Platform: "telegram", FileRef: "DOC1", Document: true}); err != nil {
+				return err
+			}
+			return tx.SetPhotoBytes(context.Background(), id, []byte("stored bytes"), "image/png")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := tgMsg(-100708, "新案件")
+		m.Photo = &bot.Photo{Platform: bot.Telegram, FileRef: "DOC1", Document: true, PhotoID: id}
+		enqueue(t, st, s[0], m)
+		got := waitSends(t, fake, -100708, 1)
+		if got[0].Method != "sendPhoto" || string(got[0].PhotoBytes) != "stored bytes" || got[0].Text != "新案件" {
+			t.Errorf("sent %+v", got[0])
+		}
+	})
 	t.Run("a 429 half-way does not send the first message twice", func(t *testing.T) {
 		st, fake, s := sendRig(t, 1, testPace)
 		fake.AddFile("pic", "photos/pic.jpg", []byte("jpeg"))

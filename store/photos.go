@@ -20,9 +20,10 @@ type Photo struct {
 	SHA256     []byte        `db:"sha256"`
 	FetchError string        `db:"fetch_error"`
 	CreatedAt  time.Time     `db:"created_at"`
+	Document   bool          `db:"document"` // sent as a file, not as a photo
 }
 
-const photoCols = `id, case_id, kind, platform, file_ref, file_size, sha256, fetch_error, created_at`
+const photoCols = `id, case_id, kind, platform, file_ref, file_size, sha256, fetch_error, created_at, document`
 
 // NewPhoto is a photo as a platform refers to it; Size 0 means unknown.
 type NewPhoto struct {
@@ -30,14 +31,15 @@ type NewPhoto struct {
 	Platform string
 	FileRef  string
 	Size     int64
+	Document bool // sent as a file (a Telegram document), not as a photo
 }
 
 // InsertPhoto records a photo's platform reference at once; its bytes come
 // later (SetPhotoBytes), from a background download or, on the console, now.
 func (q *Queries) InsertPhoto(ctx context.Context, p NewPhoto) (int64, error) {
 	var id int64
-	err := q.db.GetContext(ctx, &id, `INSERT INTO photos (kind, platform, file_ref, file_size) VALUES ($1, $2, $3, $4) RETURNING id`,
-		p.Kind, p.Platform, p.FileRef, sql.NullInt64{Int64: p.Size, Valid: p.Size > 0})
+	err := q.db.GetContext(ctx, &id, `INSERT INTO photos (kind, platform, file_ref, file_size, document) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		p.Kind, p.Platform, p.FileRef, sql.NullInt64{Int64: p.Size, Valid: p.Size > 0}, p.Document)
 	return id, wrap("insert photo", err)
 }
 

@@ -10,6 +10,10 @@ ALTER TABLE case_ratings ALTER COLUMN closing SET NOT NULL;
 ALTER TABLE case_ratings DROP CONSTRAINT case_ratings_pkey;
 ALTER TABLE case_ratings ADD PRIMARY KEY (case_id, closing, platform, user_id);
 
+-- A photo sent "as a file" (a Telegram document): its file_id cannot be
+-- sent with sendPhoto, so the sender must know.
+ALTER TABLE photos ADD COLUMN document boolean NOT NULL DEFAULT false;
+
 -- A group upgraded to a supergroup (a new Telegram chat id): its queued
 -- messages move to the new id's queue and are marked moved in the old one.
 ALTER TABLE outbox DROP CONSTRAINT outbox_state_check;
