@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 
@@ -69,6 +70,8 @@ type TelegramBot struct {
 
 	failMu   sync.Mutex
 	failures map[int]int // webhook: update_id → failed deliveries
+
+	connErr atomic.Pointer[connState]
 }
 
 // Telegram's limits.
@@ -85,6 +88,22 @@ const (
 
 // NewTelegram checks the token with getMe and returns the adapter.
 func NewTelegram(ctx context.Context, opts TelegramOptions) (*TelegramBot, error) {
+	t, err := OpenTelegram(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// OpenTelegram returns the adapter without calling Telegram: it can send
+// (a send fails and is retried while the Bot API is down) but has not
+// checked its token. Connect (once) or AwaitConnect (until it works) does.
+// serve uses it, so that a Telegram outage at start-up does not stop the
+// HTTP server and the background workers.
+func OpenTelegram(opts TelegramOptions) (*TelegramBot, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: no token")
 	}
@@ -136,18 +155,64 @@ func NewTelegram(ctx context.Context, opts TelegramOptions) (*TelegramBot, error
 		c.Timeout = need
 		t.pollClient = &c
 	}
-	d := &ctxDoer{ctx: ctx, c: t.client}
-	api, err := tgbotapi.NewBotAPIWithClient(t.token, t.endpoint+"/bot%s/%s", d)
-	if err != nil {
-		return nil, t.fail("getMe", d.status, err)
-	}
-	api.Client = t.client
+	api := &tgbotapi.BotAPI{Token: t.token, Client: t.client, Buffer: 100}
+	api.SetAPIEndpoint(t.endpoint + "/bot%s/%s")
 	t.api = api
+	t.connErr.Store(&connState{err: errors.New("not connected yet")})
 	return t, nil
 }
 
-// Username is the bot's @username, for t.me links.
-func (t *TelegramBot) Username() string { return t.api.Self.UserName }
+// connState is the last getMe's outcome.
+type connState struct {
+	me  tgbotapi.User
+	err error
+}
+
+// Connect checks the token with getMe once.
+func (t *TelegramBot) Connect(ctx context.Context) error {
+	api, d := t.with(ctx)
+	me, err := api.GetMe()
+	if err != nil {
+		err = t.fail("getMe", d.status, err)
+		if prev := t.connErr.Load(); prev.err != nil {
+			t.connErr.Store(&connState{err: err})
+		}
+		return err
+	}
+	t.connErr.Store(&connState{me: me})
+	return nil
+}
+
+// AwaitConnect calls getMe until it succeeds, with backoff (RetryBase
+// doubling up to RetryMax), logging each failure; it returns nil once
+// connected, or ctx's error.
+func (t *TelegramBot) AwaitConnect(ctx context.Context) error {
+	for fails := 0; ; {
+		err := t.Connect(ctx)
+		if err == nil {
+			t.log.Info("telegram connected", "bot", t.Username())
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fails++
+		wait := t.backoff(fails)
+		t.log.Warn("telegram Bot API unreachable, retrying", "attempt", fails, "retry_in", wait, "err", err)
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// Connected reports whether getMe has succeeded, and else the last error.
+func (t *TelegramBot) Connected() (bool, error) {
+	s := t.connErr.Load()
+	return s.err == nil, s.err
+}
+
+// Username is the bot's @username, for t.me links ("" before Connect).
+func (t *TelegramBot) Username() string { return t.connErr.Load().me.UserName }
 
 // RetryAfterError is Telegram's flood control: send nothing to that chat
 // before After has passed.
@@ -159,6 +224,11 @@ type RetryAfterError struct {
 func (e *RetryAfterError) Error() string {
 	return fmt.Sprintf("telegram %s: too many requests, retry after %s", e.Method, e.After)
 }
+
+// ErrUnauthorized is Telegram refusing the token (401, or 404 for getMe:
+// no such bot). Sends fail with it as with an outage (they are retried: a
+// token may be fixed without losing the queue); serve refuses to start.
+var ErrUnauthorized = errors.New("the bot token was refused")
 
 // PermanentError is a refusal that sending again will not change: the chat
 // does not exist, the person blocked the bot, the message is malformed.
@@ -230,6 +300,8 @@ func (t *TelegramBot) apiError(method string, code int, desc string, retryAfter 
 		return &RetryAfterError{Method: method, After: time.Duration(max(retryAfter, 1)) * time.Second}
 	case code == http.StatusBadRequest || code == http.StatusForbidden:
 		return &PermanentError{Method: method, Code: code, Description: desc, MigrateToChatID: migrate}
+	case code == http.StatusUnauthorized || code == http.StatusNotFound && method == "getMe":
+		return fmt.Errorf("%w: telegram %s: %d %s", ErrUnauthorized, method, code, desc)
 	}
 	return fmt.Errorf("telegram %s: %d %s", method, code, desc)
 }

@@ -57,10 +57,23 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}}
 	fetchers := map[bot.Platform]scheduler.FileFetcher{}
 	if cfg.Telegram.Token != "" {
-		tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
+		tg, err := bot.OpenTelegram(bot.TelegramOptions{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
 			MaxPhotoBytes: cfg.MaxPhotoBytes(), Log: log})
 		if err != nil {
+			return nil, fmt.Errorf("telegram: %w (check telegram.token in %s)", err, orDefault(cfg.File, "the config"))
+		}
+		// A token Telegram refuses is a mistake in the config: say so and
+		// stop. An unreachable or failing Bot API is an outage: serve
+		// anyway (HTTP, workers, the console of other processes) and keep
+		// trying in the background (see runTelegram).
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = tg.Connect(cctx)
+		cancel()
+		if errors.Is(err, bot.ErrUnauthorized) {
 			return nil, fmt.Errorf("telegram: %w (check telegram.token and telegram.api_endpoint in %s)", err, orDefault(cfg.File, "the config"))
+		}
+		if err != nil {
+			log.Warn("telegram Bot API unreachable at start-up: serving anyway, retrying in the background", "err", err)
 		}
 		a.tg = tg
 		a.outbox[bot.Telegram] = tg
@@ -109,12 +122,21 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	return a, nil
 }
 
+// readyz answers 200 "ready" when the database has this binary's schema
+// and every configured messenger has answered; else 503 naming what is
+// not ready yet.
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	if err := a.store.CheckSchema(ctx); err != nil {
-		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		http.Error(w, "not ready: database: "+err.Error(), http.StatusServiceUnavailable)
 		return
+	}
+	if a.tg != nil {
+		if ok, err := a.tg.Connected(); !ok {
+			http.Error(w, "not ready: telegram: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.Write([]byte("ready\n"))
 }
@@ -140,26 +162,13 @@ func (a *app) serve(ctx context.Context) error {
 	}()
 	a.log.Info("alleybot serving", "http", a.ln.Addr().String(), "telegram", a.tg != nil, "mode", a.cfg.Telegram.Mode)
 	if a.tg != nil {
-		switch a.cfg.Telegram.Mode {
-		case "webhook":
-			if err := a.tg.SetWebhook(ctx, a.cfg.Telegram.WebhookURL, a.cfg.Telegram.WebhookSecret); err != nil {
-				stopAdapters()
-				return fmt.Errorf("register the Telegram webhook: %w", err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.runTelegram(runCtx); err != nil {
+				errc <- err
 			}
-		default:
-			// A webhook left registered makes every getUpdates fail with 409.
-			if err := a.tg.DeleteWebhook(ctx); err != nil {
-				stopAdapters()
-				return fmt.Errorf("remove the Telegram webhook before polling: %w", err)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := a.tg.Poll(runCtx, a.router, a.outbox); err != nil {
-					errc <- fmt.Errorf("telegram polling: %w", err)
-				}
-			}()
-		}
+		}()
 	}
 	var runErr error
 	select {
@@ -179,4 +188,54 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("stopping the outbox", "err", err)
 	}
 	return runErr
+}
+
+// runTelegram connects to the Bot API (retrying while it is unreachable),
+// then registers the webhook or removes it and polls, until ctx ends. While
+// it waits, the webhook route is served already and the outbox retries
+// its sends: an outage delays the bot, it does not stop it.
+func (a *app) runTelegram(ctx context.Context) error {
+	if err := a.tg.AwaitConnect(ctx); err != nil {
+		return nil // shutting down
+	}
+	var what string
+	var step func(context.Context) error
+	switch a.cfg.Telegram.Mode {
+	case "webhook":
+		what = "register the Telegram webhook"
+		step = func(ctx context.Context) error {
+			return a.tg.SetWebhook(ctx, a.cfg.Telegram.WebhookURL, a.cfg.Telegram.WebhookSecret)
+		}
+	default:
+		// A webhook left registered makes every getUpdates fail with 409.
+		what = "remove the Telegram webhook before polling"
+		step = a.tg.DeleteWebhook
+	}
+	for attempt := 1; ; attempt++ {
+		err := step(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		var perm *bot.PermanentError
+		if errors.As(err, &perm) {
+			return fmt.Errorf("%s: %w", what, err) // a wrong webhook URL: the config's to fix
+		}
+		wait := outbox.Backoff(time.Second, 30*time.Second, attempt)
+		a.log.Warn(what+": retrying", "attempt", attempt, "retry_in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+	if a.cfg.Telegram.Mode == "webhook" {
+		return nil
+	}
+	if err := a.tg.Poll(ctx, a.router, a.outbox); err != nil {
+		return fmt.Errorf("telegram polling: %w", err)
+	}
+	return nil
 }

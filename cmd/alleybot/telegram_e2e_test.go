@@ -32,6 +32,13 @@ type tgRig struct {
 
 func newTgRig(t testing.TB, mode string) *tgRig {
 	t.Helper()
+	return newTgRigWith(t, mode, nil)
+}
+
+// newTgRigWith is newTgRig with the fake prepared by before (failures to
+// answer at start-up) before the app starts.
+func newTgRigWith(t testing.TB, mode string, before func(*tgfake.Server)) *tgRig {
+	t.Helper()
 	url := testdb.Fresh(t, true)
 	st := testdb.Open(t, url)
 	ctx := context.Background()
@@ -39,6 +46,9 @@ func newTgRig(t testing.TB, mode string) *tgRig {
 		t.Fatal(err)
 	}
 	fake := tgfake.New(t, "")
+	if before != nil {
+		before(fake)
+	}
 	cfg := config.Default()
 	cfg.Database.URL = url
 	cfg.Telegram.Token = fake.Token
@@ -457,4 +467,53 @@ func TestShutdownDuringBurstLosesNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d sent before the stop, %d after the restart", stoppedAt, n-stoppedAt)
+}
+
+// TestServeStartsWhileTelegramIsDown: the Bot API failing at start-up does
+// not stop serve: HTTP answers (/readyz says what it waits for), getMe is
+// retried in the background, and once it answers the bot polls and replies.
+func TestServeStartsWhileTelegramIsDown(t *testing.T) {
+	r := newTgRigWith(t, "polling", func(f *tgfake.Server) { f.FailNext("getMe", 2, http.StatusBadGateway) })
+	base := "http://" + r.app.ln.Addr().String()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz during the outage: %d", code)
+	}
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "telegram") {
+		t.Errorf("/readyz during the outage: %d %q, want 503 naming telegram", code, body)
+	}
+	r.fake.PushUpdate(tgfake.TextUpdate(5550001, 5550001, "/help"))
+	r.waitSent(5550001, "/start")
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz after Telegram came back: %d %q", code, body)
+	}
+	if n := r.fake.Calls("getMe"); n < 3 {
+		t.Errorf("getMe called %d times, want the failures retried", n)
+	}
+}
+
+// TestServeRefusesAWrongToken: a token Telegram refuses (401) is a config
+// mistake, not an outage: serve stops at once, naming the key.
+func TestServeRefusesAWrongToken(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	st := testdb.Open(t, url)
+	fake := tgfake.New(t, "")
+	cfg := config.Default()
+	cfg.Database.URL = url
+	cfg.Telegram.Token = "123:wrong"
+	cfg.Telegram.APIEndpoint = fake.URL
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	_, err := newApp(context.Background(), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "telegram.token") || strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("err = %v, want a refusal naming telegram.token without the token", err)
+	}
 }
