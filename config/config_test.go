@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -607,4 +608,45 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 		}
 	}
 	walk("", reflect.TypeOf(Config{}))
+}
+
+// TestAliasBombRefused: aliases that multiply (a "billion laughs": 9^8
+// mappings from a few hundred bytes) are refused with the line, before they
+// are expanded; a plain alias is still fine (TestDecodeStrictValues).
+func TestAliasBombRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a: &a [{name: x}, {name: x}, {name: x}, {name: x}, {name: x}, {name: x}, {name: x}, {name: x}, {name: x}]\n")
+	for i, k := range "bcdefgh" {
+		prev := string(rune('a' + i))
+		anchor := "&" + string(k) + " "
+		if k == 'h' {
+			anchor = ""
+		}
+		fmt.Fprintf(&b, "%c: %s[%s]\n", k, anchor, strings.TrimSuffix(strings.Repeat("{items: *"+prev+"}, ", 9), ", "))
+	}
+	type item struct {
+		Name  string `yaml:"name"`
+		Items []item `yaml:"items"`
+	}
+	var doc struct {
+		A []item `yaml:"a"`
+		B []item `yaml:"b"`
+		C []item `yaml:"c"`
+		D []item `yaml:"d"`
+		E []item `yaml:"e"`
+		F []item `yaml:"f"`
+		G []item `yaml:"g"`
+		H []item `yaml:"h"`
+	}
+	err := DecodeStrict("bomb.yaml", []byte(b.String()), &doc)
+	var de *DecodeError
+	if !errors.As(err, &de) || !strings.Contains(de.Msg, "aliases") {
+		t.Fatalf("err = %v, want the aliases refused", err)
+	}
+	if de.Line < 2 || de.Line > 8 {
+		t.Errorf("refused at line %d, want a line that uses the aliases (2–8)", de.Line)
+	}
+	if len(doc.H) != 0 {
+		t.Errorf("h was expanded to %d values", len(doc.H))
+	}
 }

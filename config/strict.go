@@ -45,11 +45,57 @@ func DecodeStrict(file string, data []byte, out any) error {
 	if len(doc.Content) == 0 {
 		return nil // empty file: all defaults
 	}
-	return decodeNode(file, doc.Content[0], reflect.ValueOf(out).Elem(), "")
+	left := maxAliasValues
+	return decodeNode(file, doc.Content[0], reflect.ValueOf(out).Elem(), "", &left)
 }
 
-func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
+// maxAliasValues bounds what aliases may add to a file, in YAML nodes.
+const maxAliasValues = 100_000
+
+// aliased counts what the aliases inside n add (their expanded size),
+// stopping once the count passes limit.
+func aliased(n *yaml.Node, limit int) int {
 	if n.Kind == yaml.AliasNode {
+		return expanded(n.Alias, limit)
+	}
+	count := 0
+	for _, c := range n.Content {
+		if count > limit {
+			break
+		}
+		count += aliased(c, limit-count)
+	}
+	return count
+}
+
+// expanded counts the nodes of n with its aliases followed, stopping once
+// the count passes limit.
+func expanded(n *yaml.Node, limit int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		return expanded(n.Alias, limit)
+	}
+	count := 1
+	for _, c := range n.Content {
+		if count > limit {
+			break
+		}
+		count += expanded(c, limit-count)
+	}
+	return count
+}
+
+func decodeNode(file string, n *yaml.Node, v reflect.Value, path string, left *int) error {
+	if n.Kind == yaml.AliasNode {
+		// An alias repeats a subtree, and nested ones multiply: a few KB
+		// can expand to gigabytes. Each use is charged its expanded size
+		// against one budget for the whole file.
+		if *left -= expanded(n.Alias, *left+1); *left < 0 {
+			return &DecodeError{File: file, Line: n.Line, Key: path,
+				Msg: fmt.Sprintf("YAML aliases (*%s) expand to more than %d values: write the values out", n.Value, maxAliasValues)}
+		}
 		n = n.Alias
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -108,7 +154,7 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 				sort.Strings(names)
 				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: "unknown key (known here: " + strings.Join(names, ", ") + ")"}
 			}
-			if err := decodeNode(file, val, v.Field(idx), sub); err != nil {
+			if err := decodeNode(file, val, v.Field(idx), sub, left); err != nil {
 				return err
 			}
 		}
@@ -119,7 +165,7 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			if err := decodeNode(file, item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			if err := decodeNode(file, item, s.Index(i), fmt.Sprintf("%s[%d]", path, i), left); err != nil {
 				return err
 			}
 		}
@@ -138,7 +184,7 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 			}
 			seen[k.Value] = k.Line
 			e := reflect.New(v.Type().Elem()).Elem()
-			if err := decodeNode(file, val, e, joinKey(path, k.Value)); err != nil {
+			if err := decodeNode(file, val, e, joinKey(path, k.Value), left); err != nil {
 				return err
 			}
 			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
@@ -148,6 +194,10 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string) error {
 	}
 	if err := checkIntegers(n, v.Type()); err != nil {
 		return &DecodeError{File: file, Line: err.Line, Key: path, Msg: fmt.Sprintf("%q is not a whole number", shorten(err.Value))}
+	}
+	if *left -= aliased(n, *left+1); *left < 0 {
+		return &DecodeError{File: file, Line: n.Line, Key: path,
+			Msg: fmt.Sprintf("YAML aliases expand to more than %d values: write the values out", maxAliasValues)}
 	}
 	if err := n.Decode(v.Addr().Interface()); err != nil {
 		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not %s", shorten(n.Value), kindName(v.Type()))}

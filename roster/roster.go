@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,10 +212,11 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 		if _, ok := communities[a.Community]; !ok {
 			bad(at(a.Lines, "community", a.Line), field+".community", "alley %q is outside any community: %q is not a community code of this roster", a.Code, a.Community)
 		}
-		if _, ok := a.Lines["lat"]; !ok || a.Lat < -90 || a.Lat > 90 {
+		// Written as "not within" so NaN (.nan) is refused too.
+		if _, ok := a.Lines["lat"]; !ok || !(a.Lat >= -90 && a.Lat <= 90) {
 			bad(at(a.Lines, "lat", a.Line), field+".lat", "a latitude between -90 and 90 is required")
 		}
-		if _, ok := a.Lines["lon"]; !ok || a.Lon < -180 || a.Lon > 180 {
+		if _, ok := a.Lines["lon"]; !ok || !(a.Lon >= -180 && a.Lon <= 180) {
 			bad(at(a.Lines, "lon", a.Line), field+".lon", "a longitude between -180 and 180 is required")
 		}
 		if a.RadiusM <= 0 || a.RadiusM > 5000 {
@@ -312,9 +314,28 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 		}
 	}
 	chats := map[string]int{}
+	boundTG, boundWecom := map[string]int{}, map[string]int{}
 	for i, c := range f.Chats {
 		field := fmt.Sprintf("chats[%d]", i)
 		unique(chats, field+".code", c.Code, at(c.Lines, "code", c.Line))
+		if id := c.TelegramChatID; id != "" {
+			line := at(c.Lines, "telegram_chat_id", c.Line)
+			if n, err := strconv.ParseInt(id, 10, 64); err != nil || n >= 0 {
+				bad(line, field+".telegram_chat_id", "%q is not a Telegram group id (a negative number such as -1001234567890; /bindgroup in the group binds it for you)", id)
+			} else if first, dup := boundTG[strconv.FormatInt(n, 10)]; dup {
+				bad(line, field+".telegram_chat_id", "Telegram group %s is also at line %d: one group is one roster chat", id, first)
+			} else {
+				boundTG[strconv.FormatInt(n, 10)] = line
+			}
+		}
+		if id := c.WecomChatID; id != "" {
+			line := at(c.Lines, "wecom_chat_id", c.Line)
+			if first, dup := boundWecom[id]; dup {
+				bad(line, field+".wecom_chat_id", "WeCom chat %q is also at line %d: one group is one roster chat", id, first)
+			} else {
+				boundWecom[id] = line
+			}
+		}
 		if !slices.Contains(store.ChatKinds, store.ChatKind(c.Kind)) {
 			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, chatKinds())
 		}

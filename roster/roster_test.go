@@ -376,6 +376,38 @@ alleys:
 			line: 5, field: "people[0].roles", msg: `role "janitor" does not exist`,
 		},
 		{
+			name: "latitude NaN",
+			yaml: `communities:
+  - {code: c1, name: 一社区}
+alleys:
+  - code: a1
+    community: c1
+    name: 一巷
+    lat: .nan
+    lon: 116.4
+    radius_m: 100
+`,
+			line: 7, field: "alleys[0].lat", msg: "a latitude between -90 and 90",
+		},
+		{
+			name: "two roster chats for one Telegram group",
+			yaml: `chats:
+  - {code: g1, kind: resident, title: 一群, telegram_chat_id: "-100123"}
+  - {code: g2, kind: resident, title: 二群, telegram_chat_id: "-100123"}
+`,
+			line: 3, field: "chats[1].telegram_chat_id", msg: "also at line 2",
+		},
+		{
+			name: "a Telegram chat id that is not a number",
+			yaml: `chats:
+  - code: g1
+    kind: resident
+    title: 一群
+    telegram_chat_id: "@residents"
+`,
+			line: 5, field: "chats[0].telegram_chat_id", msg: "not a Telegram group id",
+		},
+		{
 			name: "unknown key",
 			yaml: `people:
   - code: Q1
