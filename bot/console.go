@@ -57,7 +57,7 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
+		line := strings.TrimSpace(clean(sc.Text())) // the same cleaning as a messenger's text
 		if line == "" {
 			continue
 		}
@@ -264,20 +264,27 @@ func (c *ConsoleChannel) readPhoto(path string) (*Photo, string) {
 	if err != nil {
 		return nil, i18n.T(c.lang, "console.photo_error", "path", path, "err", err)
 	}
-	return &Photo{FileRef: path, Size: len(b), Bytes: b, MIME: http.DetectContentType(b)}, ""
+	mime := http.DetectContentType(b)
+	if !strings.HasPrefix(mime, "image/") {
+		return nil, i18n.T(c.lang, "console.photo_not_image", "path", path, "type", mime)
+	}
+	return &Photo{FileRef: path, Size: len(b), Bytes: b, MIME: mime}, ""
 }
 
+// parseLatLon reads "39.9407, 116.4035" as typed, full-width forms
+// (３９．９，１１６．４) and the Chinese comma included.
 func parseLatLon(s string) (Location, bool) {
-	a, b, ok := strings.Cut(strings.ReplaceAll(s, ",", ","), ",")
+	a, b, ok := strings.Cut(strings.ReplaceAll(i18n.Narrow(s), "、", ","), ",")
 	if !ok {
 		return Location{}, false
 	}
 	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	lon, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+	l := Location{Lat: lat, Lon: lon}
+	if err1 != nil || err2 != nil || !l.Valid() {
 		return Location{}, false
 	}
-	return Location{Lat: lat, Lon: lon}, true
+	return l, true
 }
 
 // HumanBytes renders a size as 9.5 MB.

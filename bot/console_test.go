@@ -90,12 +90,19 @@ func TestConsoleFullReport(t *testing.T) {
 
 func TestConsoleBadInput(t *testing.T) {
 	big := writePNG(t, 3000)
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notes, []byte("巡查笔记,不是图片"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := console(t, "S01", strings.Join([]string{
 		"/photo",
 		"/photo /no/such/file.png",
 		"/photo " + big,
 		"/loc north",
 		"/loc 91,0",
+		"/loc NaN,116.4",
+		"/loc 39.9,+Inf",
+		"/photo " + notes,
 		"/as",
 		"/as 不存在的人",
 		"/as 杨晓燕",
@@ -106,6 +113,7 @@ func TestConsoleBadInput(t *testing.T) {
 		"用法:/photo 图片路径",
 		"无法读取图片 /no/such/file.png",
 		"超过 2.0 KB 的上限",
+		"notes.txt 不是图片",
 		"用法:/loc 纬度,经度",
 		"用法:/as 姓名或编号",
 		"名册里没有 不存在的人",
@@ -117,8 +125,8 @@ func TestConsoleBadInput(t *testing.T) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Count(out, "用法:/loc 纬度,经度") != 2 {
-		t.Errorf("both bad locations should be refused:\n%s", out)
+	if strings.Count(out, "用法:/loc 纬度,经度") != 4 {
+		t.Errorf("all four bad locations should be refused:\n%s", out)
 	}
 }
 

@@ -89,6 +89,12 @@ type Location struct {
 	Lat, Lon float64
 }
 
+// Valid reports a point on Earth: both numbers in range (so neither NaN
+// nor infinite).
+func (l Location) Valid() bool {
+	return l.Lat >= -90 && l.Lat <= 90 && l.Lon >= -180 && l.Lon <= 180
+}
+
 // Button is one choice. Platforms with inline keyboards show Label and send
 // back Data; the console and WeCom show a numbered menu answered by number.
 type Button struct {

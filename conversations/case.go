@@ -218,11 +218,15 @@ func textStep(name, key string, next func(context.Context, *Turn) (string, error
 			t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
 			return Stay, nil
 		}
-		if utf8.RuneCountInString(text) < 2 {
+		if Visible(text) < 2 {
 			t.Reply(t.T("case.text_short"))
 			return Stay, nil
 		}
 		d := cdraft(t)
+		if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(text); n > MaxReason {
+			t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+			return Stay, nil
+		}
 		if d.Text == "" || name == "reason" && t.flow.Name == "verify" {
 			d.Text = text
 		} else {

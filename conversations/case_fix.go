@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/i18n"
@@ -30,7 +31,14 @@ func fixFlows() []*Flow {
 			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *Turn) (string, error) { return "note", nil }),
 			{Name: "note", Accepts: Text | Choice, Prompt: promptSkippable("case.ask.fixed_note"), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
 				if in.Kind == Text {
-					cdraft(t).Text = strings.TrimSpace(in.Text)
+					text := strings.TrimSpace(in.Text)
+					if n := utf8.RuneCountInString(text); n > MaxReason {
+						t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+						return Stay, nil
+					}
+					if Visible(text) > 0 {
+						cdraft(t).Text = text
+					}
 				}
 				return Done, doFixed(ctx, t)
 			}},

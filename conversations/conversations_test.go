@@ -21,6 +21,8 @@ func TestParseDay(t *testing.T) {
 		{"1-15", "2027-01-15"},  // more than half a year behind: next year's
 		{"11-20", "2026-11-20"}, // a week ago stays this year's (and is refused as past by the flow)
 		{"2-30", ""}, {"明天", ""}, {"12-05 下午", ""}, {"", ""}, {"13-01", ""},
+		// Full-width forms as a Chinese keyboard types them.
+		{"12／5", "2026-12-05"}, {"１２－０５", "2026-12-05"}, {"２０２６．１２．５", "2026-12-05"}, {"12月5日。", "2026-12-05"},
 	}
 	for _, c := range cases {
 		got, ok := ParseDay(c.in, now, cst)
@@ -122,6 +124,19 @@ func TestLifecycleTable(t *testing.T) {
 		}
 		if e.byAction[f.Action] != f && e.byAction[f.Action].Name != f.Name {
 			t.Errorf("button %s starts %s, want %s", f.Action, e.byAction[f.Action].Name, f.Name)
+		}
+	}
+}
+
+func TestVisible(t *testing.T) {
+	for in, want := range map[string]int{
+		"井盖坏了":                         4,
+		"\u200b\u200b\u200b\u200b":     0, // four zero-width spaces
+		" \t\u3000\u200d\ufeff\u202e ": 0,
+		"a\u200bb":                     2,
+	} {
+		if got := Visible(in); got != want {
+			t.Errorf("Visible(%q) = %d, want %d", in, got, want)
 		}
 	}
 }

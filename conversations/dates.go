@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alleybot/alleybot/i18n"
 )
 
 // Dates as people read and type them.
@@ -24,7 +26,7 @@ var dayRes = []*regexp.Regexp{
 // 12-05, 12/5, 12月5日. A day without a year is this year's, or next
 // year's when that is more than half a year behind.
 func ParseDay(text string, now time.Time, loc *time.Location) (time.Time, bool) {
-	typed := strings.TrimSpace(strings.NewReplacer("-", "-", "/", "/", "。", "").Replace(text))
+	typed := strings.TrimSpace(strings.NewReplacer("。", "", "．", ".").Replace(i18n.Narrow(text)))
 	now = now.In(loc)
 	var y, m, d int
 	if g := dayRes[0].FindStringSubmatch(typed); g != nil {

@@ -544,7 +544,7 @@ func InputOf(u bot.Update) Input {
 		return Input{Kind: Choice, Choice: u.Callback.Data}
 	case u.Photo != nil:
 		return Input{Kind: Photo, Photo: u.Photo, Text: u.Text}
-	case u.Location != nil:
+	case u.Location != nil && u.Location.Valid():
 		return Input{Kind: Location, Location: u.Location}
 	}
 	return Input{Kind: Text, Text: u.Text}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -157,6 +158,12 @@ func photoAcceptable(t *Turn, p *bot.Photo) (bool, error) {
 		t.Reply(t.T("report.photo.too_large", "max", bot.HumanBytes(t.Deps.MaxPhotoBytes)))
 		return false, nil
 	}
+	// Bytes that came along (the console; WeCom once fetched) must be a
+	// picture: a text file or a PDF is not a photo of the problem.
+	if len(p.Bytes) > 0 && !strings.HasPrefix(http.DetectContentType(p.Bytes), "image/") {
+		t.Reply(t.T("report.photo.not_image"))
+		return false, nil
+	}
 	return true, nil
 }
 
@@ -256,7 +263,7 @@ func handleDescription(ctx context.Context, t *Turn, in Input) (string, error) {
 		return Stay, nil
 	}
 	switch n := utf8.RuneCountInString(text); {
-	case n < 4:
+	case Visible(text) < 4:
 		t.Reply(t.T("report.description.short"))
 		return Stay, nil
 	case n > 1000:

@@ -345,6 +345,10 @@ func TestReturnMergeNotOursExtension(t *testing.T) {
 
 	// 退回: back to the steward with a reason; the steward supplements it.
 	center.send(bot.Update{Callback: &bot.Callback{Data: "c:return:" + itoa(w.caseView(t, third).ID)}})
+	c.coordinator.text(strings.Repeat("太长的理由", 101)) // 505 characters: over the cap, asked again
+	c.coordinator.expect("太长了(505 字)", "500 字以内")
+	c.coordinator.text("\u200b\u200b") // nothing visible
+	c.coordinator.expect("请多写几个字")
 	c.coordinator.text("请补充具体门牌号")
 	c.steward.expectSent(t, w, "被受理中心退回:请补充具体门牌号")
 	c.steward.press("补充后重新提交")

@@ -305,6 +305,8 @@ func TestCancelBackAndWrongInput(t *testing.T) {
 	s.press("福祥胡同")
 	s.text("短")
 	s.expect("描述太短了")
+	s.text("\u200b\u200b\u200b\u200b\u200b") // zero-width spaces say nothing
+	s.expect("描述太短了")
 	s.text("/fly")
 	s.expect("没有 /fly 这个命令", "请用文字描述问题")
 	s.text("/whoami") // a query mid-flow leaves the draft alone

@@ -72,3 +72,18 @@ func Both(key string) (zh, en string) {
 }
 
 type msg struct{ zh, en string }
+
+// Narrow turns the full-width forms a Chinese keyboard types (１２／５,
+// ３９．９，１１６．４, the ideographic space) into their ASCII forms, so
+// dates, numbers and coordinates parse however they were typed.
+func Narrow(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
+}
