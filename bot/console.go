@@ -214,6 +214,9 @@ type Directory interface {
 type NoSpeakerError struct {
 	Who   string
 	Names []string // "王秀兰(S01)" …
+	// Same lists the people who share the name Who, when there are
+	// several: the console asks for a code instead of denying them.
+	Same []string
 }
 
 // Error names who was not found.
@@ -229,6 +232,9 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 			lang = c.DefaultLang
 		}
 		msg := i18n.T(lang, "console.no_person", "name", who, "names", strings.Join(none.Names, i18n.T(lang, "list.sep")))
+		if len(none.Same) > 0 {
+			msg = i18n.T(lang, "console.ambiguous", "name", who, "names", strings.Join(none.Same, i18n.T(lang, "list.sep")))
+		}
 		if first {
 			return errors.New(msg)
 		}

@@ -28,6 +28,9 @@ func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, er
 		none := &bot.NoSpeakerError{Who: who}
 		for _, p := range people {
 			none.Names = append(none.Names, p.Name+"("+p.Code+")")
+			if p.Name == who && errors.Is(err, store.ErrAmbiguous) {
+				none.Same = append(none.Same, p.Name+"("+p.Code+")")
+			}
 		}
 		return bot.Speaker{}, none
 	}

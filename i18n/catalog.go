@@ -119,6 +119,7 @@ var catalog = map[string]msg{
 		"名册里没有 {name}。可选:{names}",
 		"{name} is not in the roster. Choose from: {names}",
 	},
+	"console.ambiguous":       {"名册里有几位 {name}:{names}。请用括号里的编号代替姓名。", "Several people are called {name}: {names}. Use the code in brackets instead of the name."},
 	"console.as_usage":        {"用法:/as 姓名或编号", "Usage: /as NAME or CODE"},
 	"console.photo_usage":     {"用法:/photo 图片路径", "Usage: /photo PATH"},
 	"console.photo_error":     {"无法读取图片 {path}:{err}", "Cannot read the image {path}: {err}"},

@@ -114,15 +114,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// --help the usage goes to stdout, once.
 	var parseOut strings.Builder
 	fs.SetOutput(&parseOut)
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
+	// Flags may come before or after the arguments (`invite 王秀兰 --config
+	// F`); after "--" everything is an argument.
+	var positional []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(stdout)
+				fs.Usage()
+				return 0
+			}
+			fmt.Fprint(stderr, parseOut.String())
+			return 2
 		}
-		fmt.Fprint(stderr, parseOut.String())
-		return 2
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args[1:]) - len(rest); n > 0 && args[n] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional, rest = append(positional, rest[0]), rest[1:]
 	}
+	_ = fs.Parse(append([]string{"--"}, positional...)) // fs.Args() = the arguments
 	fs.SetOutput(stderr)
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	err := cmd.run(e, fs, common)

@@ -41,6 +41,8 @@ func TestUsageErrors(t *testing.T) {
 		{"command help", []string{"console", "--help"}, 0, "", "-as"},
 		{"import without file", []string{"import"}, 2, "import needs exactly one FILE", ""},
 		{"migrate with argument", []string{"migrate", "extra"}, 2, "migrate takes no arguments", ""},
+		{"a flag after the argument is a flag", []string{"import", "x.yaml", "--nope"}, 2, "flag provided but not defined: -nope", ""},
+		{"after -- it is an argument", []string{"migrate", "--", "--nope"}, 2, "migrate takes no arguments", ""},
 		{"version", []string{"version"}, 0, "", "alleybot "},
 	}
 	for _, c := range cases {
@@ -239,6 +241,11 @@ func TestInvitePrintsCodeAndLink(t *testing.T) {
 	}
 	if !strings.Contains(out, "李建国") || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
 		t.Errorf("invite output: %s", out)
+	}
+	// Flags may follow the name.
+	code, out, errs = alleybot(t, "", env, "invite", "李建国", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
+		t.Errorf("invite NAME --config F: %d %s %s", code, out, errs)
 	}
 	code, _, errs = alleybot(t, "", env, "invite", "nobody")
 	if code != 1 || !strings.Contains(errs, "not in the roster") {
