@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/store"
@@ -133,11 +134,28 @@ func Parse(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Decode(path, data)
+}
+
+// Decode strictly decodes a roster file's bytes; path names it in errors.
+func Decode(path string, data []byte) (*File, error) {
 	var f File
 	if err := config.DecodeStrict(path, data, &f); err != nil {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// printable reports text fit for the database and for people: no NUL or
+// other control characters (YAML's "\0" escapes can write them), no bidi
+// overrides.
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -244,6 +262,36 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(c.Lines, "fix_within", c.Line), field+".fix_within", "must be at least verify_within (for example 24h)")
 			}
 		}
+	}
+	// Free text goes into the database and into messages as written.
+	text := func(line int, field, value string) {
+		if !printable(value) {
+			bad(line, field, "contains control characters (%q): write plain text", shortQuote(value))
+		}
+	}
+	for i, c := range f.Communities {
+		text(at(c.Lines, "name", c.Line), fmt.Sprintf("communities[%d].name", i), c.Name)
+		text(at(c.Lines, "name_en", c.Line), fmt.Sprintf("communities[%d].name_en", i), c.NameEn)
+	}
+	for i, a := range f.Alleys {
+		text(at(a.Lines, "name", a.Line), fmt.Sprintf("alleys[%d].name", i), a.Name)
+	}
+	for i, d := range f.Departments {
+		text(at(d.Lines, "name", d.Line), fmt.Sprintf("departments[%d].name", i), d.Name)
+		text(at(d.Lines, "name_en", d.Line), fmt.Sprintf("departments[%d].name_en", i), d.NameEn)
+	}
+	for i, c := range f.Categories {
+		text(at(c.Lines, "name", c.Line), fmt.Sprintf("categories[%d].name", i), c.Name)
+		text(at(c.Lines, "name_en", c.Line), fmt.Sprintf("categories[%d].name_en", i), c.NameEn)
+	}
+	for i, p := range f.People {
+		text(at(p.Lines, "name", p.Line), fmt.Sprintf("people[%d].name", i), p.Name)
+		text(at(p.Lines, "phone", p.Line), fmt.Sprintf("people[%d].phone", i), p.Phone)
+		text(at(p.Lines, "wecom_userid", p.Line), fmt.Sprintf("people[%d].wecom_userid", i), p.WecomUserID)
+	}
+	for i, c := range f.Chats {
+		text(at(c.Lines, "title", c.Line), fmt.Sprintf("chats[%d].title", i), c.Title)
+		text(at(c.Lines, "wecom_chat_id", c.Line), fmt.Sprintf("chats[%d].wecom_chat_id", i), c.WecomChatID)
 	}
 	people := map[string]int{}
 	wecom := map[string]int{}
@@ -537,4 +585,12 @@ func IsRosterError(err error) bool {
 	var re *Error
 	var de *config.DecodeError
 	return errors.As(err, &re) || errors.As(err, &de)
+}
+
+// shortQuote is s cut to 30 characters for an error message.
+func shortQuote(s string) string {
+	if r := []rune(s); len(r) > 30 {
+		return string(r[:30]) + "…"
+	}
+	return s
 }

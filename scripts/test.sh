@@ -18,3 +18,12 @@ fi
 go vet ./...
 go run "$STATICCHECK" ./...
 go test -race -count=1 "$@" ./...
+# A short run of each fuzz target (their seed corpora in testdata/fuzz ran
+# above as ordinary tests). FUZZTIME=0 skips it; a longer run finds more.
+FUZZTIME=${FUZZTIME:-5s}
+if [ "$FUZZTIME" != 0 ]; then
+	for target in bot:FuzzTelegramUpdate bot:FuzzParseLatLon bot:FuzzWebhook conversations:FuzzParseDay \
+		roster:FuzzRoster config:FuzzConfig; do
+		go test -run='^$' -fuzz="^${target#*:}\$" -fuzztime="$FUZZTIME" "./${target%%:*}" | tail -1
+	done
+fi
