@@ -57,7 +57,7 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(clean(sc.Text())) // the same cleaning as a messenger's text
+		line := strings.TrimSpace(Clean(sc.Text())) // the same cleaning as a messenger's text
 		if line == "" {
 			continue
 		}

@@ -826,11 +826,11 @@ func (t *TelegramBot) FetchFile(ctx context.Context, fileID string) ([]byte, str
 // handleTimeout bounds one update's handling once a shutdown has begun.
 const handleTimeout = 30 * time.Second
 
-// clean makes a text from a platform safe to store and to show: valid
+// Clean makes a text from a platform safe to store and to show: valid
 // UTF-8, without NUL and the other control characters (but tab and line
 // breaks), and without the bidirectional overrides that turn a group
 // message's text around.
-func clean(s string) string {
+func Clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -910,9 +910,9 @@ func TelegramUpdate(u tgbotapi.Update, maxPhoto int64) (Update, bool) {
 		out.UserName = strings.TrimSpace(from.FirstName + " " + from.LastName)
 	}
 	out.LangHint = from.LanguageCode
-	out.Text, out.ChatTitle, out.UserName = clean(out.Text), clean(out.ChatTitle), clean(out.UserName)
+	out.Text, out.ChatTitle, out.UserName = Clean(out.Text), Clean(out.ChatTitle), Clean(out.UserName)
 	if out.Callback != nil {
-		out.Callback.Data = clean(out.Callback.Data)
+		out.Callback.Data = Clean(out.Callback.Data)
 	}
 	return out, true
 }

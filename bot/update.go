@@ -17,6 +17,9 @@ const (
 	Console  Platform = "console"
 	Telegram Platform = "telegram"
 	WeCom    Platform = "wecom"
+	// WeChat is plain WeChat reached through WeCom's customer service
+	// (微信客服): residents, chat ids "<open_kfid>|<external_userid>".
+	WeChat Platform = "wechat"
 )
 
 // Local reports a platform with no server: the process that handles an
@@ -114,6 +117,9 @@ type Message struct {
 	// Prompt marks a flow step's question: a queue drops it, rather than
 	// send it late, when the person's conversation has moved on since.
 	Prompt *Prompt `json:",omitempty"`
+	// Mentions are the people a group message concerns, by their WeCom
+	// userid: a WeCom group robot @-mentions them (others ignore it).
+	Mentions []string `json:",omitempty"`
 }
 
 // Prompt names the conversation state a question was asked in: the

@@ -20,6 +20,7 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/alleybot?sslmode=
 type Config struct {
 	Database DatabaseConfig `yaml:"database"`
 	Telegram TelegramConfig `yaml:"telegram"`
+	WeCom    WeComConfig    `yaml:"wecom"`
 	Bot      BotConfig      `yaml:"bot"`
 	HTTP     HTTPConfig     `yaml:"http"`
 	Jobs     JobsConfig     `yaml:"jobs"`
@@ -47,6 +48,28 @@ type TelegramConfig struct {
 	WebhookSecret string `yaml:"webhook_secret"`
 	// Pacing: the least time between two sends to one private chat, to one
 	// group, and by the bot as a whole (Telegram's published limits).
+	PacePrivate time.Duration `yaml:"pace_private"`
+	PaceGroup   time.Duration `yaml:"pace_group"`
+	PaceAll     time.Duration `yaml:"pace_all"`
+}
+
+// WeComConfig is the WeCom self-built application (企业微信自建应用) and,
+// optionally, WeChat customer service (微信客服) for residents. Empty
+// corp_id: no WeCom.
+type WeComConfig struct {
+	CorpID         string `yaml:"corp_id"`
+	AgentID        string `yaml:"agent_id"`
+	Secret         string `yaml:"secret"`
+	Token          string `yaml:"token"`
+	EncodingAESKey string `yaml:"encoding_aes_key"`
+	// APIEndpoint replaces https://qyapi.weixin.qq.com (a test fake, a proxy).
+	APIEndpoint string `yaml:"api_endpoint"`
+	// KfSecret is WeChat customer service's secret; KfAccounts the
+	// open_kfid of each account to read ("" : none).
+	KfSecret   string   `yaml:"kf_secret"`
+	KfAccounts []string `yaml:"kf_accounts"`
+	// Pacing: least time between two app messages to one member, two
+	// robot messages to one group, and all sends.
 	PacePrivate time.Duration `yaml:"pace_private"`
 	PaceGroup   time.Duration `yaml:"pace_group"`
 	PaceAll     time.Duration `yaml:"pace_all"`
@@ -141,6 +164,7 @@ func Default() Config {
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
 		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling",
 			PacePrivate: 1005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
+		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
@@ -176,6 +200,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("TELEGRAM_WEBHOOK_SECRET"); v != "" {
 		cfg.Telegram.WebhookSecret = v
+	}
+	if v := getenv("WECOM_SECRET"); v != "" {
+		cfg.WeCom.Secret = v
+	}
+	if v := getenv("WECOM_KF_SECRET"); v != "" {
+		cfg.WeCom.KfSecret = v
 	}
 	return cfg, cfg.Validate()
 }
@@ -234,6 +264,30 @@ func (c Config) Validate() error {
 		"telegram.pace_group": c.Telegram.PaceGroup, "telegram.pace_all": c.Telegram.PaceAll} {
 		if d <= 0 {
 			bad(key, "must be positive (Telegram: 1005ms per chat, 3005ms per group, 33ms in all)")
+		}
+	}
+	if w := c.WeCom; w.CorpID != "" {
+		for key, v := range map[string]string{"wecom.agent_id": w.AgentID, "wecom.secret": w.Secret, "wecom.token": w.Token,
+			"wecom.encoding_aes_key": w.EncodingAESKey} {
+			if v == "" {
+				bad(key, "must be set when wecom.corp_id is (WeCom admin → 应用管理 → the app; 接收消息 → API 接收)")
+			}
+		}
+		if w.EncodingAESKey != "" && len(w.EncodingAESKey) != 43 {
+			bad("wecom.encoding_aes_key", "must be the 43 characters WeCom generates")
+		}
+		if w.APIEndpoint != "" {
+			if u, err := url.Parse(w.APIEndpoint); err != nil || u.Host == "" {
+				bad("wecom.api_endpoint", "must be a URL such as https://qyapi.weixin.qq.com")
+			}
+		}
+		if len(w.KfAccounts) > 0 && w.KfSecret == "" {
+			bad("wecom.kf_secret", "must be set when wecom.kf_accounts lists accounts (微信客服 → 开发配置)")
+		}
+		for key, d := range map[string]time.Duration{"wecom.pace_private": w.PacePrivate, "wecom.pace_group": w.PaceGroup, "wecom.pace_all": w.PaceAll} {
+			if d <= 0 {
+				bad(key, "must be positive (WeCom: 2005ms per member, 3005ms per robot, 33ms in all)")
+			}
 		}
 	}
 	if c.Bot.DraftResumeAfter < 0 {

@@ -583,6 +583,9 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	if len(got.WorkTime.Holidays) == 0 && len(got.WorkTime.Workdays) == 0 {
 		got.WorkTime.Holidays, got.WorkTime.Workdays = nil, nil // [] in YAML, nil by default
 	}
+	if len(got.WeCom.KfAccounts) == 0 {
+		got.WeCom.KfAccounts = nil
+	}
 	want := Default()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("config.example.yaml differs from the defaults:\n got %+v\nwant %+v", got, want)

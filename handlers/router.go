@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -159,6 +160,19 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		if u.ChatKind == bot.Group && name == "" {
 			return nil // strangers chatting in a group are not spoken to
 		}
+		switch u.Platform {
+		case bot.WeChat:
+			return r.resident(ctx, t)
+		case bot.WeCom:
+			// WeCom people are matched by the roster's wecom_userid: no
+			// invitation; someone not in it is told whom to ask.
+			admins, err := t.Tx.NamesWithRole(ctx, store.RoleAdmin)
+			if err != nil {
+				return err
+			}
+			t.Reply(t.T("start.unbound.wecom", "userid", u.UserID, "admins", strings.Join(admins, t.T("list.sep"))))
+			return nil
+		}
 		t.Reply(t.T("start.unbound"))
 		return nil
 	case err != nil:
@@ -292,3 +306,37 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 	t.Reply(t.T("start.bound", "name", p.Name, "roles", RoleNames(t.Lang, t.Roles)))
 	return nil
 }
+
+// resident answers someone with no account on WeChat (a resident through
+// customer service): 帮助 / help gives what residents can do, a case
+// number its public state (number, status, place, kind; no names), else
+// the welcome.
+func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
+	text := strings.TrimSpace(t.Update.Text)
+	if n := residentCaseRe.FindString(i18n.Narrow(text)); n != "" {
+		c, err := t.Tx.CaseByNumber(ctx, n)
+		if errors.Is(err, store.ErrNotFound) {
+			t.Reply(t.T("resident.case.unknown", "number", n))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cats := strings.Join(c.Categories, "、")
+		if t.Lang == i18n.EN {
+			cats = strings.Join(c.CategoriesEn, ", ")
+		}
+		t.Reply(t.T("resident.case", "number", c.Number, "status", t.T("status."+string(c.Status)),
+			"alley", c.AlleyName, "category", cats, "date", c.CreatedAt.In(r.flows.Deps().Location).Format("2006-01-02")))
+		return nil
+	}
+	switch strings.ToLower(text) {
+	case "帮助", "help", "/help", "/start", "?", "？":
+		t.Reply(t.T("resident.help"))
+		return nil
+	}
+	t.Reply(t.T("resident.welcome"))
+	return nil
+}
+
+var residentCaseRe = regexp.MustCompile(`\d{4}-\d{6}`)

@@ -12,6 +12,24 @@ var catalog = map[string]msg{
 		"绑定成功!您好,{name}({roles})。今后在这里上报问题、签到巡查。发送 /help 查看命令。",
 		"You are now linked. Hello, {name} ({roles}). Report problems and check in on patrols here. Send /help for the commands.",
 	},
+	"start.unbound.wecom": {
+		"您好!您的企业微信账号({userid})还不在小巷管家名册里,暂时不能使用。请联系街道管理员({admins})把您加入名册。",
+		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
+	},
+	"wecom.card.done": {"已处理", "Done"},
+	"resident.welcome": {
+		"您好,这里是小巷管家。发送「帮助」查看可以办理的事项;发送案件编号(如 2026-000012)查询办理进度。",
+		"Hello, this is the alley steward service. Send \"help\" to see what you can do here; send a case number (like 2026-000012) to see how it is going.",
+	},
+	"resident.help": {
+		"居民可以在这里:\n· 发送案件编号(如 2026-000012)查询办理进度\n· 对办结的问题评价(办结通知里的按钮)\n小巷问题也可以直接告诉您所在小巷的小巷管家。",
+		"Residents can, here:\n· send a case number (like 2026-000012) to see how it is going\n· rate a closed case (the buttons under its closing notice)\nYou can also tell your alley's steward about a problem directly.",
+	},
+	"resident.case": {
+		"案件 {number}({date} 上报)\n小巷:{alley}\n类别:{category}\n状态:{status}",
+		"Case {number} (reported {date})\nAlley: {alley}\nKind: {category}\nStatus: {status}",
+	},
+	"resident.case.unknown": {"没有找到案件 {number},请核对编号。", "There is no case {number}; please check the number."},
 	"start.unbound": {
 		"您好!这个账号还没有绑定小巷管家名册。请向街道或社区的管理员索取邀请链接,点开后发送 /start 即可绑定。",
 		"Hello! This account is not linked to the alley steward roster yet. Ask your subdistrict or community administrator for an invitation link; open it and send /start to link.",

@@ -58,6 +58,9 @@ type Pacing struct {
 var DefaultPacing = map[bot.Platform]Pacing{
 	bot.Telegram: {Private: 1005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
 	bot.WeCom:    {Private: 2005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
+	// WeChat customer service: replies within the customer's window (the
+	// adapter refuses beyond it), at most one a second to a customer.
+	bot.WeChat: {Private: 1005 * time.Millisecond, Group: 3005 * time.Millisecond, All: 33 * time.Millisecond},
 }
 
 // Options tune a dispatcher; zero values take the defaults.
@@ -417,9 +420,11 @@ func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {
 }
 
 // isGroup tells a group chat by its id: negative on Telegram, "group:" on
-// the console, "wr…" for a WeCom group chat.
+// the console, "robot:…" (a group robot's key) or "appchat:…" (a group
+// the app created) on WeCom.
 func isGroup(chatID string) bool {
-	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, bot.ConsoleGroupPrefix) || strings.HasPrefix(chatID, "wr")
+	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, bot.ConsoleGroupPrefix) ||
+		strings.HasPrefix(chatID, "robot:") || strings.HasPrefix(chatID, "appchat:")
 }
 
 // serve sends a claimed chat's messages in order until it has none left,
@@ -647,7 +652,9 @@ func (d *Dispatcher) sleepUntil(at time.Time) bool {
 // platform holds as a file, which must go up again as a photo).
 func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
 	p := m.Photo
-	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || (p.Platform == platform && p.FileRef != "" && !p.Document) {
+	// A WeCom group robot takes only bytes (base64), whatever the photo's origin.
+	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:")
+	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || byRef {
 		return nil
 	}
 	data, mime, err := d.st.PhotoBytes(ctx, p.PhotoID)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -94,16 +95,19 @@ type Patrol struct {
 }
 
 type Chat struct {
-	Code           string         `yaml:"code"`
-	Kind           string         `yaml:"kind"`
-	Title          string         `yaml:"title"`
-	Community      string         `yaml:"community"`
-	Alley          string         `yaml:"alley"`
-	Department     string         `yaml:"department"`
-	TelegramChatID string         `yaml:"telegram_chat_id"`
-	WecomChatID    string         `yaml:"wecom_chat_id"`
-	Line           int            `yaml:"-"`
-	Lines          map[string]int `yaml:"-"`
+	Code           string `yaml:"code"`
+	Kind           string `yaml:"kind"`
+	Title          string `yaml:"title"`
+	Community      string `yaml:"community"`
+	Alley          string `yaml:"alley"`
+	Department     string `yaml:"department"`
+	TelegramChatID string `yaml:"telegram_chat_id"`
+	WecomChatID    string `yaml:"wecom_chat_id"` // a group chat the app created (appchat)
+	// WecomRobot is the group robot's webhook URL (…/webhook/send?key=…) or
+	// its key: how the bot posts to a WeCom group.
+	WecomRobot string         `yaml:"wecom_robot"`
+	Line       int            `yaml:"-"`
+	Lines      map[string]int `yaml:"-"`
 }
 
 // Error lists every problem of a roster file, each with its line.
@@ -376,6 +380,18 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				boundTG[strconv.FormatInt(n, 10)] = line
 			}
 		}
+		if c.WecomRobot != "" {
+			line := at(c.Lines, "wecom_robot", c.Line)
+			if c.WecomChatID != "" {
+				bad(line, field+".wecom_robot", "give wecom_robot or wecom_chat_id, not both: a group is reached one way on WeCom")
+			} else if key := RobotKey(c.WecomRobot); key == "" {
+				bad(line, field+".wecom_robot", "%q is not a robot webhook URL (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…) or key", shortQuote(c.WecomRobot))
+			} else if first, dup := boundWecom["robot:"+key]; dup {
+				bad(line, field+".wecom_robot", "this robot is also at line %d: one group is one roster chat", first)
+			} else {
+				boundWecom["robot:"+key] = line
+			}
+		}
 		if id := c.WecomChatID; id != "" {
 			line := at(c.Lines, "wecom_chat_id", c.Line)
 			if first, dup := boundWecom[id]; dup {
@@ -558,7 +574,13 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 			if err != nil {
 				return err
 			}
-			for platform, ext := range map[string]string{"telegram": c.TelegramChatID, "wecom": c.WecomChatID} {
+			wecom := ""
+			if c.WecomChatID != "" {
+				wecom = "appchat:" + c.WecomChatID
+			} else if c.WecomRobot != "" {
+				wecom = "robot:" + RobotKey(c.WecomRobot)
+			}
+			for platform, ext := range map[string]string{"telegram": c.TelegramChatID, "wecom": wecom} {
 				if ext == "" {
 					continue
 				}
@@ -594,3 +616,21 @@ func shortQuote(s string) string {
 	}
 	return s
 }
+
+// RobotKey is the key of a group robot given as its webhook URL or as the
+// key itself ("" when it is neither).
+func RobotKey(s string) string {
+	s = strings.TrimSpace(s)
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
+		if !strings.HasSuffix(u.Path, "/webhook/send") {
+			return ""
+		}
+		s = u.Query().Get("key")
+	}
+	if !robotKeyRe.MatchString(s) {
+		return ""
+	}
+	return s
+}
+
+var robotKeyRe = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)

@@ -247,3 +247,26 @@ func (q *Queries) BindLocal(ctx context.Context, platform, groupPrefix string) e
 		SELECT $1, $2 || code, id FROM chats ON CONFLICT DO NOTHING`, platform, groupPrefix)
 	return wrap("bind groups", err)
 }
+
+// NamesWithRole lists the names of the active people holding role (for a
+// refusal that says whom to ask).
+func (q *Queries) NamesWithRole(ctx context.Context, role Role) ([]string, error) {
+	var names []string
+	err := q.db.SelectContext(ctx, &names, `SELECT DISTINCT p.name FROM people p JOIN person_roles r ON r.person_id = p.id
+		WHERE r.role = $1 AND p.active ORDER BY p.name`, role)
+	return names, wrap("names with role", err)
+}
+
+// BindWecom makes each person's roster wecom_userid their WeCom account
+// (no invitation on WeCom), and drops WeCom accounts the roster no longer
+// names. serve runs it at start when WeCom is configured, so the flows
+// write to WeCom people as to anyone bound.
+func (q *Queries) BindWecom(ctx context.Context) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM identities i USING people p
+		WHERE i.platform = 'wecom' AND i.person_id = p.id AND i.external_id IS DISTINCT FROM p.wecom_userid`); err != nil {
+		return wrap("unbind wecom", err)
+	}
+	_, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id)
+		SELECT 'wecom', wecom_userid, id FROM people WHERE coalesce(wecom_userid, '') <> '' ON CONFLICT DO NOTHING`)
+	return wrap("bind wecom", err)
+}

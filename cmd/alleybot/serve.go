@@ -12,8 +12,11 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/wecom"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/handlers"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/inbox"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
@@ -48,6 +51,8 @@ type app struct {
 	out    *outbox.Dispatcher
 	router *handlers.Router
 	tg     *bot.TelegramBot
+	wecom  *wecom.Adapter
+	inbox  *inbox.Inbox
 	outbox bot.Outbox
 	server *http.Server
 	ln     net.Listener
@@ -81,6 +86,25 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	} else {
 		log.Warn("telegram.token is empty: no Telegram adapter; HTTP and background jobs only")
 	}
+	if cfg.WeCom.CorpID != "" {
+		wc, err := wecom.New(wecom.Options{CorpID: cfg.WeCom.CorpID, AgentID: cfg.WeCom.AgentID, Secret: cfg.WeCom.Secret,
+			Token: cfg.WeCom.Token, EncodingAESKey: cfg.WeCom.EncodingAESKey, KfSecret: cfg.WeCom.KfSecret,
+			APIEndpoint: cfg.WeCom.APIEndpoint, Cache: wecom.NewCache(st), MaxPhotoBytes: cfg.MaxPhotoBytes(), Log: log})
+		if err != nil {
+			return nil, fmt.Errorf("%w (in %s)", err, orDefault(cfg.File, "the config"))
+		}
+		// WeCom people are the roster's wecom_userid: no invitation.
+		if err := st.BindWecom(ctx); err != nil {
+			return nil, err
+		}
+		a.wecom = wc
+		a.outbox[bot.WeCom] = wc
+		fetchers[bot.WeCom] = wc
+		if wc.Kf() {
+			a.outbox[bot.WeChat] = wc
+			fetchers[bot.WeChat] = wecom.KfFetcher{Adapter: wc}
+		}
+	}
 	senders := map[bot.Platform]bot.Sender{}
 	for p, s := range a.outbox {
 		senders[p] = s
@@ -90,7 +114,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: min(cfg.Jobs.RetryBase, time.Second),
 		Pacing: map[bot.Platform]outbox.Pacing{
 			bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll},
-			bot.WeCom:    outbox.DefaultPacing[bot.WeCom]}})
+			bot.WeCom:    {Private: cfg.WeCom.PacePrivate, Group: cfg.WeCom.PaceGroup, All: cfg.WeCom.PaceAll},
+			bot.WeChat:   outbox.DefaultPacing[bot.WeChat]}})
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
 		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Outbox: a.out,
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
@@ -103,6 +128,9 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	}
 	a.sched = sched
 	a.router = handlers.New(st, newEngine(cfg, sched), log, defaultLang(cfg)).WithOutbox(a.out)
+	// Updates WeCom pushes are stored first (answered within its 5 s), then
+	// handled by these workers.
+	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +139,13 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	mux.HandleFunc("GET /readyz", a.readyz)
 	if a.tg != nil && cfg.Telegram.Mode == "webhook" {
 		mux.Handle("POST /telegram/webhook", a.tg.WebhookHandler(cfg.Telegram.WebhookSecret, a.router, a.outbox))
+	}
+	if a.wecom != nil {
+		var kf func(token, openKfID string)
+		if a.wecom.Kf() {
+			kf = func(token, openKfID string) { a.syncKf(context.WithoutCancel(ctx), openKfID, token) }
+		}
+		mux.Handle("/wecom/callback", a.wecom.CallbackHandler(a.inbox, kf))
 	}
 	a.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
@@ -150,6 +185,9 @@ func (a *app) serve(ctx context.Context) error {
 	if err := a.out.Start(ctx); err != nil {
 		return fmt.Errorf("start the outbox: %w", err)
 	}
+	if err := a.inbox.Start(ctx); err != nil {
+		return fmt.Errorf("start the inbox: %w", err)
+	}
 	runCtx, stopAdapters := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
@@ -160,7 +198,28 @@ func (a *app) serve(ctx context.Context) error {
 			errc <- fmt.Errorf("http: %w", err)
 		}
 	}()
-	a.log.Info("alleybot serving", "http", a.ln.Addr().String(), "telegram", a.tg != nil, "mode", a.cfg.Telegram.Mode)
+	a.log.Info("alleybot serving", "http", a.ln.Addr().String(), "telegram", a.tg != nil, "mode", a.cfg.Telegram.Mode,
+		"wecom", a.wecom != nil)
+	if a.wecom != nil && a.wecom.Kf() && len(a.cfg.WeCom.KfAccounts) > 0 {
+		// Customer service is read on its callback; this catches what a
+		// missed callback (a restart, a network fault) left behind.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tick := time.NewTicker(time.Minute)
+			defer tick.Stop()
+			for {
+				for _, id := range a.cfg.WeCom.KfAccounts {
+					a.syncKf(runCtx, id, "")
+				}
+				select {
+				case <-runCtx.Done():
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
 	if a.tg != nil {
 		wg.Add(1)
 		go func() {
@@ -181,6 +240,9 @@ func (a *app) serve(ctx context.Context) error {
 	_ = a.server.Shutdown(sctx)
 	stopAdapters()
 	wg.Wait()
+	if err := a.inbox.Stop(sctx); err != nil {
+		a.log.Warn("stopping the inbox", "err", err)
+	}
 	if err := a.sched.Stop(sctx); err != nil {
 		a.log.Warn("stopping workers", "err", err)
 	}
@@ -238,4 +300,56 @@ func (a *app) runTelegram(ctx context.Context) error {
 		return fmt.Errorf("telegram polling: %w", err)
 	}
 	return nil
+}
+
+// handled follows a handled update: a pressed WeCom card is updated so it
+// cannot be pressed twice (its response_code works once).
+func (a *app) handled(ctx context.Context, u bot.Update, err error) {
+	if a.wecom == nil || u.Platform != bot.WeCom || u.Callback == nil || u.Callback.ID == "" {
+		return
+	}
+	if uerr := a.wecom.UpdateCard(ctx, u.UserID, u.Callback.ID, i18n.T(defaultLang(a.cfg), "wecom.card.done")); uerr != nil {
+		a.log.Info("wecom: update card", "user", u.UserID, "err", uerr)
+	}
+}
+
+// syncKf reads a customer-service account's new messages into the inbox,
+// moving its cursor in the same transaction (a restart neither loses nor
+// repeats a message); one process at a time per account.
+func (a *app) syncKf(ctx context.Context, openKfID, token string) {
+	for ctx.Err() == nil {
+		more := false
+		err := a.store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.LockKf(ctx, openKfID); err != nil {
+				return err
+			}
+			cursor, err := tx.KfCursor(ctx, openKfID)
+			if err != nil {
+				return err
+			}
+			ups, next, has, err := a.wecom.SyncKf(ctx, openKfID, cursor, token)
+			if err != nil {
+				return err
+			}
+			for _, u := range ups {
+				if _, err := inbox.AcceptTx(ctx, tx, u); err != nil {
+					return err
+				}
+				a.wecom.KfHeard(u.ChatID, u.Time)
+			}
+			more = has
+			if next == "" || next == cursor {
+				return nil
+			}
+			return tx.SetKfCursor(ctx, openKfID, next)
+		})
+		if err != nil {
+			a.log.Warn("wecom customer service: sync", "open_kfid", openKfID, "err", err)
+			return
+		}
+		a.inbox.Wake()
+		if !more {
+			return
+		}
+	}
 }
