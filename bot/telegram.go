@@ -217,12 +217,13 @@ func (t *TelegramBot) Username() string { return t.connErr.Load().me.UserName }
 // RetryAfterError is Telegram's flood control: send nothing to that chat
 // before After has passed.
 type RetryAfterError struct {
-	Method string
-	After  time.Duration
+	Platform Platform // "" is Telegram
+	Method   string
+	After    time.Duration
 }
 
 func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("telegram %s: too many requests, retry after %s", e.Method, e.After)
+	return fmt.Sprintf("%s %s: too many requests, retry after %s", orTelegram(e.Platform), e.Method, e.After)
 }
 
 // ErrUnauthorized is Telegram refusing the token (401, or 404 for getMe:
@@ -233,6 +234,7 @@ var ErrUnauthorized = errors.New("the bot token was refused")
 // PermanentError is a refusal that sending again will not change: the chat
 // does not exist, the person blocked the bot, the message is malformed.
 type PermanentError struct {
+	Platform    Platform // "" is Telegram
 	Method      string
 	Code        int
 	Description string
@@ -241,7 +243,14 @@ type PermanentError struct {
 }
 
 func (e *PermanentError) Error() string {
-	return fmt.Sprintf("telegram %s: %d %s", e.Method, e.Code, e.Description)
+	return fmt.Sprintf("%s %s: %d %s", orTelegram(e.Platform), e.Method, e.Code, e.Description)
+}
+
+func orTelegram(p Platform) Platform {
+	if p == "" {
+		return Telegram
+	}
+	return p
 }
 
 // ctxDoer gives the library's context-free calls a context, and remembers

@@ -40,11 +40,13 @@ func (s *Store) ClaimUpdates(ctx context.Context, owner string, limit int, lease
 	var out []InboxUpdate
 	err := s.pool.SelectContext(ctx, &out, `
 		WITH heads AS (
-			SELECT DISTINCT ON (platform, chat_id, user_id) id, next_at, lease_until
+			SELECT DISTINCT ON (platform, chat_id, user_id) id
 			FROM inbox ORDER BY platform, chat_id, user_id, id),
 		due AS (
+			-- The conditions are on i, so a row another process claimed
+			-- after this statement's snapshot is re-checked when locked.
 			SELECT i.id FROM inbox i JOIN heads h ON h.id = i.id
-			WHERE h.next_at <= now() AND (h.lease_until IS NULL OR h.lease_until < now())
+			WHERE i.next_at <= now() AND (i.lease_until IS NULL OR i.lease_until < clock_timestamp())
 			ORDER BY i.id LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
 		UPDATE inbox i SET lease_owner = $1, lease_until = now() + $3 * interval '1 microsecond'
 		FROM due WHERE i.id = due.id

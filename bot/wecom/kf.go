@@ -123,7 +123,7 @@ func (a *Adapter) KfHeard(chatID string, at time.Time) {
 func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 	openKfID, user, ok := strings.Cut(m.ChatID, "|")
 	if !ok || openKfID == "" || user == "" {
-		return &bot.PermanentError{Method: "kf/send_msg", Description: "not a customer-service chat: " + m.ChatID}
+		return &bot.PermanentError{Platform: bot.WeCom, Method: "kf/send_msg", Description: "not a customer-service chat: " + m.ChatID}
 	}
 	var w kfWindow
 	if v, ok := a.opts.Cache.Get("kf_window_" + m.ChatID).(string); ok {
@@ -137,7 +137,7 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		body["touser"], body["open_kfid"] = user, openKfID
 		err := a.withToken(ctx, true, func() error {
 			info, err := a.kf.SendMsg(body)
-			if err == nil && info.ErrCode != 0 {
+			if info.ErrCode != 0 { // the library's error has lost the code
 				err = &APIError{API: "kf/send_msg", Code: info.ErrCode, Message: info.ErrMsg}
 			}
 			return err
@@ -151,7 +151,7 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		return classify("kf/send_msg", err)
 	}
 	if a.kf == nil {
-		return &bot.PermanentError{Method: "kf/send_msg", Description: "customer service is not configured"}
+		return &bot.PermanentError{Platform: bot.WeCom, Method: "kf/send_msg", Description: "customer service is not configured"}
 	}
 	if m.Photo != nil {
 		id, err := a.mediaID(ctx, m.Photo, true)

@@ -95,7 +95,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 // numbered menu (the flows take the number).
 func (a *Adapter) sendApp(ctx context.Context, m bot.Message) error {
 	if m.ChatID == "" {
-		return &bot.PermanentError{Method: "message/send", Description: "no userid"}
+		return &bot.PermanentError{Platform: bot.WeCom, Method: "message/send", Description: "no userid"}
 	}
 	if m.Photo != nil {
 		id, err := a.mediaID(ctx, m.Photo, false)
@@ -313,7 +313,7 @@ func (a *Adapter) sendRobot(ctx context.Context, key string, m bot.Message) erro
 // a nil error with a non-zero errcode: it is checked here.
 func (a *Adapter) robotPost(ctx context.Context, key string, msg any) error {
 	if key == "" {
-		return &bot.PermanentError{Method: "webhook/send", Description: "no robot key"}
+		return &bot.PermanentError{Platform: bot.WeCom, Method: "webhook/send", Description: "no robot key"}
 	}
 	info, err := a.robot.RobotBroadcast(key, msg)
 	if err == nil && info.ErrCode != 0 {

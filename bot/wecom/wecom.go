@@ -148,29 +148,28 @@ func New(opts Options) (*Adapter, error) {
 // Kf reports whether WeChat customer service is configured.
 func (a *Adapter) Kf() bool { return a.kf != nil }
 
-// WeCom's errcodes the adapter acts on (全局错误码).
+// WeCom's errcodes the adapter acts on (全局错误码; the customer-service
+// ones from its own list).
 const (
-	errInvalidToken  = 40014 // invalid access_token
-	errTokenExpired  = 42001 // access_token expired
-	errInvalidCred   = 40001 // invalid credential (a token from another secret)
-	errNoToken       = 41001 // access_token missing
-	errFreq          = 45009 // api freq out of limit
-	errFreqUser      = 45033 // too many concurrent calls
-	errFreqDaily     = 45047 // over the daily limit
-	errUserInvalid   = 81013 // user & party & tag all invalid
-	errNoPrivilege   = 60011 // no privilege to access/modify contact/party/agent
-	errUserNotFound  = 60111 // userid not found
-	errNotInRange    = 301002
-	errNotAllowed    = 48002 // api forbidden
-	errRobotKey      = 93000 // invalid webhook url (robot key)
-	errRobotDeleted  = 93004 // the robot was removed from the group
-	errKfWindow      = 95001 // customer service: the reply window closed / over 5 messages
-	errKfEnded       = 95007 // customer service: the session ended
-	errKfNotFound    = 95000 // customer service: invalid open_kfid
-	errMediaInvalid  = 40007 // invalid media_id
-	errTaskIDReused  = 40058 // invalid parameter (a reused task_id, a bad card)
-	errContentLength = 44004 // empty content
+	errInvalidToken = 40014 // invalid access_token
+	errTokenExpired = 42001 // access_token expired
+	errInvalidCred  = 40001 // invalid credential (a token from another secret)
+	errNoToken      = 41001 // access_token missing
+	errFreq         = 45009 // api freq out of limit (30 a minute per member, 20 per robot)
+	errFreqUser     = 45033 // too many concurrent calls
+	errFreqDaily    = 45047 // over the daily limit
 )
+
+// permanent are refusals a retry meets again: the person or the group is
+// not reachable by this app, the message itself is wrong.
+var permanent = map[int64]bool{
+	81013: true, 82001: true, // no valid recipient
+	60011: true, 60111: true, 301002: true, 48002: true, // not in the app's range, no such user, not allowed
+	93000: true, 93004: true, // the robot's key is wrong, the robot was removed
+	95000: true, 95001: true, 95002: true, 95004: true, 40096: true, // customer service: account, 5 replies, 48 hours, touser
+	42014: true, 40058: true, 42018: true, 42019: true, 42020: true, 41016: true, // a card WeCom refuses
+	44004: true, 40007: true, 40008: true, 40009: true, 45002: true, // empty, unknown media, type, too large
+}
 
 // APIError is an errcode WeCom answered.
 type APIError struct {
@@ -210,12 +209,12 @@ func classify(api string, err error) error {
 	}
 	switch ae.Code {
 	case errFreq, errFreqUser:
-		return &bot.RetryAfterError{Method: api, After: 60 * time.Second}
+		return &bot.RetryAfterError{Platform: bot.WeCom, Method: api, After: 60 * time.Second}
 	case errFreqDaily:
-		return &bot.RetryAfterError{Method: api, After: time.Hour}
-	case errUserInvalid, errNoPrivilege, errUserNotFound, errNotInRange, errNotAllowed, errRobotKey, errRobotDeleted,
-		errKfWindow, errKfEnded, errKfNotFound, errTaskIDReused, errContentLength:
-		return &bot.PermanentError{Method: api, Code: int(ae.Code), Description: ae.Message}
+		return &bot.RetryAfterError{Platform: bot.WeCom, Method: api, After: time.Hour}
+	}
+	if permanent[ae.Code] {
+		return &bot.PermanentError{Platform: bot.WeCom, Method: api, Code: int(ae.Code), Description: ae.Message}
 	}
 	return ae
 }
