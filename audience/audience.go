@@ -11,6 +11,7 @@ package audience
 
 import (
 	"context"
+	"strings"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
@@ -55,6 +56,21 @@ func (a Audience) Groups(ctx context.Context, kind store.ChatKind, scope Scope, 
 			}
 			cm := m
 			cm.Platform, cm.ChatID, cm.ChatTitle = p, b.ExternalID, c.Title
+			if p == bot.WeCom && len(m.Buttons) > 0 && strings.HasPrefix(b.ExternalID, "robot:") {
+				// A group robot cannot carry buttons: the group reads the
+				// card, and each member the group stands for gets it with
+				// its buttons in the app.
+				cm.Buttons = nil
+				members, err := a.tx.WecomMembers(ctx, c.Kind, scope.Community, c.DepartmentID.Int64)
+				if err != nil {
+					return nil, err
+				}
+				for _, id := range members {
+					pm := m
+					pm.Platform, pm.ChatID, pm.ChatTitle = bot.WeCom, id, ""
+					out = append(out, pm)
+				}
+			}
 			out = append(out, cm)
 		}
 	}

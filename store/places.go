@@ -100,3 +100,24 @@ func (q *Queries) ChatByBinding(ctx context.Context, platform, externalID string
 		FROM chats c JOIN chat_bindings b ON b.chat_id = c.id WHERE b.platform = $1 AND b.external_id = $2`, platform, externalID)
 	return c, wrap("chat binding", notFound(err))
 }
+
+// WecomMembers lists the WeCom userids of the active people a group of
+// kind stands for: the coordinators for the center's group, a
+// department's members for its group (departmentID); nobody for the other
+// kinds. A WeCom group is reached by a robot, which cannot carry buttons:
+// its cards go to these people too.
+func (q *Queries) WecomMembers(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]string, error) {
+	role := map[ChatKind]Role{ChatCoordinators: RoleCoordinator, ChatDepartment: RoleDepartment}[kind]
+	if role == "" {
+		return nil, nil
+	}
+	var ids []string
+	err := q.db.SelectContext(ctx, &ids, `
+		SELECT DISTINCT i.external_id FROM identities i
+		JOIN people p ON p.id = i.person_id AND p.active
+		JOIN person_roles r ON r.person_id = p.id AND r.role = $1
+		WHERE i.platform = 'wecom' AND ($2 = 0 OR r.department_id = $2)
+			AND ($3 = 0 OR r.community_id IS NULL OR r.community_id = $3)
+		ORDER BY i.external_id`, role, departmentID, communityID)
+	return ids, wrap("wecom members", err)
+}

@@ -181,8 +181,9 @@ func (a *Adapter) update(m incoming) (bot.Update, bool) {
 		}
 		u.Location = &l
 	case "event":
-		// Events have no MsgId: WeCom's retries repeat sender, time and event.
-		u.Key = "e" + strings.Join([]string{m.FromUserName, strconv.FormatInt(m.CreateTime, 10), m.Event, m.EventKey, m.TaskID}, "\x1f")
+		// Events have no MsgId: WeCom's retries repeat sender, time and
+		// event (and a card press its response code, new for each press).
+		u.Key = "e" + strings.Join([]string{m.FromUserName, strconv.FormatInt(m.CreateTime, 10), m.Event, m.EventKey, m.TaskID, m.ResponseCode}, "\x1f")
 		switch m.Event {
 		case "template_card_event":
 			if m.EventKey == "" {
