@@ -54,7 +54,7 @@ func sendRig(t *testing.T, n int, pace outbox.Pacing, tune ...func(*outbox.Optio
 	return st, fake, out
 }
 
-func enqueue(t *testing.T, st *store.Store, s *outbox.Dispatcher, msgs ...bot.Message) {
+func enqueue(t testing.TB, st *store.Store, s *outbox.Dispatcher, msgs ...bot.Message) {
 	t.Helper()
 	err := st.InTx(context.Background(), func(tx *store.Tx) error { return s.EnqueueSends(context.Background(), tx, msgs) })
 	if err != nil {

@@ -234,9 +234,9 @@ func TestWeComReportAndLifecycle(t *testing.T) {
 	r.waitApp("yangxiaoyan", "派单给交道口街道环卫所")
 	ev := r.press("yangxiaoyan", "派单给交道口街道环卫所")
 	r.waitApp("yangxiaoyan", "已派单:"+firstCase)
-	r.post(ev)                                      // the same press again (WeCom's retry): stored once
-	second := r.press("yangxiaoyan", "派单给交道口街道环卫所") // a second press of the card
-	_ = second
+	r.post(ev) // the same press again (WeCom's retry): stored once
+	// A second press of the card: refused with the case's state.
+	r.press("yangxiaoyan", "派单给交道口街道环卫所")
 	r.waitApp("yangxiaoyan", "现在是「已派单")
 	if n := r.count(`SELECT count(*) FROM case_events WHERE kind = 'dispatched'`); n != 1 {
 		t.Errorf("%d dispatch events, want 1", n)
