@@ -241,8 +241,14 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 			scope audience.Scope
 		}{store.ChatCoordinators, audience.Scope{}})
 	}
+	// On WeCom the group robot @-mentions the department's members: the
+	// people the ping concerns.
+	mentions, err := tx.WecomMembers(ctx, store.ChatDepartment, 0, c.DepartmentID.Int64)
+	if err != nil {
+		return nil, err
+	}
 	for _, target := range targets {
-		more, err := who.Groups(ctx, target.kind, target.scope, bot.Message{Text: text})
+		more, err := who.Groups(ctx, target.kind, target.scope, bot.Message{Text: text, Mentions: mentions})
 		if err != nil {
 			return nil, err
 		}
