@@ -69,7 +69,6 @@ type Adapter struct {
 	appKey   string // the access token's cache key (deleted on an invalid-token errcode)
 	kfKey    string
 	client   *http.Client
-	mu       sync.Mutex // serialises the library's global settings
 }
 
 const defaultHost = "https://qyapi.weixin.qq.com"
