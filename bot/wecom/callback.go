@@ -192,9 +192,10 @@ func (a *Adapter) update(m incoming) (bot.Update, bool) {
 			u.Callback = &bot.Callback{ID: m.ResponseCode, Data: bot.Clean(m.EventKey), MessageID: m.TaskID}
 		case "click":
 			u.Text = bot.Clean(m.EventKey) // a menu item's key is a command (/report)
-		case "enter_agent":
-			u.Text = "/start"
 		default:
+			// enter_agent (the app opened) and the rest are acknowledged and
+			// left: a greeting at every opening would be noise, and would
+			// land in the middle of a flow.
 			return bot.Update{}, false
 		}
 	default:

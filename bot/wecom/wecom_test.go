@@ -104,6 +104,10 @@ func TestCallbackStoresOnceAndRefusesForgeries(t *testing.T) {
 		t.Fatalf("stored: %d %s", len(ups), ups[len(ups)-1].Body)
 	}
 
+	// Opening the app is acknowledged and changes nothing.
+	if status, _, _ := r.fake.Post(ctx, r.hook, r.fake.EventMsg("wangxiulan", "enter_agent", "")); status != 200 || len(r.stored(t)) != 4 {
+		t.Errorf("enter_agent: %d, %d stored", status, len(r.stored(t)))
+	}
 	body, encrypt, err := r.fake.Envelope(r.fake.TextMsg("wangxiulan", "伪造", 7009))
 	if err != nil {
 		t.Fatal(err)
