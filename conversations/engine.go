@@ -135,7 +135,7 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	for _, f := range append([]*Flow{reportFlow()}, caseFlows()...) {
+	for _, f := range append(append([]*Flow{reportFlow()}, patrolFlows()...), caseFlows()...) {
 		e.flows[f.Name] = f
 		if f.Action != "" {
 			e.byAction[f.Action] = f
@@ -252,13 +252,17 @@ func (e *Engine) Start(ctx context.Context, t *Turn, name string, initial *Input
 	t.Data = f.NewData()
 	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
 		Flow: f.Name, Step: f.Steps[0].Name}
-	if initial != nil {
-		if starter, ok := t.Data.(interface {
-			Begin(context.Context, *Turn, Input) error
-		}); ok {
-			if err := starter.Begin(ctx, t, *initial); err != nil {
-				return err
-			}
+	// A flow's data may prepare itself (a report started with a photo, or
+	// during a patrol); Begin gets the starting input, if any.
+	if starter, ok := t.Data.(interface {
+		Begin(context.Context, *Turn, Input) error
+	}); ok {
+		var in Input
+		if initial != nil {
+			in = *initial
+		}
+		if err := starter.Begin(ctx, t, in); err != nil {
+			return err
 		}
 	}
 	return e.enter(ctx, t, f.Steps[0].Name, false)

@@ -34,12 +34,24 @@ type ReportDraft struct {
 	// ReplacePhotos: the steward chose to send the photos again; the old
 	// ones stay until the first new one arrives.
 	ReplacePhotos bool `json:"replace_photos,omitempty"`
+	// PatrolID: reported during this patrol (its alley is the case's).
+	PatrolID int64 `json:"patrol_id,omitempty"`
 }
 
 func draft(t *Turn) *ReportDraft { return t.Data.(*ReportDraft) }
 
-// Begin takes the photo a report was started with.
+// Begin fills in the patrol the steward is on (its alley is the case's),
+// and takes the photo a report was started with.
 func (d *ReportDraft) Begin(ctx context.Context, t *Turn, in Input) error {
+	if t.Person.ID != 0 {
+		p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
+		switch {
+		case err == nil:
+			d.PatrolID, d.AlleyID = p.ID, p.AlleyID
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
 	if in.Kind == Photo {
 		_, err := addPhoto(ctx, t, d, in.Photo)
 		return err
@@ -128,6 +140,9 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 		if len(d.PhotoIDs) == 0 {
 			t.Reply(t.T("report.photos.need_one"))
 			return Stay, nil
+		}
+		if d.PatrolID != 0 && !d.Editing {
+			return "description", nil // on a patrol: the alley is known
 		}
 		return d.after("location"), nil
 	}
@@ -381,7 +396,7 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 	}
 	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: d.Description, Impact: d.Impact,
 		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID,
-		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location)}
+		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location), PatrolID: d.PatrolID}
 	c, err := t.Tx.CreateCase(ctx, nc)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,6 +29,10 @@ func (r *Router) commandTable() []Command {
 		{Name: "lang", Aliases: []string{"language", "语言"}, Desc: "cmd.lang", Run: r.cmdLang},
 		{Name: "report", Aliases: []string{"上报"}, Desc: "cmd.report", Flow: "report"},
 		{Name: "mycases", Aliases: []string{"我的案件"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
+		{Name: "patrol", Aliases: []string{"巡查", "签到"}, Desc: "cmd.patrol", Run: r.cmdPatrol},
+		{Name: "endpatrol", Aliases: []string{"结束巡查"}, Desc: "cmd.endpatrol", Run: r.cmdEndPatrol},
+		{Name: "mypatrols", Aliases: []string{"我的巡查"}, Desc: "cmd.mypatrols", Run: r.cmdMyPatrols},
+		{Name: "patrols", Aliases: []string{"今日巡查"}, Desc: "cmd.patrols", Run: r.cmdPatrols},
 		{Name: "case", Aliases: []string{"案件"}, Desc: "cmd.case", Run: r.cmdCase},
 		{Name: "queue", Aliases: []string{"待办"}, Desc: "cmd.queue", Run: r.cmdQueue},
 		{Name: "dept", Aliases: []string{"部门案件"}, Desc: "cmd.dept", Run: r.cmdDept},
@@ -176,4 +181,50 @@ func Weekdays(lang i18n.Lang, days []int64) string {
 		}
 	}
 	return strings.Join(names, i18n.T(lang, "list.sep"))
+}
+
+// cmdPatrol starts a patrol check-in, unless one is open or the steward has
+// no alleys.
+func (r *Router) cmdPatrol(ctx context.Context, t *conversations.Turn) error {
+	if p, err := t.Tx.OpenPatrol(ctx, t.Person.ID); err == nil {
+		t.Reply(t.T("patrol.already_open")+" ("+p.AlleyName+")", conversations.Option{Label: t.T("button.endpatrol"), Value: "/endpatrol"})
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	alleys, err := t.Tx.AlleysOfSteward(ctx, t.Person.ID)
+	if err != nil {
+		return err
+	}
+	if len(alleys) == 0 {
+		t.Reply(t.T("patrol.no_alleys"))
+		return nil
+	}
+	return r.flows.Start(ctx, t, "patrol", nil)
+}
+
+func (r *Router) cmdEndPatrol(ctx context.Context, t *conversations.Turn) error {
+	if _, err := t.Tx.OpenPatrol(ctx, t.Person.ID); errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("patrol.none_open"))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return r.flows.Start(ctx, t, "endpatrol", nil)
+}
+
+func (r *Router) cmdMyPatrols(ctx context.Context, t *conversations.Turn) error {
+	text, err := conversations.PatrolMonth(ctx, t, t.Person.ID)
+	if err == nil {
+		t.Reply(text)
+	}
+	return err
+}
+
+func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
+	text, err := conversations.PatrolsToday(ctx, t)
+	if err == nil {
+		t.Reply(text)
+	}
+	return err
 }

@@ -429,6 +429,8 @@ func TestPermissionTable(t *testing.T) {
 		"/report": {"steward", "admin"}, "/mycases": {"steward", "admin"},
 		"/queue": {"coordinator", "supervisor", "admin"}, "/dept": {"department", "admin"},
 		"/overdue": {"coordinator", "supervisor", "department", "admin"}, "/bindgroup": {"coordinator", "admin"},
+		"/patrol": {"steward", "admin"}, "/endpatrol": {"steward", "admin"}, "/mypatrols": {"steward", "admin"},
+		"/patrols": {"coordinator", "supervisor", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
 		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
 		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},

@@ -18,6 +18,10 @@ var permissions = map[string][]store.Role{
 	"/dept":      {store.RoleDepartment},
 	"/overdue":   {store.RoleCoordinator, store.RoleSupervisor, store.RoleDepartment},
 	"/bindgroup": {store.RoleCoordinator},
+	"/patrol":    {store.RoleSteward},
+	"/endpatrol": {store.RoleSteward},
+	"/mypatrols": {store.RoleSteward},
+	"/patrols":   {store.RoleCoordinator, store.RoleSupervisor},
 
 	"button:dispatch": {store.RoleCoordinator},
 	"button:redirect": {store.RoleCoordinator},

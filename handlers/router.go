@@ -141,6 +141,13 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 	if u.Photo != nil || u.Location != nil || u.Callback != nil {
 		name, args = "", "" // a caption is not a command
 	}
+	if u.Callback != nil && strings.HasPrefix(u.Callback.Data, "/") {
+		// A command button (结束巡查 → /endpatrol): pressed, it is the
+		// command typed.
+		name, args = splitCommand(u.Callback.Data)
+		u.Callback, u.Text = nil, u.Callback.Data
+		t.Update = u
+	}
 	t.Args = args
 	var action conversations.CaseAction
 	isAction := false

@@ -25,7 +25,7 @@ type RoutineOptions struct {
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
@@ -177,4 +177,42 @@ func (s *Scheduler) cleanup(ctx context.Context, tx *store.Tx) ([]bot.Message, e
 		s.opts.Log.Info("cleanup", "update_keys", u, "drafts", d, "photos", p)
 	}
 	return nil, err
+}
+
+// closePatrols ends the patrols left open past their window (or 4 hours
+// outside any window), recorded as not ended by the steward, who is told.
+func (s *Scheduler) closePatrols(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
+	now, _, _, _ := s.today()
+	open, err := tx.OpenPatrols(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, p := range open {
+		end := p.At.Add(4 * time.Hour)
+		if p.WindowEnd != "" {
+			started := p.At.In(now.Location())
+			var h, m int
+			if _, err := fmt.Sscanf(p.WindowEnd, "%d:%d", &h, &m); err == nil {
+				end = time.Date(started.Year(), started.Month(), started.Day(), h, m, 0, 0, now.Location())
+			}
+		}
+		if now.Before(end) {
+			continue
+		}
+		if ok, err := tx.EndLeftPatrol(ctx, p.ID, now); err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		more, err := s.audience(tx).Person(ctx, p.PersonID, func(lang i18n.Lang) bot.Message {
+			return bot.Message{Text: i18n.T(lang, "patrol.auto_ended", "alley", p.AlleyName, "time", now.Format("15:04"))}
+		})
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
 }

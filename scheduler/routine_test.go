@@ -106,3 +106,44 @@ func TestCleanup(t *testing.T) {
 		t.Errorf("after cleanup: keys %v, drafts %v, photos %v", keys, drafts, photos)
 	}
 }
+
+// TestLeftPatrolClosed: a patrol left open is ended at the end of its
+// window, recorded as not ended by the steward, who is told.
+func TestLeftPatrolClosed(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7001', id FROM people WHERE code = 'S01'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO patrol_checkins (person_id, alley_id, schedule_id, at)
+		SELECT s.person_id, s.alley_id, s.id, $1 FROM patrol_schedules s JOIN people p ON p.id = s.person_id JOIN alleys a ON a.id = s.alley_id
+		WHERE p.code = 'S01' AND a.code = 'maoer'`, at("2026-11-27 08:10")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{RemindBefore: 10 * 60e9, SummaryAt: -1, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 08:59")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var open int
+	_ = db.Get(&open, `SELECT count(*) FROM patrol_checkins WHERE ended_at IS NULL`)
+	if open != 1 {
+		t.Fatalf("closed before the end of its window")
+	}
+	r.set("2026-11-27 09:01")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var by string
+	_ = db.Get(&by, `SELECT coalesce(ended_by, '') FROM patrol_checkins`)
+	if by != "scheduler" {
+		t.Errorf("ended by %q, want scheduler", by)
+	}
+	if got := strings.Join(r.queued(t)["7001"], "\n"); !strings.Contains(got, "自动结束") {
+		t.Errorf("the steward was told %q", got)
+	}
+}

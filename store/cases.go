@@ -83,6 +83,7 @@ type NewCase struct {
 	FixedOnSpot  bool
 	PhotoIDs     []int64
 	At           time.Time // when it was reported; its year numbers it
+	PatrolID     int64     // the patrol it was found on (0: none)
 }
 
 // CreateCase inserts a case with its public number (2026-000123), its
@@ -106,15 +107,15 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 	var c Case
 	err := q.db.GetContext(ctx, &c, `
 		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
-			source, department_id, fixed_on_spot, created_at, closed_at)
+			source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
 		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-			CASE WHEN $11 THEN $12::timestamptz END
+			CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0)
 		FROM alleys a WHERE a.id = $2
 		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
 			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
 			verified_at, fixed_at, fix_limit, plan, merged_into, escalated, next_ping_at`,
 		fmt.Sprintf("%d-%06d", year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
-		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At)
+		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At, n.PatrolID)
 	if err != nil {
 		return Case{}, wrap("insert case", notFound(err))
 	}

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // PatrolToday is one patrol window of one steward on one day.
@@ -101,4 +105,149 @@ func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, draft
 		return 0, 0, 0, wrap("clean the outbox", err)
 	}
 	return updates, drafts, photos, nil
+}
+
+// Patrol is a patrol: a check-in, open until ended.
+type Patrol struct {
+	ID         int64          `db:"id"`
+	PersonID   int64          `db:"person_id"`
+	AlleyID    int64          `db:"alley_id"`
+	AlleyName  string         `db:"alley_name"`
+	ScheduleID sql.NullInt64  `db:"schedule_id"`
+	At         time.Time      `db:"at"`
+	DistanceM  sql.NullInt64  `db:"distance_m"`
+	Outside    bool           `db:"outside"`
+	Note       string         `db:"note"`
+	EndedAt    sql.NullTime   `db:"ended_at"`
+	EndedBy    sql.NullString `db:"ended_by"`
+	Nothing    bool           `db:"nothing_found"`
+	Cases      int            `db:"cases"`
+}
+
+const patrolCols = `c.id, c.person_id, c.alley_id, a.name AS alley_name, c.schedule_id, c.at, c.distance_m, c.outside, c.note,
+	c.ended_at, c.ended_by, c.nothing_found, (SELECT count(*) FROM cases k WHERE k.patrol_id = c.id) AS cases`
+
+// ErrPatrolOpen is a second patrol started while one is open.
+var ErrPatrolOpen = errors.New("a patrol is open")
+
+// NewPatrol is a check-in.
+type NewPatrol struct {
+	PersonID, AlleyID int64
+	ScheduleID        int64 // 0: outside any scheduled window
+	Lat, Lon          float64
+	DistanceM         int
+	Outside           bool
+	Note              string
+	At                time.Time
+}
+
+// StartPatrol records a check-in; ErrPatrolOpen when the person has one open.
+func (q *Queries) StartPatrol(ctx context.Context, p NewPatrol) (int64, error) {
+	var id int64
+	if p.At.IsZero() {
+		p.At = time.Now()
+	}
+	err := q.db.GetContext(ctx, &id, `INSERT INTO patrol_checkins (person_id, alley_id, schedule_id, lat, lon, distance_m, outside, note, at)
+		VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9) RETURNING id`,
+		p.PersonID, p.AlleyID, p.ScheduleID, p.Lat, p.Lon, p.DistanceM, p.Outside, p.Note, p.At)
+	if IsUniqueViolation(err) {
+		return 0, ErrPatrolOpen
+	}
+	return id, wrap("start patrol", err)
+}
+
+// OpenPatrol is the person's open patrol (ErrNotFound: none).
+func (q *Queries) OpenPatrol(ctx context.Context, personID int64) (Patrol, error) {
+	var p Patrol
+	err := q.db.GetContext(ctx, &p, `SELECT `+patrolCols+` FROM patrol_checkins c JOIN alleys a ON a.id = c.alley_id
+		WHERE c.person_id = $1 AND c.ended_at IS NULL`, personID)
+	return p, wrap("open patrol", notFound(err))
+}
+
+// EndPatrol ends a patrol by the steward; nothing says 无问题.
+func (q *Queries) EndPatrol(ctx context.Context, id int64, nothing bool, at time.Time) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $3, ended_by = 'steward', nothing_found = $2
+		WHERE id = $1 AND ended_at IS NULL`, id, nothing, at)
+	return wrap("end patrol", err)
+}
+
+// OpenPatrols lists every open patrol with its window's end ("HH:MM";
+// "" outside any window).
+func (q *Queries) OpenPatrols(ctx context.Context) ([]OpenPatrol, error) {
+	var ps []OpenPatrol
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+patrolCols+`, coalesce(to_char(s.ends_at, 'HH24:MI'), '') AS window_end
+		FROM patrol_checkins c JOIN alleys a ON a.id = c.alley_id LEFT JOIN patrol_schedules s ON s.id = c.schedule_id
+		WHERE c.ended_at IS NULL ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`)
+	return ps, wrap("open patrols", err)
+}
+
+// OpenPatrol is an open patrol and the end of its window.
+type OpenPatrol struct {
+	Patrol
+	WindowEnd string `db:"window_end"`
+}
+
+// EndLeftPatrol ends a patrol the steward left open (the scheduler, at the
+// end of its window); false when it had been ended meanwhile.
+func (q *Queries) EndLeftPatrol(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $2, ended_by = 'scheduler' WHERE id = $1 AND ended_at IS NULL`, id, at)
+	if err != nil {
+		return false, wrap("end left patrol", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PatrolsBetween lists a person's patrols (0: everyone's) started in [from, to).
+func (q *Queries) PatrolsBetween(ctx context.Context, personID int64, from, to time.Time) ([]Patrol, error) {
+	var ps []Patrol
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+patrolCols+` FROM patrol_checkins c JOIN alleys a ON a.id = c.alley_id
+		WHERE ($1 = 0 OR c.person_id = $1) AND c.at >= $2 AND c.at < $3 ORDER BY c.at`, personID, from, to)
+	return ps, wrap("patrols between", err)
+}
+
+// ScheduleOf is the steward's patrol window of an alley that contains at
+// (local weekday and minutes), or 0.
+func (q *Queries) ScheduleNow(ctx context.Context, personID, alleyID int64, weekday, minute int) (int64, error) {
+	var ids []int64
+	err := q.db.SelectContext(ctx, &ids, `SELECT id FROM patrol_schedules WHERE person_id = $1 AND alley_id = $2 AND $3 = ANY(weekdays)
+		AND starts_at - interval '30 minutes' <= time '00:00' + $4 * interval '1 minute'
+		AND ends_at >= time '00:00' + $4 * interval '1 minute' ORDER BY starts_at LIMIT 1`, personID, alleyID, weekday, minute)
+	if err != nil || len(ids) == 0 {
+		return 0, wrap("schedule now", err)
+	}
+	return ids[0], nil
+}
+
+// SchedulesOf lists a steward's patrol windows (0: every active steward's).
+func (q *Queries) SchedulesOf(ctx context.Context, personID int64) ([]Schedule, error) {
+	var ss []Schedule
+	err := q.db.SelectContext(ctx, &ss, `SELECT s.id, s.person_id, p.name AS person_name, s.alley_id, a.name AS alley_name, a.community_id,
+			s.weekdays, to_char(s.starts_at, 'HH24:MI') AS starts, to_char(s.ends_at, 'HH24:MI') AS ends
+		FROM patrol_schedules s JOIN people p ON p.id = s.person_id JOIN alleys a ON a.id = s.alley_id
+		WHERE p.active AND ($1 = 0 OR s.person_id = $1) ORDER BY s.starts_at, p.code`, personID)
+	return ss, wrap("schedules", err)
+}
+
+// Schedule is a weekly patrol window with names.
+type Schedule struct {
+	ID          int64         `db:"id"`
+	PersonID    int64         `db:"person_id"`
+	PersonName  string        `db:"person_name"`
+	AlleyID     int64         `db:"alley_id"`
+	AlleyName   string        `db:"alley_name"`
+	CommunityID int64         `db:"community_id"`
+	Weekdays    pq.Int64Array `db:"weekdays"`
+	Starts      string        `db:"starts"`
+	Ends        string        `db:"ends"`
+}
+
+// On reports whether the window falls on a weekday (1 = Monday … 7).
+func (s Schedule) On(weekday int) bool {
+	for _, d := range s.Weekdays {
+		if int(d) == weekday {
+			return true
+		}
+	}
+	return false
 }

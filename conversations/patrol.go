@@ -1,0 +1,342 @@
+package conversations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alleybot/alleybot/store"
+)
+
+// Patrols (seed 二(一), 三(一)): a steward checks in on a patrol of one of
+// their alleys with a shared location, reports what they find on the way
+// (the cases name the patrol), and ends it: 无问题 still counts as
+// attendance. A patrol left open is ended by the scheduler at the end of
+// its window.
+
+// PatrolDraft is the patrol flow's state.
+type PatrolDraft struct {
+	AlleyID   int64   `json:"alley_id,omitempty"`
+	Lat       float64 `json:"lat,omitempty"`
+	Lon       float64 `json:"lon,omitempty"`
+	DistanceM int     `json:"distance_m,omitempty"`
+}
+
+func pdraft(t *Turn) *PatrolDraft { return t.Data.(*PatrolDraft) }
+
+func patrolFlows() []*Flow {
+	return []*Flow{
+		{Name: "patrol", Title: "flow.patrol", NewData: func() any { return &PatrolDraft{} }, Steps: []Step{
+			{Name: "alley", Accepts: Choice, Prompt: promptPatrolAlley, Handle: handlePatrolAlley},
+			{Name: "checkin", Accepts: Location, Prompt: promptCheckin, Handle: handleCheckin, Hint: "patrol.checkin.hint"},
+			{Name: "outside", Accepts: Text | Choice, Prompt: promptOutside, Handle: handleOutside},
+		}},
+		{Name: "endpatrol", Title: "flow.endpatrol", NewData: func() any { return &PatrolDraft{} }, Steps: []Step{
+			{Name: "end", Accepts: Choice, Prompt: promptEndPatrol, Handle: handleEndPatrol},
+		}},
+	}
+}
+
+// patrolAlleys are the steward's alleys, the one whose window is open now
+// first, with that window for the label.
+func patrolAlleys(ctx context.Context, t *Turn) ([]Option, error) {
+	alleys, err := t.Tx.AlleysOfSteward(ctx, t.Person.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := t.Deps.Now().In(t.Deps.Location)
+	weekday, minute := isoWeekday(now), now.Hour()*60+now.Minute()
+	var first, rest []Option
+	for _, a := range alleys {
+		id, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, weekday, minute)
+		if err != nil {
+			return nil, err
+		}
+		o := Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)}
+		if id != 0 {
+			o.Label = t.T("patrol.alley.now", "alley", a.Name)
+			first = append(first, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return append(first, rest...), nil
+}
+
+func isoWeekday(t time.Time) int {
+	if d := int(t.Weekday()); d != 0 {
+		return d
+	}
+	return 7
+}
+
+func promptPatrolAlley(ctx context.Context, t *Turn) (Prompt, error) {
+	opts, err := patrolAlleys(ctx, t)
+	return Prompt{Text: t.T("patrol.ask.alley"), Options: opts}, err
+}
+
+func handlePatrolAlley(ctx context.Context, t *Turn, in Input) (string, error) {
+	id, _ := strconv.ParseInt(in.Choice, 10, 64)
+	ok, err := t.Tx.PatrolsAlley(ctx, t.Person.ID, id)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		t.Reply(t.T("patrol.not_your_alley"))
+		return Stay, nil
+	}
+	pdraft(t).AlleyID = id
+	return "checkin", nil
+}
+
+func promptCheckin(ctx context.Context, t *Turn) (Prompt, error) {
+	a, err := t.Tx.AlleyByID(ctx, pdraft(t).AlleyID)
+	return Prompt{Text: t.T("patrol.ask.location", "alley", a.Name)}, err
+}
+
+// handleCheckin checks the point against the alley's radius: inside is a
+// check-in; outside says how far, and may check in anyway with a note.
+func handleCheckin(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := pdraft(t)
+	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
+	if err != nil {
+		return "", err
+	}
+	d.Lat, d.Lon = in.Location.Lat, in.Location.Lon
+	d.DistanceM = int(math.Round(Distance(d.Lat, d.Lon, a.Lat, a.Lon)))
+	if d.DistanceM > a.RadiusM {
+		return "outside", nil
+	}
+	return Done, startPatrol(ctx, t, d, a, false, "")
+}
+
+func promptOutside(ctx context.Context, t *Turn) (Prompt, error) {
+	d := pdraft(t)
+	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
+	return Prompt{Text: t.T("patrol.outside", "alley", a.Name, "m", d.DistanceM, "radius", a.RadiusM),
+		Options: []Option{{Label: t.T("button.relocate"), Value: "again"}}}, err
+}
+
+func handleOutside(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Kind == Choice {
+		return "checkin", nil
+	}
+	note := strings.TrimSpace(in.Text)
+	if Visible(note) < 2 {
+		t.Reply(t.T("case.text_short"))
+		return Stay, nil
+	}
+	if n := len([]rune(note)); n > MaxReason {
+		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+		return Stay, nil
+	}
+	d := pdraft(t)
+	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
+	if err != nil {
+		return "", err
+	}
+	return Done, startPatrol(ctx, t, d, a, true, note)
+}
+
+func startPatrol(ctx context.Context, t *Turn, d *PatrolDraft, a store.Alley, outside bool, note string) error {
+	now := t.Deps.Now().In(t.Deps.Location)
+	sched, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, isoWeekday(now), now.Hour()*60+now.Minute())
+	if err != nil {
+		return err
+	}
+	_, err = t.Tx.StartPatrol(ctx, store.NewPatrol{PersonID: t.Person.ID, AlleyID: a.ID, ScheduleID: sched,
+		Lat: d.Lat, Lon: d.Lon, DistanceM: d.DistanceM, Outside: outside, Note: note, At: now})
+	if errors.Is(err, store.ErrPatrolOpen) {
+		t.Reply(t.T("patrol.already_open"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	key := "patrol.started"
+	if outside {
+		key = "patrol.started_outside"
+	}
+	t.Reply(t.T(key, "alley", a.Name, "m", d.DistanceM, "time", now.Format("15:04")),
+		Option{Label: t.T("button.endpatrol"), Value: "/endpatrol"})
+	return nil
+}
+
+// --- 结束巡查 ---------------------------------------------------------------
+
+func promptEndPatrol(ctx context.Context, t *Turn) (Prompt, error) {
+	p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
+	if err != nil {
+		return Prompt{}, err
+	}
+	if p.Cases == 0 {
+		return Prompt{Text: t.T("patrol.end.none", "alley", p.AlleyName),
+			Options: []Option{{Label: t.T("button.nothing_found"), Value: "nothing"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
+	}
+	return Prompt{Text: t.T("patrol.end.cases", "alley", p.AlleyName, "n", p.Cases),
+		Options: []Option{{Label: t.T("button.endpatrol"), Value: "end"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
+}
+
+func handleEndPatrol(ctx context.Context, t *Turn, in Input) (string, error) {
+	p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("patrol.none_open"))
+		return Done, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch in.Choice {
+	case "report":
+		t.Reply(t.T("patrol.report_hint"))
+		return Done, nil
+	case "nothing", "end":
+	default:
+		t.Reply(t.T("flow.hint.choice"))
+		return Stay, nil
+	}
+	if err := t.Tx.EndPatrol(ctx, p.ID, p.Cases == 0, t.Deps.Now()); err != nil {
+		return "", err
+	}
+	mins := int(t.Deps.Now().Sub(p.At).Minutes())
+	if p.Cases == 0 {
+		t.Reply(t.T("patrol.ended.none", "alley", p.AlleyName, "minutes", mins))
+	} else {
+		t.Reply(t.T("patrol.ended.cases", "alley", p.AlleyName, "minutes", mins, "n", p.Cases))
+	}
+	return Done, nil
+}
+
+// Distance is the great-circle distance in metres (haversine).
+func Distance(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371000.0
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Sqrt(h))
+}
+
+// PatrolMonth renders a steward's month of patrols: scheduled, done, late,
+// missed, and a mark per day (✓ done, ⏰ late, ✗ missed, · to come).
+func PatrolMonth(ctx context.Context, t *Turn, personID int64) (string, error) {
+	now := t.Deps.Now().In(t.Deps.Location)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, t.Deps.Location)
+	next := first.AddDate(0, 1, 0)
+	scheds, err := t.Tx.SchedulesOf(ctx, personID)
+	if err != nil {
+		return "", err
+	}
+	patrols, err := t.Tx.PatrolsBetween(ctx, personID, first, next)
+	if err != nil {
+		return "", err
+	}
+	var scheduled, done, late, missed int
+	var days []string
+	for day := first; day.Before(next); day = day.AddDate(0, 0, 1) {
+		mark := ""
+		for _, s := range scheds {
+			if !s.On(isoWeekday(day)) {
+				continue
+			}
+			scheduled++
+			start, end := at(day, s.Starts), at(day, s.Ends)
+			var got *store.Patrol
+			for i := range patrols {
+				p := &patrols[i]
+				if p.AlleyID == s.AlleyID && !p.At.Before(start.Add(-30*time.Minute)) && !p.At.After(end) {
+					got = p
+					break
+				}
+			}
+			switch {
+			case got != nil && got.At.After(start.Add(15*time.Minute)):
+				late++
+				mark += "⏰"
+			case got != nil:
+				done++
+				mark += "✓"
+			case end.Before(now):
+				missed++
+				mark += "✗"
+			default:
+				mark += "·"
+			}
+		}
+		if mark != "" {
+			days = append(days, fmt.Sprintf("%d%s", day.Day(), mark))
+		}
+	}
+	return t.T("patrol.month", "month", int(now.Month()), "scheduled", scheduled, "done", done, "late", late, "missed", missed,
+		"days", strings.Join(days, " ")), nil
+}
+
+// at is day's local time "HH:MM".
+func at(day time.Time, hhmm string) time.Time {
+	h, m := 0, 0
+	fmt.Sscanf(hhmm, "%d:%d", &h, &m)
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, day.Location())
+}
+
+// PatrolsToday renders today's patrols of everyone (a coordinator's view):
+// who is out, who is done, who is missing, and check-ins outside the
+// radius with their note.
+func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
+	now := t.Deps.Now().In(t.Deps.Location)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.Deps.Location)
+	scheds, err := t.Tx.SchedulesOf(ctx, 0)
+	if err != nil {
+		return "", err
+	}
+	patrols, err := t.Tx.PatrolsBetween(ctx, 0, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	used := map[int64]bool{}
+	for _, s := range scheds {
+		if !s.On(isoWeekday(day)) {
+			continue
+		}
+		start, end := at(day, s.Starts), at(day, s.Ends)
+		status := t.T("patrol.status.later")
+		for i := range patrols {
+			p := patrols[i]
+			if used[p.ID] || p.PersonID != s.PersonID || p.AlleyID != s.AlleyID || p.At.Before(start.Add(-30*time.Minute)) || p.At.After(end) {
+				continue
+			}
+			used[p.ID] = true
+			status = patrolStatus(t, p)
+			break
+		}
+		if status == t.T("patrol.status.later") && end.Before(now) {
+			status = t.T("patrol.status.missed")
+		} else if status == t.T("patrol.status.later") && start.Before(now) {
+			status = t.T("patrol.status.missing")
+		}
+		lines = append(lines, fmt.Sprintf("%s–%s %s · %s:%s", s.Starts, s.Ends, s.AlleyName, s.PersonName, status))
+	}
+	for _, p := range patrols { // patrols outside any window
+		if !used[p.ID] {
+			lines = append(lines, fmt.Sprintf("%s %s · %s", p.At.In(t.Deps.Location).Format("15:04"), p.AlleyName, patrolStatus(t, p)))
+		}
+	}
+	if len(lines) == 0 {
+		return t.T("patrols.none"), nil
+	}
+	return t.T("patrols.today", "date", day.Format("01-02"), "lines", strings.Join(lines, "\n")), nil
+}
+
+func patrolStatus(t *Turn, p store.Patrol) string {
+	s := t.T("patrol.status.out", "time", p.At.In(t.Deps.Location).Format("15:04"))
+	if p.EndedAt.Valid {
+		s = t.T("patrol.status.done", "time", p.At.In(t.Deps.Location).Format("15:04"), "n", p.Cases)
+	}
+	if p.Outside {
+		s += " " + t.T("patrol.status.outside", "m", p.DistanceM.Int64, "note", p.Note)
+	}
+	return s
+}

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/bot"
+)
+
+// TestPatrolCheckInsideReportEnd: a steward checks in inside the alley's
+// radius (the alley whose window is now comes first), reports a problem on
+// the way (the alley filled in, the case linked), and ends the patrol.
+func TestPatrolCheckInsideReportEnd(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 10, 0, 0, cst)) // a Friday, in 王秀兰's 08:00–09:00 window of 帽儿胡同
+	s := w.person(t, "S01", "7101")
+	s.text("/patrol")
+	s.expect("巡查哪条小巷")
+	if s.buttons[0].Label != "帽儿胡同(现在)" {
+		t.Errorf("the alley whose window is now should come first: %+v", s.buttons)
+	}
+	s.press("帽儿胡同(现在)")
+	s.expect("请分享您现在的位置")
+	s.text("我在帽儿胡同") // a check-in needs a location
+	s.expect("签到需要位置")
+	s.loc(39.93790, 116.39840)
+	s.expect("已签到:帽儿胡同", "距中心")
+	s.text("/patrol")
+	s.expect("还没结束")
+
+	// A report during the patrol: no location step, the case is the patrol's.
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p1", 100)
+	s.press("完成")
+	s.expect("请用文字描述问题")
+	s.text("墙角堆着装修垃圾")
+	s.press("整条小巷")
+	s.press("提交")
+	s.expect("已提交,案件编号")
+	var alley string
+	if err := w.st.DB().Get(&alley, `SELECT a.name FROM cases c JOIN alleys a ON a.id = c.alley_id
+		JOIN patrol_checkins p ON p.id = c.patrol_id WHERE p.person_id = c.reporter_id`); err != nil || alley != "帽儿胡同" {
+		t.Fatalf("the case is not linked to the patrol: %q %v", alley, err)
+	}
+
+	s.text("结束巡查")
+	s.expect("本次巡查上报了 1 件问题")
+	s.press("结束巡查")
+	s.expect("巡查结束:帽儿胡同", "上报 1 件问题")
+	if n := count(t, w.st, `SELECT count(*) FROM patrol_checkins WHERE ended_by = 'steward' AND NOT nothing_found`); n != 1 {
+		t.Errorf("ended patrols: %d", n)
+	}
+	s.text("/endpatrol")
+	s.expect("没有进行中的巡查")
+	s.text("/mypatrols")
+	s.expect("11 月巡查", "按时 1", "27✓")
+}
+
+// TestPatrolOutsideWithNoteAndNothingFound: a check-in 1 km away is told
+// the distance, may go ahead with a note (the coordinator sees it), and a
+// patrol that finds nothing still counts.
+func TestPatrolOutsideWithNoteAndNothingFound(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 20, 0, 0, cst))
+	s := w.person(t, "S01", "7102")
+	c := w.person(t, "C01", "7103")
+	s.text("巡查")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.94680, 116.39830) // about 1 km north
+	s.expect("超出签到范围(220 米)", "约 100")
+	s.press("重新定位")
+	s.expect("请分享您现在的位置")
+	s.loc(39.94680, 116.39830)
+	s.text("手机定位漂移,人在胡同口")
+	s.expect("已签到(范围外")
+	c.text("/patrols")
+	c.expect("王秀兰", "巡查中", "范围外签到", "手机定位漂移")
+	s.text("/endpatrol")
+	s.press("无问题,结束")
+	s.expect("无问题。已记为到岗")
+	if n := count(t, w.st, `SELECT count(*) FROM patrol_checkins WHERE nothing_found AND outside AND note <> ''`); n != 1 {
+		t.Errorf("patrol rows: %d", n)
+	}
+	c.text("/patrols")
+	c.expect("✓ 已完成")
+}
+
+// TestPatrolRefusals: an alley that is not the steward's; a patrol left
+// open is ended at the end of its window by the routine.
+func TestPatrolRefusals(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 30, 0, 0, cst))
+	s := w.person(t, "S01", "7104")
+	s.text("/patrol")
+	// A forged press for 菊儿胡同 (not 王秀兰's).
+	var juer string
+	if err := w.st.DB().Get(&juer, `SELECT id::text FROM alleys WHERE code = 'juer'`); err != nil {
+		t.Fatal(err)
+	}
+	s.send(bot.Update{Callback: &bot.Callback{ID: "x", Data: "alley|" + juer}})
+	s.expect("不在您的巡查范围")
+	if n := count(t, w.st, `SELECT count(*) FROM patrol_checkins`); n != 0 {
+		t.Errorf("%d patrols after a refused alley", n)
+	}
+	s.text("/cancel")
+	c := w.person(t, "S02", "7105")
+	c.text("/patrols")
+	c.expect("只有") // a steward may not see the coordinators' view
+}
