@@ -430,7 +430,7 @@ func TestPermissionTable(t *testing.T) {
 		"/queue": {"coordinator", "supervisor", "admin"}, "/dept": {"department", "admin"},
 		"/overdue": {"coordinator", "supervisor", "department", "admin"}, "/bindgroup": {"coordinator", "admin"},
 		"/patrol": {"steward", "admin"}, "/endpatrol": {"steward", "admin"}, "/mypatrols": {"steward", "admin"},
-		"/patrols": {"coordinator", "supervisor", "admin"},
+		"/patrols":        {"coordinator", "supervisor", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
 		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
 		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},
