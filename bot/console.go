@@ -202,6 +202,10 @@ type Speaker struct {
 	Roles []string // catalog keys of the role names, "role.steward" …
 }
 
+// ResidentPrefix starts the console user id of a resident (someone not in
+// the roster the console speaks as): "居民:张大妈".
+const ResidentPrefix = "居民:"
+
 // Directory is the roster as the console needs it. Speaker finds a person
 // by roster code or name and makes the console one of their accounts (and
 // every roster group a console chat); a name that matches nobody, or
@@ -237,6 +241,13 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 		}
 		if first {
 			return errors.New(msg)
+		}
+		if len(none.Same) == 0 && strings.TrimSpace(who) != "" {
+			// Someone not in the roster plays a resident: no account, as on
+			// a messenger; they may complain.
+			c.person = Speaker{Code: ResidentPrefix + who, Name: who, Roles: []string{"role.resident"}}
+			c.say(i18n.T(lang, "console.as_resident", "name", who, "names", strings.Join(none.Names, i18n.T(lang, "list.sep"))))
+			return nil
 		}
 		c.say(msg)
 		return nil

@@ -18,16 +18,17 @@ import (
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/alleybot?sslmode=disable"
 
 type Config struct {
-	Database DatabaseConfig `yaml:"database"`
-	Telegram TelegramConfig `yaml:"telegram"`
-	WeCom    WeComConfig    `yaml:"wecom"`
-	Bot      BotConfig      `yaml:"bot"`
-	HTTP     HTTPConfig     `yaml:"http"`
-	Jobs     JobsConfig     `yaml:"jobs"`
-	WorkTime WorkTimeConfig `yaml:"worktime"`
-	Cases    CasesConfig    `yaml:"cases"`
-	Routine  RoutineConfig  `yaml:"routine"`
-	Log      LogConfig      `yaml:"log"`
+	Database   DatabaseConfig   `yaml:"database"`
+	Telegram   TelegramConfig   `yaml:"telegram"`
+	WeCom      WeComConfig      `yaml:"wecom"`
+	Bot        BotConfig        `yaml:"bot"`
+	HTTP       HTTPConfig       `yaml:"http"`
+	Jobs       JobsConfig       `yaml:"jobs"`
+	WorkTime   WorkTimeConfig   `yaml:"worktime"`
+	Cases      CasesConfig      `yaml:"cases"`
+	Routine    RoutineConfig    `yaml:"routine"`
+	Complaints ComplaintsConfig `yaml:"complaints"`
+	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
 	// environment were used); error messages name it.
@@ -112,6 +113,14 @@ type CasesConfig struct {
 	SupervisorAfter int             `yaml:"supervisor_after"`
 }
 
+// ComplaintsConfig is residents' complaints (七(二)).
+type ComplaintsConfig struct {
+	PerHour      int           `yaml:"per_hour"`      // per resident; 0: no limit
+	AnswerWithin time.Duration `yaml:"answer_within"` // working time before the center is pinged; 0: never
+	Hotline      string        `yaml:"hotline"`       // /contact
+	Mailbox      string        `yaml:"mailbox"`
+}
+
 // RoutineConfig is the daily routines of `serve`.
 type RoutineConfig struct {
 	KeepFor         time.Duration `yaml:"keep_for"`
@@ -173,7 +182,8 @@ func Default() Config {
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3},
-		Log: LogConfig{Level: "info"},
+		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
+		Log:        LogConfig{Level: "info"},
 	}
 }
 
@@ -289,6 +299,12 @@ func (c Config) Validate() error {
 				bad(key, "must be positive (WeCom: 2005ms per member, 3005ms per robot, 33ms in all)")
 			}
 		}
+	}
+	if c.Complaints.PerHour < 0 {
+		bad("complaints.per_hour", "must not be negative (0: no limit)")
+	}
+	if c.Complaints.AnswerWithin < 0 {
+		bad("complaints.answer_within", "must not be negative (0: no reminder)")
 	}
 	if c.Bot.DraftResumeAfter < 0 {
 		bad("bot.draft_resume_after", "must not be negative (0 turns the resume question off)")

@@ -73,6 +73,7 @@ type caseButton struct {
 	args    []any
 	symbols string // the label itself, when key is ""
 	action  CaseAction
+	raw     string // other data than a case action's (a complaint's "k:…")
 }
 
 func button(key string, action store.Action, id int64, args ...any) caseButton {
@@ -87,7 +88,11 @@ func render(lang i18n.Lang, bs []caseButton) [][]bot.Button {
 		if b.key != "" {
 			label = i18n.T(lang, b.key, b.args...)
 		}
-		out[i] = bot.Button{Label: label, Data: b.action.Data()}
+		data := b.action.Data()
+		if b.raw != "" {
+			data = b.raw
+		}
+		out[i] = bot.Button{Label: label, Data: data}
 	}
 	return layout(out)
 }

@@ -47,7 +47,8 @@ func (t *Turn) tellFollowers(ctx context.Context, c store.CaseView, key string, 
 			return err
 		}
 	}
-	return nil
+	// The residents whose complaint became this case follow it too.
+	return t.tellComplainants(ctx, c, key, args...)
 }
 
 // centerCard puts a case before the acceptance center with its dispatch buttons.

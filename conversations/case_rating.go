@@ -73,6 +73,10 @@ func (t *Turn) ratesHere(ctx context.Context, c store.CaseView) (bool, error) {
 		return false, nil
 	}
 	if t.Update.ChatKind != bot.Group {
+		// The resident whose complaint became the case rates it privately.
+		if ok, err := t.IsComplainant(ctx, c.ID); err != nil || ok {
+			return ok, err
+		}
 		return refuse()
 	}
 	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)

@@ -66,12 +66,7 @@ func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
 			return err
 		}
 	}
-	var rate []caseButton
-	for i := 1; i <= 5; i++ {
-		rate = append(rate, caseButton{symbols: strings.Repeat("★", i),
-			action: CaseAction{Action: store.ActRate, ID: c.ID, Arg: strconv.Itoa(i)}})
-	}
-	rate = append(rate, button("button.still", store.ActStill, c.ID))
+	rate := ratingButtons(c.ID)
 	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.closed",
 		"summary", CaseSummary(g, t.Deps.Location, c)), after, rate...); err != nil {
 		return err
@@ -140,4 +135,14 @@ func doSendBack(ctx context.Context, t *Turn) error {
 		}
 	}
 	return nil
+}
+
+// ratingButtons are the residents' answer to a closing: ★1–5, 仍有问题.
+func ratingButtons(caseID int64) []caseButton {
+	var rate []caseButton
+	for i := 1; i <= 5; i++ {
+		rate = append(rate, caseButton{symbols: strings.Repeat("★", i),
+			action: CaseAction{Action: store.ActRate, ID: caseID, Arg: strconv.Itoa(i)}})
+	}
+	return append(rate, button("button.still", store.ActStill, caseID))
 }

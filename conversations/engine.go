@@ -105,6 +105,12 @@ type Deps struct {
 	Calendar      *worktime.Calendar // working time for the case clocks
 	MaxSendbacks  int                // failed re-checks before the supervisor is told
 	LowScore      int                // a resident's score at or below it reopens a case
+	// Complaints: at most ComplaintsPerHour from one sender (0: no limit);
+	// the center answers within ComplaintAnswerWithin of working time.
+	ComplaintsPerHour     int
+	ComplaintAnswerWithin time.Duration
+	Hotline, Mailbox      string        // the complaint contact (/contact)
+	BotUsername           func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
@@ -118,6 +124,9 @@ type Engine struct {
 func New(d Deps) *Engine {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.BotUsername == nil {
+		d.BotUsername = func() string { return "" }
 	}
 	if d.Location == nil {
 		d.Location = time.UTC
@@ -135,7 +144,7 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	for _, f := range append(append([]*Flow{reportFlow()}, patrolFlows()...), caseFlows()...) {
+	for _, f := range append(append(append([]*Flow{reportFlow()}, patrolFlows()...), complaintFlows()...), caseFlows()...) {
 		e.flows[f.Name] = f
 		if f.Action != "" {
 			e.byAction[f.Action] = f

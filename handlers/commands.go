@@ -29,6 +29,8 @@ func (r *Router) commandTable() []Command {
 		{Name: "lang", Aliases: []string{"language", "语言"}, Desc: "cmd.lang", Run: r.cmdLang},
 		{Name: "report", Aliases: []string{"上报"}, Desc: "cmd.report", Flow: "report"},
 		{Name: "mycases", Aliases: []string{"我的案件"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
+		{Name: "complain", Aliases: []string{"投诉"}, Desc: "cmd.complain", Run: r.cmdComplain},
+		{Name: "contact", Aliases: []string{"联系方式"}, Desc: "cmd.contact", Run: r.cmdContact},
 		{Name: "patrol", Aliases: []string{"巡查", "签到"}, Desc: "cmd.patrol", Run: r.cmdPatrol},
 		{Name: "endpatrol", Aliases: []string{"结束巡查"}, Desc: "cmd.endpatrol", Run: r.cmdEndPatrol},
 		{Name: "mypatrols", Aliases: []string{"我的巡查"}, Desc: "cmd.mypatrols", Run: r.cmdMyPatrols},
@@ -71,6 +73,9 @@ func (r *Router) cmdBack(ctx context.Context, t *conversations.Turn) error {
 }
 
 func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
+	if strings.HasPrefix(t.Args, complaintLinkPrefix) {
+		return r.complaintLink(ctx, t, strings.TrimPrefix(t.Args, complaintLinkPrefix))
+	}
 	if t.Args != "" {
 		return r.redeem(ctx, t, t.Args)
 	}

@@ -430,7 +430,9 @@ func TestPermissionTable(t *testing.T) {
 		"/queue": {"coordinator", "supervisor", "admin"}, "/dept": {"department", "admin"},
 		"/overdue": {"coordinator", "supervisor", "department", "admin"}, "/bindgroup": {"coordinator", "admin"},
 		"/patrol": {"steward", "admin"}, "/endpatrol": {"steward", "admin"}, "/mypatrols": {"steward", "admin"},
-		"/patrols":        {"coordinator", "supervisor", "admin"},
+		"/patrols": {"coordinator", "supervisor", "admin"}, "/complain": roles, "/contact": roles,
+		"button:k:case": {"coordinator", "admin"}, "button:k:answer": {"coordinator", "admin"}, "button:k:reject": {"coordinator", "admin"},
+		"button:k:settle": {"supervisor", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
 		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
 		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},
@@ -447,6 +449,9 @@ func TestPermissionTable(t *testing.T) {
 	}
 	for _, a := range conversations.Actions {
 		every = append(every, "button:"+string(a))
+	}
+	for _, a := range conversations.ComplaintActions {
+		every = append(every, "button:k:"+a)
 	}
 	for _, what := range every {
 		want, ok := allowed[what]

@@ -37,6 +37,11 @@ var permissions = map[string][]store.Role{
 	"button:pass":     {store.RoleSteward},
 	"button:fail":     {store.RoleSteward},
 	"button:resubmit": {store.RoleSteward},
+
+	"button:k:case":   {store.RoleCoordinator},
+	"button:k:answer": {store.RoleCoordinator},
+	"button:k:reject": {store.RoleCoordinator},
+	"button:k:settle": {store.RoleSupervisor},
 }
 
 // public actions may be taken by anyone in the chat, even a resident with

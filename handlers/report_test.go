@@ -32,6 +32,7 @@ type chatter struct {
 	chat     string
 	kind     bot.ChatKind
 	user     string
+	name     string // the platform's display name (residents)
 	buttons  []bot.Button
 	last     []bot.Message
 }
@@ -39,6 +40,9 @@ type chatter struct {
 func (c *chatter) send(u bot.Update) []bot.Message {
 	c.t.Helper()
 	u.Platform, u.ChatID, u.ChatKind, u.UserID = c.platform, c.chat, c.kind, c.user
+	if c.name != "" {
+		u.UserName = c.name
+	}
 	u.Key = fmt.Sprintf("k%d", updateSeq.Add(1))
 	msgs, err := c.r.Handle(context.Background(), u)
 	if err != nil {

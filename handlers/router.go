@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
@@ -150,9 +151,11 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 	}
 	t.Args = args
 	var action conversations.CaseAction
-	isAction := false
+	var kaction conversations.ComplaintAction
+	isAction, isComplaint := false, false
 	if u.Callback != nil {
 		action, isAction = conversations.ParseCaseAction(u.Callback.Data)
+		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
 	}
 	p, err := t.Tx.PersonByIdentity(ctx, string(u.Platform), u.UserID)
 	switch {
@@ -160,6 +163,10 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		if isAction && may(buttonKey(action.Action), nil) {
 			// Residents answer the satisfaction question without an account.
 			return r.flows.Act(ctx, t, action)
+		}
+		// Residents complain without an account, and continue the flow.
+		if done, err := r.residentTurn(ctx, t, name, args); done || err != nil {
+			return err
 		}
 		if name == "start" && args != "" {
 			return r.redeem(ctx, t, args)
@@ -195,6 +202,14 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 
+	if isComplaint {
+		what := "button:k:" + kaction.Action
+		if !may(what, roleCodes(t.Roles)) {
+			t.Reply(t.T("action.forbidden", "action", t.T("button.complaint."+kaction.Action), "roles", r.roleList(t.Lang, whoMay(what))))
+			return nil
+		}
+		return r.flows.ComplaintAct(ctx, t, kaction)
+	}
 	if isAction {
 		what := buttonKey(action.Action)
 		if !may(what, roleCodes(t.Roles)) {
@@ -347,3 +362,117 @@ func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
 }
 
 var residentCaseRe = regexp.MustCompile(`\d{4}-\d{6}`)
+
+// residentTurn is what someone without an account may do: complain (in a
+// group: an acknowledgement and a deep link to continue privately), follow
+// a complaint deep link, go on with the complaint flow, ask for the
+// contact. done is false for anything else.
+func (r *Router) residentTurn(ctx context.Context, t *conversations.Turn, name, args string) (bool, error) {
+	u := t.Update
+	text := strings.TrimSpace(u.Text)
+	switch {
+	case name == "start" && strings.HasPrefix(args, complaintLinkPrefix):
+		return true, r.complaintLink(ctx, t, strings.TrimPrefix(args, complaintLinkPrefix))
+	case name == "complain" || (name == "" && u.Callback == nil && text == "投诉") || r.mentioned(t):
+		return true, r.complain(ctx, t)
+	case name == "contact" || (name == "" && text == "联系方式"):
+		return true, r.cmdContact(ctx, t)
+	case name == "cancel" || (name == "" && text == "取消"):
+		if active, err := r.flows.Active(ctx, t); err != nil || !active {
+			return active, err
+		}
+		return true, r.flows.Cancel(ctx, t)
+	}
+	active, err := r.flows.Active(ctx, t)
+	if err != nil || !active {
+		return false, err
+	}
+	if name != "" {
+		t.Reply(t.T("cmd.unknown", "cmd", "/"+name))
+		return true, r.flows.Reprompt(ctx, t)
+	}
+	return true, r.flows.Handle(ctx, t, conversations.InputOf(u))
+}
+
+const complaintLinkPrefix = "cmp_"
+
+// mentioned reports a message in a group that names the bot (@username).
+func (r *Router) mentioned(t *conversations.Turn) bool {
+	u := t.Update
+	name := t.Deps.BotUsername()
+	return u.ChatKind == bot.Group && name != "" && u.Callback == nil && strings.Contains(u.Text, "@"+name)
+}
+
+// complain starts a complaint: privately at once; from a group, with a
+// short acknowledgement there and a deep link (only for the one who asked)
+// to continue privately, so the group is not flooded. The console, which
+// has no links, moves to the private chat directly.
+func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
+	u := t.Update
+	if u.ChatKind != bot.Group {
+		return r.flows.StartComplaint(ctx, t, 0)
+	}
+	var community int64
+	if chat, err := t.Tx.ChatByBinding(ctx, string(u.Platform), u.ChatID); err == nil {
+		community = chat.CommunityID.Int64
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if u.Platform.Local() {
+		t.Reply(t.T("complaint.group_ack.console", "name", u.UserName))
+		t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
+		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+		return r.flows.StartComplaint(ctx, t, community)
+	}
+	botName := t.Deps.BotUsername()
+	if u.Platform != bot.Telegram || botName == "" {
+		t.Reply(t.T("complaint.group_ack.private", "name", u.UserName))
+		return nil
+	}
+	token, err := t.Tx.ComplaintLink(ctx, string(u.Platform), u.UserID, community, 24*time.Hour, t.Deps.Now())
+	if err != nil {
+		return err
+	}
+	link := "https://t.me/" + botName + "?start=" + complaintLinkPrefix + token
+	t.Reply(t.T("complaint.group_ack", "name", u.UserName, "link", link))
+	return nil
+}
+
+// complaintLink follows a group's deep link: it must be the asker's own and
+// fresh.
+func (r *Router) complaintLink(ctx context.Context, t *conversations.Turn, token string) error {
+	owner, community, expired, err := t.Tx.LinkOf(ctx, token, t.Deps.Now())
+	switch {
+	case errors.Is(err, store.ErrNotFound) || expired:
+		t.Reply(t.T("complaint.link.stale"))
+		return nil
+	case err != nil:
+		return err
+	case owner != t.Update.UserID:
+		t.Reply(t.T("complaint.link.not_yours"))
+		return nil
+	}
+	return r.flows.StartComplaint(ctx, t, community)
+}
+
+func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
+	return r.complain(ctx, t)
+}
+
+// cmdContact gives the complaint hotline and mailbox (七(二)).
+func (r *Router) cmdContact(ctx context.Context, t *conversations.Turn) error {
+	d := t.Deps
+	if d.Hotline == "" && d.Mailbox == "" {
+		t.Reply(t.T("complaint.contact.none"))
+		return nil
+	}
+	t.Reply(t.T("complaint.contact", "hotline", orDash(d.Hotline), "mailbox", orDash(d.Mailbox)))
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

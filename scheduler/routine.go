@@ -25,7 +25,7 @@ type RoutineOptions struct {
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
@@ -209,6 +209,45 @@ func (s *Scheduler) closePatrols(ctx context.Context, tx *store.Tx) ([]bot.Messa
 		more, err := s.audience(tx).Person(ctx, p.PersonID, func(lang i18n.Lang) bot.Message {
 			return bot.Message{Text: i18n.T(lang, "patrol.auto_ended", "alley", p.AlleyName, "time", now.Format("15:04"))}
 		})
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+// complaintPings tells the acceptance center (the supervisors, for one
+// about the staff) once of each complaint not handled within its time.
+func (s *Scheduler) complaintPings(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
+	now, _, _, _ := s.today()
+	due, err := tx.DueComplaints(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	lang := s.opts.Pings.Lang
+	var msgs []bot.Message
+	for _, k := range due {
+		card := k.Number + " · " + k.Description
+		if k.AboutStaff {
+			sups, err := tx.PeopleWithRole(ctx, store.RoleSupervisor)
+			if err != nil {
+				return nil, err
+			}
+			for _, sp := range sups {
+				more, err := s.audience(tx).Person(ctx, sp.ID, func(l i18n.Lang) bot.Message {
+					return bot.Message{Text: i18n.T(l, "notify.complaint.overdue", "number", k.Number,
+						"at", k.AnswerBy.Time.In(now.Location()).Format("01-02 15:04"), "card", card)}
+				})
+				if err != nil {
+					return nil, err
+				}
+				msgs = append(msgs, more...)
+			}
+			continue
+		}
+		more, err := s.audience(tx).Groups(ctx, store.ChatCoordinators, audience.Scope{}, bot.Message{Text: i18n.T(lang,
+			"notify.complaint.overdue", "number", k.Number, "at", k.AnswerBy.Time.In(now.Location()).Format("01-02 15:04"), "card", card)})
 		if err != nil {
 			return nil, err
 		}

@@ -108,7 +108,7 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 	err := q.db.GetContext(ctx, &c, `
 		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
 			source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
-		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, nullif($8, 0), $9, $10, $11, $12,
 			CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0)
 		FROM alleys a WHERE a.id = $2
 		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,

@@ -40,13 +40,22 @@ func (s *Store) MoveChat(ctx context.Context, owner string, c OutboxChat, to str
 		if _, err := tx.RebindChat(ctx, c.Platform, c.ChatID, to); err != nil {
 			return err
 		}
+		// The queue row first, in its own statement: a writer holding it
+		// commits before, and the next statement's snapshot sees its
+		// messages (moved with the rest, not marked done unsent).
+		var own []int64
+		if err := tx.db.SelectContext(ctx, &own, `SELECT next_seq FROM outbox_chats
+			WHERE platform = $1 AND chat_id = $2 AND lease_owner = $3 FOR UPDATE`, c.Platform, c.ChatID, owner); err != nil {
+			return wrap("lock chat queue", err)
+		}
+		if len(own) == 0 {
+			return nil // not ours any more: its new holder meets the same refusal
+		}
 		err := tx.db.GetContext(ctx, &n, `
-			WITH own AS (
-				SELECT 1 FROM outbox_chats WHERE platform = $1 AND chat_id = $2 AND lease_owner = $4 FOR UPDATE),
-			p AS (
+			WITH p AS (
 				SELECT id, seq, jsonb_set(message, '{ChatID}', to_jsonb($3::text)) AS message,
 					prompt_user, prompt_version, created_at, attempts
-				FROM outbox WHERE platform = $1 AND chat_id = $2 AND state = 'pending' AND EXISTS (SELECT 1 FROM own)),
+				FROM outbox WHERE platform = $1 AND chat_id = $2 AND state = 'pending'),
 			n AS (SELECT count(*) AS n FROM p),
 			q AS (
 				INSERT INTO outbox_chats AS c (platform, chat_id, next_seq) SELECT $1, $3, n FROM n WHERE n > 0

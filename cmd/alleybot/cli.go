@@ -201,10 +201,16 @@ func setup(e *env, common *commonFlags, checkSchema bool) (config.Config, *store
 
 // newEngine builds the flows from the settings; photos downloads the bytes
 // of platform photos (nil on the console, where they come along).
-func newEngine(cfg config.Config, photos conversations.PhotoQueue) *conversations.Engine {
+func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...func() string) *conversations.Engine {
+	name := func() string { return strings.TrimPrefix(cfg.Telegram.BotUsername, "@") }
+	if len(botName) > 0 && botName[0] != nil {
+		name = botName[0]
+	}
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
-		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore})
+		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore,
+		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
+		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name})
 }
 
 // defaultLang is the language of groups and of people who chose none.

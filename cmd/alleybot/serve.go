@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,7 +128,14 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		return nil, err
 	}
 	a.sched = sched
-	a.router = handlers.New(st, newEngine(cfg, sched), log, defaultLang(cfg)).WithOutbox(a.out)
+	// Deep links name the bot: the config's bot_username, else what getMe said.
+	botName := func() string {
+		if n := strings.TrimPrefix(cfg.Telegram.BotUsername, "@"); n != "" || a.tg == nil {
+			return n
+		}
+		return a.tg.Username()
+	}
+	a.router = handlers.New(st, newEngine(cfg, sched, botName), log, defaultLang(cfg)).WithOutbox(a.out)
 	// Updates WeCom pushes are stored first (answered within its 5 s), then
 	// handled by these workers.
 	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled})
