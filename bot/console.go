@@ -123,6 +123,11 @@ func (c *ConsoleChannel) pressed(line string) (Button, menu, bool) {
 				return b, m, true
 			}
 		}
+		for _, b := range m.buttons { // 帽儿胡同 for 帽儿胡同(现在)
+			if strings.HasPrefix(b.Label, line+"(") {
+				return b, m, true
+			}
+		}
 		return Button{}, menu{}, false // only the newest visible menu answers
 	}
 	return Button{}, menu{}, false

@@ -182,3 +182,41 @@ func TestConsoleLifecycleScript(t *testing.T) {
 		timeline = timeline[i+len(w):]
 	}
 }
+
+// TestConsoleComplaintPatrolScript runs examples/complaint-patrol.txt: a
+// resident's complaint becomes a case, runs its course and is rated by the
+// resident; a steward's patrol with 无问题; a complaint about the steward
+// that reaches the supervisor only.
+func TestConsoleComplaintPatrolScript(t *testing.T) {
+	script, err := os.ReadFile("../examples/complaint-patrol.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := console(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../examples/"), 10<<20)
+	for _, w := range []string{
+		"现在以居民身份发言",
+		"已收到您的投诉,编号 T",
+		"[问题受理中心值班群] 📮 新投诉待处理",
+		"匿名居民",
+		"已转为案件 2026-000001",
+		"已立为案件 2026-000001",
+		"已派给交道口街道环卫所",
+		"复核通过,已办结",
+		"已办结。请为处理结果打分",
+		"谢谢您对案件 2026-000001 的评价",
+		"已签到:帽儿胡同",
+		"无问题。已记为到岗",
+		"月巡查",
+		"只交给督导处理",
+		"仅督导可见",
+		"已记录投诉",
+		"已由督导处理",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", out)
+	}
+}

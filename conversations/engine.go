@@ -208,7 +208,8 @@ func (t *Turn) Audience() audience.Audience {
 }
 
 // buttons encodes each option as "<step>|<value>" so a button from an older
-// prompt is recognised as stale rather than taken for the current step.
+// prompt is recognised as stale rather than taken for the current step; a
+// value that is a command ("/endpatrol") is the button's data as it is.
 func (t *Turn) buttons(opts []Option) [][]bot.Button {
 	if len(opts) == 0 {
 		return nil
@@ -224,6 +225,9 @@ func (t *Turn) buttons(opts []Option) [][]bot.Button {
 	bs := make([]bot.Button, len(opts))
 	for i, o := range opts {
 		bs[i] = bot.Button{Label: o.Label, Data: step + "|" + o.Value + owner}
+		if strings.HasPrefix(o.Value, "/") {
+			bs[i].Data = o.Value // a command button (结束巡查 → /endpatrol): any time
+		}
 	}
 	return layout(bs)
 }
@@ -352,6 +356,11 @@ func (e *Engine) accept(ctx context.Context, t *Turn, step *Step, in Input) (Inp
 		}
 		for _, o := range p.Options {
 			if strings.EqualFold(o.Label, typed) {
+				return Input{Kind: Choice, Choice: o.Value}, false
+			}
+		}
+		for _, o := range p.Options { // 帽儿胡同 for 帽儿胡同(现在)
+			if typed != "" && strings.HasPrefix(o.Label, typed+"(") {
 				return Input{Kind: Choice, Choice: o.Value}, false
 			}
 		}

@@ -166,4 +166,15 @@ func TestComplaintLimitsAndAnswers(t *testing.T) {
 	_ = c
 	res.text("/contact")
 	res.expect("尚未公布")
+
+	// A barred sender is told so; nothing is started.
+	banned := resident(t, w, "8004")
+	if _, err := w.st.DB().Exec(`INSERT INTO complaint_bans (platform, user_id, until, reason) VALUES ('telegram', '8004', '2099-01-01', '骚扰')`); err != nil {
+		t.Fatal(err)
+	}
+	banned.text("投诉")
+	banned.expect("暂时不能通过这里投诉")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE user_id = '8004'`); n != 0 {
+		t.Errorf("a barred sender's flow was started")
+	}
 }

@@ -517,3 +517,63 @@ func TestServeRefusesAWrongToken(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal naming telegram.token without the token", err)
 	}
 }
+
+// TestTelegramComplaint: a resident asks in the residents' group, follows
+// the deep link the bot answers with, files the complaint privately; the
+// center makes it a case, the case runs its course, and the resident is
+// told at the close and rates it privately, over real HTTP.
+func TestTelegramComplaint(t *testing.T) {
+	r := newTgRig(t, "polling")
+	const steward, coord, dept, res = int64(9001), int64(9003), int64(9004), int64(9501)
+	const centerGroup, deptGroup, resGroup = int64(-100200), int64(-100300), int64(-100400)
+	r.fake.AddFile("after", "photos/after.jpg", []byte("jpeg after"))
+	for user, code := range map[int64]string{steward: "S01", coord: "C01", dept: "D01"} {
+		r.fake.PushUpdate(tgfake.TextUpdate(user, user, "/start "+r.invite(code)))
+		r.waitSent(user, "绑定成功")
+	}
+	for group, code := range map[int64]string{centerGroup: "center", deptGroup: "dept-huanwei", resGroup: "res-nlgx"} {
+		r.fake.PushUpdate(tgfake.TextUpdate(group, coord, "/bindgroup "+code))
+		r.waitSent(group, "本群已登记为")
+	}
+
+	r.fake.PushUpdate(tgfake.TextUpdate(resGroup, res, "投诉"))
+	ack := r.waitSent(resGroup, "start=cmp_")
+	link := ack.Text[strings.Index(ack.Text, "start=")+len("start="):]
+	link = strings.Fields(link)[0]
+	r.fake.PushUpdate(tgfake.TextUpdate(res, res, "/start "+link))
+	r.waitSent(res, "您要投诉什么")
+	r.press(res, res, "小巷里的问题")
+	r.waitSent(res, "请描述发生了什么")
+	r.fake.PushUpdate(tgfake.TextUpdate(res, res, "帽儿胡同口的垃圾三天没人收"))
+	r.waitSent(res, "在哪里")
+	r.press(res, res, "帽儿胡同")
+	r.waitSent(res, "有照片吗")
+	r.press(res, res, "跳过")
+	r.waitSent(res, "是否匿名")
+	r.press(res, res, "留名")
+	r.waitSent(res, "已收到您的投诉,编号 T")
+
+	r.waitSent(centerGroup, "新投诉待处理")
+	r.press(centerGroup, coord, "转为案件")
+	r.waitSent(coord, "请选择问题类别")
+	r.press(coord, coord, "环境卫生")
+	r.waitSent(res, "已立为案件 "+firstCase)
+	r.press(centerGroup, coord, "派单给交道口街道环卫所")
+	r.waitSent(res, "已派给交道口街道环卫所")
+	r.press(deptGroup, dept, "已核实")
+	r.waitSent(dept, "整改计划")
+	r.press(dept, dept, "立即整改")
+	r.waitSent(res, "已现场核实")
+	r.press(deptGroup, dept, "已整改")
+	r.waitSent(dept, "整改后的照片")
+	r.fake.PushUpdate(tgfake.PhotoUpdate(dept, dept, "after", 10, ""))
+	r.waitSent(dept, "已收到 1 张照片")
+	r.press(dept, dept, "完成")
+	r.waitSent(dept, "有需要说明的吗")
+	r.press(dept, dept, "跳过")
+	r.waitSent(steward, "请到现场复核")
+	r.press(steward, steward, "通过")
+	r.waitSent(res, "已办结。请为处理结果打分")
+	r.press(res, res, "★★★★★")
+	r.waitSent(res, "谢谢您对案件 "+firstCase+" 的评价")
+}
