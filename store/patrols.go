@@ -206,7 +206,7 @@ func (q *Queries) PatrolsBetween(ctx context.Context, personID int64, from, to t
 	return ps, wrap("patrols between", err)
 }
 
-// ScheduleOf is the steward's patrol window of an alley that contains at
+// ScheduleNow is the steward's patrol window of an alley that contains now
 // (local weekday and minutes), or 0.
 func (q *Queries) ScheduleNow(ctx context.Context, personID, alleyID int64, weekday, minute int) (int64, error) {
 	var ids []int64
