@@ -466,7 +466,7 @@ func handleComplaintCase(ctx context.Context, t *Turn, in Input) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return Done, t.centerCard(ctx, view, "notify.center.new")
+	return Done, t.centerCard(ctx, view, "notify.center")
 }
 
 // tellResident writes to the resident's private chat (in the catalog's

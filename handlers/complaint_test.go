@@ -67,6 +67,7 @@ func TestComplaintBecomesCaseAndResidentFollows(t *testing.T) {
 	c.coordinator.press("环境卫生")
 	c.coordinator.expect("已转为案件 2026-000001")
 	res.expectSent(t, w, "已立为案件 2026-000001")
+	w.expectChat(t, c.center, "新案件待派单")
 	center.send(bot.Update{Callback: &bot.Callback{Data: card}})
 	center.expect("已处理(已转为案件)")
 
