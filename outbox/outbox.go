@@ -155,6 +155,7 @@ type Dispatcher struct {
 	stop    chan struct{}
 	done    chan struct{}
 	workers sync.WaitGroup
+	running atomic.Bool // Start has run
 }
 
 // New makes a dispatcher (not started).
@@ -207,7 +208,7 @@ func New(st *store.Store, opts Options) *Dispatcher {
 // once tx commits it sends their messages at once, without claiming them.
 func (d *Dispatcher) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
 	owner := ""
-	if d.stop != nil && !d.stopping() {
+	if d.running.Load() && !d.stopping() {
 		owner = d.opts.ID
 	}
 	mine, err := enqueue(ctx, tx, msgs, owner, d.opts.Lease)
@@ -255,6 +256,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 		return err
 	}
 	d.stop, d.done = make(chan struct{}), make(chan struct{})
+	d.running.Store(true) // after the channels: EnqueueSends may read them from now
 	go d.run(context.WithoutCancel(ctx))
 	return nil
 }
