@@ -101,6 +101,10 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		return c.send(ctx, Update{Location: &loc})
 	}
 	if b, m, ok := c.pressed(line); ok {
+		if b.URL != "" {
+			c.say(b.URL) // a link button: the console shows where it goes
+			return nil
+		}
 		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 	}
 	return c.send(ctx, Update{Text: line})
@@ -185,6 +189,10 @@ func (c *ConsoleChannel) print(msgs []Message) {
 			for _, row := range m.Buttons {
 				for _, b := range row {
 					mn.buttons = append(mn.buttons, b)
+					if b.URL != "" {
+						parts = append(parts, fmt.Sprintf("[%d] %s <%s>", len(mn.buttons), b.Label, b.URL))
+						continue
+					}
 					parts = append(parts, fmt.Sprintf("[%d] %s", len(mn.buttons), b.Label))
 				}
 			}

@@ -716,6 +716,10 @@ func inlineKeyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
 	for _, row := range rows {
 		var r []tgbotapi.InlineKeyboardButton
 		for _, b := range row {
+			if b.URL != "" {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Label, b.URL))
+				continue
+			}
 			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
 		}
 		if len(r) > 0 {

@@ -103,6 +103,9 @@ func (l Location) Valid() bool {
 type Button struct {
 	Label string
 	Data  string
+	// URL makes a link button (a course link): pressing it opens the
+	// address; a platform without link buttons shows it in the text.
+	URL string `json:",omitempty"`
 }
 
 // Message is something the bot says, to a private chat or a group.
@@ -120,6 +123,9 @@ type Message struct {
 	// Mentions are the people a group message concerns, by their WeCom
 	// userid: a WeCom group robot @-mentions them (others ignore it).
 	Mentions []string `json:",omitempty"`
+	// Broadcast names the broadcast the message belongs to ("training:12"),
+	// so its progress can be counted in the outbox.
+	Broadcast string `json:",omitempty"`
 }
 
 // Prompt names the conversation state a question was asked in: the

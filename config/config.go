@@ -28,6 +28,7 @@ type Config struct {
 	Cases      CasesConfig      `yaml:"cases"`
 	Routine    RoutineConfig    `yaml:"routine"`
 	Complaints ComplaintsConfig `yaml:"complaints"`
+	Training   TrainingConfig   `yaml:"training"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -85,7 +86,10 @@ type BotConfig struct {
 }
 
 type HTTPConfig struct {
-	Listen          string        `yaml:"listen"`
+	Listen string `yaml:"listen"`
+	// PublicURL is how the outside reaches http.listen (course links
+	// {public_url}/l/<token> count opens); "" sends course links as they are.
+	PublicURL       string        `yaml:"public_url"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
 
@@ -119,6 +123,12 @@ type ComplaintsConfig struct {
 	AnswerWithin time.Duration `yaml:"answer_within"` // working time before the center is pinged; 0: never
 	Hotline      string        `yaml:"hotline"`       // /contact
 	Mailbox      string        `yaml:"mailbox"`
+}
+
+// TrainingConfig is trainings' reminders: this long before a training,
+// those who signed up or have not answered are reminded.
+type TrainingConfig struct {
+	RemindBefore []time.Duration `yaml:"remind_before"`
 }
 
 // RoutineConfig is the daily routines of `serve`.
@@ -183,6 +193,7 @@ func Default() Config {
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
+		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Log:        LogConfig{Level: "info"},
 	}
 }
@@ -298,6 +309,16 @@ func (c Config) Validate() error {
 			if d <= 0 {
 				bad(key, "must be positive (WeCom: 2005ms per member, 3005ms per robot, 33ms in all)")
 			}
+		}
+	}
+	for _, d := range c.Training.RemindBefore {
+		if d <= 0 {
+			bad("training.remind_before", "each must be positive (for example [24h, 1h])")
+		}
+	}
+	if c.HTTP.PublicURL != "" {
+		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("http.public_url", "must be an http(s) URL such as https://alley.example.org")
 		}
 	}
 	if c.Complaints.PerHour < 0 {

@@ -110,6 +110,11 @@ type Deps struct {
 	ComplaintsPerHour     int
 	ComplaintAnswerWithin time.Duration
 	Hotline, Mailbox      string        // the complaint contact (/contact)
+	// BroadcastPace is the platform's global pace (one message per pace):
+	// what a broadcast's time is estimated from. PublicURL is where serve
+	// answers from outside (course links /l/<token>; "" sends the link as it is).
+	BroadcastPace time.Duration
+	PublicURL     string
 	BotUsername           func() string // Telegram's @username for deep links ("" unknown)
 }
 
@@ -144,7 +149,9 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	for _, f := range append(append(append([]*Flow{reportFlow()}, patrolFlows()...), complaintFlows()...), caseFlows()...) {
+	flows := append([]*Flow{reportFlow()}, patrolFlows()...)
+	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
+	for _, f := range flows {
 		e.flows[f.Name] = f
 		if f.Action != "" {
 			e.byAction[f.Action] = f

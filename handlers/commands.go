@@ -31,6 +31,10 @@ func (r *Router) commandTable() []Command {
 		{Name: "mycases", Aliases: []string{"我的案件"}, Desc: "cmd.mycases", Run: r.cmdMyCases},
 		{Name: "complain", Aliases: []string{"投诉"}, Desc: "cmd.complain", Run: r.cmdComplain},
 		{Name: "contact", Aliases: []string{"联系方式"}, Desc: "cmd.contact", Run: r.cmdContact},
+		{Name: "training", Aliases: []string{"培训"}, Desc: "cmd.training", Flow: "training"},
+		{Name: "trainings", Aliases: []string{"培训情况"}, Desc: "cmd.trainings", Run: r.cmdTrainings},
+		{Name: "ask", Aliases: []string{"提问"}, Desc: "cmd.ask", Flow: "ask"},
+		{Name: "notice", Aliases: []string{"发通知"}, Desc: "cmd.notice", Flow: "notice"},
 		{Name: "patrol", Aliases: []string{"巡查", "签到"}, Desc: "cmd.patrol", Run: r.cmdPatrol},
 		{Name: "endpatrol", Aliases: []string{"结束巡查"}, Desc: "cmd.endpatrol", Run: r.cmdEndPatrol},
 		{Name: "mypatrols", Aliases: []string{"我的巡查"}, Desc: "cmd.mypatrols", Run: r.cmdMyPatrols},
@@ -232,4 +236,8 @@ func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(text)
 	}
 	return err
+}
+
+func (r *Router) cmdTrainings(ctx context.Context, t *conversations.Turn) error {
+	return conversations.TrainingList(ctx, t)
 }

@@ -433,6 +433,10 @@ func TestPermissionTable(t *testing.T) {
 		"/patrols": {"coordinator", "supervisor", "admin"}, "/complain": roles, "/contact": roles,
 		"button:k:case": {"coordinator", "admin"}, "button:k:answer": {"coordinator", "admin"}, "button:k:reject": {"coordinator", "admin"},
 		"button:k:settle": {"supervisor", "admin"},
+		"/training":       {"trainer", "admin"}, "/trainings": {"trainer", "coordinator", "supervisor", "admin"},
+		"/ask": {"steward", "admin"}, "/notice": {"coordinator", "admin"},
+		"button:t:sign": roles, "button:t:read": roles, "button:t:leave": roles,
+		"button:t:cancel": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
 		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
 		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},
@@ -452,6 +456,9 @@ func TestPermissionTable(t *testing.T) {
 	}
 	for _, a := range conversations.ComplaintActions {
 		every = append(every, "button:k:"+a)
+	}
+	for _, a := range conversations.TrainingActions {
+		every = append(every, "button:t:"+a)
 	}
 	for _, what := range every {
 		want, ok := allowed[what]

@@ -42,6 +42,14 @@ var permissions = map[string][]store.Role{
 	"button:k:answer": {store.RoleCoordinator},
 	"button:k:reject": {store.RoleCoordinator},
 	"button:k:settle": {store.RoleSupervisor},
+
+	"/training":       {store.RoleTrainer},
+	"/trainings":      {store.RoleTrainer, store.RoleCoordinator, store.RoleSupervisor},
+	"/ask":            {store.RoleSteward},
+	"/notice":         {store.RoleCoordinator},
+	"button:t:cancel": {store.RoleTrainer},
+	"button:t:attend": {store.RoleTrainer},
+	"button:t:answer": {store.RoleTrainer, store.RoleCoordinator},
 }
 
 // public actions may be taken by anyone in the chat, even a resident with

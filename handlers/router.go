@@ -152,10 +152,12 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 	t.Args = args
 	var action conversations.CaseAction
 	var kaction conversations.ComplaintAction
-	isAction, isComplaint := false, false
+	var taction conversations.TrainingAction
+	isAction, isComplaint, isTraining := false, false, false
 	if u.Callback != nil {
 		action, isAction = conversations.ParseCaseAction(u.Callback.Data)
 		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
+		taction, isTraining = conversations.ParseTrainingAction(u.Callback.Data)
 	}
 	p, err := t.Tx.PersonByIdentity(ctx, string(u.Platform), u.UserID)
 	switch {
@@ -202,6 +204,14 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 
+	if isTraining {
+		what := "button:t:" + taction.Action
+		if !may(what, roleCodes(t.Roles)) {
+			t.Reply(t.T("action.forbidden", "action", t.T("button.training."+taction.Action), "roles", r.roleList(t.Lang, whoMay(what))))
+			return nil
+		}
+		return r.flows.TrainingAct(ctx, t, taction)
+	}
 	if isComplaint {
 		what := "button:k:" + kaction.Action
 		if !may(what, roleCodes(t.Roles)) {

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,13 +20,16 @@ type RoutineOptions struct {
 	KeepFor      time.Duration // update keys, abandoned drafts and their photos are deleted after this (0: kept)
 	SummaryAt    int           // minutes after midnight: the missed-patrol summary (-1: none)
 	DigestAt     int           // minutes after midnight: the daily digest (-1: none)
+	// TrainingRemind: a training's invitees who signed up or have not
+	// answered are reminded this long before it starts (each once).
+	TrainingRemind []time.Duration
 }
 
 // ScanRoutines sends what the day's routines owe by now, each once.
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.trainingProgress, s.trainingReminders, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
@@ -252,6 +256,82 @@ func (s *Scheduler) complaintPings(ctx context.Context, tx *store.Tx) ([]bot.Mes
 			return nil, err
 		}
 		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+// trainingProgress tells each trainer how far their broadcast has gone
+// (once a scan, about a minute), then that it is all out.
+func (s *Scheduler) trainingProgress(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
+	ts, err := tx.TrainingsInProgress(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, tr := range ts {
+		done, total, err := tx.BroadcastProgress(ctx, "training:"+strconv.FormatInt(tr.ID, 10))
+		if err != nil {
+			return nil, err
+		}
+		key, args := "training.progress", []any{"title", tr.Title, "done", done, "total", total,
+			"eta", max(1, (total-done)*33/1000/60+1)}
+		if done >= total {
+			key, args = "training.progress.done", []any{"title", tr.Title, "total", max(total, tr.SentTotal)}
+			if err := tx.ProgressDone(ctx, tr.ID); err != nil {
+				return nil, err
+			}
+		}
+		if !tr.CreatedBy.Valid {
+			continue
+		}
+		more, err := s.audience(tx).Person(ctx, tr.CreatedBy.Int64, func(l i18n.Lang) bot.Message {
+			return bot.Message{Text: i18n.T(l, key, args...)}
+		})
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+// trainingReminders reminds a training's invitees who signed up or have not
+// answered, at each of TrainingRemind before it starts, once.
+func (s *Scheduler) trainingReminders(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
+	now, _, _, _ := s.today()
+	var msgs []bot.Message
+	for _, before := range s.opts.Routine.TrainingRemind {
+		ts, err := tx.UpcomingTrainings(ctx, now, now.Add(before))
+		if err != nil {
+			return nil, err
+		}
+		for _, tr := range ts {
+			first, err := tx.Notice(ctx, fmt.Sprintf("training:%d:remind:%s", tr.ID, before))
+			if err != nil {
+				return nil, err
+			}
+			if !first {
+				continue
+			}
+			invs, err := tx.Invites(ctx, tr.ID, store.AnswerSigned, store.AnswerNone)
+			if err != nil {
+				return nil, err
+			}
+			for _, inv := range invs {
+				more, err := s.audience(tx).Person(ctx, inv.PersonID, func(l i18n.Lang) bot.Message {
+					where := tr.Place
+					if tr.Link != "" {
+						where = tr.Link
+					}
+					return bot.Message{Text: i18n.T(l, "training.remind", "when", tr.StartsAt.In(now.Location()).Format("01-02 15:04"),
+						"card", tr.Title+" · "+where)}
+				})
+				if err != nil {
+					return nil, err
+				}
+				msgs = append(msgs, more...)
+			}
+		}
 	}
 	return msgs, nil
 }

@@ -302,3 +302,20 @@ func (q *Queries) AnswerQuestion(ctx context.Context, id, by int64, answer strin
 	_, err := q.db.ExecContext(ctx, `UPDATE questions SET answer = $3, answered_by = $2, answered_at = $4 WHERE id = $1`, id, by, answer, at)
 	return wrap("answer question", err)
 }
+
+// Communities lists the communities, by name.
+func (q *Queries) Communities(ctx context.Context) ([]Community, error) {
+	var cs []Community
+	err := q.db.SelectContext(ctx, &cs, `SELECT id, code, name, name_en FROM communities ORDER BY code`)
+	return cs, wrap("communities", err)
+}
+
+// ExecAttendanceReset marks everyone of a training absent (before the
+// ones who came are marked).
+func (q *Queries) ExecAttendanceReset(ctx context.Context, trainingID int64) (int64, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE training_invites SET attended = false WHERE training_id = $1`, trainingID)
+	if err != nil {
+		return 0, wrap("attendance reset", err)
+	}
+	return res.RowsAffected()
+}

@@ -110,14 +110,20 @@ func (a *Adapter) sendApp(ctx context.Context, m bot.Message) error {
 		}
 	}
 	var buttons []bot.Button
+	text := strings.TrimSpace(m.Text)
 	for _, row := range m.Buttons {
-		buttons = append(buttons, row...)
+		for _, b := range row {
+			if b.URL != "" { // a card's buttons are events: a link goes in the text
+				text += "\n" + b.Label + ":" + b.URL
+				continue
+			}
+			buttons = append(buttons, b)
+		}
 	}
 	fits := len(buttons) > 0 && len(buttons) <= maxCardButtons
 	for _, b := range buttons {
 		fits = fits && len(b.Data) <= maxButtonKey && b.Data != ""
 	}
-	text := strings.TrimSpace(m.Text)
 	if len(buttons) > 0 && !fits {
 		var b strings.Builder
 		b.WriteString(text)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/alleybot/alleybot/bot"
@@ -75,7 +77,9 @@ func commands() map[string]command {
 		"import":  {summary: "load a roster YAML file; running it again updates, never duplicates", args: "FILE", run: cmdImport},
 		"invite":  {summary: "print a one-time invitation code and Telegram deep link for a roster person", args: "NAME|CODE", run: cmdInvite},
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
-		"serve":   {summary: "run the Telegram adapter (polling or webhook), the HTTP server (/healthz, /readyz) and the background workers", run: cmdServe},
+		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv)",
+			args: "training", run: cmdReport, flags: reportFlags},
+		"serve": {summary: "run the Telegram adapter (polling or webhook), the HTTP server (/healthz, /readyz) and the background workers", run: cmdServe},
 		"version": {summary: "print the version", run: func(e *env, _ *flag.FlagSet, _ *commonFlags) error {
 			fmt.Fprintln(e.stdout, "alleybot", version)
 			return nil
@@ -210,7 +214,8 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
 		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore,
 		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
-		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name})
+		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
+		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL})
 }
 
 // defaultLang is the language of groups and of people who chose none.
@@ -378,4 +383,59 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func reportFlags(fs *flag.FlagSet) {
+	fs.Int64("id", 0, "the training's number (#N in /trainings)")
+	fs.String("format", "csv", "output format: csv")
+}
+
+// cmdReport writes a training's report: one CSV row per invitee.
+func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	var o struct {
+		id     int64
+		format string
+	}
+	o.id, _ = strconv.ParseInt(fs.Lookup("id").Value.String(), 10, 64)
+	o.format = fs.Lookup("format").Value.String()
+	if fs.NArg() != 1 || fs.Arg(0) != "training" {
+		return usageError{"report takes one argument: training"}
+	}
+	if o.id <= 0 {
+		return usageError{"report training needs --id N (the number /trainings shows)"}
+	}
+	if o.format != "csv" {
+		return usageError{fmt.Sprintf("--format %q: only csv is supported", o.format)}
+	}
+	cfg, st, err := setup(e, common, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tr, err := st.TrainingByID(e.ctx, o.id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("there is no training #%d", o.id)
+	}
+	if err != nil {
+		return err
+	}
+	invs, err := st.Invites(e.ctx, tr.ID)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(e.stdout)
+	_ = w.Write([]string{"training", "title", "starts_at", "code", "name", "community", "answer", "reason", "link_opened_at", "attended"})
+	for _, inv := range invs {
+		opened, attended := "", ""
+		if inv.OpenedAt.Valid {
+			opened = inv.OpenedAt.Time.In(cfg.Location()).Format("2006-01-02 15:04")
+		}
+		if inv.Attended.Valid {
+			attended = strconv.FormatBool(inv.Attended.Bool)
+		}
+		_ = w.Write([]string{strconv.FormatInt(tr.ID, 10), tr.Title, tr.StartsAt.In(cfg.Location()).Format("2006-01-02 15:04"),
+			inv.Code, inv.Name, inv.Community.String, inv.Answer, inv.Reason, opened, attended})
+	}
+	w.Flush()
+	return w.Error()
 }

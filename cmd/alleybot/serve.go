@@ -123,7 +123,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
 			Lang: defaultLang(cfg)},
 		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore, KeepFor: cfg.Routine.KeepFor,
-			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt)}})
+			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt),
+			TrainingRemind: cfg.Training.RemindBefore}})
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +146,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.HandleFunc("GET /l/{token}", a.courseLink)
 	if a.tg != nil && cfg.Telegram.Mode == "webhook" {
 		mux.Handle("POST /telegram/webhook", a.tg.WebhookHandler(cfg.Telegram.WebhookSecret, a.router, a.outbox))
 	}
@@ -360,4 +362,22 @@ func (a *app) syncKf(ctx context.Context, openKfID, token string) {
 			return
 		}
 	}
+}
+
+// courseLink records that a steward opened their course link and forwards
+// them to the course.
+func (a *app) courseLink(w http.ResponseWriter, r *http.Request) {
+	link, err := a.store.OpenLink(r.Context(), r.PathValue("token"), time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(i18n.T(i18n.ZH, "link.unknown") + "\n" + i18n.T(i18n.EN, "link.unknown") + "\n"))
+		return
+	}
+	if err != nil {
+		a.log.Error("course link", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	http.Redirect(w, r, link, http.StatusFound)
 }

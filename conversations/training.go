@@ -1,0 +1,886 @@
+package conversations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Trainings (seed 五): a trainer's notice (讲座, 现场观摩, 线上课程) goes to
+// each steward of its audience privately, with 报名 / 已读 / 请假, and one post
+// to the exchange group; reminders, a course link whose opens are counted,
+// attendance; /ask puts a steward's question to the exchange group.
+
+// TrainingDraft is the training flow's state.
+type TrainingDraft struct {
+	Title       string    `json:"title,omitempty"`
+	Kind        string    `json:"kind,omitempty"`
+	StartsAt    time.Time `json:"starts_at,omitempty"`
+	Minutes     int       `json:"minutes,omitempty"`
+	Place       string    `json:"place,omitempty"`
+	Link        string    `json:"link,omitempty"`
+	Audience    string    `json:"audience,omitempty"` // all | community:<id> | people
+	People      []int64   `json:"people,omitempty"`
+	Capacity    int       `json:"capacity,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	CommunityID int64     `json:"community_id,omitempty"`
+}
+
+func tdraft(t *Turn) *TrainingDraft { return t.Data.(*TrainingDraft) }
+
+// TrainingKinds are the kinds of training, in the buttons' order.
+var TrainingKinds = []string{"lecture", "visit", "online"}
+
+// TextDraft is a one-text flow's state (请假's reason, a question, an
+// answer, a notice), with what it is about.
+type TextDraft struct {
+	ID       int64  `json:"id,omitempty"`
+	Text     string `json:"text,omitempty"`
+	PhotoID  int64  `json:"photo_id,omitempty"`
+	Audience string `json:"audience,omitempty"`
+}
+
+func xdraft(t *Turn) *TextDraft { return t.Data.(*TextDraft) }
+
+func trainingFlows() []*Flow {
+	nd := func() any { return &TextDraft{} }
+	return []*Flow{
+		{Name: "training", Title: "flow.training", NewData: func() any { return &TrainingDraft{} }, Steps: []Step{
+			{Name: "title", Accepts: Text, Prompt: simpleKey("training.ask.title"), Handle: handleTrainingTitle},
+			{Name: "kind", Accepts: Choice, Prompt: promptTrainingKind, Handle: handleTrainingKind},
+			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.when"), Handle: handleTrainingWhen},
+			{Name: "minutes", Accepts: Choice | Text, Prompt: promptTrainingMinutes, Handle: handleTrainingMinutes},
+			{Name: "place", Accepts: Text, Prompt: promptTrainingPlace, Handle: handleTrainingPlace},
+			{Name: "audience", Accepts: Choice, Prompt: promptTrainingAudience, Handle: handleTrainingAudience},
+			{Name: "people", Accepts: Text, Prompt: simpleKey("training.ask.people"), Handle: handleTrainingPeople},
+			{Name: "capacity", Accepts: Choice | Text, Prompt: promptTrainingCapacity, Handle: handleTrainingCapacity},
+			{Name: "note", Accepts: Choice | Text, Prompt: promptTrainingNote, Handle: handleTrainingNote},
+			{Name: "summary", Accepts: Choice, Prompt: promptTrainingSummary, Handle: handleTrainingSummary},
+		}},
+		{Name: "tleave", Title: "flow.tleave", NewData: nd, Steps: []Step{
+			{Name: "reason", Accepts: Text, Prompt: simpleKey("training.ask.leave"), Handle: handleTrainingLeave},
+		}},
+		{Name: "attendance", Title: "flow.attendance", NewData: nd, Steps: []Step{
+			{Name: "mode", Accepts: Choice, Prompt: promptAttendance, Handle: handleAttendanceMode},
+			{Name: "absent", Accepts: Choice | Text, Prompt: promptAbsent, Handle: handleAbsent},
+			{Name: "came", Accepts: Text, Prompt: simpleKey("training.ask.came"), Handle: handleCame},
+		}},
+		{Name: "ask", Title: "flow.ask", NewData: nd, Steps: []Step{
+			{Name: "text", Accepts: Text, Prompt: simpleKey("question.ask"), Handle: handleQuestion},
+		}},
+		{Name: "qanswer", Title: "flow.qanswer", NewData: nd, Steps: []Step{
+			{Name: "text", Accepts: Text, Prompt: simpleKey("question.ask.answer"), Handle: handleQuestionAnswer},
+		}},
+		{Name: "notice", Title: "flow.notice", NewData: nd, Steps: []Step{
+			{Name: "text", Accepts: Text, Prompt: simpleKey("notice.ask.text"), Handle: handleNoticeText},
+			{Name: "photo", Accepts: Photo | Choice, Prompt: promptNoticePhoto, Handle: handleNoticePhoto},
+			{Name: "groups", Accepts: Choice, Prompt: promptNoticeGroups, Handle: handleNoticeGroups},
+		}},
+	}
+}
+
+// --- the training flow --------------------------------------------------------
+
+func shortText(t *Turn, text string, min, max int) (string, bool) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "/") {
+		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
+		return "", false
+	}
+	if Visible(text) < min {
+		t.Reply(t.T("case.text_short"))
+		return "", false
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		t.Reply(t.T("case.text_long", "n", n, "max", max))
+		return "", false
+	}
+	return text, true
+}
+
+func handleTrainingTitle(ctx context.Context, t *Turn, in Input) (string, error) {
+	text, ok := shortText(t, in.Text, 2, 60)
+	if !ok {
+		return Stay, nil
+	}
+	tdraft(t).Title = text
+	return "kind", nil
+}
+
+func promptTrainingKind(ctx context.Context, t *Turn) (Prompt, error) {
+	p := Prompt{Text: t.T("training.ask.kind")}
+	for _, k := range TrainingKinds {
+		p.Options = append(p.Options, Option{Label: t.T("training.kind." + k), Value: k})
+	}
+	return p, nil
+}
+
+func handleTrainingKind(ctx context.Context, t *Turn, in Input) (string, error) {
+	tdraft(t).Kind = in.Choice
+	return "when", nil
+}
+
+var clockRe = regexp.MustCompile(`^([01]?\d|2[0-3])[:：.点](\d{2})?分?$`)
+
+// ParseWhen reads "12-05 14:00" (or 12月5日 14:30): a day as ParseDay takes
+// it, a space, a time.
+func ParseWhen(text string, now time.Time, loc *time.Location) (time.Time, bool) {
+	fields := strings.Fields(i18n.Narrow(text))
+	if len(fields) != 2 {
+		return time.Time{}, false
+	}
+	day, ok := ParseDay(fields[0], now, loc)
+	if !ok {
+		return time.Time{}, false
+	}
+	g := clockRe.FindStringSubmatch(fields[1])
+	if g == nil {
+		return time.Time{}, false
+	}
+	h, _ := strconv.Atoi(g[1])
+	m, _ := strconv.Atoi(g[2])
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc), true
+}
+
+func handleTrainingWhen(ctx context.Context, t *Turn, in Input) (string, error) {
+	now := t.Deps.Now().In(t.Deps.Location)
+	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
+	if !ok {
+		t.Reply(t.T("training.when.bad"))
+		return Stay, nil
+	}
+	if !at.After(now) {
+		t.Reply(t.T("training.when.past", "at", at.Format("01-02 15:04")))
+		return Stay, nil
+	}
+	tdraft(t).StartsAt = at
+	return "minutes", nil
+}
+
+func promptTrainingMinutes(ctx context.Context, t *Turn) (Prompt, error) {
+	p := Prompt{Text: t.T("training.ask.minutes")}
+	for _, m := range []int{60, 90, 120, 180} {
+		p.Options = append(p.Options, Option{Label: t.T("training.minutes", "n", m), Value: strconv.Itoa(m)})
+	}
+	return p, nil
+}
+
+func handleTrainingMinutes(ctx context.Context, t *Turn, in Input) (string, error) {
+	v := in.Choice
+	if in.Kind == Text {
+		v = strings.TrimSuffix(strings.TrimSpace(i18n.Narrow(in.Text)), "分钟")
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 10 || n > 24*60 {
+		t.Reply(t.T("training.minutes.bad"))
+		return Stay, nil
+	}
+	tdraft(t).Minutes = n
+	return "place", nil
+}
+
+func promptTrainingPlace(ctx context.Context, t *Turn) (Prompt, error) {
+	if tdraft(t).Kind == "online" {
+		return Prompt{Text: t.T("training.ask.link")}, nil
+	}
+	return Prompt{Text: t.T("training.ask.place")}, nil
+}
+
+func handleTrainingPlace(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := tdraft(t)
+	if d.Kind == "online" {
+		u, err := url.Parse(strings.TrimSpace(in.Text))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			t.Reply(t.T("training.link.bad"))
+			return Stay, nil
+		}
+		d.Link, d.Place = u.String(), ""
+		return "audience", nil
+	}
+	text, ok := shortText(t, in.Text, 2, 100)
+	if !ok {
+		return Stay, nil
+	}
+	d.Place, d.Link = text, ""
+	return "audience", nil
+}
+
+func promptTrainingAudience(ctx context.Context, t *Turn) (Prompt, error) {
+	cs, err := t.Tx.Communities(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{Text: t.T("training.ask.audience"), Options: []Option{{Label: t.T("training.audience.all"), Value: "all"}}}
+	for _, c := range cs {
+		p.Options = append(p.Options, Option{Label: t.T("training.audience.community", "community", c.Name), Value: "community:" + strconv.FormatInt(c.ID, 10)})
+	}
+	p.Options = append(p.Options, Option{Label: t.T("training.audience.people"), Value: "people"})
+	return p, nil
+}
+
+func handleTrainingAudience(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := tdraft(t)
+	d.Audience, d.People, d.CommunityID = in.Choice, nil, 0
+	if in.Choice == "people" {
+		return "people", nil
+	}
+	if id, ok := strings.CutPrefix(in.Choice, "community:"); ok {
+		d.CommunityID, _ = strconv.ParseInt(id, 10, 64)
+	}
+	return "capacity", nil
+}
+
+var nameSep = regexp.MustCompile(`[、,,;;\s]+`)
+
+func handleTrainingPeople(ctx context.Context, t *Turn, in Input) (string, error) {
+	ids, unknown, err := findPeople(ctx, t, in.Text)
+	if err != nil {
+		return "", err
+	}
+	if len(unknown) > 0 {
+		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
+		return Stay, nil
+	}
+	if len(ids) == 0 {
+		t.Reply(t.T("training.audience.empty"))
+		return Stay, nil
+	}
+	tdraft(t).People = ids
+	return "capacity", nil
+}
+
+// findPeople resolves names or codes separated by 、 , ; or spaces.
+func findPeople(ctx context.Context, t *Turn, text string) ([]int64, []string, error) {
+	var ids []int64
+	var unknown []string
+	seen := map[int64]bool{}
+	for _, n := range nameSep.Split(strings.TrimSpace(text), -1) {
+		if n == "" {
+			continue
+		}
+		p, err := t.Tx.FindPerson(ctx, n)
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
+			unknown = append(unknown, n)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids, unknown, nil
+}
+
+func promptTrainingCapacity(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("training.ask.capacity"), Options: []Option{{Label: t.T("training.capacity.none"), Value: "0"}}}, nil
+}
+
+func handleTrainingCapacity(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := tdraft(t)
+	if in.Kind == Choice {
+		d.Capacity = 0
+		return "note", nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(i18n.Narrow(in.Text)), "人"))
+	if err != nil || n < 1 || n > 100000 {
+		t.Reply(t.T("training.capacity.bad"))
+		return Stay, nil
+	}
+	d.Capacity = n
+	return "note", nil
+}
+
+func promptTrainingNote(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("training.ask.note"), Options: []Option{{Label: t.T("button.skip"), Value: "skip"}}}, nil
+}
+
+func handleTrainingNote(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := tdraft(t)
+	d.Note = ""
+	if in.Kind == Text {
+		text, ok := shortText(t, in.Text, 1, MaxReason)
+		if !ok {
+			return Stay, nil
+		}
+		d.Note = text
+	}
+	return "summary", nil
+}
+
+// trainingText is the notice as a steward reads it.
+func trainingText(lang i18n.Lang, loc *time.Location, tr store.Training) string {
+	where := tr.Place
+	if tr.Link != "" {
+		where = i18n.T(lang, "training.online")
+	}
+	text := i18n.T(lang, "training.card", "title", tr.Title, "kind", i18n.T(lang, "training.kind."+tr.Kind),
+		"at", tr.StartsAt.In(loc).Format("01-02 15:04"), "minutes", tr.Minutes, "where", where)
+	if tr.Capacity.Valid {
+		text += "\n" + i18n.T(lang, "training.card.capacity", "n", tr.Capacity.Int64)
+	}
+	if tr.Note != "" {
+		text += "\n" + i18n.T(lang, "training.card.note", "note", tr.Note)
+	}
+	return text
+}
+
+func (d *TrainingDraft) training(createdBy int64) store.Training {
+	tr := store.Training{Title: d.Title, Kind: d.Kind, StartsAt: d.StartsAt, Minutes: d.Minutes, Place: d.Place, Link: d.Link, Note: d.Note}
+	if d.Capacity > 0 {
+		tr.Capacity.Int64, tr.Capacity.Valid = int64(d.Capacity), true
+	}
+	tr.CreatedBy.Int64, tr.CreatedBy.Valid = createdBy, createdBy != 0
+	return tr
+}
+
+// audienceOf resolves the draft's audience to people.
+func audienceOf(ctx context.Context, t *Turn, d *TrainingDraft) ([]int64, error) {
+	switch {
+	case d.Audience == "people":
+		return d.People, nil
+	case d.CommunityID != 0:
+		return t.Tx.StewardsIn(ctx, []int64{d.CommunityID})
+	}
+	return t.Tx.StewardsIn(ctx, nil)
+}
+
+func promptTrainingSummary(ctx context.Context, t *Turn) (Prompt, error) {
+	d := tdraft(t)
+	people, err := audienceOf(ctx, t, d)
+	if err != nil {
+		return Prompt{}, err
+	}
+	return Prompt{Text: t.T("training.summary", "card", trainingText(t.Lang, t.Deps.Location, d.training(0)), "n", len(people),
+		"eta", eta(t.Deps.BroadcastPace, len(people))), Options: []Option{
+		{Label: t.T("button.publish"), Value: "publish"}, {Label: t.T("button.edit"), Value: "edit"}, {Label: t.T("button.cancel"), Value: "cancel"}}}, nil
+}
+
+// eta is how long n messages take at the platform's global pace, in whole
+// minutes (at least 1).
+func eta(pace time.Duration, n int) int {
+	if pace <= 0 {
+		pace = 33 * time.Millisecond
+	}
+	m := int((time.Duration(n)*pace + time.Minute - 1) / time.Minute)
+	return max(m, 1)
+}
+
+func handleTrainingSummary(ctx context.Context, t *Turn, in Input) (string, error) {
+	switch in.Choice {
+	case "edit":
+		return "title", nil
+	case "cancel":
+		t.Reply(t.T("training.discarded"))
+		return Done, nil
+	case "publish":
+	default:
+		t.Reply(t.T("flow.hint.choice"))
+		return Stay, nil
+	}
+	d := tdraft(t)
+	if !d.StartsAt.After(t.Deps.Now()) {
+		t.Reply(t.T("training.when.past", "at", d.StartsAt.In(t.Deps.Location).Format("01-02 15:04")))
+		return "when", nil
+	}
+	people, err := audienceOf(ctx, t, d)
+	if err != nil {
+		return "", err
+	}
+	if len(people) == 0 {
+		t.Reply(t.T("training.audience.empty"))
+		return "audience", nil
+	}
+	return Done, publishTraining(ctx, t, d.training(t.Person.ID), people)
+}
+
+// publishTraining records the training and its invitees (two statements)
+// and queues one private notice per account plus the exchange group's post
+// (one more): the trainer's command returns as soon as it is queued; the
+// routine reports the progress.
+func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []int64) error {
+	id, tokens, err := t.Tx.CreateTraining(ctx, tr, people)
+	if err != nil {
+		return err
+	}
+	tr.ID = id
+	accounts, err := t.Tx.AccountsOf(ctx, people)
+	if err != nil {
+		return err
+	}
+	name := "training:" + strconv.FormatInt(id, 10)
+	msgs := make([]bot.Message, 0, len(accounts))
+	for _, a := range accounts {
+		p := bot.Platform(a.Platform)
+		if p.Local() && p != t.Update.Platform {
+			continue
+		}
+		lang := i18n.Parse(a.Lang, t.Deps.DefaultLang)
+		m := bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Recipient: a.Name, Broadcast: name,
+			Text: i18n.T(lang, "training.notice", "card", trainingText(lang, t.Deps.Location, tr)),
+			Buttons: render(lang, []caseButton{trainingButton("button.training.sign", "sign", id),
+				trainingButton("button.training.read", "read", id), trainingButton("button.training.leave", "leave", id)})}
+		if tr.Link != "" {
+			link := tr.Link
+			if t.Deps.PublicURL != "" {
+				link = strings.TrimRight(t.Deps.PublicURL, "/") + "/l/" + tokens[a.PersonID]
+			}
+			m.Buttons = append(m.Buttons, []bot.Button{{Label: i18n.T(lang, "button.training.link"), URL: link}})
+		}
+		msgs = append(msgs, m)
+	}
+	t.Say(msgs...)
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
+		"n", len(people)), nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("training.published", "id", id, "n", len(people), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	return nil
+}
+
+func trainingButton(key, action string, id int64) caseButton {
+	return caseButton{key: key, raw: "t:" + action + ":" + strconv.FormatInt(id, 10)}
+}
+
+// --- answers --------------------------------------------------------------------
+
+// TrainingAction is a pressed training button: "t:<action>:<id>".
+type TrainingAction struct {
+	Action string
+	ID     int64
+}
+
+// TrainingActions are the training buttons (permission table): the
+// invitees' answers, the trainer's cancel and attendance, answering a
+// question.
+var TrainingActions = []string{"sign", "read", "leave", "cancel", "attend", "answer"}
+
+// ParseTrainingAction reads "t:<action>:<id>" (a question's answer is
+// "t:answer:<question id>").
+func ParseTrainingAction(data string) (TrainingAction, bool) {
+	parts := strings.Split(data, ":")
+	if len(parts) != 3 || parts[0] != "t" {
+		return TrainingAction{}, false
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return TrainingAction{}, false
+	}
+	for _, a := range TrainingActions {
+		if a == parts[1] {
+			return TrainingAction{Action: a, ID: id}, true
+		}
+	}
+	return TrainingAction{}, false
+}
+
+// TrainingAct handles a pressed training button (the role was checked).
+func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) error {
+	if a.Action == "answer" {
+		return e.startTextFlow(ctx, t, "qanswer", a.ID)
+	}
+	tr, err := t.Tx.LockTraining(ctx, a.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("training.not_found"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch a.Action {
+	case "cancel", "attend":
+		if tr.CreatedBy.Int64 != t.Person.ID && !t.HasRole(store.RoleAdmin) {
+			t.Reply(t.T("training.not_yours"))
+			return nil
+		}
+		if a.Action == "cancel" {
+			return cancelTraining(ctx, t, tr)
+		}
+		if tr.Status == "cancelled" {
+			t.Reply(t.T("training.cancelled", "title", tr.Title))
+			return nil
+		}
+		return e.startTextFlow(ctx, t, "attendance", tr.ID)
+	}
+	inv, err := t.Tx.InviteOf(ctx, tr.ID, t.Person.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("training.not_invited", "title", tr.Title))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if tr.Status == "cancelled" {
+		t.Reply(t.T("training.cancelled", "title", tr.Title))
+		return nil
+	}
+	now := t.Deps.Now()
+	if !tr.StartsAt.After(now) && a.Action != "read" {
+		t.Reply(t.T("training.started", "title", tr.Title))
+		return nil
+	}
+	switch a.Action {
+	case "read":
+		if inv.Answer == store.AnswerNone {
+			if err := t.Tx.SetAnswer(ctx, tr.ID, t.Person.ID, store.AnswerRead, "", now); err != nil {
+				return err
+			}
+		}
+		t.Reply(t.T("training.read", "title", tr.Title))
+	case "sign":
+		if inv.Answer == store.AnswerSigned || inv.Answer == store.AnswerWaitlist {
+			t.Reply(t.T("training.sign.again", "title", tr.Title))
+			return nil
+		}
+		n, err := t.Tx.Signed(ctx, tr.ID)
+		if err != nil {
+			return err
+		}
+		if tr.Capacity.Valid && int64(n) >= tr.Capacity.Int64 {
+			if err := t.Tx.SetAnswer(ctx, tr.ID, t.Person.ID, store.AnswerWaitlist, "", now); err != nil {
+				return err
+			}
+			t.Reply(t.T("training.full", "title", tr.Title, "n", tr.Capacity.Int64))
+			return nil
+		}
+		if err := t.Tx.SetAnswer(ctx, tr.ID, t.Person.ID, store.AnswerSigned, "", now); err != nil {
+			return err
+		}
+		t.Reply(t.T("training.signed", "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")))
+	case "leave":
+		return e.startTextFlow(ctx, t, "tleave", tr.ID)
+	}
+	return nil
+}
+
+// startTextFlow starts a one-text flow about id, privately.
+func (e *Engine) startTextFlow(ctx context.Context, t *Turn, name string, id int64) error {
+	f := e.flows[name]
+	if t.Update.ChatKind == bot.Group {
+		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
+		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+	}
+	busy, err := e.Active(ctx, t)
+	if err != nil {
+		return err
+	}
+	if busy {
+		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
+		return e.prompt(ctx, t)
+	}
+	t.flow, t.Data = f, &TextDraft{ID: id}
+	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
+		Flow: f.Name, Step: f.Steps[0].Name}
+	return e.enter(ctx, t, f.Steps[0].Name, false)
+}
+
+func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error) {
+	text, ok := shortText(t, in.Text, 2, MaxReason)
+	if !ok {
+		return Stay, nil
+	}
+	tr, err := t.Tx.LockTraining(ctx, xdraft(t).ID)
+	if err != nil {
+		return "", err
+	}
+	inv, err := t.Tx.InviteOf(ctx, tr.ID, t.Person.ID)
+	if err != nil {
+		return "", err
+	}
+	if err := t.Tx.SetAnswer(ctx, tr.ID, t.Person.ID, store.AnswerLeave, text, t.Deps.Now()); err != nil {
+		return "", err
+	}
+	t.Reply(t.T("training.leave.done", "title", tr.Title))
+	if inv.Answer == store.AnswerSigned {
+		// A place is free: the first on the waiting list gets it.
+		next, err := t.Tx.FirstWaiting(ctx, tr.ID)
+		if err != nil || next == 0 {
+			return Done, err
+		}
+		if err := t.Tx.SetAnswer(ctx, tr.ID, next, store.AnswerSigned, "", t.Deps.Now()); err != nil {
+			return "", err
+		}
+		return Done, t.toPerson(ctx, next, "training.promoted", []any{"title", tr.Title,
+			"at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")}, nil)
+	}
+	return Done, nil
+}
+
+// cancelTraining cancels it and tells everyone who got the notice.
+func cancelTraining(ctx context.Context, t *Turn, tr store.Training) error {
+	if tr.Status == "cancelled" {
+		t.Reply(t.T("training.cancelled", "title", tr.Title))
+		return nil
+	}
+	if err := t.Tx.SetTrainingStatus(ctx, tr.ID, "cancelled"); err != nil {
+		return err
+	}
+	invs, err := t.Tx.Invites(ctx, tr.ID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(invs))
+	for i, inv := range invs {
+		ids[i] = inv.PersonID
+	}
+	accounts, err := t.Tx.AccountsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	at := tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")
+	for _, a := range accounts {
+		p := bot.Platform(a.Platform)
+		if p.Local() && p != t.Update.Platform {
+			continue
+		}
+		lang := i18n.Parse(a.Lang, t.Deps.DefaultLang)
+		t.Say(bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Recipient: a.Name,
+			Text: i18n.T(lang, "training.cancelled.notice", "title", tr.Title, "at", at)})
+	}
+	t.Reply(t.T("training.cancelled.done", "title", tr.Title, "n", len(invs)))
+	return nil
+}
+
+// --- attendance -------------------------------------------------------------------
+
+func promptAttendance(ctx context.Context, t *Turn) (Prompt, error) {
+	tr, err := t.Tx.TrainingByID(ctx, xdraft(t).ID)
+	if err != nil {
+		return Prompt{}, err
+	}
+	signed, err := t.Tx.Invites(ctx, tr.ID, store.AnswerSigned)
+	if err != nil {
+		return Prompt{}, err
+	}
+	names := make([]string, len(signed))
+	for i, s := range signed {
+		names[i] = s.Name
+	}
+	return Prompt{Text: t.T("training.ask.attendance", "title", tr.Title, "n", len(signed), "names", strings.Join(names, "、")),
+		Options: []Option{{Label: t.T("button.attend.all"), Value: "all"}, {Label: t.T("button.attend.each"), Value: "each"}}}, nil
+}
+
+func handleAttendanceMode(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Choice == "each" {
+		return "came", nil
+	}
+	if err := t.Tx.SetAttendance(ctx, xdraft(t).ID, true, nil, false); err != nil {
+		return "", err
+	}
+	return "absent", nil
+}
+
+func promptAbsent(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("training.ask.absent"), Options: []Option{{Label: t.T("button.attend.none_absent"), Value: "none"}}}, nil
+}
+
+func handleAbsent(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Kind == Text {
+		ids, unknown, err := findPeople(ctx, t, in.Text)
+		if err != nil {
+			return "", err
+		}
+		if len(unknown) > 0 {
+			t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
+			return Stay, nil
+		}
+		if err := t.Tx.SetAttendance(ctx, xdraft(t).ID, false, ids, false); err != nil {
+			return "", err
+		}
+	}
+	return Done, attendanceDone(ctx, t)
+}
+
+func handleCame(ctx context.Context, t *Turn, in Input) (string, error) {
+	ids, unknown, err := findPeople(ctx, t, in.Text)
+	if err != nil {
+		return "", err
+	}
+	if len(unknown) > 0 {
+		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
+		return Stay, nil
+	}
+	id := xdraft(t).ID
+	if _, err := t.Tx.ExecAttendanceReset(ctx, id); err != nil {
+		return "", err
+	}
+	if err := t.Tx.SetAttendance(ctx, id, false, ids, true); err != nil {
+		return "", err
+	}
+	return Done, attendanceDone(ctx, t)
+}
+
+func attendanceDone(ctx context.Context, t *Turn) error {
+	s, err := t.Tx.StatsOf(ctx, xdraft(t).ID)
+	if err == nil {
+		t.Reply(t.T("training.attendance.done", "came", s.Came, "signed", s.Signed))
+	}
+	return err
+}
+
+// TrainingList renders /trainings: each training's numbers, with the
+// trainer's buttons.
+func TrainingList(ctx context.Context, t *Turn) error {
+	mine := t.Person.ID
+	if t.HasRole(store.RoleAdmin) || t.HasRole(store.RoleCoordinator) || t.HasRole(store.RoleSupervisor) {
+		mine = 0
+	}
+	ts, err := t.Tx.Trainings(ctx, mine, 10)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		t.Reply(t.T("training.none"))
+		return nil
+	}
+	for _, tr := range ts {
+		s, err := t.Tx.StatsOf(ctx, tr.ID)
+		if err != nil {
+			return err
+		}
+		text := t.T("training.line", "id", tr.ID, "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"),
+			"status", t.T("training.status."+tr.Status), "sent", s.Sent, "read", s.Read, "signed", s.Signed, "waitlist", s.Waitlist,
+			"leave", s.Leave, "came", s.Came, "opened", s.Opened)
+		var bs []caseButton
+		if tr.CreatedBy.Int64 == t.Person.ID || t.HasRole(store.RoleAdmin) {
+			if tr.Status == "published" {
+				bs = append(bs, trainingButton("button.training.attend", "attend", tr.ID))
+				if tr.StartsAt.After(t.Deps.Now()) {
+					bs = append(bs, trainingButton("button.training.cancel", "cancel", tr.ID))
+				}
+			}
+		}
+		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+			Text: text, Buttons: render(t.Lang, bs)})
+	}
+	return nil
+}
+
+// --- questions ----------------------------------------------------------------------
+
+func handleQuestion(ctx context.Context, t *Turn, in Input) (string, error) {
+	text, ok := shortText(t, in.Text, 4, MaxReason)
+	if !ok {
+		return Stay, nil
+	}
+	id, err := t.Tx.AskQuestion(ctx, t.Person.ID, text, t.Deps.Now())
+	if err != nil {
+		return "", err
+	}
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.posted", "name", t.Person.Name, "text", text), nil,
+		trainingButton("button.question.answer", "answer", id)); err != nil {
+		return "", err
+	}
+	t.Reply(t.T("question.sent"))
+	return Done, nil
+}
+
+func handleQuestionAnswer(ctx context.Context, t *Turn, in Input) (string, error) {
+	text, ok := shortText(t, in.Text, 2, MaxReason)
+	if !ok {
+		return Stay, nil
+	}
+	q, err := t.Tx.QuestionByID(ctx, xdraft(t).ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply(t.T("question.not_found"))
+		return Done, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := t.Tx.AnswerQuestion(ctx, q.ID, t.Person.ID, text, t.Deps.Now()); err != nil {
+		return "", err
+	}
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.answered", "name", t.Person.Name,
+		"asker", q.PersonName, "question", q.Text, "text", text), nil); err != nil {
+		return "", err
+	}
+	t.Reply(t.T("question.answer.sent", "asker", q.PersonName))
+	return Done, t.toPerson(ctx, q.PersonID, "question.answer.to_asker", []any{"name", t.Person.Name, "question", q.Text, "text", text}, nil)
+}
+
+// --- publicity notices ------------------------------------------------------------
+
+func handleNoticeText(ctx context.Context, t *Turn, in Input) (string, error) {
+	text, ok := shortText(t, in.Text, 4, 1000)
+	if !ok {
+		return Stay, nil
+	}
+	xdraft(t).Text = text
+	return "photo", nil
+}
+
+func promptNoticePhoto(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("notice.ask.photo"), Options: []Option{{Label: t.T("button.skip"), Value: "skip"}}}, nil
+}
+
+func handleNoticePhoto(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Kind == Photo {
+		rd := &ReportDraft{}
+		ok, err := addPhoto(ctx, t, rd, in.Photo)
+		if err != nil || !ok {
+			return Stay, err
+		}
+		xdraft(t).PhotoID = rd.PhotoIDs[0]
+	}
+	return "groups", nil
+}
+
+func promptNoticeGroups(ctx context.Context, t *Turn) (Prompt, error) {
+	cs, err := t.Tx.Communities(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{Text: t.T("notice.ask.groups"), Options: []Option{{Label: t.T("notice.groups.all"), Value: "0"}}}
+	for _, c := range cs {
+		p.Options = append(p.Options, Option{Label: t.T("notice.groups.community", "community", c.Name), Value: strconv.FormatInt(c.ID, 10)})
+	}
+	return p, nil
+}
+
+func handleNoticeGroups(ctx context.Context, t *Turn, in Input) (string, error) {
+	community, _ := strconv.ParseInt(in.Choice, 10, 64)
+	d := xdraft(t)
+	var photo *bot.Photo
+	if d.PhotoID != 0 {
+		p, err := t.Tx.PhotoByID(ctx, d.PhotoID)
+		if err != nil {
+			return "", err
+		}
+		if photo, err = t.Photo(ctx, p); err != nil {
+			return "", err
+		}
+	}
+	g := t.Deps.DefaultLang
+	msgs, err := t.Audience().Groups(ctx, store.ChatResident, audience.Scope{Community: community},
+		bot.Message{Text: i18n.T(g, "notice.post", "text", d.Text), Photo: photo, Broadcast: fmt.Sprintf("notice:%d", t.Deps.Now().UnixNano())})
+	if err != nil {
+		return "", err
+	}
+	if len(msgs) == 0 {
+		t.Reply(t.T("notice.no_groups"))
+		return Stay, nil
+	}
+	t.Say(msgs...)
+	// Groups take 3 s each (20 a minute), side by side; the platform's
+	// global pace bounds them all.
+	t.Reply(t.T("notice.sent", "n", len(msgs), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	return Done, nil
+}
