@@ -109,13 +109,13 @@ type Deps struct {
 	// the center answers within ComplaintAnswerWithin of working time.
 	ComplaintsPerHour     int
 	ComplaintAnswerWithin time.Duration
-	Hotline, Mailbox      string        // the complaint contact (/contact)
+	Hotline, Mailbox      string // the complaint contact (/contact)
 	// BroadcastPace is the platform's global pace (one message per pace):
 	// what a broadcast's time is estimated from. PublicURL is where serve
 	// answers from outside (course links /l/<token>; "" sends the link as it is).
 	BroadcastPace time.Duration
 	PublicURL     string
-	BotUsername           func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername   func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
