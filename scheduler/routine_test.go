@@ -2,10 +2,13 @@ package scheduler_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/store"
 )
 
 // TestRoutines: on Friday 2026-11-27, 王秀兰 (S01) patrols 帽儿胡同 08:00–09:00
@@ -145,5 +148,83 @@ func TestLeftPatrolClosed(t *testing.T) {
 	}
 	if got := strings.Join(r.queued(t)["7001"], "\n"); !strings.Contains(got, "自动结束") {
 		t.Errorf("the steward was told %q", got)
+	}
+}
+
+// TestTrainingRemindersAndProgress: those who signed up or have not
+// answered are reminded once at each configured time before a training
+// (not those on leave); the trainer hears the broadcast's progress, then
+// that it is all out.
+func TestTrainingRemindersAndProgress(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	ctx := context.Background()
+	for code, ext := range map[string]string{"S01": "7001", "S02": "7002", "S03": "7003", "T01": "7401"} {
+		if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', $2, id FROM people WHERE code = $1`, code, ext); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []int64
+	_ = db.Select(&ids, `SELECT id FROM people WHERE code IN ('S01', 'S02', 'S03') ORDER BY code`)
+	var trainer int64
+	_ = db.Get(&trainer, `SELECT id FROM people WHERE code = 'T01'`)
+	var trID int64
+	err := r.st.InTx(ctx, func(tx *store.Tx) error {
+		tr := store.Training{Title: "垃圾分类实操", Kind: "lecture", StartsAt: at("2026-11-27 14:00"), Minutes: 60, Place: "街道办"}
+		tr.CreatedBy.Int64, tr.CreatedBy.Valid = trainer, true
+		var err error
+		trID, _, err = tx.CreateTraining(ctx, tr, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetAnswer(ctx, trID, ids[0], store.AnswerSigned, "", at("2026-11-27 09:00")); err != nil {
+			return err
+		}
+		return tx.SetAnswer(ctx, trID, ids[2], store.AnswerLeave, "有事", at("2026-11-27 09:00"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One of the broadcast's three notices is still queued.
+	if _, err := db.Exec(`INSERT INTO outbox (platform, chat_id, seq, message, state) VALUES
+		('telegram', '7001', 9001, '{"Broadcast": "training:` + strconv.FormatInt(trID, 10) + `", "Text": "x"}', 'sent'),
+		('telegram', '7002', 9001, '{"Broadcast": "training:` + strconv.FormatInt(trID, 10) + `", "Text": "x"}', 'sent'),
+		('telegram', '7003', 9001, '{"Broadcast": "training:` + strconv.FormatInt(trID, 10) + `", "Text": "x"}', 'pending')`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{SummaryAt: -1, DigestAt: -1, TrainingRemind: []time.Duration{24 * time.Hour, time.Hour}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 10:00")
+	if err := s.ScanRoutines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := r.queued(t) // (this also empties the outbox: the broadcast is "done")
+	if got := strings.Join(q["7401"], "\n"); !strings.Contains(got, "已发送 2 / 3") {
+		t.Errorf("the trainer was told %q", got)
+	}
+	reminded := func(q map[string][]string, chat string) int {
+		return strings.Count(strings.Join(q[chat], "\n"), "培训提醒")
+	}
+	if reminded(q, "7001") != 1 || reminded(q, "7002") != 1 || reminded(q, "7003") != 0 {
+		t.Errorf("the day-before reminder (S03 is on leave): %v", q)
+	}
+	r.set("2026-11-27 10:30")
+	if err := s.ScanRoutines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q = r.queued(t)
+	if reminded(q, "7001") != 0 || !strings.Contains(strings.Join(q["7401"], ""), "全部发出") {
+		t.Errorf("10:30: %v", q)
+	}
+	r.set("2026-11-27 13:05")
+	if err := s.ScanRoutines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q = r.queued(t)
+	if reminded(q, "7001") != 1 || reminded(q, "7002") != 1 || reminded(q, "7003") != 0 || len(q["7401"]) != 0 {
+		t.Errorf("the hour-before reminder: %v", q)
 	}
 }

@@ -110,7 +110,7 @@ func (q *Queries) Invites(ctx context.Context, trainingID int64, answers ...stri
 			(SELECT string_agg(DISTINCT c.name, '、') FROM patrol_schedules s JOIN alleys a ON a.id = s.alley_id
 				JOIN communities c ON c.id = a.community_id WHERE s.person_id = p.id) AS community
 		FROM training_invites i JOIN people p ON p.id = i.person_id
-		WHERE i.training_id = $1 AND (cardinality($2::text[]) = 0 OR i.answer = ANY($2))
+		WHERE i.training_id = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR i.answer = ANY($2))
 		ORDER BY p.code`, trainingID, pq.StringArray(answers))
 	return is, wrap("invites", err)
 }
@@ -213,7 +213,7 @@ func (q *Queries) StewardsIn(ctx context.Context, communities []int64) ([]int64,
 	var ids []int64
 	err := q.db.SelectContext(ctx, &ids, `SELECT p.id FROM people p WHERE p.active
 		AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'steward')
-		AND (cardinality($1::bigint[]) = 0
+		AND (coalesce(cardinality($1::bigint[]), 0) = 0
 			OR EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.community_id = ANY($1))
 			OR EXISTS (SELECT 1 FROM patrol_schedules s JOIN alleys a ON a.id = s.alley_id WHERE s.person_id = p.id AND a.community_id = ANY($1)))
 		ORDER BY p.code`, pq.Int64Array(communities))

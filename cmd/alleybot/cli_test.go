@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/store"
 )
 
 var dbURL string
@@ -250,5 +254,56 @@ func TestInvitePrintsCodeAndLink(t *testing.T) {
 	code, _, errs = alleybot(t, "", env, "invite", "nobody")
 	if code != 1 || !strings.Contains(errs, "not in the roster") {
 		t.Errorf("invite nobody: %d %s", code, errs)
+	}
+}
+
+// TestReportTrainingCSV: `report training --id N --format csv` writes one
+// row per invitee with their answer, link open and attendance.
+func TestReportTrainingCSV(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	st := testdb.Open(t, url)
+	ctx := context.Background()
+	var ids []int64
+	_ = st.DB().Select(&ids, `SELECT id FROM people WHERE code IN ('S01', 'S02') ORDER BY code`)
+	var trID int64
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		trID, _, err = tx.CreateTraining(ctx, store.Training{Title: "垃圾分类, 实操", Kind: "lecture",
+			StartsAt: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), Minutes: 60, Place: "街道办"}, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetAnswer(ctx, trID, ids[0], store.AnswerSigned, "", time.Now()); err != nil {
+			return err
+		}
+		if err := tx.SetAnswer(ctx, trID, ids[1], store.AnswerLeave, "有事", time.Now()); err != nil {
+			return err
+		}
+		return tx.SetAttendance(ctx, trID, true, nil, false)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := alleybot(t, "", env, "report", "training", "--id", strconv.FormatInt(trID, 10), "--format", "csv")
+	if code != 0 {
+		t.Fatalf("report: %d %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][6] != "answer" || rows[1][4] != "王秀兰" || rows[1][6] != "signed" || rows[1][9] != "true" ||
+		rows[2][6] != "leave" || rows[2][7] != "有事" || rows[2][9] != "false" || rows[1][1] != "垃圾分类, 实操" {
+		t.Errorf("csv:\n%s", out)
+	}
+	if code, _, errs := alleybot(t, "", env, "report", "training", "--id", "999"); code != 1 || !strings.Contains(errs, "no training #999") {
+		t.Errorf("unknown training: %d %s", code, errs)
+	}
+	if code, _, errs := alleybot(t, "", env, "report", "training"); code != 2 || !strings.Contains(errs, "--id") {
+		t.Errorf("no id: %d %s", code, errs)
 	}
 }

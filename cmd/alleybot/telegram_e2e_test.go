@@ -581,3 +581,43 @@ func TestTelegramComplaint(t *testing.T) {
 	r.press(res, res, "★★★★★")
 	r.waitSent(res, "谢谢您对案件 "+firstCase+" 的评价")
 }
+
+// TestCourseLinkRedirect: /l/<token> records the open and forwards to the
+// course; an unknown token is a 404.
+func TestCourseLinkRedirect(t *testing.T) {
+	r := newTgRig(t, "polling")
+	ctx := context.Background()
+	var ids []int64
+	_ = r.st.DB().Select(&ids, `SELECT id FROM people WHERE code = 'S01'`)
+	var tokens map[int64]string
+	err := r.st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		_, tokens, err = tx.CreateTraining(ctx, store.Training{Title: "线上课", Kind: "online", StartsAt: time.Now().Add(time.Hour),
+			Minutes: 60, Link: "https://learn.example.org/c/42"}, ids)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base := "http://" + r.app.ln.Addr().String()
+	resp, err := client.Get(base + "/l/" + tokens[ids[0]])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "https://learn.example.org/c/42" {
+		t.Errorf("redirect: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := r.count(`SELECT count(*) FROM training_invites WHERE opened_at IS NOT NULL`); n != 1 {
+		t.Errorf("opens recorded: %d", n)
+	}
+	resp, err = client.Get(base + "/l/guessed0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown token: %d", resp.StatusCode)
+	}
+}
