@@ -220,3 +220,33 @@ func TestConsoleComplaintPatrolScript(t *testing.T) {
 		t.Logf("transcript:\n%s", out)
 	}
 }
+
+// TestConsoleTrainingScript runs examples/training.txt: a trainer's
+// broadcast to the example stewards, mixed answers (a waiting list filled
+// by a leave), and the numbers.
+func TestConsoleTrainingScript(t *testing.T) {
+	script, err := os.ReadFile("../examples/training.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := console(t, "王秀兰", string(script), 10<<20)
+	for _, w := range []string{
+		"培训 #1 已发布:发给 8 人",
+		"工作交流群] 📢 培训通知已发给 8 位小巷管家",
+		"[→ 王秀兰] 培训通知",
+		"已报名「垃圾分类实操」",
+		"名额已满,已把您排进候补名单",
+		"已为您请假",
+		"已从候补转为报名",
+		"已读「垃圾分类实操」",
+		"#1 垃圾分类实操",
+		"报名 2 · 候补 0 · 请假 1",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", out)
+	}
+}
