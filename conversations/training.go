@@ -71,6 +71,9 @@ func trainingFlows() []*Flow {
 		{Name: "tleave", Title: "flow.tleave", NewData: nd, Steps: []Step{
 			{Name: "reason", Accepts: Text, Prompt: simpleKey("training.ask.leave"), Handle: handleTrainingLeave},
 		}},
+		{Name: "retime", Title: "flow.retime", NewData: nd, Steps: []Step{
+			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.retime"), Handle: handleRetime},
+		}},
 		{Name: "attendance", Title: "flow.attendance", NewData: nd, Steps: []Step{
 			{Name: "mode", Accepts: Choice, Prompt: promptAttendance, Handle: handleAttendanceMode},
 			{Name: "absent", Accepts: Choice | Text, Prompt: promptAbsent, Handle: handleAbsent},
@@ -467,7 +470,7 @@ type TrainingAction struct {
 // TrainingActions are the training buttons (permission table): the
 // invitees' answers, the trainer's cancel and attendance, answering a
 // question.
-var TrainingActions = []string{"sign", "read", "leave", "cancel", "attend", "answer"}
+var TrainingActions = []string{"sign", "read", "leave", "cancel", "retime", "attend", "answer"}
 
 // ParseTrainingAction reads "t:<action>:<id>" (a question's answer is
 // "t:answer:<question id>").
@@ -502,7 +505,7 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 		return err
 	}
 	switch a.Action {
-	case "cancel", "attend":
+	case "cancel", "attend", "retime":
 		if tr.CreatedBy.Int64 != t.Person.ID && !t.HasRole(store.RoleAdmin) {
 			t.Reply(t.T("training.not_yours"))
 			return nil
@@ -513,6 +516,9 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 		if tr.Status == "cancelled" {
 			t.Reply(t.T("training.cancelled", "title", tr.Title))
 			return nil
+		}
+		if a.Action == "retime" {
+			return e.startTextFlow(ctx, t, "retime", tr.ID)
 		}
 		return e.startTextFlow(ctx, t, "attendance", tr.ID)
 	}
@@ -619,6 +625,60 @@ func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error)
 			"at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")}, nil)
 	}
 	return Done, nil
+}
+
+// handleRetime moves a training to a new time and tells everyone who got
+// the notice (the reminders follow the new time).
+func handleRetime(ctx context.Context, t *Turn, in Input) (string, error) {
+	now := t.Deps.Now().In(t.Deps.Location)
+	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
+	if !ok {
+		t.Reply(t.T("training.when.bad"))
+		return Stay, nil
+	}
+	if !at.After(now) {
+		t.Reply(t.T("training.when.past", "at", at.Format("01-02 15:04")))
+		return Stay, nil
+	}
+	tr, err := t.Tx.LockTraining(ctx, xdraft(t).ID)
+	if err != nil {
+		return "", err
+	}
+	old := tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")
+	if err := t.Tx.RetimeTraining(ctx, tr.ID, at); err != nil {
+		return "", err
+	}
+	n, err := tellInvitees(ctx, t, tr.ID, "training.retimed.notice", "title", tr.Title, "old", old, "at", at.Format("01-02 15:04"))
+	if err != nil {
+		return "", err
+	}
+	t.Reply(t.T("training.retimed.done", "title", tr.Title, "at", at.Format("01-02 15:04"), "n", n))
+	return Done, nil
+}
+
+// tellInvitees tells everyone who got a training's notice, in their language.
+func tellInvitees(ctx context.Context, t *Turn, trainingID int64, key string, args ...any) (int, error) {
+	invs, err := t.Tx.Invites(ctx, trainingID)
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]int64, len(invs))
+	for i, inv := range invs {
+		ids[i] = inv.PersonID
+	}
+	accounts, err := t.Tx.AccountsOf(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	for _, a := range accounts {
+		p := bot.Platform(a.Platform)
+		if p.Local() && p != t.Update.Platform {
+			continue
+		}
+		t.Say(bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Recipient: a.Name,
+			Text: i18n.T(i18n.Parse(a.Lang, t.Deps.DefaultLang), key, args...)})
+	}
+	return len(invs), nil
 }
 
 // cancelTraining cancels it and tells everyone who got the notice.
@@ -761,7 +821,8 @@ func TrainingList(ctx context.Context, t *Turn) error {
 			if tr.Status == "published" {
 				bs = append(bs, trainingButton("button.training.attend", "attend", tr.ID))
 				if tr.StartsAt.After(t.Deps.Now()) {
-					bs = append(bs, trainingButton("button.training.cancel", "cancel", tr.ID))
+					bs = append(bs, trainingButton("button.training.retime", "retime", tr.ID),
+						trainingButton("button.training.cancel", "cancel", tr.ID))
 				}
 			}
 		}

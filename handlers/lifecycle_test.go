@@ -436,7 +436,7 @@ func TestPermissionTable(t *testing.T) {
 		"/training":       {"trainer", "admin"}, "/trainings": {"trainer", "coordinator", "supervisor", "admin"},
 		"/ask": {"steward", "admin"}, "/notice": {"coordinator", "admin"},
 		"button:t:sign": roles, "button:t:read": roles, "button:t:leave": roles,
-		"button:t:cancel": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
+		"button:t:cancel": {"trainer", "admin"}, "button:t:retime": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
 		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
 		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},

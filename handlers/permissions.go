@@ -48,6 +48,7 @@ var permissions = map[string][]store.Role{
 	"/ask":            {store.RoleSteward},
 	"/notice":         {store.RoleCoordinator},
 	"button:t:cancel": {store.RoleTrainer},
+	"button:t:retime": {store.RoleTrainer},
 	"button:t:attend": {store.RoleTrainer},
 	"button:t:answer": {store.RoleTrainer, store.RoleCoordinator},
 }

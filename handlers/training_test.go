@@ -135,6 +135,13 @@ func TestTrainingOnlineCancelledAndAsk(t *testing.T) {
 	}
 	tr.text("/trainings")
 	tr.expect("打开链接 1")
+	tr.press("改时间")
+	tr.text("11-20 09:30")
+	tr.expect("已经过去了")
+	tr.text("12-02 09:30")
+	tr.expect("改到 12-02 09:30", "2 人")
+	s1.expectSent(t, w, "12-01 09:30 → 12-02 09:30")
+	tr.text("/trainings")
 	tr.press("取消培训")
 	tr.expect("已取消", "2 人")
 	s1.expectSent(t, w, "❌ 培训「线上课程:如何拍好现场照片」")

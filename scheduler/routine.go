@@ -306,7 +306,8 @@ func (s *Scheduler) trainingReminders(ctx context.Context, tx *store.Tx) ([]bot.
 			return nil, err
 		}
 		for _, tr := range ts {
-			first, err := tx.Notice(ctx, fmt.Sprintf("training:%d:remind:%s", tr.ID, before))
+			// The key names the start: a training moved is reminded again.
+			first, err := tx.Notice(ctx, fmt.Sprintf("training:%d:%d:remind:%s", tr.ID, tr.StartsAt.Unix(), before))
 			if err != nil {
 				return nil, err
 			}

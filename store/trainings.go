@@ -319,3 +319,10 @@ func (q *Queries) ExecAttendanceReset(ctx context.Context, trainingID int64) (in
 	}
 	return res.RowsAffected()
 }
+
+// RetimeTraining moves a training; its reminders are due again for the new
+// time (their once-only keys name the start).
+func (q *Queries) RetimeTraining(ctx context.Context, id int64, at time.Time) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE trainings SET starts_at = $2 WHERE id = $1`, id, at)
+	return wrap("retime training", err)
+}
