@@ -318,19 +318,28 @@ func (s *Scheduler) trainingReminders(ctx context.Context, tx *store.Tx) ([]bot.
 			if err != nil {
 				return nil, err
 			}
-			for _, inv := range invs {
-				more, err := s.audience(tx).Person(ctx, inv.PersonID, func(l i18n.Lang) bot.Message {
-					where := tr.Place
-					if tr.Link != "" {
-						where = tr.Link
-					}
-					return bot.Message{Text: i18n.T(l, "training.remind", "when", tr.StartsAt.In(now.Location()).Format("01-02 15:04"),
-						"card", tr.Title+" · "+where)}
-				})
-				if err != nil {
-					return nil, err
+			ids := make([]int64, len(invs))
+			for i, inv := range invs {
+				ids[i] = inv.PersonID
+			}
+			// One query for everyone's accounts: a reminder to thousands is
+			// not two queries a person.
+			accounts, err := tx.AccountsOf(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			where := tr.Place
+			if tr.Link != "" {
+				where = tr.Link
+			}
+			for _, a := range accounts {
+				p := bot.Platform(a.Platform)
+				if p.Local() {
+					continue // the console prints at once; nobody reads it later
 				}
-				msgs = append(msgs, more...)
+				l := i18n.Parse(a.Lang, s.opts.Pings.Lang)
+				msgs = append(msgs, bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Broadcast: fmt.Sprintf("remind:%d", tr.ID),
+					Text: i18n.T(l, "training.remind", "when", tr.StartsAt.In(now.Location()).Format("01-02 15:04"), "card", tr.Title+" · "+where)})
 			}
 		}
 	}
