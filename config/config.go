@@ -115,6 +115,9 @@ type CasesConfig struct {
 	PingBefore      []time.Duration `yaml:"ping_before"`
 	ReminderAt      string          `yaml:"reminder_at"`
 	SupervisorAfter int             `yaml:"supervisor_after"`
+	// ImmediateFix is the fix clock of 立即整改 (working time; 0: the
+	// category's fix time).
+	ImmediateFix time.Duration `yaml:"immediate_fix"`
 }
 
 // ComplaintsConfig is residents' complaints (七(二)).
@@ -191,7 +194,7 @@ func Default() Config {
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
-			ReminderAt: "09:00", SupervisorAfter: 3},
+			ReminderAt: "09:00", SupervisorAfter: 3, ImmediateFix: 4 * time.Hour},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Log:        LogConfig{Level: "info"},

@@ -95,8 +95,15 @@ func doVerify(ctx context.Context, t *Turn) error {
 	}
 	d := cdraft(t)
 	fixBy := c.FixBy.Time
-	if d.Plan == store.PlanByDate {
+	switch {
+	case d.Plan == store.PlanByDate:
 		fixBy = d.Date
+	case d.Plan == store.PlanNow && t.Deps.ImmediateFix > 0:
+		// 立即整改 is a short clock (cases.immediate_fix of working time),
+		// unless the category's own is shorter still.
+		if soon := t.Deps.Calendar.Add(t.Deps.Now(), t.Deps.ImmediateFix); !c.FixBy.Valid || soon.Before(fixBy) {
+			fixBy = soon
+		}
 	}
 	if err := t.Tx.SetVerified(ctx, c.ID, d.Plan, t.Deps.Now(), fixBy); err != nil {
 		return err

@@ -115,6 +115,8 @@ type Deps struct {
 	// answers from outside (course links /l/<token>; "" sends the link as it is).
 	BroadcastPace time.Duration
 	PublicURL     string
+	// ImmediateFix is 立即整改's clock: working time from the verification.
+	ImmediateFix time.Duration
 	BotUsername   func() string // Telegram's @username for deep links ("" unknown)
 }
 

@@ -604,3 +604,21 @@ func TestGroupUpgradedToSupergroup(t *testing.T) {
 		t.Errorf("after the upgrade: %d messages to the old id, %d to the new", toOld, toNew)
 	}
 }
+
+// TestImmediateFixClock: 立即整改 gets cases.immediate_fix of working time
+// (4 hours from Friday 10:00 is 15:30: lunch is not working time), shown as
+// such, not the category's 24 hours.
+func TestImmediateFixClock(t *testing.T) {
+	w := newWorldAt(t, friday)
+	w.flows.Deps().ImmediateFix = 4 * time.Hour
+	c := newCast(t, w)
+	number := c.report(t, "井盖被撬开了")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+	c.dept.expect("11-27 15:30")
+	cv := w.caseView(t, number)
+	if want := time.Date(2026, 11, 27, 15, 30, 0, 0, cst); !cv.FixBy.Time.Equal(want) {
+		t.Errorf("fix by %v, want %v", cv.FixBy.Time.In(cst), want)
+	}
+}

@@ -100,7 +100,7 @@ type Plan string
 
 // Plans of 已核实.
 const (
-	PlanNow    Plan = "now"     // 立即整改: within the category's fix time
+	PlanNow    Plan = "now"     // 立即整改: within cases.immediate_fix (or the category's fix time, if shorter)
 	PlanByDate Plan = "by_date" // 限期整改: by a date the department names
 )
 
