@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -34,7 +36,12 @@ func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error 
 		t.Reply(t.T("case.rate.again"))
 		return nil
 	}
-	if err := t.record(ctx, c, a.Action, "", map[string]any{"score": score, "still_problem": still}); err != nil {
+	// The timeline shows the score (★★★★, or 仍有问题).
+	shown := strings.Repeat("★", score)
+	if still {
+		shown = i18n.T(t.Deps.DefaultLang, "button.still")
+	}
+	if err := t.record(ctx, c, a.Action, shown, map[string]any{"score": score, "still_problem": still}); err != nil {
 		return err
 	}
 	if !still && score > t.Deps.LowScore {

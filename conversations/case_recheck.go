@@ -116,7 +116,7 @@ func doSendBack(ctx context.Context, t *Turn) error {
 		if err := t.Tx.SetEscalated(ctx, c.ID); err != nil {
 			return err
 		}
-		if _, err := t.event(ctx, c, store.EventEscalated, strconv.Itoa(n), nil, "", nil); err != nil {
+		if _, err := t.event(ctx, c, store.EventEscalated, t.T("event.escalated.note", "n", n), nil, "", nil); err != nil {
 			return err
 		}
 		sups, err := t.Tx.PeopleWithRole(ctx, store.RoleSupervisor)

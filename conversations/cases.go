@@ -2,7 +2,6 @@ package conversations
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,11 +75,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	now := d.Now()
 	at := due.In(d.Location).Format("01-02 15:04")
 	if now.Before(due) {
-		return i18n.T(lang, "clock."+key, "at", at, "left", hours(d.Calendar.Between(now, due)))
+		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.Duration(lang, d.Calendar.Between(now, due)))
 	}
-	return i18n.T(lang, "clock."+key+".over", "at", at, "over", hours(d.Calendar.Between(due, now)))
-}
-
-func hours(d time.Duration) string {
-	return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
+	return i18n.T(lang, "clock."+key+".over", "at", at, "over", i18n.Duration(lang, d.Calendar.Between(due, now)))
 }

@@ -500,14 +500,14 @@ func TestQueues(t *testing.T) {
 	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
 
 	c.dept.text("/dept")
-	c.dept.expect("交道口街道环卫所未办结 1 件", "核实时限 11-27 12:00(剩 2.0 工作小时)")
+	c.dept.expect("交道口街道环卫所未办结 1 件", "核实时限 11-27 12:00(工作时间还剩 2 小时)")
 	c.otherDept.text("/dept")
 	c.otherDept.expect("东城区房管中心交道口管理所未办结 0 件")
 
 	// Due 12:00; at 14:30 the lunch break (12:00–13:30) does not count: 1 working hour late.
 	w.now = friday.Add(4*time.Hour + 30*time.Minute)
 	c.coordinator.text("/overdue")
-	c.coordinator.expect("超时案件 1 件", "核实已超时 1.0 工作小时")
+	c.coordinator.expect("超时案件 1 件", "核实已超时 1 小时")
 	c.coordinator.text("/queue")
 	c.coordinator.expect("已超时 1 件")
 	c.dept.text("/overdue")

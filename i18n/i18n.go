@@ -5,6 +5,7 @@ package i18n
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Lang is a language the catalog speaks.
@@ -86,4 +87,24 @@ func Narrow(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Duration says a span as a person would: 「2 小时 10 分」, 「40 分钟」,
+// 「不到 1 分钟」 (English: "2 h 10 min", "40 min", "under a minute"),
+// rounded to the minute.
+func Duration(lang Lang, d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	m := int((d + 30*time.Second) / time.Minute)
+	h, m := m/60, m%60
+	switch {
+	case h == 0 && m == 0:
+		return T(lang, "duration.none")
+	case h == 0:
+		return T(lang, "duration.m", "m", m)
+	case m == 0:
+		return T(lang, "duration.h", "h", h)
+	}
+	return T(lang, "duration.hm", "h", h, "m", m)
 }

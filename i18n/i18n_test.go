@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -208,5 +209,25 @@ func TestFixedKeyFamilies(t *testing.T) {
 	}
 	if Has("no.such.key") {
 		t.Error("Has(no.such.key) = true")
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for _, tc := range []struct {
+		d      time.Duration
+		zh, en string
+	}{
+		{0, "不到 1 分钟", "under a minute"},
+		{40 * time.Minute, "40 分钟", "40 min"},
+		{2*time.Hour + 10*time.Minute + 20*time.Second, "2 小时 10 分", "2 h 10 min"},
+		{2 * time.Hour, "2 小时", "2 h"},
+		{-90 * time.Minute, "1 小时 30 分", "1 h 30 min"},
+	} {
+		if got := Duration(ZH, tc.d); got != tc.zh {
+			t.Errorf("Duration(zh, %v) = %q, want %q", tc.d, got, tc.zh)
+		}
+		if got := Duration(EN, tc.d); got != tc.en {
+			t.Errorf("Duration(en, %v) = %q, want %q", tc.d, got, tc.en)
+		}
 	}
 }

@@ -125,13 +125,13 @@ func TestPingSequence(t *testing.T) {
 		sameExch bool   // the exchange group gets the same
 	}{
 		{now: "2026-11-27 10:30"},
-		{now: "2026-11-27 11:00", dept: "还剩 1.0 工作小时", sameExch: true}, // half of 2 working hours; 1h before is the same moment
+		{now: "2026-11-27 11:00", dept: "工作时间还剩 1 小时", sameExch: true}, // half of 2 working hours; 1h before is the same moment
 		{now: "2026-11-27 11:01"}, // nothing twice
 		{now: "2026-11-27 12:00", dept: "🚨 超时:案件 2026-000001(帽儿胡同,交道口街道环卫所)核实已到时限 11-27 12:00", sameExch: true},
 		{now: "2026-11-27 17:00"},
-		{now: "2026-11-30 09:00", dept: "📣 督办:案件 2026-000001(帽儿胡同,交道口街道环卫所)核实已超时 4.5 工作小时", sameExch: true},
+		{now: "2026-11-30 09:00", dept: "📣 督办:案件 2026-000001(帽儿胡同,交道口街道环卫所)核实已超时 4 小时 30 分", sameExch: true},
 		// The scanner was down on Tuesday: on Wednesday one reminder, not two, and the supervisor is told.
-		{now: "2026-12-02 09:30", dept: "已超时 20.0 工作小时", superv: "已超时 3 个工作日", sameExch: true},
+		{now: "2026-12-02 09:30", dept: "已超时 20 小时", superv: "已超时 3 个工作日", sameExch: true},
 		{now: "2026-12-02 10:00"},
 	}
 	for _, st := range steps {
