@@ -117,7 +117,7 @@ type Deps struct {
 	PublicURL     string
 	// ImmediateFix is 立即整改's clock: working time from the verification.
 	ImmediateFix time.Duration
-	BotUsername   func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername  func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
