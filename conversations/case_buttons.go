@@ -121,3 +121,31 @@ func layout(bs []bot.Button) [][]bot.Button {
 	}
 	return rows
 }
+
+// CardButtons are a case's buttons for its state, as its cards carry them
+// (the reader's role is the caller's to filter: /queue, /dept, /case show
+// a reader only what they may press).
+func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
+	var bs []caseButton
+	switch c.Status {
+	case store.StatusSubmitted:
+		if c.DepartmentID.Valid {
+			bs = append(bs, button("button.dispatch_to", store.ActDispatch, c.ID, "department", c.DepartmentName))
+		}
+		bs = append(bs, button("button.redirect", store.ActRedirect, c.ID), button("button.return", store.ActReturn, c.ID),
+			button("button.merge", store.ActMerge, c.ID))
+	case store.StatusDispatched:
+		bs = append(bs, button("button.verify", store.ActVerify, c.ID), button("button.notours", store.ActNotOurs, c.ID))
+	case store.StatusVerified:
+		bs = deptButtons(c.ID)
+	case store.StatusFixed:
+		bs = append(bs, button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID))
+	case store.StatusReturned:
+		bs = append(bs, button("button.resubmit", store.ActResubmit, c.ID))
+	}
+	var out []bot.Button
+	for _, row := range render(lang, bs) {
+		out = append(out, row...)
+	}
+	return out
+}

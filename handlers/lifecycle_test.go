@@ -622,3 +622,31 @@ func TestImmediateFixClock(t *testing.T) {
 		t.Errorf("fix by %v, want %v", cv.FixBy.Time.In(cst), want)
 	}
 }
+
+// TestListsCarryButtons: /queue, /dept and /case list each case with the
+// buttons the reader may press, and a press there acts as on the card.
+func TestListsCarryButtons(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "路口的垃圾桶倒了")
+	c.coordinator.text("/queue")
+	c.coordinator.expect(number)
+	c.coordinator.press("派单给交道口街道环卫所")
+	c.coordinator.expect("已派单:" + number)
+	c.dept.text("/dept")
+	c.dept.press("已核实")
+	c.dept.expect("整改计划")
+	c.dept.press("立即整改")
+	c.steward.text("/case " + number)
+	c.steward.expect("处理经过")
+	for _, row := range c.steward.last[0].Buttons {
+		for _, b := range row {
+			t.Errorf("a steward sees %q on a verified case", b.Label)
+		}
+	}
+	c.dept.text("/case " + number)
+	c.dept.expect("处理经过")
+	if c.dept.buttons[len(c.dept.buttons)-1].Label != "已整改" {
+		t.Errorf("the department's /case buttons: %+v", c.dept.buttons)
+	}
+}

@@ -31,7 +31,9 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	loc := r.flows.Deps().Location
-	t.Reply(conversations.CaseSummary(t.Lang, loc, cv) + "\n\n" + conversations.Timeline(t.Lang, loc, events))
+	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+		Text:    conversations.CaseSummary(t.Lang, loc, cv) + "\n\n" + conversations.Timeline(t.Lang, loc, events),
+		Buttons: r.allowed(t, cv)})
 	photos, err := t.Tx.CasePhotos(ctx, cv.ID)
 	if err != nil {
 		return err
@@ -118,9 +120,41 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		for _, cv := range cs {
 			lines = append(lines, "  "+r.caseWithClock(t, cv))
 		}
+		r.listCases(t, strings.Join(lines, "\n"), cs)
+		lines = nil
 	}
-	t.Reply(strings.Join(lines, "\n"))
 	return nil
+}
+
+// listCases says a list's heading, then each case as its own message with
+// the buttons the reader may press (the same as on its card), so a case is
+// acted on from the list.
+func (r *Router) listCases(t *conversations.Turn, heading string, cs []store.CaseView) {
+	head, _, _ := strings.Cut(heading, "\n")
+	t.Reply(head)
+	for _, cv := range cs {
+		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+			Text: "  " + r.caseWithClock(t, cv), Buttons: r.allowed(t, cv)})
+	}
+}
+
+// allowed is a case's card buttons the reader may press, two to a row.
+func (r *Router) allowed(t *conversations.Turn, cv store.CaseView) [][]bot.Button {
+	var row []bot.Button
+	var rows [][]bot.Button
+	for _, b := range conversations.CardButtons(t.Lang, cv) {
+		a, ok := conversations.ParseCaseAction(b.Data)
+		if !ok || !may(buttonKey(a.Action), roleCodes(t.Roles)) {
+			continue
+		}
+		if row = append(row, b); len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // cmdDept lists the open cases of the person's departments with their clocks.
@@ -136,14 +170,11 @@ func (r *Router) cmdDept(ctx context.Context, t *conversations.Turn) error {
 			return err
 		}
 		lines = append(lines, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)))
-		for _, cv := range cs {
-			lines = append(lines, "  "+r.caseWithClock(t, cv))
-		}
+		r.listCases(t, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)), cs)
 	}
 	if len(lines) == 0 {
-		lines = append(lines, t.T("dept.none"))
+		t.Reply(t.T("dept.none"))
 	}
-	t.Reply(strings.Join(lines, "\n"))
 	return nil
 }
 
@@ -161,22 +192,20 @@ func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
 	} else {
 		depts = []int64{0}
 	}
-	var lines []string
+	var all []store.CaseView
 	for _, d := range depts {
 		q.DepartmentID = d
 		cs, err := t.Tx.FindCases(ctx, q)
 		if err != nil {
 			return err
 		}
-		for _, cv := range cs {
-			lines = append(lines, r.caseWithClock(t, cv))
-		}
+		all = append(all, cs...)
 	}
-	if len(lines) == 0 {
+	if len(all) == 0 {
 		t.Reply(t.T("overdue.none"))
 		return nil
 	}
-	t.Reply(t.T("overdue.header", "n", len(lines)) + "\n" + strings.Join(lines, "\n"))
+	r.listCases(t, t.T("overdue.header", "n", len(all)), all)
 	return nil
 }
 
