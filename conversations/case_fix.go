@@ -161,8 +161,9 @@ func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
 	}
 	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.when(ext.Until)))
 	g := t.Deps.DefaultLang
+	// The department is asked to go on: the notice carries its buttons.
 	return t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.extension."+string(status), "number", c.Number,
-		"until", t.when(ext.Until), "fix_by", t.when(c.FixBy.Time)), nil)
+		"until", t.when(ext.Until), "fix_by", t.when(c.FixBy.Time)), nil, deptButtons(c.ID)...)
 }
 
 // --- 已整改 ----------------------------------------------------------------

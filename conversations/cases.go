@@ -31,6 +31,9 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		lines = append(lines, i18n.T(lang, "case.department", "department", c.DepartmentName))
 	}
 	lines = append(lines, i18n.T(lang, "case.status", "status", statusName(lang, c.Status)))
+	if c.LastReason != "" && c.Status != store.StatusClosed && c.Status != store.StatusMerged {
+		lines = append(lines, i18n.T(lang, "case.last_reason", "reason", c.LastReason))
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -362,7 +362,7 @@ func TestReturnMergeNotOursExtension(t *testing.T) {
 	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, first).ID)}})
 	c.dept.in(c.deptGroup).send(bot.Update{Callback: &bot.Callback{Data: "c:notours:" + itoa(w.caseView(t, first).ID)}})
 	c.dept.text("属于房屋外立面,归房管所")
-	w.expectChat(t, c.center, "部门退回(非本部门职责)")
+	w.expectChat(t, c.center, "部门退回(非本部门职责)", "最近说明:郑海涛:属于房屋外立面,归房管所")
 	center.send(bot.Update{Callback: &bot.Callback{Data: "c:redirect:" + itoa(w.caseView(t, first).ID)}})
 	c.coordinator.press("东城区房管中心交道口管理所")
 	c.coordinator.press("交道口街道环卫所")
@@ -389,6 +389,16 @@ func TestReturnMergeNotOursExtension(t *testing.T) {
 	c.otherDept.expect("已有一个待批准的延期申请")
 	center.press("批准")
 	center.expect("整改时限延至 12-31 17:30")
+	// The department hears of it with its buttons: it goes on from there.
+	approved := false
+	for _, m := range w.sent {
+		if m.ChatID == "-1005" && strings.Contains(m.Text, "延期已批准") && len(m.Buttons) > 0 {
+			approved = true
+		}
+	}
+	if !approved {
+		t.Error("the approval reached the department without its buttons")
+	}
 	if cv := w.caseView(t, first); !cv.FixBy.Time.Equal(time.Date(2026, 12, 31, 17, 30, 0, 0, cst)) {
 		t.Errorf("fix_by after the extension: %v", cv.FixBy.Time)
 	}

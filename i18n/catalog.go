@@ -17,6 +17,7 @@ var catalog = map[string]msg{
 		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
 	},
 	"wecom.card.done":             {"已处理", "Done"},
+	"case.last_reason":            {"最近说明:{reason}", "Latest reason: {reason}"},
 	"flow.retime":                 {"培训改时间", "moving a training"},
 	"button.training.retime":      {"改时间", "Move"},
 	"training.ask.retime":         {"改到什么时间?例如 12-06 14:00", "Move it to when? For example 12-06 14:00"},

@@ -50,6 +50,10 @@ type CaseView struct {
 	Categories     pq.StringArray `db:"categories"`
 	CategoriesEn   pq.StringArray `db:"categories_en"`
 	PhotoCount     int            `db:"photo_count"`
+	// LastReason is the latest reason someone gave on the case (a return,
+	// 非本部门职责, a send-back, an extension request, a reopening), with who
+	// gave it: "郑海涛:属于房管所".
+	LastReason string `db:"last_reason"`
 }
 
 const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
@@ -63,7 +67,10 @@ const caseViewSelect = `SELECT ` + caseCols + `,
 	      WHERE cc.case_id = c.id ORDER BY cc.lead DESC, g.sort) AS categories,
 	array(SELECT g.name_en FROM case_categories cc JOIN categories g ON g.id = cc.category_id
 	      WHERE cc.case_id = c.id ORDER BY cc.lead DESC, g.sort) AS categories_en,
-	(SELECT count(*) FROM photos ph WHERE ph.case_id = c.id) AS photo_count
+	(SELECT count(*) FROM photos ph WHERE ph.case_id = c.id) AS photo_count,
+	coalesce((SELECT coalesce(ap.name || ':', '') || e.note FROM case_events e LEFT JOIN people ap ON ap.id = e.actor_id
+		WHERE e.case_id = c.id AND e.note <> '' AND e.kind IN ('returned', 'not_ours', 'sent_back', 'extension_requested', 'reopened')
+		ORDER BY e.id DESC LIMIT 1), '') AS last_reason
 	FROM cases c
 	LEFT JOIN alleys a ON a.id = c.alley_id
 	LEFT JOIN communities cm ON cm.id = c.community_id
