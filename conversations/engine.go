@@ -151,7 +151,7 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	flows := append([]*Flow{reportFlow()}, patrolFlows()...)
+	flows := append([]*Flow{reportFlow(), offerFlow()}, patrolFlows()...)
 	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
 	for _, f := range flows {
 		e.flows[f.Name] = f

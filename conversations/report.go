@@ -59,6 +59,15 @@ func (d *ReportDraft) Begin(ctx context.Context, t *Turn, in Input) error {
 	return nil
 }
 
+// next is step, or past the description when it came with the report
+// (typed before 上报 was offered).
+func (d *ReportDraft) next(step string) string {
+	if step == "description" && d.Description != "" {
+		return "impact"
+	}
+	return step
+}
+
 // after is the next step, or back to the summary when editing one field.
 func (d *ReportDraft) after(next string) string {
 	if d.Editing {
@@ -141,8 +150,8 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 			t.Reply(t.T("report.photos.need_one"))
 			return Stay, nil
 		}
-		if d.PatrolID != 0 && !d.Editing {
-			return "description", nil // on a patrol: the alley is known
+		if d.AlleyID != 0 && !d.Editing {
+			return d.next("description"), nil // on a patrol, or a shared point: the alley is known
 		}
 		return d.after("location"), nil
 	}
@@ -253,7 +262,7 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		lat, lon := in.Location.Lat, in.Location.Lon
 		d.AlleyID, d.Lat, d.Lon = a.ID, &lat, &lon
 		t.Reply(t.T("report.location.matched", "alley", a.Name, "m", int(dist)))
-		return d.after("description"), nil
+		return d.next(d.after("description")), nil
 	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
 	if _, err := t.Tx.AlleyByID(ctx, id); err != nil {
@@ -264,7 +273,7 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		return "", err
 	}
 	d.AlleyID, d.Lat, d.Lon = id, nil, nil
-	return d.after("description"), nil
+	return d.next(d.after("description")), nil
 }
 
 func promptDescription(ctx context.Context, t *Turn) (Prompt, error) {

@@ -483,3 +483,40 @@ func TestReportNeedsSteward(t *testing.T) {
 
 // firstCase is the number of the first case of the year on the real clock.
 var firstCase = fmt.Sprintf("%d-000001", time.Now().In(cst).Year())
+
+// TestTypedProblemOffersReport: words (or a point) outside a flow are
+// offered as a report; 上报 carries them into it, 不用 leaves nothing behind.
+func TestTypedProblemOffersReport(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7901")
+	s.text("帽儿胡同23号门口有一堆建筑垃圾")
+	s.expect("要上报这个问题吗", "帽儿胡同23号门口有一堆建筑垃圾")
+	s.press("上报")
+	s.expect("请选择问题类别")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.press("完成")
+	s.expect("请分享问题所在的位置")
+	s.press("帽儿胡同")
+	s.expect("影响范围") // the description came with the offer
+	s.press("整条小巷")
+	s.expect("帽儿胡同23号门口有一堆建筑垃圾")
+	s.press("提交")
+	s.expect("已提交,案件编号")
+
+	s.loc(39.93790, 116.39840)
+	s.expect("要上报这个位置的问题吗")
+	s.press("上报")
+	s.press("秩序管理")
+	s.photo("q", 100)
+	s.press("完成")
+	s.expect("请用文字描述问题") // the location came with the offer
+	s.text("/cancel")
+
+	s.text("今天天气真不错啊")
+	s.press("不用")
+	s.expect("需要时发送 /report")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("%d drafts left after 不用", n)
+	}
+}

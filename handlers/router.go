@@ -265,6 +265,11 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 			return r.run(ctx, t, r.byName["report"], &in) // a photo alone starts a report
 		case u.ChatKind == bot.Group:
 			// group small talk is not for the bot
+		case u.Location != nil && may("/report", roleCodes(t.Roles)):
+			lat, lon := u.Location.Lat, u.Location.Lon
+			return r.flows.OfferReport(ctx, t, "", &lat, &lon) // a point: report something there?
+		case conversations.Visible(u.Text) >= 4 && may("/report", roleCodes(t.Roles)):
+			return r.flows.OfferReport(ctx, t, u.Text, nil, nil) // words: a problem to report?
 		default:
 			t.Reply(t.T("text.unexpected"))
 		}
