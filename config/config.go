@@ -118,6 +118,9 @@ type CasesConfig struct {
 	// ImmediateFix is the fix clock of 立即整改 (working time; 0: the
 	// category's fix time).
 	ImmediateFix time.Duration `yaml:"immediate_fix"`
+	// TellResidentsReported: residents' groups hear of a new report (they
+	// always hear of its dispatch, progress and result).
+	TellResidentsReported bool `yaml:"tell_residents_reported"`
 }
 
 // ComplaintsConfig is residents' complaints (七(二)).
@@ -194,7 +197,8 @@ func Default() Config {
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
-			ReminderAt: "09:00", SupervisorAfter: 3, ImmediateFix: 4 * time.Hour},
+			ReminderAt: "09:00", SupervisorAfter: 3, ImmediateFix: 4 * time.Hour,
+			TellResidentsReported: true},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Log:        LogConfig{Level: "info"},

@@ -78,6 +78,11 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 			}
 		}
 	}
+	// Residents: who will fix it, and by when (三(四)3).
+	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.residents.dispatched",
+		"number", c.Number, "alley", c.AlleyName, "department", dept.Name, "fix_by", t.when(fixBy)), nil); err != nil {
+		return err
+	}
 	return t.tellFollowers(ctx, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.when(verifyBy))
 }
 

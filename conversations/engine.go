@@ -117,6 +117,9 @@ type Deps struct {
 	PublicURL     string
 	// ImmediateFix is 立即整改's clock: working time from the verification.
 	ImmediateFix time.Duration
+	// QuietResidents: residents' groups are not told of a new report
+	// (only of its dispatch, progress and result).
+	QuietResidents bool
 	BotUsername  func() string // Telegram's @username for deep links ("" unknown)
 }
 

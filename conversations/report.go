@@ -441,7 +441,17 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 			return err
 		}
 	}
-	return t.toGroups(ctx, store.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil)
+	if err := t.toGroups(ctx, store.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil); err != nil {
+		return err
+	}
+	// Residents hear that it was reported (三(四)3), in one short line,
+	// unless cases.tell_residents_reported is off.
+	if t.Deps.QuietResidents {
+		return nil
+	}
+	cats := strings.Join(view.Categories, "、")
+	return t.toGroups(ctx, store.ChatResident, audience.Scope{Community: communityID}, i18n.T(lang, "notify.residents.reported",
+		"number", view.Number, "alley", view.AlleyName, "category", cats), nil)
 }
 
 func categoryName(lang i18n.Lang, zh, en string) string {

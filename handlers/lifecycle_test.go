@@ -96,6 +96,8 @@ func TestCaseLifecycle(t *testing.T) {
 	center := c.coordinator.in(c.center)
 	center.press("派单给交道口街道环卫所")
 	center.expect("已派单:" + number + " → 交道口街道环卫所")
+	// The residents' group heard of it when it was reported, and now who fixes it by when.
+	w.expectChat(t, c.residents, "帽儿胡同的「环境卫生」问题已由小巷管家上报,案件 "+number, "已交交道口街道环卫所处理,整改时限")
 	cv := w.caseView(t, number)
 	// Sanitation: verify within 2 working hours, fix within 24 (examples/roster.yaml).
 	if cv.Status != store.StatusDispatched || !cv.VerifyBy.Time.Equal(friday.Add(2*time.Hour)) ||

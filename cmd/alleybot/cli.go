@@ -215,7 +215,8 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore,
 		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
 		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
-		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix})
+		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix,
+		QuietResidents: !cfg.Cases.TellResidentsReported})
 }
 
 // defaultLang is the language of groups and of people who chose none.
