@@ -120,7 +120,7 @@ type Deps struct {
 	// QuietResidents: residents' groups are not told of a new report
 	// (only of its dispatch, progress and result).
 	QuietResidents bool
-	BotUsername  func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername    func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
