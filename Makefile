@@ -1,7 +1,8 @@
 # The two commands of the README (run, test), and the benchmarks.
 .PHONY: run test build bench bench-all
+# make run ARGS="--as 杨晓燕" (or --fresh: start from an empty database)
 run:
-	scripts/run.sh
+	scripts/run.sh $(ARGS)
 test:
 	scripts/test.sh
 build:

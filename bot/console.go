@@ -58,6 +58,9 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 			return nil
 		}
 		line := strings.TrimSpace(Clean(sc.Text())) // the same cleaning as a messenger's text
+		if i := strings.Index(line, "← "); i > 0 && strings.TrimSpace(line[:i]) != "" {
+			line = strings.TrimSpace(line[:i]) // a note in an example script: "1   ← 环境卫生"
+		}
 		if line == "" {
 			continue
 		}

@@ -249,3 +249,12 @@ func TestConsoleTrainingScript(t *testing.T) {
 		t.Logf("transcript:\n%s", out)
 	}
 }
+
+// TestConsoleIgnoresNotes: an annotated script line ("1   ← 环境卫生") is
+// its input alone.
+func TestConsoleIgnoresNotes(t *testing.T) {
+	out := console(t, "王秀兰", "/report\n1                                   ← 环境卫生 (button by number)\n", 1<<20)
+	if !strings.Contains(out, "请发送现场照片") {
+		t.Errorf("the annotated press was not taken:\n%s", out)
+	}
+}

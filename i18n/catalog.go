@@ -502,7 +502,7 @@ var catalog = map[string]msg{
 	"case.where":          {"位置:{place}", "Where: {place}"},
 	"case.what":           {"描述:{description}", "Description: {description}"},
 	"case.impact":         {"影响:{impact}", "Impact: {impact}"},
-	"case.photos":         {"照片:{n} 张", "Photos: {n}"},
+	"case.photos":         {"照片:{n} 张(各环节合计)", "Photos: {n} (all steps together)"},
 	"case.by":             {"上报:{name} {time}", "Reported by {name} at {time}"},
 	"case.department":     {"责任部门:{department}", "Department: {department}"},
 	"case.status":         {"状态:{status}", "Status: {status}"},
