@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
@@ -53,19 +55,40 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 	return nil
 }
 
-// cmdMyCases lists the steward's open cases.
+// cmdMyCases lists the steward's open cases, then this month's closed ones
+// (10 a page: /mycases 2) and the fixed-on-the-spot credit.
 func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
-	cs, err := t.Tx.OpenCasesOf(ctx, t.Person.ID, 30)
+	const page = 10
+	n, _ := strconv.Atoi(strings.TrimSpace(t.Args))
+	n = max(n, 1)
+	loc := r.flows.Deps().Location
+	var lines []string
+	if n == 1 {
+		cs, err := t.Tx.OpenCasesOf(ctx, t.Person.ID, 30)
+		if err != nil {
+			return err
+		}
+		if len(cs) == 0 {
+			lines = append(lines, t.T("mycases.none"))
+		} else {
+			lines = append(lines, t.T("mycases.header", "n", len(cs)))
+			for _, cv := range cs {
+				lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
+			}
+		}
+	}
+	now := r.flows.Deps().Now().In(loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	closed, all, onSpot, err := t.Tx.ClosedCasesOf(ctx, t.Person.ID, month, page, (n-1)*page)
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 {
-		t.Reply(t.T("mycases.none"))
-		return nil
+	lines = append(lines, t.T("mycases.closed", "n", all, "onspot", onSpot, "month", int(now.Month())))
+	for _, cv := range closed {
+		lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
 	}
-	lines := []string{t.T("mycases.header", "n", len(cs))}
-	for _, cv := range cs {
-		lines = append(lines, conversations.CaseLine(t.Lang, r.flows.Deps().Location, cv))
+	if all > n*page {
+		lines = append(lines, t.T("mycases.more", "next", n+1, "pages", (all+page-1)/page))
 	}
 	t.Reply(strings.Join(lines, "\n"))
 	return nil

@@ -401,6 +401,9 @@ func TestFixedOnTheSpot(t *testing.T) {
 	if cv.Status != store.StatusClosed || !cv.FixedOnSpot || !cv.ClosedAt.Valid || cv.PhotoCount != 1 {
 		t.Errorf("fixed-on-the-spot case: %+v", cv)
 	}
+	// It does not vanish from the steward's history: it counts for them.
+	s.text("/mycases")
+	s.expect("没有未办结的案件", "已办结 1 件,其中当场解决 1 件", firstCase)
 }
 
 func TestEditFromSummary(t *testing.T) {

@@ -17,6 +17,8 @@ var catalog = map[string]msg{
 		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
 	},
 	"wecom.card.done":             {"已处理", "Done"},
+	"mycases.closed":              {"{month} 月已办结 {n} 件,其中当场解决 {onspot} 件(计入您的成绩):", "Closed in month {month}: {n}, of which {onspot} fixed on the spot (they count for you):"},
+	"mycases.more":                {"更多:发送 /mycases {next}(共 {pages} 页)", "More: send /mycases {next} ({pages} pages)"},
 	"notify.residents.reported":   {"📝 {alley}的「{category}」问题已由小巷管家上报,案件 {number}。", "📝 A {category} problem in {alley} was reported by the steward: case {number}."},
 	"notify.residents.dispatched": {"🔧 案件 {number}({alley})已交{department}处理,整改时限 {fix_by}。", "🔧 Case {number} ({alley}) is with {department}; to be fixed by {fix_by}."},
 	"offer.text":                  {"要上报这个问题吗?\n「{text}」", "Report this as a problem?\n\"{text}\""},

@@ -202,3 +202,21 @@ func (q *Queries) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, er
 		WHERE e.case_id = $1 ORDER BY e.id`, caseID)
 	return es, wrap("case events", err)
 }
+
+// ClosedCasesOf lists a reporter's cases closed since from, newest first, a
+// page at a time, with how many there are and how many of them were fixed
+// on the spot.
+func (q *Queries) ClosedCasesOf(ctx context.Context, reporterID int64, from time.Time, limit, offset int) ([]CaseView, int, int, error) {
+	var cs []CaseView
+	if err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at >= $2
+		ORDER BY c.closed_at DESC LIMIT $3 OFFSET $4`, reporterID, from, limit, offset); err != nil {
+		return nil, 0, 0, wrap("closed cases", err)
+	}
+	var n struct {
+		All    int `db:"all_closed"`
+		OnSpot int `db:"on_spot"`
+	}
+	err := q.db.GetContext(ctx, &n, `SELECT count(*) AS all_closed, count(*) FILTER (WHERE fixed_on_spot) AS on_spot
+		FROM cases WHERE reporter_id = $1 AND closed_at >= $2`, reporterID, from)
+	return cs, n.All, n.OnSpot, wrap("closed cases", err)
+}
