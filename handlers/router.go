@@ -108,6 +108,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 				queued = append(queued, m)
 			}
 		}
+		if u.Platform.Local() && len(queued) > 0 {
+			// The console says what went elsewhere, once per update.
+			out = append(out, bot.Message{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(t.Lang, "console.queued", "n", len(queued),
+				"platforms", platformsOf(queued))})
+		}
 		return r.outbox.EnqueueSends(ctx, tx, queued)
 	})
 	if err != nil {
@@ -490,4 +495,17 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// platformsOf names the platforms of msgs, in order of first appearance.
+func platformsOf(msgs []bot.Message) string {
+	var names []string
+	seen := map[bot.Platform]bool{}
+	for _, m := range msgs {
+		if !seen[m.Platform] {
+			seen[m.Platform] = true
+			names = append(names, string(m.Platform))
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -17,6 +17,7 @@ var catalog = map[string]msg{
 		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
 	},
 	"wecom.card.done":             {"已处理", "Done"},
+	"console.queued":              {"(另有 {n} 条消息已排队,由 alleybot serve 发往 {platforms})", "({n} more message(s) queued for alleybot serve to send on {platforms})"},
 	"mycases.closed":              {"{month} 月已办结 {n} 件,其中当场解决 {onspot} 件(计入您的成绩):", "Closed in month {month}: {n}, of which {onspot} fixed on the spot (they count for you):"},
 	"mycases.more":                {"更多:发送 /mycases {next}(共 {pages} 页)", "More: send /mycases {next} ({pages} pages)"},
 	"notify.residents.reported":   {"📝 {alley}的「{category}」问题已由小巷管家上报,案件 {number}。", "📝 A {category} problem in {alley} was reported by the steward: case {number}."},

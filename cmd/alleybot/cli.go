@@ -17,6 +17,7 @@ import (
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
@@ -354,7 +355,9 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 		echo = !isTerminal(e.stdin)
 	}
 	logger := newLogger(e.stderr, cfg.Log.Level)
-	router := handlers.New(st, newEngine(cfg, nil), logger, defaultLang(cfg))
+	// Messages for a messenger (a group bound to Telegram too) are queued in
+	// the outbox, for serve to send; the console prints its own once.
+	router := handlers.New(st, newEngine(cfg, nil), logger, defaultLang(cfg)).WithOutbox(queueOnly{})
 	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
@@ -439,4 +442,12 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// queueOnly queues messages in the update's transaction; a serve process's
+// dispatcher sends them (the console has none).
+type queueOnly struct{}
+
+func (queueOnly) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	return outbox.Enqueue(ctx, tx, msgs)
 }

@@ -307,3 +307,37 @@ func TestReportTrainingCSV(t *testing.T) {
 		t.Errorf("no id: %d %s", code, errs)
 	}
 }
+
+// TestConsoleWithTelegramGroups: a group bound to Telegram as well prints
+// once on the console, and its Telegram copy is queued for serve, which the
+// console says.
+func TestConsoleWithTelegramGroups(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	st := testdb.Open(t, url)
+	if _, err := st.DB().Exec(`INSERT INTO chat_bindings (platform, external_id, chat_id) SELECT 'telegram', '-100300', id FROM chats WHERE code = 'center'`); err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile("../../examples/report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := alleybot(t, strings.ReplaceAll(string(script), "/photo examples/", "/photo ../../examples/"), env, "console")
+	if code != 0 {
+		t.Fatalf("console: %d %s", code, errs)
+	}
+	if n := strings.Count(out, "[问题受理中心值班群] 🆕 新案件待派单"); n != 1 {
+		t.Errorf("the center's card printed %d times:\n%s", n, out)
+	}
+	if !strings.Contains(out, "已排队,由 alleybot serve 发往 telegram") {
+		t.Errorf("the console did not say what it queued:\n%s", out)
+	}
+	var queued int
+	_ = st.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE platform = 'telegram' AND chat_id = '-100300'`)
+	if queued != 1 {
+		t.Errorf("%d messages queued for the Telegram group, want 1", queued)
+	}
+}
