@@ -15,9 +15,13 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	if lang == i18n.EN && len(c.CategoriesEn) > 0 {
 		cats = c.CategoriesEn
 	}
+	community, department := c.CommunityName, c.DepartmentName
+	if lang == i18n.EN {
+		community, department = c.CommunityNameEn, c.DepartmentNameEn
+	}
 	place := c.AlleyName
-	if c.CommunityName != "" {
-		place = i18n.T(lang, "case.place", "alley", c.AlleyName, "community", c.CommunityName)
+	if community != "" {
+		place = i18n.T(lang, "case.place", "alley", c.AlleyName, "community", community)
 	}
 	lines := []string{
 		i18n.T(lang, "case.head", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep"))),
@@ -27,8 +31,8 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
 		i18n.T(lang, "case.by", "name", c.ReporterName, "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
 	}
-	if c.DepartmentName != "" {
-		lines = append(lines, i18n.T(lang, "case.department", "department", c.DepartmentName))
+	if department != "" {
+		lines = append(lines, i18n.T(lang, "case.department", "department", department))
 	}
 	lines = append(lines, i18n.T(lang, "case.status", "status", statusName(lang, c.Status)))
 	if c.LastReason != "" && c.Status != store.StatusClosed && c.Status != store.StatusMerged {

@@ -1,6 +1,7 @@
 package conversations
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,20 @@ func TestVisible(t *testing.T) {
 		if got := Visible(in); got != want {
 			t.Errorf("Visible(%q) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestCaseSummaryEnglishNames: an English reader gets the roster's name_en
+// for the community and the department.
+func TestCaseSummaryEnglishNames(t *testing.T) {
+	c := store.CaseView{Case: store.Case{Number: "2026-000001", Impact: "alley", Status: store.StatusDispatched},
+		AlleyName: "帽儿胡同", CommunityName: "南锣鼓巷社区", CommunityNameEn: "Nanluoguxiang", DepartmentName: "交道口街道环卫所",
+		DepartmentNameEn: "Subdistrict Sanitation Station"}
+	en := CaseSummary(i18n.EN, cst, c)
+	if !strings.Contains(en, "Nanluoguxiang") || !strings.Contains(en, "Subdistrict Sanitation Station") || strings.Contains(en, "环卫所") {
+		t.Errorf("English summary: %q", en)
+	}
+	if zh := CaseSummary(i18n.ZH, cst, c); !strings.Contains(zh, "交道口街道环卫所") {
+		t.Errorf("Chinese summary: %q", zh)
 	}
 }

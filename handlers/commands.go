@@ -163,10 +163,13 @@ func RoleNames(lang i18n.Lang, roles []store.PersonRole) string {
 func (r *Router) roleList(lang i18n.Lang, roles []store.Role) string {
 	names := make([]string, 0, len(roles)+1)
 	for _, role := range roles {
-		names = append(names, i18n.T(lang, "role."+string(role)))
+		names = append(names, i18n.T(lang, "role.who."+string(role)))
 	}
 	if !slices.Contains(roles, store.RoleAdmin) {
-		names = append(names, i18n.T(lang, "role.admin"))
+		names = append(names, i18n.T(lang, "role.who.admin"))
+	}
+	if lang == i18n.EN && len(names) > 1 { // "the acceptance center or an administrator"
+		return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 	}
 	return strings.Join(names, i18n.T(lang, "list.sep"))
 }

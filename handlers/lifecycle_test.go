@@ -497,7 +497,7 @@ func TestPermissionTable(t *testing.T) {
 	trainer.expect("/queue 只有问题受理中心、督导、管理员可以使用")
 	trainer.text("/lang en")
 	trainer.text("/dept")
-	trainer.expect("Only department, administrator may use /dept")
+	trainer.expect("Only a department member or an administrator may use /dept")
 	_ = i18n.ZH
 }
 

@@ -43,13 +43,16 @@ type Case struct {
 // CaseView is a case with the names people read.
 type CaseView struct {
 	Case
-	AlleyName      string         `db:"alley_name"`
-	CommunityName  string         `db:"community_name"`
-	DepartmentName string         `db:"department_name"`
-	ReporterName   string         `db:"reporter_name"`
-	Categories     pq.StringArray `db:"categories"`
-	CategoriesEn   pq.StringArray `db:"categories_en"`
-	PhotoCount     int            `db:"photo_count"`
+	AlleyName      string `db:"alley_name"`
+	CommunityName  string `db:"community_name"`
+	DepartmentName string `db:"department_name"`
+	// The English names from the roster (the Chinese one where it has none).
+	CommunityNameEn  string         `db:"community_name_en"`
+	DepartmentNameEn string         `db:"department_name_en"`
+	ReporterName     string         `db:"reporter_name"`
+	Categories       pq.StringArray `db:"categories"`
+	CategoriesEn     pq.StringArray `db:"categories_en"`
+	PhotoCount       int            `db:"photo_count"`
 	// LastReason is the latest reason someone gave on the case (a return,
 	// 非本部门职责, a send-back, an extension request, a reopening), with who
 	// gave it: "郑海涛:属于房管所".
@@ -63,6 +66,7 @@ const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.de
 const caseViewSelect = `SELECT ` + caseCols + `,
 	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
 	coalesce(d.name, '') AS department_name, coalesce(p.name, '') AS reporter_name,
+	coalesce(nullif(cm.name_en, ''), cm.name, '') AS community_name_en, coalesce(nullif(d.name_en, ''), d.name, '') AS department_name_en,
 	array(SELECT g.name FROM case_categories cc JOIN categories g ON g.id = cc.category_id
 	      WHERE cc.case_id = c.id ORDER BY cc.lead DESC, g.sort) AS categories,
 	array(SELECT g.name_en FROM case_categories cc JOIN categories g ON g.id = cc.category_id
