@@ -36,6 +36,12 @@ type ReportDraft struct {
 	ReplacePhotos bool `json:"replace_photos,omitempty"`
 	// PatrolID: reported during this patrol (its alley is the case's).
 	PatrolID int64 `json:"patrol_id,omitempty"`
+	// Address is a typed address (菊儿胡同3号), kept with the description;
+	// Matches are the alleys it named, offered as buttons; AllAlleys shows
+	// every alley (其他小巷).
+	Address   string  `json:"address,omitempty"`
+	Matches   []int64 `json:"matches,omitempty"`
+	AllAlleys bool    `json:"all_alleys,omitempty"`
 }
 
 func draft(t *Turn) *ReportDraft { return t.Data.(*ReportDraft) }
@@ -87,7 +93,7 @@ func reportFlow() *Flow {
 			// a report arrives as several updates at once.
 			{Name: "category", Accepts: Choice | Photo, Prompt: promptCategory, Handle: handleCategory, Hint: "flow.hint.choice"},
 			{Name: "photos", Accepts: Photo | Choice, Prompt: promptPhotos, Handle: handlePhotos, Hint: "report.photos.hint"},
-			{Name: "location", Accepts: Location | Choice, Prompt: promptLocation, Handle: handleLocation},
+			{Name: "location", Accepts: Location | Choice | Text, Prompt: promptLocation, Handle: handleLocation},
 			{Name: "description", Accepts: Text, Prompt: promptDescription, Handle: handleDescription},
 			{Name: "impact", Accepts: Choice, Prompt: promptImpact, Handle: handleImpact},
 			{Name: "summary", Accepts: Choice, Prompt: promptSummary, Handle: handleSummary},
@@ -237,15 +243,73 @@ func (t *Turn) stewardAlleys(ctx context.Context) ([]store.Alley, error) {
 }
 
 func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
-	as, err := t.stewardAlleys(ctx)
+	d := draft(t)
+	var as []store.Alley
+	var err error
+	switch {
+	case len(d.Matches) > 0:
+		for _, id := range d.Matches {
+			a, err := t.Tx.AlleyByID(ctx, id)
+			if err != nil {
+				return Prompt{}, err
+			}
+			as = append(as, a)
+		}
+	case d.AllAlleys:
+		as, err = t.Tx.AllAlleys(ctx)
+	default:
+		as, err = t.stewardAlleys(ctx)
+	}
 	if err != nil {
 		return Prompt{}, err
 	}
 	p := Prompt{Text: t.T("report.location")}
+	if len(d.Matches) > 0 {
+		p.Text = t.T("report.location.which", "address", d.Address)
+	}
 	for _, a := range as {
 		p.Options = append(p.Options, Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)})
 	}
+	if !d.AllAlleys {
+		p.Options = append(p.Options, Option{Label: t.T("button.other_alleys"), Value: "others"})
+	}
 	return p, nil
+}
+
+// typedAddress matches alley names in a typed address (菊儿胡同3号 → 菊儿胡同):
+// one match is taken, several are offered, none asks again.
+func typedAddress(ctx context.Context, t *Turn, d *ReportDraft, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "/") || Visible(text) < 2 || utf8.RuneCountInString(text) > 100 {
+		t.Reply(t.T("report.location.hint"))
+		return Stay, nil
+	}
+	all, err := t.Tx.AllAlleys(ctx)
+	if err != nil {
+		return "", err
+	}
+	var found []store.Alley
+	for _, a := range all {
+		if strings.Contains(text, a.Name) || strings.Contains(text, strings.TrimSuffix(a.Name, "胡同")) && utf8.RuneCountInString(a.Name) > 3 {
+			found = append(found, a)
+		}
+	}
+	d.Address = text
+	switch len(found) {
+	case 0:
+		d.Matches = nil
+		t.Reply(t.T("report.location.unknown", "address", text))
+		return Stay, nil
+	case 1:
+		d.AlleyID, d.Lat, d.Lon, d.Matches = found[0].ID, nil, nil, nil
+		t.Reply(t.T("report.location.typed", "alley", found[0].Name))
+		return d.next(d.after("description")), nil
+	}
+	d.Matches = nil
+	for _, a := range found {
+		d.Matches = append(d.Matches, a.ID)
+	}
+	return Stay, nil
 }
 
 func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -264,6 +328,13 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("report.location.matched", "alley", a.Name, "m", int(dist)))
 		return d.next(d.after("description")), nil
 	}
+	if in.Kind == Text {
+		return typedAddress(ctx, t, d, in.Text)
+	}
+	if in.Choice == "others" {
+		d.AllAlleys, d.Matches = true, nil
+		return Stay, nil
+	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
 	if _, err := t.Tx.AlleyByID(ctx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -272,7 +343,7 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		}
 		return "", err
 	}
-	d.AlleyID, d.Lat, d.Lon = id, nil, nil
+	d.AlleyID, d.Lat, d.Lon, d.Matches, d.AllAlleys = id, nil, nil, nil, false
 	return d.next(d.after("description")), nil
 }
 
@@ -403,7 +474,11 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 	if err != nil {
 		return err
 	}
-	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: d.Description, Impact: d.Impact,
+	description := d.Description
+	if d.Address != "" && !strings.Contains(description, d.Address) {
+		description = t.T("report.with_address", "address", d.Address, "description", description)
+	}
+	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: description, Impact: d.Impact,
 		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID,
 		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location), PatrolID: d.PatrolID}
 	c, err := t.Tx.CreateCase(ctx, nc)

@@ -523,3 +523,37 @@ func TestTypedProblemOffersReport(t *testing.T) {
 		t.Errorf("%d drafts left after 不用", n)
 	}
 }
+
+// TestTypedAddress: the location step takes a typed address, matches the
+// alley's name in it, and keeps the address with the description; 其他小巷
+// lists every alley.
+func TestTypedAddress(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7902")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.press("完成")
+	s.text("火星路1号")
+	s.expect("没有找到「火星路1号」所在的小巷")
+	s.press("其他小巷")
+	var labels []string
+	for _, b := range s.buttons {
+		labels = append(labels, b.Label)
+	}
+	if !slices.Contains(labels, "菊儿胡同") || !slices.Contains(labels, "前圆恩寺胡同") {
+		t.Errorf("其他小巷 offers %v", labels)
+	}
+	s.text("菊儿胡同3号")
+	s.expect("定位到:菊儿胡同")
+	s.text("门口的路灯不亮了")
+	s.press("整条小巷")
+	s.press("提交")
+	var desc, alley string
+	if err := w.st.DB().QueryRow(`SELECT c.description, a.name FROM cases c JOIN alleys a ON a.id = c.alley_id`).Scan(&desc, &alley); err != nil {
+		t.Fatal(err)
+	}
+	if alley != "菊儿胡同" || !strings.Contains(desc, "地址:菊儿胡同3号") || !strings.Contains(desc, "路灯不亮") {
+		t.Errorf("case: %s / %s", alley, desc)
+	}
+}
