@@ -121,6 +121,9 @@ type CasesConfig struct {
 	// TellResidentsReported: residents' groups hear of a new report (they
 	// always hear of its dispatch, progress and result).
 	TellResidentsReported bool `yaml:"tell_residents_reported"`
+	// ReopenReasonWithin: a resident's low score reopens the case only with
+	// a reason given within this time (else it stays a low score).
+	ReopenReasonWithin time.Duration `yaml:"reopen_reason_within"`
 }
 
 // ComplaintsConfig is residents' complaints (七(二)).
@@ -198,7 +201,7 @@ func Default() Config {
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3, ImmediateFix: 4 * time.Hour,
-			TellResidentsReported: true},
+			TellResidentsReported: true, ReopenReasonWithin: 24 * time.Hour},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Log:        LogConfig{Level: "info"},

@@ -68,7 +68,7 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 	case store.ActPass:
 		return doPass(ctx, t, c)
 	case store.ActRate, store.ActStill:
-		return doRate(ctx, t, c, a)
+		return e.doRate(ctx, t, c, a)
 	}
 	if f, ok := e.byAction[a.Action]; ok {
 		return e.startCaseFlow(ctx, t, f, c.ID)

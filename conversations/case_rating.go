@@ -2,9 +2,12 @@ package conversations
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
@@ -12,12 +15,27 @@ import (
 )
 
 // The residents' say (seed 三(五), 七(二)): ★1–5 or 仍有问题 under the
-// closing post in their group, no account needed, once per account. A
-// score at or below cases.low_score, or 仍有问题, reopens the case to the
-// center.
+// closing post in their group, no account needed, one answer per account
+// per closing (a second one replaces it). A score at or below
+// cases.low_score, or 仍有问题, asks the resident why, privately (a deep
+// link from the group); their reason (and photos) reopens the case to the
+// center. Without a reason it stays a low score: one anonymous tap does not
+// undo a steward's re-check.
+
+// ReopenDraft is the state of a resident's reason for reopening.
+type ReopenDraft struct {
+	CaseID int64   `json:"case_id"`
+	Photos []int64 `json:"photos,omitempty"`
+}
+
+func reopenFlow() *Flow {
+	return &Flow{Name: "reopen", Title: "flow.reopen", NewData: func() any { return &ReopenDraft{} }, Steps: []Step{
+		{Name: "reason", Accepts: Text | Photo, Prompt: promptReopenReason, Handle: handleReopenReason},
+	}}
+}
 
 // doRate records a resident's answer.
-func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error {
+func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error {
 	score, _ := strconv.Atoi(a.Arg)
 	still := a.Action == store.ActStill
 	if !still && (score < 1 || score > 5) {
@@ -32,10 +50,6 @@ func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error 
 	if err != nil {
 		return err
 	}
-	if !first {
-		t.Reply(t.T("case.rate.again"))
-		return nil
-	}
 	// The timeline shows the score (★★★★, or 仍有问题).
 	shown := strings.Repeat("★", score)
 	if still {
@@ -45,29 +59,149 @@ func doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error 
 		return err
 	}
 	if !still && score > t.Deps.LowScore {
-		t.Reply(t.T("case.rate.thanks", "number", c.Number))
+		if first {
+			t.Reply(t.T("case.rate.thanks", "number", c.Number))
+		} else {
+			t.Reply(t.T("case.rate.changed", "number", c.Number))
+		}
 		return nil
 	}
-	// A low score or "still a problem" reopens the case to the center.
+	// A low score or "still a problem": why? Asked privately.
+	return e.askReopenReason(ctx, t, c)
+}
+
+// askReopenReason asks the resident for the reason, privately: at once in
+// a private chat (the complainant; the console), else through a deep link
+// (/start rr_<token>, theirs alone, valid cases.reopen_reason_within).
+func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView) error {
+	u := t.Update
+	if u.ChatKind != bot.Group || u.Platform.Local() {
+		if u.ChatKind == bot.Group {
+			t.Reply(t.T("case.rate.why.console", "number", c.Number))
+			t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
+			t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+		}
+		return e.startReopen(ctx, t, c.ID)
+	}
+	name := t.Deps.BotUsername()
+	if u.Platform != bot.Telegram || name == "" {
+		t.Reply(t.T("case.rate.low_noted", "number", c.Number))
+		return nil
+	}
+	b := make([]byte, 9)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	token := hex.EncodeToString(b)
+	within := t.Deps.ReopenReasonWithin
+	if within <= 0 {
+		within = 24 * time.Hour
+	}
+	if err := t.Tx.CacheSet(ctx, "rr:"+token, strconv.FormatInt(c.ID, 10)+"|"+string(u.Platform)+"|"+u.UserID, within); err != nil {
+		return err
+	}
+	t.Reply(t.T("case.rate.why", "number", c.Number, "link", "https://t.me/"+name+"?start="+ReopenLinkPrefix+token))
+	return nil
+}
+
+// ReopenLinkPrefix starts a reopen reason's deep-link payload.
+const ReopenLinkPrefix = "rr_"
+
+// FollowReopenLink starts the reason flow from a deep link: it must be
+// the rater's own and fresh.
+func (e *Engine) FollowReopenLink(ctx context.Context, t *Turn, token string) error {
+	v, ok, err := t.Tx.CacheGet(ctx, "rr:"+token)
+	if err != nil {
+		return err
+	}
+	parts := strings.SplitN(v, "|", 3)
+	if !ok || len(parts) != 3 {
+		t.Reply(t.T("case.rate.link.stale"))
+		return nil
+	}
+	if parts[1] != string(t.Update.Platform) || parts[2] != t.Update.UserID {
+		t.Reply(t.T("complaint.link.not_yours"))
+		return nil
+	}
+	id, _ := strconv.ParseInt(parts[0], 10, 64)
+	return e.startReopen(ctx, t, id)
+}
+
+func (e *Engine) startReopen(ctx context.Context, t *Turn, caseID int64) error {
+	busy, err := e.Active(ctx, t)
+	if err != nil {
+		return err
+	}
+	if busy {
+		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
+		return e.prompt(ctx, t)
+	}
+	f := e.flows["reopen"]
+	t.flow, t.Data = f, &ReopenDraft{CaseID: caseID}
+	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
+		Flow: f.Name, Step: f.Steps[0].Name}
+	return e.enter(ctx, t, f.Steps[0].Name, false)
+}
+
+func promptReopenReason(ctx context.Context, t *Turn) (Prompt, error) {
+	c, err := t.Tx.CaseByID(ctx, t.Data.(*ReopenDraft).CaseID)
+	if err != nil {
+		return Prompt{}, err
+	}
+	return Prompt{Text: t.T("case.rate.ask_reason", "number", c.Number)}, nil
+}
+
+// handleReopenReason takes photos, then the reason, which reopens the case
+// (if it is still closed) with the resident's words on it.
+func handleReopenReason(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := t.Data.(*ReopenDraft)
+	if in.Kind == Photo {
+		if len(d.Photos) >= 3 {
+			t.Reply(t.T("report.photos.full", "max", 3))
+			return Stay, nil
+		}
+		rd := &ReportDraft{}
+		ok, err := addPhoto(ctx, t, rd, in.Photo)
+		if err != nil || !ok {
+			return Stay, err
+		}
+		d.Photos = append(d.Photos, rd.PhotoIDs...)
+		t.Reply(t.T("case.rate.photo_kept", "n", len(d.Photos)))
+		return Stay, nil
+	}
+	reason := strings.TrimSpace(in.Text)
+	if Visible(reason) < 2 {
+		t.Reply(t.T("case.text_short"))
+		return Stay, nil
+	}
+	if n := len([]rune(reason)); n > MaxReason {
+		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+		return Stay, nil
+	}
+	c, err := t.Tx.LockCase(ctx, d.CaseID)
+	if err != nil {
+		return "", err
+	}
+	if c.Status != store.StatusClosed {
+		t.Reply(t.T("case.rate_closed", "number", c.Number))
+		return Done, nil
+	}
 	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActReopen].To); err != nil {
-		return err
+		return "", err
 	}
-	note := t.T("case.reopen.still")
-	if !still {
-		note = t.T("case.reopen.score", "score", score)
-	}
-	if err := t.record(ctx, c, store.ActReopen, note, nil); err != nil {
-		return err
+	note := t.T("case.reopen.reason", "reason", reason)
+	if _, err := t.event(ctx, c, store.Lifecycle[store.ActReopen].Event, note, nil, store.PhotoCheck, d.Photos); err != nil {
+		return "", err
 	}
 	t.Reply(t.T("case.rate.reopened", "number", c.Number))
 	c, err = t.reload(ctx, c.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := t.centerCard(ctx, c, "notify.center.reopened"); err != nil {
-		return err
+		return "", err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.reopened", "reason", note)
+	return Done, t.tellFollowers(ctx, c, "notify.follower.reopened", "reason", note)
 }
 
 // ratesHere checks that the answer comes from a resident group the closing

@@ -120,7 +120,10 @@ type Deps struct {
 	// QuietResidents: residents' groups are not told of a new report
 	// (only of its dispatch, progress and result).
 	QuietResidents bool
-	BotUsername    func() string // Telegram's @username for deep links ("" unknown)
+	// ReopenReasonWithin is how long a resident's deep link to give the
+	// reason for a low score lives (default 24h).
+	ReopenReasonWithin time.Duration
+	BotUsername        func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
@@ -154,7 +157,7 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	flows := append([]*Flow{reportFlow(), offerFlow()}, patrolFlows()...)
+	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
 	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
 	for _, f := range flows {
 		e.flows[f.Name] = f

@@ -80,6 +80,9 @@ func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
 	if strings.HasPrefix(t.Args, complaintLinkPrefix) {
 		return r.complaintLink(ctx, t, strings.TrimPrefix(t.Args, complaintLinkPrefix))
 	}
+	if strings.HasPrefix(t.Args, conversations.ReopenLinkPrefix) {
+		return r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(t.Args, conversations.ReopenLinkPrefix))
+	}
 	if t.Args != "" {
 		return r.redeem(ctx, t, t.Args)
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -187,20 +188,36 @@ func TestCaseLifecycle(t *testing.T) {
 	resident.press("★★★★★")
 	resident.expect("谢谢您对案件 " + number + " 的评价")
 	resident.press("★★★★")
-	resident.expect("您已经评价过了")
+	resident.expect("已更新您对案件") // one rating per resident per closing: the second replaces the first
 	if w.caseView(t, number).Status != store.StatusClosed {
 		t.Fatal("a good score reopened the case")
 	}
+	// 仍有问题 asks why, privately, before anything is reopened.
+	w.flows.Deps().BotUsername = func() string { return "alley_test_bot" }
 	other := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9998"}
 	other.press("仍有问题")
-	other.expect("已重新交给受理中心")
-	if w.caseView(t, number).Status != store.StatusSubmitted {
-		t.Fatal("still a problem did not reopen the case")
+	other.expect("私聊说明", "https://t.me/alley_test_bot?start=rr_")
+	if w.caseView(t, number).Status != store.StatusClosed {
+		t.Fatal("one tap reopened the case")
 	}
-	w.expectChat(t, c.center, "居民反馈后重新打开")
+	token := regexp.MustCompile(`start=(rr_[0-9a-f]+)`).FindStringSubmatch(other.said())[1]
+	stranger := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: "9997", kind: bot.Private, user: "9997"}
+	stranger.text("/start " + token)
+	stranger.expect("这个链接是别人的")
+	priv := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: "9998", kind: bot.Private, user: "9998"}
+	priv.text("/start " + token)
+	priv.expect("哪里还有问题")
+	priv.photo("still-1", 100)
+	priv.expect("已收到 1 张照片")
+	priv.text("墙角还堆着两袋")
+	priv.expect("已重新交给受理中心")
+	if w.caseView(t, number).Status != store.StatusSubmitted {
+		t.Fatal("the reason did not reopen the case")
+	}
+	w.expectChat(t, c.center, "居民反馈后重新打开", "最近说明:居民反馈:墙角还堆着两袋")
 
 	want := []string{"submitted", "dispatched", "verified", "progress", "fixed", "sent_back", "fixed", "rechecked", "closed",
-		"rated", "rated", "reopened"}
+		"rated", "rated", "rated", "reopened"}
 	if got := w.timeline(t, number); !slices.Equal(got, want) {
 		t.Errorf("timeline:\n got %v\nwant %v", got, want)
 	}
@@ -209,7 +226,7 @@ func TestCaseLifecycle(t *testing.T) {
 	c.coordinator.expect("处理经过", "郑海涛  现场核实:限期整改", "王秀兰  复核未通过,退回整改:还有一半没清走", "刘淑珍  复核通过", "重新打开")
 	var photos []string
 	_ = w.st.DB().Select(&photos, `SELECT p.kind FROM photos p JOIN cases c ON c.id = p.case_id WHERE c.number = $1 ORDER BY p.id`, number)
-	if !slices.Equal(photos, []string{"before", "after", "after"}) {
+	if !slices.Equal(photos, []string{"before", "after", "after", "check"}) { // the resident's photo with the reason
 		t.Errorf("photo kinds: %v", photos)
 	}
 }

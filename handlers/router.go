@@ -393,6 +393,8 @@ func (r *Router) residentTurn(ctx context.Context, t *conversations.Turn, name, 
 	switch {
 	case name == "start" && strings.HasPrefix(args, complaintLinkPrefix):
 		return true, r.complaintLink(ctx, t, strings.TrimPrefix(args, complaintLinkPrefix))
+	case name == "start" && strings.HasPrefix(args, conversations.ReopenLinkPrefix):
+		return true, r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(args, conversations.ReopenLinkPrefix))
 	case name == "complain" || (name == "" && u.Callback == nil && text == "投诉") || r.mentioned(t):
 		return true, r.complain(ctx, t)
 	case name == "contact" || (name == "" && text == "联系方式"):

@@ -6,9 +6,9 @@ import (
 )
 
 // CacheGet returns a cached value that has not expired.
-func (s *Store) CacheGet(ctx context.Context, key string) (string, bool, error) {
+func (q *Queries) CacheGet(ctx context.Context, key string) (string, bool, error) {
 	var v []string
-	err := s.pool.SelectContext(ctx, &v, `SELECT value FROM kv_cache WHERE key = $1 AND expires_at > now()`, key)
+	err := q.db.SelectContext(ctx, &v, `SELECT value FROM kv_cache WHERE key = $1 AND expires_at > now()`, key)
 	if err != nil || len(v) == 0 {
 		return "", false, wrap("cache get", err)
 	}
@@ -16,8 +16,8 @@ func (s *Store) CacheGet(ctx context.Context, key string) (string, bool, error) 
 }
 
 // CacheSet stores a value for ttl.
-func (s *Store) CacheSet(ctx context.Context, key, value string, ttl time.Duration) error {
-	_, err := s.pool.ExecContext(ctx, `INSERT INTO kv_cache (key, value, expires_at)
+func (q *Queries) CacheSet(ctx context.Context, key, value string, ttl time.Duration) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO kv_cache (key, value, expires_at)
 		VALUES ($1, $2, now() + $3 * interval '1 microsecond')
 		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
 		key, value, ttl.Microseconds())
@@ -25,7 +25,7 @@ func (s *Store) CacheSet(ctx context.Context, key, value string, ttl time.Durati
 }
 
 // CacheDelete forgets a value (an access token the platform refused).
-func (s *Store) CacheDelete(ctx context.Context, key string) error {
-	_, err := s.pool.ExecContext(ctx, `DELETE FROM kv_cache WHERE key = $1`, key)
+func (q *Queries) CacheDelete(ctx context.Context, key string) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM kv_cache WHERE key = $1`, key)
 	return wrap("cache delete", err)
 }

@@ -318,20 +318,22 @@ func (q *Queries) DecideExtension(ctx context.Context, id int64, status Extensio
 	return wrap("decide extension", err)
 }
 
-// Rate records a resident's answer; it reports false when this account
-// has answered already.
+// Rate records a resident's answer, one per account per closing (the
+// closing is the case's closed_at; the caller has checked the state); a
+// second answer replaces the first. It reports whether this was the
+// account's first answer to this closing.
 func (q *Queries) Rate(ctx context.Context, caseID int64, platform, userID string, score int, still bool) (bool, error) {
 	sc := sql.NullInt64{Int64: int64(score), Valid: score > 0}
-	// One answer per account per closing: the closing is the case's
-	// closed_at (a closed case has one; the caller has checked the state).
-	res, err := q.db.ExecContext(ctx, `INSERT INTO case_ratings (case_id, closing, platform, user_id, score, still_problem)
+	var first []bool
+	err := q.db.SelectContext(ctx, &first, `INSERT INTO case_ratings AS r (case_id, closing, platform, user_id, score, still_problem)
 		SELECT id, closed_at, $2, $3, $4, $5 FROM cases WHERE id = $1 AND closed_at IS NOT NULL
-		ON CONFLICT DO NOTHING`, caseID, platform, userID, sc, still)
+		ON CONFLICT (case_id, closing, platform, user_id) DO UPDATE SET score = EXCLUDED.score,
+			still_problem = EXCLUDED.still_problem, at = now()
+		RETURNING (xmax = 0)`, caseID, platform, userID, sc, still)
 	if err != nil {
 		return false, wrap("rate", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return len(first) == 1 && first[0], nil
 }
 
 // CaseQuery selects cases for the queues.

@@ -217,7 +217,7 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
 		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
 		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix,
-		QuietResidents: !cfg.Cases.TellResidentsReported})
+		QuietResidents: !cfg.Cases.TellResidentsReported, ReopenReasonWithin: cfg.Cases.ReopenReasonWithin})
 }
 
 // defaultLang is the language of groups and of people who chose none.
