@@ -124,6 +124,9 @@ type CasesConfig struct {
 	// ReopenReasonWithin: a resident's low score reopens the case only with
 	// a reason given within this time (else it stays a low score).
 	ReopenReasonWithin time.Duration `yaml:"reopen_reason_within"`
+	// DuplicateRadiusM: an open case of the same kind this near a new
+	// report is offered to the steward as the same problem.
+	DuplicateRadiusM int `yaml:"duplicate_radius_m"`
 }
 
 // ComplaintsConfig is residents' complaints (七(二)).
@@ -201,7 +204,7 @@ func Default() Config {
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
 			ReminderAt: "09:00", SupervisorAfter: 3, ImmediateFix: 4 * time.Hour,
-			TellResidentsReported: true, ReopenReasonWithin: 24 * time.Hour},
+			TellResidentsReported: true, ReopenReasonWithin: 24 * time.Hour, DuplicateRadiusM: 50},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Log:        LogConfig{Level: "info"},

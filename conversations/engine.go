@@ -123,6 +123,9 @@ type Deps struct {
 	// ReopenReasonWithin is how long a resident's deep link to give the
 	// reason for a low score lives (default 24h).
 	ReopenReasonWithin time.Duration
+	// DuplicateRadiusM: open cases of the same kind this near a new report
+	// are offered as the same problem (default 50).
+	DuplicateRadiusM int
 	BotUsername        func() string // Telegram's @username for deep links ("" unknown)
 }
 
@@ -585,4 +588,12 @@ func InputOf(u bot.Update) Input {
 		return Input{Kind: Location, Location: u.Location}
 	}
 	return Input{Kind: Text, Text: u.Text}
+}
+
+// DuplicateRadius is DuplicateRadiusM in metres (50 unless set).
+func (d *Deps) DuplicateRadius() float64 {
+	if d.DuplicateRadiusM <= 0 {
+		return 50
+	}
+	return float64(d.DuplicateRadiusM)
 }

@@ -396,12 +396,34 @@ func promptSummary(ctx context.Context, t *Turn) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	return Prompt{Text: t.T("report.summary", "summary", text), Options: []Option{
-		{Label: t.T("button.submit"), Value: "submit"},
-		{Label: t.T("button.fixed_on_spot"), Value: "fixed"},
-		{Label: t.T("button.edit"), Value: "edit"},
-		{Label: t.T("button.cancel"), Value: "cancel"},
-	}}, nil
+	p := Prompt{Text: t.T("report.summary", "summary", text)}
+	// The same problem reported nearby and still open: the steward may
+	// follow that case instead (a confirmation, not a duplicate).
+	dups, err := t.Tx.NearbyOpen(ctx, d.CategoryID, d.AlleyID, d.Lat, d.Lon, t.Deps.DuplicateRadius())
+	if err != nil {
+		return Prompt{}, err
+	}
+	if len(dups) > 0 {
+		var lines []string
+		for _, c := range dups {
+			lines = append(lines, t.T("report.duplicate.line", "number", c.Number, "description", shorten(c.Description, 30)))
+			p.Options = append(p.Options, Option{Label: t.T("button.same_problem", "number", c.Number), Value: "same:" + strconv.FormatInt(c.ID, 10)})
+		}
+		p.Text += "\n\n" + t.T("report.duplicates", "cases", strings.Join(lines, "\n"))
+	}
+	p.Options = append(p.Options,
+		Option{Label: t.T("button.submit"), Value: "submit"},
+		Option{Label: t.T("button.fixed_on_spot"), Value: "fixed"},
+		Option{Label: t.T("button.edit"), Value: "edit"},
+		Option{Label: t.T("button.cancel"), Value: "cancel"})
+	return p, nil
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func draftSummary(ctx context.Context, t *Turn, d *ReportDraft) (string, error) {
@@ -433,8 +455,30 @@ func handleSummary(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("flow.cancelled", "flow", t.FlowTitle()))
 		return Done, nil
 	}
+	if id, ok := strings.CutPrefix(in.Choice, "same:"); ok {
+		caseID, _ := strconv.ParseInt(id, 10, 64)
+		return Done, confirmExisting(ctx, t, caseID)
+	}
 	t.Reply(t.T("flow.hint.choice"))
 	return Stay, nil
+}
+
+// confirmExisting: the steward's report is the same problem as an open
+// case: they follow it, and it is recorded on the case as a confirmation
+// (it counts for them, and is no duplicate for the center to merge).
+func confirmExisting(ctx context.Context, t *Turn, caseID int64) error {
+	c, err := t.Tx.CaseByID(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if err := t.Tx.Subscribe(ctx, c.ID, t.Person.ID); err != nil {
+		return err
+	}
+	if _, err := t.Tx.AddCaseEvent(ctx, c.ID, t.Person.ID, store.EventConfirmed, shorten(draft(t).Description, 100), nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("report.confirmed", "number", c.Number))
+	return nil
 }
 
 var editable = []string{"category", "photos", "location", "description", "impact"}

@@ -557,3 +557,40 @@ func TestTypedAddress(t *testing.T) {
 		t.Errorf("case: %s / %s", alley, desc)
 	}
 }
+
+// TestDuplicateOffered: a second report of the same kind in the same alley
+// is shown the open case; 是同一个问题 makes the steward follow it, recorded
+// as a confirmation, and files nothing new.
+func TestDuplicateOffered(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	first := c.report(t, "门口堆了建筑垃圾")
+	s := c.steward2 // 刘淑珍, also 帽儿胡同
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("dup", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("胡同口一堆建筑垃圾")
+	s.press("整条小巷")
+	s.expect("附近已有相同问题", first)
+	s.press("是同一个问题:" + first)
+	s.expect("已记为对案件 " + first + " 的确认")
+	if n := count(t, w.st, `SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases, want the first only", n)
+	}
+	if got := w.timeline(t, first); !slices.Contains(got, "confirmed") {
+		t.Errorf("timeline %v lacks the confirmation", got)
+	}
+	// A different kind in the same alley is no duplicate.
+	s.text("/report")
+	s.press("设施维护")
+	s.photo("other", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("路灯不亮已经三天")
+	s.press("整条小巷")
+	if strings.Contains(s.said(), "附近已有相同问题") {
+		t.Errorf("another kind was offered as the same problem: %q", s.said())
+	}
+}

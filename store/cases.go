@@ -224,3 +224,18 @@ func (q *Queries) ClosedCasesOf(ctx context.Context, reporterID int64, from time
 		FROM cases WHERE reporter_id = $1 AND closed_at >= $2`, reporterID, from)
 	return cs, n.All, n.OnSpot, wrap("closed cases", err)
 }
+
+// NearbyOpen lists open cases of a category near a point (within radius
+// metres; with no point, in the same alley), oldest first, at most 3: the
+// duplicates a new report may be of.
+func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat, lon *float64, radius float64) ([]CaseView, error) {
+	var cs []CaseView
+	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
+		WHERE c.closed_at IS NULL AND c.status <> 'merged'
+			AND EXISTS (SELECT 1 FROM case_categories cc WHERE cc.case_id = c.id AND cc.category_id = $1)
+			AND CASE WHEN $3::float8 IS NULL OR c.lat IS NULL THEN c.alley_id = $2
+				ELSE 2 * 6371000 * asin(sqrt(power(sin(radians($3 - c.lat) / 2), 2) +
+					cos(radians(c.lat)) * cos(radians($3)) * power(sin(radians($4 - c.lon) / 2), 2))) <= $5 END
+		ORDER BY c.created_at LIMIT 3`, categoryID, alleyID, lat, lon, radius)
+	return cs, wrap("nearby open cases", err)
+}

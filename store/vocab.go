@@ -47,13 +47,14 @@ const (
 	EventEscalated          EventKind = "escalated"
 	EventRated              EventKind = "rated"
 	EventReopened           EventKind = "reopened"
+	EventConfirmed          EventKind = "confirmed" // a steward's report of the same problem, following it
 )
 
 // EventKinds lists every timeline event.
 var EventKinds = []EventKind{EventSubmitted, EventFixedOnSpot, EventDispatched, EventReturned, EventResubmitted,
 	EventMerged, EventDuplicateMerged, EventVerified, EventNotOurs, EventProgress, EventExtensionRequested,
 	EventExtensionApproved, EventExtensionRefused, EventFixed, EventRechecked, EventClosed, EventSentBack,
-	EventEscalated, EventRated, EventReopened}
+	EventEscalated, EventRated, EventReopened, EventConfirmed}
 
 // Role is what a person does (roles.code); a department member's role is
 // scoped to their department, a coordinator's or steward's to a community.

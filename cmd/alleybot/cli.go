@@ -217,7 +217,8 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
 		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
 		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix,
-		QuietResidents: !cfg.Cases.TellResidentsReported, ReopenReasonWithin: cfg.Cases.ReopenReasonWithin})
+		QuietResidents: !cfg.Cases.TellResidentsReported, ReopenReasonWithin: cfg.Cases.ReopenReasonWithin,
+		DuplicateRadiusM: cfg.Cases.DuplicateRadiusM})
 }
 
 // defaultLang is the language of groups and of people who chose none.
