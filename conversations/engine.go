@@ -126,7 +126,7 @@ type Deps struct {
 	// DuplicateRadiusM: open cases of the same kind this near a new report
 	// are offered as the same problem (default 50).
 	DuplicateRadiusM int
-	BotUsername        func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername      func() string // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
