@@ -67,6 +67,11 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 		a.Action = store.ActRedirect // no department suggested: choose one
 	case store.ActPass:
 		return doPass(ctx, t, c)
+	case store.ActMerge:
+		if a.Arg != "" { // 合并到 2026-000012: one press, from the 疑似重复 line
+			_, err := mergeInto(ctx, t, c, a.Arg)
+			return err
+		}
 	case store.ActRate, store.ActStill:
 		return e.doRate(ctx, t, c, a)
 	}

@@ -213,35 +213,44 @@ func handleMergeTarget(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil || !ok {
 		return Done, err
 	}
+	if stay, err := mergeInto(ctx, t, c, number); stay || err != nil {
+		return Stay, err
+	}
+	return Done, nil
+}
+
+// mergeInto merges locked case c into the open case number; stay is true
+// when that is not a case it can go into (told).
+func mergeInto(ctx context.Context, t *Turn, c store.CaseView, number string) (bool, error) {
 	target, err := t.Tx.CaseByNumber(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("case.not_found", "number", number))
-		return Stay, nil
+		return true, nil
 	}
 	if err != nil {
-		return "", err
+		return false, err
 	}
 	if target.ID == c.ID || target.ClosedAt.Valid {
 		t.Reply(t.T("case.merge.bad_target", "number", number, "status", statusName(t.Lang, target.Status)))
-		return Stay, nil
+		return true, nil
 	}
 	if err := t.Tx.SetMerged(ctx, c.ID, target.ID); err != nil {
-		return "", err
+		return false, err
 	}
 	if err := t.record(ctx, c, store.ActMerge, target.Number, map[string]any{"into": target.ID}); err != nil {
-		return "", err
+		return false, err
 	}
 	if _, err := t.Tx.AddCaseEvent(ctx, target.ID, t.Person.ID, store.EventDuplicateMerged, c.Number, nil); err != nil {
-		return "", err
+		return false, err
 	}
 	if c.ReporterID.Valid {
 		if err := t.Tx.Subscribe(ctx, target.ID, c.ReporterID.Int64); err != nil {
-			return "", err
+			return false, err
 		}
 		if err := t.toPerson(ctx, c.ReporterID.Int64, "case.merged.reporter", []any{"number", c.Number, "target", target.Number}, nil); err != nil {
-			return "", err
+			return false, err
 		}
 	}
 	t.Reply(t.T("case.merged.done", "number", c.Number, "target", target.Number))
-	return Done, nil
+	return false, nil
 }

@@ -62,7 +62,29 @@ func (t *Turn) centerCard(ctx context.Context, c store.CaseView, key string) err
 		button("button.redirect", store.ActRedirect, c.ID),
 		button("button.return", store.ActReturn, c.ID),
 		button("button.merge", store.ActMerge, c.ID))
-	return t.toGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, key, "summary", CaseSummary(g, t.Deps.Location, c)), nil, buttons...)
+	text := i18n.T(g, key, "summary", CaseSummary(g, t.Deps.Location, c))
+	// 疑似重复: an older open case of the same kind nearby, merged in one press.
+	if cat, err := t.Tx.LeadCategory(ctx, c.ID); err == nil && c.AlleyID.Valid {
+		var lat, lon *float64
+		if c.Lat.Valid {
+			lat, lon = &c.Lat.Float64, &c.Lon.Float64
+		}
+		dups, err := t.Tx.NearbyOpen(ctx, cat.ID, c.AlleyID.Int64, lat, lon, t.Deps.DuplicateRadius())
+		if err != nil {
+			return err
+		}
+		for _, dup := range dups {
+			if dup.ID < c.ID { // an older case
+				text += "\n" + i18n.T(g, "case.maybe_duplicate", "number", dup.Number)
+				buttons = append(buttons, caseButton{key: "button.merge_into", args: []any{"number", dup.Number},
+					action: CaseAction{Action: store.ActMerge, ID: c.ID, Arg: dup.Number}})
+				break
+			}
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return t.toGroups(ctx, store.ChatCoordinators, audience.Scope{}, text, nil, buttons...)
 }
 
 // deptButtons are a department's buttons while the fix clock runs.

@@ -679,3 +679,18 @@ func TestListsCarryButtons(t *testing.T) {
 		t.Errorf("the department's /case buttons: %+v", c.dept.buttons)
 	}
 }
+
+// TestMaybeDuplicateOnePressMerge: the center's card of a report that
+// repeats an open case says 疑似重复 and merges it in one press.
+func TestMaybeDuplicateOnePressMerge(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	first := c.report(t, "门口堆了建筑垃圾")
+	second := c.report(t, "同一堆建筑垃圾还在")
+	w.expectChat(t, c.center, "疑似重复:"+first)
+	c.coordinator.in(c.center).press("合并到 " + first)
+	c.coordinator.in(c.center).expect("已合并到 " + first)
+	if cv := w.caseView(t, second); cv.Status != store.StatusMerged {
+		t.Errorf("%s is %s, want merged", second, cv.Status)
+	}
+}
