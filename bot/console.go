@@ -71,7 +71,24 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 			return err
 		}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	// A piped script that stops half-way through a flow says so: the draft
+	// is kept, and the next session can go on with it.
+	if u, ok := c.People.(interface {
+		Unfinished(ctx context.Context, chatID, userID string) (string, bool, error)
+	}); ok && c.person.Code != "" {
+		flow, open, err := u.Unfinished(ctx, ConsoleChatID(c.person.Code), c.person.Code)
+		if err == nil && open {
+			lang := c.lang
+			if lang == "" {
+				lang = c.DefaultLang
+			}
+			c.say(i18n.T(lang, "console.unfinished", "name", c.person.Name, "flow", i18n.T(lang, flow)))
+		}
+	}
+	return nil
 }
 
 func (c *ConsoleChannel) line(ctx context.Context, line string) error {

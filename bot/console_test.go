@@ -258,3 +258,16 @@ func TestConsoleIgnoresNotes(t *testing.T) {
 		t.Errorf("the annotated press was not taken:\n%s", out)
 	}
 }
+
+// TestConsoleSaysUnfinished: a piped session that ends in the middle of a
+// flow says so (the draft stays).
+func TestConsoleSaysUnfinished(t *testing.T) {
+	out := console(t, "王秀兰", "/report\n1\n", 1<<20)
+	if !strings.Contains(out, "还没有完成") || !strings.Contains(out, "问题上报") {
+		t.Errorf("no word of the unfinished report:\n%s", out)
+	}
+	out = console(t, "王秀兰", "/whoami\n", 1<<20)
+	if strings.Contains(out, "还没有完成") {
+		t.Errorf("a finished session said it was unfinished:\n%s", out)
+	}
+}

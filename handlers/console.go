@@ -50,3 +50,15 @@ func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, er
 	}
 	return sp, nil
 }
+
+// Unfinished reports the flow (its title key) a console speaker left open.
+func (c ConsoleRoster) Unfinished(ctx context.Context, chatID, userID string) (string, bool, error) {
+	st, err := c.Store.ConversationFor(ctx, string(bot.Console), chatID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return "flow." + st.Flow, true, nil
+}

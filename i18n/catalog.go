@@ -17,6 +17,7 @@ var catalog = map[string]msg{
 		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
 	},
 	"wecom.card.done":             {"已处理", "Done"},
+	"console.unfinished":          {"(输入结束时,{name}的「{flow}」还没有完成;草稿已保存,下次可以接着做,或发送 /cancel 取消。)", "(Input ended with {name}'s {flow} unfinished; the draft is kept: go on next time, or send /cancel.)"},
 	"case.maybe_duplicate":        {"疑似重复:{number}", "Possible duplicate of {number}"},
 	"button.merge_into":           {"合并到 {number}", "Merge into {number}"},
 	"report.duplicates":           {"⚠ 附近已有相同问题:\n{cases}\n是同一个问题就按它的编号(您会收到它的进展);不是就按「提交」。", "⚠ The same problem is reported nearby:\n{cases}\nIf it is the same, press its number (you will hear how it goes); if not, press Submit."},
