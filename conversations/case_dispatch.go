@@ -41,13 +41,26 @@ func dispatchFlows() []*Flow {
 // doDispatch starts both clocks, from the lead category's limits, and
 // tells the department (and the copied ones) and the followers.
 func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copies []int64) error {
-	cat, err := t.Tx.LeadCategory(ctx, c.ID)
+	cats, err := t.Tx.CaseCategories(ctx, c.ID)
 	if err != nil {
 		return err
 	}
+	if len(cats) == 0 {
+		return store.ErrNotFound
+	}
+	// Several classes (seed 三(二)): the shortest clocks of them all, and
+	// the other classes' departments get a copy (unless the center chose).
+	verifyMin, fixMin := cats[0].VerifyWithinMinutes, cats[0].FixWithinMinutes
+	auto := copies == nil
+	for _, cat := range cats[1:] {
+		verifyMin, fixMin = min(verifyMin, cat.VerifyWithinMinutes), min(fixMin, cat.FixWithinMinutes)
+		if auto && cat.DepartmentID.Valid && cat.DepartmentID.Int64 != lead && !slices.Contains(copies, cat.DepartmentID.Int64) {
+			copies = append(copies, cat.DepartmentID.Int64)
+		}
+	}
 	cal, now := t.Deps.Calendar, t.Deps.Now()
-	verifyBy := cal.Add(now, time.Duration(cat.VerifyWithinMinutes)*time.Minute)
-	fixBy := cal.Add(now, time.Duration(cat.FixWithinMinutes)*time.Minute)
+	verifyBy := cal.Add(now, time.Duration(verifyMin)*time.Minute)
+	fixBy := cal.Add(now, time.Duration(fixMin)*time.Minute)
 	if err := t.Tx.Dispatch(ctx, c.ID, lead, copies, now, verifyBy, fixBy); err != nil {
 		return err
 	}

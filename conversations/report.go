@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +37,8 @@ type ReportDraft struct {
 	ReplacePhotos bool `json:"replace_photos,omitempty"`
 	// PatrolID: reported during this patrol (its alley is the case's).
 	PatrolID int64 `json:"patrol_id,omitempty"`
+	// Extra are further classes (三(二)); a 危及安全 report adds the safety class.
+	Extra []int64 `json:"extra,omitempty"`
 	// Address is a typed address (菊儿胡同3号), kept with the description;
 	// Matches are the alleys it named, offered as buttons; AllAlleys shows
 	// every alley (其他小巷).
@@ -98,6 +101,7 @@ func reportFlow() *Flow {
 			{Name: "impact", Accepts: Choice, Prompt: promptImpact, Handle: handleImpact},
 			{Name: "summary", Accepts: Choice, Prompt: promptSummary, Handle: handleSummary},
 			{Name: "edit", Accepts: Choice, Prompt: promptEdit, Handle: handleEdit},
+			{Name: "category2", Accepts: Choice, Prompt: promptCategory2, Handle: handleCategory2},
 		},
 	}
 }
@@ -435,7 +439,19 @@ func draftSummary(ctx context.Context, t *Turn, d *ReportDraft) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	return t.T("report.draft", "category", categoryName(t.Lang, cat.Name, cat.NameEn), "alley", alley.Name,
+	names := []string{categoryName(t.Lang, cat.Name, cat.NameEn)}
+	ids, err := d.categoryIDs(ctx, t)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids[1:] {
+		c, err := t.Tx.CategoryByID(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		names = append(names, categoryName(t.Lang, c.Name, c.NameEn))
+	}
+	return t.T("report.draft", "category", strings.Join(names, t.T("list.sep")), "alley", alley.Name,
 		"description", d.Description, "impact", t.T("impact."+d.Impact), "photos", len(d.PhotoIDs)), nil
 }
 
@@ -488,14 +504,70 @@ func promptEdit(ctx context.Context, t *Turn) (Prompt, error) {
 	for _, f := range editable {
 		p.Options = append(p.Options, Option{Label: t.T("report.field." + f), Value: f})
 	}
+	p.Options = append(p.Options, Option{Label: t.T("report.field.category2"), Value: "category2"},
+		Option{Label: t.T("button.back_to_summary"), Value: "summary"})
+	return p, nil
+}
+
+// promptCategory2 offers a further class: any but those the report has.
+func promptCategory2(ctx context.Context, t *Turn) (Prompt, error) {
+	d := draft(t)
+	cats, err := t.Tx.Categories(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{Text: t.T("report.ask.category2")}
+	for _, c := range cats {
+		if c.ID != d.CategoryID && !slices.Contains(d.Extra, c.ID) {
+			p.Options = append(p.Options, Option{Label: categoryName(t.Lang, c.Name, c.NameEn), Value: strconv.FormatInt(c.ID, 10)})
+		}
+	}
 	p.Options = append(p.Options, Option{Label: t.T("button.back_to_summary"), Value: "summary"})
 	return p, nil
 }
 
+func handleCategory2(ctx context.Context, t *Turn, in Input) (string, error) {
+	d := draft(t)
+	if in.Choice != "summary" {
+		id, _ := strconv.ParseInt(in.Choice, 10, 64)
+		if _, err := t.Tx.CategoryByID(ctx, id); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				t.Reply(t.T("flow.hint.choice"))
+				return Stay, nil
+			}
+			return "", err
+		}
+		if id != d.CategoryID && !slices.Contains(d.Extra, id) {
+			d.Extra = append(d.Extra, id)
+		}
+	}
+	d.Editing = false
+	return "summary", nil
+}
+
+// categoryIDs are the report's classes, the lead first; 危及安全 adds the
+// safety class (its department gets a copy, its clock may be shorter).
+func (d *ReportDraft) categoryIDs(ctx context.Context, t *Turn) ([]int64, error) {
+	ids := append([]int64{d.CategoryID}, d.Extra...)
+	if d.Impact == "danger" {
+		safety, err := t.Tx.CategoryByCode(ctx, "safety")
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil && !slices.Contains(ids, safety.ID) {
+			ids = append(ids, safety.ID)
+		}
+	}
+	return ids, nil
+}
+
 func handleEdit(ctx context.Context, t *Turn, in Input) (string, error) {
 	d := draft(t)
-	if in.Choice == "summary" {
+	switch in.Choice {
+	case "summary":
 		return "summary", nil
+	case "category2":
+		return "category2", nil
 	}
 	for _, f := range editable {
 		if in.Choice == f {
@@ -518,12 +590,16 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 	if err != nil {
 		return err
 	}
+	catIDs, err := d.categoryIDs(ctx, t)
+	if err != nil {
+		return err
+	}
 	description := d.Description
 	if d.Address != "" && !strings.Contains(description, d.Address) {
 		description = t.T("report.with_address", "address", d.Address, "description", description)
 	}
 	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: description, Impact: d.Impact,
-		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID,
+		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: catIDs, DepartmentID: cat.DepartmentID,
 		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location), PatrolID: d.PatrolID}
 	c, err := t.Tx.CreateCase(ctx, nc)
 	if err != nil {

@@ -694,3 +694,43 @@ func TestMaybeDuplicateOnePressMerge(t *testing.T) {
 		t.Errorf("%s is %s, want merged", second, cv.Status)
 	}
 }
+
+// TestSecondClassAndDanger: a facilities report of 危及安全 with a second
+// class goes to the lead department with copies to the others (the safety
+// department among them), on the shortest clocks.
+func TestSecondClassAndDanger(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	s := c.steward
+	s.text("/report")
+	s.press("设施维护")
+	s.photo("wall", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("墙皮大块脱落,下面是人行道")
+	s.press("危及安全")
+	s.expect("设施维护、安全隐患") // the safety class came with 危及安全
+	s.press("修改")
+	s.press("添加类别")
+	s.press("环境卫生")
+	s.expect("设施维护、环境卫生、安全隐患")
+	s.press("提交")
+	number := ""
+	for _, m := range s.last {
+		if n := caseNumberIn(m.Text); n != "" {
+			number = n
+		}
+	}
+	c.coordinator.in(c.center).press("派单给东城区房管中心交道口管理所")
+	cv := w.caseView(t, number)
+	// Safety: verify within 1 h, fix within 8 h (examples/roster.yaml) — the shortest.
+	if want := time.Date(2026, 11, 27, 11, 0, 0, 0, cst); !cv.VerifyBy.Time.Equal(want) {
+		t.Errorf("verify by %v, want %v (the safety class's hour)", cv.VerifyBy.Time.In(cst), want)
+	}
+	var copies []string
+	_ = w.st.DB().Select(&copies, `SELECT d.code FROM case_departments cd JOIN departments d ON d.id = cd.department_id
+		JOIN cases c ON c.id = cd.case_id WHERE c.number = $1 ORDER BY d.code`, number)
+	if !slices.Contains(copies, "pingan") || !slices.Contains(copies, "huanwei") {
+		t.Errorf("copies: %v", copies)
+	}
+}

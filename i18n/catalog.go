@@ -17,6 +17,8 @@ var catalog = map[string]msg{
 		"Hello! Your WeCom account ({userid}) is not in the alley steward roster yet. Please ask the subdistrict administrator ({admins}) to add you.",
 	},
 	"wecom.card.done":             {"已处理", "Done"},
+	"report.field.category2":      {"添加类别", "Add a kind"},
+	"report.ask.category2":        {"再添加一个类别(例如同时涉及设施和安全)?", "Add another kind (a problem of facilities and of safety, say)?"},
 	"console.unfinished":          {"(输入结束时,{name}的「{flow}」还没有完成;草稿已保存,下次可以接着做,或发送 /cancel 取消。)", "(Input ended with {name}'s {flow} unfinished; the draft is kept: go on next time, or send /cancel.)"},
 	"case.maybe_duplicate":        {"疑似重复:{number}", "Possible duplicate of {number}"},
 	"button.merge_into":           {"合并到 {number}", "Merge into {number}"},

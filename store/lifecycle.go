@@ -418,3 +418,20 @@ func statusArray(ss []Status) pq.StringArray {
 	}
 	return out
 }
+
+// CaseCategories lists a case's categories, the lead one first.
+func (q *Queries) CaseCategories(ctx context.Context, caseID int64) ([]Category, error) {
+	var cs []Category
+	err := q.db.SelectContext(ctx, &cs, `SELECT g.id, g.code, g.name, g.name_en, g.department_id, g.verify_within_minutes, g.fix_within_minutes, g.sort
+		FROM case_categories cc JOIN categories g ON g.id = cc.category_id
+		WHERE cc.case_id = $1 ORDER BY cc.lead DESC, g.sort, g.id`, caseID)
+	return cs, wrap("case categories", err)
+}
+
+// CategoryByCode finds a category by its roster code (ErrNotFound: none).
+func (q *Queries) CategoryByCode(ctx context.Context, code string) (Category, error) {
+	var c Category
+	err := q.db.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
+		FROM categories WHERE code = $1`, code)
+	return c, wrap("category by code", notFound(err))
+}
