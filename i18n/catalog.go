@@ -410,7 +410,7 @@ var catalog = map[string]msg{
 		"结束巡查{alley}:本次巡查没有上报问题。", "Ending the patrol of {alley}: nothing was reported on it.",
 	},
 	"patrol.end.cases": {
-		"结束巡查{alley}:本次巡查上报了 {n} 件问题。", "Ending the patrol of {alley}: {n} problem(s) were reported on it.",
+		"结束巡查{alley}:本次巡查上报了 {n} 件问题。", "Ending the patrol of {alley}: {n} problem(s) reported on it.",
 	},
 	"patrol.report_hint": {"请发送 /report 上报问题,巡查保持进行中。", "Send /report to report it; the patrol stays open."},
 	"patrol.ended.none":  {"巡查结束:{alley},用时 {minutes} 分钟,无问题。已记为到岗。", "Patrol ended: {alley}, {minutes} minutes, nothing found. Counted as attendance."},

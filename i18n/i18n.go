@@ -4,6 +4,7 @@ package i18n
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -48,8 +49,21 @@ func T(lang Lang, key string, args ...any) string {
 	for i := 0; i+1 < len(args); i += 2 {
 		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
 	}
-	return strings.NewReplacer(pairs...).Replace(text)
+	text = strings.NewReplacer(pairs...).Replace(text)
+	if lang == EN && strings.Contains(text, "(s)") {
+		// "1 photo(s)" → "1 photo", "3 more message(s)" → "3 more messages".
+		text = pluralRe.ReplaceAllStringFunc(text, func(m string) string {
+			g := pluralRe.FindStringSubmatch(m)
+			if g[1] == "1" {
+				return g[1] + g[2]
+			}
+			return g[1] + g[2] + "s"
+		})
+	}
+	return text
 }
+
+var pluralRe = regexp.MustCompile(`\b(\d+)((?: [A-Za-z]+)+?)\(s\)`)
 
 // Has reports whether key is in the catalog.
 func Has(key string) bool {

@@ -231,3 +231,18 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglishPlurals(t *testing.T) {
+	if got := T(EN, "report.photos.early", "n", 1); !strings.HasPrefix(got, "1 photo received") {
+		t.Errorf("one: %q", got)
+	}
+	if got := T(EN, "report.photos.early", "n", 3); !strings.HasPrefix(got, "3 photos received") {
+		t.Errorf("three: %q", got)
+	}
+	if got := T(EN, "console.queued", "n", 2, "platforms", "telegram"); !strings.Contains(got, "2 more messages queued") {
+		t.Errorf("two: %q", got)
+	}
+	if got := T(EN, "training.link.bad"); !strings.Contains(got, "http(s)") {
+		t.Errorf("http(s) is no plural: %q", got)
+	}
+}
