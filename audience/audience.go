@@ -35,6 +35,9 @@ func New(tx *store.Tx, here bot.Platform, lang i18n.Lang) Audience {
 type Scope struct {
 	Community  int64
 	Department int64
+	// NewReport: the notice of a new report, which a residents' group may
+	// have turned off (the roster's notify_reports: false).
+	NewReport bool
 }
 
 // reaches reports whether a binding on platform p can be written to now.
@@ -49,6 +52,9 @@ func (a Audience) Groups(ctx context.Context, kind store.ChatKind, scope Scope, 
 	}
 	var out []bot.Message
 	for _, c := range chats {
+		if scope.NewReport && !c.NotifyReports {
+			continue // a group that chose not to hear of each new report
+		}
 		for _, b := range c.Bindings {
 			p := bot.Platform(b.Platform)
 			if !a.reaches(p) {

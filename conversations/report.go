@@ -294,8 +294,15 @@ func typedAddress(ctx context.Context, t *Turn, d *ReportDraft, text string) (st
 	}
 	var found []store.Alley
 	for _, a := range all {
-		if strings.Contains(text, a.Name) || strings.Contains(text, strings.TrimSuffix(a.Name, "胡同")) && utf8.RuneCountInString(a.Name) > 3 {
-			found = append(found, a)
+		names := append([]string{a.Name}, a.Aliases...)
+		if utf8.RuneCountInString(a.Name) > 3 {
+			names = append(names, strings.TrimSuffix(a.Name, "胡同"))
+		}
+		for _, n := range names {
+			if n != "" && strings.Contains(text, n) {
+				found = append(found, a)
+				break
+			}
 		}
 	}
 	d.Address = text
@@ -645,7 +652,7 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 		return nil
 	}
 	cats := strings.Join(view.Categories, "、")
-	return t.toGroups(ctx, store.ChatResident, audience.Scope{Community: communityID}, i18n.T(lang, "notify.residents.reported",
+	return t.toGroups(ctx, store.ChatResident, audience.Scope{Community: communityID, NewReport: true}, i18n.T(lang, "notify.residents.reported",
 		"number", view.Number, "alley", view.AlleyName, "category", cats), nil)
 }
 

@@ -594,3 +594,30 @@ func TestDuplicateOffered(t *testing.T) {
 		t.Errorf("another kind was offered as the same problem: %q", s.said())
 	}
 }
+
+// TestAliasAndQuietGroup: a typed address naming an alley by its roster
+// alias finds it; a residents' group with notify_reports off hears of the
+// dispatch, not of the report.
+func TestAliasAndQuietGroup(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	if _, err := w.st.DB().Exec(`UPDATE chats SET notify_reports = false WHERE code = 'res-nlgx'`); err != nil {
+		t.Fatal(err)
+	}
+	s := c.steward
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("a", 100)
+	s.press("完成")
+	s.text("菊儿小区5号楼下")
+	s.expect("定位到:菊儿胡同")
+	s.text("/cancel")
+	number := c.report(t, "门口堆了建筑垃圾")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	w.expectChat(t, c.residents, "已交交道口街道环卫所处理")
+	for _, m := range w.sent {
+		if m.ChatID == c.residents && strings.Contains(m.Text, "已由小巷管家上报") {
+			t.Errorf("a quiet group was told of the report of %s", number)
+		}
+	}
+}

@@ -46,6 +46,7 @@ type Alley struct {
 	Lat       float64        `yaml:"lat"`
 	Lon       float64        `yaml:"lon"`
 	RadiusM   int            `yaml:"radius_m"`
+	Aliases   []string       `yaml:"aliases"` // other names people write (菊儿, 菊儿胡同北口)
 	Line      int            `yaml:"-"`
 	Lines     map[string]int `yaml:"-"`
 }
@@ -105,9 +106,12 @@ type Chat struct {
 	WecomChatID    string `yaml:"wecom_chat_id"` // a group chat the app created (appchat)
 	// WecomRobot is the group robot's webhook URL (…/webhook/send?key=…) or
 	// its key: how the bot posts to a WeCom group.
-	WecomRobot string         `yaml:"wecom_robot"`
-	Line       int            `yaml:"-"`
-	Lines      map[string]int `yaml:"-"`
+	WecomRobot string `yaml:"wecom_robot"`
+	// NotifyReports: a residents' group hears of each new report (default
+	// true); false: only of its dispatch, progress and result.
+	NotifyReports *bool          `yaml:"notify_reports"`
+	Line          int            `yaml:"-"`
+	Lines         map[string]int `yaml:"-"`
 }
 
 // Error lists every problem of a roster file, each with its line.
@@ -492,7 +496,8 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 		}
 		alleyID := map[string]int64{}
 		for _, a := range f.Alleys {
-			id, err := tx.UpsertAlley(ctx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon, RadiusM: a.RadiusM})
+			id, err := tx.UpsertAlley(ctx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon,
+				RadiusM: a.RadiusM, Aliases: a.Aliases})
 			if err != nil {
 				return err
 			}
@@ -560,7 +565,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 			}
 		}
 		for _, c := range f.Chats {
-			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title}
+			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title, NotifyReports: c.NotifyReports == nil || *c.NotifyReports}
 			if c.Community != "" {
 				row.CommunityID = store.Ref(communityID[c.Community])
 			}

@@ -18,7 +18,7 @@ func (q *Queries) NearestAlley(ctx context.Context, lat, lon float64) (Alley, fl
 		Dist float64 `db:"dist"`
 	}
 	err := q.db.GetContext(ctx, &row, `
-		SELECT id, code, community_id, name, lat, lon, radius_m, dist FROM (
+		SELECT id, code, community_id, name, lat, lon, radius_m, aliases, dist FROM (
 			SELECT a.*, 2 * 6371000 * asin(sqrt(
 				power(sin(radians($1 - a.lat) / 2), 2) +
 				cos(radians(a.lat)) * cos(radians($1)) * power(sin(radians($2 - a.lon) / 2), 2))) AS dist
@@ -33,14 +33,14 @@ func (q *Queries) NearestAlley(ctx context.Context, lat, lon float64) (Alley, fl
 // AlleyByID reads one alley.
 func (q *Queries) AlleyByID(ctx context.Context, id int64) (Alley, error) {
 	var a Alley
-	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys WHERE id = $1`, id)
+	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases FROM alleys WHERE id = $1`, id)
 	return a, wrap("alley", notFound(err))
 }
 
 // AllAlleys lists every alley by name (for people who patrol none).
 func (q *Queries) AllAlleys(ctx context.Context) ([]Alley, error) {
 	var as []Alley
-	err := q.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m FROM alleys ORDER BY name`)
+	err := q.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases FROM alleys ORDER BY name`)
 	return as, wrap("alleys", err)
 }
 
@@ -73,7 +73,7 @@ func (q *Queries) ChatsFor(ctx context.Context, kind ChatKind, communityID, depa
 		ExternalIDs pq.StringArray `db:"external_ids"`
 	}
 	err := q.db.SelectContext(ctx, &rows, `
-		SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id,
+		SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id, c.notify_reports,
 			array(SELECT b.platform FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS platforms,
 			array(SELECT b.external_id FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS external_ids
 		FROM chats c

@@ -25,6 +25,8 @@ type Alley struct {
 	Lat         float64 `db:"lat"`
 	Lon         float64 `db:"lon"`
 	RadiusM     int     `db:"radius_m"`
+	// Aliases are other names people write for the alley.
+	Aliases pq.StringArray `db:"aliases"`
 }
 
 // Department is a responsible department (职能部门).
@@ -56,6 +58,9 @@ type Chat struct {
 	CommunityID  sql.NullInt64 `db:"community_id"`
 	AlleyID      sql.NullInt64 `db:"alley_id"`
 	DepartmentID sql.NullInt64 `db:"department_id"`
+	// NotifyReports: a residents' group told of each new report (false:
+	// only of dispatch, progress and the result).
+	NotifyReports bool `db:"notify_reports"`
 }
 
 // PatrolSchedule is one weekly patrol window of a steward in an alley.
@@ -80,10 +85,10 @@ func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, erro
 func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
-		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m) VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m, aliases) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (code) DO UPDATE SET community_id = EXCLUDED.community_id, name = EXCLUDED.name,
-			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, updated_at = now()
-		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM)
+			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, aliases = EXCLUDED.aliases, updated_at = now()
+		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM, aliasesOf(a.Aliases))
 	return id, wrap("upsert alley "+a.Code, err)
 }
 
@@ -114,10 +119,10 @@ func (q *Queries) UpsertCategory(ctx context.Context, c Category) (int64, error)
 func (q *Queries) UpsertChat(ctx context.Context, c Chat) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
-		INSERT INTO chats (code, kind, title, community_id, alley_id, department_id) VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO chats (code, kind, title, community_id, alley_id, department_id, notify_reports) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title, community_id = EXCLUDED.community_id,
-			alley_id = EXCLUDED.alley_id, department_id = EXCLUDED.department_id, updated_at = now()
-		RETURNING id`, c.Code, c.Kind, c.Title, c.CommunityID, c.AlleyID, c.DepartmentID)
+			alley_id = EXCLUDED.alley_id, department_id = EXCLUDED.department_id, notify_reports = EXCLUDED.notify_reports, updated_at = now()
+		RETURNING id`, c.Code, c.Kind, c.Title, c.CommunityID, c.AlleyID, c.DepartmentID, c.NotifyReports)
 	return id, wrap("upsert chat "+c.Code, err)
 }
 
@@ -186,7 +191,7 @@ func (q *Queries) Categories(ctx context.Context) ([]Category, error) {
 func (q *Queries) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
 	var as []Alley
 	err := q.db.SelectContext(ctx, &as, `
-		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m
+		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m, a.aliases
 		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
 		WHERE p.person_id = $1 ORDER BY a.name`, personID)
 	return as, wrap("alleys of steward", err)
@@ -244,4 +249,12 @@ func wrap(what string, err error) error {
 func (q *Queries) ClearWecomUserIDs(ctx context.Context, codes []string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
 	return wrap("clear wecom userids", err)
+}
+
+// aliasesOf is never NULL (the column is NOT NULL, '{}' for none).
+func aliasesOf(as []string) pq.StringArray {
+	if as == nil {
+		return pq.StringArray{}
+	}
+	return pq.StringArray(as)
 }
