@@ -139,11 +139,17 @@ func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Actio
 	return true, nil
 }
 
-// startCaseFlow starts a lifecycle flow about case id. A flow begun from
-// a button in a group goes on in the person's private chat: the group is
-// not cluttered, and a bot in Telegram's privacy mode would not see typed
-// answers in a group anyway.
+// startCaseFlow starts a lifecycle flow about case id.
 func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) error {
+	return e.startPrivately(ctx, t, f, &CaseDraft{CaseID: id})
+}
+
+// startPrivately starts flow f with its draft data, from a button. A flow
+// begun from a button in a group goes on in the person's private chat: the
+// group is not cluttered, and a bot in Telegram's privacy mode would not
+// see typed answers in a group anyway. A flow already running is asked
+// again instead.
+func (e *Engine) startPrivately(ctx context.Context, t *Turn, f *Flow, data any) error {
 	if t.Update.ChatKind == bot.Group {
 		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
 		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
@@ -157,7 +163,7 @@ func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) 
 		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
 		return e.prompt(ctx, t)
 	}
-	t.flow, t.Data = f, &CaseDraft{CaseID: id}
+	t.flow, t.Data = f, data
 	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
 		Flow: f.Name, Step: f.Steps[0].Name}
 	return e.enter(ctx, t, f.Steps[0].Name, false)

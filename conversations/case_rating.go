@@ -128,19 +128,7 @@ func (e *Engine) FollowReopenLink(ctx context.Context, t *Turn, token string) er
 }
 
 func (e *Engine) startReopen(ctx context.Context, t *Turn, caseID int64) error {
-	busy, err := e.Active(ctx, t)
-	if err != nil {
-		return err
-	}
-	if busy {
-		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
-		return e.prompt(ctx, t)
-	}
-	f := e.flows["reopen"]
-	t.flow, t.Data = f, &ReopenDraft{CaseID: caseID}
-	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
-		Flow: f.Name, Step: f.Steps[0].Name}
-	return e.enter(ctx, t, f.Steps[0].Name, false)
+	return e.startPrivately(ctx, t, e.flows["reopen"], &ReopenDraft{CaseID: caseID})
 }
 
 func promptReopenReason(ctx context.Context, t *Turn) (Prompt, error) {

@@ -52,16 +52,16 @@ func complaintFlows() []*Flow {
 			{Name: "anonymous", Accepts: Choice, Prompt: promptAnonymous, Handle: handleAnonymous},
 		}},
 		{Name: "kcase", Title: "flow.kcase", NewData: nd, Steps: []Step{
-			{Name: "category", Accepts: Choice, Prompt: promptCategory, Handle: handleComplaintCase},
+			{Name: "category", Accepts: Choice, Prompt: deciding(promptCategory), Handle: handleComplaintCase},
 		}},
 		{Name: "kanswer", Title: "flow.kanswer", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("complaint.ask.answer"), Handle: decideText(store.ComplaintAnswered)},
+			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.answer")), Handle: decideText(store.ComplaintAnswered)},
 		}},
 		{Name: "kreject", Title: "flow.kreject", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("complaint.ask.reject"), Handle: decideText(store.ComplaintRejected)},
+			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.reject")), Handle: decideText(store.ComplaintRejected)},
 		}},
 		{Name: "ksettle", Title: "flow.ksettle", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("complaint.ask.settle"), Handle: decideText(store.ComplaintSettled)},
+			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.settle")), Handle: decideText(store.ComplaintSettled)},
 		}},
 	}
 }
@@ -364,25 +364,21 @@ func (e *Engine) ComplaintAct(ctx context.Context, t *Turn, a ComplaintAction) e
 		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+k.Status)))
 		return nil
 	}
-	f := e.flows["k"+a.Action]
-	if t.Update.ChatKind == bot.Group {
-		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
-		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+	return e.startPrivately(ctx, t, e.flows["k"+a.Action], &ComplaintDecision{ComplaintID: k.ID})
+}
+
+// deciding puts the complaint above a decision's question (in the private
+// chat the decision goes on in).
+func deciding(ask func(context.Context, *Turn) (Prompt, error)) func(context.Context, *Turn) (Prompt, error) {
+	return func(ctx context.Context, t *Turn) (Prompt, error) {
+		k, err := t.Tx.ComplaintByID(ctx, t.Data.(*ComplaintDecision).ComplaintID)
+		if err != nil {
+			return Prompt{}, err
+		}
+		p, err := ask(ctx, t)
+		p.Text = t.T("complaint.deciding", "card", complaintText(t.Lang, t.Deps.Location, k, k.AboutStaff)) + "\n\n" + p.Text
+		return p, err
 	}
-	busy, err := e.Active(ctx, t)
-	if err != nil {
-		return err
-	}
-	if busy {
-		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
-		return e.prompt(ctx, t)
-	}
-	t.flow, t.Data = f, &ComplaintDecision{ComplaintID: k.ID}
-	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
-		Flow: f.Name, Step: f.Steps[0].Name}
-	t.Reply(t.T("complaint.deciding", "card", complaintText(t.Lang, t.Deps.Location, k, a.Action == "settle")))
-	return e.enter(ctx, t, f.Steps[0].Name, false)
 }
 
 // lockOpen locks the decision's complaint and checks that it is still open.

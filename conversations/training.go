@@ -575,24 +575,7 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 
 // startTextFlow starts a one-text flow about id, privately.
 func (e *Engine) startTextFlow(ctx context.Context, t *Turn, name string, id int64) error {
-	f := e.flows[name]
-	if t.Update.ChatKind == bot.Group {
-		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
-		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-	}
-	busy, err := e.Active(ctx, t)
-	if err != nil {
-		return err
-	}
-	if busy {
-		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
-		return e.prompt(ctx, t)
-	}
-	t.flow, t.Data = f, &TextDraft{ID: id}
-	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
-		Flow: f.Name, Step: f.Steps[0].Name}
-	return e.enter(ctx, t, f.Steps[0].Name, false)
+	return e.startPrivately(ctx, t, e.flows[name], &TextDraft{ID: id})
 }
 
 func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error) {
