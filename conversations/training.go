@@ -673,29 +673,11 @@ func cancelTraining(ctx context.Context, t *Turn, tr store.Training) error {
 	if err := t.Tx.SetTrainingStatus(ctx, tr.ID, "cancelled"); err != nil {
 		return err
 	}
-	invs, err := t.Tx.Invites(ctx, tr.ID)
+	n, err := tellInvitees(ctx, t, tr.ID, "training.cancelled.notice", "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"))
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(invs))
-	for i, inv := range invs {
-		ids[i] = inv.PersonID
-	}
-	accounts, err := t.Tx.AccountsOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	at := tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")
-	for _, a := range accounts {
-		p := bot.Platform(a.Platform)
-		if p.Local() && p != t.Update.Platform {
-			continue
-		}
-		lang := i18n.Parse(a.Lang, t.Deps.DefaultLang)
-		t.Say(bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Recipient: a.Name,
-			Text: i18n.T(lang, "training.cancelled.notice", "title", tr.Title, "at", at)})
-	}
-	t.Reply(t.T("training.cancelled.done", "title", tr.Title, "n", len(invs)))
+	t.Reply(t.T("training.cancelled.done", "title", tr.Title, "n", n))
 	return nil
 }
 
