@@ -164,7 +164,8 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
 		taction, isTraining = conversations.ParseTrainingAction(u.Callback.Data)
 	}
-	p, err := t.Tx.PersonByIdentity(ctx, string(u.Platform), u.UserID)
+	// Who is speaking, with their roles: one statement.
+	p, roles, err := t.Tx.Speaker(ctx, string(u.Platform), u.UserID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if isAction && may(buttonKey(action.Action), nil) {
@@ -205,9 +206,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("person.inactive"))
 		return nil
 	}
-	if t.Roles, err = t.Tx.RolesOf(ctx, p.ID); err != nil {
-		return err
-	}
+	t.Roles = roles
 
 	if isTraining {
 		what := "button:t:" + taction.Action

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -704,5 +706,42 @@ func TestIsPermanent(t *testing.T) {
 		if got := store.IsPermanent(tc.err); got != tc.want {
 			t.Errorf("%s: IsPermanent(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestSpeaker: the person behind an account and their roles in one read,
+// the same as PersonByIdentity and RolesOf; a WeCom userid from the roster.
+func TestSpeaker(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	if _, err := roster.Import(ctx, st, "../examples/roster.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.FindPerson(ctx, "D01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.BindIdentity(ctx, "telegram", "555", d.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range [][2]string{{"telegram", "555"}, {"wecom", "wangxiulan"}} {
+		p, roles, err := st.Speaker(ctx, acct[0], acct[1])
+		if err != nil {
+			t.Fatalf("%v: %v", acct, err)
+		}
+		want, err := st.PersonByIdentity(ctx, acct[0], acct[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRoles, err := st.RolesOf(ctx, want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p != want || !reflect.DeepEqual(roles, wantRoles) {
+			t.Errorf("%v: got %+v %+v, want %+v %+v", acct, p, roles, want, wantRoles)
+		}
+	}
+	if _, _, err := st.Speaker(ctx, "telegram", "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown account: %v", err)
 	}
 }
