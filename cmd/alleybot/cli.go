@@ -35,6 +35,7 @@ Commands:
   invite NAME      print a one-time code and Telegram link for a roster person
   console          chat with the bot in this terminal (no messenger account)
   serve            run the messenger adapters, webhooks, /healthz, /readyz and workers
+  report training  export a training's invitees and attendance (--id N --format csv)
   version          print the version
 
 Flags every command takes:
