@@ -24,6 +24,17 @@ FUZZTIME=${FUZZTIME:-5s}
 if [ "$FUZZTIME" != 0 ]; then
 	for target in bot:FuzzTelegramUpdate bot:FuzzParseLatLon bot:FuzzWebhook conversations:FuzzParseDay \
 		roster:FuzzRoster config:FuzzConfig; do
-		go test -run='^$' -fuzz="^${target#*:}\$" -fuzztime="$FUZZTIME" "./${target%%:*}" | tail -1
+		pkg="./${target%%:*}" name="${target#*:}"
+		if ! out=$(go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1); then
+			# A crash the fuzzer finds is written to testdata/fuzz and fails
+			# every run from now on; the engine itself can also stop a worker
+			# on a loaded machine ("hung or terminated unexpectedly"). Show
+			# it, and run once more: only a failure that repeats fails.
+			echo "$out" | grep -v '^fuzz: elapsed' >&2
+			echo "fuzz $name failed; running it again" >&2
+			go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1 | grep -v '^fuzz: elapsed'
+		else
+			echo "$out" | tail -1
+		fi
 	done
 fi
