@@ -475,20 +475,8 @@ var TrainingActions = []string{"sign", "read", "leave", "cancel", "retime", "att
 // ParseTrainingAction reads "t:<action>:<id>" (a question's answer is
 // "t:answer:<question id>").
 func ParseTrainingAction(data string) (TrainingAction, bool) {
-	parts := strings.Split(data, ":")
-	if len(parts) != 3 || parts[0] != "t" {
-		return TrainingAction{}, false
-	}
-	id, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil {
-		return TrainingAction{}, false
-	}
-	for _, a := range TrainingActions {
-		if a == parts[1] {
-			return TrainingAction{Action: a, ID: id}, true
-		}
-	}
-	return TrainingAction{}, false
+	a, id, ok := parseButton(data, "t", TrainingActions)
+	return TrainingAction{Action: a, ID: id}, ok
 }
 
 // TrainingAct handles a pressed training button (the role was checked).
