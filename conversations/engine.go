@@ -422,8 +422,10 @@ func (e *Engine) save(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.state.Data = b
-	t.state.Version, err = t.Tx.SaveConversation(ctx, *t.state)
-	return err
+	if t.state.Version, err = t.Tx.SaveConversation(ctx, *t.state); err != nil {
+		return err
+	}
+	return nil
 }
 
 // ask says a step's question, marked with the conversation's version: if

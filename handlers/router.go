@@ -73,48 +73,57 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 		}
 	}()
 	var out []bot.Message
-	err = r.store.InTx(ctx, func(tx *store.Tx) error {
-		// One person's updates in one chat are handled one at a time, even
-		// when the draft row does not exist yet (two photos of an album);
-		// the update's key is stored with its effects (exactly once).
-		platform := string(u.Platform)
-		if u.Key == "" {
-			if err := tx.LockConversation(ctx, platform, u.ChatID, u.UserID); err != nil {
-				return err
-			}
-		} else {
-			first, err := tx.BeginUpdate(ctx, platform, u.ChatID, u.UserID, u.Key)
+	for attempt := 1; ; attempt++ {
+		out = nil
+		err = r.store.InTx(ctx, func(tx *store.Tx) error {
+			// One statement: one person's updates in one chat are handled one
+			// at a time, even when the draft row does not exist yet (two
+			// photos of an album); the update's key is stored with its
+			// effects (exactly once); the speaker, their roles and the
+			// conversation come back with it.
+			begun, err := tx.BeginTurn(ctx, string(u.Platform), u.ChatID, u.UserID, u.Key)
 			if err != nil {
 				return err
 			}
-			if !first {
+			if !begun.First {
 				r.log.Info("duplicate update ignored", "platform", u.Platform, "key", u.Key)
 				return nil
 			}
-		}
-		t := r.flows.NewTurn(tx, u, i18n.Parse(u.LangHint, r.defaultLang))
-		if err := r.dispatch(ctx, t); err != nil {
-			return err
-		}
-		if r.outbox == nil {
-			out = t.Out
-			return nil
-		}
-		var queued []bot.Message
-		for _, m := range t.Out {
-			if m.Platform.Local() {
-				out = append(out, m)
-			} else {
-				queued = append(queued, m)
+			t := r.flows.NewTurn(tx, u, i18n.Parse(u.LangHint, r.defaultLang))
+			if err := r.dispatch(ctx, t, begun); err != nil {
+				return err
 			}
+			if r.outbox == nil {
+				out = t.Out
+				return tx.FinishState(ctx)
+			}
+			var queued []bot.Message
+			for _, m := range t.Out {
+				if m.Platform.Local() {
+					out = append(out, m)
+				} else {
+					queued = append(queued, m)
+				}
+			}
+			if u.Platform.Local() && len(queued) > 0 {
+				// The console says what went elsewhere, once per update.
+				out = append(out, bot.Message{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(t.Lang, "console.queued", "n", len(queued),
+					"platforms", platformsOf(queued))})
+			}
+			// The queued messages and the conversation's new state go in one
+			// statement (or the state alone when nothing is queued).
+			if err := r.outbox.EnqueueSends(ctx, tx, queued); err != nil {
+				return err
+			}
+			return tx.FinishState(ctx)
+		})
+		// A conversation another update of this person started while this
+		// one read it as missing: run again, seeing it.
+		if !errors.Is(err, store.ErrTurnRace) || attempt == 3 {
+			break
 		}
-		if u.Platform.Local() && len(queued) > 0 {
-			// The console says what went elsewhere, once per update.
-			out = append(out, bot.Message{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(t.Lang, "console.queued", "n", len(queued),
-				"platforms", platformsOf(queued))})
-		}
-		return r.outbox.EnqueueSends(ctx, tx, queued)
-	})
+		r.log.Info("update raced another of the same person; running it again", "platform", u.Platform, "key", u.Key)
+	}
 	if err != nil {
 		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)
 		if store.IsPermanent(err) {
@@ -131,7 +140,7 @@ func (r *Router) apology(u bot.Update) []bot.Message {
 	return []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(lang, "error.internal")}}
 }
 
-func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
+func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun store.Begun) error {
 	u := t.Update
 	if u.Moved != nil {
 		// The group has a new id (a supergroup): its roster group, its
@@ -164,8 +173,15 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn) error {
 		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
 		taction, isTraining = conversations.ParseTrainingAction(u.Callback.Data)
 	}
-	// Who is speaking, with their roles: one statement.
-	p, roles, err := t.Tx.Speaker(ctx, string(u.Platform), u.UserID)
+	// Who is speaking, with their roles: read by BeginTurn.
+	var p store.Person
+	var roles []store.PersonRole
+	var err error
+	if begun.Person == nil {
+		err = store.ErrNotFound
+	} else {
+		p, roles = *begun.Person, begun.Roles
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if isAction && may(buttonKey(action.Action), nil) {

@@ -51,7 +51,7 @@ func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) (i
 	var version int64
 	err := q.db.GetContext(ctx, &version, `
 		INSERT INTO conversation_states AS s (platform, chat_id, user_id, flow, step, data, history, pending, started_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now(), nextval('conversation_versions'))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, coalesce($9, now()), now(), nextval('conversation_versions') * 16)
 		ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET flow = EXCLUDED.flow, step = EXCLUDED.step,
 			data = EXCLUDED.data, history = EXCLUDED.history, pending = EXCLUDED.pending,
 			started_at = EXCLUDED.started_at, updated_at = now(), version = EXCLUDED.version

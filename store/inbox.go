@@ -38,7 +38,7 @@ func (q *Queries) AcceptUpdate(ctx context.Context, u InboxUpdate) (bool, error)
 // in order, one at a time, across processes).
 func (s *Store) ClaimUpdates(ctx context.Context, owner string, limit int, lease time.Duration) ([]InboxUpdate, error) {
 	var out []InboxUpdate
-	err := s.pool.SelectContext(ctx, &out, `
+	err := s.db.SelectContext(ctx, &out, `
 		WITH heads AS (
 			SELECT DISTINCT ON (platform, chat_id, user_id) id
 			FROM inbox ORDER BY platform, chat_id, user_id, id),
@@ -57,13 +57,13 @@ func (s *Store) ClaimUpdates(ctx context.Context, owner string, limit int, lease
 
 // FinishUpdate removes a handled update.
 func (s *Store) FinishUpdate(ctx context.Context, id int64) error {
-	_, err := s.pool.ExecContext(ctx, `DELETE FROM inbox WHERE id = $1`, id)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM inbox WHERE id = $1`, id)
 	return wrap("finish update", err)
 }
 
 // RetryUpdate gives a failed update back, to be tried again at next.
 func (s *Store) RetryUpdate(ctx context.Context, id int64, next time.Time) error {
-	_, err := s.pool.ExecContext(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = $2,
+	_, err := s.db.ExecContext(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = $2,
 		lease_owner = NULL, lease_until = NULL WHERE id = $1`, id, next)
 	return wrap("retry update", err)
 }
@@ -71,7 +71,7 @@ func (s *Store) RetryUpdate(ctx context.Context, id int64, next time.Time) error
 // PendingUpdates counts the updates not handled yet (for tests and /readyz).
 func (s *Store) PendingUpdates(ctx context.Context) (int, error) {
 	var n int
-	err := s.pool.GetContext(ctx, &n, `SELECT count(*) FROM inbox`)
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM inbox`)
 	return n, wrap("pending updates", err)
 }
 

@@ -65,7 +65,7 @@ func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.pool.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -111,14 +111,14 @@ var ErrSchemaOutdated = errors.New("database schema is out of date")
 // SchemaVersion is the highest migration applied (0 for an empty database).
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var exists bool
-	if err := s.pool.GetContext(ctx, &exists, `SELECT to_regclass('schema_migrations') IS NOT NULL`); err != nil {
+	if err := s.db.GetContext(ctx, &exists, `SELECT to_regclass('schema_migrations') IS NOT NULL`); err != nil {
 		return 0, err
 	}
 	if !exists {
 		return 0, nil
 	}
 	var v int
-	err := s.pool.GetContext(ctx, &v, `SELECT coalesce(max(version), 0) FROM schema_migrations`)
+	err := s.db.GetContext(ctx, &v, `SELECT coalesce(max(version), 0) FROM schema_migrations`)
 	return v, err
 }
 

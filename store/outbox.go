@@ -48,6 +48,13 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, own
 	if len(msgs) == 0 {
 		return nil, nil
 	}
+	return q.enqueue(ctx, "WITH", nil, msgs, owner, lease)
+}
+
+// enqueue is EnqueueMessages's statement after head ("WITH", or a
+// data-modifying CTE of the caller's ending in a comma, whose arguments
+// extra are numbered from $8).
+func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
 	platforms := make(pq.StringArray, len(msgs))
 	chats := make(pq.StringArray, len(msgs))
 	bodies := make(pq.StringArray, len(msgs))
@@ -57,8 +64,8 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, own
 		platforms[i], chats[i], bodies[i], users[i], versions[i] = m.Platform, m.ChatID, string(m.Message), m.PromptUser, m.PromptVersion
 	}
 	var mine []QueuedMessage
-	err := q.db.SelectContext(ctx, &mine, `
-		WITH m AS (
+	err := q.db.SelectContext(ctx, &mine, head+`
+		m AS (
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
 				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, ord)),
 		n AS (SELECT platform, chat_id, count(*) AS n FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
@@ -80,7 +87,7 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, own
 		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at
 		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
 		ORDER BY ins.platform, ins.chat_id, ins.seq`,
-		platforms, chats, bodies, users, versions, owner, lease.Microseconds())
+		append([]any{platforms, chats, bodies, users, versions, owner, lease.Microseconds()}, extra...)...)
 	return mine, wrap("enqueue messages", err)
 }
 
@@ -111,7 +118,7 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		keys = chatKeys(only)
 	}
 	var out []QueuedMessage
-	err := s.pool.SelectContext(ctx, &out, `
+	err := s.db.SelectContext(ctx, &out, `
 		WITH due AS (
 			SELECT platform, chat_id FROM outbox_chats
 			WHERE done_seq < next_seq AND next_at <= clock_timestamp() + $5 * interval '1 microsecond'
@@ -163,7 +170,7 @@ type Outcome struct {
 // ran out and another dispatcher took it).
 func (s *Store) Advance(ctx context.Context, owner string, c OutboxChat, o Outcome, lease time.Duration) (more, held bool, err error) {
 	var rows []bool
-	err = s.pool.SelectContext(ctx, &rows, `
+	err = s.db.SelectContext(ctx, &rows, `
 		WITH m AS (UPDATE outbox SET state = $5, done_at = now() WHERE id = $4 AND state = 'pending'),
 		f AS (INSERT INTO send_failures (platform, chat_id, text, error) SELECT $2, $3, $10, $9 WHERE $5 = 'failed')
 		UPDATE outbox_chats SET done_seq = greatest(done_seq, $6), next_at = $7,
@@ -185,7 +192,7 @@ func (s *Store) Advance(ctx context.Context, owner string, c OutboxChat, o Outco
 // Defer puts a chat's head message off until at and gives the chat up
 // (a 429's retry_after, a backoff after an error); failed counts an attempt.
 func (s *Store) Defer(ctx context.Context, owner string, c OutboxChat, id int64, at time.Time, failed bool) error {
-	_, err := s.pool.ExecContext(ctx, `
+	_, err := s.db.ExecContext(ctx, `
 		WITH m AS (UPDATE outbox SET attempts = attempts + 1 WHERE id = $4 AND $6)
 		UPDATE outbox_chats SET next_at = $5, lease_owner = NULL, lease_until = NULL
 		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`,
@@ -195,7 +202,7 @@ func (s *Store) Defer(ctx context.Context, owner string, c OutboxChat, id int64,
 
 // Renew extends owner's lease on a chat; false when it was lost.
 func (s *Store) Renew(ctx context.Context, owner string, c OutboxChat, lease time.Duration) (bool, error) {
-	res, err := s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_until = clock_timestamp() + $4 * interval '1 microsecond'
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox_chats SET lease_until = clock_timestamp() + $4 * interval '1 microsecond'
 		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`, owner, c.Platform, c.ChatID, lease.Microseconds())
 	if err != nil {
 		return false, wrap("renew lease", err)
@@ -208,9 +215,9 @@ func (s *Store) Renew(ctx context.Context, owner string, c OutboxChat, lease tim
 func (s *Store) Release(ctx context.Context, owner string, c *OutboxChat) error {
 	var err error
 	if c == nil {
-		_, err = s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, owner)
+		_, err = s.db.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, owner)
 	} else {
-		_, err = s.pool.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL
+		_, err = s.db.ExecContext(ctx, `UPDATE outbox_chats SET lease_owner = NULL, lease_until = NULL
 			WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1`, owner, c.Platform, c.ChatID)
 	}
 	return wrap("release", err)
@@ -220,7 +227,7 @@ func (s *Store) Release(ctx context.Context, owner string, c *OutboxChat) error 
 // within live), itself included.
 func (s *Store) Heartbeat(ctx context.Context, id string, live time.Duration) (int, error) {
 	var n int
-	err := s.pool.GetContext(ctx, &n, `
+	err := s.db.GetContext(ctx, &n, `
 		WITH up AS (INSERT INTO outbox_senders (id, seen_at) VALUES ($1, clock_timestamp())
 			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at),
 		gone AS (DELETE FROM outbox_senders WHERE seen_at < clock_timestamp() - interval '1 hour')
@@ -232,7 +239,7 @@ func (s *Store) Heartbeat(ctx context.Context, id string, live time.Duration) (i
 // Deregister removes a stopping dispatcher, so its share of the rate goes
 // back to the others at once.
 func (s *Store) Deregister(ctx context.Context, id string) error {
-	_, err := s.pool.ExecContext(ctx, `DELETE FROM outbox_senders WHERE id = $1`, id)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM outbox_senders WHERE id = $1`, id)
 	return wrap("deregister", err)
 }
 

@@ -24,7 +24,8 @@ var ErrNotFound = errors.New("not found")
 // hands a function a Tx whose Queries run inside one transaction.
 type Store struct {
 	Queries
-	pool *sqlx.DB
+	pool  *sqlx.DB
+	stmts *stmtCache
 }
 
 // Tx is one open transaction: the same queries as Store, bound to it. The
@@ -34,6 +35,7 @@ type Tx struct {
 	Queries
 	tx    *sqlx.Tx
 	after []func()
+	turn  *turnState // the update's own conversation (BeginTurn)
 }
 
 // AfterCommit runs f once the transaction has committed (not after a
@@ -49,14 +51,17 @@ type Queries struct {
 	db queryer
 }
 
-// queryer is what both *sqlx.DB and *sqlx.Tx offer.
+// queryer is what both *sqlx.DB and *sqlx.Tx offer that the queries use.
 type queryer interface {
-	sqlx.ExtContext
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
-func newStore(db *sqlx.DB) *Store { return &Store{Queries: Queries{db: db}, pool: db} }
+func newStore(db *sqlx.DB) *Store {
+	c := newStmtCache(db)
+	return &Store{Queries: Queries{db: prepared{base: db, cache: c}}, pool: db, stmts: c}
+}
 
 // Open connects and pings. A database that cannot be reached is reported in
 // one line naming the URL (password masked) and what to do.
@@ -105,7 +110,10 @@ func (s *Store) DB() *sqlx.DB { return s.pool }
 func (s *Store) SQL() *sql.DB { return s.pool.DB }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.pool.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.pool.Close()
+}
 
 // InTx runs fn in one transaction: commit on nil, roll back otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
@@ -114,7 +122,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	t := &Tx{Queries: Queries{db: tx}, tx: tx}
+	t := &Tx{Queries: Queries{db: prepared{base: tx, tx: tx, cache: s.stmts}}, tx: tx}
 	if err := fn(t); err != nil {
 		return err
 	}

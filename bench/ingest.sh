@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Ingest speed, in one run on one throwaway PostgreSQL cluster (its own port
+# and data directory, pg_stat_statements loaded, removed afterwards):
+#   1. the machine's own limit: pgbench's two-insert transaction, 8 clients;
+#   2. `alleybot serve` (built here, its own process, webhook mode, pacing
+#      off) under closed-loop stewards completing whole reports, at 50 and
+#      at 200 (bench/ingest/main.go): updates/s, reports/s, time to the next
+#      message p50/p99 at the fake Bot API, peak RSS of serve, and
+#      statements, commits and PostgreSQL CPU ms per update;
+#   3. a summary with updates/s ÷ pgbench TPS.
+#   bench/ingest.sh                      STEWARDS="50 200" DURATION=30s PGBENCH_TIME=15
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${INGEST_PORT:-55441}
+stewards=${STEWARDS:-50 200}
+duration=${DURATION:-30s}
+data=$(mktemp -d /tmp/alleybot-ingest.XXXXXX)
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$bin" ]; then scripts/db.sh >/dev/null; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); fi
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
+echo "== a throwaway cluster on 127.0.0.1:$port ($data)"
+as_postgres "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+	-o "-h 127.0.0.1 -p $port -k /tmp -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on -c max_connections=300" start >/dev/null
+trap 'as_postgres "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null; rm -rf "$data" "$exe"' EXIT
+url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+psql "$url" -qc "CREATE EXTENSION pg_stat_statements"
+exe=$(mktemp /tmp/alleybot-ingest-bin.XXXXXX)
+go build -o "$exe" ./cmd/alleybot
+
+echo "== pgbench: two-insert transaction, 8 clients, ${PGBENCH_TIME:-15} s"
+psql "$url" -q <<'SQL'
+CREATE TABLE bench_case (id bigserial PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE bench_event (id bigserial PRIMARY KEY, case_id bigint NOT NULL, kind text NOT NULL, at timestamptz NOT NULL DEFAULT now());
+SQL
+script=$(mktemp)
+cat > "$script" <<'SQL'
+BEGIN;
+INSERT INTO bench_case (body) VALUES ('门口堆了建筑垃圾,三天没人清理');
+INSERT INTO bench_event (case_id, kind) VALUES (currval('bench_case_id_seq'), 'submitted');
+COMMIT;
+SQL
+tps=$(pgbench -h 127.0.0.1 -p "$port" -U postgres -n -c 8 -j 2 -T "${PGBENCH_TIME:-15}" -f "$script" postgres 2>&1 | awk '/^tps/ { print $3 }')
+rm -f "$script"
+echo "pgbench: $tps TPS"
+
+results=()
+for n in $stewards; do
+	echo "== alleybot: $n stewards completing reports through the webhook, $duration"
+	out=$(go run ./bench/ingest --bin "$exe" --db-url "$url" --stewards "$n" --duration "$duration")
+	echo "$out" | grep -v '^RESULT'
+	results+=("$(echo "$out" | grep '^RESULT')")
+done
+echo "== summary (pgbench $tps TPS on the same cluster)"
+for r in "${results[@]}"; do
+	eval "$(echo "${r#RESULT }" | tr ' ' '\n' | sed 's/^/local_/')"
+	ratio=$(awk -v a="$local_updates_per_s" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
+	echo "stewards $local_stewards: $local_updates_per_s updates/s ($local_reports_per_s reports/s) = $ratio × pgbench; p50 ${local_p50_ms} ms p99 ${local_p99_ms} ms; RSS ${local_rss_mb} MB; $local_stmts statements, $local_commits commits, $local_pg_cpu_ms ms PostgreSQL CPU per update"
+done
