@@ -29,7 +29,7 @@ type RoutineOptions struct {
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.trainingProgress, s.trainingReminders, s.patrolNotices, s.missedSummary, s.digest, s.cleanup} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.trainingProgress, s.trainingReminders, s.patrolNotices, s.missedSummary, s.digest, s.cleanup, s.caseNumbers} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err
@@ -91,6 +91,18 @@ func (s *Scheduler) patrolNotices(ctx context.Context, tx *store.Tx) ([]bot.Mess
 		msgs = append(msgs, more...)
 	}
 	return msgs, nil
+}
+
+// caseNumbers makes next year's case-number sequence ahead of time (this
+// year's too, should it be missing), so no submit waits on a counter row.
+func (s *Scheduler) caseNumbers(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
+	now, _, _, _ := s.today()
+	for _, y := range []int{now.Year(), now.Year() + 1} {
+		if err := tx.EnsureCaseNumbers(ctx, y); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
 }
 
 // audience is who background work can reach (never a local platform).

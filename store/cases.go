@@ -97,6 +97,46 @@ type NewCase struct {
 	PatrolID     int64     // the patrol it was found on (0: none)
 }
 
+// caseNumber is the next number of year: from the year's sequence
+// (case_numbers_2026), which no submit waits on; where there is none yet,
+// from the year's counter row. A sequence never goes back, so a submit
+// that fails (its transaction rolled back) or a database crash (a sequence
+// is logged up to 32 numbers ahead) leaves a gap; numbers stay unique and
+// in order of asking. See the README's "Case numbers".
+func (q *Queries) caseNumber(ctx context.Context, year int) (int64, error) {
+	var seq sql.NullInt64
+	if err := q.db.GetContext(ctx, &seq, `SELECT nextval(to_regclass($1))`, fmt.Sprintf("case_numbers_%d", year)); err != nil {
+		return 0, wrap("case number", err)
+	}
+	if seq.Valid {
+		return seq.Int64, nil
+	}
+	err := q.db.GetContext(ctx, &seq, `
+		INSERT INTO case_counters (year, last) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1
+		RETURNING last`, year)
+	return seq.Int64, wrap("case number", err)
+}
+
+// EnsureCaseNumbers makes year's number sequence, continuing its counter,
+// unless it exists. The counter row is locked first, so two processes do
+// not race to create it and no number is given twice.
+func (q *Queries) EnsureCaseNumbers(ctx context.Context, year int) error {
+	var exists bool
+	name := fmt.Sprintf("case_numbers_%d", year)
+	if err := q.db.GetContext(ctx, &exists, `SELECT to_regclass($1) IS NOT NULL`, name); err != nil || exists {
+		return wrap("case numbers", err)
+	}
+	var done int64
+	if err := q.db.GetContext(ctx, &done, `
+		INSERT INTO case_counters (year, last) VALUES ($1, 0)
+		ON CONFLICT (year) DO UPDATE SET last = case_counters.last RETURNING last`, year); err != nil {
+		return wrap("case numbers", err)
+	}
+	_, err := q.db.ExecContext(ctx, fmt.Sprintf(`CREATE SEQUENCE IF NOT EXISTS %s START WITH %d`, name, done+1))
+	return wrap("case numbers", err)
+}
+
 // CreateCase inserts a case with its public number (2026-000123), its
 // categories, its photos and its first timeline event, inside tx.
 func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
@@ -104,19 +144,16 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		n.At = time.Now()
 	}
 	year := n.At.Year()
-	var seq int
-	if err := q.db.GetContext(ctx, &seq, `
-		INSERT INTO case_counters (year, last) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1
-		RETURNING last`, year); err != nil {
-		return Case{}, wrap("case number", err)
+	seq, err := q.caseNumber(ctx, year)
+	if err != nil {
+		return Case{}, err
 	}
 	status, kind := StatusSubmitted, EventSubmitted
 	if n.FixedOnSpot {
 		status, kind = StatusClosed, EventFixedOnSpot
 	}
 	var c Case
-	err := q.db.GetContext(ctx, &c, `
+	err = q.db.GetContext(ctx, &c, `
 		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
 			source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
 		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, nullif($8, 0), $9, $10, $11, $12,
@@ -230,12 +267,17 @@ func (q *Queries) ClosedCasesOf(ctx context.Context, reporterID int64, from time
 // duplicates a new report may be of.
 func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat, lon *float64, radius float64) ([]CaseView, error) {
 	var cs []CaseView
+	// The first three found in the open cases' order of arrival (an
+	// index), then their views: the cost stays that of a few cases however
+	// many are open near the point.
 	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
-		WHERE c.closed_at IS NULL AND c.status <> 'merged'
-			AND EXISTS (SELECT 1 FROM case_categories cc WHERE cc.case_id = c.id AND cc.category_id = $1)
-			AND CASE WHEN $3::float8 IS NULL OR c.lat IS NULL THEN c.alley_id = $2
-				ELSE 2 * 6371000 * asin(sqrt(power(sin(radians($3 - c.lat) / 2), 2) +
-					cos(radians(c.lat)) * cos(radians($3)) * power(sin(radians($4 - c.lon) / 2), 2))) <= $5 END
-		ORDER BY c.created_at LIMIT 3`, categoryID, alleyID, lat, lon, radius)
+		WHERE c.id IN (SELECT o.id FROM cases o
+			WHERE o.closed_at IS NULL AND o.status <> 'merged'
+				AND EXISTS (SELECT 1 FROM case_categories cc WHERE cc.case_id = o.id AND cc.category_id = $1)
+				AND CASE WHEN $3::float8 IS NULL OR o.lat IS NULL THEN o.alley_id = $2
+					ELSE 2 * 6371000 * asin(sqrt(power(sin(radians($3 - o.lat) / 2), 2) +
+						cos(radians(o.lat)) * cos(radians($3)) * power(sin(radians($4 - o.lon) / 2), 2))) <= $5 END
+			ORDER BY o.created_at LIMIT 3)
+		ORDER BY c.created_at`, categoryID, alleyID, lat, lon, radius)
 	return cs, wrap("nearby open cases", err)
 }

@@ -20,7 +20,7 @@ import (
 const maxPrepared = 1000
 
 type stmtCache struct {
-	pool *sqlx.DB
+	pool   *sqlx.DB
 	mu     sync.RWMutex
 	m      map[string]*sql.Stmt // nil: being prepared, or not to be
 	failed map[string]int

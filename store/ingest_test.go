@@ -1,0 +1,171 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/store"
+)
+
+// newAlley makes a community and an alley to report in.
+func newAlley(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	var alley int64
+	if err := st.DB().Get(&alley, `
+		WITH c AS (INSERT INTO communities (code, name) VALUES ('c1', '社区') RETURNING id)
+		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m) SELECT 'a1', id, '帽儿胡同', 39.94, 116.40, 150 FROM c RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	return alley
+}
+
+// Two submits at once do not wait for each other's number: the second is
+// numbered while the first is still open (lock_timeout makes a wait an
+// error), and the numbers are the year's next two.
+func TestCaseNumbersNeverWait(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	alley := newAlley(t, st)
+	at := time.Now()
+	newCase := func(tx *store.Tx) (store.Case, error) {
+		return tx.CreateCase(ctx, store.NewCase{AlleyID: alley, Description: "堆物", Impact: "alley", Source: "test", At: at})
+	}
+	var a, b store.Case
+	err := st.InTx(ctx, func(first *store.Tx) (err error) {
+		if a, err = newCase(first); err != nil {
+			return err
+		}
+		// The first is still open.
+		return st.InTx(ctx, func(second *store.Tx) error {
+			if _, err := second.SQL().ExecContext(ctx, `SET LOCAL lock_timeout = '1s'`); err != nil {
+				return err
+			}
+			b, err = newCase(second)
+			return err
+		})
+	})
+	if err != nil {
+		t.Fatalf("a submit waited for another's open transaction: %v", err)
+	}
+	if want := at.Format("2006") + "-000001"; a.Number != want {
+		t.Errorf("first number %s, want %s", a.Number, want)
+	}
+	if want := at.Format("2006") + "-000002"; b.Number != want {
+		t.Errorf("second number %s, want %s", b.Number, want)
+	}
+}
+
+// A year with no sequence numbers from its counter row; EnsureCaseNumbers
+// then makes the sequence continue the counter (no number given twice),
+// and running it again changes nothing.
+func TestCaseNumbersContinueTheCounter(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	alley := newAlley(t, st)
+	at := time.Date(2041, 3, 1, 10, 0, 0, 0, time.UTC)
+	create := func() string {
+		var c store.Case
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+			c, err = tx.CreateCase(ctx, store.NewCase{AlleyID: alley, Description: "堆物", Impact: "alley", Source: "test", At: at})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return c.Number
+	}
+	var got []string
+	got = append(got, create(), create())
+	for i := 0; i < 2; i++ {
+		if err := st.EnsureCaseNumbers(ctx, 2041); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got = append(got, create(), create())
+	want := []string{"2041-000001", "2041-000002", "2041-000003", "2041-000004"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("numbers %v, want %v", got, want)
+		}
+	}
+	var seq bool
+	if err := st.DB().Get(&seq, `SELECT to_regclass('case_numbers_2041') IS NOT NULL`); err != nil || !seq {
+		t.Errorf("no sequence for 2041 (%v)", err)
+	}
+}
+
+// BeginTurn reads the speaker, roles and conversation in one statement and
+// dedupes the key; a conversation another update inserted after this one
+// read it as missing makes the write fail with ErrTurnRace (the router
+// runs the update again), never overwrite it.
+func TestBeginTurn(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	if _, err := st.DB().Exec(`
+		WITH p AS (INSERT INTO people (code, name) VALUES ('S1', '王秀兰') RETURNING id),
+		     r AS (INSERT INTO person_roles (person_id, role) SELECT id, 'steward' FROM p)
+		INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '42', id FROM p`); err != nil {
+		t.Fatal(err)
+	}
+	var b store.Begun
+	err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+		if b, err = tx.BeginTurn(ctx, "telegram", "42", "42", "u1"); err != nil {
+			return err
+		}
+		if _, err := tx.ConversationFor(ctx, "telegram", "42", "42"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("conversation before any flow: %v, want not found", err)
+		}
+		_, err = tx.SaveConversation(ctx, store.ConversationState{Platform: "telegram", ChatID: "42", UserID: "42", Flow: "report", Step: "category"})
+		if err != nil {
+			return err
+		}
+		if st, err := tx.ConversationFor(ctx, "telegram", "42", "42"); err != nil || st.Step != "category" {
+			t.Errorf("conversation after a save in the turn: %+v, %v", st, err)
+		}
+		return tx.FinishState(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.First || b.Person == nil || b.Person.Name != "王秀兰" || len(b.Roles) != 1 || b.Roles[0].Role != store.RoleSteward {
+		t.Fatalf("begun %+v person %+v", b, b.Person)
+	}
+	if n := count(t, st, `SELECT count(*) FROM conversation_states WHERE flow = 'report' AND step = 'category'`); n != 1 {
+		t.Errorf("%d saved states, want 1", n)
+	}
+	// The same key again: not first, nothing read.
+	err = st.InTx(ctx, func(tx *store.Tx) (err error) {
+		b, err = tx.BeginTurn(ctx, "telegram", "42", "42", "u1")
+		return err
+	})
+	if err != nil || b.First {
+		t.Errorf("a repeated key: first %v, %v", b.First, err)
+	}
+
+	// A stranger's turn in another chat reads no row; a row inserted there
+	// since (by a concurrent update) makes its own insert a race.
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		b, err := tx.BeginTurn(ctx, "telegram", "77", "77", "u2")
+		if err != nil {
+			return err
+		}
+		if b.Person != nil {
+			t.Errorf("a stranger has person %+v", b.Person)
+		}
+		if _, err := st.DB().Exec(`INSERT INTO conversation_states (platform, chat_id, user_id, flow, step) VALUES ('telegram', '77', '77', 'complaint', 'what')`); err != nil {
+			return err
+		}
+		if _, err := tx.SaveConversation(ctx, store.ConversationState{Platform: "telegram", ChatID: "77", UserID: "77", Flow: "complaint", Step: "kind"}); err != nil {
+			return err
+		}
+		return tx.FinishState(ctx)
+	})
+	if !errors.Is(err, store.ErrTurnRace) {
+		t.Fatalf("a conversation inserted since the turn began: %v, want ErrTurnRace", err)
+	}
+	if n := count(t, st, `SELECT count(*) FROM conversation_states WHERE chat_id = '77' AND step = 'what'`); n != 1 {
+		t.Errorf("the concurrent update's state was overwritten")
+	}
+}
