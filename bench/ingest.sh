@@ -56,5 +56,5 @@ echo "== summary (pgbench $tps TPS on the same cluster)"
 for r in "${results[@]}"; do
 	eval "$(echo "${r#RESULT }" | tr ' ' '\n' | sed 's/^/local_/')"
 	ratio=$(awk -v a="$local_updates_per_s" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
-	echo "stewards $local_stewards: $local_updates_per_s updates/s ($local_reports_per_s reports/s) = $ratio × pgbench; p50 ${local_p50_ms} ms p99 ${local_p99_ms} ms; RSS ${local_rss_mb} MB; $local_stmts statements, $local_commits commits, $local_pg_cpu_ms ms PostgreSQL CPU per update"
+	echo "stewards $local_stewards: $local_updates_per_s updates/s ($local_reports_per_s reports/s) = $ratio × pgbench; p50 ${local_p50_ms} ms p99 ${local_p99_ms} ms; RSS ${local_rss_mb} MB; per update $local_stmts statements, $local_commits commits, $local_pg_cpu_ms ms PostgreSQL CPU, $local_bot_cpu_ms ms alleybot CPU"
 done

@@ -101,7 +101,7 @@ func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, draft
 	}
 	// Messages sent, refused or dropped long ago (a chat's queue row stays:
 	// its sequence numbers go on).
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM outbox WHERE state <> 'pending' AND done_at < $1`, before); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM outbox WHERE created_at < $1 AND state <> 'pending' AND done_at < $1`, before); err != nil {
 		return 0, 0, 0, wrap("clean the outbox", err)
 	}
 	return updates, drafts, photos, nil

@@ -314,12 +314,14 @@ log:
 		return err
 	}
 	cpu0 := pgCPU(pm)
+	bot0 := procCPU(serve.Process.Pid)
 	measuring.Store(true)
 	start := time.Now()
 	time.Sleep(duration)
 	measuring.Store(false)
 	elapsed := time.Since(start)
 	cpu1 := pgCPU(pm)
+	bot1 := procCPU(serve.Process.Pid)
 	commits1, err := commits(db, dbName)
 	if err != nil {
 		return err
@@ -366,14 +368,14 @@ log:
 	q := func(p float64) time.Duration { return lat[int(float64(len(lat)-1)*p)].Round(10 * time.Microsecond) }
 	fmt.Printf("stewards %d: %.1f updates/s, %.1f reports/s; next message p50 %v p99 %v; peak RSS %.1f MB\n",
 		stewards, n/elapsed.Seconds(), float64(reports.Load())/elapsed.Seconds(), q(0.50), q(0.99), float64(rss)/1024)
-	fmt.Printf("  per update: %.2f statements (and %.2f run inside them), %.2f commits, %.2f ms PostgreSQL CPU (%d updates in %v; %d lost, %d failed posts)\n",
-		calls/n, nested/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n, int(n), elapsed.Round(time.Millisecond), lost.Load(), failed.Load())
+	fmt.Printf("  per update: %.2f statements (and %.2f run inside them), %.2f commits, %.2f ms PostgreSQL CPU, %.2f ms alleybot CPU (%d updates in %v; %d lost, %d failed posts)\n",
+		calls/n, nested/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n, (bot1-bot0)/n, int(n), elapsed.Round(time.Millisecond), lost.Load(), failed.Load())
 	for _, s := range stmts {
 		fmt.Printf("  %6.3f/update exec %6.3f ms plan %6.3f ms  %s\n", s.calls/n, s.meanMs, s.planMs, s.query)
 	}
-	fmt.Printf("RESULT stewards=%d updates_per_s=%.1f reports_per_s=%.2f p50_ms=%.2f p99_ms=%.2f rss_mb=%.1f stmts=%.2f commits=%.2f pg_cpu_ms=%.3f\n",
+	fmt.Printf("RESULT stewards=%d updates_per_s=%.1f reports_per_s=%.2f p50_ms=%.2f p99_ms=%.2f rss_mb=%.1f stmts=%.2f commits=%.2f pg_cpu_ms=%.3f bot_cpu_ms=%.3f\n",
 		stewards, n/elapsed.Seconds(), float64(reports.Load())/elapsed.Seconds(), float64(q(0.5).Microseconds())/1000,
-		float64(q(0.99).Microseconds())/1000, float64(rss)/1024, calls/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n)
+		float64(q(0.99).Microseconds())/1000, float64(rss)/1024, calls/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n, (bot1-bot0)/n)
 	return nil
 }
 
@@ -470,6 +472,17 @@ func pgCPU(pm int) float64 {
 		total += ticks(f, 11, 12)
 	}
 	return total * tick
+}
+
+// procCPU is a process's CPU milliseconds (utime + stime).
+func procCPU(pid int) float64 {
+	f, err := statFields(pid)
+	if err != nil || len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	s, _ := strconv.ParseFloat(f[12], 64)
+	return (u + s) * 10
 }
 
 // peakRSS is VmHWM of a process, in kB.
