@@ -169,3 +169,60 @@ func TestBeginTurn(t *testing.T) {
 		t.Errorf("the concurrent update's state was overwritten")
 	}
 }
+
+// A turn reads the roster's categories from memory while roster_version
+// stays; any change to the table moves it on, and the next turn reads the
+// change.
+func TestRosterCache(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	if _, err := st.DB().Exec(`INSERT INTO categories (code, name, name_en, verify_within_minutes, fix_within_minutes, sort)
+		VALUES ('trash', '垃圾', 'Trash', 60, 600, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	names := func(key string) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.BeginTurn(ctx, "telegram", "1", "1", key); err != nil {
+				return err
+			}
+			cs, err := tx.Categories(ctx)
+			for _, c := range cs {
+				out[c.Code] = c.Name
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := names("k1"); got["trash"] != "垃圾" {
+		t.Fatalf("categories %v", got)
+	}
+	// A change the triggers do not see (replica mode) is not read: the
+	// turn used its memory.
+	conn, err := st.DB().Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET session_replication_role = replica`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `UPDATE categories SET name = '垃圾堆放' WHERE code = 'trash'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("k2"); got["trash"] != "垃圾" {
+		t.Errorf("categories %v: not read from memory", got)
+	}
+	// An ordinary change is seen by the next turn.
+	if _, err := st.DB().Exec(`INSERT INTO categories (code, name, name_en, verify_within_minutes, fix_within_minutes, sort)
+		VALUES ('road', '道路', 'Road', 60, 600, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("k3"); got["trash"] != "垃圾堆放" || got["road"] != "道路" {
+		t.Errorf("categories after a change %v", got)
+	}
+}

@@ -24,8 +24,9 @@ var ErrNotFound = errors.New("not found")
 // hands a function a Tx whose Queries run inside one transaction.
 type Store struct {
 	Queries
-	pool  *sqlx.DB
-	stmts *stmtCache
+	pool   *sqlx.DB
+	stmts  *stmtCache
+	roster *rosterCache
 }
 
 // Tx is one open transaction: the same queries as Store, bound to it. The
@@ -36,6 +37,9 @@ type Tx struct {
 	tx    *sqlx.Tx
 	after []func()
 	turn  *turnState // the update's own conversation (BeginTurn)
+
+	roster  *rosterCache
+	rosterV int64 // the roster version BeginTurn read (0: none, no cache)
 }
 
 // AfterCommit runs f once the transaction has committed (not after a
@@ -60,7 +64,7 @@ type queryer interface {
 
 func newStore(db *sqlx.DB) *Store {
 	c := newStmtCache(db)
-	return &Store{Queries: Queries{db: prepared{base: db, cache: c}}, pool: db, stmts: c}
+	return &Store{Queries: Queries{db: prepared{base: db, cache: c}}, pool: db, stmts: c, roster: &rosterCache{}}
 }
 
 // Open connects and pings. A database that cannot be reached is reported in
@@ -122,7 +126,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	t := &Tx{Queries: Queries{db: prepared{base: tx, tx: tx, cache: s.stmts}}, tx: tx}
+	t := &Tx{Queries: Queries{db: prepared{base: tx, tx: tx, cache: s.stmts}}, tx: tx, roster: s.roster}
 	if err := fn(t); err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 	var row struct {
 		First       bool           `db:"first"`
 		NextVersion int64          `db:"next_version"`
+		Roster      int64          `db:"roster_version"`
 		ID          sql.NullInt64  `db:"id"`
 		Code        sql.NullString `db:"code"`
 		Name        sql.NullString `db:"name"`
@@ -89,6 +90,7 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 			SELECT cs.flow, cs.step, cs.data, cs.history, cs.pending, cs.started_at, cs.updated_at, cs.version
 			FROM conversation_states cs, l WHERE cs.platform = $1 AND cs.chat_id = $2 AND cs.user_id = $3 FOR UPDATE OF cs)
 		SELECT $5 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,
+			(SELECT v FROM roster_version) AS roster_version,
 			p.id, p.code, p.name, p.phone, p.wecom_userid, p.lang, p.active,
 			coalesce((SELECT json_agg(json_build_object('role', r.role, 'department_id', r.department_id,
 				'community_id', r.community_id, 'department_name', coalesce(dp.name, ''), 'community_name', coalesce(c.name, ''))
@@ -113,7 +115,7 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 			Data: json.RawMessage(row.Data), History: row.History, Pending: row.Pending, StartedAt: row.StartedAt.Time,
 			UpdatedAt: row.UpdatedAt.Time, Version: row.Version.Int64}
 	}
-	t.turn = ts
+	t.turn, t.rosterV = ts, row.Roster
 	if row.ID.Valid {
 		b.Person = &Person{ID: row.ID.Int64, Code: row.Code.String, Name: row.Name.String, Phone: row.Phone.String,
 			WecomUserID: row.WecomUserID, Lang: row.Lang.String, Active: row.Active.Bool}

@@ -26,3 +26,23 @@ DROP INDEX outbox_done;
 CREATE INDEX outbox_created ON outbox (created_at);
 ALTER TABLE outbox SET (fillfactor = 70);
 ALTER TABLE conversation_states SET (fillfactor = 70);
+
+-- The roster's places, kinds and groups change rarely and are read on
+-- almost every update: a process keeps them in memory, valid while this
+-- number (read in an update's first statement) stays the same. Every
+-- change to those tables moves it on.
+CREATE TABLE roster_version (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    v   bigint NOT NULL
+);
+INSERT INTO roster_version (v) VALUES (1);
+CREATE FUNCTION roster_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE roster_version SET v = v + 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON chats FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
+CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON chat_bindings FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
+CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
+CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON alleys FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
+CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON patrol_schedules FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
