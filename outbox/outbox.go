@@ -22,6 +22,7 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -156,6 +158,25 @@ type Dispatcher struct {
 	done    chan struct{}
 	workers sync.WaitGroup
 	running atomic.Bool // Start has run
+
+	adv advances // sends finished at about the same time, recorded together
+}
+
+// advances gathers the Advance of chats whose sends finished while another
+// one was being recorded: one statement and one commit for all of them.
+type advances struct {
+	mu      sync.Mutex
+	pending []*advanceReq
+	leading bool // someone is recording; the pending wait for the next round
+}
+
+type advanceReq struct {
+	c          store.OutboxChat
+	o          store.Outcome
+	more, held bool
+	err        error
+	done       chan struct{} // recorded: more, held and err are set
+	lead       chan struct{} // the caller leads the next round instead
 }
 
 // New makes a dispatcher (not started).
@@ -456,7 +477,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxDropped, NextAt: nextAt, Release: last}
 				var held bool
 				var err error
-				if more, held, err = d.st.Advance(ctx, d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+				if more, held, err = d.advance(c, o); err != nil || !held {
 					d.lost(c, err)
 					return
 				}
@@ -519,7 +540,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				nextAt = time.Now().Add(gap)
 				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: nextAt, Release: last}
 				var held bool
-				if more, held, err = d.st.Advance(context.WithoutCancel(ctx), d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+				if more, held, err = d.advance(c, o); err != nil || !held {
 					d.lost(c, err)
 					return
 				}
@@ -553,7 +574,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: nextAt, Release: last,
 					Failure: err.Error(), Text: msg.Text}
 				var held bool
-				if more, held, err = d.st.Advance(context.WithoutCancel(ctx), d.opts.ID, c, o, d.opts.Lease); err != nil || !held {
+				if more, held, err = d.advance(c, o); err != nil || !held {
 					d.lost(c, err)
 					return
 				}
@@ -573,6 +594,79 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 			return
 		}
 		batch = rows
+	}
+}
+
+// advance records a chat's head message's outcome (store.Advance). The
+// first caller with nobody recording records its own and whatever others
+// came meanwhile in one statement; those that come while it does wait and
+// go in the next round, which one of them leads. A batch that fails is
+// recorded one chat at a time (each Advance stands alone).
+func (d *Dispatcher) advance(c store.OutboxChat, o store.Outcome) (more, held bool, err error) {
+	r := &advanceReq{c: c, o: o, done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	a := &d.adv
+	a.mu.Lock()
+	a.pending = append(a.pending, r)
+	if a.leading {
+		a.mu.Unlock()
+		select {
+		case <-r.done:
+			return r.more, r.held, r.err
+		case <-r.lead:
+			return d.lead(r)
+		}
+	}
+	a.leading = true
+	a.mu.Unlock()
+	return d.lead(r)
+}
+
+// lead records the pending advances (r's among them), then hands the lead
+// to one of those that came meanwhile, or gives it up.
+func (d *Dispatcher) lead(r *advanceReq) (bool, bool, error) {
+	a := &d.adv
+	a.mu.Lock()
+	batch := a.pending
+	a.pending = nil
+	a.mu.Unlock()
+	d.record(batch)
+	a.mu.Lock()
+	if len(a.pending) > 0 {
+		a.pending[0].lead <- struct{}{}
+	} else {
+		a.leading = false
+	}
+	a.mu.Unlock()
+	return r.more, r.held, r.err
+}
+
+// record runs one round of advances and tells each caller.
+func (d *Dispatcher) record(batch []*advanceReq) {
+	bg := context.Background()
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	if len(batch) > 1 {
+		slices.SortFunc(batch, func(x, y *advanceReq) int {
+			return cmp.Or(cmp.Compare(x.c.Platform, y.c.Platform), cmp.Compare(x.c.ChatID, y.c.ChatID))
+		})
+		as := make([]store.Advancement, len(batch))
+		for i, r := range batch {
+			as[i] = store.Advancement{Chat: r.c, Outcome: r.o}
+		}
+		res, err := d.st.AdvanceMany(bg, d.opts.ID, as, d.opts.Lease)
+		if err == nil {
+			for i, r := range batch {
+				r.more, r.held = res[i].More, res[i].Held
+			}
+			return
+		}
+		d.opts.Log.Warn("outbox: recording sends together failed; one by one", "chats", len(batch), "err", err)
+	}
+	for _, r := range batch {
+		r.more, r.held, r.err = d.st.Advance(bg, d.opts.ID, r.c, r.o, d.opts.Lease)
 	}
 }
 

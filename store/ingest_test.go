@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -224,5 +225,64 @@ func TestRosterCache(t *testing.T) {
 	}
 	if got := names("k3"); got["trash"] != "垃圾堆放" || got["road"] != "道路" {
 		t.Errorf("categories after a change %v", got)
+	}
+}
+
+// AdvanceMany records several chats' sends in one statement, as Advance
+// would each: a chat with more queued says so, a released chat is free,
+// and a chat whose lease another dispatcher holds is not touched.
+func TestAdvanceMany(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	msg := func(chat, text string) store.OutboxMessage {
+		return store.OutboxMessage{Platform: "telegram", ChatID: chat, Message: []byte(`{"Text":"` + text + `"}`)}
+	}
+	var mine []store.QueuedMessage
+	err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+		mine, err = tx.EnqueueMessages(ctx, []store.OutboxMessage{msg("1", "a"), msg("1", "b"), msg("2", "c"), msg("3", "d")}, "me", time.Minute)
+		return err
+	})
+	if err != nil || len(mine) != 4 {
+		t.Fatalf("queued %d mine, %v", len(mine), err)
+	}
+	// Chat 3 is taken over by another dispatcher.
+	if _, err := st.DB().Exec(`UPDATE outbox_chats SET lease_owner = 'other' WHERE chat_id = '3'`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	out := func(m store.QueuedMessage) store.Outcome {
+		return store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: now, Release: true}
+	}
+	res, err := st.AdvanceMany(ctx, "me", []store.Advancement{
+		{Chat: store.OutboxChat{Platform: "telegram", ChatID: "1"}, Outcome: out(mine[0])},
+		{Chat: store.OutboxChat{Platform: "telegram", ChatID: "2"}, Outcome: out(mine[2])},
+		{Chat: store.OutboxChat{Platform: "telegram", ChatID: "3"}, Outcome: out(mine[3])},
+	}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Advanced{{More: true, Held: true}, {More: false, Held: true}, {}}
+	for i := range want {
+		if res[i] != want[i] {
+			t.Errorf("chat %d: %+v, want %+v", i+1, res[i], want[i])
+		}
+	}
+	type row struct {
+		Chat  string         `db:"chat_id"`
+		Done  int64          `db:"done_seq"`
+		Owner sql.NullString `db:"lease_owner"`
+	}
+	var rows []row
+	if err := st.DB().Select(&rows, `SELECT chat_id, done_seq, lease_owner FROM outbox_chats ORDER BY chat_id`); err != nil {
+		t.Fatal(err)
+	}
+	wantRows := []row{{"1", 1, sql.NullString{String: "me", Valid: true}}, {"2", 1, sql.NullString{}}, {"3", 0, sql.NullString{String: "other", Valid: true}}}
+	for i := range wantRows {
+		if i >= len(rows) || rows[i] != wantRows[i] {
+			t.Fatalf("queues %+v, want %+v", rows, wantRows)
+		}
+	}
+	if n := count(t, st, `SELECT count(*) FROM outbox WHERE state = 'sent'`); n != 2 {
+		t.Errorf("%d messages marked sent, want 2", n)
 	}
 }

@@ -249,3 +249,71 @@ func (q *Queries) RecordSendFailure(ctx context.Context, platform, chatID, text,
 		platform, chatID, text, msg)
 	return wrap("record send failure", err)
 }
+
+// Advancement is one chat's Advance in AdvanceMany.
+type Advancement struct {
+	Chat    OutboxChat
+	Outcome Outcome
+}
+
+// Advanced is what AdvanceMany did for one chat (as Advance's results).
+type Advanced struct {
+	More, Held bool
+}
+
+// AdvanceMany is Advance for several chats (each at most once) in one
+// statement and one commit: the dispatcher's goroutines that finish a send
+// at about the same time share it. The chats' queue rows are locked in
+// (platform, chat) order, the order EnqueueMessages locks them in, so the
+// two never wait on each other in a cycle.
+func (s *Store) AdvanceMany(ctx context.Context, owner string, as []Advancement, lease time.Duration) ([]Advanced, error) {
+	n := len(as)
+	platforms, chats := make(pq.StringArray, n), make(pq.StringArray, n)
+	ids, seqs := make(pq.Int64Array, n), make(pq.Int64Array, n)
+	states, failures, texts := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	nextAts := make(pq.StringArray, n)
+	releases := make(pq.BoolArray, n)
+	for i, a := range as {
+		platforms[i], chats[i], ids[i], seqs[i] = a.Chat.Platform, a.Chat.ChatID, a.Outcome.ID, a.Outcome.Seq
+		states[i], failures[i], texts[i] = a.Outcome.State, a.Outcome.Failure, a.Outcome.Text
+		nextAts[i], releases[i] = a.Outcome.NextAt.UTC().Format(time.RFC3339Nano), a.Outcome.Release
+	}
+	var rows []struct {
+		Platform string `db:"platform"`
+		ChatID   string `db:"chat_id"`
+		More     bool   `db:"more"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		WITH o AS (
+			SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::timestamptz[], $8::bool[], $9::text[], $10::text[])
+				AS o(platform, chat_id, id, state, seq, next_at, release, failure, text)),
+		lk AS (
+			SELECT c.platform, c.chat_id FROM outbox_chats c JOIN o ON o.platform = c.platform AND o.chat_id = c.chat_id
+			WHERE c.lease_owner = $1 ORDER BY c.platform, c.chat_id FOR UPDATE OF c),
+		m AS (UPDATE outbox SET state = o.state, done_at = now() FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id
+			WHERE outbox.id = o.id AND outbox.state = 'pending'),
+		f AS (INSERT INTO send_failures (platform, chat_id, text, error)
+			SELECT o.platform, o.chat_id, o.text, o.failure FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id WHERE o.state = 'failed')
+		UPDATE outbox_chats c SET done_seq = greatest(c.done_seq, o.seq), next_at = o.next_at,
+			lease_owner = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq THEN NULL ELSE c.lease_owner END,
+			lease_until = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq THEN NULL
+				ELSE clock_timestamp() + $11 * interval '1 microsecond' END
+		FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id
+		WHERE c.platform = o.platform AND c.chat_id = o.chat_id
+		RETURNING c.platform, c.chat_id, c.done_seq < c.next_seq AS more`,
+		owner, platforms, chats, ids, states, seqs, nextAts, releases, failures, texts, lease.Microseconds())
+	if err != nil {
+		return nil, wrap("advance", err)
+	}
+	out := make([]Advanced, n)
+	at := make(map[OutboxChat]int, n)
+	for i, a := range as {
+		at[a.Chat] = i
+	}
+	for _, r := range rows {
+		if i, ok := at[OutboxChat{Platform: r.Platform, ChatID: r.ChatID}]; ok {
+			out[i] = Advanced{More: r.More, Held: true}
+		}
+	}
+	return out, nil
+}
