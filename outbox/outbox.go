@@ -151,6 +151,7 @@ type Dispatcher struct {
 	mu      sync.Mutex
 	woken   map[store.OutboxChat]bool
 	serving map[store.OutboxChat]bool
+	inbox   map[store.OutboxChat][]store.QueuedMessage // queued to a chat served here, for its goroutine
 	rate    map[bot.Platform]*limiter
 	wake    chan struct{}
 	slots   chan struct{}
@@ -216,7 +217,8 @@ func New(st *store.Store, opts Options) *Dispatcher {
 		opts.Log = slog.Default()
 	}
 	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
-		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
+		inbox: map[store.OutboxChat][]store.QueuedMessage{},
+		rate:  map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
 	for p := range opts.Senders {
 		d.rate[p] = newLimiter()
 	}
@@ -245,6 +247,21 @@ func (d *Dispatcher) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.
 func (d *Dispatcher) handOver(rows []store.QueuedMessage) {
 	for _, batch := range byChat(rows) {
 		c := store.OutboxChat{Platform: batch[0].Platform, ChatID: batch[0].ChatID}
+		if batch[0].Busy {
+			// Queued behind messages this dispatcher is sending: the
+			// goroutine serving the chat reads on from them, not from the
+			// database; with none serving it, a claim does.
+			d.mu.Lock()
+			serving := d.serving[c]
+			if serving {
+				d.inbox[c] = append(d.inbox[c], batch...)
+			}
+			d.mu.Unlock()
+			if !serving {
+				d.Wake(c)
+			}
+			continue
+		}
 		if !d.start(c, batch) {
 			// Served here already, or no room: the chat is ours, so the claim
 			// after a wake-up takes it (now, or when its goroutine ends).
@@ -418,7 +435,11 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		defer func() {
 			d.mu.Lock()
 			delete(d.serving, c)
-			again := d.woken[c]
+			again := d.woken[c] || len(d.inbox[c]) > 0
+			if len(d.inbox[c]) > 0 {
+				d.woken[c] = true
+			}
+			delete(d.inbox, c)
 			d.mu.Unlock()
 			<-d.slots
 			d.workers.Done()
@@ -429,6 +450,40 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		d.serve(context.Background(), c, batch)
 	}()
 	return true
+}
+
+// takeInbox takes the messages handed over for chat c that follow seq
+// last without a gap (the rest wait, or a claim reads them). A question
+// followed by a newer one to the same person is stale, as the claim would
+// find it.
+func (d *Dispatcher) takeInbox(c store.OutboxChat, last int64) []store.QueuedMessage {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rows := d.inbox[c]
+	i := 0
+	for i < len(rows) && rows[i].Seq <= last {
+		i++ // sent already (a claim read them first)
+	}
+	rows = rows[i:]
+	slices.SortFunc(rows, func(x, y store.QueuedMessage) int { return cmp.Compare(x.Seq, y.Seq) })
+	n := 0
+	for n < len(rows) && rows[n].Seq == last+1+int64(n) {
+		n++
+	}
+	take := slices.Clone(rows[:n])
+	for j := range take {
+		for _, later := range rows[j+1:] {
+			if take[j].PromptUser != "" && later.PromptUser == take[j].PromptUser {
+				take[j].Stale = true
+			}
+		}
+	}
+	if len(rows[n:]) > 0 {
+		d.inbox[c] = slices.Clone(rows[n:])
+	} else {
+		delete(d.inbox, c)
+	}
+	return take
 }
 
 func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {
@@ -587,7 +642,12 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 			return
 		}
 		// More came while this batch went out: read on, still holding the
-		// chat (the claim renews the lease).
+		// chat, from what the transactions that queued it handed over, or
+		// else from the database (the claim renews the lease).
+		if next := d.takeInbox(c, batch[len(batch)-1].Seq); len(next) > 0 {
+			batch = next
+			continue
+		}
 		rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), []store.OutboxChat{c}, nil, 1, d.opts.Lease, d.opts.Lease, d.opts.Batch)
 		if err != nil || len(rows) == 0 {
 			d.lost(c, err)

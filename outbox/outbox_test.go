@@ -427,3 +427,39 @@ func TestCoalesce(t *testing.T) {
 	}
 	waitSends(t, fake, -806, 1)
 }
+
+// TestReadOnWhileServing: messages queued to a chat while this dispatcher
+// is sending to it (the goroutine waits for the chat's gap) are handed to
+// that goroutine; they go in order, each once, and a question followed by
+// a newer one to the same person is dropped.
+func TestReadOnWhileServing(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
+	time.Sleep(50 * time.Millisecond)
+	ctx := context.Background()
+	state := store.ConversationState{Platform: "telegram", ChatID: "804", UserID: "804", Flow: "report", Step: "photos"}
+	save := func() int64 {
+		var v int64
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) { v, err = tx.SaveConversation(ctx, state); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	ask := func(text string, v int64) bot.Message {
+		m := tgMsg(804, text)
+		m.Prompt = &bot.Prompt{UserID: "804", Version: v}
+		return m
+	}
+	enqueue(t, st, d[0], tgMsg(804, "一"), tgMsg(804, "二")) // 二 waits 200 ms behind 一
+	waitSends(t, fake, 804, 1)
+	enqueue(t, st, d[0], tgMsg(804, "三"))
+	enqueue(t, st, d[0], ask("请发照片", save()))
+	enqueue(t, st, d[0], ask("还有照片吗", save()))
+	waitState(t, st, "sent", "sent", "sent", "dropped", "sent")
+	var texts []string
+	for _, m := range fake.Sent() {
+		texts = append(texts, m.Text)
+	}
+	if strings.Join(texts, "|") != "一|二|三|还有照片吗" {
+		t.Errorf("sent %q", texts)
+	}
+}

@@ -42,7 +42,9 @@ const (
 // lock, so the numbers of one chat commit in order. With owner set, a chat
 // whose queue was empty and free is leased to owner at once, and its new
 // messages are returned: once the transaction commits, that dispatcher
-// sends them without claiming the chat. Call it last in the transaction:
+// sends them without claiming the chat; the messages of a chat it was
+// serving already come back too (Busy), for the goroutine serving it. Call
+// it last in the transaction:
 // the chat rows stay locked until the commit.
 func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
 	if len(msgs) == 0 {
@@ -77,14 +79,16 @@ func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []
 					THEN EXCLUDED.lease_owner ELSE c.lease_owner END,
 				lease_until = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
 					THEN EXCLUDED.lease_until ELSE c.lease_until END
-			RETURNING platform, chat_id, next_seq, next_at, $6 <> '' AND lease_owner = $6 AND done_seq = next_seq - (SELECT n FROM n WHERE n.platform = c.platform AND n.chat_id = c.chat_id) AS mine),
+			RETURNING platform, chat_id, next_seq, next_at, $6 <> '' AND lease_owner = $6 AS mine,
+				done_seq = next_seq - (SELECT n FROM n WHERE n.platform = c.platform AND n.chat_id = c.chat_id) AS idle),
 		ins AS (
 			INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
 			SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
 				m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
 			FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)
-			RETURNING id, platform, chat_id, seq, message, created_at)
-		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at
+			RETURNING id, platform, chat_id, seq, message, created_at, prompt_user)
+		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at,
+			NOT q.idle AS busy, coalesce(ins.prompt_user, '') AS prompt_user
 		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
 		ORDER BY ins.platform, ins.chat_id, ins.seq`,
 		append([]any{platforms, chats, bodies, users, versions, owner, lease.Microseconds()}, extra...)...)
@@ -104,6 +108,11 @@ type QueuedMessage struct {
 	Stale    bool      `db:"stale"`
 	NextAt   time.Time `db:"next_at"`
 	Created  time.Time `db:"created_at"`
+	// From EnqueueMessages: Busy is a message queued to a chat this
+	// dispatcher was serving already (not idle); PromptUser marks a
+	// question (whose an older one to the same person makes stale).
+	Busy       bool   `db:"busy"`
+	PromptUser string `db:"prompt_user"`
 }
 
 // Claim leases to owner up to limit chats that have messages to send, on
