@@ -48,7 +48,7 @@ echo "pgbench: $tps TPS"
 results=()
 for n in $stewards; do
 	echo "== alleybot: $n stewards completing reports through the webhook, $duration"
-	out=$(go run ./bench/ingest --bin "$exe" --db-url "$url" --stewards "$n" --duration "$duration" --top "${TOP:-12}")
+	out=$(go run ./bench/ingest --bin "$exe" --db-url "$url" --stewards "$n" --duration "$duration" --top "${TOP:-12}" ${SERVE_LOG:+--serve-log "$SERVE_LOG.$n"})
 	echo "$out" | grep -v '^RESULT'
 	results+=("$(echo "$out" | grep '^RESULT')")
 done

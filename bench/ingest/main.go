@@ -48,6 +48,7 @@ func main() {
 	roster := fs.String("roster", "examples/roster.yaml", "the roster to import")
 	top := fs.Int("top", 12, "statements to list, by calls")
 	conns := fs.Int("conns", 16, "database.max_open_conns of the serve process")
+	keepLog := fs.String("serve-log", "", "copy serve's log here at the end (with GODEBUG=gctrace=1 in the environment, the GC's)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./bench/ingest --bin FILE --db-url URL [flags]\n\n"+
 			"Closed-loop stewards complete reports through the webhook of a separate\n"+
@@ -60,11 +61,14 @@ func main() {
 		fs.Usage()
 		os.Exit(2)
 	}
+	serveLog = *keepLog
 	if err := run(*bin, *dbURL, *roster, *stewards, *conns, *top, *warmup, *duration); err != nil {
 		fmt.Fprintln(os.Stderr, "ingest:", err)
 		os.Exit(1)
 	}
 }
+
+var serveLog string
 
 // fake is the Bot API as far as a report needs it; it tells each chat's
 // waiter when a message to it arrives.
@@ -217,6 +221,11 @@ log:
 		case <-exited:
 		case <-time.After(20 * time.Second):
 			_ = serve.Process.Kill()
+		}
+		if serveLog != "" {
+			if b, err := os.ReadFile(logFile.Name()); err == nil {
+				_ = os.WriteFile(serveLog, b, 0o644)
+			}
 		}
 	}()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -36,11 +37,30 @@ func cmdServe(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	log := newLogger(e.stderr, cfg.Log.Level)
 	defer st.Close()
+	if addr := e.getenv("ALLEYBOT_PPROF"); addr != "" {
+		// Profiles for an operator (or bench/ingest), on an address of
+		// their choosing, never on http.listen.
+		go func() {
+			log.Info("pprof listening", "addr", addr)
+			if err := http.ListenAndServe(addr, pprofMux()); err != nil {
+				log.Warn("pprof", "err", err)
+			}
+		}()
+	}
 	app, err := newApp(e.ctx, cfg, st, log)
 	if err != nil {
 		return err
 	}
 	return app.serve(e.ctx)
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // app is a wired serve process.
