@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -324,6 +325,8 @@ log:
 	}
 	cpu0 := pgCPU(pm)
 	bot0 := procCPU(serve.Process.Pid)
+	me0 := procCPU(os.Getpid())
+	busy0, all0 := machineCPU()
 	measuring.Store(true)
 	start := time.Now()
 	time.Sleep(duration)
@@ -331,6 +334,8 @@ log:
 	elapsed := time.Since(start)
 	cpu1 := pgCPU(pm)
 	bot1 := procCPU(serve.Process.Pid)
+	me1 := procCPU(os.Getpid())
+	busy1, all1 := machineCPU()
 	commits1, err := commits(db, dbName)
 	if err != nil {
 		return err
@@ -379,6 +384,8 @@ log:
 		stewards, n/elapsed.Seconds(), float64(reports.Load())/elapsed.Seconds(), q(0.50), q(0.99), float64(rss)/1024)
 	fmt.Printf("  per update: %.2f statements (and %.2f run inside them), %.2f commits, %.2f ms PostgreSQL CPU, %.2f ms alleybot CPU (%d updates in %v; %d lost, %d failed posts)\n",
 		calls/n, nested/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n, (bot1-bot0)/n, int(n), elapsed.Round(time.Millisecond), lost.Load(), failed.Load())
+	fmt.Printf("  the machine: %.0f%% busy (%d cores); the load generator and fake Bot API (this process) %.2f ms CPU per update\n",
+		100*(busy1-busy0)/max(all1-all0, 1), runtime.NumCPU(), (me1-me0)/n)
 	for _, s := range stmts {
 		fmt.Printf("  %6.3f/update exec %6.3f ms plan %6.3f ms  %s\n", s.calls/n, s.meanMs, s.planMs, s.query)
 	}
@@ -481,6 +488,27 @@ func pgCPU(pm int) float64 {
 		total += ticks(f, 11, 12)
 	}
 	return total * tick
+}
+
+// machineCPU is /proc/stat's busy and total jiffies of all CPUs.
+func machineCPU() (busy, all float64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	for i, v := range f[1:] {
+		x, _ := strconv.ParseFloat(v, 64)
+		if i >= 8 { // guest time is counted in user already
+			break
+		}
+		all += x
+		if i != 3 && i != 4 { // idle, iowait
+			busy += x
+		}
+	}
+	return busy, all
 }
 
 // procCPU is a process's CPU milliseconds (utime + stime).
