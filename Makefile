@@ -7,11 +7,13 @@ test:
 	scripts/test.sh
 build:
 	go build -o bin/alleybot ./cmd/alleybot
-# The webhook path next to pgbench (a few minutes); bench-all adds pacing
-# (about six minutes), pings (two minutes) and the due-clock query.
+# Ingest speed next to pgbench on a throwaway cluster (about two minutes);
+# bench-all adds the webhook path, pacing (about six minutes), pings (two
+# minutes), the due-clock query, latency, crashes and statements per send.
 bench:
-	bench/webhook.sh
+	bench/ingest.sh
 bench-all: bench
+	bench/webhook.sh
 	bench/pacing.sh
 	bench/pings.sh
 	bench/clocks.sh

@@ -9,6 +9,7 @@
 #      statements, commits and PostgreSQL CPU ms per update;
 #   3. a summary with updates/s ÷ pgbench TPS.
 #   bench/ingest.sh                      STEWARDS="50 200" DURATION=30s PGBENCH_TIME=15
+#   ALLEYBOT_BIN=/tmp/old bench/ingest.sh   the same load on another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${INGEST_PORT:-55441}
@@ -27,7 +28,11 @@ trap 'as_postgres "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null; rm -rf "$dat
 url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 psql "$url" -qc "CREATE EXTENSION pg_stat_statements"
 exe=$(mktemp /tmp/alleybot-ingest-bin.XXXXXX)
-go build -o "$exe" ./cmd/alleybot
+if [ -n "${ALLEYBOT_BIN:-}" ]; then
+	cp "$ALLEYBOT_BIN" "$exe" # another build (an older commit, say) under the same load
+else
+	go build -o "$exe" ./cmd/alleybot
+fi
 
 echo "== pgbench: two-insert transaction, 8 clients, ${PGBENCH_TIME:-15} s"
 psql "$url" -q <<'SQL'
