@@ -29,7 +29,7 @@ url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 psql "$url" -qc "CREATE EXTENSION pg_stat_statements"
 exe=$(mktemp /tmp/alleybot-ingest-bin.XXXXXX)
 if [ -n "${ALLEYBOT_BIN:-}" ]; then
-	cp "$ALLEYBOT_BIN" "$exe" # another build (an older commit, say) under the same load
+	cp "$ALLEYBOT_BIN" "$exe" && chmod +x "$exe" # another build (an older commit, say) under the same load
 else
 	go build -o "$exe" ./cmd/alleybot
 fi

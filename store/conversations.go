@@ -67,25 +67,3 @@ func (q *Queries) DeleteConversation(ctx context.Context, platform, chatID, user
 		platform, chatID, userID)
 	return wrap("delete conversation", err)
 }
-
-// LockConversation serialises the updates of one person in one chat for the
-// rest of the transaction, whether or not a draft exists yet.
-func (q *Queries) LockConversation(ctx context.Context, platform, chatID, userID string) error {
-	_, err := q.db.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, platform+"\x1f"+chatID+"\x1f"+userID)
-	return wrap("lock conversation", err)
-}
-
-// BeginUpdate takes the person-in-chat lock (LockConversation) and records
-// the update's key (MarkProcessed) in one round trip; false means the
-// update was handled before.
-func (q *Queries) BeginUpdate(ctx context.Context, platform, chatID, userID, key string) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `
-		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 7412)))
-		INSERT INTO processed_updates (platform, update_key) SELECT $1, $2 FROM l ON CONFLICT DO NOTHING`,
-		platform, key, platform+"\x1f"+chatID+"\x1f"+userID)
-	if err != nil {
-		return false, wrap("begin update", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}

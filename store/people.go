@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -272,50 +271,36 @@ func (q *Queries) BindWecom(ctx context.Context) error {
 	return wrap("bind wecom", err)
 }
 
+// speakerCTE is the person behind account $2 on platform $1 (the
+// identity's; on WeCom, unbound, the roster's wecom_userid), and
+// speakerRoles their roles as JSON (decodeRoles): an update's first question,
+// asked on every update (Speaker, BeginTurn).
+var speakerCTE = `p AS (
+			SELECT ` + prefixed("p", personCols) + ` FROM people p JOIN identities i ON i.person_id = p.id
+			WHERE i.platform = $1 AND i.external_id = $2
+			UNION ALL
+			SELECT ` + personCols + ` FROM people WHERE $1 = 'wecom' AND wecom_userid = $2
+				AND NOT EXISTS (SELECT 1 FROM identities WHERE platform = $1 AND external_id = $2)
+			LIMIT 1)`
+
+const speakerRoles = `coalesce((SELECT json_agg(json_build_object('role', r.role, 'department_id', r.department_id,
+				'community_id', r.community_id, 'department_name', coalesce(dp.name, ''), 'community_name', coalesce(c.name, ''))
+				ORDER BY ro.sort, dp.name, c.name)
+			FROM person_roles r JOIN roles ro ON ro.code = r.role
+			LEFT JOIN departments dp ON dp.id = r.department_id LEFT JOIN communities c ON c.id = r.community_id
+			WHERE r.person_id = p.id), '[]')::text AS roles`
+
 // Speaker is the person behind a platform account and their roles, read in
-// one statement (an update's first question, asked on every update).
+// one statement.
 func (q *Queries) Speaker(ctx context.Context, platform, externalID string) (Person, []PersonRole, error) {
 	var row struct {
 		Person
 		Roles []byte `db:"roles"`
 	}
-	err := q.db.GetContext(ctx, &row, `
-		WITH p AS (
-			SELECT `+prefixed("p", personCols)+` FROM people p JOIN identities i ON i.person_id = p.id
-			WHERE i.platform = $1 AND i.external_id = $2
-			UNION ALL
-			SELECT `+personCols+` FROM people WHERE $1 = 'wecom' AND wecom_userid = $2
-				AND NOT EXISTS (SELECT 1 FROM identities WHERE platform = $1 AND external_id = $2)
-			LIMIT 1)
-		SELECT p.*, coalesce((SELECT json_agg(json_build_object('role', r.role, 'department_id', r.department_id,
-				'community_id', r.community_id, 'department_name', coalesce(d.name, ''), 'community_name', coalesce(c.name, ''))
-				ORDER BY ro.sort, d.name, c.name)
-			FROM person_roles r JOIN roles ro ON ro.code = r.role
-			LEFT JOIN departments d ON d.id = r.department_id LEFT JOIN communities c ON c.id = r.community_id
-			WHERE r.person_id = p.id), '[]')::text AS roles
-		FROM p`, platform, externalID)
+	err := q.db.GetContext(ctx, &row, `WITH `+speakerCTE+` SELECT p.*, `+speakerRoles+` FROM p`, platform, externalID)
 	if err != nil {
 		return Person{}, nil, wrap("speaker", notFound(err))
 	}
-	var raw []struct {
-		Role           Role   `json:"role"`
-		DepartmentID   *int64 `json:"department_id"`
-		CommunityID    *int64 `json:"community_id"`
-		DepartmentName string `json:"department_name"`
-		CommunityName  string `json:"community_name"`
-	}
-	if err := json.Unmarshal(row.Roles, &raw); err != nil {
-		return Person{}, nil, fmt.Errorf("speaker roles: %w", err)
-	}
-	roles := make([]PersonRole, len(raw))
-	for i, r := range raw {
-		roles[i] = PersonRole{Role: r.Role, DepartmentName: r.DepartmentName, CommunityName: r.CommunityName}
-		if r.DepartmentID != nil {
-			roles[i].DepartmentID = sql.NullInt64{Int64: *r.DepartmentID, Valid: true}
-		}
-		if r.CommunityID != nil {
-			roles[i].CommunityID = sql.NullInt64{Int64: *r.CommunityID, Valid: true}
-		}
-	}
-	return row.Person, roles, nil
+	roles, err := decodeRoles(row.Roles)
+	return row.Person, roles, err
 }

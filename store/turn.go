@@ -79,28 +79,16 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 	err := t.db.GetContext(ctx, &row, `
 		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($4, 7412)) AS locked),
 		d AS (INSERT INTO processed_updates (platform, update_key) SELECT $1, $5 FROM l WHERE $5 <> '' ON CONFLICT DO NOTHING RETURNING 1),
-		p AS (
-			SELECT `+prefixed("p", personCols)+` FROM people p JOIN identities i ON i.person_id = p.id
-			WHERE i.platform = $1 AND i.external_id = $3
-			UNION ALL
-			SELECT `+personCols+` FROM people WHERE $1 = 'wecom' AND wecom_userid = $3
-				AND NOT EXISTS (SELECT 1 FROM identities WHERE platform = $1 AND external_id = $3)
-			LIMIT 1),
+		`+speakerCTE+`,
 		s AS (
 			SELECT cs.flow, cs.step, cs.data, cs.history, cs.pending, cs.started_at, cs.updated_at, cs.version
-			FROM conversation_states cs, l WHERE cs.platform = $1 AND cs.chat_id = $2 AND cs.user_id = $3 FOR UPDATE OF cs)
+			FROM conversation_states cs, l WHERE cs.platform = $1 AND cs.chat_id = $3 AND cs.user_id = $2 FOR UPDATE OF cs)
 		SELECT $5 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,
 			(SELECT v FROM roster_version) AS roster_version,
-			p.id, p.code, p.name, p.phone, p.wecom_userid, p.lang, p.active,
-			coalesce((SELECT json_agg(json_build_object('role', r.role, 'department_id', r.department_id,
-				'community_id', r.community_id, 'department_name', coalesce(dp.name, ''), 'community_name', coalesce(c.name, ''))
-				ORDER BY ro.sort, dp.name, c.name)
-			FROM person_roles r JOIN roles ro ON ro.code = r.role
-			LEFT JOIN departments dp ON dp.id = r.department_id LEFT JOIN communities c ON c.id = r.community_id
-			WHERE r.person_id = p.id), '[]')::text AS roles,
+			p.id, p.code, p.name, p.phone, p.wecom_userid, p.lang, p.active, `+speakerRoles+`,
 			s.flow, s.step, s.data::text AS data, s.history, s.pending::text AS pending, s.started_at, s.updated_at, s.version
 		FROM (SELECT 1) one LEFT JOIN p ON true LEFT JOIN s ON true`,
-		platform, chatID, userID, platform+"\x1f"+chatID+"\x1f"+userID, key)
+		platform, userID, chatID, platform+"\x1f"+chatID+"\x1f"+userID, key)
 	if err != nil {
 		return Begun{}, wrap("begin update", err)
 	}
@@ -204,14 +192,6 @@ func (t *Tx) DeleteConversation(ctx context.Context, platform, chatID, userID st
 	}
 	t.turn.cur, t.turn.dirty = nil, true
 	return nil
-}
-
-// LockConversation is done by BeginTurn for the turn's own chat user.
-func (t *Tx) LockConversation(ctx context.Context, platform, chatID, userID string) error {
-	if t.mine(platform, chatID, userID) {
-		return nil
-	}
-	return t.Queries.LockConversation(ctx, platform, chatID, userID)
 }
 
 // stateWrite is the turn's conversation write as a statement (a CTE when
