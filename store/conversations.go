@@ -36,7 +36,7 @@ func (q *Queries) ConversationFor(ctx context.Context, platform, chatID, userID 
 }
 
 // SaveConversation writes a state (insert or replace) and returns its new
-// version.
+// version (nextval × 16: versionsPerTurn, as a turn numbers its saves).
 func (q *Queries) SaveConversation(ctx context.Context, st ConversationState) (int64, error) {
 	if st.Data == nil {
 		st.Data = json.RawMessage(`{}`)

@@ -286,3 +286,57 @@ func TestAdvanceMany(t *testing.T) {
 		t.Errorf("%d messages marked sent, want 2", n)
 	}
 }
+
+// An update that waited for another of the same person sees the flow that
+// one started (the read comes after the lock, with a snapshot of its own):
+// the second photo of an album goes into the report the first began.
+func TestBeginTurnSeesWhatItWaitedFor(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	began := make(chan struct{})
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.BeginTurn(ctx, "telegram", "55", "55", "p1"); err != nil {
+				return err
+			}
+			if _, err := tx.SaveConversation(ctx, store.ConversationState{Platform: "telegram", ChatID: "55", UserID: "55", Flow: "report", Step: "photos"}); err != nil {
+				return err
+			}
+			if err := tx.FinishState(ctx); err != nil {
+				return err
+			}
+			close(began)
+			<-release // the second update waits for the lock meanwhile
+			return nil
+		})
+	}()
+	<-began
+	second := make(chan store.ConversationState, 1)
+	go func() {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.BeginTurn(ctx, "telegram", "55", "55", "p2"); err != nil {
+				return err
+			}
+			cs, err := tx.ConversationFor(ctx, "telegram", "55", "55")
+			if err != nil {
+				return err
+			}
+			second <- cs
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+			close(second)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the second is waiting for the lock (or not yet there: either way it reads after the commit)
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if cs, ok := <-second; !ok || cs.Flow != "report" || cs.Step != "photos" {
+		t.Errorf("the second update saw %+v, want the report at photos", cs)
+	}
+}

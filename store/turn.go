@@ -18,7 +18,8 @@ import (
 // conversation state (locked) — and from then on the Tx keeps that state in
 // memory: ConversationFor, SaveConversation and DeleteConversation on the
 // turn's own chat user read and change the copy, and the write goes out
-// with the update's queued messages in one statement at the end (Finish).
+// with the update's queued messages in one statement at the end
+// (EnqueueMessages, or FinishState when nothing is queued).
 
 // Begun is what an update's first statement found.
 type Begun struct {
@@ -38,6 +39,9 @@ type turnState struct {
 	saves                    int64 // saves so far in the turn
 }
 
+// versionsPerTurn: a turn takes one number from conversation_versions and
+// gives its saves base×16, base×16+1 …; Queries.SaveConversation gives
+// nextval×16 likewise, so the two never meet.
 const versionsPerTurn = 16
 
 // ErrTurnRace means a conversation row appeared after the update's first
@@ -72,23 +76,21 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 		UpdatedAt   sql.NullTime   `db:"updated_at"`
 		Version     sql.NullInt64  `db:"version"`
 	}
-	// The lock is taken before the conversation row is read (s joins l),
-	// and FOR UPDATE reads the row's latest version; a row another update
-	// inserted while this one waited is not seen (the statement's snapshot
-	// is older): Finish's INSERT then fails and the update runs again.
+	// turn_conversation (migration 0015) takes the person-in-chat lock and
+	// then reads the conversation with a snapshot taken after it: a flow
+	// the update it waited for has just started is seen. Should a row
+	// appear anyway (written without the lock), Finish's INSERT fails and
+	// the update runs again.
 	err := t.db.GetContext(ctx, &row, `
-		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($4, 7412)) AS locked),
-		d AS (INSERT INTO processed_updates (platform, update_key) SELECT $1, $5 FROM l WHERE $5 <> '' ON CONFLICT DO NOTHING RETURNING 1),
-		`+speakerCTE+`,
-		s AS (
-			SELECT cs.flow, cs.step, cs.data, cs.history, cs.pending, cs.started_at, cs.updated_at, cs.version
-			FROM conversation_states cs, l WHERE cs.platform = $1 AND cs.chat_id = $3 AND cs.user_id = $2 FOR UPDATE OF cs)
-		SELECT $5 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,
+		WITH s AS (SELECT flow, step, data, history, pending, started_at, updated_at, version FROM turn_conversation($1, $3, $2)),
+		d AS (INSERT INTO processed_updates (platform, update_key) SELECT $1, $4 WHERE $4 <> '' ON CONFLICT DO NOTHING RETURNING 1),
+		`+speakerCTE+`
+		SELECT $4 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,
 			(SELECT v FROM roster_version) AS roster_version,
 			p.id, p.code, p.name, p.phone, p.wecom_userid, p.lang, p.active, `+speakerRoles+`,
 			s.flow, s.step, s.data::text AS data, s.history, s.pending::text AS pending, s.started_at, s.updated_at, s.version
 		FROM (SELECT 1) one LEFT JOIN p ON true LEFT JOIN s ON true`,
-		platform, userID, chatID, platform+"\x1f"+chatID+"\x1f"+userID, key)
+		platform, userID, chatID, key)
 	if err != nil {
 		return Begun{}, wrap("begin update", err)
 	}
