@@ -24,6 +24,17 @@ import (
 // ErrTooLarge is a file over the size limit; it is refused, not fetched.
 var ErrTooLarge = errors.New("file too large")
 
+// KeepAliveTransport is the default transport keeping up to 64 idle
+// connections to one host (net/http keeps 2): the outbox sends to many
+// chats at once, and a connection closed after each send would mean a new
+// TCP and TLS handshake for the next.
+func KeepAliveTransport() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	tr.MaxIdleConns = 128
+	return tr
+}
+
 // TelegramOptions configures the Telegram adapter. Zero values take the
 // defaults given.
 type TelegramOptions struct {
@@ -123,7 +134,7 @@ func OpenTelegram(opts TelegramOptions) (*TelegramBot, error) {
 		failures:  map[int]int{},
 	}
 	if t.client == nil {
-		t.client = &http.Client{Timeout: 30 * time.Second}
+		t.client = &http.Client{Timeout: 30 * time.Second, Transport: KeepAliveTransport()}
 	}
 	if t.maxPhoto <= 0 {
 		t.maxPhoto = 20 << 20

@@ -109,7 +109,7 @@ func New(opts Options) (*Adapter, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &Adapter{opts: opts, client: &http.Client{Timeout: opts.HTTPTimeout}}
+	a := &Adapter{opts: opts, client: &http.Client{Timeout: opts.HTTPTimeout, Transport: bot.KeepAliveTransport()}}
 	setupOnce.Lock()
 	// The library's calls use one global client and fixed hosts: the
 	// client gets a timeout, and the hosts go to APIEndpoint when set.
