@@ -342,9 +342,10 @@ log:
 	}
 	// Statements sent by a client (toplevel); the ones run inside them
 	// (foreign-key checks, functions) are counted apart.
-	var calls, nested float64
-	if err := db.QueryRow(`SELECT coalesce(sum(calls) FILTER (WHERE toplevel), 0), coalesce(sum(calls) FILTER (WHERE NOT toplevel), 0)
-		FROM pg_stat_statements`).Scan(&calls, &nested); err != nil {
+	var calls, nested, execMs float64
+	if err := db.QueryRow(`SELECT coalesce(sum(calls) FILTER (WHERE toplevel), 0), coalesce(sum(calls) FILTER (WHERE NOT toplevel), 0),
+		coalesce(sum(total_exec_time + total_plan_time) FILTER (WHERE toplevel), 0)
+		FROM pg_stat_statements`).Scan(&calls, &nested, &execMs); err != nil {
 		return err
 	}
 	type stmt struct {
@@ -384,6 +385,7 @@ log:
 		stewards, n/elapsed.Seconds(), float64(reports.Load())/elapsed.Seconds(), q(0.50), q(0.99), float64(rss)/1024)
 	fmt.Printf("  per update: %.2f statements (and %.2f run inside them), %.2f commits, %.2f ms PostgreSQL CPU, %.2f ms alleybot CPU (%d updates in %v; %d lost, %d failed posts)\n",
 		calls/n, nested/n, float64(commits1-commits0)/n, (cpu1-cpu0)/n, (bot1-bot0)/n, int(n), elapsed.Round(time.Millisecond), lost.Load(), failed.Load())
+	fmt.Printf("  of PostgreSQL's time per update, %.2f ms is planning and running statements (waits for locks included)\n", execMs/n)
 	fmt.Printf("  the machine: %.0f%% busy (%d cores); the load generator and fake Bot API (this process) %.2f ms CPU per update\n",
 		100*(busy1-busy0)/max(all1-all0, 1), runtime.NumCPU(), (me1-me0)/n)
 	for _, s := range stmts {
