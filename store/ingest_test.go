@@ -340,3 +340,37 @@ func TestBeginTurnSeesWhatItWaitedFor(t *testing.T) {
 		t.Errorf("the second update saw %+v, want the report at photos", cs)
 	}
 }
+
+// RefreshStats analyzes a table that grew from nothing, and leaves it once
+// its statistics are fresh.
+func TestRefreshStats(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	conn, err := st.DB().Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The counts reach the statistics when the backend flushes them: at
+	// once after pg_stat_force_next_flush (PostgreSQL 15+) and a statement.
+	for _, q := range []string{`INSERT INTO processed_updates (platform, update_key) SELECT 'telegram', 'k' || i FROM generate_series(1, 2000) i`,
+		`SELECT pg_stat_force_next_flush()`, `SELECT 1`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.RefreshStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "processed_updates" {
+		t.Fatalf("analyzed %v, want [processed_updates]", got)
+	}
+	var analyzed bool
+	if err := st.DB().Get(&analyzed, `SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'processed_updates'`); err != nil || !analyzed {
+		t.Errorf("processed_updates not analyzed (%v)", err)
+	}
+	if again, err := st.RefreshStats(ctx); err != nil || len(again) != 0 {
+		t.Errorf("analyzed again: %v, %v", again, err)
+	}
+}

@@ -230,6 +230,11 @@ func (a *app) serve(ctx context.Context) error {
 	}()
 	a.log.Info("alleybot serving", "http", a.ln.Addr().String(), "telegram", a.tg != nil, "mode", a.cfg.Telegram.Mode,
 		"wecom", a.wecom != nil)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.store.KeepStatsFresh(runCtx, 10*time.Second, a.log)
+	}()
 	if a.wecom != nil && a.wecom.Kf() && len(a.cfg.WeCom.KfAccounts) > 0 {
 		// Customer service is read on its callback; this catches what a
 		// missed callback (a restart, a network fault) left behind.
