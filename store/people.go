@@ -274,14 +274,21 @@ func (q *Queries) BindWecom(ctx context.Context) error {
 // speakerCTE is the person behind account $2 on platform $1 (the
 // identity's; on WeCom, unbound, the roster's wecom_userid), and
 // speakerRoles their roles as JSON (decodeRoles): an update's first question,
-// asked on every update (Speaker, BeginTurn).
-var speakerCTE = `p AS (
+// asked on every update (Speaker, BeginTurn). Each platform kind has its own
+// text, so a prepared statement's generic plan is as cheap as a custom one.
+func speakerCTE(platform string) string {
+	q := `p AS (
 			SELECT ` + prefixed("p", personCols) + ` FROM people p JOIN identities i ON i.person_id = p.id
-			WHERE i.platform = $1 AND i.external_id = $2
+			WHERE i.platform = $1 AND i.external_id = $2`
+	if platform == "wecom" {
+		q += `
 			UNION ALL
-			SELECT ` + personCols + ` FROM people WHERE $1 = 'wecom' AND wecom_userid = $2
-				AND NOT EXISTS (SELECT 1 FROM identities WHERE platform = $1 AND external_id = $2)
+			SELECT ` + personCols + ` FROM people WHERE wecom_userid = $2
+				AND NOT EXISTS (SELECT 1 FROM identities WHERE platform = $1 AND external_id = $2)`
+	}
+	return q + `
 			LIMIT 1)`
+}
 
 const speakerRoles = `coalesce((SELECT json_agg(json_build_object('role', r.role, 'department_id', r.department_id,
 				'community_id', r.community_id, 'department_name', coalesce(dp.name, ''), 'community_name', coalesce(c.name, ''))
@@ -297,7 +304,7 @@ func (q *Queries) Speaker(ctx context.Context, platform, externalID string) (Per
 		Person
 		Roles []byte `db:"roles"`
 	}
-	err := q.db.GetContext(ctx, &row, `WITH `+speakerCTE+` SELECT p.*, `+speakerRoles+` FROM p`, platform, externalID)
+	err := q.db.GetContext(ctx, &row, `WITH `+speakerCTE(platform)+` SELECT p.*, `+speakerRoles+` FROM p`, platform, externalID)
 	if err != nil {
 		return Person{}, nil, wrap("speaker", notFound(err))
 	}

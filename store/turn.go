@@ -58,6 +58,7 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 	var row struct {
 		First       bool           `db:"first"`
 		NextVersion int64          `db:"next_version"`
+		Plans       string         `db:"plans"`
 		Roster      int64          `db:"roster_version"`
 		ID          sql.NullInt64  `db:"id"`
 		Code        sql.NullString `db:"code"`
@@ -76,6 +77,9 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 		UpdatedAt   sql.NullTime   `db:"updated_at"`
 		Version     sql.NullInt64  `db:"version"`
 	}
+	// The rest of the turn runs its prepared statements on their generic
+	// plans (planned once per connection; a query whose plan must follow
+	// its arguments is marked customPlan and never prepared).
 	// turn_conversation (migration 0015) takes the person-in-chat lock and
 	// then reads the conversation with a snapshot taken after it: a flow
 	// the update it waited for has just started is seen. Should a row
@@ -84,8 +88,9 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 	err := t.db.GetContext(ctx, &row, `
 		WITH s AS (SELECT flow, step, data, history, pending, started_at, updated_at, version FROM turn_conversation($1, $3, $2)),
 		d AS (INSERT INTO processed_updates (platform, update_key) SELECT $1, $4 WHERE $4 <> '' ON CONFLICT DO NOTHING RETURNING 1),
-		`+speakerCTE+`
+		`+speakerCTE(platform)+`
 		SELECT $4 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,
+			set_config('plan_cache_mode', 'force_generic_plan', true) AS plans,
 			(SELECT v FROM roster_version) AS roster_version,
 			p.id, p.code, p.name, p.phone, p.wecom_userid, p.lang, p.active, `+speakerRoles+`,
 			s.flow, s.step, s.data::text AS data, s.history, s.pending::text AS pending, s.started_at, s.updated_at, s.version
