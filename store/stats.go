@@ -11,7 +11,9 @@ import (
 // growingTables are the tables an update reads by plans that depend on how
 // many rows they hold (the duplicate check walks the open cases in order
 // only when the planner knows there are many).
-var growingTables = pq.StringArray{"cases", "case_categories", "case_events", "photos", "outbox", "outbox_chats", "conversation_states", "processed_updates"}
+// Small tables that change in place (conversation_states, outbox_chats) are
+// left to autovacuum: their plans do not depend on their size.
+var growingTables = pq.StringArray{"cases", "case_categories", "case_events", "photos", "outbox", "processed_updates"}
 
 // RefreshStats analyzes those of growingTables changed by more than a
 // fifth of their rows (and 500 rows) since they were last analyzed, and

@@ -351,11 +351,11 @@ log:
 	type stmt struct {
 		calls  float64
 		meanMs float64
-		planMs float64
+		planMs float64 // per update
 		query  string
 	}
 	var stmts []stmt
-	rows, err := db.QueryContext(ctx, `SELECT calls, mean_exec_time, mean_plan_time, left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+	rows, err := db.QueryContext(ctx, `SELECT calls, mean_exec_time, total_plan_time, left(regexp_replace(query, '\s+', ' ', 'g'), 100)
 		FROM pg_stat_statements WHERE toplevel ORDER BY calls DESC LIMIT $1`, top)
 	if err != nil {
 		return err
@@ -389,7 +389,7 @@ log:
 	fmt.Printf("  the machine: %.0f%% busy (%d cores); the load generator and fake Bot API (this process) %.2f ms CPU per update\n",
 		100*(busy1-busy0)/max(all1-all0, 1), runtime.NumCPU(), (me1-me0)/n)
 	for _, s := range stmts {
-		fmt.Printf("  %6.3f/update exec %6.3f ms plan %6.3f ms  %s\n", s.calls/n, s.meanMs, s.planMs, s.query)
+		fmt.Printf("  %6.3f/update, %6.3f ms each, planning %6.3f ms/update  %s\n", s.calls/n, s.meanMs, s.planMs/n, s.query)
 	}
 	fmt.Printf("RESULT stewards=%d updates_per_s=%.1f reports_per_s=%.2f p50_ms=%.2f p99_ms=%.2f rss_mb=%.1f stmts=%.2f commits=%.2f pg_cpu_ms=%.3f bot_cpu_ms=%.3f\n",
 		stewards, n/elapsed.Seconds(), float64(reports.Load())/elapsed.Seconds(), float64(q(0.5).Microseconds())/1000,
