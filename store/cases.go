@@ -269,9 +269,9 @@ func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat
 	var cs []CaseView
 	// The first three found in the open cases' order of arrival (an
 	// index), then their views by id: the cost stays that of a few cases
-	// however many are open near the point. Planned at each call: which
-	// plan is best depends on how many cases are open.
-	err := q.db.SelectContext(ctx, &cs, customPlan+caseViewSelect+`
+	// however many are open near the point, once the planner knows there
+	// are many (Store.RefreshStats).
+	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
 		WHERE c.id = ANY(ARRAY(SELECT o.id FROM cases o
 			WHERE o.closed_at IS NULL AND o.status <> 'merged'
 				AND EXISTS (SELECT 1 FROM case_categories cc WHERE cc.case_id = o.id AND cc.category_id = $1)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,12 +18,6 @@ import (
 // query runs unprepared, so a query built from values cannot grow it
 // without bound.
 const maxPrepared = 1000
-
-// customPlan starts a query that is planned for its arguments at every call
-// (never prepared): one whose best plan depends on how many rows match,
-// which a generic plan made while the tables were small would get wrong for
-// as long as the connection lives.
-const customPlan = "/* custom plan */ "
 
 type stmtCache struct {
 	pool   *sqlx.DB
@@ -105,7 +98,7 @@ type prepared struct {
 }
 
 func (p prepared) stmt(ctx context.Context, query string, args []any) *sqlx.Stmt {
-	if len(args) == 0 || p.cache == nil || strings.HasPrefix(query, customPlan) {
+	if len(args) == 0 || p.cache == nil {
 		return nil
 	}
 	s := p.cache.get(query)

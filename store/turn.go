@@ -78,8 +78,8 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 		Version     sql.NullInt64  `db:"version"`
 	}
 	// The rest of the turn runs its prepared statements on their generic
-	// plans (planned once per connection; a query whose plan must follow
-	// its arguments is marked customPlan and never prepared).
+	// plans: planned once per connection, again after an ANALYZE (which
+	// Store.RefreshStats runs as the tables grow).
 	// turn_conversation (migration 0015) takes the person-in-chat lock and
 	// then reads the conversation with a snapshot taken after it: a flow
 	// the update it waited for has just started is seen. Should a row
