@@ -314,29 +314,27 @@ func TestBeginTurnSeesWhatItWaitedFor(t *testing.T) {
 	}()
 	<-began
 	second := make(chan store.ConversationState, 1)
+	secondErr := make(chan error, 1)
 	go func() {
-		err := st.InTx(ctx, func(tx *store.Tx) error {
+		var cs store.ConversationState
+		secondErr <- st.InTx(ctx, func(tx *store.Tx) (err error) {
 			if _, err := tx.BeginTurn(ctx, "telegram", "55", "55", "p2"); err != nil {
 				return err
 			}
-			cs, err := tx.ConversationFor(ctx, "telegram", "55", "55")
-			if err != nil {
-				return err
-			}
-			second <- cs
-			return nil
+			cs, err = tx.ConversationFor(ctx, "telegram", "55", "55")
+			return err
 		})
-		if err != nil {
-			t.Error(err)
-			close(second)
-		}
+		second <- cs
 	}()
 	time.Sleep(100 * time.Millisecond) // the second is waiting for the lock (or not yet there: either way it reads after the commit)
 	close(release)
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
-	if cs, ok := <-second; !ok || cs.Flow != "report" || cs.Step != "photos" {
+	if err := <-secondErr; err != nil {
+		t.Fatal(err)
+	}
+	if cs := <-second; cs.Flow != "report" || cs.Step != "photos" {
 		t.Errorf("the second update saw %+v, want the report at photos", cs)
 	}
 }

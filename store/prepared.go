@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"sync"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -51,9 +50,10 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 	}
 	c.m[query] = nil // being prepared
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		s, err := c.pool.PrepareContext(ctx, query)
+		// No deadline: a context that ends makes lib/pq send the server a
+		// cancel request, which could reach the connection after it went
+		// back to the pool and cancel someone else's statement.
+		s, err := c.pool.PrepareContext(context.Background(), query)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		switch {
