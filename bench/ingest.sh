@@ -35,19 +35,7 @@ else
 fi
 
 echo "== pgbench: two-insert transaction, 8 clients, ${PGBENCH_TIME:-15} s"
-psql "$url" -q <<'SQL'
-CREATE TABLE bench_case (id bigserial PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL DEFAULT now());
-CREATE TABLE bench_event (id bigserial PRIMARY KEY, case_id bigint NOT NULL, kind text NOT NULL, at timestamptz NOT NULL DEFAULT now());
-SQL
-script=$(mktemp)
-cat > "$script" <<'SQL'
-BEGIN;
-INSERT INTO bench_case (body) VALUES ('门口堆了建筑垃圾,三天没人清理');
-INSERT INTO bench_event (case_id, kind) VALUES (currval('bench_case_id_seq'), 'submitted');
-COMMIT;
-SQL
-tps=$(pgbench -h 127.0.0.1 -p "$port" -U postgres -n -c 8 -j 2 -T "${PGBENCH_TIME:-15}" -f "$script" postgres 2>&1 | awk '/^tps/ { print $3 }')
-rm -f "$script"
+tps=$(PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres bench/pgbench-two-insert.sh 8 "${PGBENCH_TIME:-15}" | awk '/^tps/ { print $3 }')
 echo "pgbench: $tps TPS"
 
 results=()
