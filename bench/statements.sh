@@ -28,8 +28,8 @@ FROM pg_stat_statements
 WHERE query ~* '(outbox|outbox_senders)' AND query !~* '^(create|alter|drop|insert into outbox_chats \(platform, chat_id, next_seq\) select platform)'
 ORDER BY calls DESC LIMIT 12;
 SELECT 'dispatcher statements per message delivered: ' ||
-	round(sum(calls) FILTER (WHERE query ~* '(WITH due AS|WITH m AS \(UPDATE outbox|UPDATE outbox_chats SET lease_until|UPDATE outbox_chats SET lease_owner = NULL|WITH m AS \(UPDATE outbox SET attempts)') / nullif($msgs, 0)::numeric, 2)
-	|| ' (' || $msgs || ' messages; each statement is its own transaction)'
+	round(sum(calls) FILTER (WHERE query ~* '(WITH due AS|WITH m AS \(UPDATE outbox|WITH o AS \( SELECT \* FROM unnest|UPDATE outbox_chats SET lease_until|UPDATE outbox_chats SET lease_owner = NULL|WITH m AS \(UPDATE outbox SET attempts)') / nullif($msgs, 0)::numeric, 2)
+	|| ' (' || $msgs || ' messages; each statement is its own transaction; sends that finish together share one)'
 FROM pg_stat_statements;
 SELECT 'queueing: ' || sum(calls) || ' multi-row INSERTs (one per update that says something)' FROM pg_stat_statements WHERE query ~* 'INSERT INTO outbox \(platform';
 SQL
