@@ -372,3 +372,56 @@ func TestRefreshStats(t *testing.T) {
 		t.Errorf("analyzed again: %v, %v", again, err)
 	}
 }
+
+// A turn that writes its conversation twice (queued messages in between)
+// inserts the row once and then updates it, and a delete after that
+// removes it.
+func TestTurnWritesTwice(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	state := store.ConversationState{Platform: "telegram", ChatID: "66", UserID: "66", Flow: "report", Step: "category"}
+	msg := store.OutboxMessage{Platform: "telegram", ChatID: "66", Message: []byte(`{"Text":"x"}`)}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.BeginTurn(ctx, "telegram", "66", "66", "w1"); err != nil {
+			return err
+		}
+		if _, err := tx.SaveConversation(ctx, state); err != nil {
+			return err
+		}
+		if _, err := tx.EnqueueMessages(ctx, []store.OutboxMessage{msg}, "", 0); err != nil {
+			return err
+		}
+		state.Step = "photos"
+		if _, err := tx.SaveConversation(ctx, state); err != nil {
+			return err
+		}
+		return tx.FinishState(ctx)
+	})
+	if err != nil {
+		t.Fatalf("two writes in one turn: %v", err)
+	}
+	if n := count(t, st, `SELECT count(*) FROM conversation_states WHERE chat_id = '66' AND step = 'photos'`); n != 1 {
+		t.Errorf("%d rows at photos, want 1", n)
+	}
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.BeginTurn(ctx, "telegram", "66", "66", "w2"); err != nil {
+			return err
+		}
+		if err := tx.DeleteConversation(ctx, "telegram", "66", "66"); err != nil {
+			return err
+		}
+		if err := tx.FinishState(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.SaveConversation(ctx, state); err != nil { // a new flow after the old one ended
+			return err
+		}
+		return tx.FinishState(ctx)
+	})
+	if err != nil {
+		t.Fatalf("delete then start in one turn: %v", err)
+	}
+	if n := count(t, st, `SELECT count(*) FROM conversation_states WHERE chat_id = '66'`); n != 1 {
+		t.Errorf("%d rows, want 1", n)
+	}
+}

@@ -246,9 +246,18 @@ func (t *Tx) FinishState(ctx context.Context) error {
 	if q == "" {
 		return nil
 	}
-	t.turn.dirty = false
 	_, err := t.db.ExecContext(ctx, q, args...)
-	return wrap("save conversation", raced(err))
+	if err != nil {
+		return wrap("save conversation", raced(err))
+	}
+	t.turn.written()
+	return nil
+}
+
+// written records that the turn's state is in the table as it is in
+// memory: a later save in the turn updates (or deletes) that row.
+func (ts *turnState) written() {
+	ts.dirty, ts.existed = false, ts.cur != nil
 }
 
 func raced(err error) error {
@@ -269,7 +278,10 @@ func (t *Tx) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner st
 	if q == "" {
 		return t.Queries.EnqueueMessages(ctx, msgs, owner, lease)
 	}
-	t.turn.dirty = false
 	mine, err := t.enqueue(ctx, "WITH st AS ("+q+"),", args, msgs, owner, lease)
-	return mine, raced(err)
+	if err != nil {
+		return nil, raced(err)
+	}
+	t.turn.written()
+	return mine, nil
 }
