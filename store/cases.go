@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -97,27 +98,6 @@ type NewCase struct {
 	PatrolID     int64     // the patrol it was found on (0: none)
 }
 
-// caseNumber is the next number of year: from the year's sequence
-// (case_numbers_2026), which no submit waits on; where there is none yet,
-// from the year's counter row. A sequence never goes back, so a submit
-// that fails (its transaction rolled back) or a database crash (a sequence
-// is logged up to 32 numbers ahead) leaves a gap; numbers stay unique and
-// in order of asking. See the README's "Case numbers".
-func (q *Queries) caseNumber(ctx context.Context, year int) (int64, error) {
-	var seq sql.NullInt64
-	if err := q.db.GetContext(ctx, &seq, `SELECT nextval(to_regclass($1))`, fmt.Sprintf("case_numbers_%d", year)); err != nil {
-		return 0, wrap("case number", err)
-	}
-	if seq.Valid {
-		return seq.Int64, nil
-	}
-	err := q.db.GetContext(ctx, &seq, `
-		INSERT INTO case_counters (year, last) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1
-		RETURNING last`, year)
-	return seq.Int64, wrap("case number", err)
-}
-
 // EnsureCaseNumbers makes year's number sequence, continuing its counter,
 // unless it exists. The counter row is locked first, so two processes do
 // not race to create it and no number is given twice.
@@ -144,46 +124,62 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		n.At = time.Now()
 	}
 	year := n.At.Year()
-	seq, err := q.caseNumber(ctx, year)
-	if err != nil {
-		return Case{}, err
-	}
 	status, kind := StatusSubmitted, EventSubmitted
 	if n.FixedOnSpot {
 		status, kind = StatusClosed, EventFixedOnSpot
 	}
-	var c Case
-	err = q.db.GetContext(ctx, &c, `
-		INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
-			source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
-		SELECT $1, a.id, a.community_id, $3, $4, $5, $6, $7, nullif($8, 0), $9, $10, $11, $12,
-			CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0)
-		FROM alleys a WHERE a.id = $2
-		RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
-			department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
-			verified_at, fixed_at, fix_limit, plan, merged_into, escalated, next_ping_at`,
-		fmt.Sprintf("%d-%06d", year, seq), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
-		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At, n.PatrolID)
-	if err != nil {
-		return Case{}, wrap("insert case", notFound(err))
-	}
-	for i, cat := range n.CategoryIDs {
-		if _, err := q.db.ExecContext(ctx, `INSERT INTO case_categories (case_id, category_id, lead) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, c.ID, cat, i == 0); err != nil {
-			return Case{}, wrap("case category", err)
-		}
-	}
-	eventID, err := q.AddCaseEvent(ctx, c.ID, n.ReporterID, kind, "", map[string]any{"photos": len(n.PhotoIDs)})
+	data, err := json.Marshal(map[string]any{"photos": len(n.PhotoIDs)})
 	if err != nil {
 		return Case{}, err
 	}
-	if len(n.PhotoIDs) > 0 {
-		if _, err := q.db.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL`,
-			c.ID, eventID, pq.Int64Array(n.PhotoIDs)); err != nil {
-			return Case{}, wrap("attach photos", err)
-		}
+	cats := pq.Int64Array(n.CategoryIDs)
+	if cats == nil {
+		cats = pq.Int64Array{}
 	}
-	return c, nil
+	photos := pq.Int64Array(n.PhotoIDs)
+	if photos == nil {
+		photos = pq.Int64Array{}
+	}
+	// One statement: the number, the case, its categories (the first
+	// leads), its first event and its photos. The number comes from the
+	// year's sequence (case_numbers_2026), which no submit waits on; where
+	// there is none yet, from the year's counter row. A sequence never goes
+	// back, so a submit that fails (its transaction rolled back) or a
+	// database crash (a sequence is logged up to 32 numbers ahead) leaves a
+	// gap; numbers stay unique and in order of asking. See the README's
+	// "Case numbers".
+	var c Case
+	err = q.db.GetContext(ctx, &c, `
+		WITH s AS (SELECT nextval(to_regclass($14)) AS n),
+		ctr AS (
+			INSERT INTO case_counters (year, last) SELECT $15, 1 WHERE (SELECT n FROM s) IS NULL
+			ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1 RETURNING last),
+		num AS (SELECT coalesce((SELECT n FROM s), (SELECT last FROM ctr)) AS n),
+		c AS (
+			INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
+				source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
+			SELECT $1::text || '-' || CASE WHEN num.n < 1000000 THEN lpad(num.n::text, 6, '0') ELSE num.n::text END,
+				a.id, a.community_id, $3, $4, $5, $6, $7, nullif($8, 0), $9, $10, $11, $12,
+				CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0)
+			FROM alleys a, num WHERE a.id = $2
+			RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
+				department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
+				verified_at, fixed_at, fix_limit, plan, merged_into, escalated, next_ping_at),
+		cc AS (
+			INSERT INTO case_categories (case_id, category_id, lead)
+			SELECT c.id, x.category_id, x.ord = 1 FROM c, unnest($16::bigint[]) WITH ORDINALITY AS x(category_id, ord)
+			ON CONFLICT DO NOTHING),
+		e AS (
+			INSERT INTO case_events (case_id, actor_id, kind, note, data)
+			SELECT c.id, nullif($8, 0), $17, '', $18::jsonb FROM c RETURNING id),
+		ph AS (
+			UPDATE photos SET case_id = c.id, event_id = e.id FROM c, e
+			WHERE photos.id = ANY($19) AND photos.case_id IS NULL)
+		SELECT * FROM c`,
+		strconv.Itoa(year), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
+		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At, n.PatrolID,
+		fmt.Sprintf("case_numbers_%d", year), year, cats, kind, string(data), photos)
+	return c, wrap("insert case", notFound(err))
 }
 
 // AddCaseEvent appends to a case's timeline.
