@@ -80,13 +80,16 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 	// The rest of the turn runs its prepared statements on their generic
 	// plans: planned once per connection, again after an ANALYZE (which
 	// Store.RefreshStats runs as the tables grow).
-	// turn_conversation (migration 0015) takes the person-in-chat lock and
-	// then reads the conversation with a snapshot taken after it: a flow
-	// the update it waited for has just started is seen. Should a row
+	// The person-in-chat lock (l) is taken first; turn_conversation
+	// (migration 0015, VOLATILE), called for l's row, then reads the
+	// conversation with a snapshot taken after it: a flow the update it
+	// waited for has just started is seen. Should a row
 	// appear anyway (written without the lock), Finish's INSERT fails and
 	// the update runs again.
 	err := t.db.GetContext(ctx, &row, `
-		WITH s AS (SELECT flow, step, data, history, pending, started_at, updated_at, version FROM turn_conversation($1, $3, $2)),
+		WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\x1f' || $3 || E'\x1f' || $2, 7412)) AS locked),
+		s AS (SELECT cs.flow, cs.step, cs.data, cs.history, cs.pending, cs.started_at, cs.updated_at, cs.version
+			FROM l, LATERAL turn_conversation($1, $3, $2) cs),
 		d AS (INSERT INTO processed_updates (platform, update_key) SELECT $1, $4 WHERE $4 <> '' ON CONFLICT DO NOTHING RETURNING 1),
 		`+speakerCTE(platform)+`
 		SELECT $4 = '' OR EXISTS (SELECT 1 FROM d) AS first, nextval('conversation_versions') AS next_version,

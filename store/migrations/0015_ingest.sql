@@ -48,12 +48,11 @@ CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON al
 CREATE TRIGGER roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON patrol_schedules FOR EACH STATEMENT EXECUTE FUNCTION roster_changed();
 
 -- An update's first statement takes the person-in-chat lock, then reads
--- the conversation: in a VOLATILE function the read takes a snapshot of its
--- own, after the lock, so it sees a conversation the update it waited for
--- has just started (the calling statement's snapshot is older).
+-- the conversation through this VOLATILE function, called once the lock is
+-- held: its query takes a snapshot of its own, after the lock, so it sees a
+-- conversation the update it waited for has just started (the calling
+-- statement's snapshot is older).
 CREATE FUNCTION turn_conversation(p text, c text, u text) RETURNS SETOF conversation_states
-LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended(p || E'\x1f' || c || E'\x1f' || u, 7412));
-    RETURN QUERY SELECT * FROM conversation_states s WHERE s.platform = p AND s.chat_id = c AND s.user_id = u FOR UPDATE;
-END $$;
+LANGUAGE sql VOLATILE AS $$
+    SELECT * FROM conversation_states s WHERE s.platform = p AND s.chat_id = c AND s.user_id = u FOR UPDATE
+$$;
