@@ -11,6 +11,11 @@
 #   bench/ingest.sh                      STEWARDS="50 200" DURATION=30s PGBENCH_TIME=15
 #   ALLEYBOT_BIN=/tmp/old bench/ingest.sh   the same load on another build
 set -euo pipefail
+case "${1:-}" in
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+"") ;;
+*) echo "bench/ingest.sh takes no arguments (settings are environment variables; --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 port=${INGEST_PORT:-55441}
 stewards=${STEWARDS:-50 200}

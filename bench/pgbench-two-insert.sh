@@ -5,6 +5,9 @@
 # latency lines.
 #   bench/pgbench-two-insert.sh CLIENTS SECONDS    (PGHOST, PGPORT, PGUSER as for psql)
 set -euo pipefail
+case "${1:-}" in
+-h | --help | "") sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;;
+esac
 clients=${1:?clients} seconds=${2:?seconds}
 db=alleybot_pgbench
 psql -d postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
