@@ -55,7 +55,7 @@ func main() {
 type fake struct {
 	mu    sync.Mutex
 	chats map[int64][]arrival
-	wait  map[int64]chan struct{}
+	tgload.Waiters
 }
 
 type arrival struct {
@@ -67,14 +67,8 @@ type arrival struct {
 func (f *fake) sent(chat int64, text string, at time.Time) bool {
 	f.mu.Lock()
 	f.chats[chat] = append(f.chats[chat], arrival{text: text, at: at})
-	ch := f.wait[chat]
 	f.mu.Unlock()
-	if ch != nil {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
+	f.Arrived(chat, at)
 	return true
 }
 
@@ -173,7 +167,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 		}
 	}
 
-	f := &fake{chats: map[int64][]arrival{}, wait: map[int64]chan struct{}{}}
+	f := &fake{chats: map[int64][]arrival{}}
 	api := httptest.NewServer(&tgload.BotAPI{Username: "crash_bot", Sent: f.sent})
 	defer api.Close()
 	dir, err := os.MkdirTemp("", "alleybot-crash-")
@@ -241,10 +235,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 	var wg sync.WaitGroup
 	for s := 0; s < stewards; s++ {
 		user := int64(700000 + s)
-		ch := make(chan struct{}, 64)
-		f.mu.Lock()
-		f.wait[user] = ch
-		f.mu.Unlock()
+		ch := f.Wait(user)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -71,33 +71,6 @@ func main() {
 
 var serveLog string
 
-// waiters tells each steward when a message to its chat arrives.
-type waiters struct {
-	mu sync.Mutex
-	m  map[int64]chan time.Time
-}
-
-func (w *waiters) sent(chat int64, _ string, at time.Time) bool {
-	w.mu.Lock()
-	ch := w.m[chat]
-	w.mu.Unlock()
-	if ch != nil {
-		select {
-		case ch <- at:
-		default:
-		}
-	}
-	return true
-}
-
-func (w *waiters) wait(chat int64) chan time.Time {
-	ch := make(chan time.Time, 64)
-	w.mu.Lock()
-	w.m[chat] = ch
-	w.mu.Unlock()
-	return ch
-}
-
 func run(bin, adminURL, roster string, stewards, conns, top int, warmup, duration time.Duration) error {
 	ctx := context.Background()
 	admin, err := sql.Open("postgres", adminURL)
@@ -124,8 +97,11 @@ func run(bin, adminURL, roster string, stewards, conns, top int, warmup, duratio
 		return err
 	}
 	defer os.RemoveAll(dir)
-	arrivals := &waiters{m: map[int64]chan time.Time{}}
-	api := httptest.NewServer(&tgload.BotAPI{Username: "load_bot", Sent: arrivals.sent})
+	var arrivals tgload.Waiters
+	api := httptest.NewServer(&tgload.BotAPI{Username: "load_bot", Sent: func(chat int64, _ string, at time.Time) bool {
+		arrivals.Arrived(chat, at)
+		return true
+	}})
 	defer api.Close()
 	port, err := freePort()
 	if err != nil {
@@ -243,7 +219,7 @@ log:
 		wg.Add(1)
 		go func(user int64) {
 			defer wg.Done()
-			arrived := arrivals.wait(user)
+			arrived := arrivals.Wait(user)
 			var mine []time.Duration
 			defer func() {
 				mu.Lock()

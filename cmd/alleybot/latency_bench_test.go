@@ -29,8 +29,8 @@ import (
 // private chat, 20 a minute per group, 30 a second in all), answering those
 // with 429 as Telegram does.
 type arrivals struct {
+	tgload.Waiters
 	mu      sync.Mutex
-	waiters map[int64]chan time.Time
 	perChat map[int64][]time.Time
 	all     []time.Time
 	sent    atomic.Int64
@@ -45,15 +45,7 @@ func (a *arrivals) arrive(chat int64, _ string, now time.Time) bool {
 		return false
 	}
 	a.sent.Add(1)
-	a.mu.Lock()
-	ch := a.waiters[chat]
-	a.mu.Unlock()
-	if ch != nil {
-		select {
-		case ch <- now:
-		default:
-		}
-	}
+	a.Arrived(chat, now)
 	return true
 }
 
@@ -84,14 +76,6 @@ func (a *arrivals) admit(chat int64, now time.Time) bool {
 	return true
 }
 
-func (a *arrivals) wait(chat int64) chan time.Time {
-	ch := make(chan time.Time, 64)
-	a.mu.Lock()
-	a.waiters[chat] = ch
-	a.mu.Unlock()
-	return ch
-}
-
 func envDuration(name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
 		return d
@@ -116,7 +100,7 @@ func BenchmarkLatency(b *testing.B) {
 	pacing := os.Getenv("PACING") != "off"
 	warmup := envDuration("WARMUP", 10*time.Second) // every steward starts in the first few seconds: not the steady state
 
-	fake := &arrivals{waiters: map[int64]chan time.Time{}, perChat: map[int64][]time.Time{}, enforce: pacing}
+	fake := &arrivals{perChat: map[int64][]time.Time{}, enforce: pacing}
 	srv := httptest.NewServer(&tgload.BotAPI{Username: "load_bot", Sent: fake.arrive})
 	defer srv.Close()
 	url := testdb.Fresh(b, true)
@@ -193,7 +177,7 @@ func BenchmarkLatency(b *testing.B) {
 		wg.Add(1)
 		go func(user int64) {
 			defer wg.Done()
-			arrived := fake.wait(user)
+			arrived := fake.Wait(user)
 			time.Sleep(time.Duration(rand.Int64N(int64(max(thinkMax, time.Millisecond))))) // not all at once
 			var mine, myPosts []time.Duration
 			var mySteps [8][]time.Duration

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -56,3 +57,36 @@ func (b *BotAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Sends is how many sends were answered ok.
 func (b *BotAPI) Sends() int64 { return b.n.Load() }
+
+// Waiters tells a steward's goroutine when a message to its chat arrives
+// at the Bot API: Wait gives the chat's channel, Arrived sends the time on
+// it (dropped when 64 are already unread). The zero value is ready.
+type Waiters struct {
+	mu sync.Mutex
+	m  map[int64]chan time.Time
+}
+
+// Wait is chat's channel of arrival times.
+func (w *Waiters) Wait(chat int64) <-chan time.Time {
+	ch := make(chan time.Time, 64)
+	w.mu.Lock()
+	if w.m == nil {
+		w.m = map[int64]chan time.Time{}
+	}
+	w.m[chat] = ch
+	w.mu.Unlock()
+	return ch
+}
+
+// Arrived tells chat's waiter, if any, of a message at at.
+func (w *Waiters) Arrived(chat int64, at time.Time) {
+	w.mu.Lock()
+	ch := w.m[chat]
+	w.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- at:
+		default:
+		}
+	}
+}
