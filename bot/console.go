@@ -176,6 +176,19 @@ func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
 	u.UserName = c.person.Name
 	u.Time = time.Now()
 	msgs, err := c.Handler.Handle(ctx, u)
+	for wait, told := time.Second, false; errors.Is(err, ErrTransient) && ctx.Err() == nil; wait = min(2*wait, 30*time.Second) {
+		// The database is away: the line is kept and tried again until it
+		// is back (or the console is stopped), like a chat's redelivery.
+		if !told {
+			c.say(i18n.T(c.lang, "console.retrying"))
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+			msgs, err = c.Handler.Handle(ctx, u)
+		}
+	}
 	c.print(msgs)
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()

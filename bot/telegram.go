@@ -51,15 +51,20 @@ type TelegramOptions struct {
 	RetryBase time.Duration
 	RetryMax  time.Duration
 	// HandleAttempts is how often Poll tries an update whose handling
-	// fails before giving up on it, delivering the handler's apology and
-	// moving on: one poisoned update must not stop the bot. Default 8
-	// (about two minutes of backoff, enough for a database restart).
+	// fails for an unknown reason before giving up on it, delivering the
+	// handler's apology and moving on: one poisoned update must not stop
+	// the bot. Default 8. A failure that will pass (ErrTransient: the
+	// database away or restarting, a deadlock, a timeout) is tried however
+	// many times it takes and never given up; an ErrPermanent one is given
+	// up at once.
 	HandleAttempts int
 	// WebhookAttempts is how many deliveries of one update the webhook
 	// answers 500 (so Telegram sends it again) before it apologises and
-	// answers 200: Telegram holds the updates behind a failing one, so
-	// fewer than Poll's. Default 3. An ErrPermanent failure is given up at
-	// once on both paths.
+	// answers 200, for a failure of unknown kind: Telegram holds the
+	// updates behind a failing one, so fewer than Poll's. Default 3. An
+	// ErrTransient failure is answered 500 every time (Telegram delivers
+	// it again until the database is back); an ErrPermanent one is given
+	// up at once.
 	WebhookAttempts int
 }
 
@@ -468,7 +473,7 @@ func (t *TelegramBot) process(ctx context.Context, u tgbotapi.Update, h Handler,
 		if ctx.Err() != nil {
 			return false
 		}
-		if attempt >= t.attempts || errors.Is(err, ErrPermanent) {
+		if errors.Is(err, ErrPermanent) || (attempt >= t.attempts && !errors.Is(err, ErrTransient)) {
 			t.log.Error("telegram update given up", "update_id", u.UpdateID, "attempts", attempt, "err", err)
 			t.settle(ctx, u, msgs, out, false)
 			return true
@@ -584,9 +589,11 @@ func (t *TelegramBot) failed(updateID int) int {
 // WebhookHandler receives updates Telegram POSTs. It answers 401 unless the
 // secret header matches (an empty secret refuses everything), handles the
 // update synchronously, and answers 500 when handling failed, so Telegram
-// delivers it again (the handler rolled it back). An update that fails for
-// good (ErrPermanent) or WebhookAttempts times is apologised for and
-// answered 200, so it does not wedge the chat. After the 200 it
+// delivers it again (the handler rolled it back). A failure that will pass
+// (ErrTransient: the database away) is answered 500 however often it comes;
+// an update that fails for good (ErrPermanent), or WebhookAttempts times for
+// an unknown reason, is apologised for and answered 200, so it does not
+// wedge the chat. After the 200 it
 // acknowledges the press and delivers the replies before returning.
 func (t *TelegramBot) WebhookHandler(secret string, h Handler, out Outbox) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -618,6 +625,12 @@ func (t *TelegramBot) WebhookHandler(secret string, h Handler, out Outbox) http.
 			return
 		}
 		msgs, err := h.Handle(r.Context(), bu)
+		if err != nil && errors.Is(err, ErrTransient) {
+			// It will pass: Telegram delivers it again, however often.
+			t.log.Warn("telegram webhook: handling will pass, asking for it again", "update_id", u.UpdateID, "err", err)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
 		if err != nil {
 			n := t.failed(u.UpdateID)
 			if n < t.hookTries && !errors.Is(err, ErrPermanent) {

@@ -40,10 +40,11 @@ type echo struct {
 	handled map[string]int // successful handles by key
 	failFor map[string]int // key → how many more calls fail
 	poison  map[string]bool
+	outage  map[string]int // key → how many more calls meet a database that is away
 }
 
 func newEcho() *echo {
-	return &echo{handled: map[string]int{}, failFor: map[string]int{}, poison: map[string]bool{}}
+	return &echo{handled: map[string]int{}, failFor: map[string]int{}, poison: map[string]bool{}, outage: map[string]int{}}
 }
 
 func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
@@ -54,6 +55,10 @@ func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 	if e.poison[u.Key] {
 		msg.Text = "sorry"
 		return []bot.Message{msg}, fmt.Errorf("%w: invalid byte sequence", bot.ErrPermanent)
+	}
+	if e.outage[u.Key] > 0 {
+		e.outage[u.Key]--
+		return nil, fmt.Errorf("%w: dial tcp 127.0.0.1:5432: connect: connection refused", bot.ErrTransient)
 	}
 	if e.failFor[u.Key] > 0 {
 		e.failFor[u.Key]--
@@ -514,6 +519,25 @@ func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
 	}
 }
 
+// TestPollWaitsOutAnOutage: an update that fails because the database is
+// away is tried however many times it takes (past HandleAttempts), in
+// order, and nobody is apologised to: nothing was dropped.
+func TestPollWaitsOutAnOutage(t *testing.T) {
+	e := setup(t, func(o *bot.TelegramOptions) { o.HandleAttempts = 2 })
+	h := newEcho()
+	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "一"))
+	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "二"))
+	h.outage[strconv.Itoa(first)] = 12
+	e.poll(t, h)
+	waitFor(t, e.fake, "both replies", func() bool { return len(e.fake.Sent()) == 2 })
+	if got := texts(e.fake.Sent(), ""); !reflect.DeepEqual(got, []string{"一", "二"}) {
+		t.Errorf("replies = %q, want 一, 二 (no apology, in order)", got)
+	}
+	if n := h.callsFor(strconv.Itoa(first)); n != 13 {
+		t.Errorf("first update tried %d times, want 13 (12 during the outage)", n)
+	}
+}
+
 func TestPollGivesUpOnPermanentFailureAtOnce(t *testing.T) {
 	e := setup(t, nil)
 	h := newEcho()
@@ -627,6 +651,29 @@ func TestWebhook(t *testing.T) {
 	}
 	if status, _ := e.fake.PostWebhook(ctx, fail); status != http.StatusOK {
 		t.Errorf("redelivery: %d, want 200", status)
+	}
+
+	// The database away: 500 every time, however many deliveries (past
+	// WebhookAttempts), nothing said, then handled once it is back.
+	down := tgfake.TextUpdate(alice, alice, "停库")
+	down.UpdateID = 9003
+	h.mu.Lock()
+	h.outage["9003"] = 10
+	h.mu.Unlock()
+	sentBefore = len(e.fake.Sent())
+	for i := 0; i < 10; i++ {
+		if status, _ := e.fake.PostWebhook(ctx, down); status != http.StatusInternalServerError {
+			t.Fatalf("delivery %d during the outage: %d, want 500", i+1, status)
+		}
+	}
+	if n := len(e.fake.Sent()); n != sentBefore {
+		t.Errorf("%d messages sent during the outage", n-sentBefore)
+	}
+	if status, _ := e.fake.PostWebhook(ctx, down); status != http.StatusOK {
+		t.Errorf("after the outage: %d, want 200", status)
+	}
+	if got := texts(e.fake.Sent()[sentBefore:], ""); !reflect.DeepEqual(got, []string{"停库"}) {
+		t.Errorf("after the outage the bot said %q, want the reply alone", got)
 	}
 
 	// An update that keeps failing is answered 500 twice, then apologised

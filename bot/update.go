@@ -145,6 +145,13 @@ type Sender interface {
 // update at once instead of having the platform resend it forever.
 var ErrPermanent = errors.New("permanent failure")
 
+// ErrTransient marks a handling failure that will pass (the database is
+// unreachable or restarting, a serialization failure or deadlock, a
+// timeout): the adapter has the update delivered again, however many times
+// it takes, and never apologises for it: nothing was dropped. A failure
+// that is neither (an unknown error) is tried a bounded number of times.
+var ErrTransient = errors.New("transient failure")
+
 // Handler turns an update into what the bot says back. It is implemented by
 // package handlers and wired in cmd/alleybot.
 type Handler interface {

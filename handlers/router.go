@@ -125,10 +125,16 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 		r.log.Info("update raced another of the same person; running it again", "platform", u.Platform, "key", u.Key)
 	}
 	if err != nil {
-		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)
-		if store.IsPermanent(err) {
+		switch {
+		case store.IsPermanent(err):
 			err = fmt.Errorf("%w: %w", bot.ErrPermanent, err)
+		case store.IsTransient(err):
+			// The database is away or the update lost a race: it will be
+			// delivered again, so nobody is told anything yet.
+			r.log.Warn("handle update: will pass, to be delivered again", "platform", u.Platform, "key", u.Key, "err", err)
+			return nil, fmt.Errorf("%w: %w", bot.ErrTransient, err)
 		}
+		r.log.Error("handle update", "platform", u.Platform, "key", u.Key, "err", err)
 		return r.apology(u), err
 	}
 	return out, nil

@@ -345,8 +345,12 @@ var catalog = map[string]msg{
 	},
 	"cancel.nothing": {"目前没有进行中的操作。", "Nothing is in progress."},
 	"error.internal": {
-		"抱歉,处理时出了问题,您的消息没有丢失,请稍后再试。",
-		"Sorry, something went wrong while handling that. Nothing was lost; please try again shortly.",
+		"抱歉,这条消息没能处理(问题已记录,管理员会查看)。请稍后重新发送这条消息。",
+		"Sorry, this message could not be handled (the problem was logged for the administrators). Please send it again shortly.",
+	},
+	"console.retrying": {
+		"数据库暂时连不上,这一行已保留,恢复后自动继续…",
+		"The database cannot be reached for now; this line is kept and goes on by itself once it is back…",
 	},
 
 	// The console channel.

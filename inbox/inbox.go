@@ -213,10 +213,22 @@ func (i *Inbox) handle(ctx context.Context, row store.InboxUpdate) {
 		return
 	}
 	attempt := row.Attempts + 1
+	if errors.Is(err, bot.ErrTransient) {
+		// It will pass (the database away, a deadlock): tried again however
+		// many times it takes, and never counted towards giving up. If the
+		// database cannot even record the retry, the lease runs out and a
+		// worker takes the update again.
+		wait := min(i.opts.RetryBase<<min(attempt-1, 10), 30*time.Second)
+		i.opts.Log.Warn("inbox: update will pass, retrying", "platform", u.Platform, "key", u.Key, "retry_in", wait, "err", err)
+		if rerr := i.st.RetryUpdate(bg, row.ID, time.Now().Add(wait), false); rerr != nil {
+			i.opts.Log.Warn("inbox: retry", "err", rerr)
+		}
+		return
+	}
 	if attempt < i.opts.Attempts && !errors.Is(err, bot.ErrPermanent) {
 		wait := min(i.opts.RetryBase<<min(attempt-1, 10), 30*time.Second)
 		i.opts.Log.Warn("inbox: update failed, retrying", "platform", u.Platform, "key", u.Key, "attempt", attempt, "retry_in", wait, "err", err)
-		if rerr := i.st.RetryUpdate(bg, row.ID, time.Now().Add(wait)); rerr != nil {
+		if rerr := i.st.RetryUpdate(bg, row.ID, time.Now().Add(wait), true); rerr != nil {
 			i.opts.Log.Warn("inbox: retry", "err", rerr)
 		}
 		return

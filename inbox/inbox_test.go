@@ -25,12 +25,17 @@ type recorder struct {
 	handled []string
 	fail    map[string]error
 	tries   map[string]int
+	outage  map[string]int // key → how many more tries meet a database that is away
 }
 
 func (r *recorder) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tries[u.Key]++
+	if r.outage[u.Key] > 0 {
+		r.outage[u.Key]--
+		return nil, fmt.Errorf("%w: dial tcp: connection refused", bot.ErrTransient)
+	}
 	if err := r.fail[u.Key]; err != nil {
 		return []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, Text: "sorry " + u.Key}}, err
 	}
@@ -175,6 +180,50 @@ func TestFailuresRetriedThenApologised(t *testing.T) {
 	}
 	if !slices.Equal(apologies, []string{"sorry p1", "sorry t1"}) {
 		t.Errorf("queued apologies: %v", apologies)
+	}
+}
+
+// TestOutageWaitedOut: an update failing because the database is away is
+// tried past Attempts until it passes, before the same person's next one,
+// and nothing is given up or apologised for.
+func TestOutageWaitedOut(t *testing.T) {
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	r := &recorder{tries: map[string]int{}, outage: map[string]int{"o1": 8}}
+	var given []string
+	var mu sync.Mutex
+	in := start(t, st, r, inbox.Options{RetryBase: 10 * time.Millisecond, Attempts: 3,
+		Handled: func(_ context.Context, u bot.Update, err error) {
+			if err != nil {
+				mu.Lock()
+				given = append(given, u.Key)
+				mu.Unlock()
+			}
+		}})
+	for _, u := range []bot.Update{upd("erin", "o1"), upd("erin", "o2")} {
+		if _, err := in.Accept(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait(t, "o1 and o2", func() bool { return len(r.got()) == 2 })
+	if got := r.got(); !slices.Equal(got, []string{"o1", "o2"}) {
+		t.Errorf("handled %v, want o1 then o2", got)
+	}
+	r.mu.Lock()
+	if r.tries["o1"] != 9 {
+		t.Errorf("o1 tried %d times, want 9 (8 during the outage)", r.tries["o1"])
+	}
+	r.mu.Unlock()
+	mu.Lock()
+	if len(given) > 0 {
+		t.Errorf("given up during an outage: %v", given)
+	}
+	mu.Unlock()
+	var queued int
+	if err := st.DB().Get(&queued, `SELECT count(*) FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 0 {
+		t.Errorf("%d messages queued (an apology for an update that was not dropped?)", queued)
 	}
 }
 

@@ -61,10 +61,12 @@ func (s *Store) FinishUpdate(ctx context.Context, id int64) error {
 	return wrap("finish update", err)
 }
 
-// RetryUpdate gives a failed update back, to be tried again at next.
-func (s *Store) RetryUpdate(ctx context.Context, id int64, next time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = $2,
-		lease_owner = NULL, lease_until = NULL WHERE id = $1`, id, next)
+// RetryUpdate gives a failed update back, to be tried again at next;
+// counted says whether the try counts towards giving up (a failure that
+// will pass, such as the database away, does not).
+func (s *Store) RetryUpdate(ctx context.Context, id int64, next time.Time, counted bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE inbox SET attempts = attempts + CASE WHEN $3::boolean THEN 1 ELSE 0 END, next_at = $2,
+		lease_owner = NULL, lease_until = NULL WHERE id = $1`, id, next, counted)
 	return wrap("retry update", err)
 }
 

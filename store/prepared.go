@@ -61,6 +61,9 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 			// Left nil: a query that cannot be prepared (a table that is
 			// not there yet) runs unprepared and reports its own error.
 			delete(c.m, query)
+			if IsTransient(err) {
+				return // the database was away: prepared at a later use
+			}
 			if len(c.failed) < maxPrepared {
 				c.failed[query]++
 				if c.failed[query] < 3 {

@@ -5,10 +5,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/alleybot/alleybot/internal/dburl"
@@ -178,6 +182,58 @@ func IsPermanent(err error) bool {
 		return false
 	}
 	return pqErr.Code.Class() == "22" || pqErr.Code == "23502" || pqErr.Code == "23503" || pqErr.Code == "23514"
+}
+
+// IsTransient reports an error that may pass if the same work runs again
+// later: the database could not be reached or went away (connection
+// refused or reset, the server starting up or shutting down, a dropped
+// connection), the transaction lost a race (serialization failure,
+// deadlock, a lock not available), it ran out of time (a statement or
+// context timeout) or of resources (too many connections, disk full). The
+// adapters retry such an update however many times it takes, and never
+// give it up.
+func IsTransient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code.Class() {
+		case "08", // connection exception
+			"40", // transaction rollback: serialization failure, deadlock
+			"53", // insufficient resources: too many connections, disk full, out of memory
+			"57", // operator intervention: shutdown, cannot connect now, statement timeout
+			"58": // system error (an I/O error)
+			return true
+		}
+		return pqErr.Code == "55P03" // lock not available (lock_timeout)
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	// An error that lost its type on the way (formatted with %v) is known
+	// by its words.
+	msg := err.Error()
+	for _, s := range transientWords {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var transientWords = []string{
+	"connection refused", "connection reset", "broken pipe", "bad connection",
+	"unexpected EOF", "the database system is", "terminating connection",
+	"i/o timeout", "no such host", "server closed the connection",
 }
 
 // IsUniqueViolation reports a unique-constraint conflict (SQLSTATE 23505).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/store"
@@ -743,5 +745,88 @@ func TestSpeaker(t *testing.T) {
 	}
 	if _, _, err := st.Speaker(ctx, "telegram", "nobody"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown account: %v", err)
+	}
+}
+
+// TestIsTransient: the errors a database outage and lost races really give
+// (through a proxy that is cut: a connection reset mid-statement, then
+// refused; a serialization failure, a deadlock, a statement timeout, the
+// server shutting down) will pass; the data refused, a syntax error or a
+// missing table will not.
+func TestIsTransient(t *testing.T) {
+	ctx := context.Background()
+	url := testdb.Fresh(t, false)
+	proxy, viaProxy, err := pgproxy.ForURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st := testdb.Open(t, viaProxy)
+	db := st.DB()
+	if _, err := db.ExecContext(ctx, `SELECT 1`); err != nil {
+		t.Fatal(err)
+	}
+	raise := func(code string) error {
+		_, err := db.ExecContext(ctx, `DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '`+code+`'; END $$`)
+		return err
+	}
+	// A statement in flight when the database goes away.
+	inFlight := make(chan error, 1)
+	go func() {
+		_, err := db.ExecContext(ctx, `SELECT pg_sleep(5)`)
+		inFlight <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	proxy.Down()
+	reset := <-inFlight
+	_, refused := db.ExecContext(ctx, `SELECT 1`)
+	_, beginRefused := st.DB().BeginTxx(ctx, nil)
+	if err := proxy.Up(); err != nil {
+		t.Fatal(err)
+	}
+	var timeout error
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.SQL().ExecContext(ctx, `SET LOCAL statement_timeout = '50ms'`); err != nil {
+			return err
+		}
+		_, err := tx.SQL().ExecContext(ctx, `SELECT pg_sleep(1)`)
+		return err
+	})
+	timeout = err
+	_, syntax := db.ExecContext(ctx, `SELEC 1`)
+	_, missing := db.ExecContext(ctx, `SELECT * FROM no_such_table`)
+	_, cast := db.ExecContext(ctx, `SELECT 'x'::int`)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"reset in flight", reset, true},
+		{"connection refused", refused, true},
+		{"begin refused", beginRefused, true},
+		{"serialization failure", raise("40001"), true},
+		{"deadlock", raise("40P01"), true},
+		{"shutting down", raise("57P01"), true},
+		{"cannot connect now", raise("57P03"), true},
+		{"too many connections", raise("53300"), true},
+		{"lock not available", raise("55P03"), true},
+		{"statement timeout", timeout, true},
+		{"wrapped with %v", fmt.Errorf("read draft: %v", refused), true},
+		{"syntax", syntax, false},
+		{"missing table", missing, false},
+		{"bad cast", cast, false},
+		{"not null", raise("23502"), false},
+		{"nil", nil, false},
+	} {
+		if tc.err == nil && tc.name != "nil" {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		if got := store.IsTransient(tc.err); got != tc.want {
+			t.Errorf("%s: IsTransient(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+		if tc.want && store.IsPermanent(tc.err) {
+			t.Errorf("%s: both transient and permanent: %v", tc.name, tc.err)
+		}
 	}
 }

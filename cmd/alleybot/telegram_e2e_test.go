@@ -39,7 +39,13 @@ func newTgRig(t testing.TB, mode string) *tgRig {
 // answer at start-up) before the app starts.
 func newTgRigWith(t testing.TB, mode string, before func(*tgfake.Server)) *tgRig {
 	t.Helper()
-	url := testdb.Fresh(t, true)
+	return newTgRigOn(t, mode, before, testdb.Fresh(t, true))
+}
+
+// newTgRigOn is newTgRigWith on the database at url (which may be reached
+// through a pgproxy that a test cuts).
+func newTgRigOn(t testing.TB, mode string, before func(*tgfake.Server), url string) *tgRig {
+	t.Helper()
 	st := testdb.Open(t, url)
 	ctx := context.Background()
 	if _, err := roster.Import(ctx, st, "../../examples/roster.yaml"); err != nil {
