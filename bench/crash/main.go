@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/tgload"
 	"github.com/alleybot/alleybot/store"
 )
@@ -42,10 +43,11 @@ func main() {
 	stewards := flag.Int("stewards", 30, "stewards reporting at once")
 	duration := flag.Duration("duration", 90*time.Second, "how long the stewards report")
 	kills := flag.Int("kills", 5, "kill -9 this many times, at random moments")
+	outage := flag.Duration("outage", 0, "cut the database off this long, once, in the middle of the run (through a loopback proxy: connections reset, new ones refused); with --kills 0, an outage alone")
 	think := flag.Duration("think", 300*time.Millisecond, "a steward's pause between steps (up to twice this)")
 	keep := flag.Bool("keep", false, "keep the database and the logs afterwards")
 	flag.Parse()
-	if err := run(*bin, *admin, *stewards, *duration, *kills, *think, *keep); err != nil {
+	if err := run(*bin, *admin, *stewards, *duration, *kills, *outage, *think, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "crash:", err)
 		os.Exit(1)
 	}
@@ -117,7 +119,7 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func run(bin, adminURL string, stewards int, duration time.Duration, kills int, think time.Duration, keep bool) error {
+func run(bin, adminURL string, stewards int, duration time.Duration, kills int, outage, think time.Duration, keep bool) error {
 	ctx := context.Background()
 	if _, err := os.Stat(bin); err != nil {
 		return fmt.Errorf("%s: %w (build it: go build -o bin/alleybot ./cmd/alleybot)", bin, err)
@@ -167,6 +169,14 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 		}
 	}
 
+	// The serve processes reach the database through a proxy the run can
+	// cut (--outage); the run's own checks go to it directly.
+	proxy, serveURL, err := pgproxy.ForURL(dbURL)
+	if err != nil {
+		return err
+	}
+	defer proxy.Close()
+
 	f := &fake{chats: map[int64][]arrival{}}
 	api := httptest.NewServer(&tgload.BotAPI{Username: "crash_bot", Sent: f.sent})
 	defer api.Close()
@@ -183,7 +193,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 		p := &proc{name: n, hook: fmt.Sprintf("http://127.0.0.1:%d/telegram/webhook", port)}
 		cfgPath := filepath.Join(dir, n+".yaml")
 		cfg := fmt.Sprintf("database:\n  url: %q\ntelegram:\n  token: \"1:crash\"\n  api_endpoint: %q\n  mode: webhook\n  webhook_url: %q\n  webhook_secret: \"crash-crash-crash-crash\"\nhttp:\n  listen: \"127.0.0.1:%d\"\nlog:\n  level: info\n",
-			dbURL, api.URL, p.hook, port)
+			serveURL, api.URL, p.hook, port)
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err
 		}
@@ -270,6 +280,23 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 		}
 		restarts = append(restarts, time.Now())
 		fmt.Printf("%5.1fs %s restarted\n", time.Since(start).Seconds(), p.name)
+	}
+	if outage > 0 {
+		if rest := duration/2 - time.Since(start); rest > 0 {
+			time.Sleep(rest)
+		}
+		// As when PostgreSQL restarts: the sessions are terminated in the
+		// middle of what they do, then nobody can connect for a while.
+		if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, name); err != nil {
+			return err
+		}
+		proxy.Down()
+		fmt.Printf("%5.1fs database cut off for %v\n", time.Since(start).Seconds(), outage)
+		time.Sleep(outage)
+		if err := proxy.Up(); err != nil {
+			return err
+		}
+		fmt.Printf("%5.1fs database back\n", time.Since(start).Seconds())
 	}
 	if rest := duration - time.Since(start); rest > 0 {
 		time.Sleep(rest)
