@@ -75,6 +75,9 @@ type WeComConfig struct {
 	PacePrivate time.Duration `yaml:"pace_private"`
 	PaceGroup   time.Duration `yaml:"pace_group"`
 	PaceAll     time.Duration `yaml:"pace_all"`
+	// SpoolDir keeps callbacks that arrive while the database is away, a
+	// file each, until it is back (relative to the working directory).
+	SpoolDir string `yaml:"spool_dir"`
 }
 
 type BotConfig struct {
@@ -195,7 +198,8 @@ func Default() Config {
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
 		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling",
 			PacePrivate: 1005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
-		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
+		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond,
+			SpoolDir: "spool"},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},

@@ -34,7 +34,14 @@ type Options struct {
 	Poll      time.Duration // how often to look for updates others stored; default 500ms
 	RetryBase time.Duration // first backoff after a failure; default 1s (doubling to 30s)
 	Attempts  int           // tries before apologising and dropping it; default 8
-	Log       *slog.Logger
+	// SpoolDir keeps the updates Accept could not store because the
+	// database was away (a file each, written and synced before the
+	// platform is answered), until they can be: a database outage longer
+	// than the platform's retries (WeCom tries a callback three times, in
+	// about 15 s) loses nothing. "" keeps none (the callback then answers
+	// 500 and the platform's retries are all there is).
+	SpoolDir string
+	Log      *slog.Logger
 	// Handled is called after an update was handled (err nil) or given up
 	// (err set): WeCom updates the pressed card so it cannot be pressed
 	// twice.
@@ -53,6 +60,9 @@ type Inbox struct {
 	done   sync.WaitGroup
 	mu     sync.Mutex
 	active map[int64]bool
+
+	spoolMu sync.Mutex
+	spooled bool // files wait in SpoolDir: new updates queue behind them
 }
 
 // New returns an inbox; Start runs its workers.
@@ -78,7 +88,10 @@ func New(st *store.Store, h bot.Handler, sends Sends, opts Options) *Inbox {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Inbox{st: st, h: h, sends: sends, opts: opts, wake: make(chan struct{}, 1), active: map[int64]bool{}}
+	// A spool left by an earlier run (the database was away when it
+	// stopped) is drained at the first tick.
+	return &Inbox{st: st, h: h, sends: sends, opts: opts, wake: make(chan struct{}, 1), active: map[int64]bool{},
+		spooled: opts.SpoolDir != ""}
 }
 
 // Accept stores u durably (the caller acknowledges the platform after it
@@ -89,8 +102,18 @@ func (i *Inbox) Accept(ctx context.Context, u bot.Update) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	first, err := i.st.AcceptUpdate(ctx, store.InboxUpdate{Platform: string(u.Platform), Key: u.Key, ChatID: u.ChatID, UserID: u.UserID, Body: body})
+	row := store.InboxUpdate{Platform: string(u.Platform), Key: u.Key, ChatID: u.ChatID, UserID: u.UserID, Body: body}
+	if i.spooling() {
+		// Older updates wait in the spool: this one goes behind them, so a
+		// person's updates stay in order.
+		return true, i.spool(row)
+	}
+	first, err := i.st.AcceptUpdate(ctx, row)
 	if err != nil {
+		if i.opts.SpoolDir != "" && store.IsTransient(err) {
+			i.opts.Log.Warn("inbox: the database is away; update kept in the spool", "platform", u.Platform, "key", u.Key, "err", err)
+			return true, i.spool(row)
+		}
 		return false, err
 	}
 	i.Wake()
@@ -128,6 +151,9 @@ func (i *Inbox) Start(ctx context.Context) error {
 		tick := time.NewTicker(i.opts.Poll)
 		defer tick.Stop()
 		for {
+			if i.spooling() {
+				i.drain(context.WithoutCancel(ctx))
+			}
 			free := cap(sem) - len(sem)
 			if free > 0 {
 				ups, err := i.st.ClaimUpdates(context.WithoutCancel(ctx), i.opts.ID, free, i.opts.Lease)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/inbox"
+	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
@@ -247,3 +249,51 @@ func TestLeaseTakenOver(t *testing.T) {
 type testWriter struct{ t *testing.T }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+
+// TestSpoolKeepsWhatArrivesDuringAnOutage: with the database cut off,
+// Accept keeps each update in the spool (so WeCom is answered and stops
+// retrying); a process that stops with files there leaves them for the
+// next; once the database answers they are stored and handled, oldest
+// first, and an update that arrives meanwhile waits behind them. (A
+// platform's retry of a spooled update is handled once: the router's
+// processed_updates, as for any redelivery.)
+func TestSpoolKeepsWhatArrivesDuringAnOutage(t *testing.T) {
+	direct := testdb.Fresh(t, true)
+	proxy, viaProxy, err := pgproxy.ForURL(direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st := testdb.Open(t, viaProxy)
+	dir := t.TempDir()
+	r := &recorder{tries: map[string]int{}}
+	ctx := context.Background()
+
+	first := inbox.New(st, r, queued{}, inbox.Options{SpoolDir: dir, Poll: 20 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	proxy.Down()
+	for _, k := range []string{"s1", "s2"} {
+		if _, err := first.Accept(ctx, upd("frank", k)); err != nil {
+			t.Fatalf("Accept %s while the database is away: %v (WeCom would retry, then drop it)", k, err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 2 {
+		t.Fatalf("%d files in the spool, want 2", len(files))
+	}
+	// This process stops before the database is back; the next one drains.
+	if err := proxy.Up(); err != nil {
+		t.Fatal(err)
+	}
+	next := start(t, st, r, inbox.Options{SpoolDir: dir})
+	if _, err := next.Accept(ctx, upd("frank", "s3")); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, "s1, s2 and s3", func() bool { return len(r.got()) == 3 })
+	if got := r.got(); !slices.Equal(got, []string{"s1", "s2", "s3"}) {
+		t.Errorf("handled %v, want s1, s2, s3 (the spool first)", got)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+		t.Errorf("left in the spool: %v", files)
+	}
+}

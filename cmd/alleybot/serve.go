@@ -159,7 +159,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	a.router = handlers.New(st, newEngine(cfg, sched, botName), log, defaultLang(cfg)).WithOutbox(a.out)
 	// Updates WeCom pushes are stored first (answered within its 5 s), then
 	// handled by these workers.
-	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled})
+	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled, SpoolDir: cfg.WeCom.SpoolDir})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
