@@ -732,8 +732,27 @@ func (d *Dispatcher) record(batch []*advanceReq) {
 	}
 	for _, r := range batch {
 		r.more, r.held, r.err = d.st.Advance(bg, d.opts.ID, r.c, r.o, d.opts.Lease)
+		// The message went out but the database is away: keep trying to
+		// record it (still the chat's lease owner: nobody else may send
+		// the next, and a process taking the chat over after the lease
+		// ran out would send this one again). Given up only when the
+		// dispatcher stops or the outage outlasts recordPatience.
+		for wait, since := 100*time.Millisecond, time.Now(); r.err != nil && store.IsTransient(r.err) &&
+			time.Since(since) < recordPatience; wait = min(2*wait, 250*time.Millisecond) {
+			select {
+			case <-d.stop:
+				return
+			case <-time.After(wait):
+			}
+			r.more, r.held, r.err = d.st.Advance(bg, d.opts.ID, r.c, r.o, d.opts.Lease)
+		}
 	}
 }
+
+// recordPatience is how long a sent message's outcome is retried while the
+// database is away before the chat is let go (its lease runs out, and the
+// message may be sent again by whoever takes it).
+const recordPatience = 2 * time.Minute
 
 // send sends one message; a send that takes long (a slow platform) renews
 // the chat's lease while it runs, so no other dispatcher sends the next

@@ -9,10 +9,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
 	"github.com/alleybot/alleybot/outbox"
@@ -462,4 +464,69 @@ func TestReadOnWhileServing(t *testing.T) {
 	if strings.Join(texts, "|") != "一|二|三|还有照片吗" {
 		t.Errorf("sent %q", texts)
 	}
+}
+
+// cutAfter is a sender that cuts the database off right after the send of
+// text went out, and brings it back after outage: the message was
+// delivered, but its outcome cannot be recorded for a while.
+type cutAfter struct {
+	bot.Sender
+	text   string
+	proxy  *pgproxy.Proxy
+	outage time.Duration
+	once   sync.Once
+}
+
+func (c *cutAfter) Send(ctx context.Context, m bot.Message) error {
+	err := c.Sender.Send(ctx, m)
+	if err == nil && m.Text == c.text {
+		c.once.Do(func() {
+			c.proxy.Down()
+			time.AfterFunc(c.outage, func() { _ = c.proxy.Up() })
+		})
+	}
+	return err
+}
+
+// TestDatabaseAwayAfterASend: the database goes away between a send and
+// its record, for longer than the chat's lease. The dispatcher keeps
+// trying to record it rather than dropping the chat (whose next claim
+// would send it again): every message arrives once, in order, and is
+// recorded sent.
+func TestDatabaseAwayAfterASend(t *testing.T) {
+	direct := testdb.Fresh(t, true)
+	proxy, viaProxy, err := pgproxy.ForURL(direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st := testdb.Open(t, direct)
+	ctx := context.Background()
+	fake := tgfake.New(t, "")
+	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := &cutAfter{Sender: tg, text: "二", proxy: proxy, outage: 2500 * time.Millisecond}
+	d := outbox.New(testdb.Open(t, viaProxy), outbox.Options{Poll: 20 * time.Millisecond, Lease: time.Second,
+		RetryBase: 30 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		Senders: map[bot.Platform]bot.Sender{bot.Telegram: sender},
+		Pacing:  map[bot.Platform]outbox.Pacing{bot.Telegram: testPace}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := d.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Stop(ctx) //nolint:errcheck
+	enqueue(t, st, d, tgMsg(805, "一"), tgMsg(805, "二"), tgMsg(805, "三"))
+	got := waitSends(t, fake, 805, 3)
+	time.Sleep(500 * time.Millisecond) // a second 二 would come about now
+	var texts []string
+	for _, m := range fake.Sent() {
+		if m.ChatID == 805 {
+			texts = append(texts, m.Text)
+		}
+	}
+	if len(got) != 3 || strings.Join(texts, " ") != "一 二 三" {
+		t.Errorf("the chat got %q, want 一 二 三 (each once)", texts)
+	}
+	waitState(t, st, "sent", "sent", "sent")
 }
