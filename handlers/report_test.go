@@ -524,6 +524,73 @@ func TestTypedProblemOffersReport(t *testing.T) {
 	}
 }
 
+// TestOfferIsNoTrap: a case number (or 查看案件 N) shows the case rather
+// than offering it as a problem; while 要上报这个问题吗? waits, a photo
+// starts the report with it, more words join the text, a command does
+// what it says.
+func TestOfferIsNoTrap(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7905")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("门口堆了建筑垃圾,三天没人清")
+	s.press("整条小巷")
+	s.press("提交")
+	s.expect("已提交,案件编号 " + firstCase)
+
+	for _, asked := range []string{firstCase, "查看案件 " + firstCase, "查看案件" + firstCase, "案件 " + firstCase} {
+		s.text(asked)
+		s.expect("【"+firstCase+"】环境卫生", "处理经过")
+		if strings.Contains(s.said(), "要上报这个问题吗") {
+			t.Errorf("%q was offered as a problem to report", asked)
+		}
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("%d drafts after asking for a case", n)
+	}
+
+	// The offer waits; the case is asked for: it is shown, and the offer goes.
+	s.text("胡同口的路灯坏了")
+	s.expect("要上报这个问题吗")
+	s.text("查看案件 " + firstCase)
+	s.expect("【" + firstCase + "】环境卫生")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("the offer is still waiting after a case was asked for")
+	}
+
+	// More words join the offer; a photo is a yes, and joins the report.
+	s.text("胡同口的路灯坏了")
+	s.text("晚上一片漆黑")
+	s.expect("要上报这个问题吗", "胡同口的路灯坏了 晚上一片漆黑")
+	s.photo("lamp", 100)
+	s.expect("已收到 1 张照片", "请选择问题类别")
+	if strings.Contains(s.said(), "请按下面的按钮选择") {
+		t.Errorf("the photo was refused: %q", s.said())
+	}
+	s.press("设施维护")
+	s.expect("已收到 1 张照片")
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.expect("影响范围")
+	s.text("/back") // back within the report, never into the offer
+	s.expect("请分享问题所在的位置")
+	s.press("帽儿胡同")
+	s.press("整条小巷")
+	s.expect("描述:胡同口的路灯坏了 晚上一片漆黑", "照片:1 张")
+	s.press("提交")
+	s.expect("已提交,案件编号")
+
+	// A command while the offer waits does what it says.
+	s.text("墙上有人乱贴小广告")
+	s.text("/whoami")
+	s.expect("王秀兰")
+	s.text("/mycases")
+	s.expect(firstCase)
+}
+
 // TestTypedAddress: the location step takes a typed address, matches the
 // alley's name in it, and keeps the address with the description; 其他小巷
 // lists every alley.
@@ -578,17 +645,17 @@ func TestRefusedWordIsNoAddress(t *testing.T) {
 	s.press("整条小巷")
 	s.expect("位置:帽儿胡同\n")
 	msgs := s.press("提交")
+	for _, m := range msgs {
+		if strings.Contains(m.Text, "完成。") || strings.Contains(m.Text, "地址") {
+			t.Errorf("%s was told of an address: %q", m.ChatID, m.Text)
+		}
+	}
 	var address, desc string
 	if err := w.st.DB().QueryRow(`SELECT address, description FROM cases`).Scan(&address, &desc); err != nil {
 		t.Fatal(err)
 	}
 	if address != "" || desc != "门口堆了建筑垃圾,三天没人清" {
 		t.Errorf("the refused word was kept: address %q, description %q", address, desc)
-	}
-	for _, m := range msgs {
-		if strings.Contains(m.Text, "完成。") || strings.Contains(m.Text, "地址") {
-			t.Errorf("%s was told of an address: %q", m.ChatID, m.Text)
-		}
 	}
 
 	// In English: the groups (Chinese) read 地址, never "Address:".
