@@ -42,6 +42,15 @@ func (e *Engine) DropOffer(ctx context.Context, t *Turn) (bool, error) {
 	return true, nil
 }
 
+// AnswerOffer takes /report sent while the offer waits as its 上报; it
+// reports whether the running flow was the offer.
+func (e *Engine) AnswerOffer(ctx context.Context, t *Turn) (bool, error) {
+	if t.flow == nil || t.flow.Name != "offer" || t.state == nil {
+		return false, nil
+	}
+	return true, e.Handle(ctx, t, Input{Kind: Choice, Choice: t.state.Step + "|report"})
+}
+
 // OfferReport starts the offer for a text or a point.
 func (e *Engine) OfferReport(ctx context.Context, t *Turn, text string, lat, lon *float64) error {
 	if err := e.Start(ctx, t, "offer", nil); err != nil {

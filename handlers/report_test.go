@@ -583,12 +583,18 @@ func TestOfferIsNoTrap(t *testing.T) {
 	s.press("提交")
 	s.expect("已提交,案件编号")
 
-	// A command while the offer waits does what it says.
+	// A command while the offer waits does what it says; /report is its 上报.
 	s.text("墙上有人乱贴小广告")
 	s.text("/whoami")
 	s.expect("王秀兰")
-	s.text("/mycases")
-	s.expect(firstCase)
+	s.text("墙上有人乱贴小广告")
+	s.text("/report")
+	s.expect("请选择问题类别")
+	s.press("秩序管理")
+	s.photo("ad", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.expect("影响范围") // the offered words are the description
 }
 
 // TestTypedAddress: the location step takes a typed address, matches the

@@ -275,6 +275,11 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		}
 		active = active && !dropped
 	}
+	if active && name == "report" {
+		if answered, err := r.flows.AnswerOffer(ctx, t); answered || err != nil {
+			return err // /report while 要上报这个问题吗? waits: its 上报
+		}
+	}
 	if active {
 		cmd, known := r.byName[name]
 		switch {
