@@ -93,7 +93,7 @@ func (d *ReportDraft) Begin(ctx context.Context, t *Turn, in Input) error {
 // location step rather than filed at the patrol's alley.
 func (d *ReportDraft) caption(ctx context.Context, t *Turn, text string) error {
 	text = strings.TrimSpace(text)
-	if text == "" || d.Lat != nil || d.Address != "" || (d.AlleyID != 0 && !d.PatrolAlley) {
+	if text == "" || d.Editing || d.Lat != nil || d.Address != "" || (d.AlleyID != 0 && !d.PatrolAlley) {
 		return nil
 	}
 	found, err := alleysNamed(ctx, t, text)
@@ -325,7 +325,11 @@ func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
 	}
 	p := Prompt{Text: t.T("report.location")}
 	if len(d.Matches) > 0 {
-		p.Text = t.T("report.location.which", "address", d.Typed)
+		typed := d.Typed
+		if typed == "" {
+			typed = d.Address // a draft from before Typed
+		}
+		p.Text = t.T("report.location.which", "address", typed)
 	}
 	if d.Near != 0 && d.NearLat != nil && d.NearLon != nil { // the alley nearest to a point outside them all, first
 		a, err := t.Tx.AlleyByID(ctx, d.Near)
@@ -468,6 +472,9 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 	typed := ""
 	if slices.Contains(d.Matches, id) && !d.Caption {
 		typed = d.Typed // the address named this alley: it is the case's
+		if typed == "" {
+			typed = d.Address // a draft from before Typed
+		}
 	}
 	var lat, lon *float64
 	if id == d.Near {
