@@ -2,6 +2,7 @@ package conversations
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -110,10 +111,14 @@ func handleOffer(ctx context.Context, t *Turn, in Input) (string, error) {
 		r.Description = strings.TrimSpace(d.Text)
 	}
 	if d.Lat != nil && d.Lon != nil {
-		if a, _, err := t.Tx.NearestAlley(ctx, *d.Lat, *d.Lon); err == nil {
-			r.AlleyID, r.Lat, r.Lon = a.ID, d.Lat, d.Lon
-		} else if err != store.ErrNotFound {
+		a, dist, inside, err := t.Tx.ClosestAlley(ctx, *d.Lat, *d.Lon)
+		switch {
+		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return "", err
+		case err == nil && inside:
+			r.AlleyID, r.Lat, r.Lon = a.ID, d.Lat, d.Lon
+		case err == nil && dist <= nearAlleyM: // outside them all: the location step offers the nearest
+			r.Near, r.NearLat, r.NearLon = a.ID, d.Lat, d.Lon
 		}
 	}
 	// The patrol the steward is on (its alley unless the point found one),

@@ -730,6 +730,19 @@ func TestLocationOutsideOffersNearest(t *testing.T) {
 		t.Errorf("case at %s, lat %v; want 福祥胡同 at the point shared", alley, lat)
 	}
 
+	// The same point shared outside a flow, then 上报: the nearest is offered too.
+	s.loc(39.93300, 116.40150)
+	s.expect("要上报这个位置的问题吗")
+	s.press("上报")
+	s.press("环境卫生")
+	s.photo("p1", 100)
+	s.press("完成")
+	s.expect("请分享问题所在的位置")
+	if len(s.buttons) == 0 || s.buttons[0].Label != "福祥胡同(约 322 米)" {
+		t.Fatalf("the nearest alley is not offered first after the offer: %+v", s.buttons)
+	}
+	s.text("/cancel")
+
 	// 帽儿胡同 as a line along its length, 40 m either side.
 	if _, err := w.st.DB().Exec(`UPDATE alleys SET line = '{39.9378, 116.3935, 39.9378, 116.3990}', radius_m = 40 WHERE code = 'maoer'`); err != nil {
 		t.Fatal(err)
