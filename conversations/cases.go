@@ -23,6 +23,9 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	if community != "" {
 		place = i18n.T(lang, "case.place", "alley", c.AlleyName, "community", community)
 	}
+	if c.Address != "" {
+		place = i18n.T(lang, "case.place_address", "place", place, "address", c.Address)
+	}
 	lines := []string{
 		i18n.T(lang, "case.head", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep"))),
 		i18n.T(lang, "case.where", "place", place),

@@ -271,6 +271,14 @@ func (e *Engine) Active(ctx context.Context, t *Turn) (bool, error) {
 	return true, nil
 }
 
+// switchFlow hands the conversation to another flow (an offer becoming a
+// report), at its first step: the handler returns that step's name. The old
+// flow's steps leave the history, so /back stays in the new flow.
+func (t *Turn) switchFlow(f *Flow, data any) {
+	t.flow, t.Data = f, data
+	t.state.Flow, t.state.Step, t.state.History = f.Name, f.Steps[0].Name, nil
+}
+
 // HasFlow reports whether name is a flow.
 func (e *Engine) HasFlow(name string) bool { _, ok := e.flows[name]; return ok }
 

@@ -107,7 +107,7 @@ func handleCheckin(ctx context.Context, t *Turn, in Input) (string, error) {
 		return "", err
 	}
 	d.Lat, d.Lon = in.Location.Lat, in.Location.Lon
-	d.DistanceM = int(math.Round(Distance(d.Lat, d.Lon, a.Lat, a.Lon)))
+	d.DistanceM = int(math.Round(a.DistanceM(d.Lat, d.Lon))) // from its centre, or its line
 	if d.DistanceM > a.RadiusM {
 		return "outside", nil
 	}
@@ -191,9 +191,13 @@ func handleEndPatrol(ctx context.Context, t *Turn, in Input) (string, error) {
 		return "", err
 	}
 	switch in.Choice {
-	case "report":
-		t.Reply(t.T("patrol.report_hint"))
-		return Done, nil
+	case "report": // 还要上报问题: the report starts here, the patrol stays open
+		r := &ReportDraft{}
+		if err := r.Begin(ctx, t, Input{}); err != nil {
+			return "", err
+		}
+		t.switchFlow(reportFlow(), r)
+		return "category", nil
 	case "nothing", "end":
 	default:
 		t.Reply(t.T("flow.hint.choice"))

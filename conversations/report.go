@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -35,16 +36,29 @@ type ReportDraft struct {
 	// ReplacePhotos: the steward chose to send the photos again; the old
 	// ones stay until the first new one arrives.
 	ReplacePhotos bool `json:"replace_photos,omitempty"`
-	// PatrolID: reported during this patrol (its alley is the case's).
-	PatrolID int64 `json:"patrol_id,omitempty"`
+	// PatrolID: reported during this patrol. PatrolAlleyID is its alley;
+	// PatrolAlley: the report's alley is still the patrol's, taken without
+	// asking (the steward is told, and may change it).
+	PatrolID      int64 `json:"patrol_id,omitempty"`
+	PatrolAlleyID int64 `json:"patrol_alley_id,omitempty"`
+	PatrolAlley   bool  `json:"patrol_alley,omitempty"`
 	// Extra are further classes (三(二)); a 危及安全 report adds the safety class.
 	Extra []int64 `json:"extra,omitempty"`
-	// Address is a typed address (菊儿胡同3号), kept with the description;
-	// Matches are the alleys it named, offered as buttons; AllAlleys shows
-	// every alley (其他小巷).
+	// Address is a typed address (菊儿胡同3号) that found the report's
+	// alley, kept with the case. Typed is one that named several alleys
+	// (or a photo's caption naming another alley than the patrol's):
+	// Matches are those alleys, offered as buttons; it becomes the address
+	// only when one of them is chosen. AllAlleys shows every alley (其他小巷).
 	Address   string  `json:"address,omitempty"`
+	Typed     string  `json:"typed,omitempty"`
+	Caption   bool    `json:"caption,omitempty"` // Typed is a photo's caption: not an address to keep
 	Matches   []int64 `json:"matches,omitempty"`
 	AllAlleys bool    `json:"all_alleys,omitempty"`
+	// Near is the alley nearest to a shared point that is inside none,
+	// offered first; NearLat, NearLon is that point (kept if it is chosen).
+	Near    int64    `json:"near,omitempty"`
+	NearLat *float64 `json:"near_lat,omitempty"`
+	NearLon *float64 `json:"near_lon,omitempty"`
 }
 
 func draft(t *Turn) *ReportDraft { return t.Data.(*ReportDraft) }
@@ -56,15 +70,44 @@ func (d *ReportDraft) Begin(ctx context.Context, t *Turn, in Input) error {
 		p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
 		switch {
 		case err == nil:
-			d.PatrolID, d.AlleyID = p.ID, p.AlleyID
+			d.PatrolID, d.PatrolAlleyID = p.ID, p.AlleyID
+			if d.AlleyID == 0 {
+				d.AlleyID, d.PatrolAlley = p.AlleyID, true
+			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
 	}
 	if in.Kind == Photo {
-		_, err := addPhoto(ctx, t, d, in.Photo)
+		ok, err := addPhoto(ctx, t, d, in.Photo)
+		if err != nil || !ok {
+			return err
+		}
+		return d.caption(ctx, t, in.Text)
+	}
+	return nil
+}
+
+// caption reads a photo's caption for a place: one naming alleys other
+// than the one the report already has (the patrol's) is asked about at the
+// location step rather than filed at the patrol's alley.
+func (d *ReportDraft) caption(ctx context.Context, t *Turn, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" || d.Editing || d.Lat != nil || d.Address != "" || (d.AlleyID != 0 && !d.PatrolAlley) {
+		return nil
+	}
+	found, err := alleysNamed(ctx, t, text)
+	if err != nil || len(found) == 0 {
 		return err
 	}
+	var ids []int64
+	for _, a := range found {
+		if a.ID == d.AlleyID {
+			return nil // it names the patrol's alley: nothing to ask
+		}
+		ids = append(ids, a.ID)
+	}
+	d.Typed, d.Matches, d.Caption = shorten(text, 100), ids, true
 	return nil
 }
 
@@ -97,7 +140,7 @@ func reportFlow() *Flow {
 			{Name: "category", Accepts: Choice | Photo, Prompt: promptCategory, Handle: handleCategory, Hint: "flow.hint.choice"},
 			{Name: "photos", Accepts: Photo | Choice, Prompt: promptPhotos, Handle: handlePhotos, Hint: "report.photos.hint"},
 			{Name: "location", Accepts: Location | Choice | Text, Prompt: promptLocation, Handle: handleLocation},
-			{Name: "description", Accepts: Text, Prompt: promptDescription, Handle: handleDescription},
+			{Name: "description", Accepts: Text | Choice, Prompt: promptDescription, Handle: handleDescription, Hint: "flow.hint.text"},
 			{Name: "impact", Accepts: Choice, Prompt: promptImpact, Handle: handleImpact},
 			{Name: "summary", Accepts: Choice, Prompt: promptSummary, Handle: handleSummary},
 			{Name: "edit", Accepts: Choice, Prompt: promptEdit, Handle: handleEdit},
@@ -127,6 +170,9 @@ func handleCategory(ctx context.Context, t *Turn, in Input) (string, error) {
 		}
 		if ok, err := addPhoto(ctx, t, d, in.Photo); err != nil || !ok {
 			return Stay, err
+		}
+		if err := d.caption(ctx, t, in.Text); err != nil {
+			return "", err
 		}
 		t.Reply(t.T("report.photos.early", "n", len(d.PhotoIDs)))
 		return Stay, nil
@@ -160,7 +206,17 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 			t.Reply(t.T("report.photos.need_one"))
 			return Stay, nil
 		}
+		if len(d.Matches) > 0 && !d.Editing {
+			return "location", nil // a caption named another alley: which is it?
+		}
 		if d.AlleyID != 0 && !d.Editing {
+			if d.PatrolAlley { // said, so that a photo of another alley is not filed here unseen
+				a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
+				if err != nil {
+					return "", err
+				}
+				t.Reply(t.T("report.location.patrol", "alley", a.Name))
+			}
 			return d.next("description"), nil // on a patrol, or a shared point: the alley is known
 		}
 		return d.after("location"), nil
@@ -175,10 +231,10 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("report.photos.full", "max", MaxPhotos))
 		return Stay, nil
 	}
-	if _, err := addPhoto(ctx, t, d, in.Photo); err != nil {
-		return "", err
+	if ok, err := addPhoto(ctx, t, d, in.Photo); err != nil || !ok {
+		return Stay, err
 	}
-	return Stay, nil
+	return Stay, d.caption(ctx, t, in.Text)
 }
 
 // photoAcceptable says whether a photo is within the size limit (and tells
@@ -269,10 +325,31 @@ func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
 	}
 	p := Prompt{Text: t.T("report.location")}
 	if len(d.Matches) > 0 {
-		p.Text = t.T("report.location.which", "address", d.Address)
+		typed := d.Typed
+		if typed == "" {
+			typed = d.Address // a draft from before Typed
+		}
+		p.Text = t.T("report.location.which", "address", typed)
+	}
+	if d.Near != 0 && d.NearLat != nil && d.NearLon != nil { // the alley nearest to a point outside them all, first
+		a, err := t.Tx.AlleyByID(ctx, d.Near)
+		if err != nil {
+			return Prompt{}, err
+		}
+		m := int(math.Round(a.DistanceM(*d.NearLat, *d.NearLon)))
+		p.Options = append(p.Options, Option{Label: t.T("button.near_alley", "alley", a.Name, "m", m), Value: strconv.FormatInt(a.ID, 10)})
 	}
 	for _, a := range as {
-		p.Options = append(p.Options, Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)})
+		if a.ID != d.Near {
+			p.Options = append(p.Options, Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)})
+		}
+	}
+	if d.PatrolAlleyID != 0 && len(d.Matches) > 0 && !slices.Contains(d.Matches, d.PatrolAlleyID) {
+		a, err := t.Tx.AlleyByID(ctx, d.PatrolAlleyID)
+		if err != nil {
+			return Prompt{}, err
+		}
+		p.Options = append(p.Options, Option{Label: t.T("button.patrol_alley", "alley", a.Name), Value: strconv.FormatInt(a.ID, 10)})
 	}
 	if !d.AllAlleys {
 		p.Options = append(p.Options, Option{Label: t.T("button.other_alleys"), Value: "others"})
@@ -280,17 +357,12 @@ func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
 	return p, nil
 }
 
-// typedAddress matches alley names in a typed address (菊儿胡同3号 → 菊儿胡同):
-// one match is taken, several are offered, none asks again.
-func typedAddress(ctx context.Context, t *Turn, d *ReportDraft, text string) (string, error) {
-	text = strings.TrimSpace(text)
-	if strings.HasPrefix(text, "/") || Visible(text) < 2 || utf8.RuneCountInString(text) > 100 {
-		t.Reply(t.T("report.location.hint"))
-		return Stay, nil
-	}
+// alleysNamed are the alleys whose name (or alias) a text contains
+// (菊儿胡同3号 → 菊儿胡同), by name.
+func alleysNamed(ctx context.Context, t *Turn, text string) ([]store.Alley, error) {
 	all, err := t.Tx.AllAlleys(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var found []store.Alley
 	for _, a := range all {
@@ -305,45 +377,88 @@ func typedAddress(ctx context.Context, t *Turn, d *ReportDraft, text string) (st
 			}
 		}
 	}
-	d.Address = text
+	return found, nil
+}
+
+// typedAddress matches alley names in a typed address (菊儿胡同3号 → 菊儿胡同):
+// one match is taken, several are offered, none asks again. Only an
+// address that found its alley is kept: a word that matches none (完成
+// typed twice) never becomes the case's address.
+func typedAddress(ctx context.Context, t *Turn, d *ReportDraft, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "/") || Visible(text) < 2 || utf8.RuneCountInString(text) > 100 {
+		t.Reply(t.T("report.location.hint"))
+		return Stay, nil
+	}
+	found, err := alleysNamed(ctx, t, text)
+	if err != nil {
+		return "", err
+	}
 	switch len(found) {
 	case 0:
-		d.Matches = nil
 		t.Reply(t.T("report.location.unknown", "address", text))
 		return Stay, nil
 	case 1:
-		d.AlleyID, d.Lat, d.Lon, d.Matches = found[0].ID, nil, nil, nil
+		d.setAlley(found[0].ID, nil, nil)
+		d.Address = text
 		t.Reply(t.T("report.location.typed", "alley", found[0].Name))
 		return d.next(d.after("description")), nil
 	}
-	d.Matches = nil
+	d.Typed, d.Matches, d.Near, d.Caption = text, nil, 0, false
 	for _, a := range found {
 		d.Matches = append(d.Matches, a.ID)
 	}
 	return Stay, nil
 }
 
+// setAlley files the report at an alley (and a shared point, if any): the
+// questions that led here are answered, and an address typed for another
+// alley is dropped.
+func (d *ReportDraft) setAlley(id int64, lat, lon *float64) {
+	if id != d.AlleyID || lat != nil {
+		d.Address = ""
+	}
+	d.AlleyID, d.Lat, d.Lon = id, lat, lon
+	d.PatrolAlley, d.Typed, d.Caption, d.Matches, d.AllAlleys = false, "", false, nil, false
+	d.Near, d.NearLat, d.NearLon = 0, nil, nil
+}
+
+// nearAlleyM is how far a shared point outside every alley may be from
+// the nearest for it to be offered.
+const nearAlleyM = 5000
+
 func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 	d := draft(t)
 	if in.Kind == Location {
-		a, dist, err := t.Tx.NearestAlley(ctx, in.Location.Lat, in.Location.Lon)
-		if errors.Is(err, store.ErrNotFound) {
+		lat, lon := in.Location.Lat, in.Location.Lon
+		a, dist, inside, err := t.Tx.ClosestAlley(ctx, lat, lon)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+		if err != nil || !inside {
+			d.Near, d.NearLat, d.NearLon = 0, nil, nil
+			if err == nil && dist <= nearAlleyM { // say which alley is nearest, and offer it
+				d.Near, d.NearLat, d.NearLon = a.ID, &lat, &lon
+				d.Matches, d.Typed = nil, ""
+				t.Reply(t.T("report.location.outside_near", "alley", a.Name, "m", int(math.Round(dist)), "radius", a.RadiusM))
+				return Stay, nil
+			}
 			t.Reply(t.T("report.location.outside"))
 			return Stay, nil
 		}
-		if err != nil {
-			return "", err
+		d.setAlley(a.ID, &lat, &lon)
+		key := "report.location.matched"
+		if len(a.Line) > 0 {
+			key = "report.location.matched_line"
 		}
-		lat, lon := in.Location.Lat, in.Location.Lon
-		d.AlleyID, d.Lat, d.Lon = a.ID, &lat, &lon
-		t.Reply(t.T("report.location.matched", "alley", a.Name, "m", int(dist)))
+		t.Reply(t.T(key, "alley", a.Name, "m", int(math.Round(dist))))
 		return d.next(d.after("description")), nil
 	}
 	if in.Kind == Text {
 		return typedAddress(ctx, t, d, in.Text)
 	}
 	if in.Choice == "others" {
-		d.AllAlleys, d.Matches = true, nil
+		d.AllAlleys, d.Matches, d.Typed = true, nil, ""
 		return Stay, nil
 	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
@@ -354,15 +469,45 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		}
 		return "", err
 	}
-	d.AlleyID, d.Lat, d.Lon, d.Matches, d.AllAlleys = id, nil, nil, nil, false
+	typed := ""
+	if slices.Contains(d.Matches, id) && !d.Caption {
+		typed = d.Typed // the address named this alley: it is the case's
+		if typed == "" {
+			typed = d.Address // a draft from before Typed
+		}
+	}
+	var lat, lon *float64
+	if id == d.Near {
+		lat, lon = d.NearLat, d.NearLon // the nearest alley to the point shared
+	}
+	d.setAlley(id, lat, lon)
+	if typed != "" {
+		d.Address = typed
+	}
 	return d.next(d.after("description")), nil
 }
 
+// relocate is the option of the steps after the patrol's alley was taken
+// without asking: 换个位置 goes to the location step.
+func (d *ReportDraft) relocate(t *Turn) []Option {
+	if !d.PatrolAlley || d.Editing {
+		return nil
+	}
+	return []Option{{Label: t.T("button.change_location"), Value: "relocate"}}
+}
+
 func promptDescription(ctx context.Context, t *Turn) (Prompt, error) {
-	return Prompt{Text: t.T("report.description")}, nil
+	return Prompt{Text: t.T("report.description"), Options: draft(t).relocate(t)}, nil
 }
 
 func handleDescription(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Kind == Choice {
+		if in.Choice == "relocate" {
+			return "location", nil
+		}
+		t.Reply(t.T("flow.hint.text"))
+		return Stay, nil
+	}
 	text := strings.TrimSpace(in.Text)
 	if strings.HasPrefix(text, "/") { // an unknown command mid-flow is not a description
 		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
@@ -386,10 +531,14 @@ func promptImpact(ctx context.Context, t *Turn) (Prompt, error) {
 	for _, im := range Impacts {
 		p.Options = append(p.Options, Option{Label: t.T("impact." + im), Value: im})
 	}
+	p.Options = append(p.Options, draft(t).relocate(t)...)
 	return p, nil
 }
 
 func handleImpact(ctx context.Context, t *Turn, in Input) (string, error) {
+	if in.Choice == "relocate" {
+		return "location", nil
+	}
 	for _, im := range Impacts {
 		if in.Choice == im {
 			d := draft(t)
@@ -458,7 +607,11 @@ func draftSummary(ctx context.Context, t *Turn, d *ReportDraft) (string, error) 
 		}
 		names = append(names, categoryName(t.Lang, c.Name, c.NameEn))
 	}
-	return t.T("report.draft", "category", strings.Join(names, t.T("list.sep")), "alley", alley.Name,
+	place := alley.Name
+	if d.Address != "" {
+		place = t.T("case.place_address", "place", place, "address", d.Address)
+	}
+	return t.T("report.draft", "category", strings.Join(names, t.T("list.sep")), "alley", place,
 		"description", d.Description, "impact", t.T("impact."+d.Impact), "photos", len(d.PhotoIDs)), nil
 }
 
@@ -601,11 +754,9 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 	if err != nil {
 		return err
 	}
-	description := d.Description
-	if d.Address != "" && !strings.Contains(description, d.Address) {
-		description = t.T("report.with_address", "address", d.Address, "description", description)
-	}
-	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: description, Impact: d.Impact,
+	// The address is kept apart from the description: each reader sees it
+	// labelled in their own language, not in the reporter's.
+	nc := store.NewCase{AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, Description: d.Description, Address: d.Address, Impact: d.Impact,
 		ReporterID: t.Person.ID, Source: string(t.Update.Platform), CategoryIDs: catIDs, DepartmentID: cat.DepartmentID,
 		FixedOnSpot: fixed, PhotoIDs: d.PhotoIDs, At: t.Deps.Now().In(t.Deps.Location), PatrolID: d.PatrolID}
 	c, err := t.Tx.CreateCase(ctx, nc)

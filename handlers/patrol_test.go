@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +106,114 @@ func TestPatrolRefusals(t *testing.T) {
 	c := w.person(t, "S02", "7105")
 	c.text("/patrols")
 	c.expect("只有") // a steward may not see the coordinators' view
+}
+
+// TestPatrolAlleyIsSaidAndChangeable: a report during a patrol is filed at
+// the patrol's alley only with the steward told so, and 换个位置 files it
+// elsewhere (still found on the patrol); a photo whose caption names
+// another alley is asked about instead.
+func TestPatrolAlleyIsSaidAndChangeable(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 10, 0, 0, cst))
+	s := w.person(t, "S01", "7111")
+	s.text("/patrol")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.93790, 116.39840)
+	s.expect("已签到:帽儿胡同")
+
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("yuer-photo", 100)
+	s.press("完成")
+	s.expect("位置:按本次巡查记为「帽儿胡同」", "换个位置", "请用文字描述问题")
+	s.press("换个位置")
+	s.expect("请分享问题所在的位置")
+	s.press("雨儿胡同")
+	s.expect("请用文字描述问题")
+	s.text("雨儿胡同口的垃圾桶满了")
+	s.press("整条小巷")
+	s.expect("位置:雨儿胡同")
+	s.press("提交")
+	var alley string
+	var patrol bool
+	if err := w.st.DB().QueryRow(`SELECT a.name, c.patrol_id IS NOT NULL FROM cases c JOIN alleys a ON a.id = c.alley_id`).Scan(&alley, &patrol); err != nil {
+		t.Fatal(err)
+	}
+	if alley != "雨儿胡同" || !patrol {
+		t.Errorf("case filed at %s (on the patrol: %v); want 雨儿胡同, on the patrol", alley, patrol)
+	}
+
+	// A photo captioned with another alley's address: which alley is it?
+	s.send(bot.Update{Photo: &bot.Photo{Platform: bot.Telegram, FileRef: "juer-photo", Size: 100}, Text: "菊儿胡同3号门口"})
+	s.press("环境卫生")
+	s.press("完成")
+	s.expect("「菊儿胡同3号门口」在哪条小巷")
+	if got := labels(s.buttons); !slices.Contains(got, "菊儿胡同") || !slices.Contains(got, "帽儿胡同(本次巡查)") {
+		t.Fatalf("offered %v", got)
+	}
+	s.press("菊儿胡同")
+	s.expect("请用文字描述问题")
+	if strings.Contains(s.said(), "本次巡查记为") {
+		t.Errorf("an alley the steward chose is not the patrol's: %q", s.said())
+	}
+}
+
+// TestReportAtPatrolEnd: 还要上报问题 at the end of a patrol starts the
+// report (on the patrol), and the patrol stays open.
+func TestReportAtPatrolEnd(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 10, 0, 0, cst))
+	s := w.person(t, "S01", "7112")
+	s.text("/patrol")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.93790, 116.39840)
+	s.text("结束巡查")
+	s.press("还要上报问题")
+	s.expect("请选择问题类别")
+	s.text("/back") // the first step of the report: nothing before it
+	s.expect("请选择问题类别")
+	s.press("秩序管理")
+	s.photo("p", 100)
+	s.press("完成")
+	s.text("三轮车堵住了胡同口")
+	s.press("整条小巷")
+	s.press("提交")
+	s.expect("已提交,案件编号")
+	if n := count(t, w.st, `SELECT count(*) FROM cases WHERE patrol_id IS NOT NULL`); n != 1 {
+		t.Errorf("cases on the patrol: %d", n)
+	}
+	s.text("结束巡查")
+	s.expect("本次巡查上报了 1 件问题")
+}
+
+// TestOfferGivesWayToPatrolEnd: while 要上报这个问题吗? waits, 结束巡查
+// (typed, or its button) ends the patrol, not 请按下面的按钮选择.
+func TestOfferGivesWayToPatrolEnd(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 10, 0, 0, cst))
+	s := w.person(t, "S01", "7113")
+	s.text("/patrol")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.93790, 116.39840)
+	s.text("今天胡同里挺干净的")
+	s.expect("要上报这个问题吗")
+	s.text("结束巡查")
+	s.expect("本次巡查没有上报问题")
+	if strings.Contains(s.said(), "请按下面的按钮选择") {
+		t.Errorf("结束巡查 was taken for an answer: %q", s.said())
+	}
+	s.press("无问题,结束")
+	s.expect("巡查结束:帽儿胡同")
+
+	s.text("/patrol")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.93790, 116.39840)
+	s.text("今天胡同里挺干净的")
+	s.press("结束巡查") // the check-in message's button
+	s.expect("本次巡查没有上报问题")
+}
+
+func labels(bs []bot.Button) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Label)
+	}
+	return out
 }

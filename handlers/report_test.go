@@ -524,6 +524,79 @@ func TestTypedProblemOffersReport(t *testing.T) {
 	}
 }
 
+// TestOfferIsNoTrap: a case number (or 查看案件 N) shows the case rather
+// than offering it as a problem; while 要上报这个问题吗? waits, a photo
+// starts the report with it, more words join the text, a command does
+// what it says.
+func TestOfferIsNoTrap(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7905")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.text("门口堆了建筑垃圾,三天没人清")
+	s.press("整条小巷")
+	s.press("提交")
+	s.expect("已提交,案件编号 " + firstCase)
+
+	for _, asked := range []string{firstCase, "查看案件 " + firstCase, "查看案件" + firstCase, "案件 " + firstCase} {
+		s.text(asked)
+		s.expect("【"+firstCase+"】环境卫生", "处理经过")
+		if strings.Contains(s.said(), "要上报这个问题吗") {
+			t.Errorf("%q was offered as a problem to report", asked)
+		}
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("%d drafts after asking for a case", n)
+	}
+
+	// The offer waits; the case is asked for: it is shown, and the offer goes.
+	s.text("胡同口的路灯坏了")
+	s.expect("要上报这个问题吗")
+	s.text("查看案件 " + firstCase)
+	s.expect("【" + firstCase + "】环境卫生")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states`); n != 0 {
+		t.Errorf("the offer is still waiting after a case was asked for")
+	}
+
+	// More words join the offer; a photo is a yes, and joins the report.
+	s.text("胡同口的路灯坏了")
+	s.text("晚上一片漆黑")
+	s.expect("要上报这个问题吗", "胡同口的路灯坏了 晚上一片漆黑")
+	s.photo("lamp", 100)
+	s.expect("已收到 1 张照片", "请选择问题类别")
+	if strings.Contains(s.said(), "请按下面的按钮选择") {
+		t.Errorf("the photo was refused: %q", s.said())
+	}
+	s.press("设施维护")
+	s.expect("已收到 1 张照片")
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.expect("影响范围")
+	s.text("/back") // back within the report, never into the offer
+	s.expect("请分享问题所在的位置")
+	s.press("帽儿胡同")
+	s.press("整条小巷")
+	s.expect("描述:胡同口的路灯坏了 晚上一片漆黑", "照片:1 张")
+	s.press("提交")
+	s.expect("已提交,案件编号")
+
+	// A command while the offer waits does what it says; /report is its 上报.
+	s.text("墙上有人乱贴小广告")
+	s.text("/whoami")
+	s.expect("王秀兰")
+	s.text("墙上有人乱贴小广告")
+	s.text("/report")
+	s.expect("请选择问题类别")
+	s.press("秩序管理")
+	s.photo("ad", 100)
+	s.press("完成")
+	s.press("帽儿胡同")
+	s.expect("影响范围") // the offered words are the description
+}
+
 // TestTypedAddress: the location step takes a typed address, matches the
 // alley's name in it, and keeps the address with the description; 其他小巷
 // lists every alley.
@@ -549,13 +622,140 @@ func TestTypedAddress(t *testing.T) {
 	s.text("门口的路灯不亮了")
 	s.press("整条小巷")
 	s.press("提交")
-	var desc, alley string
-	if err := w.st.DB().QueryRow(`SELECT c.description, a.name FROM cases c JOIN alleys a ON a.id = c.alley_id`).Scan(&desc, &alley); err != nil {
+	s.expect("已提交", "位置:菊儿胡同(菊儿社区),地址:菊儿胡同3号")
+	var desc, address, alley string
+	if err := w.st.DB().QueryRow(`SELECT c.description, c.address, a.name FROM cases c JOIN alleys a ON a.id = c.alley_id`).Scan(&desc, &address, &alley); err != nil {
 		t.Fatal(err)
 	}
-	if alley != "菊儿胡同" || !strings.Contains(desc, "地址:菊儿胡同3号") || !strings.Contains(desc, "路灯不亮") {
-		t.Errorf("case: %s / %s", alley, desc)
+	if alley != "菊儿胡同" || address != "菊儿胡同3号" || desc != "门口的路灯不亮了" {
+		t.Errorf("case: %s / %s / %s", alley, address, desc)
 	}
+}
+
+// TestRefusedWordIsNoAddress: a word the location step refused (完成 typed
+// once too often) is not the case's address when a point is shared after
+// it; an address typed in English is kept without the reporter's
+// language, and each group reads it labelled in its own.
+func TestRefusedWordIsNoAddress(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7903")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.text("完成")
+	s.text("完成") // a second time, at the location step
+	s.expect("没有找到「完成」所在的小巷")
+	s.loc(39.93782, 116.39829)
+	s.expect("定位到:帽儿胡同")
+	s.text("门口堆了建筑垃圾,三天没人清")
+	s.press("整条小巷")
+	s.expect("位置:帽儿胡同\n")
+	msgs := s.press("提交")
+	for _, m := range msgs {
+		if strings.Contains(m.Text, "完成。") || strings.Contains(m.Text, "地址") {
+			t.Errorf("%s was told of an address: %q", m.ChatID, m.Text)
+		}
+	}
+	var address, desc string
+	if err := w.st.DB().QueryRow(`SELECT address, description FROM cases`).Scan(&address, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if address != "" || desc != "门口堆了建筑垃圾,三天没人清" {
+		t.Errorf("the refused word was kept: address %q, description %q", address, desc)
+	}
+
+	// In English: the groups (Chinese) read 地址, never "Address:".
+	s.text("/lang en")
+	s.text("/report")
+	s.press("Sanitation")
+	s.photo("q", 100)
+	s.press("Done")
+	s.text("菊儿胡同3号")
+	s.expect("Located: 菊儿胡同")
+	s.text("The street lamp is out")
+	s.press("The whole alley")
+	s.expect("Where: 菊儿胡同; address: 菊儿胡同3号")
+	msgs = s.press("Submit")
+	groups := 0
+	for _, m := range msgs {
+		if m.ChatID == s.chat {
+			continue
+		}
+		groups++
+		if strings.Contains(m.Text, "Address") || strings.Contains(m.Text, "address") {
+			t.Errorf("the reporter's language reached group %s: %q", m.ChatID, m.Text)
+		}
+		if strings.Contains(m.Text, "描述:") && !strings.Contains(m.Text, "地址:菊儿胡同3号") {
+			t.Errorf("group %s does not read the address: %q", m.ChatID, m.Text)
+		}
+	}
+	if groups == 0 {
+		t.Error("no group heard of the report")
+	}
+	if err := w.st.DB().QueryRow(`SELECT address, description FROM cases ORDER BY id DESC LIMIT 1`).Scan(&address, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if address != "菊儿胡同3号" || desc != "The street lamp is out" {
+		t.Errorf("stored: address %q, description %q", address, desc)
+	}
+}
+
+// TestLocationOutsideOffersNearest: a point outside every alley's range is
+// told the nearest alley and how far it is, and offered it first; an
+// alley with a line (a long hutong) holds a point far from its centre but
+// near the line.
+func TestLocationOutsideOffersNearest(t *testing.T) {
+	w := newWorld(t)
+	s := w.person(t, "S01", "7904")
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p", 100)
+	s.press("完成")
+	s.loc(39.93300, 116.40150) // about 322 m south of 福祥胡同's centre (range 180 m)
+	s.expect("不在任何小巷的范围内", "最近的是「福祥胡同」,约 322 米(范围 180 米)")
+	if len(s.buttons) == 0 || s.buttons[0].Label != "福祥胡同(约 322 米)" {
+		t.Fatalf("the nearest alley is not offered first: %+v", s.buttons)
+	}
+	s.press("福祥胡同(约 322 米)")
+	s.expect("请用文字描述问题")
+	s.text("路面塌了一个坑")
+	s.press("整条小巷")
+	s.press("提交")
+	var alley string
+	var lat float64
+	if err := w.st.DB().QueryRow(`SELECT a.name, c.lat FROM cases c JOIN alleys a ON a.id = c.alley_id`).Scan(&alley, &lat); err != nil {
+		t.Fatal(err)
+	}
+	if alley != "福祥胡同" || lat != 39.93300 {
+		t.Errorf("case at %s, lat %v; want 福祥胡同 at the point shared", alley, lat)
+	}
+
+	// The same point shared outside a flow, then 上报: the nearest is offered too.
+	s.loc(39.93300, 116.40150)
+	s.expect("要上报这个位置的问题吗")
+	s.press("上报")
+	s.press("环境卫生")
+	s.photo("p1", 100)
+	s.press("完成")
+	s.expect("请分享问题所在的位置")
+	if len(s.buttons) == 0 || s.buttons[0].Label != "福祥胡同(约 322 米)" {
+		t.Fatalf("the nearest alley is not offered first after the offer: %+v", s.buttons)
+	}
+	s.text("/cancel")
+
+	// 帽儿胡同 as a line along its length, 40 m either side.
+	if _, err := w.st.DB().Exec(`UPDATE alleys SET line = '{39.9378, 116.3935, 39.9378, 116.3990}', radius_m = 40 WHERE code = 'maoer'`); err != nil {
+		t.Fatal(err)
+	}
+	s.text("/report")
+	s.press("环境卫生")
+	s.photo("p2", 100)
+	s.press("完成")
+	s.loc(39.93785, 116.39450) // 325 m west of the centre, on the line
+	s.expect("定位到:帽儿胡同(距胡同约 6 米)")
+	s.text("/back")
+	s.loc(39.93840, 116.39450) // 67 m north of the line
+	s.expect("最近的是「帽儿胡同」,约 67 米(范围 40 米)")
 }
 
 // TestDuplicateOffered: a second report of the same kind in the same alley

@@ -265,6 +265,27 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	if err != nil {
 		return err
 	}
+	alias, isAlias := r.byName[strings.TrimSpace(u.Text)]
+	isAlias = isAlias && name == "" && u.Callback == nil && u.Photo == nil && u.Location == nil && !isASCII(u.Text)
+	caseNumber, isCase := "", false
+	if name == "" && u.Callback == nil && u.Photo == nil && u.Location == nil {
+		caseNumber, isCase = caseReference(u.Text, u.ChatKind == bot.Group)
+	}
+	if active && (name != "" && name != "report" || isAlias && alias.Name != "report" || isCase) {
+		// 要上报这个问题吗? is a question, not a task: a command (结束巡查,
+		// /case …) or a case number sent instead of the answer does what it
+		// says, and the offer is dropped (上报 is its answer).
+		dropped, err := r.flows.DropOffer(ctx, t)
+		if err != nil {
+			return err
+		}
+		active = active && !dropped
+	}
+	if active && name == "report" {
+		if answered, err := r.flows.AnswerOffer(ctx, t); answered || err != nil {
+			return err // /report while 要上报这个问题吗? waits: its 上报
+		}
+	}
 	if active {
 		cmd, known := r.byName[name]
 		switch {
@@ -282,6 +303,10 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	if name == "" {
 		if cmd, ok := r.byName[strings.TrimSpace(u.Text)]; ok && u.Callback == nil && !isASCII(u.Text) {
 			return r.run(ctx, t, cmd) // 上报, 帮助 ... typed without the slash
+		}
+		if isCase { // 2026-000123, 查看案件 2026-000123: the case, not a problem to report
+			t.Args = caseNumber
+			return r.run(ctx, t, r.byName["case"])
 		}
 		switch {
 		case u.Callback != nil:
@@ -323,6 +348,23 @@ func (r *Router) run(ctx context.Context, t *conversations.Turn, cmd *Command, i
 		return r.flows.Start(ctx, t, cmd.Flow, in)
 	}
 	return cmd.Run(ctx, t)
+}
+
+// caseRef is a case asked for in words: a case number alone
+// (2026-000123), or after 查看案件 / 案件 / 查看 / case.
+var caseRef = regexp.MustCompile(`^(?i:(?:查看案件|查看|案件|case)\s*[:#]?\s*(\d{1,4}(?:-\d{1,7})?)|(\d{4}-\d{6,7}))$`)
+
+// caseReference is the case number a text asks for, if it is one; in a
+// group only after 查看案件 (a number alone there is people talking).
+func caseReference(text string, group bool) (string, bool) {
+	m := caseRef.FindStringSubmatch(strings.TrimSpace(i18n.Narrow(text)))
+	switch {
+	case m == nil:
+		return "", false
+	case m[1] != "":
+		return m[1], true
+	}
+	return m[2], !group
 }
 
 func isASCII(s string) bool {

@@ -41,7 +41,9 @@ var catalog = map[string]msg{
 	"report.location.unknown":     {"没有找到「{address}」所在的小巷,请分享位置,或从下面选择(也可以按「其他小巷」)。", "No alley matches \"{address}\"; share a location or choose below (or Other alleys)."},
 	"report.location.hint":        {"请分享位置、写上地址(如 菊儿胡同3号),或从下面选择小巷。", "Share a location, type an address (like 菊儿胡同3号), or choose an alley below."},
 	"button.other_alleys":         {"其他小巷", "Other alleys"},
-	"report.with_address":         {"地址:{address}。{description}", "Address: {address}. {description}"},
+	"report.location.patrol":      {"位置:按本次巡查记为「{alley}」。不在这里?请按「换个位置」(核对时也可以修改)。", "Location: {alley}, the alley of your patrol. Somewhere else? Press Change location (or change it at the review)."},
+	"button.change_location":      {"换个位置", "Change location"},
+	"button.patrol_alley":         {"{alley}(本次巡查)", "{alley} (this patrol)"},
 	"role.who.steward":            {"小巷管家", "a steward"},
 	"role.who.coordinator":        {"问题受理中心", "the acceptance center"},
 	"role.who.department":         {"职能部门", "a department member"},
@@ -416,7 +418,6 @@ var catalog = map[string]msg{
 	"patrol.end.cases": {
 		"结束巡查{alley}:本次巡查上报了 {n} 件问题。", "Ending the patrol of {alley}: {n} problem(s) reported on it.",
 	},
-	"patrol.report_hint": {"请发送 /report 上报问题,巡查保持进行中。", "Send /report to report it; the patrol stays open."},
 	"patrol.ended.none":  {"巡查结束:{alley},用时 {minutes} 分钟,无问题。已记为到岗。", "Patrol ended: {alley}, {minutes} minutes, nothing found. Counted as attendance."},
 	"patrol.ended.cases": {"巡查结束:{alley},用时 {minutes} 分钟,上报 {n} 件问题。", "Patrol ended: {alley}, {minutes} minutes, {n} problem(s) reported."},
 	"patrol.month": {
@@ -492,6 +493,12 @@ var catalog = map[string]msg{
 		"That location is not within any alley. Share it again, or choose the alley with a button below.",
 	},
 	"report.location.matched": {"定位到:{alley}(距中心约 {m} 米)。", "Located: {alley} (about {m} m from its centre)."},
+	"report.location.outside_near": {
+		"这个位置不在任何小巷的范围内。最近的是「{alley}」,约 {m} 米(范围 {radius} 米)。是这条小巷请按下面的第一个按钮;不是请重新分享位置,或选择小巷。",
+		"That location is not within any alley. The nearest is {alley}, about {m} m away (its range is {radius} m). If it is that one, press the first button below; otherwise share the location again or choose the alley.",
+	},
+	"button.near_alley":            {"{alley}(约 {m} 米)", "{alley} (about {m} m)"},
+	"report.location.matched_line": {"定位到:{alley}(距胡同约 {m} 米)。", "Located: {alley} (about {m} m from it)."},
 	"report.description": {
 		"请用文字描述问题:具体位置、现状、持续多久。",
 		"Describe the problem in words: exactly where, what you see, since when.",
@@ -537,6 +544,7 @@ var catalog = map[string]msg{
 	// Cases.
 	"case.head":           {"【{number}】{categories}", "[{number}] {categories}"},
 	"case.place":          {"{alley}({community})", "{alley} ({community})"},
+	"case.place_address":  {"{place},地址:{address}", "{place}; address: {address}"},
 	"case.where":          {"位置:{place}", "Where: {place}"},
 	"case.what":           {"描述:{description}", "Description: {description}"},
 	"case.impact":         {"影响:{impact}", "Impact: {impact}"},

@@ -47,9 +47,25 @@ type Alley struct {
 	Lon       float64        `yaml:"lon"`
 	RadiusM   int            `yaml:"radius_m"`
 	Aliases   []string       `yaml:"aliases"` // other names people write (菊儿, 菊儿胡同北口)
+	Points    []Point        `yaml:"line"`    // a long alley's line, end to end (optional): inside is within radius_m of it
 	Line      int            `yaml:"-"`
 	Lines     map[string]int `yaml:"-"`
 }
+
+// Point is one point of an alley's line.
+type Point struct {
+	Lat   float64        `yaml:"lat"`
+	Lon   float64        `yaml:"lon"`
+	Line  int            `yaml:"-"`
+	Lines map[string]int `yaml:"-"`
+}
+
+// maxLinePoints bounds an alley's line; maxLineReachM is how far its
+// points may be from the alley's centre (a typo'd digit lands kilometres away).
+const (
+	maxLinePoints = 100
+	maxLineReachM = 5000
+)
 
 type Department struct {
 	Code   string         `yaml:"code"`
@@ -247,6 +263,32 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 		}
 		if a.RadiusM <= 0 || a.RadiusM > 5000 {
 			bad(at(a.Lines, "radius_m", a.Line), field+".radius_m", "radius in metres between 1 and 5000 is required")
+		}
+		if _, ok := a.Lines["line"]; ok {
+			line := at(a.Lines, "line", a.Line)
+			switch n := len(a.Points); {
+			case n < 2:
+				bad(line, field+".line", "a line needs at least 2 points, end to end (or leave it out: the alley is then the circle of radius_m around lat/lon)")
+			case n > maxLinePoints:
+				bad(line, field+".line", "%d points: at most %d", n, maxLinePoints)
+			}
+		}
+		for j, p := range a.Points {
+			pf := fmt.Sprintf("%s.line[%d]", field, j)
+			_, hasLat := p.Lines["lat"]
+			_, hasLon := p.Lines["lon"]
+			if !hasLat || !(p.Lat >= -90 && p.Lat <= 90) {
+				bad(at(p.Lines, "lat", p.Line), pf+".lat", "a latitude between -90 and 90 is required")
+			}
+			if !hasLon || !(p.Lon >= -180 && p.Lon <= 180) {
+				bad(at(p.Lines, "lon", p.Line), pf+".lon", "a longitude between -180 and 180 is required")
+			}
+			if hasLat && hasLon && p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180 && a.Lat >= -90 && a.Lat <= 90 && a.Lon >= -180 && a.Lon <= 180 {
+				centre := store.Alley{Lat: a.Lat, Lon: a.Lon}
+				if d := centre.DistanceM(p.Lat, p.Lon); d > maxLineReachM {
+					bad(p.Line, pf, "this point is %.0f m from the alley's centre (lat/lon): more than %d m, a mistyped digit?", d, maxLineReachM)
+				}
+			}
 		}
 	}
 	categories := map[string]int{}
@@ -496,8 +538,12 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 		}
 		alleyID := map[string]int64{}
 		for _, a := range f.Alleys {
+			var line []float64
+			for _, p := range a.Points {
+				line = append(line, p.Lat, p.Lon)
+			}
 			id, err := tx.UpsertAlley(ctx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon,
-				RadiusM: a.RadiusM, Aliases: a.Aliases})
+				RadiusM: a.RadiusM, Aliases: a.Aliases, Line: line})
 			if err != nil {
 				return err
 			}

@@ -266,6 +266,41 @@ func TestReimportUpdatesInPlace(t *testing.T) {
 	}
 }
 
+// TestImportAlleyLine: a long hutong's line is imported with it, and a
+// place is in the alley within radius_m of the line, however far from the
+// centre; a re-import without the line makes it a circle again.
+func TestImportAlleyLine(t *testing.T) {
+	ctx := context.Background()
+	st := freshStore(t)
+	withLine := strings.Replace(base, "radius_m: 100}", `radius_m: 40,
+      line: [{lat: 39.9, lon: 116.395}, {lat: 39.9, lon: 116.400}, {lat: 39.902, lon: 116.405}]}`, 1)
+	if _, err := roster.Import(ctx, st, writeRoster(t, withLine)); err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	if err := st.DB().GetContext(ctx, &line, `SELECT array_to_string(line, ' ') FROM alleys WHERE code = 'a1'`); err != nil {
+		t.Fatal(err)
+	}
+	if want := "39.9 116.395 39.9 116.4 39.902 116.405"; line != want {
+		t.Errorf("line = %q, want %q", line, want)
+	}
+	// 116.396 is about 340 m west of the centre (outside a 40 m circle) but
+	// on the line; 39.9003 is about 33 m north of it.
+	a, dist, err := st.NearestAlley(ctx, 39.9003, 116.396)
+	if err != nil || a.Code != "a1" || dist < 30 || dist > 36 {
+		t.Errorf("a point 33 m from the line: %s at %.1f m, %v", a.Code, dist, err)
+	}
+	if _, _, err := st.NearestAlley(ctx, 39.9006, 116.396); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a point 67 m from a line of radius 40 is inside: %v", err)
+	}
+	if _, err := roster.Import(ctx, st, writeRoster(t, strings.Replace(base, "radius_m: 100}", "radius_m: 40}", 1))); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.NearestAlley(ctx, 39.9003, 116.396); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("without its line the alley is a circle again: %v", err)
+	}
+}
+
 // TestImportKeepsChosenLanguage: a person's /lang choice survives a re-import.
 func TestImportKeepsChosenLanguage(t *testing.T) {
 	ctx := context.Background()
@@ -388,6 +423,58 @@ alleys:
     radius_m: 100
 `,
 			line: 7, field: "alleys[0].lat", msg: "a latitude between -90 and 90",
+		},
+		{
+			name: "an alley's line of one point",
+			yaml: `communities:
+  - {code: c1, name: 一社区}
+alleys:
+  - code: a1
+    community: c1
+    name: 一巷
+    lat: 39.9
+    lon: 116.4
+    radius_m: 30
+    line:
+      - {lat: 39.9, lon: 116.4}
+`,
+			line: 10, field: "alleys[0].line", msg: "at least 2 points",
+		},
+		{
+			name: "an alley's line point without its longitude",
+			yaml: `communities:
+  - {code: c1, name: 一社区}
+alleys:
+  - code: a1
+    community: c1
+    name: 一巷
+    lat: 39.9
+    lon: 116.4
+    radius_m: 30
+    line:
+      - {lat: 39.9, lon: 116.399}
+      - lat: 39.9
+        lon: 1116.401
+`,
+			line: 13, field: "alleys[0].line[1].lon", msg: "a longitude between -180 and 180",
+		},
+		{
+			name: "an alley's line point far from the alley",
+			yaml: `communities:
+  - {code: c1, name: 一社区}
+alleys:
+  - code: a1
+    community: c1
+    name: 一巷
+    lat: 39.9
+    lon: 116.4
+    radius_m: 30
+    line:
+      - {lat: 39.9, lon: 116.399}
+      - {lat: 39.9, lon: 116.401}
+      - {lat: 38.9, lon: 116.402}
+`,
+			line: 13, field: "alleys[0].line[2]", msg: "m from the alley's centre",
 		},
 		{
 			name: "two roster chats for one Telegram group",

@@ -58,13 +58,15 @@ type CaseView struct {
 	// 非本部门职责, a send-back, an extension request, a reopening), with who
 	// gave it: "郑海涛:属于房管所".
 	LastReason string `db:"last_reason"`
+	// Address is what the steward typed (菊儿胡同3号), "" for none.
+	Address string `db:"address"`
 }
 
 const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
 	c.reporter_id, c.source, c.department_id, c.fixed_on_spot, c.verify_by, c.fix_by, c.sendback_count,
 	c.created_at, c.closed_at, c.dispatched_at, c.verified_at, c.fixed_at, c.fix_limit, c.plan, c.merged_into, c.escalated, c.next_ping_at`
 
-const caseViewSelect = `SELECT ` + caseCols + `,
+const caseViewSelect = `SELECT ` + caseCols + `, c.address,
 	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
 	coalesce(d.name, '') AS department_name, coalesce(p.name, '') AS reporter_name,
 	coalesce(nullif(cm.name_en, ''), cm.name, '') AS community_name_en, coalesce(nullif(d.name_en, ''), d.name, '') AS department_name_en,
@@ -87,6 +89,7 @@ type NewCase struct {
 	AlleyID      int64
 	Lat, Lon     *float64 // the shared point, if any
 	Description  string
+	Address      string // a typed address the location was found by ("" none)
 	Impact       string
 	ReporterID   int64
 	Source       string // the platform it came from
@@ -157,10 +160,10 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		num AS (SELECT coalesce((SELECT n FROM s), (SELECT last FROM ctr)) AS n),
 		c AS (
 			INSERT INTO cases (number, alley_id, community_id, lat, lon, description, impact, status, reporter_id,
-				source, department_id, fixed_on_spot, created_at, closed_at, patrol_id)
+				source, department_id, fixed_on_spot, created_at, closed_at, patrol_id, address)
 			SELECT $1::text || '-' || CASE WHEN num.n < 1000000 THEN lpad(num.n::text, 6, '0') ELSE num.n::text END,
 				a.id, a.community_id, $3, $4, $5, $6, $7, nullif($8, 0), $9, $10, $11, $12,
-				CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0)
+				CASE WHEN $11 THEN $12::timestamptz END, nullif($13, 0), $20
 			FROM alleys a, num WHERE a.id = $2
 			RETURNING id, number, alley_id, community_id, lat, lon, description, impact, status, reporter_id, source,
 				department_id, fixed_on_spot, verify_by, fix_by, sendback_count, created_at, closed_at, dispatched_at,
@@ -178,7 +181,7 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		SELECT * FROM c`,
 		strconv.Itoa(year), n.AlleyID, n.Lat, n.Lon, n.Description, n.Impact, status,
 		n.ReporterID, n.Source, n.DepartmentID, n.FixedOnSpot, n.At, n.PatrolID,
-		fmt.Sprintf("case_numbers_%d", year), year, cats, kind, string(data), photos)
+		fmt.Sprintf("case_numbers_%d", year), year, cats, kind, string(data), photos, n.Address)
 	return c, wrap("insert case", notFound(err))
 }
 

@@ -2,45 +2,37 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/lib/pq"
 )
 
-// NearestAlley is the alley whose centre is nearest to (lat, lon) among
-// those whose radius contains the point; ErrNotFound when none does.
-// Distances are haversine metres; a subdistrict has hundreds of alleys at
-// most, so a scan is cheap.
+// NearestAlley is the alley nearest to (lat, lon) among those that
+// contain it (within radius_m of its centre, or of its line); ErrNotFound
+// when none does. A subdistrict has hundreds of alleys at most, so a scan
+// is cheap.
 func (q *Queries) NearestAlley(ctx context.Context, lat, lon float64) (Alley, float64, error) {
-	var row struct {
-		Alley
-		Dist float64 `db:"dist"`
+	as, err := q.AllAlleys(ctx)
+	if err != nil {
+		return Alley{}, 0, err
 	}
-	err := q.db.GetContext(ctx, &row, `
-		SELECT id, code, community_id, name, lat, lon, radius_m, aliases, dist FROM (
-			SELECT a.*, 2 * 6371000 * asin(sqrt(
-				power(sin(radians($1 - a.lat) / 2), 2) +
-				cos(radians(a.lat)) * cos(radians($1)) * power(sin(radians($2 - a.lon) / 2), 2))) AS dist
-			FROM alleys a) x
-		WHERE dist <= radius_m ORDER BY dist LIMIT 1`, lat, lon)
-	if errors.Is(err, sql.ErrNoRows) {
+	a, dist, inside := Nearest(as, lat, lon)
+	if !inside {
 		return Alley{}, 0, ErrNotFound
 	}
-	return row.Alley, row.Dist, wrap("nearest alley", err)
+	return a, dist, nil
 }
 
 // AlleyByID reads one alley.
 func (q *Queries) AlleyByID(ctx context.Context, id int64) (Alley, error) {
 	var a Alley
-	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases FROM alleys WHERE id = $1`, id)
+	err := q.db.GetContext(ctx, &a, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases, line FROM alleys WHERE id = $1`, id)
 	return a, wrap("alley", notFound(err))
 }
 
 // AllAlleys lists every alley by name (for people who patrol none).
 func (q *Queries) AllAlleys(ctx context.Context) ([]Alley, error) {
 	var as []Alley
-	err := q.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases FROM alleys ORDER BY name`)
+	err := q.db.SelectContext(ctx, &as, `SELECT id, code, community_id, name, lat, lon, radius_m, aliases, line FROM alleys ORDER BY name`)
 	return as, wrap("alleys", err)
 }
 

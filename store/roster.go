@@ -27,6 +27,9 @@ type Alley struct {
 	RadiusM     int     `db:"radius_m"`
 	// Aliases are other names people write for the alley.
 	Aliases pq.StringArray `db:"aliases"`
+	// Line is a long alley's line: lat, lon, lat, lon … (empty: a circle
+	// around Lat, Lon). See DistanceM.
+	Line pq.Float64Array `db:"line"`
 }
 
 // Department is a responsible department (职能部门).
@@ -85,10 +88,11 @@ func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, erro
 func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
 	var id int64
 	err := q.db.GetContext(ctx, &id, `
-		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m, aliases) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m, aliases, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (code) DO UPDATE SET community_id = EXCLUDED.community_id, name = EXCLUDED.name,
-			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, aliases = EXCLUDED.aliases, updated_at = now()
-		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM, aliasesOf(a.Aliases))
+			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, aliases = EXCLUDED.aliases, line = EXCLUDED.line,
+			updated_at = now()
+		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM, aliasesOf(a.Aliases), lineOf(a.Line))
 	return id, wrap("upsert alley "+a.Code, err)
 }
 
@@ -191,7 +195,7 @@ func (q *Queries) Categories(ctx context.Context) ([]Category, error) {
 func (q *Queries) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
 	var as []Alley
 	err := q.db.SelectContext(ctx, &as, `
-		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m, a.aliases
+		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m, a.aliases, a.line
 		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
 		WHERE p.person_id = $1 ORDER BY a.name`, personID)
 	return as, wrap("alleys of steward", err)
@@ -249,6 +253,14 @@ func wrap(what string, err error) error {
 func (q *Queries) ClearWecomUserIDs(ctx context.Context, codes []string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
 	return wrap("clear wecom userids", err)
+}
+
+// lineOf is never NULL (the column is NOT NULL, '{}' for none).
+func lineOf(l []float64) pq.Float64Array {
+	if l == nil {
+		return pq.Float64Array{}
+	}
+	return l
 }
 
 // aliasesOf is never NULL (the column is NOT NULL, '{}' for none).

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 )
@@ -91,33 +90,32 @@ func (t *Tx) ChatsFor(ctx context.Context, kind ChatKind, communityID, departmen
 }
 
 // NearestAlley is Queries.NearestAlley computed over the cached alleys in
-// a turn (the same haversine, the same ties: the first by name).
+// a turn (the same distances, the same ties: the first by name).
 func (t *Tx) NearestAlley(ctx context.Context, lat, lon float64) (Alley, float64, error) {
-	if t.roster == nil || t.rosterV == 0 {
-		return t.Queries.NearestAlley(ctx, lat, lon)
-	}
 	as, err := t.AllAlleys(ctx)
 	if err != nil {
 		return Alley{}, 0, err
 	}
-	best, bestDist := -1, 0.0
-	for i, a := range as {
-		d := haversine(lat, lon, a.Lat, a.Lon)
-		if d <= float64(a.RadiusM) && (best < 0 || d < bestDist) {
-			best, bestDist = i, d
-		}
-	}
-	if best < 0 {
+	a, dist, inside := Nearest(as, lat, lon)
+	if !inside {
 		return Alley{}, 0, ErrNotFound
 	}
-	return as[best], bestDist, nil
+	return a, dist, nil
 }
 
-func haversine(lat1, lon1, lat2, lon2 float64) float64 {
-	rad := math.Pi / 180
-	s1 := math.Sin((lat1 - lat2) * rad / 2)
-	s2 := math.Sin((lon1 - lon2) * rad / 2)
-	return 2 * 6371000 * math.Asin(math.Sqrt(s1*s1+math.Cos(lat2*rad)*math.Cos(lat1*rad)*s2*s2))
+// ClosestAlley is the alley nearest to (lat, lon), whether or not it
+// contains the point (inside says); ErrNotFound only when there are no
+// alleys.
+func (t *Tx) ClosestAlley(ctx context.Context, lat, lon float64) (a Alley, dist float64, inside bool, err error) {
+	as, err := t.AllAlleys(ctx)
+	if err != nil {
+		return Alley{}, 0, false, err
+	}
+	if len(as) == 0 {
+		return Alley{}, 0, false, ErrNotFound
+	}
+	a, dist, inside = Nearest(as, lat, lon)
+	return a, dist, inside, nil
 }
 
 // RebindChat moves a group's binding (Queries.RebindChat); the rest of the
