@@ -134,28 +134,6 @@ func handleTrainingKind(ctx context.Context, t *Turn, in Input) (string, error) 
 	return "when", nil
 }
 
-var clockRe = regexp.MustCompile(`^([01]?\d|2[0-3])[:：.点](\d{2})?分?$`)
-
-// ParseWhen reads "12-05 14:00" (or 12月5日 14:30): a day as ParseDay takes
-// it, a space, a time.
-func ParseWhen(text string, now time.Time, loc *time.Location) (time.Time, bool) {
-	fields := strings.Fields(i18n.Narrow(text))
-	if len(fields) != 2 {
-		return time.Time{}, false
-	}
-	day, ok := ParseDay(fields[0], now, loc)
-	if !ok {
-		return time.Time{}, false
-	}
-	g := clockRe.FindStringSubmatch(fields[1])
-	if g == nil {
-		return time.Time{}, false
-	}
-	h, _ := strconv.Atoi(g[1])
-	m, _ := strconv.Atoi(g[2])
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc), true
-}
-
 func handleTrainingWhen(ctx context.Context, t *Turn, in Input) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
