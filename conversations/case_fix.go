@@ -78,7 +78,7 @@ func promptExtendDate(ctx context.Context, t *Turn) (Prompt, error) {
 		return Prompt{}, err
 	}
 	n, err := t.caseNumber(ctx)
-	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy))}, err
+	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy))}, err
 }
 
 func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -88,7 +88,7 @@ func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	}
 	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy)))
+		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy)))
 		return Stay, nil
 	}
 	end := t.Deps.Calendar.EndOfDay(day)

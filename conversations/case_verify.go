@@ -60,7 +60,16 @@ func promptDate(ctx context.Context, t *Turn) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	return Prompt{Text: t.T("case.ask.date", "from", t.day(from), "to", t.day(to))}, nil
+	return Prompt{Text: t.T("case.ask.date", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to))}, nil
+}
+
+// exampleInRange is the example day of the date step: tomorrow, or the
+// limit when that is sooner (never a day that has passed).
+func (t *Turn) exampleInRange(from, to time.Time) string {
+	if ex := from.AddDate(0, 0, 1); !ex.After(t.Deps.Calendar.EndOfDay(to)) {
+		return t.day(ex)
+	}
+	return t.day(to)
 }
 
 func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -70,7 +79,7 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	}
 	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("case.date.bad", "from", t.day(from), "to", t.day(to)))
+		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to)))
 		return Stay, nil
 	}
 	end := t.Deps.Calendar.EndOfDay(day)

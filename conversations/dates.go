@@ -1,6 +1,7 @@
 package conversations
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,6 +26,19 @@ func (t *Turn) exampleDay(after time.Time) string {
 		after = now
 	}
 	return t.day(after.In(t.Deps.Location).AddDate(0, 0, 1))
+}
+
+// exampleWhen is a time to show as an example: tomorrow at 14:00.
+func (t *Turn) exampleWhen() string {
+	n := t.Deps.Now().In(t.Deps.Location).AddDate(0, 0, 1)
+	return time.Date(n.Year(), n.Month(), n.Day(), 14, 0, 0, 0, t.Deps.Location).Format("01-02 15:04")
+}
+
+// whenPrompt asks for a time with an example that lies ahead.
+func whenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
+	return func(ctx context.Context, t *Turn) (Prompt, error) {
+		return Prompt{Text: t.T(key, "example", t.exampleWhen())}, nil
+	}
 }
 
 // The grammar of a typed day (ParseDay) and of a day with a time

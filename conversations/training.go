@@ -59,7 +59,7 @@ func trainingFlows() []*Flow {
 		{Name: "training", Title: "flow.training", NewData: func() any { return &TrainingDraft{} }, Steps: []Step{
 			{Name: "title", Accepts: Text, Prompt: simpleKey("training.ask.title"), Handle: handleTrainingTitle},
 			{Name: "kind", Accepts: Choice, Prompt: promptTrainingKind, Handle: handleTrainingKind},
-			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.when"), Handle: handleTrainingWhen},
+			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.when"), Handle: handleTrainingWhen},
 			{Name: "minutes", Accepts: Choice | Text, Prompt: promptTrainingMinutes, Handle: handleTrainingMinutes},
 			{Name: "place", Accepts: Text, Prompt: promptTrainingPlace, Handle: handleTrainingPlace},
 			{Name: "audience", Accepts: Choice, Prompt: promptTrainingAudience, Handle: handleTrainingAudience},
@@ -72,7 +72,7 @@ func trainingFlows() []*Flow {
 			{Name: "reason", Accepts: Text, Prompt: simpleKey("training.ask.leave"), Handle: handleTrainingLeave},
 		}},
 		{Name: "retime", Title: "flow.retime", NewData: nd, Steps: []Step{
-			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.retime"), Handle: handleRetime},
+			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.retime"), Handle: handleRetime},
 		}},
 		{Name: "attendance", Title: "flow.attendance", NewData: nd, Steps: []Step{
 			{Name: "mode", Accepts: Choice, Prompt: promptAttendance, Handle: handleAttendanceMode},
@@ -138,7 +138,7 @@ func handleTrainingWhen(ctx context.Context, t *Turn, in Input) (string, error) 
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad"))
+		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {
@@ -582,7 +582,7 @@ func handleRetime(ctx context.Context, t *Turn, in Input) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad"))
+		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {

@@ -734,3 +734,73 @@ func TestSecondClassAndDanger(t *testing.T) {
 		t.Errorf("copies: %v", copies)
 	}
 }
+
+// exampleIn is the first example day (MM-DD) a prompt suggests, read back
+// as a day.
+func exampleIn(t *testing.T, said string, now time.Time) time.Time {
+	t.Helper()
+	g := regexp.MustCompile(`(?:例如|e\.g\.|For example) (\d{2}-\d{2})`).FindStringSubmatch(said)
+	if g == nil {
+		t.Fatalf("no example date in %q", said)
+	}
+	day, ok := conversations.ParseDay(g[1], now, cst)
+	if !ok {
+		t.Fatalf("the example %q does not parse", g[1])
+	}
+	return day
+}
+
+// TestDatesInWordsAndExamplesAhead: on Monday 2026-12-21 the date prompts
+// suggest days ahead (not 12-05), and a department and a trainer type their
+// days in words.
+func TestDatesInWordsAndExamplesAhead(t *testing.T) {
+	monday := time.Date(2026, 12, 21, 10, 0, 0, 0, cst)
+	today := time.Date(2026, 12, 21, 0, 0, 0, 0, cst)
+	w := newWorldAt(t, monday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("限期整改")
+	c.dept.expect("可选 12-21 至 12-24")
+	if ex := exampleIn(t, c.dept.said(), monday); ex.Before(today) || ex.After(time.Date(2026, 12, 24, 23, 0, 0, 0, cst)) {
+		t.Errorf("the date step suggests %v, outside 12-21 … 12-24", ex)
+	}
+	c.dept.text("下个月") // not a day: the hint's example lies ahead too
+	c.dept.expect("没看懂这个日期", "明天")
+	if ex := exampleIn(t, c.dept.said(), monday); ex.Before(today) {
+		t.Errorf("the hint suggests %v, in the past", ex)
+	}
+	c.dept.text("后天")
+	c.dept.expect("整改时限 12-23 17:30")
+	if cv := w.caseView(t, number); !cv.FixBy.Time.Equal(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
+		t.Errorf("后天 gave fix-by %v", cv.FixBy.Time.In(cst))
+	}
+
+	// 申请延期: the example is after the current deadline; 下周一 is 12-28.
+	c.dept.in(c.deptGroup).press("申请延期")
+	if ex := exampleIn(t, c.dept.said(), monday); !ex.After(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
+		t.Errorf("the extension step suggests %v, not after the deadline 12-23", ex)
+	}
+	c.dept.text("下周一")
+	c.dept.text("需要协调产权单位")
+	c.dept.expect("延期到 12-28 17:30 的申请已提交")
+
+	// A trainer: the example is tomorrow, and 12月23日下午2点 is read.
+	tr := w.person(t, "T01", "7401")
+	tr.text("/training")
+	tr.text("垃圾分类实操")
+	tr.press("讲座")
+	tr.expect("例如 12-22 14:00")
+	tr.text("12月23日下午2点")
+	tr.expect("多长时间")
+	tr.text("/back")
+	tr.text("明天下午两点半")
+	tr.expect("多长时间")
+	tr.press("90 分钟")
+	tr.text("交道口街道办三楼会议室")
+	tr.press("全部小巷管家")
+	tr.text("3")
+	tr.press("跳过")
+	tr.expect("请核对", "12-22 14:30")
+}
