@@ -25,7 +25,8 @@ func fixFlows() []*Flow {
 		}},
 		{Name: "extend", Title: "flow.extend", Action: store.ActExtend, NewData: nd, Steps: []Step{
 			{Name: "date", Accepts: Text, Prompt: promptExtendDate, Handle: handleExtendDate},
-			textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+			dateOrReason(textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+				handleExtendDate),
 		}},
 		{Name: "fixed", Title: "flow.fixed", Action: store.ActFixed, NewData: nd, Steps: []Step{
 			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *Turn) (string, error) { return "note", nil }),

@@ -804,3 +804,72 @@ func TestDatesInWordsAndExamplesAhead(t *testing.T) {
 	tr.press("跳过")
 	tr.expect("请核对", "12-22 14:30")
 }
+
+// TestReasonStepTakesACorrectedDate: a day typed where a reason is asked is
+// the date the department meant, not the reason (issue 20: 12-30 asked for
+// a reason, and 12-08 was saved as one).
+func TestReasonStepTakesACorrectedDate(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	first := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	second := c.report(t, "垃圾桶满了,溢到路上")
+	note := func(number, kind string) string {
+		t.Helper()
+		var n string
+		if err := w.st.DB().Get(&n, `SELECT e.note FROM case_events e JOIN cases c ON c.id = e.case_id
+			WHERE c.number = $1 AND e.kind = $2 ORDER BY e.id DESC LIMIT 1`, number, kind); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// 12-30 is past the limit (12-02): a reason is asked; 12-01 typed then is
+	// the date, within the limit, and needs none.
+	center := c.coordinator.in(c.center)
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.press("限期整改")
+	c.dept.text("12-30")
+	c.dept.expect("超过了时限 12-02", "请说明需要更长时间的理由")
+	c.dept.text("12-01")
+	c.dept.expect("整改时限 12-01 17:30")
+	if cv := w.caseView(t, first); !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
+		t.Errorf("fix-by %v, want 12-01 17:30", cv.FixBy.Time.In(cst))
+	}
+	if n := note(first, "verified"); n != "限期整改,12-01 17:30 前完成" {
+		t.Errorf("the verification's note is %q", n)
+	}
+
+	// A past day at the reason step asks for the date again; a later day
+	// still beyond the limit is taken, and the reason asked for it.
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.press("限期整改")
+	c.dept.text("12-30")
+	c.dept.text("11-20")
+	c.dept.expect("这个日期已经过去了", "请输入整改完成日期")
+	c.dept.text("12-31")
+	c.dept.expect("请说明需要更长时间的理由")
+	c.dept.text("12月8日")
+	c.dept.expect("日期已改为 12-08", "请说明需要更长时间的理由")
+	c.dept.text("材料要订货")
+	c.dept.expect("整改时限 12-08 17:30")
+	if n := note(second, "verified"); n != "限期整改,12-08 17:30 前完成(材料要订货)" {
+		t.Errorf("the verification's note is %q", n)
+	}
+
+	// 申请延期: a day typed for the reason moves the requested day.
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:extend:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.text("12-20")
+	c.dept.expect("请说明延期理由")
+	c.dept.text("12-24")
+	c.dept.expect("日期已改为 12-24", "请说明延期理由")
+	c.dept.text("12-05") // not after the deadline (12-08): asked for the date again
+	c.dept.expect("必须晚于目前的时限", "希望延期到哪一天")
+	c.dept.text("12-24")
+	c.dept.text("需要协调产权单位")
+	c.dept.expect("延期到 12-24 17:30 的申请已提交")
+	if n := note(second, "extension_requested"); n != "需要协调产权单位" {
+		t.Errorf("the extension's reason is %q", n)
+	}
+}

@@ -393,8 +393,12 @@ var catalog = map[string]msg{
 	"patrol.ask.location":   {"请分享您现在的位置,签到巡查{alley}。", "Please share your location to check in on {alley}."},
 	"patrol.checkin.hint":   {"签到需要位置:请用「位置」分享您现在所在的地点。", "Checking in needs your location: share where you are now."},
 	"patrol.outside": {
-		"您距离{alley}中心约 {m} 米,超出签到范围({radius} 米)。可以重新定位,或写明原因后仍然签到(会提示受理中心)。",
-		"You are about {m} m from {alley}'s centre, outside its {radius} m check-in range. Share your location again, or write why and check in anyway (the acceptance center will see it).",
+		"您距离{alley}中心约 {m} 米,超出签到范围({radius} 米)。可以重新定位,或按「仍然签到」并写明原因(会提示受理中心)。",
+		"You are about {m} m from {alley}'s centre, outside its {radius} m check-in range. Share your location again, or press Check in anyway and say why (the acceptance center will see it).",
+	},
+	"patrol.ask.outside_note": {
+		"请写明为什么在范围外(距中心 {m} 米)签到,例如「定位漂移,人在胡同口」:",
+		"Say why you check in outside the range ({m} m from the centre), e.g. \"the location drifts, I am at the alley's entrance\":",
 	},
 	"patrol.started": {
 		"✅ 已签到:{alley}({time},距中心 {m} 米)。巡查中发现问题请发送 /report 或直接发照片;结束时按「结束巡查」。",
@@ -429,6 +433,7 @@ var catalog = map[string]msg{
 	"patrol.status.done":    {"✓ 已完成({time} 签到,{n} 件问题)", "✓ done (checked in {time}, {n} problem(s))"},
 	"patrol.status.outside": {"⚠ 范围外签到 {m} 米:{note}", "⚠ checked in {m} m outside: {note}"},
 	"button.relocate":       {"重新定位", "Share again"},
+	"button.checkin_anyway": {"仍然签到", "Check in anyway"},
 	"button.endpatrol":      {"结束巡查", "End patrol"},
 	"button.nothing_found":  {"无问题,结束", "Nothing found, end"},
 	"button.report_now":     {"还要上报问题", "Report something first"},
@@ -639,6 +644,7 @@ var catalog = map[string]msg{
 	"case.date.bad":            {"没看懂这个日期。请输入例如 {example}、明天 或 下周一,可选 {from} 至 {to}。", "That is not a date I understand. Type e.g. {example}, tomorrow or next monday, from {from} to {to}."},
 	"case.date.past":           {"这个日期已经过去了。可选 {from} 至 {to}。", "That date has passed. Choose from {from} to {to}."},
 	"case.date.beyond":         {"这个日期超过了时限 {to}。", "That date is past the limit {to}."},
+	"case.date.changed":        {"日期已改为 {date}。", "The date is now {date}."},
 	"case.ask.beyond_reason":   {"请说明需要更长时间的理由:", "Give the reason it needs longer:"},
 	"case.verified.done":       {"已记录核实:{number},整改时限 {fix_by}。", "Verified: {number}, to be fixed by {fix_by}."},
 	"case.ask.notours_reason":  {"请写明案件 {number} 不属于本部门职责的理由:", "Why is case {number} not your department's duty?"},
