@@ -873,3 +873,99 @@ func TestReasonStepTakesACorrectedDate(t *testing.T) {
 		t.Errorf("the extension's reason is %q", n)
 	}
 }
+
+// TestCardLabelsKeepWorking: a case card's buttons work while the card is
+// current, typed by their label as well as pressed, in a flow and after it;
+// /back from a flow's first step returns to the card (issue 20: after 报告进展
+// a typed 已整改 said nothing useful; after 改派其他部门 /back said 已经是第一步了
+// and 派单 stopped working).
+func TestCardLabelsKeepWorking(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+
+	// 报告进展 from the group card, then 已整改 typed in the private chat.
+	c.dept.in(c.deptGroup).press("报告进展")
+	c.dept.text("已安排清运车,下午到")
+	c.dept.press("跳过")
+	c.dept.expect("进展已通知")
+	c.dept.text("已整改")
+	c.dept.expect("请发送案件 " + number + " 整改后的照片")
+	// /back at that first step: the card again, its buttons pressable.
+	c.dept.text("/back")
+	c.dept.expect("已退出整改报告,回到案件", number)
+	if c.dept.said() == "" || strings.Contains(c.dept.said(), "已经是第一步了") {
+		t.Errorf("/back at the first step: %q", c.dept.said())
+	}
+	var labels []string
+	for _, b := range c.dept.buttons {
+		labels = append(labels, b.Label)
+	}
+	if !slices.Equal(labels, []string{"报告进展", "申请延期", "已整改"}) {
+		t.Errorf("the card after /back has %v", labels)
+	}
+	c.dept.text("报告进展")
+	c.dept.expect("请写下案件 " + number + " 的进展")
+	c.dept.text("已清运一半")
+	c.dept.text("已整改") // at the photos step: the card's 已整改, not a wrong input
+	c.dept.expect("已取消进展报告", "整改后的照片")
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.expectSent(t, w, "请到现场复核")
+	// The steward types 通过 for the re-check card.
+	c.steward.text("通过")
+	c.steward.expect("复核通过,已办结")
+	want := []string{"submitted", "dispatched", "verified", "progress", "fixed", "rechecked", "closed"}
+	if got := w.timeline(t, number); !slices.Equal(got, want) {
+		t.Errorf("timeline:\n got %v\nwant %v", got, want)
+	}
+
+	// 改派其他部门, then /back: the card; again, then 派单 typed dispatches.
+	second := c.report(t, "垃圾桶满了,溢到路上")
+	c.coordinator.in(c.center).press("改派其他部门")
+	c.coordinator.expect("派给哪个部门负责")
+	c.coordinator.text("/back")
+	c.coordinator.expect("已退出改派,回到案件", second)
+	c.coordinator.text("改派其他部门")
+	c.coordinator.expect("派给哪个部门负责")
+	c.coordinator.text("派单给交道口街道环卫所")
+	c.coordinator.expect("已取消改派", "已派单:"+second+" → 交道口街道环卫所")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE user_id = '7101'`); n != 0 {
+		t.Errorf("the coordinator still has %d draft(s)", n)
+	}
+	// The press of 派单 on the card while 改派 runs: the same.
+	third := c.report(t, "路灯不亮,晚上很黑")
+	c.coordinator.in(c.center).press("改派其他部门")
+	c.coordinator.in(c.center).send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, third).ID)}})
+	c.coordinator.in(c.center).expect("已取消改派", "已派单:"+third)
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE user_id = '7101'`); n != 0 {
+		t.Errorf("the coordinator still has %d draft(s)", n)
+	}
+
+	// Several cases offer the label: the one the person last acted on; none
+	// acted on: the cases are listed to choose.
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.press("立即整改")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, third).ID)}})
+	c.dept.press("立即整改")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:progress:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.text("材料已到")
+	c.dept.press("跳过")
+	c.dept.text("已整改")
+	c.dept.expect("请发送案件 " + second + " 整改后的照片")
+	c.dept.text("/cancel")
+	fourth := c.report(t, "井盖松动")
+	fifth := c.report(t, "墙皮脱落")
+	c.coordinator.text("退回")
+	c.coordinator.expect("有 2 个案件可以「退回」", fourth, fifth)
+	c.coordinator.press("退回")
+	c.coordinator.expect("请写明退回案件 " + fifth)
+	c.coordinator.text("/cancel")
+	// A steward typing 派单 is told who may.
+	c.steward.text("派单")
+	c.steward.expect("「派单」只有问题受理中心、管理员可以操作")
+}

@@ -440,6 +440,7 @@ var catalog = map[string]msg{
 	"flow.cancelled":        {"已取消{flow},草稿未提交。", "The {flow} is cancelled; nothing was submitted."},
 	"flow.discarded":        {"已放弃之前的{flow}草稿。", "The earlier {flow} draft is discarded."},
 	"flow.first_step":       {"已经是第一步了。", "This is already the first step."},
+	"flow.back_to_card":     {"已退出{flow},回到案件:", "Left the {flow}; back to the case:"},
 	"flow.stale_button":     {"这个按钮已经过期了,请按最新消息里的按钮。", "That button is out of date; please use the buttons of the latest message."},
 	"flow.busy": {
 		"您还有一份未完成的{flow},请先完成它,或发送 /cancel 取消。",
@@ -568,6 +569,8 @@ var catalog = map[string]msg{
 	"cmd.queue":            {"受理中心待办:待派单、已超时、待复核的案件", "the center's desk: new, overdue and awaiting re-check"},
 	"cmd.dept":             {"本部门未办结的案件及时限", "your department's open cases and their clocks"},
 	"cmd.overdue":          {"已超过时限的案件", "cases past a deadline"},
+	"label.no_case":        {"目前没有您可以「{action}」的案件。发送 /help 查看您可以使用的命令。", "No case of yours can be given \"{action}\" now. Send /help to see what you can do."},
+	"label.which_case":     {"有 {n} 个案件可以「{action}」,请在要办理的案件下按按钮:", "{n} cases can be given \"{action}\"; press the button under the one you mean:"},
 	"action.forbidden":     {"「{action}」只有{roles}可以操作。", "Only {roles} may {action}."},
 	"action.dispatch":      {"派单", "dispatch"},
 	"action.redirect":      {"改派", "redirect"},
