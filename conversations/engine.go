@@ -526,8 +526,8 @@ func (e *Engine) Takes(ctx context.Context, t *Turn, in Input) bool {
 		return true
 	}
 	step := t.flow.step(t.state.Step)
-	if step == nil {
-		return true
+	if step == nil || step.Accepts&in.Kind != 0 {
+		return true // (a step that takes text takes any)
 	}
 	in, stale := e.accept(ctx, t, step, in)
 	return stale || in.notYours || in.Kind&step.Accepts != 0
