@@ -87,12 +87,11 @@ func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	end, ok := t.deadline(in.Text)
 	if !ok {
 		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy)))
 		return Stay, nil
 	}
-	end := t.Deps.Calendar.EndOfDay(day)
 	if !end.After(dl.FixBy) {
 		t.Reply(t.T("case.date.not_later", "fix_by", t.when(dl.FixBy)))
 		return Stay, nil

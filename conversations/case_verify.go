@@ -78,12 +78,11 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	end, ok := t.deadline(in.Text)
 	if !ok {
 		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to)))
 		return Stay, nil
 	}
-	end := t.Deps.Calendar.EndOfDay(day)
 	if end.Before(from) {
 		t.Reply(t.T("case.date.past", "from", t.day(from), "to", t.day(to)))
 		return Stay, nil
@@ -97,13 +96,13 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	return Done, doVerify(ctx, t)
 }
 
-// dateOrReason is a reason step after a date step: a day typed there is a
+// dateOrReason is a reason step after a date step: a date typed there is a
 // correction of the date (12-30 asked for a reason; 12-08 is what was
 // meant), handled as the date step would; anything else is the reason.
 func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string, error)) Step {
 	text := reason.Handle
 	reason.Handle = func(ctx context.Context, t *Turn, in Input) (string, error) {
-		if _, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location); !ok {
+		if _, ok := t.deadline(in.Text); !ok {
 			return text(ctx, t, in)
 		}
 		said := len(t.Out)
@@ -117,7 +116,7 @@ func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string,
 			}
 			t.state.Step = "date"
 		case next == reason.Name: // still needs a reason: for the new date, said first
-			t.Reply(t.T("case.date.changed", "date", t.day(cdraft(t).Date)))
+			t.Reply(t.T("case.date.changed", "date", t.when(cdraft(t).Date)))
 			changed := t.Out[len(t.Out)-1]
 			copy(t.Out[said+1:], t.Out[said:len(t.Out)-1])
 			t.Out[said] = changed

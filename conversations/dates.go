@@ -41,6 +41,15 @@ func whenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
 	}
 }
 
+// deadline reads a promised date: a day means the end of its working day
+// (worktime), a day with a time (12月8日下午2点) that time.
+func (t *Turn) deadline(text string) (time.Time, bool) {
+	if day, ok := ParseDay(text, t.Deps.Now(), t.Deps.Location); ok {
+		return t.Deps.Calendar.EndOfDay(day), true
+	}
+	return ParseWhen(text, t.Deps.Now(), t.Deps.Location)
+}
+
 // The grammar of a typed day (ParseDay) and of a day with a time
 // (ParseWhen), after full-width forms are narrowed and letters lowered:
 //

@@ -782,9 +782,9 @@ func TestDatesInWordsAndExamplesAhead(t *testing.T) {
 	if ex := exampleIn(t, c.dept.said(), monday); !ex.After(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
 		t.Errorf("the extension step suggests %v, not after the deadline 12-23", ex)
 	}
-	c.dept.text("下周一")
+	c.dept.text("下周一下午2点") // a day with a time: that time
 	c.dept.text("需要协调产权单位")
-	c.dept.expect("延期到 12-28 17:30 的申请已提交")
+	c.dept.expect("延期到 12-28 14:00 的申请已提交")
 
 	// A trainer: the example is tomorrow, and 12月23日下午2点 is read.
 	tr := w.person(t, "T01", "7401")
