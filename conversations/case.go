@@ -60,8 +60,10 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 	if err != nil || !ok {
 		return err
 	}
-	if err := e.leaveOtherFlow(ctx, t, c, a.Action); err != nil {
-		return err
+	if a.Action != store.ActRate && a.Action != store.ActStill { // (residents' presses start no case flow)
+		if err := e.leaveOtherFlow(ctx, t, c, a.Action); err != nil {
+			return err
+		}
 	}
 	switch a.Action {
 	case store.ActDispatch:
@@ -113,7 +115,8 @@ func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, 
 	if t.state != nil && t.state.ChatID == st.ChatID {
 		t.state, t.flow, t.Data = nil, nil, nil
 	}
-	t.Reply(t.T("flow.cancelled", "flow", t.T(f.Title)))
+	// Said where the flow ran (the person's private chat), not in a group.
+	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: st.ChatID, Text: t.T("flow.cancelled", "flow", t.T(f.Title))})
 	return nil
 }
 
