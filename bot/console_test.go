@@ -271,3 +271,37 @@ func TestConsoleSaysUnfinished(t *testing.T) {
 		t.Errorf("a finished session said it was unfinished:\n%s", out)
 	}
 }
+
+// TestConsoleCardLabels plays issue 20's console session: after 报告进展 a
+// typed 已整改 starts the fix report; /back from its first step shows the
+// card; after 改派其他部门, /back returns to the card and 派单 typed works.
+func TestConsoleCardLabels(t *testing.T) {
+	script := strings.Join([]string{
+		"/report", "1", "/photo ../examples/pile.png", "完成", "/loc 39.9379,116.3984", "门口堆了一堆建筑垃圾,已经三天了", "2", "提交",
+		"/report", "1", "/photo ../examples/pile2.png", "完成", "/loc 39.9379,116.3984", "垃圾桶满了,溢到路上", "2", "提交",
+		"/as 杨晓燕", "/case 2026-000001", "派单给交道口街道环卫所",
+		"/as 郑海涛", "/dept", "已核实", "立即整改",
+		"报告进展", "已安排清运车,下午到", "跳过",
+		"已整改", "/back",
+		"/as 杨晓燕", "/case 2026-000002", "改派其他部门", "/back", "改派其他部门", "派单给交道口街道环卫所",
+	}, "\n")
+	out := console(t, "王秀兰", script, 10<<20)
+	for _, w := range []string{
+		"进展已通知",
+		"> 已整改\n请发送案件 2026-000001 整改后的照片",
+		"> /back\n已退出整改报告,回到案件",
+		"已退出改派,回到案件",
+		"已取消改派,草稿未提交。",
+		"已派单:2026-000002 → 交道口街道环卫所",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	if strings.Contains(out, "已经是第一步了") {
+		t.Error("/back said 已经是第一步了")
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", out)
+	}
+}

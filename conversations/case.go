@@ -2,6 +2,7 @@ package conversations
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -59,6 +60,11 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 	if err != nil || !ok {
 		return err
 	}
+	if a.Action != store.ActRate && a.Action != store.ActStill { // (residents' presses start no case flow)
+		if err := e.leaveOtherFlow(ctx, t, c, a.Action); err != nil {
+			return err
+		}
+	}
 	switch a.Action {
 	case store.ActDispatch:
 		if c.DepartmentID.Valid {
@@ -79,6 +85,39 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 		return e.startCaseFlow(ctx, t, f, c.ID)
 	}
 	return fmt.Errorf("case action %q has no handler", a.Action)
+}
+
+// leaveOtherFlow drops the person's flow about case c begun by another of
+// its buttons (改派 while 派单 is pressed, 报告进展 while 已整改 is): the
+// newer press is what the person means, and the old draft would only act
+// on a case that has moved on. The same button again keeps its flow (it
+// is asked again).
+func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, action store.Action) error {
+	chat := t.Update.ChatID
+	if t.Update.ChatKind == bot.Group {
+		chat = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+	}
+	st, err := t.Tx.ConversationFor(ctx, string(t.Update.Platform), chat, t.Update.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	f, ok := e.flows[st.Flow]
+	var d CaseDraft
+	if !ok || f.Action == "" || f.Action == action || json.Unmarshal(st.Data, &d) != nil || d.CaseID != c.ID {
+		return nil
+	}
+	if err := t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID); err != nil {
+		return err
+	}
+	if t.state != nil && t.state.ChatID == st.ChatID {
+		t.state, t.flow, t.Data = nil, nil, nil
+	}
+	// Said where the flow ran (the person's private chat), not in a group.
+	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: st.ChatID, Text: t.T("flow.cancelled", "flow", t.T(f.Title))})
+	return nil
 }
 
 // lockFor locks the case and checks that the action fits its state and the

@@ -149,3 +149,57 @@ func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
 	}
 	return out
 }
+
+// typedActions are the case actions whose card buttons may be typed by
+// their label (WeCom's app chat, the console, anyone who types what they
+// read). 批准 / 拒绝 and the ratings act on a request or a closing, not on
+// a card a person holds, and are pressed only.
+var typedActions = []store.Action{store.ActDispatch, store.ActRedirect, store.ActReturn, store.ActMerge, store.ActVerify,
+	store.ActNotOurs, store.ActProgress, store.ActExtend, store.ActFixed, store.ActPass, store.ActFail, store.ActResubmit}
+
+var typedLabels = map[store.Action]string{store.ActDispatch: "button.dispatch_to", store.ActRedirect: "button.redirect",
+	store.ActReturn: "button.return", store.ActMerge: "button.merge", store.ActVerify: "button.verify",
+	store.ActNotOurs: "button.notours", store.ActProgress: "button.progress", store.ActExtend: "button.extend",
+	store.ActFixed: "button.fixed", store.ActPass: "button.pass", store.ActFail: "button.fail", store.ActResubmit: "button.resubmit"}
+
+// TypedAction is the case action text names, in either language: a card
+// button's label (已整改; 派单给 and a department) or the action's name
+// (派单, 复核通过). Which case it is for is the caller's to find.
+func TypedAction(text string) (store.Action, bool) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", false
+	}
+	for _, a := range typedActions {
+		for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
+			label := i18n.T(lang, typedLabels[a], "department", "\x00")
+			before, after, param := strings.Cut(label, "\x00")
+			switch {
+			case strings.EqualFold(text, i18n.T(lang, "action."+string(a))), !param && strings.EqualFold(text, label),
+				param && len(text) > len(before)+len(after) && hasPrefixFold(text, before) && hasSuffixFold(text, after):
+				return a, true
+			}
+		}
+	}
+	return "", false
+}
+
+func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
+func hasSuffixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p)
+}
+
+// CardAction is the button of case cv's card that text presses: its label
+// in either language, or the action's name, while the card offers it.
+func CardAction(cv store.CaseView, text string) (CaseAction, bool) {
+	text = strings.TrimSpace(text)
+	for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
+		for _, b := range CardButtons(lang, cv) {
+			a, ok := ParseCaseAction(b.Data)
+			if ok && (strings.EqualFold(b.Label, text) || strings.EqualFold(i18n.T(lang, "action."+string(a.Action)), text)) {
+				return a, true
+			}
+		}
+	}
+	return CaseAction{}, false
+}

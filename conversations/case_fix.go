@@ -25,7 +25,8 @@ func fixFlows() []*Flow {
 		}},
 		{Name: "extend", Title: "flow.extend", Action: store.ActExtend, NewData: nd, Steps: []Step{
 			{Name: "date", Accepts: Text, Prompt: promptExtendDate, Handle: handleExtendDate},
-			textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+			dateOrReason(textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+				handleExtendDate),
 		}},
 		{Name: "fixed", Title: "flow.fixed", Action: store.ActFixed, NewData: nd, Steps: []Step{
 			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *Turn) (string, error) { return "note", nil }),
@@ -78,7 +79,7 @@ func promptExtendDate(ctx context.Context, t *Turn) (Prompt, error) {
 		return Prompt{}, err
 	}
 	n, err := t.caseNumber(ctx)
-	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy))}, err
+	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy))}, err
 }
 
 func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -86,12 +87,11 @@ func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	end, ok := t.deadline(in.Text)
 	if !ok {
-		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy)))
+		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy)))
 		return Stay, nil
 	}
-	end := t.Deps.Calendar.EndOfDay(day)
 	if !end.After(dl.FixBy) {
 		t.Reply(t.T("case.date.not_later", "fix_by", t.when(dl.FixBy)))
 		return Stay, nil

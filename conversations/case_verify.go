@@ -19,7 +19,8 @@ func verifyFlows() []*Flow {
 		{Name: "verify", Title: "flow.verify", Action: store.ActVerify, NewData: nd, Steps: []Step{
 			{Name: "plan", Accepts: Choice, Prompt: promptPlan, Handle: handlePlan},
 			{Name: "date", Accepts: Text, Prompt: promptDate, Handle: handleVerifyDate},
-			textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doVerify(ctx, t) }),
+			dateOrReason(textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doVerify(ctx, t) }),
+				handleVerifyDate),
 		}},
 		{Name: "notours", Title: "flow.notours", Action: store.ActNotOurs, NewData: nd, Steps: []Step{
 			textStep("reason", "case.ask.notours_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doNotOurs(ctx, t) }),
@@ -60,7 +61,16 @@ func promptDate(ctx context.Context, t *Turn) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	return Prompt{Text: t.T("case.ask.date", "from", t.day(from), "to", t.day(to))}, nil
+	return Prompt{Text: t.T("case.ask.date", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to))}, nil
+}
+
+// exampleInRange is the example day of the date step: tomorrow, or the
+// limit when that is sooner (never a day that has passed).
+func (t *Turn) exampleInRange(from, to time.Time) string {
+	if ex := from.AddDate(0, 0, 1); !ex.After(t.Deps.Calendar.EndOfDay(to)) {
+		return t.day(ex)
+	}
+	return t.day(to)
 }
 
 func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -68,12 +78,11 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	day, ok := ParseDay(in.Text, t.Deps.Now(), t.Deps.Location)
+	end, ok := t.deadline(in.Text)
 	if !ok {
-		t.Reply(t.T("case.date.bad", "from", t.day(from), "to", t.day(to)))
+		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to)))
 		return Stay, nil
 	}
-	end := t.Deps.Calendar.EndOfDay(day)
 	if end.Before(from) {
 		t.Reply(t.T("case.date.past", "from", t.day(from), "to", t.day(to)))
 		return Stay, nil
@@ -85,6 +94,36 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 		return "reason", nil
 	}
 	return Done, doVerify(ctx, t)
+}
+
+// dateOrReason is a reason step after a date step: a date typed there is a
+// correction of the date (12-30 asked for a reason; 12-08 is what was
+// meant), handled as the date step would; anything else is the reason.
+func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string, error)) Step {
+	text := reason.Handle
+	reason.Handle = func(ctx context.Context, t *Turn, in Input) (string, error) {
+		if _, ok := t.deadline(in.Text); !ok {
+			return text(ctx, t, in)
+		}
+		said := len(t.Out)
+		next, err := date(ctx, t, in)
+		switch {
+		case err != nil:
+			return "", err
+		case next == Stay: // a day it refuses: ask for the date again
+			if h := t.state.History; len(h) > 0 && h[len(h)-1] == "date" {
+				t.state.History = h[:len(h)-1]
+			}
+			t.state.Step = "date"
+		case next == reason.Name: // still needs a reason: for the new date, said first
+			t.Reply(t.T("case.date.changed", "date", t.when(cdraft(t).Date)))
+			changed := t.Out[len(t.Out)-1]
+			copy(t.Out[said+1:], t.Out[said:len(t.Out)-1])
+			t.Out[said] = changed
+		}
+		return next, nil
+	}
+	return reason
 }
 
 // doVerify stops the verify clock and sets the fix clock by the plan.

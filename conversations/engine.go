@@ -480,29 +480,65 @@ func (e *Engine) Cancel(ctx context.Context, t *Turn) error {
 	return nil
 }
 
-// Back returns to the previous step.
-func (e *Engine) Back(ctx context.Context, t *Turn) error {
+// Back returns to the previous step. At the first step of a flow begun
+// from a case card (改派其他部门, 报告进展 …) it leaves the flow and returns
+// that case's id: the caller shows the card again, whose buttons go on
+// working.
+func (e *Engine) Back(ctx context.Context, t *Turn) (int64, error) {
 	ok, err := e.Active(ctx, t)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !ok {
 		t.Reply(t.T("cancel.nothing"))
-		return nil
+		return 0, nil
 	}
 	h := t.state.History
+	if t.state.Step != resumeStep && len(h) == 0 && t.flow.Action != "" && t.FlowCase() != 0 {
+		id := t.FlowCase()
+		if err := t.Tx.DeleteConversation(ctx, t.state.Platform, t.state.ChatID, t.state.UserID); err != nil {
+			return 0, err
+		}
+		t.Reply(t.T("flow.back_to_card", "flow", t.T(t.flow.Title)))
+		t.state, t.flow, t.Data = nil, nil, nil
+		return id, nil
+	}
 	if t.state.Step == resumeStep || len(h) == 0 {
 		if t.state.Step != resumeStep {
 			t.Reply(t.T("flow.first_step"))
 		}
-		return e.prompt(ctx, t)
+		return 0, e.prompt(ctx, t)
 	}
 	t.state.Step = h[len(h)-1]
 	t.state.History = h[:len(h)-1]
 	if err := e.save(ctx, t); err != nil {
-		return err
+		return 0, err
 	}
-	return e.prompt(ctx, t)
+	return 0, e.prompt(ctx, t)
+}
+
+// FlowCase is the case the running flow is about (0: none).
+func (t *Turn) FlowCase() int64 {
+	if d, ok := t.Data.(*CaseDraft); ok && t.flow != nil {
+		return d.CaseID
+	}
+	return 0
+}
+
+// Takes reports whether the running flow's step takes in as it is (a
+// typed answer that is one of its options counts): what it would refuse
+// with a hint may be meant for something else, such as a case card's
+// button typed by its label.
+func (e *Engine) Takes(ctx context.Context, t *Turn, in Input) bool {
+	if t.state == nil || t.flow == nil || t.state.Step == resumeStep {
+		return true
+	}
+	step := t.flow.step(t.state.Step)
+	if step == nil || step.Accepts&in.Kind != 0 {
+		return true // (a step that takes text takes any)
+	}
+	in, stale := e.accept(ctx, t, step, in)
+	return stale || in.notYours || in.Kind&step.Accepts != 0
 }
 
 // Reprompt repeats the current step (after /help inside a flow, say).

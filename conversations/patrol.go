@@ -34,6 +34,7 @@ func patrolFlows() []*Flow {
 			{Name: "alley", Accepts: Choice, Prompt: promptPatrolAlley, Handle: handlePatrolAlley},
 			{Name: "checkin", Accepts: Location, Prompt: promptCheckin, Handle: handleCheckin, Hint: "patrol.checkin.hint"},
 			{Name: "outside", Accepts: Text | Choice, Prompt: promptOutside, Handle: handleOutside},
+			{Name: "note", Accepts: Text, Prompt: promptOutsideNote, Handle: handleOutsideNote},
 		}},
 		{Name: "endpatrol", Title: "flow.endpatrol", NewData: func() any { return &PatrolDraft{} }, Steps: []Step{
 			{Name: "end", Accepts: Choice, Prompt: promptEndPatrol, Handle: handleEndPatrol},
@@ -118,14 +119,31 @@ func promptOutside(ctx context.Context, t *Turn) (Prompt, error) {
 	d := pdraft(t)
 	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
 	return Prompt{Text: t.T("patrol.outside", "alley", a.Name, "m", d.DistanceM, "radius", a.RadiusM),
-		Options: []Option{{Label: t.T("button.relocate"), Value: "again"}}}, err
+		Options: []Option{{Label: t.T("button.relocate"), Value: "again"}, {Label: t.T("button.checkin_anyway"), Value: "anyway"}}}, err
 }
 
+// handleOutside: 重新定位 asks for the location again; 仍然签到 (pressed,
+// or typed) asks why; a note typed straight away checks in with it.
 func handleOutside(ctx context.Context, t *Turn, in Input) (string, error) {
 	if in.Kind == Choice {
+		if in.Choice == "anyway" {
+			return "note", nil
+		}
 		return "checkin", nil
 	}
+	return handleOutsideNote(ctx, t, in)
+}
+
+func promptOutsideNote(ctx context.Context, t *Turn) (Prompt, error) {
+	return Prompt{Text: t.T("patrol.ask.outside_note", "m", pdraft(t).DistanceM)}, nil
+}
+
+// handleOutsideNote checks in outside the radius with the steward's note.
+func handleOutsideNote(ctx context.Context, t *Turn, in Input) (string, error) {
 	note := strings.TrimSpace(in.Text)
+	if strings.EqualFold(note, t.T("button.checkin_anyway")) { // the button's words are not a reason
+		return "note", nil
+	}
 	if Visible(note) < 2 {
 		t.Reply(t.T("case.text_short"))
 		return Stay, nil

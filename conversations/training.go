@@ -59,7 +59,7 @@ func trainingFlows() []*Flow {
 		{Name: "training", Title: "flow.training", NewData: func() any { return &TrainingDraft{} }, Steps: []Step{
 			{Name: "title", Accepts: Text, Prompt: simpleKey("training.ask.title"), Handle: handleTrainingTitle},
 			{Name: "kind", Accepts: Choice, Prompt: promptTrainingKind, Handle: handleTrainingKind},
-			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.when"), Handle: handleTrainingWhen},
+			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.when"), Handle: handleTrainingWhen},
 			{Name: "minutes", Accepts: Choice | Text, Prompt: promptTrainingMinutes, Handle: handleTrainingMinutes},
 			{Name: "place", Accepts: Text, Prompt: promptTrainingPlace, Handle: handleTrainingPlace},
 			{Name: "audience", Accepts: Choice, Prompt: promptTrainingAudience, Handle: handleTrainingAudience},
@@ -72,7 +72,7 @@ func trainingFlows() []*Flow {
 			{Name: "reason", Accepts: Text, Prompt: simpleKey("training.ask.leave"), Handle: handleTrainingLeave},
 		}},
 		{Name: "retime", Title: "flow.retime", NewData: nd, Steps: []Step{
-			{Name: "when", Accepts: Text, Prompt: simpleKey("training.ask.retime"), Handle: handleRetime},
+			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.retime"), Handle: handleRetime},
 		}},
 		{Name: "attendance", Title: "flow.attendance", NewData: nd, Steps: []Step{
 			{Name: "mode", Accepts: Choice, Prompt: promptAttendance, Handle: handleAttendanceMode},
@@ -134,33 +134,11 @@ func handleTrainingKind(ctx context.Context, t *Turn, in Input) (string, error) 
 	return "when", nil
 }
 
-var clockRe = regexp.MustCompile(`^([01]?\d|2[0-3])[:：.点](\d{2})?分?$`)
-
-// ParseWhen reads "12-05 14:00" (or 12月5日 14:30): a day as ParseDay takes
-// it, a space, a time.
-func ParseWhen(text string, now time.Time, loc *time.Location) (time.Time, bool) {
-	fields := strings.Fields(i18n.Narrow(text))
-	if len(fields) != 2 {
-		return time.Time{}, false
-	}
-	day, ok := ParseDay(fields[0], now, loc)
-	if !ok {
-		return time.Time{}, false
-	}
-	g := clockRe.FindStringSubmatch(fields[1])
-	if g == nil {
-		return time.Time{}, false
-	}
-	h, _ := strconv.Atoi(g[1])
-	m, _ := strconv.Atoi(g[2])
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc), true
-}
-
 func handleTrainingWhen(ctx context.Context, t *Turn, in Input) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad"))
+		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {
@@ -604,7 +582,7 @@ func handleRetime(ctx context.Context, t *Turn, in Input) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad"))
+		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {

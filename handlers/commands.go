@@ -73,7 +73,7 @@ func (r *Router) cmdCancel(ctx context.Context, t *conversations.Turn) error {
 }
 
 func (r *Router) cmdBack(ctx context.Context, t *conversations.Turn) error {
-	return r.flows.Back(ctx, t)
+	return r.back(ctx, t)
 }
 
 func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {

@@ -734,3 +734,239 @@ func TestSecondClassAndDanger(t *testing.T) {
 		t.Errorf("copies: %v", copies)
 	}
 }
+
+// exampleIn is the first example day (MM-DD) a prompt suggests, read back
+// as a day.
+func exampleIn(t *testing.T, said string, now time.Time) time.Time {
+	t.Helper()
+	g := regexp.MustCompile(`(?:例如|e\.g\.|For example) (\d{2}-\d{2})`).FindStringSubmatch(said)
+	if g == nil {
+		t.Fatalf("no example date in %q", said)
+	}
+	day, ok := conversations.ParseDay(g[1], now, cst)
+	if !ok {
+		t.Fatalf("the example %q does not parse", g[1])
+	}
+	return day
+}
+
+// TestDatesInWordsAndExamplesAhead: on Monday 2026-12-21 the date prompts
+// suggest days ahead (not 12-05), and a department and a trainer type their
+// days in words.
+func TestDatesInWordsAndExamplesAhead(t *testing.T) {
+	monday := time.Date(2026, 12, 21, 10, 0, 0, 0, cst)
+	today := time.Date(2026, 12, 21, 0, 0, 0, 0, cst)
+	w := newWorldAt(t, monday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("限期整改")
+	c.dept.expect("可选 12-21 至 12-24")
+	if ex := exampleIn(t, c.dept.said(), monday); ex.Before(today) || ex.After(time.Date(2026, 12, 24, 23, 0, 0, 0, cst)) {
+		t.Errorf("the date step suggests %v, outside 12-21 … 12-24", ex)
+	}
+	c.dept.text("下个月") // not a day: the hint's example lies ahead too
+	c.dept.expect("没看懂这个日期", "明天")
+	if ex := exampleIn(t, c.dept.said(), monday); ex.Before(today) {
+		t.Errorf("the hint suggests %v, in the past", ex)
+	}
+	c.dept.text("后天")
+	c.dept.expect("整改时限 12-23 17:30")
+	if cv := w.caseView(t, number); !cv.FixBy.Time.Equal(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
+		t.Errorf("后天 gave fix-by %v", cv.FixBy.Time.In(cst))
+	}
+
+	// 申请延期: the example is after the current deadline; 下周一 is 12-28.
+	c.dept.in(c.deptGroup).press("申请延期")
+	if ex := exampleIn(t, c.dept.said(), monday); !ex.After(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
+		t.Errorf("the extension step suggests %v, not after the deadline 12-23", ex)
+	}
+	c.dept.text("下周一下午2点") // a day with a time: that time
+	c.dept.text("需要协调产权单位")
+	c.dept.expect("延期到 12-28 14:00 的申请已提交")
+
+	// A trainer: the example is tomorrow, and 12月23日下午2点 is read.
+	tr := w.person(t, "T01", "7401")
+	tr.text("/training")
+	tr.text("垃圾分类实操")
+	tr.press("讲座")
+	tr.expect("例如 12-22 14:00")
+	tr.text("12月23日下午2点")
+	tr.expect("多长时间")
+	tr.text("/back")
+	tr.text("明天下午两点半")
+	tr.expect("多长时间")
+	tr.press("90 分钟")
+	tr.text("交道口街道办三楼会议室")
+	tr.press("全部小巷管家")
+	tr.text("3")
+	tr.press("跳过")
+	tr.expect("请核对", "12-22 14:30")
+}
+
+// TestReasonStepTakesACorrectedDate: a day typed where a reason is asked is
+// the date the department meant, not the reason (issue 20: 12-30 asked for
+// a reason, and 12-08 was saved as one).
+func TestReasonStepTakesACorrectedDate(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	first := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	second := c.report(t, "垃圾桶满了,溢到路上")
+	note := func(number, kind string) string {
+		t.Helper()
+		var n string
+		if err := w.st.DB().Get(&n, `SELECT e.note FROM case_events e JOIN cases c ON c.id = e.case_id
+			WHERE c.number = $1 AND e.kind = $2 ORDER BY e.id DESC LIMIT 1`, number, kind); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// 12-30 is past the limit (12-02): a reason is asked; 12-01 typed then is
+	// the date, within the limit, and needs none.
+	center := c.coordinator.in(c.center)
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, first).ID)}})
+	c.dept.press("限期整改")
+	c.dept.text("12-30")
+	c.dept.expect("超过了时限 12-02", "请说明需要更长时间的理由")
+	c.dept.text("12-01")
+	c.dept.expect("整改时限 12-01 17:30")
+	if cv := w.caseView(t, first); !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
+		t.Errorf("fix-by %v, want 12-01 17:30", cv.FixBy.Time.In(cst))
+	}
+	if n := note(first, "verified"); n != "限期整改,12-01 17:30 前完成" {
+		t.Errorf("the verification's note is %q", n)
+	}
+
+	// A past day at the reason step asks for the date again; a later day
+	// still beyond the limit is taken, and the reason asked for it.
+	center.send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.press("限期整改")
+	c.dept.text("12-30")
+	c.dept.text("11-20")
+	c.dept.expect("这个日期已经过去了", "请输入整改完成日期")
+	c.dept.text("12-31")
+	c.dept.expect("请说明需要更长时间的理由")
+	c.dept.text("12月8日")
+	c.dept.expect("日期已改为 12-08", "请说明需要更长时间的理由")
+	c.dept.text("材料要订货")
+	c.dept.expect("整改时限 12-08 17:30")
+	if n := note(second, "verified"); n != "限期整改,12-08 17:30 前完成(材料要订货)" {
+		t.Errorf("the verification's note is %q", n)
+	}
+
+	// 申请延期: a day typed for the reason moves the requested day.
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:extend:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.text("12-20")
+	c.dept.expect("请说明延期理由")
+	c.dept.text("12-24")
+	c.dept.expect("日期已改为 12-24", "请说明延期理由")
+	c.dept.text("12-05") // not after the deadline (12-08): asked for the date again
+	c.dept.expect("必须晚于目前的时限", "希望延期到哪一天")
+	c.dept.text("12-24")
+	c.dept.text("需要协调产权单位")
+	c.dept.expect("延期到 12-24 17:30 的申请已提交")
+	if n := note(second, "extension_requested"); n != "需要协调产权单位" {
+		t.Errorf("the extension's reason is %q", n)
+	}
+}
+
+// TestCardLabelsKeepWorking: a case card's buttons work while the card is
+// current, typed by their label as well as pressed, in a flow and after it;
+// /back from a flow's first step returns to the card (issue 20: after 报告进展
+// a typed 已整改 said nothing useful; after 改派其他部门 /back said 已经是第一步了
+// and 派单 stopped working).
+func TestCardLabelsKeepWorking(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+
+	// 报告进展 from the group card, then 已整改 typed in the private chat.
+	c.dept.in(c.deptGroup).press("报告进展")
+	c.dept.text("已安排清运车,下午到")
+	c.dept.press("跳过")
+	c.dept.expect("进展已通知")
+	c.dept.text("已整改")
+	c.dept.expect("请发送案件 " + number + " 整改后的照片")
+	// /back at that first step: the card again, its buttons pressable.
+	c.dept.text("/back")
+	c.dept.expect("已退出整改报告,回到案件", number)
+	if c.dept.said() == "" || strings.Contains(c.dept.said(), "已经是第一步了") {
+		t.Errorf("/back at the first step: %q", c.dept.said())
+	}
+	var labels []string
+	for _, b := range c.dept.buttons {
+		labels = append(labels, b.Label)
+	}
+	if !slices.Equal(labels, []string{"报告进展", "申请延期", "已整改"}) {
+		t.Errorf("the card after /back has %v", labels)
+	}
+	c.dept.text("报告进展")
+	c.dept.expect("请写下案件 " + number + " 的进展")
+	c.dept.text("已清运一半")
+	c.dept.text("已整改") // at the photos step: the card's 已整改, not a wrong input
+	c.dept.expect("已取消进展报告", "整改后的照片")
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.expectSent(t, w, "请到现场复核")
+	// The steward types 通过 for the re-check card.
+	c.steward.text("通过")
+	c.steward.expect("复核通过,已办结")
+	want := []string{"submitted", "dispatched", "verified", "progress", "fixed", "rechecked", "closed"}
+	if got := w.timeline(t, number); !slices.Equal(got, want) {
+		t.Errorf("timeline:\n got %v\nwant %v", got, want)
+	}
+
+	// 改派其他部门, then /back: the card; again, then 派单 typed dispatches.
+	second := c.report(t, "垃圾桶满了,溢到路上")
+	c.coordinator.in(c.center).press("改派其他部门")
+	c.coordinator.expect("派给哪个部门负责")
+	c.coordinator.text("/back")
+	c.coordinator.expect("已退出改派,回到案件", second)
+	c.coordinator.text("改派其他部门")
+	c.coordinator.expect("派给哪个部门负责")
+	c.coordinator.text("派单给交道口街道环卫所")
+	c.coordinator.expect("已取消改派", "已派单:"+second+" → 交道口街道环卫所")
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE user_id = '7101'`); n != 0 {
+		t.Errorf("the coordinator still has %d draft(s)", n)
+	}
+	// The press of 派单 on the card while 改派 runs: the same.
+	third := c.report(t, "路灯不亮,晚上很黑")
+	c.coordinator.in(c.center).press("改派其他部门")
+	c.coordinator.in(c.center).send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + itoa(w.caseView(t, third).ID)}})
+	c.coordinator.in(c.center).expect("已派单:" + third)
+	c.coordinator.expect("已取消改派") // privately, where the flow ran
+	if n := count(t, w.st, `SELECT count(*) FROM conversation_states WHERE user_id = '7101'`); n != 0 {
+		t.Errorf("the coordinator still has %d draft(s)", n)
+	}
+
+	// Several cases offer the label: the one the person last acted on; none
+	// acted on: the cases are listed to choose.
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.press("立即整改")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + itoa(w.caseView(t, third).ID)}})
+	c.dept.press("立即整改")
+	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:progress:" + itoa(w.caseView(t, second).ID)}})
+	c.dept.text("材料已到")
+	c.dept.press("跳过")
+	c.dept.text("已整改")
+	c.dept.expect("请发送案件 " + second + " 整改后的照片")
+	c.dept.text("/cancel")
+	fourth := c.report(t, "井盖松动")
+	fifth := c.report(t, "墙皮脱落")
+	c.coordinator.text("退回")
+	c.coordinator.expect("有 2 个案件可以「退回」", fourth, fifth)
+	c.coordinator.press("退回")
+	c.coordinator.expect("请写明退回案件 " + fifth)
+	c.coordinator.text("/cancel")
+	// A steward typing 派单 is told who may.
+	c.steward.text("派单")
+	c.steward.expect("「派单」只有问题受理中心、管理员可以操作")
+}

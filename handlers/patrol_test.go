@@ -217,3 +217,27 @@ func labels(bs []bot.Button) []string {
 	}
 	return out
 }
+// TestPatrolCheckInAnywayIsAChoice: outside the radius, 仍然签到 is a
+// button (pressed or typed) that asks why; the words 仍然签到 are never
+// the note.
+func TestPatrolCheckInAnywayIsAChoice(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 8, 20, 0, 0, cst))
+	s := w.person(t, "S01", "7106")
+	s.text("/patrol")
+	s.press("帽儿胡同(现在)")
+	s.loc(39.94680, 116.39830) // about 1 km north
+	s.expect("超出签到范围")
+	if len(s.buttons) != 2 || s.buttons[1].Label != "仍然签到" {
+		t.Fatalf("outside the range the buttons are %+v", s.buttons)
+	}
+	s.text("仍然签到")
+	s.expect("请写明为什么在范围外")
+	s.text("仍然签到")
+	s.expect("请写明为什么在范围外")
+	s.text("定位漂移,人在胡同口")
+	s.expect("已签到(范围外")
+	var note string
+	if err := w.st.DB().Get(&note, `SELECT note FROM patrol_checkins WHERE outside`); err != nil || note != "定位漂移,人在胡同口" {
+		t.Errorf("the check-in's note is %q (%v)", note, err)
+	}
+}

@@ -290,7 +290,14 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		cmd, known := r.byName[name]
 		switch {
 		case name == "":
-			return r.flows.Handle(ctx, t, conversations.InputOf(u))
+			in := conversations.InputOf(u)
+			if in.Kind == conversations.Text && !r.flows.Takes(ctx, t, in) {
+				// Not an answer to this step: perhaps a case card's button, typed.
+				if done, err := r.typedLabel(ctx, t, u.Text); done || err != nil {
+					return err
+				}
+			}
+			return r.flows.Handle(ctx, t, in)
 		case !known:
 			t.Reply(t.T("cmd.unknown", "cmd", "/"+name))
 			return r.flows.Reprompt(ctx, t)
@@ -307,6 +314,11 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		if isCase { // 2026-000123, 查看案件 2026-000123: the case, not a problem to report
 			t.Args = caseNumber
 			return r.run(ctx, t, r.byName["case"])
+		}
+		if u.Callback == nil && u.Photo == nil && u.Location == nil {
+			if done, err := r.typedLabel(ctx, t, u.Text); done || err != nil {
+				return err // 已整改, 通过 ... a case card's button typed
+			}
 		}
 		switch {
 		case u.Callback != nil:

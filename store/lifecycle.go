@@ -257,6 +257,15 @@ func (q *Queries) PatrolsAlley(ctx context.Context, personID, alleyID int64) (bo
 	return ok, wrap("patrols alley", err)
 }
 
+// LastActedOn is the one of cases the person last acted on (a step of its
+// timeline), 0 when none.
+func (q *Queries) LastActedOn(ctx context.Context, personID int64, cases []int64) (int64, error) {
+	var id int64
+	err := q.db.GetContext(ctx, &id, `SELECT coalesce((SELECT case_id FROM case_events WHERE case_id = ANY($2) AND actor_id = $1
+		ORDER BY id DESC LIMIT 1), 0)`, personID, pq.Int64Array(cases))
+	return id, wrap("last acted on", err)
+}
+
 // PeopleWithRole lists the active holders of a role.
 func (q *Queries) PeopleWithRole(ctx context.Context, role Role) ([]Person, error) {
 	var ps []Person
