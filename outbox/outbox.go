@@ -607,10 +607,11 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				leaseUntil = time.Now().Add(d.opts.Lease)
 			case errors.As(err, &ra):
 				// Not a failure: the chat waits retry_after; a long one
-				// holds the whole platform in this process too.
-				d.opts.Log.Warn("rate limited", "platform", p, "chat", c.ChatID, "retry_after", ra.After)
+				// holds the whole platform in this process too, unless the
+				// limit is the chat's own (a WeCom member's or robot's).
+				d.opts.Log.Warn("rate limited", "platform", p, "chat", c.ChatID, "retry_after", ra.After, "chat_only", ra.Chat)
 				until := time.Now().Add(ra.After)
-				if ra.After > time.Second {
+				if ra.After > time.Second && !ra.Chat {
 					d.rate[p].hold(until)
 				}
 				if err := d.st.Defer(context.WithoutCancel(ctx), d.opts.ID, c, m.ID, until, false); err != nil {
@@ -813,8 +814,11 @@ func (d *Dispatcher) sleepUntil(at time.Time) bool {
 // platform holds as a file, which must go up again as a photo).
 func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
 	p := m.Photo
-	// A WeCom group robot takes only bytes (base64), whatever the photo's origin.
-	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:")
+	// A WeCom group robot takes only bytes (base64), whatever the photo's
+	// origin; a WeCom MediaId expires after 3 days, so a stored photo goes
+	// up again from its bytes (uploaded once per picture by the sender).
+	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:") &&
+		!platform.MediaExpires()
 	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || byRef {
 		return nil
 	}
