@@ -25,7 +25,7 @@ const (
 	maxText        = 2048 // bytes of a text message (longer is cut by WeCom)
 	maxRobotText   = 2048
 	maxCardButtons = 6
-	maxButtonText  = 10 // runes of a card button's text, as WeCom advises (longer is cut off on phones)
+	maxButtonText  = 10   // runes of a card button's text, as WeCom advises (longer is cut off on phones)
 	maxButtonKey   = 1024 // bytes
 	maxCardTitle   = 26   // runes of main_title.title (shown whole)
 	maxCardSub     = 112  // runes of sub_title_text

@@ -199,7 +199,7 @@ type KfMessage struct {
 	OpenKfID string
 	ToUser   string // the customer's external_userid
 	MsgType  string
-	Content  string // text.content, the media_id of an image, voice, video or file, or a msgmenu's head_content
+	Content  string     // text.content, the media_id of an image, voice, video or file, or a msgmenu's head_content
 	Menu     []MenuItem // a msgmenu's click items
 	Time     time.Time
 }
