@@ -186,6 +186,11 @@ func TestWeComLimitHoldsOnlyItsChat(t *testing.T) {
 	if rb := r.fake.Robot(); len(rb) != 1 {
 		t.Errorf("the robot sent %d within its minute", len(rb))
 	}
+	// The log says which chat waits, but not the robot's key (anyone
+	// with it can post to the group).
+	if logs := r.log.String(); !strings.Contains(logs, "rate limited") || strings.Contains(logs, "robotkey0100") {
+		t.Errorf("log:\n%s", logs)
+	}
 }
 
 // TestWeComTokenNotLogged: a 502 from WeCom is retried, and the log line
