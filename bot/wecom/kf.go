@@ -132,9 +132,9 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 	if v, ok := a.opts.Cache.Get("kf_window_" + m.ChatID).(string); ok {
 		_ = json.Unmarshal([]byte(v), &w)
 	}
-	text := strings.TrimSpace(m.Text)
+	text, notice := strings.TrimSpace(m.Text), ""
 	if w.Sent == kfWindowMsgs-1 && text != "" {
-		text += "\n\n" + kfLastNotice
+		notice = "\n\n" + kfLastNotice
 	}
 	send := func(body map[string]any) error {
 		body["touser"], body["open_kfid"] = user, openKfID
@@ -168,8 +168,8 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		buttons = append(buttons, row...)
 	}
 	if len(buttons) > 0 {
-		if items, ok := kfMenu(text, buttons); ok {
-			err := send(map[string]any{"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": text, "list": items}})
+		if items, ok := kfMenu(text+notice, buttons); ok {
+			err := send(map[string]any{"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": text + notice, "list": items}})
 			var perm *bot.PermanentError
 			if !errors.As(err, &perm) || perm.Code != errMenuTooLong {
 				return err
@@ -189,6 +189,7 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		}
 		text = strings.TrimSpace(strings.Join(append([]string{numbered(text, choices)}, links...), "\n"))
 	}
+	text += notice
 	if text == "" {
 		return nil
 	}

@@ -134,7 +134,12 @@ func (a *Adapter) sendApp(ctx context.Context, m bot.Message) error {
 		// (派单给东城区房管中心交道口管理所): the text lists the labels
 		// whole, numbered, and each button carries its number and a
 		// shortened label.
-		text = numbered(text, buttons)
+		var b strings.Builder
+		b.WriteString(text)
+		for i, bt := range buttons {
+			fmt.Fprintf(&b, "\n%c %s", circled[i], bt.Label)
+		}
+		text = b.String()
 		buttons = slices.Clone(buttons)
 		for i := range buttons {
 			buttons[i].Label = labels[i]

@@ -448,7 +448,7 @@ func TestCardLongLabels(t *testing.T) {
 	if card.Buttons[0].Text == card.Buttons[1].Text || !strings.HasPrefix(card.Buttons[0].Text, "①") {
 		t.Errorf("the two departments' buttons: %q %q", card.Buttons[0].Text, card.Buttons[1].Text)
 	}
-	if !strings.Contains(text, "派单给东城区房管中心交道口管理所") || !strings.Contains(text, "派单给东城区房管中心北新桥管理所") {
+	if !strings.Contains(text, "① 派单给东城区房管中心交道口管理所") || !strings.Contains(text, "② 派单给东城区房管中心北新桥管理所") {
 		t.Errorf("the full labels are not in the message: %q", text)
 	}
 }

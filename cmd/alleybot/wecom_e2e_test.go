@@ -239,7 +239,7 @@ func TestWeComReportAndLifecycle(t *testing.T) {
 	r.waitRobot("centerkey0001", "新案件待派单")
 	// "派单给交道口街道环卫所" is longer than WeCom advises for a button:
 	// the card lists it whole and its button is numbered and shortened.
-	r.waitApp("yangxiaoyan", "1. 派单给交道口街道环卫所")
+	r.waitApp("yangxiaoyan", "① 派单给交道口街道环卫所")
 	r.waitApp("yangxiaoyan", "[①派单给…街道环卫所]")
 	ev := r.press("yangxiaoyan", "①派单给…街道环卫所")
 	r.waitApp("yangxiaoyan", "已派单:"+firstCase)
