@@ -227,8 +227,8 @@ func TestSend(t *testing.T) {
 	var ra *bot.RetryAfterError
 	var perm *bot.PermanentError
 	r.fake.FailNext("/cgi-bin/message/send", 1, 45009, "")
-	if err := r.a.Send(ctx, msg("wangxiulan", "限流")); !errors.As(err, &ra) {
-		t.Errorf("45009: %v, want RetryAfterError", err)
+	if err := r.a.Send(ctx, msg("wangxiulan", "限流")); !errors.As(err, &ra) || !ra.Chat {
+		t.Errorf("45009: %v, want RetryAfterError for that chat alone", err)
 	}
 	if err := r.a.Send(ctx, msg("nobody", "不存在")); !errors.As(err, &perm) || perm.Code != 81013 {
 		t.Errorf("unknown member: %v, want PermanentError 81013", err)
