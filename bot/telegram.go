@@ -231,11 +231,16 @@ func (t *TelegramBot) Connected() (bool, error) {
 func (t *TelegramBot) Username() string { return t.connErr.Load().me.UserName }
 
 // RetryAfterError is Telegram's flood control: send nothing to that chat
-// before After has passed.
+// before After has passed. A long one holds the whole platform in the
+// outbox, unless Chat says the limit is the chat's own.
 type RetryAfterError struct {
 	Platform Platform // "" is Telegram
 	Method   string
 	After    time.Duration
+	// Chat: the limit counts this chat's sends only (WeCom's 45009: 30 a
+	// minute to one member, 20 a minute through one robot), so only this
+	// chat waits; the platform's other chats go on.
+	Chat bool
 }
 
 func (e *RetryAfterError) Error() string {

@@ -28,6 +28,11 @@ const (
 // queued for it.
 func (p Platform) Local() bool { return p == Console }
 
+// MediaExpires reports a platform whose photo references expire (WeCom's
+// and WeChat customer service's MediaId: 3 days), so a photo sent on
+// later goes from its stored bytes, not by the reference it came with.
+func (p Platform) MediaExpires() bool { return p == WeCom || p == WeChat }
+
 // ChatKind tells a private chat from a group.
 type ChatKind string
 

@@ -10,6 +10,7 @@ import (
 	"github.com/alleybot/alleybot/worktime"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -310,6 +311,9 @@ func (c Config) Validate() error {
 			if v == "" {
 				bad(key, "must be set when wecom.corp_id is (WeCom admin → 应用管理 → the app; 接收消息 → API 接收)")
 			}
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(w.AgentID)); w.AgentID != "" && (err != nil || n <= 0) {
+			bad("wecom.agent_id", "must be the app's AgentId, a number such as 1000002 (应用管理 → the app)")
 		}
 		if w.EncodingAESKey != "" && len(w.EncodingAESKey) != 43 {
 			bad("wecom.encoding_aes_key", "must be the 43 characters WeCom generates")

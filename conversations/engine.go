@@ -201,6 +201,15 @@ func (e *Engine) NewTurn(tx *store.Tx, u bot.Update, lang i18n.Lang) *Turn {
 // T renders a catalog message in the speaker's language.
 func (t *Turn) T(key string, args ...any) string { return i18n.T(t.Lang, key, args...) }
 
+// OnPlatform is key's variant for the update's platform (key.wecom, say:
+// how to share a location differs) when the catalog has one, else key.
+func (t *Turn) OnPlatform(key string) string {
+	if k := key + "." + string(t.Update.Platform); i18n.Has(k) {
+		return k
+	}
+	return key
+}
+
 // HasRole reports whether the speaker holds role.
 func (t *Turn) HasRole(role store.Role) bool {
 	for _, r := range t.Roles {

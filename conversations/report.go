@@ -323,7 +323,7 @@ func promptLocation(ctx context.Context, t *Turn) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	p := Prompt{Text: t.T("report.location")}
+	p := Prompt{Text: t.T(t.OnPlatform("report.location"))}
 	if len(d.Matches) > 0 {
 		typed := d.Typed
 		if typed == "" {

@@ -821,3 +821,32 @@ func TestAliasAndQuietGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestLocationPromptPerPlatform: the report's location question says how
+// to share a location on the messenger the steward uses: 📎 on Telegram,
+// ⊕ in WeCom (which has no 📎); never another platform's way.
+func TestLocationPromptPerPlatform(t *testing.T) {
+	w := newWorld(t)
+	tg := w.person(t, "S01", "7001")
+	p, err := w.st.FindPerson(context.Background(), "S01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.BindIdentity(context.Background(), string(bot.WeCom), "wangxiulan", p.ID); err != nil {
+		t.Fatal(err)
+	}
+	wc := &chatter{t: t, w: w, r: w.r, platform: bot.WeCom, chat: "wangxiulan", kind: bot.Private, user: "wangxiulan"}
+	for _, c := range []*chatter{tg, wc} {
+		c.text("/report")
+		c.press("环境卫生")
+		c.photo("file-"+c.chat, 2048)
+		c.press("完成")
+		c.expect("请分享问题所在的位置")
+	}
+	if got := tg.said(); !strings.Contains(got, "📎") {
+		t.Errorf("Telegram: %q", got)
+	}
+	if got := wc.said(); strings.Contains(got, "Telegram") || strings.Contains(got, "📎") || !strings.Contains(got, "⊕ → 位置") {
+		t.Errorf("WeCom: %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,6 +50,24 @@ func TestTrainingBroadcastAnswersAttendance(t *testing.T) {
 		}
 		s.expectSent(t, w, "培训通知")
 	}
+	// In person, in a meeting room: no course link to press, and the
+	// invitees' link tokens open nothing (and count no opens).
+	for _, m := range w.sent {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				if b.URL != "" {
+					t.Errorf("a link button on an in-person training's notice: %+v", b)
+				}
+			}
+		}
+	}
+	var tokens []string
+	if err := w.st.DB().Select(&tokens, `SELECT token FROM training_invites`); err != nil || len(tokens) != 8 {
+		t.Fatalf("tokens: %v %v", tokens, err)
+	}
+	if link, err := w.st.OpenLink(t.Context(), tokens[0], friday); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the course link of an in-person training opens %q, %v; want ErrNotFound", link, err)
+	}
 	press := func(s *chatter, label string) {
 		t.Helper()
 		s.send(bot.Update{Callback: &bot.Callback{Data: w.lastButton(t, s.chat, label)}})
@@ -73,7 +92,7 @@ func TestTrainingBroadcastAnswersAttendance(t *testing.T) {
 	c.expect("不是发给您的")
 
 	tr.text("/trainings")
-	tr.expect("#1 垃圾分类实操", "发送 8", "已读 5", "报名 3", "候补 0", "请假 1")
+	tr.expect("#1 垃圾分类实操", "发送 8", "已读 5", "报名 3", "候补 0", "请假 1", "打开链接 0")
 
 	// After it: attendance.
 	w.now = time.Date(2026, 11, 30, 16, 0, 0, 0, cst)

@@ -491,8 +491,21 @@ var catalog = map[string]msg{
 		"That photo is too large (limit {max}) and was not added. Please send a smaller one.",
 	},
 	"report.location": {
-		"请分享问题所在的位置(Telegram:📎 → 位置),或选择小巷:",
-		"Share where the problem is (Telegram: 📎 → Location), or choose the alley:",
+		"请分享问题所在的位置,或选择小巷:",
+		"Share where the problem is, or choose the alley:",
+	},
+	// report.location as said on each platform (report.location.<platform>).
+	"report.location.telegram": {
+		"请分享问题所在的位置(📎 → 位置),或选择小巷:",
+		"Share where the problem is (📎 → Location), or choose the alley:",
+	},
+	"report.location.wecom": {
+		"请分享问题所在的位置(输入框旁的 ⊕ → 位置),或选择小巷:",
+		"Share where the problem is (⊕ beside the input box → Location), or choose the alley:",
+	},
+	"report.location.console": {
+		"请分享问题所在的位置(/loc 纬度,经度),或选择小巷:",
+		"Share where the problem is (/loc LAT,LON), or choose the alley:",
 	},
 	"report.location.outside": {
 		"这个位置不在任何小巷的范围内。请重新分享位置,或按下面的按钮选择小巷。",

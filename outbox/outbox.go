@@ -510,6 +510,16 @@ func isGroup(chatID string) bool {
 		strings.HasPrefix(chatID, "robot:") || strings.HasPrefix(chatID, "appchat:")
 }
 
+// logChat is a chat id as the log shows it: a WeCom group robot's id is
+// its webhook key, which lets anyone post to the group, so only its
+// first characters are shown.
+func logChat(id string) string {
+	if key, ok := strings.CutPrefix(id, "robot:"); ok && len(key) > 6 {
+		return "robot:" + key[:6] + "…"
+	}
+	return id
+}
+
 // serve sends a claimed chat's messages in order until it has none left,
 // its lease is lost, or it must wait (retry_after, backoff).
 func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []store.QueuedMessage) {
@@ -579,7 +589,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				return
 			}
 			if w := time.Until(sl.at); w > 50*time.Millisecond {
-				d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", p, "chat", c.ChatID, "wait", w)
+				d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", p, "chat", logChat(c.ChatID), "wait", w)
 			}
 			if !d.sleepUntil(sl.at) {
 				d.rate[p].answered(sl)
@@ -607,10 +617,11 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				leaseUntil = time.Now().Add(d.opts.Lease)
 			case errors.As(err, &ra):
 				// Not a failure: the chat waits retry_after; a long one
-				// holds the whole platform in this process too.
-				d.opts.Log.Warn("rate limited", "platform", p, "chat", c.ChatID, "retry_after", ra.After)
+				// holds the whole platform in this process too, unless the
+				// limit is the chat's own (a WeCom member's or robot's).
+				d.opts.Log.Warn("rate limited", "platform", p, "chat", logChat(c.ChatID), "retry_after", ra.After, "chat_only", ra.Chat)
 				until := time.Now().Add(ra.After)
-				if ra.After > time.Second {
+				if ra.After > time.Second && !ra.Chat {
 					d.rate[p].hold(until)
 				}
 				if err := d.st.Defer(context.WithoutCancel(ctx), d.opts.ID, c, m.ID, until, false); err != nil {
@@ -785,7 +796,7 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) {
 	bg := context.WithoutCancel(ctx)
 	attempt := m.Attempts + 1
-	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", c.ChatID, "attempt", attempt, "err", cause)
+	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c.ChatID), "attempt", attempt, "err", cause)
 	if time.Since(m.Created) > d.opts.GiveUpAfter {
 		o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: time.Now(), Release: true,
 			Failure: fmt.Sprintf("gave up after %d attempts over %v: %v", attempt, time.Since(m.Created).Round(time.Second), cause), Text: msg.Text}
@@ -805,9 +816,9 @@ func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.Queu
 // and someone takes it over.
 func (d *Dispatcher) lost(c store.OutboxChat, err error) {
 	if err != nil {
-		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", c.ChatID, "err", err)
+		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", logChat(c.ChatID), "err", err)
 	} else {
-		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", c.ChatID)
+		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", logChat(c.ChatID))
 	}
 }
 
@@ -832,8 +843,11 @@ func (d *Dispatcher) sleepUntil(at time.Time) bool {
 // platform holds as a file, which must go up again as a photo).
 func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bot.Message) error {
 	p := m.Photo
-	// A WeCom group robot takes only bytes (base64), whatever the photo's origin.
-	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:")
+	// A WeCom group robot takes only bytes (base64), whatever the photo's
+	// origin; a WeCom MediaId expires after 3 days, so a stored photo goes
+	// up again from its bytes (uploaded once per picture by the sender).
+	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:") &&
+		!platform.MediaExpires()
 	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || byRef {
 		return nil
 	}

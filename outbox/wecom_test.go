@@ -1,11 +1,15 @@
 package outbox_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +20,7 @@ import (
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/wecomfake"
 	"github.com/alleybot/alleybot/outbox"
+	"github.com/alleybot/alleybot/store"
 )
 
 // TestWeComRobotsPaced: messages to WeCom groups (their robots) keep the
@@ -73,4 +78,177 @@ func TestWeComRobotsPaced(t *testing.T) {
 		t.Errorf("WeCom refused: %+v", refused)
 	}
 	t.Logf("makespan %v for %d groups × %d (one group's minimum: %v)", makespan, groups, each, time.Duration(each-1)*gap)
+}
+
+// lockedBuffer is a log sink the dispatcher's goroutines write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// wecomRig is a store, a fake WeCom and one dispatcher sending through the
+// real WeCom adapter, logging to log.
+type wecomRig struct {
+	fake *wecomfake.Server
+	st   *store.Store
+	d    *outbox.Dispatcher
+	log  *lockedBuffer
+}
+
+func newWeComRig(t *testing.T, o wecomfake.Options) *wecomRig {
+	t.Helper()
+	fake := wecomfake.New(t, o)
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	logs := &lockedBuffer{}
+	lg := slog.New(slog.NewTextHandler(logs, nil))
+	a, err := wecom.New(wecom.Options{CorpID: fake.Opts.CorpID, AgentID: strconv.Itoa(fake.Opts.AgentID), Secret: fake.Opts.CorpSecret,
+		Token: fake.Opts.Token, EncodingAESKey: fake.Opts.EncodingAESKey, APIEndpoint: fake.URL, Cache: wecom.NewCache(st), Log: lg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { util.SetURIModifier(nil) })
+	d := outbox.New(st, outbox.Options{Poll: 20 * time.Millisecond, Lease: time.Second, ID: "wecom-test",
+		RetryBase: 30 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		Senders: map[bot.Platform]bot.Sender{bot.WeCom: a},
+		Pacing:  map[bot.Platform]outbox.Pacing{bot.WeCom: {Private: 50 * time.Millisecond, Group: 50 * time.Millisecond, All: time.Millisecond}},
+		Log:     lg})
+	if err := d.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Stop(context.Background()) })
+	return &wecomRig{fake: fake, st: st, d: d, log: logs}
+}
+
+func (r *wecomRig) wait(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	if err := r.fake.WaitUntil(ctx, cond); err != nil {
+		t.Fatalf("%s: not within %v", what, within)
+	}
+}
+
+// TestWeComLimitHoldsOnlyItsChat: WeCom's 45009 counts one member's (30 a
+// minute) or one robot's (20 a minute) messages: a group whose robot hit
+// it, and a steward who got too many, wait their minute; a coordinator's
+// confirmation goes at once.
+func TestWeComLimitHoldsOnlyItsChat(t *testing.T) {
+	r := newWeComRig(t, wecomfake.Options{RobotPerMinute: 1, AppPerUserPerMinute: 1})
+	r.fake.AddRobot("robotkey0100")
+	r.fake.AddUser("wangxiulan", "yangxiaoyan")
+	enqueue(t, r.st, r.d,
+		bot.Message{Platform: bot.WeCom, ChatID: wecom.Robot + "robotkey0100", Text: "群一"},
+		bot.Message{Platform: bot.WeCom, ChatID: wecom.Robot + "robotkey0100", Text: "群二"},
+		bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "管家一"},
+		bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "管家二"})
+	limited := func(n int) func() bool {
+		return func() bool {
+			for _, f := range r.fake.Refused() {
+				if f.ErrCode == wecomfake.CodeFreqLimit {
+					n--
+				}
+			}
+			return n <= 0
+		}
+	}
+	r.wait(t, "a 45009", 10*time.Second, limited(1))
+	start := time.Now()
+	enqueue(t, r.st, r.d, bot.Message{Platform: bot.WeCom, ChatID: "yangxiaoyan", Text: "已派单给环卫所"})
+	r.wait(t, "the coordinator's confirmation", 5*time.Second, func() bool {
+		for _, m := range r.fake.App() {
+			if m.ToUser == "yangxiaoyan" {
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("the coordinator's confirmation went %v after it was queued", time.Since(start).Round(time.Millisecond))
+	r.wait(t, "the other limited chat's own 45009", 5*time.Second, limited(2))
+	var held []string
+	if err := r.st.DB().Select(&held, `SELECT state FROM outbox WHERE chat_id IN ('robot:robotkey0100', 'wangxiulan') ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(held, ",") != "sent,pending,sent,pending" {
+		t.Errorf("the limited chats' messages: %v, want the second of each waiting (not failed)", held)
+	}
+	if rb := r.fake.Robot(); len(rb) != 1 {
+		t.Errorf("the robot sent %d within its minute", len(rb))
+	}
+	// The log says which chat waits, but not the robot's key (anyone
+	// with it can post to the group).
+	if logs := r.log.String(); !strings.Contains(logs, "rate limited") || strings.Contains(logs, "robotkey0100") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
+// TestWeComTokenNotLogged: a 502 from WeCom is retried, and the log line
+// that says so has no access token (the library's error has the URI).
+func TestWeComTokenNotLogged(t *testing.T) {
+	r := newWeComRig(t, wecomfake.Options{})
+	r.fake.AddUser("wangxiulan")
+	r.fake.FailHTTP("/cgi-bin/message/send", 2, http.StatusBadGateway)
+	enqueue(t, r.st, r.d, bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "网关恢复后送达"})
+	r.wait(t, "the message after two 502s", 10*time.Second, func() bool { return len(r.fake.App()) == 1 })
+	logs := r.log.String()
+	if !strings.Contains(logs, "send failed") || !strings.Contains(logs, "statusCode=502") {
+		t.Fatalf("no retry logged:\n%s", logs)
+	}
+	for _, tok := range r.fake.AccessTokens() {
+		if strings.Contains(logs, tok) {
+			t.Fatalf("the access token is in the log:\n%s", logs)
+		}
+	}
+	if !strings.Contains(logs, "access_token=<redacted>") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
+// TestWeComForwardedPhotoAfterExpiry: a steward's photo came with a WeCom
+// MediaId, which WeCom forgets after 3 days; forwarded later (a recheck, a
+// digest), it goes up again from its stored bytes.
+func TestWeComForwardedPhotoAfterExpiry(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	r := newWeComRig(t, wecomfake.Options{Now: clock, TokenTTL: 1000 * time.Hour})
+	r.fake.AddUser("yangxiaoyan")
+	png := []byte("\x89PNG\r\n\x1a\n stored bytes of the photo")
+	r.fake.AddMedia("MEDIA_FROM_STEWARD", png)
+	ctx := context.Background()
+	var id int64
+	err := r.st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if id, err = tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: "wecom", FileRef: "MEDIA_FROM_STEWARD"}); err != nil {
+			return err
+		}
+		return tx.SetPhotoBytes(ctx, id, png, "image/png")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(4 * 24 * time.Hour)
+	mu.Unlock()
+	enqueue(t, r.st, r.d, bot.Message{Platform: bot.WeCom, ChatID: "yangxiaoyan", Text: "请复核:案件 2026-000001",
+		Photo: &bot.Photo{Platform: bot.WeCom, FileRef: "MEDIA_FROM_STEWARD", PhotoID: id}})
+	r.wait(t, "the photo and its text", 10*time.Second, func() bool { return len(r.fake.App()) >= 2 })
+	app := r.fake.App()
+	if app[0].MsgType != "image" || app[0].MediaID == "MEDIA_FROM_STEWARD" || app[1].Content != "请复核:案件 2026-000001" {
+		t.Errorf("sent: %+v", app)
+	}
+	if f := r.fake.Refused(); len(f) > 0 {
+		t.Errorf("refused: %+v", f)
+	}
 }

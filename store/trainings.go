@@ -151,12 +151,13 @@ func (q *Queries) FirstWaiting(ctx context.Context, trainingID int64) (int64, er
 }
 
 // OpenLink records a course-link open by its token and returns the link
-// (ErrNotFound: no such token).
+// (ErrNotFound: no such token, or a training in person, which has no
+// course link: nothing is recorded as opened).
 func (q *Queries) OpenLink(ctx context.Context, token string, at time.Time) (string, error) {
 	var link string
-	err := q.db.GetContext(ctx, &link, `WITH o AS (UPDATE training_invites SET opened_at = coalesce(opened_at, $2) WHERE token = $1
-			RETURNING training_id)
-		SELECT t.link FROM trainings t JOIN o ON o.training_id = t.id`, token, at)
+	err := q.db.GetContext(ctx, &link, `UPDATE training_invites i SET opened_at = coalesce(i.opened_at, $2)
+		FROM trainings t WHERE i.token = $1 AND t.id = i.training_id AND t.link <> ''
+		RETURNING t.link`, token, at)
 	return link, wrap("open link", notFound(err))
 }
 

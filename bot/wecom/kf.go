@@ -3,6 +3,7 @@ package wecom
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -55,13 +56,15 @@ func (a *Adapter) SyncKf(ctx context.Context, openKfID, cursor, token string) ([
 	err := a.withToken(ctx, true, func() error {
 		var err error
 		res, err = a.kf.SyncMsg(kf.SyncMsgOptions{Cursor: cursor, Token: token, Limit: 1000, OpenKfID: openKfID})
-		if err != nil && strings.Contains(err.Error(), "access_token") {
+		// The library keeps only the errmsg ("invalid access_token"); an
+		// HTTP error's text has the URI ("?access_token=…") and is no refusal.
+		if err != nil && strings.Contains(err.Error(), "access_token") && !secretParam.MatchString(err.Error()) {
 			return &APIError{API: "kf/sync_msg", Code: errInvalidToken, Message: err.Error()}
 		}
 		return err
 	})
 	if err != nil {
-		return nil, cursor, false, fmt.Errorf("wecom kf/sync_msg: %w", err)
+		return nil, cursor, false, fmt.Errorf("wecom kf/sync_msg: %w", scrub(err))
 	}
 	var out []bot.Update
 	for _, m := range res.MsgList {
@@ -129,9 +132,9 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 	if v, ok := a.opts.Cache.Get("kf_window_" + m.ChatID).(string); ok {
 		_ = json.Unmarshal([]byte(v), &w)
 	}
-	text := strings.TrimSpace(m.Text)
+	text, notice := strings.TrimSpace(m.Text), ""
 	if w.Sent == kfWindowMsgs-1 && text != "" {
-		text += "\n\n" + kfLastNotice
+		notice = "\n\n" + kfLastNotice
 	}
 	send := func(body map[string]any) error {
 		body["touser"], body["open_kfid"] = user, openKfID
@@ -154,25 +157,39 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		return &bot.PermanentError{Platform: bot.WeCom, Method: "kf/send_msg", Description: "customer service is not configured"}
 	}
 	if m.Photo != nil {
-		id, err := a.mediaID(ctx, m.Photo, true)
-		if err != nil {
+		if err := a.sendPhoto(ctx, m.Photo, true, func(id string) error {
+			return send(map[string]any{"msgtype": "image", "image": map[string]string{"media_id": id}})
+		}); err != nil {
 			return err
 		}
-		if id != "" {
-			if err := send(map[string]any{"msgtype": "image", "image": map[string]string{"media_id": id}}); err != nil {
+	}
+	var buttons []bot.Button
+	for _, row := range m.Buttons {
+		buttons = append(buttons, row...)
+	}
+	if len(buttons) > 0 {
+		if items, ok := kfMenu(text+notice, buttons); ok {
+			err := send(map[string]any{"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": text + notice, "list": items}})
+			var perm *bot.PermanentError
+			if !errors.As(err, &perm) || perm.Code != errMenuTooLong {
 				return err
 			}
+			// WeCom refused the menu's size (45098): the question goes as a
+			// numbered list rather than not at all.
 		}
-	}
-	var items []map[string]any
-	for _, row := range m.Buttons {
-		for _, b := range row {
-			items = append(items, map[string]any{"type": "click", "click": map[string]string{"id": b.Data, "content": b.Label}})
+		// Too many choices for a menu: a numbered list, answered by number.
+		var links []string
+		var choices []bot.Button
+		for _, b := range buttons {
+			if b.URL != "" {
+				links = append(links, b.Label+":"+b.URL)
+			} else {
+				choices = append(choices, b)
+			}
 		}
+		text = strings.TrimSpace(strings.Join(append([]string{numbered(text, choices)}, links...), "\n"))
 	}
-	if len(items) > 0 {
-		return send(map[string]any{"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": text, "list": items}})
-	}
+	text += notice
 	if text == "" {
 		return nil
 	}
@@ -182,6 +199,38 @@ func (a *Adapter) sendKf(ctx context.Context, m bot.Message) error {
 		}
 	}
 	return nil
+}
+
+// WeChat customer service's menu limits (菜单消息).
+const (
+	maxMenuItems   = 10   // list
+	maxMenuHead    = 1024 // bytes of head_content
+	maxMenuID      = 64   // bytes of a click item's id
+	maxMenuContent = 128  // bytes of an item's content
+)
+
+// kfMenu builds a menu message's items (a click item per button, a view
+// item per link); false when the buttons do not fit one (more than 10, or
+// a text or an id too long), and the question goes as a numbered list.
+func kfMenu(head string, buttons []bot.Button) ([]map[string]any, bool) {
+	if len(buttons) > maxMenuItems || len(head) > maxMenuHead {
+		return nil, false
+	}
+	items := make([]map[string]any, 0, len(buttons))
+	for _, b := range buttons {
+		if b.Label == "" || len(b.Label) > maxMenuContent {
+			return nil, false
+		}
+		if b.URL != "" {
+			items = append(items, map[string]any{"type": "view", "view": map[string]string{"url": b.URL, "content": b.Label}})
+			continue
+		}
+		if b.Data == "" || len(b.Data) > maxMenuID {
+			return nil, false
+		}
+		items = append(items, map[string]any{"type": "click", "click": map[string]string{"id": b.Data, "content": b.Label}})
+	}
+	return items, true
 }
 
 // kfLastNotice ends the last reply a window allows (zh-CN first: residents

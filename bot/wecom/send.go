@@ -7,8 +7,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +25,7 @@ const (
 	maxText        = 2048 // bytes of a text message (longer is cut by WeCom)
 	maxRobotText   = 2048
 	maxCardButtons = 6
+	maxButtonText  = 10   // runes of a card button's text, as WeCom advises (longer is cut off on phones)
 	maxButtonKey   = 1024 // bytes
 	maxCardTitle   = 26   // runes of main_title.title (shown whole)
 	maxCardSub     = 112  // runes of sub_title_text
@@ -51,14 +54,10 @@ func (a *Adapter) sendAppChat(ctx context.Context, chatID string, m bot.Message)
 		})
 	}
 	if m.Photo != nil {
-		id, err := a.mediaID(ctx, m.Photo, false)
-		if err != nil {
+		if err := a.sendPhoto(ctx, m.Photo, false, func(id string) error {
+			return post(map[string]any{"msgtype": "image", "image": map[string]string{"media_id": id}})
+		}); err != nil {
 			return err
-		}
-		if id != "" {
-			if err := post(map[string]any{"msgtype": "image", "image": map[string]string{"media_id": id}}); err != nil {
-				return err
-			}
 		}
 	}
 	if strings.TrimSpace(m.Text) == "" {
@@ -98,15 +97,15 @@ func (a *Adapter) sendApp(ctx context.Context, m bot.Message) error {
 		return &bot.PermanentError{Platform: bot.WeCom, Method: "message/send", Description: "no userid"}
 	}
 	if m.Photo != nil {
-		id, err := a.mediaID(ctx, m.Photo, false)
+		err := a.sendPhoto(ctx, m.Photo, false, func(id string) error {
+			req := struct {
+				appCommon
+				Image message.ImageField `json:"image"`
+			}{a.common(m.ChatID, "image"), message.ImageField{MediaID: id}}
+			return a.call(ctx, "message/send", func() error { _, err := a.msg.Send("MessageSendImage", req); return err })
+		})
 		if err != nil {
 			return err
-		}
-		if id != "" {
-			req := message.SendImageRequest{SendRequestCommon: a.common(m.ChatID), Image: message.ImageField{MediaID: id}}
-			if err := a.call(ctx, "message/send", func() error { _, err := a.msg.SendImage(req); return err }); err != nil {
-				return err
-			}
 		}
 	}
 	var buttons []bot.Button
@@ -125,15 +124,26 @@ func (a *Adapter) sendApp(ctx context.Context, m bot.Message) error {
 		fits = fits && len(b.Data) <= maxButtonKey && b.Data != ""
 	}
 	if len(buttons) > 0 && !fits {
-		var b strings.Builder
-		b.WriteString(text)
-		for i, bt := range buttons {
-			fmt.Fprintf(&b, "\n%d. %s", i+1, bt.Label)
-		}
-		text = b.String()
+		text = numbered(text, buttons)
 	}
 	if !fits {
 		return a.sendText(ctx, m.ChatID, text)
+	}
+	if labels := shortLabels(buttons); labels != nil {
+		// A label longer than WeCom advises is cut off on a phone
+		// (派单给东城区房管中心交道口管理所): the text lists the labels
+		// whole, numbered, and each button carries its number and a
+		// shortened label.
+		var b strings.Builder
+		b.WriteString(text)
+		for i, bt := range buttons {
+			fmt.Fprintf(&b, "\n%c %s", circled[i], bt.Label)
+		}
+		text = b.String()
+		buttons = slices.Clone(buttons)
+		for i := range buttons {
+			buttons[i].Label = labels[i]
+		}
 	}
 	title, sub := cardText(text)
 	if sub == "" && utf8.RuneCountInString(text) > maxCardTitle || utf8.RuneCountInString(sub) > maxCardSub {
@@ -158,8 +168,60 @@ func cardText(text string) (title, rest string) {
 	return first, strings.TrimSpace(rest)
 }
 
-func (a *Adapter) common(userID string) *message.SendRequestCommon {
-	return &message.SendRequestCommon{ToUser: userID, AgentID: a.opts.AgentID}
+// numbered appends the buttons to text as a numbered list (answered by
+// number where buttons cannot go).
+func numbered(text string, buttons []bot.Button) string {
+	var b strings.Builder
+	b.WriteString(text)
+	for i, bt := range buttons {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, bt.Label)
+	}
+	return b.String()
+}
+
+// circled numbers a card's buttons when their labels are shortened.
+var circled = []rune("①②③④⑤⑥")
+
+// shortLabels returns the buttons' labels shortened to WeCom's advised
+// length, each after its number (①派单给…道口管理所: the start says what
+// it does, the end which one), or nil when every label fits as it is.
+func shortLabels(buttons []bot.Button) []string {
+	long := false
+	for _, b := range buttons {
+		long = long || utf8.RuneCountInString(b.Label) > maxButtonText
+	}
+	if !long || len(buttons) > len(circled) {
+		return nil
+	}
+	out := make([]string, len(buttons))
+	for i, b := range buttons {
+		out[i] = string(circled[i]) + elide(b.Label, maxButtonText-1)
+	}
+	return out
+}
+
+// elide cuts s to n runes by replacing its middle with "…".
+func elide(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := min(3, (n-1)/2)
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
+// appCommon is what every message/send request carries. agentid is an
+// integer, as WeCom documents it (the library's SendRequestCommon has a
+// string).
+type appCommon struct {
+	ToUser  string `json:"touser"`
+	MsgType string `json:"msgtype"`
+	AgentID int    `json:"agentid"`
+}
+
+func (a *Adapter) common(userID, msgType string) appCommon {
+	return appCommon{ToUser: userID, MsgType: msgType, AgentID: a.agentID}
 }
 
 // sendText sends text in parts of at most 2048 bytes, cut at line breaks.
@@ -168,8 +230,11 @@ func (a *Adapter) sendText(ctx context.Context, userID, text string) error {
 		return nil
 	}
 	for _, part := range split(text, maxText) {
-		req := message.SendTextRequest{SendRequestCommon: a.common(userID), Text: message.TextField{Content: part}}
-		if err := a.call(ctx, "message/send", func() error { _, err := a.msg.SendText(req); return err }); err != nil {
+		req := struct {
+			appCommon
+			Text message.TextField `json:"text"`
+		}{a.common(userID, "text"), message.TextField{Content: part}}
+		if err := a.call(ctx, "message/send", func() error { _, err := a.msg.Send("MessageSendText", req); return err }); err != nil {
 			return err
 		}
 	}
@@ -205,10 +270,9 @@ func (a *Adapter) sendCard(ctx context.Context, userID, title, sub string, butto
 		card.ButtonList = append(card.ButtonList, cardButton{Text: b.Label, Style: style, Key: b.Data})
 	}
 	req := struct {
-		*message.SendRequestCommon
+		appCommon
 		TemplateCard templateCard `json:"template_card"`
-	}{a.common(userID), card}
-	req.MsgType = "template_card"
+	}{a.common(userID, "template_card"), card}
 	return a.call(ctx, "message/send", func() error { _, err := a.msg.Send("MessageSendTemplateCard", req); return err })
 }
 
@@ -226,7 +290,7 @@ func (a *Adapter) UpdateCard(ctx context.Context, userID, responseCode, label st
 	if responseCode == "" {
 		return nil
 	}
-	body := map[string]any{"userids": []string{userID}, "agentid": a.opts.AgentID, "response_code": responseCode,
+	body := map[string]any{"userids": []string{userID}, "agentid": a.agentID, "response_code": responseCode,
 		"button": map[string]any{"replace_name": label}}
 	return a.call(ctx, "message/update_template_card", func() error {
 		token, err := a.appToken.GetAccessTokenContext(ctx)
@@ -241,31 +305,50 @@ func (a *Adapter) UpdateCard(ctx context.Context, userID, responseCode, label st
 	})
 }
 
+// sendPhoto sends a photo with send, given its media id. A photo of this
+// platform whose bytes are not stored yet goes by its own MediaId; if WeCom
+// no longer knows it (40007: a temporary media id lives 3 days), the
+// message goes on without the picture rather than not at all. Otherwise
+// the bytes are uploaded (once per picture, see mediaID).
+func (a *Adapter) sendPhoto(ctx context.Context, p *bot.Photo, kf bool, send func(id string) error) error {
+	id, byRef, err := a.mediaID(ctx, p, kf)
+	if err != nil || id == "" {
+		return err
+	}
+	err = send(id)
+	var perm *bot.PermanentError
+	if byRef && errors.As(err, &perm) && perm.Code == errMediaID {
+		a.opts.Log.Warn("wecom: a photo's media id has expired and its bytes are not stored; the message goes without it", "media_id", id)
+		return nil
+	}
+	return err
+}
+
 // mediaID uploads a photo as temporary media (valid 3 days) and returns its
 // id, cached so one photo is uploaded once for every recipient. A WeCom
-// photo's own MediaId is used as it is. "" with no error: nothing to send.
-func (a *Adapter) mediaID(ctx context.Context, p *bot.Photo, kf bool) (string, error) {
+// photo without bytes goes by its own MediaId (byRef). "" with no error:
+// nothing to send.
+func (a *Adapter) mediaID(ctx context.Context, p *bot.Photo, kf bool) (id string, byRef bool, err error) {
 	own := bot.WeCom
 	if kf {
 		own = bot.WeChat
 	}
 	if p.Platform == own && p.FileRef != "" && len(p.Bytes) == 0 {
-		return p.FileRef, nil
+		return p.FileRef, true, nil
 	}
 	if len(p.Bytes) == 0 {
-		return "", nil
+		return "", false, nil
 	}
 	sum := md5.Sum(p.Bytes)
 	key := "wecom_media_" + string(own) + "_" + hex.EncodeToString(sum[:])
 	if v, ok := a.opts.Cache.Get(key).(string); ok && v != "" {
-		return v, nil
+		return v, false, nil
 	}
 	client := a.material
 	if kf {
 		client = a.kfMedia
 	}
-	var id string
-	err := classify("media/upload", a.withToken(ctx, kf, func() error {
+	err = classify("media/upload", a.withToken(ctx, kf, func() error {
 		res, err := client.UploadTempFileFromReader(photoName(p), "image", bytes.NewReader(p.Bytes))
 		if err != nil {
 			return err
@@ -274,11 +357,11 @@ func (a *Adapter) mediaID(ctx context.Context, p *bot.Photo, kf bool) (string, e
 		return nil
 	}))
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	// A temporary media id lives 3 days; keep it a little less.
 	_ = a.opts.Cache.Set(key, id, 70*60*60*1e9)
-	return id, nil
+	return id, false, nil
 }
 
 func photoName(p *bot.Photo) string {
@@ -307,7 +390,11 @@ func (a *Adapter) sendRobot(ctx context.Context, key string, m bot.Message) erro
 		return nil
 	}
 	for _, part := range split(m.Text, maxRobotText) {
-		msg := map[string]any{"msgtype": "text", "text": map[string]any{"content": part, "mentioned_list": m.Mentions}}
+		text := map[string]any{"content": part}
+		if len(m.Mentions) > 0 { // absent, not null, when nobody is mentioned
+			text["mentioned_list"] = m.Mentions
+		}
+		msg := map[string]any{"msgtype": "text", "text": text}
 		if err := a.robotPost(ctx, key, msg); err != nil {
 			return err
 		}

@@ -19,6 +19,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -66,6 +69,7 @@ type Adapter struct {
 	kfMedia  *material.Client // media with the customer-service token
 	appToken credential.AccessTokenContextHandle
 	kfToken  credential.AccessTokenContextHandle
+	agentID  int    // the application's AgentId: an integer in every request, as WeCom documents it
 	appKey   string // the access token's cache key (deleted on an invalid-token errcode)
 	kfKey    string
 	client   *http.Client
@@ -88,6 +92,10 @@ func New(opts Options) (*Adapter, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("wecom: %s must be set", strings.Join(missing, ", "))
 	}
+	agentID, err := strconv.Atoi(strings.TrimSpace(opts.AgentID))
+	if err != nil || agentID <= 0 {
+		return nil, fmt.Errorf("wecom: wecom.agent_id must be the application's AgentId, a number such as 1000002 (not %q)", opts.AgentID)
+	}
 	if len(opts.EncodingAESKey) != 43 {
 		return nil, errors.New("wecom: wecom.encoding_aes_key must be the 43 characters WeCom shows")
 	}
@@ -109,7 +117,7 @@ func New(opts Options) (*Adapter, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &Adapter{opts: opts, client: &http.Client{Timeout: opts.HTTPTimeout, Transport: bot.KeepAliveTransport()}}
+	a := &Adapter{opts: opts, agentID: agentID, client: &http.Client{Timeout: opts.HTTPTimeout, Transport: bot.KeepAliveTransport()}}
 	setupOnce.Lock()
 	// The library's calls use one global client and fixed hosts: the
 	// client gets a timeout, and the hosts go to APIEndpoint when set.
@@ -157,6 +165,8 @@ const (
 	errFreq         = 45009 // api freq out of limit (30 a minute per member, 20 per robot)
 	errFreqUser     = 45033 // too many concurrent calls
 	errFreqDaily    = 45047 // over the daily limit
+	errMenuTooLong  = 45098 // msgmenu list size is out of limit (more than 10 items)
+	errMediaID      = 40007 // invalid media_id (a temporary one lives 3 days)
 )
 
 // permanent are refusals a retry meets again: the person or the group is
@@ -168,6 +178,7 @@ var permanent = map[int64]bool{
 	95000: true, 95001: true, 95002: true, 95004: true, 40096: true, // customer service: account, 5 replies, 48 hours, touser
 	42014: true, 40058: true, 42018: true, 42019: true, 42020: true, 41016: true, // a card WeCom refuses
 	44004: true, 40007: true, 40008: true, 40009: true, 45002: true, // empty, unknown media, type, too large
+	45098: true, // a customer-service menu with more items than WeCom allows
 }
 
 // APIError is an errcode WeCom answered.
@@ -204,10 +215,14 @@ func classify(api string, err error) error {
 	}
 	ae := apiError(api, err)
 	if ae == nil {
-		return fmt.Errorf("wecom %s: %w", api, err)
+		return fmt.Errorf("wecom %s: %w", api, scrub(err))
 	}
 	switch ae.Code {
-	case errFreq, errFreqUser:
+	case errFreq:
+		// WeCom counts per member (30 a minute from one app) and per robot
+		// (20 a minute): only that chat waits out the minute.
+		return &bot.RetryAfterError{Platform: bot.WeCom, Method: api, After: 60 * time.Second, Chat: true}
+	case errFreqUser:
 		return &bot.RetryAfterError{Platform: bot.WeCom, Method: api, After: 60 * time.Second}
 	case errFreqDaily:
 		return &bot.RetryAfterError{Platform: bot.WeCom, Method: api, After: time.Hour}
@@ -216,6 +231,34 @@ func classify(api string, err error) error {
 		return &bot.PermanentError{Platform: bot.WeCom, Method: api, Code: int(ae.Code), Description: ae.Message}
 	}
 	return ae
+}
+
+// secretParam is a secret in a URL's query: the access token, the app's
+// secret (gettoken) or a group robot's key (webhook/send).
+var secretParam = regexp.MustCompile(`((?:access_token|corpsecret|key)=)[^&\s"',)]+`)
+
+// scrubbed is an error whose text had a secret in it (the library's HTTP
+// errors carry the whole URI: "http post error : uri=…?access_token=…").
+type scrubbed struct {
+	msg string
+	err error // the cause without the URI (a timeout, a refused connection), or nil
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+// scrub removes access tokens, secrets and robot keys from an error's text,
+// so that no log line or send_failures row carries one.
+func scrub(err error) error {
+	if err == nil || !secretParam.MatchString(err.Error()) {
+		return err
+	}
+	s := &scrubbed{msg: secretParam.ReplaceAllString(err.Error(), "$1<redacted>")}
+	var ue *url.Error
+	if errors.As(err, &ue) && !secretParam.MatchString(ue.Err.Error()) {
+		s.err = ue.Err
+	}
+	return s
 }
 
 // tokenRefused reports an errcode that means "fetch a new token".
@@ -235,7 +278,7 @@ func (a *Adapter) withToken(ctx context.Context, kfToken bool, call func() error
 	if kfToken {
 		key = a.kfKey
 	}
-	a.opts.Log.Info("wecom: access token refused, fetching a new one", "err", err)
+	a.opts.Log.Info("wecom: access token refused, fetching a new one", "err", scrub(err))
 	if derr := a.opts.Cache.Delete(key); derr != nil {
 		return errors.Join(err, derr)
 	}

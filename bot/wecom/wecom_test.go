@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,7 +41,12 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	fake := wecomfake.New(t, wecomfake.Options{})
+	return newRigWith(t, wecomfake.Options{})
+}
+
+func newRigWith(t *testing.T, o wecomfake.Options) *rig {
+	t.Helper()
+	fake := wecomfake.New(t, o)
 	st := testdb.Open(t, testdb.Fresh(t, true))
 	a, err := wecom.New(wecom.Options{CorpID: fake.Opts.CorpID, AgentID: strconv.Itoa(fake.Opts.AgentID),
 		Secret: fake.Opts.CorpSecret, Token: fake.Opts.Token, EncodingAESKey: fake.Opts.EncodingAESKey,
@@ -221,8 +227,8 @@ func TestSend(t *testing.T) {
 	var ra *bot.RetryAfterError
 	var perm *bot.PermanentError
 	r.fake.FailNext("/cgi-bin/message/send", 1, 45009, "")
-	if err := r.a.Send(ctx, msg("wangxiulan", "限流")); !errors.As(err, &ra) {
-		t.Errorf("45009: %v, want RetryAfterError", err)
+	if err := r.a.Send(ctx, msg("wangxiulan", "限流")); !errors.As(err, &ra) || !ra.Chat {
+		t.Errorf("45009: %v, want RetryAfterError for that chat alone", err)
 	}
 	if err := r.a.Send(ctx, msg("nobody", "不存在")); !errors.As(err, &perm) || perm.Code != 81013 {
 		t.Errorf("unknown member: %v, want PermanentError 81013", err)
@@ -324,4 +330,193 @@ func TestKfConversation(t *testing.T) {
 
 func pngBytes() []byte {
 	return []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+}
+
+// TestSecretsNotInErrors: an HTTP error from WeCom (a 502 from its gateway)
+// carries the request's URI in the library's error; what the adapter
+// returns (and the outbox logs and records) has no access token, secret or
+// robot key in it.
+func TestSecretsNotInErrors(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.fake.AddUser("wangxiulan")
+	r.fake.AddRobot("robotkey0003")
+	if err := r.a.Send(ctx, bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "先取令牌"}); err != nil {
+		t.Fatal(err)
+	}
+	leaks := func(what string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Fatalf("%s: no error", what)
+		}
+		secrets := append(r.fake.AccessTokens(), r.fake.Opts.CorpSecret, r.fake.Opts.KfSecret, "robotkey0003")
+		for _, s := range secrets {
+			if strings.Contains(err.Error(), s) {
+				t.Errorf("%s: the error carries a secret: %v", what, err)
+			}
+		}
+		if !strings.Contains(err.Error(), "502") || !strings.Contains(err.Error(), "<redacted>") {
+			t.Errorf("%s: %v, want the status and the URI with its secret redacted", what, err)
+		}
+	}
+	r.fake.FailHTTP("/cgi-bin/message/send", 1, http.StatusBadGateway)
+	leaks("message/send", r.a.Send(ctx, bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "网关出错"}))
+	r.fake.FailHTTP("/cgi-bin/webhook/send", 1, http.StatusBadGateway)
+	leaks("webhook/send", r.a.Send(ctx, bot.Message{Platform: bot.WeCom, ChatID: wecom.Robot + "robotkey0003", Text: "网关出错"}))
+	r.fake.FailHTTP("/cgi-bin/media/get", 1, http.StatusServiceUnavailable)
+	r.fake.AddMedia("MEDIA7", pngBytes())
+	_, _, err := r.a.FetchFile(ctx, "MEDIA7")
+	if err == nil || strings.Contains(err.Error(), r.fake.AccessTokens()[0]) {
+		t.Errorf("media/get: %v", err)
+	}
+	// A 5xx from sync_msg is not a refused token: the token is kept.
+	r.fake.KfCustomerSays("wkKF1", "wmResident1", "text", map[string]any{"content": "你好"})
+	if _, _, _, err := r.a.SyncKf(ctx, "wkKF1", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	issued := r.fake.TokensIssued()
+	r.fake.FailHTTP("/cgi-bin/kf/sync_msg", 1, http.StatusBadGateway)
+	_, _, _, err = r.a.SyncKf(ctx, "wkKF1", "", "")
+	leaks("kf/sync_msg", err)
+	if n := r.fake.TokensIssued(); n != issued {
+		t.Errorf("a 502 from sync_msg fetched %d new tokens", n-issued)
+	}
+	// The secret itself, when fetching a token fails.
+	r.fake.ExpireTokens()
+	r.fake.FailHTTP("/cgi-bin/gettoken", 1, http.StatusBadGateway)
+	leaks("gettoken", r.a.Send(ctx, bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "取令牌出错"}))
+}
+
+// TestRequestShapes: what WeCom checks of a request's shape: agentid an
+// integer, a robot text without mentions has no mentioned_list (not null).
+func TestRequestShapes(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.fake.AddUser("wangxiulan")
+	r.fake.AddRobot("robotkey0004")
+	card := bot.Message{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "新案件", Buttons: [][]bot.Button{{{Label: "派单", Data: "c:dispatch:1"}}}}
+	for _, m := range []bot.Message{{Platform: bot.WeCom, ChatID: "wangxiulan", Text: "你好"}, card,
+		{Platform: bot.WeCom, ChatID: wecom.Robot + "robotkey0004", Text: "群通知,无人被@"}} {
+		if err := r.a.Send(ctx, m); err != nil {
+			t.Errorf("%s: %v", m.Text, err)
+		}
+	}
+	if refused := r.fake.Refused(); len(refused) > 0 {
+		t.Errorf("WeCom refused: %+v", refused)
+	}
+	if rb := r.fake.Robot(); len(rb) != 1 || rb[0].Mentioned != nil {
+		t.Errorf("robot: %+v", rb)
+	}
+	if _, err := wecom.New(wecom.Options{CorpID: "c", AgentID: "app", Secret: "s", Token: "t",
+		EncodingAESKey: r.fake.Opts.EncodingAESKey, Cache: wecom.NewCache(r.st)}); err == nil || !strings.Contains(err.Error(), "agent_id") {
+		t.Errorf("agent_id not a number: %v", err)
+	}
+}
+
+// TestCardLongLabels: a button label longer than WeCom advises (10
+// characters) is shortened on the card, numbered, and the text lists it
+// whole; the buttons still answer with their data.
+func TestCardLongLabels(t *testing.T) {
+	r := newRig(t)
+	r.fake.AddUser("yangxiaoyan")
+	m := bot.Message{Platform: bot.WeCom, ChatID: "yangxiaoyan", Text: "新案件 2026-000001", Buttons: [][]bot.Button{
+		{{Label: "派单给东城区房管中心交道口管理所", Data: "c:dispatch:1:7"}, {Label: "派单给东城区房管中心北新桥管理所", Data: "c:dispatch:1:8"}},
+		{{Label: "退回", Data: "c:return:1"}}}}
+	if err := r.a.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	var card *wecomfake.Card
+	var text string
+	for _, a := range r.fake.App() {
+		if a.Card != nil {
+			card = a.Card
+		}
+		text += a.Content
+	}
+	if card == nil || len(card.Buttons) != 3 {
+		t.Fatalf("card: %+v", r.fake.App())
+	}
+	text += card.Title + "\n" + card.SubTitle
+	for i, b := range card.Buttons {
+		if n := len([]rune(b.Text)); n > 10 {
+			t.Errorf("button %d: %q is %d characters, WeCom advises at most 10", i, b.Text, n)
+		}
+		if b.Key != m.Buttons[i/2][i%2].Data {
+			t.Errorf("button %d key %q", i, b.Key)
+		}
+	}
+	if card.Buttons[0].Text == card.Buttons[1].Text || !strings.HasPrefix(card.Buttons[0].Text, "①") {
+		t.Errorf("the two departments' buttons: %q %q", card.Buttons[0].Text, card.Buttons[1].Text)
+	}
+	if !strings.Contains(text, "① 派单给东城区房管中心交道口管理所") || !strings.Contains(text, "② 派单给东城区房管中心北新桥管理所") {
+		t.Errorf("the full labels are not in the message: %q", text)
+	}
+}
+
+// TestKfMenuLimits: a customer-service menu holds at most 10 items; more
+// choices go as a numbered list (answered by number), and a menu WeCom
+// refuses for its size (45098) is sent again as that list, not lost.
+func TestKfMenuLimits(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.fake.KfCustomerSays("wkKF1", "wmResident2", "text", map[string]any{"content": "投诉"})
+	chat := "wkKF1|wmResident2"
+	r.a.KfHeard(chat, time.Now())
+	menu := func(n int) bot.Message {
+		m := bot.Message{Platform: bot.WeChat, ChatID: chat, Text: "在哪里?请选择小巷"}
+		for i := range n {
+			m.Buttons = append(m.Buttons, []bot.Button{{Label: "小巷" + strconv.Itoa(i+1), Data: "where|" + strconv.Itoa(i+1)}})
+		}
+		return m
+	}
+	if err := r.a.Send(ctx, menu(10)); err != nil {
+		t.Fatalf("10 items: %v", err)
+	}
+	if err := r.a.Send(ctx, menu(12)); err != nil {
+		t.Fatalf("12 items: %v", err)
+	}
+	r.fake.FailNext("/cgi-bin/kf/send_msg", 1, wecomfake.CodeMenuTooLong, "")
+	if err := r.a.Send(ctx, menu(3)); err != nil {
+		t.Fatalf("a menu refused with 45098: %v", err)
+	}
+	kf := r.fake.Kf()
+	if len(kf) != 3 {
+		t.Fatalf("%d messages: %+v", len(kf), kf)
+	}
+	if kf[0].MsgType != "msgmenu" || len(kf[0].Menu) != 10 || kf[0].Menu[9].ID != "where|10" {
+		t.Errorf("10 items: %+v", kf[0])
+	}
+	if kf[1].MsgType != "text" || !strings.Contains(kf[1].Content, "在哪里") || !strings.Contains(kf[1].Content, "12. 小巷12") {
+		t.Errorf("12 items: %+v", kf[1])
+	}
+	if kf[2].MsgType != "text" || !strings.Contains(kf[2].Content, "3. 小巷3") {
+		t.Errorf("after 45098: %+v", kf[2])
+	}
+	for _, f := range r.fake.Refused() {
+		if f.ErrCode != wecomfake.CodeMenuTooLong {
+			t.Errorf("refused: %+v", f)
+		}
+	}
+}
+
+// TestExpiredMediaID: a WeCom photo whose bytes are not stored goes by its
+// MediaId; once WeCom has forgotten it (3 days), the message still goes,
+// without the picture.
+func TestExpiredMediaID(t *testing.T) {
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	r := newRigWith(t, wecomfake.Options{Now: clock})
+	r.fake.AddUser("yangxiaoyan")
+	r.fake.AddMedia("MEDIA_OLD", pngBytes())
+	mu.Lock()
+	now = now.Add(73 * time.Hour)
+	mu.Unlock()
+	m := bot.Message{Platform: bot.WeCom, ChatID: "yangxiaoyan", Text: "现场照片(转发)", Photo: &bot.Photo{Platform: bot.WeCom, FileRef: "MEDIA_OLD"}}
+	if err := r.a.Send(context.Background(), m); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if app := r.fake.App(); len(app) != 1 || app[0].Content != "现场照片(转发)" {
+		t.Errorf("sent: %+v", app)
+	}
 }

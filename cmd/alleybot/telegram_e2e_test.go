@@ -626,4 +626,26 @@ func TestCourseLinkRedirect(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown token: %d", resp.StatusCode)
 	}
+	// A training in person has no course: its token is a 404, not a
+	// redirect to nowhere, and no open is counted.
+	err = r.st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		_, tokens, err = tx.CreateTraining(ctx, store.Training{Title: "线下讲座", Kind: "lecture", StartsAt: time.Now().Add(time.Hour),
+			Minutes: 60, Place: "街道办三楼会议室"}, ids)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = client.Get(base + "/l/" + tokens[ids[0]])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Location") != "" {
+		t.Errorf("an in-person training's link: %d %q, want 404", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := r.count(`SELECT count(*) FROM training_invites WHERE opened_at IS NOT NULL`); n != 1 {
+		t.Errorf("opens recorded: %d, want only the online course's", n)
+	}
 }

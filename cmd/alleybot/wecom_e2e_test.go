@@ -168,7 +168,13 @@ func (r *wcRig) press(user, label string) []byte {
 			}
 		}
 	}
-	r.t.Fatalf("no card button %q for %s", label, user)
+	var cards []string
+	for _, m := range app {
+		if m.ToUser == user && m.Card != nil {
+			cards = append(cards, appText(m))
+		}
+	}
+	r.t.Fatalf("no card button %q for %s among %q", label, user, cards)
 	return nil
 }
 
@@ -231,12 +237,15 @@ func TestWeComReportAndLifecycle(t *testing.T) {
 
 	// The center's robot posts the case; the coordinator gets the card.
 	r.waitRobot("centerkey0001", "新案件待派单")
-	r.waitApp("yangxiaoyan", "派单给交道口街道环卫所")
-	ev := r.press("yangxiaoyan", "派单给交道口街道环卫所")
+	// "派单给交道口街道环卫所" is longer than WeCom advises for a button:
+	// the card lists it whole and its button is numbered and shortened.
+	r.waitApp("yangxiaoyan", "① 派单给交道口街道环卫所")
+	r.waitApp("yangxiaoyan", "[①派单给…街道环卫所]")
+	ev := r.press("yangxiaoyan", "①派单给…街道环卫所")
 	r.waitApp("yangxiaoyan", "已派单:"+firstCase)
 	r.post(ev) // the same press again (WeCom's retry): stored once
 	// A second press of the card: refused with the case's state.
-	r.press("yangxiaoyan", "派单给交道口街道环卫所")
+	r.press("yangxiaoyan", "①派单给…街道环卫所")
 	r.waitApp("yangxiaoyan", "现在是「已派单")
 	if n := r.count(`SELECT count(*) FROM case_events WHERE kind = 'dispatched'`); n != 1 {
 		t.Errorf("%d dispatch events, want 1", n)

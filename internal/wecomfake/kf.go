@@ -130,9 +130,50 @@ type kfSendRequest struct {
 	File *struct {
 		MediaID string `json:"media_id"`
 	} `json:"file"`
+	MsgMenu *struct {
+		HeadContent string `json:"head_content"`
+		List        []struct {
+			Type  string `json:"type"`
+			Click *struct {
+				ID      string `json:"id"`
+				Content string `json:"content"`
+			} `json:"click"`
+		} `json:"list"`
+		TailContent string `json:"tail_content"`
+	} `json:"msgmenu"`
 }
 
-var kfOther = map[string]bool{"link": true, "miniprogram": true, "msgmenu": true, "location": true, "ca_link": true}
+// MenuItem is one click item of an accepted msgmenu.
+type MenuItem struct{ ID, Content string }
+
+var kfOther = map[string]bool{"link": true, "miniprogram": true, "location": true, "ca_link": true}
+
+// checkMenu validates a msgmenu as WeCom does: at most 10 items (else
+// 45098), head and tail at most 1024 bytes, a click item's id 1 to 64
+// bytes and its content 1 to 128.
+func checkMenu(req *kfSendRequest, msg *KfMessage) *apiErr {
+	m := req.MsgMenu
+	if m == nil || len(m.List) == 0 {
+		return fail(CodeInvalidParam, "msgmenu.list is empty")
+	}
+	if len(m.List) > maxMenuItems {
+		return fail(CodeMenuTooLong, "")
+	}
+	if len(m.HeadContent) > maxMenuHead || len(m.TailContent) > maxMenuHead {
+		return fail(CodeContentTooLong, "")
+	}
+	msg.Content = m.HeadContent
+	for _, it := range m.List {
+		if it.Type != "click" {
+			continue // view, miniprogram, text: not checked by the fake
+		}
+		if it.Click == nil || it.Click.ID == "" || len(it.Click.ID) > maxMenuID || it.Click.Content == "" || len(it.Click.Content) > maxMenuContent {
+			return fail(CodeInvalidParam, "msgmenu.list.click: id 1-64 bytes, content 1-128 bytes")
+		}
+		msg.Menu = append(msg.Menu, MenuItem{ID: it.Click.ID, Content: it.Click.Content})
+	}
+	return nil
+}
 
 func (s *Server) kfSendMsg(r *request) (*reply, *apiErr) {
 	if e := s.auth(r); e != nil {
@@ -155,7 +196,7 @@ func (s *Server) kfSendMsg(r *request) (*reply, *apiErr) {
 		if m == nil || m.MediaID == "" {
 			return fail(CodeMediaIDMissing, "")
 		}
-		if _, ok := s.media[m.MediaID]; !ok {
+		if !s.mediaValid(m.MediaID, r.now) {
 			return fail(CodeInvalidMediaID, "")
 		}
 		msg.Content = m.MediaID
@@ -180,6 +221,8 @@ func (s *Server) kfSendMsg(r *request) (*reply, *apiErr) {
 		e = mediaID(req.Video)
 	case "file":
 		e = mediaID(req.File)
+	case "msgmenu":
+		e = checkMenu(&req, &msg)
 	default:
 		if !kfOther[req.MsgType] {
 			e = fail(CodeInvalidMsgType, "")

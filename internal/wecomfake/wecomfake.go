@@ -90,6 +90,7 @@ const (
 	CodeEmptyContent      = 44004  // 文本消息content参数为空
 	CodeContentTooLong    = 45002  // 消息内容大小超过限制
 	CodeFreqLimit         = 45009  // 接口调用超过限制
+	CodeMenuTooLong       = 45098  // msgmenu list size is out of limit (more than 10 items)
 	CodeAPIForbidden      = 48002  // API接口无权限调用
 	CodeInvalidCursor     = 50100  // 分页查询的游标无效
 	CodeNoRecipients      = 81012  // 缺失可见范围
@@ -126,6 +127,11 @@ const (
 	maxFileMedia      = 20 << 20
 	maxRequestBody    = 64 << 20
 	responseCodeBytes = 24
+	mediaTTL          = 72 * time.Hour // a temporary media id is valid 3 days
+	maxMenuItems      = 10             // msgmenu.list
+	maxMenuHead       = 1024           // bytes of msgmenu.head_content
+	maxMenuID         = 64             // bytes of a click item's id
+	maxMenuContent    = 128            // bytes of a click item's content
 )
 
 // Options configures a fake. Zero fields take the defaults; Server.Opts
@@ -193,7 +199,8 @@ type KfMessage struct {
 	OpenKfID string
 	ToUser   string // the customer's external_userid
 	MsgType  string
-	Content  string // text.content, or the media_id of an image, voice, video or file
+	Content  string     // text.content, the media_id of an image, voice, video or file, or a msgmenu's head_content
+	Menu     []MenuItem // a msgmenu's click items
 	Time     time.Time
 }
 
@@ -211,13 +218,15 @@ type accessToken struct {
 }
 
 type media struct {
-	name string
-	data []byte
+	name    string
+	data    []byte
+	created time.Time // the id is refused (40007) mediaTTL after this
 }
 
 type failure struct {
-	code int
-	msg  string
+	code   int
+	msg    string
+	status int // an HTTP error status instead of an errcode (FailHTTP)
 }
 
 type respCode struct {
@@ -396,7 +405,7 @@ func (s *Server) AddRobot(keys ...string) {
 func (s *Server) AddMedia(mediaID string, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.media[mediaID] = media{data: bytes.Clone(data)}
+	s.media[mediaID] = media{data: bytes.Clone(data), created: s.Opts.Now()}
 	s.notify()
 }
 
@@ -431,6 +440,30 @@ func (s *Server) FailNext(path string, n int, errcode int, errmsg string) {
 	for range n {
 		s.fails[path] = append(s.fails[path], failure{code: errcode, msg: errmsg})
 	}
+}
+
+// FailHTTP makes the next n calls of path answer with HTTP status (a 502
+// from WeCom's gateway, say) and an HTML body, as a proxy or an overloaded
+// gateway does, instead of doing anything.
+func (s *Server) FailHTTP(path string, n int, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fails[path] = append(s.fails[path], failure{status: status})
+	}
+}
+
+// AccessTokens returns every access token issued so far (app and kf), for
+// tests that check a token does not leak.
+func (s *Server) AccessTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for t := range s.tokens {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Calls counts the calls of path (e.g. "/cgi-bin/gettoken"), refused ones
@@ -538,10 +571,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls[req.path]++
 	var rep *reply
 	var aerr *apiErr
+	httpStatus := 0
 	h, known := routes[req.path]
 	if q := s.fails[req.path]; len(q) > 0 {
 		s.fails[req.path] = q[1:]
-		aerr = fail(q[0].code, q[0].msg)
+		if q[0].status != 0 {
+			httpStatus = q[0].status
+		} else {
+			aerr = fail(q[0].code, q[0].msg)
+		}
 	} else if known {
 		rep, aerr = h(s, req)
 	}
@@ -552,6 +590,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	switch {
+	case httpStatus != 0:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(httpStatus)
+		_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", httpStatus, http.StatusText(httpStatus))
 	case aerr != nil:
 		out := map[string]any{"errcode": aerr.code, "errmsg": errmsg(aerr.code, aerr.msg, req.now)}
 		for k, v := range aerr.extra {
@@ -614,6 +656,7 @@ var wording = map[int]string{
 	CodeEmptyContent:      "empty content",
 	CodeContentTooLong:    "content size out of limit",
 	CodeFreqLimit:         "api freq out of limit",
+	CodeMenuTooLong:       "msgmenu list size is out of limit",
 	CodeAPIForbidden:      "api forbidden",
 	CodeInvalidCursor:     "invalid cursor",
 	CodeNoRecipients:      "missing visible range",
@@ -698,20 +741,15 @@ func (s *Server) getToken(r *request) (*reply, *apiErr) {
 	return &reply{json: map[string]any{"access_token": tok, "expires_in": int(s.Opts.TokenTTL / time.Second)}}, nil
 }
 
-// checkAgent checks an agentid given as a number or a string.
+// checkAgent checks an agentid: an integer, as WeCom documents it (a JSON
+// string is refused with 40056).
 func (s *Server) checkAgent(raw json.RawMessage) *apiErr {
 	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
 		return fail(CodeAgentIDMissing, "")
 	}
 	var n int
 	if err := json.Unmarshal(raw, &n); err != nil {
-		var str string
-		if json.Unmarshal(raw, &str) != nil {
-			return fail(CodeInvalidAgentID, "")
-		}
-		if n, err = strconv.Atoi(strings.TrimSpace(str)); err != nil {
-			return fail(CodeInvalidAgentID, "")
-		}
+		return fail(CodeInvalidAgentID, "invalid agentid: must be an integer")
 	}
 	if n != s.Opts.AgentID {
 		return fail(CodeAgentMismatch, "")
@@ -852,7 +890,7 @@ func (s *Server) messageSend(r *request) (*reply, *apiErr) {
 		if req.Image == nil || req.Image.MediaID == "" {
 			return nil, fail(CodeMediaIDMissing, "")
 		}
-		if _, ok := s.media[req.Image.MediaID]; !ok {
+		if !s.mediaValid(req.Image.MediaID, r.now) {
 			return nil, fail(CodeInvalidMediaID, "")
 		}
 		msg.MediaID = req.Image.MediaID
@@ -1000,6 +1038,13 @@ func (s *Server) updateTemplateCard(r *request) (*reply, *apiErr) {
 	return &reply{json: out}, nil
 }
 
+// mediaValid reports a media id known and not expired (3 days). Call with
+// s.mu held.
+func (s *Server) mediaValid(id string, now time.Time) bool {
+	m, ok := s.media[id]
+	return ok && now.Before(m.created.Add(mediaTTL))
+}
+
 var mediaLimits = map[string]int{"image": maxImageMedia, "voice": maxVoiceMedia, "video": maxVideoMedia, "file": maxFileMedia}
 
 func (s *Server) mediaUpload(r *request) (*reply, *apiErr) {
@@ -1023,7 +1068,7 @@ func (s *Server) mediaUpload(r *request) (*reply, *apiErr) {
 		return nil, fail(CodeInvalidFileSize, "")
 	}
 	id := "3" + randomHex(30)
-	s.media[id] = media{name: name, data: data}
+	s.media[id] = media{name: name, data: data, created: r.now}
 	return &reply{json: map[string]any{"type": typ, "media_id": id, "created_at": strconv.FormatInt(r.now.Unix(), 10)}}, nil
 }
 
@@ -1057,7 +1102,7 @@ func (s *Server) mediaGet(r *request) (*reply, *apiErr) {
 		return nil, fail(CodeMediaIDMissing, "")
 	}
 	m, ok := s.media[id]
-	if !ok {
+	if !ok || !s.mediaValid(id, r.now) {
 		return nil, fail(CodeInvalidMediaID, "")
 	}
 	ct := http.DetectContentType(m.data)
@@ -1078,9 +1123,9 @@ func (s *Server) mediaGet(r *request) (*reply, *apiErr) {
 type robotRequest struct {
 	MsgType string `json:"msgtype"`
 	Text    *struct {
-		Content             string   `json:"content"`
-		MentionedList       []string `json:"mentioned_list"`
-		MentionedMobileList []string `json:"mentioned_mobile_list"`
+		Content             string          `json:"content"`
+		MentionedList       json.RawMessage `json:"mentioned_list"`
+		MentionedMobileList json.RawMessage `json:"mentioned_mobile_list"`
 	} `json:"text"`
 	Markdown *struct {
 		Content string `json:"content"`
@@ -1089,6 +1134,20 @@ type robotRequest struct {
 		Base64 string `json:"base64"`
 		MD5    string `json:"md5"`
 	} `json:"image"`
+}
+
+// mentionList reads a robot text's mentioned_list: absent, or a list of
+// strings; null (what a Go nil slice marshals to) or another type is
+// refused as WeCom's parameter check does.
+func mentionList(field string, raw json.RawMessage) ([]string, *apiErr) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var l []string
+	if string(raw) == "null" || json.Unmarshal(raw, &l) != nil {
+		return nil, fail(CodeInvalidParam, "text."+field+" must be a list of strings. invalid Request Parameter")
+	}
+	return l, nil
 }
 
 var robotOther = map[string]bool{"news": true, "file": true, "voice": true, "template_card": true, "markdown_v2": true}
@@ -1112,7 +1171,14 @@ func (s *Server) webhookSend(r *request) (*reply, *apiErr) {
 		if len(req.Text.Content) > maxRobotText {
 			return nil, fail(CodeInvalidParam, fmt.Sprintf("text.content exceed max length %d. invalid Request Parameter", maxRobotText))
 		}
-		msg.Content, msg.Mentioned = req.Text.Content, req.Text.MentionedList
+		var e *apiErr
+		if msg.Mentioned, e = mentionList("mentioned_list", req.Text.MentionedList); e != nil {
+			return nil, e
+		}
+		if _, e = mentionList("mentioned_mobile_list", req.Text.MentionedMobileList); e != nil {
+			return nil, e
+		}
+		msg.Content = req.Text.Content
 	case req.MsgType == "markdown":
 		if req.Markdown == nil || req.Markdown.Content == "" {
 			return nil, fail(CodeEmptyContent, "")

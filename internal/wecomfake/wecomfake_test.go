@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -266,11 +267,13 @@ func TestAppMessagesViaLibrary(t *testing.T) {
 	pointLibrary(t, s)
 	s.AddUser("zhangsan", "wangwu")
 	msg := newWork(s).GetMessage()
-	common := func(to string) *message.SendRequestCommon {
-		return &message.SendRequestCommon{ToUser: to, AgentID: strconv.Itoa(s.Opts.AgentID)}
+	// agentid is an integer (the library's SendRequestCommon has a string,
+	// which WeCom's documentation does not allow: the fake refuses it).
+	sendText := func(to string, agent any, content string) (*message.SendResponse, error) {
+		return msg.Send("MessageSendText", map[string]any{"touser": to, "msgtype": "text", "agentid": agent, "text": map[string]string{"content": content}})
 	}
 
-	resp, err := msg.SendText(message.SendTextRequest{SendRequestCommon: common("zhangsan"), Text: message.TextField{Content: "你好"}})
+	resp, err := sendText("zhangsan", s.Opts.AgentID, "你好")
 	if err != nil || resp.MsgID == "" {
 		t.Fatalf("SendText = %+v, %v", resp, err)
 	}
@@ -280,7 +283,7 @@ func TestAppMessagesViaLibrary(t *testing.T) {
 	}
 
 	// Some recipients invalid: sent to the others, invaliduser tells which.
-	resp, err = msg.SendText(message.SendTextRequest{SendRequestCommon: common("zhangsan|LiSi"), Text: message.TextField{Content: "部分"}})
+	resp, err = sendText("zhangsan|LiSi", s.Opts.AgentID, "部分")
 	if err != nil || resp.InvalidUser != "lisi" {
 		t.Fatalf("partial send = %+v, %v", resp, err)
 	}
@@ -289,21 +292,26 @@ func TestAppMessagesViaLibrary(t *testing.T) {
 	}
 
 	// All invalid: 81013.
-	resp, err = msg.SendText(message.SendTextRequest{SendRequestCommon: common("lisi"), Text: message.TextField{Content: "x"}})
+	resp, err = sendText("lisi", s.Opts.AgentID, "x")
 	var ce *util.CommonError
 	if !errors.As(err, &ce) || ce.ErrCode != wecomfake.CodeInvalidUser || resp.InvalidUser != "lisi" {
 		t.Fatalf("send to a stranger = %+v, %v; want 81013", resp, err)
 	}
 
 	// Another app's agentid: 301002.
-	_, err = msg.SendText(message.SendTextRequest{SendRequestCommon: &message.SendRequestCommon{ToUser: "zhangsan", AgentID: "42"}, Text: message.TextField{Content: "x"}})
+	_, err = sendText("zhangsan", 42, "x")
 	if !errors.As(err, &ce) || ce.ErrCode != wecomfake.CodeAgentMismatch {
 		t.Fatalf("wrong agentid: %v; want 301002", err)
+	}
+	// The right agentid as a string: 40056.
+	_, err = msg.SendText(message.SendTextRequest{SendRequestCommon: &message.SendRequestCommon{ToUser: "zhangsan", AgentID: strconv.Itoa(s.Opts.AgentID)}, Text: message.TextField{Content: "x"}})
+	if !errors.As(err, &ce) || ce.ErrCode != wecomfake.CodeInvalidAgentID {
+		t.Fatalf("agentid as a string: %v; want 40056", err)
 	}
 
 	// Text over 2048 bytes is truncated, on a character boundary.
 	long := strings.Repeat("长", 1000) // 3000 bytes
-	if _, err := msg.SendText(message.SendTextRequest{SendRequestCommon: common("wangwu"), Text: message.TextField{Content: long}}); err != nil {
+	if _, err := sendText("wangwu", s.Opts.AgentID, long); err != nil {
 		t.Fatal(err)
 	}
 	last := s.App()[len(s.App())-1]
@@ -345,7 +353,7 @@ func TestTemplateCardResponseCodeOnce(t *testing.T) {
 	s.AddUser("zhangsan")
 	msg := newWork(s).GetMessage()
 	sendCard := func(c map[string]any) (*message.SendResponse, error) {
-		return msg.Send("MessageSendTemplateCard", map[string]any{"touser": "zhangsan", "msgtype": "template_card", "agentid": strconv.Itoa(s.Opts.AgentID), "template_card": c})
+		return msg.Send("MessageSendTemplateCard", map[string]any{"touser": "zhangsan", "msgtype": "template_card", "agentid": s.Opts.AgentID, "template_card": c})
 	}
 
 	resp, err := sendCard(card("task-1", button("接单", "accept:1"), button("拒绝", "reject:1")))
@@ -449,7 +457,8 @@ func TestRobotRateLimit(t *testing.T) {
 	bot := newWork(s).GetRobot()
 	text := func(content string, mention ...string) *robot.WebhookSendTextOption {
 		o := &robot.WebhookSendTextOption{MsgType: "text"}
-		o.Text.Content, o.Text.MentionedList = content, mention
+		// Lists, not null (the fake refuses a null mentioned_list).
+		o.Text.Content, o.Text.MentionedList, o.Text.MentionedMobileList = content, append([]string{}, mention...), []string{}
 		return o
 	}
 
@@ -840,14 +849,16 @@ func TestMediaViaLibrary(t *testing.T) {
 	}
 
 	msg := wk.GetMessage()
-	common := &message.SendRequestCommon{ToUser: "zhangsan", AgentID: strconv.Itoa(s.Opts.AgentID)}
-	if _, err := msg.SendImage(message.SendImageRequest{SendRequestCommon: common, Image: message.ImageField{MediaID: up.MediaID}}); err != nil {
+	sendImage := func(id string) (*message.SendResponse, error) {
+		return msg.Send("MessageSendImage", map[string]any{"touser": "zhangsan", "msgtype": "image", "agentid": s.Opts.AgentID, "image": map[string]string{"media_id": id}})
+	}
+	if _, err := sendImage(up.MediaID); err != nil {
 		t.Fatal(err)
 	}
 	if last := s.App()[0]; last.MsgType != "image" || last.MediaID != up.MediaID {
 		t.Errorf("image recorded as %+v", last)
 	}
-	if _, err := msg.SendImage(message.SendImageRequest{SendRequestCommon: common, Image: message.ImageField{MediaID: "nope"}}); !errors.As(err, &ce) || ce.ErrCode != wecomfake.CodeInvalidMediaID {
+	if _, err := sendImage("nope"); !errors.As(err, &ce) || ce.ErrCode != wecomfake.CodeInvalidMediaID {
 		t.Errorf("image with an unknown media_id: %v, want 40007", err)
 	}
 }
@@ -891,5 +902,74 @@ func TestFailNextAndWaitUntil(t *testing.T) {
 	cancel2()
 	if err := s.WaitUntil(expired, func() bool { return false }); !errors.Is(err, context.Canceled) {
 		t.Errorf("WaitUntil on a done context = %v", err)
+	}
+}
+
+// TestRequestChecks: what the fake checks as WeCom does: a msgmenu of more
+// than 10 items (45098), a null mentioned_list, a media id after 3 days
+// (40007); and FailHTTP answers an HTTP error instead of an errcode.
+func TestRequestChecks(t *testing.T) {
+	clk := newClock()
+	s := wecomfake.New(t, wecomfake.Options{Now: clk.Now, TokenTTL: 1000 * time.Hour})
+	s.AddUser("zhangsan")
+	s.AddRobot("robot-key-9")
+	app, kfTok := token(t, s, s.Opts.CorpSecret), token(t, s, s.Opts.KfSecret)
+	s.KfCustomerSays("wkKF001", "wmCustomerA", "text", map[string]any{"content": "在吗"})
+	menu := func(n int) answer {
+		var items []map[string]any
+		for i := range n {
+			items = append(items, map[string]any{"type": "click", "click": map[string]string{"id": "m" + strconv.Itoa(i), "content": "选项" + strconv.Itoa(i)}})
+		}
+		return post(t, s.URL+"/cgi-bin/kf/send_msg?access_token="+kfTok, map[string]any{"touser": "wmCustomerA", "open_kfid": "wkKF001",
+			"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": "请选择", "list": items}})
+	}
+	if a := menu(10); a.ErrCode != 0 {
+		t.Errorf("10 items: %+v", a)
+	}
+	if a := menu(11); a.ErrCode != wecomfake.CodeMenuTooLong {
+		t.Errorf("11 items: %+v, want 45098", a)
+	}
+	if got := s.Kf(); len(got) != 1 || got[0].MsgType != "msgmenu" || len(got[0].Menu) != 10 || got[0].Content != "请选择" {
+		t.Errorf("Kf() = %+v", got)
+	}
+
+	robotText := func(text map[string]any) answer {
+		return post(t, s.URL+"/cgi-bin/webhook/send?key=robot-key-9", map[string]any{"msgtype": "text", "text": text})
+	}
+	if a := robotText(map[string]any{"content": "无人被@"}); a.ErrCode != 0 {
+		t.Errorf("no mentioned_list: %+v", a)
+	}
+	if a := robotText(map[string]any{"content": "null", "mentioned_list": nil}); a.ErrCode != wecomfake.CodeInvalidParam {
+		t.Errorf("mentioned_list null: %+v, want 40058", a)
+	}
+
+	s.AddMedia("photo-1", []byte("\xff\xd8\xff\xe0 jpeg bytes"))
+	image := func() answer {
+		return post(t, s.URL+"/cgi-bin/message/send?access_token="+app, map[string]any{"touser": "zhangsan", "msgtype": "image",
+			"agentid": s.Opts.AgentID, "image": map[string]string{"media_id": "photo-1"}})
+	}
+	clk.Add(71 * time.Hour)
+	if a := image(); a.ErrCode != 0 {
+		t.Errorf("media after 71 h: %+v", a)
+	}
+	clk.Add(2 * time.Hour)
+	if a := image(); a.ErrCode != wecomfake.CodeInvalidMediaID {
+		t.Errorf("media after 73 h: %+v, want 40007", a)
+	}
+
+	s.FailHTTP("/cgi-bin/message/send", 1, http.StatusBadGateway)
+	resp, err := http.Post(s.URL+"/cgi-bin/message/send?access_token="+app, "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("FailHTTP: HTTP %d", resp.StatusCode)
+	}
+	if a := sendText(t, s, app, "zhangsan", "之后正常"); a.ErrCode != 0 {
+		t.Errorf("after the HTTP error: %+v", a)
+	}
+	if toks := s.AccessTokens(); len(toks) != 2 || !slices.Contains(toks, app) {
+		t.Errorf("AccessTokens() = %v", toks)
 	}
 }
