@@ -5,8 +5,13 @@ run:
 	scripts/run.sh $(ARGS)
 test:
 	scripts/test.sh
+# `alleybot version` names the commit: -buildvcs=auto overrides a GOFLAGS
+# of -buildvcs=false, and -X main.commit covers a git worktree, whose
+# checkout the toolchain does not read. BIN=path builds elsewhere.
+BIN ?= bin/alleybot
+COMMIT = $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 build:
-	go build -o bin/alleybot ./cmd/alleybot
+	go build -buildvcs=auto -ldflags "-X main.commit=$(COMMIT)" -o $(BIN) ./cmd/alleybot
 # Ingest speed next to pgbench on a throwaway cluster (about two minutes);
 # bench-all adds the webhook path, pacing (about six minutes), pings (two
 # minutes), the due-clock query, latency, crashes and statements per send.
