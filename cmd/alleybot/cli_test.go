@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -391,5 +392,69 @@ func TestVersionText(t *testing.T) {
 	got = versionText(&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true)
 	if !strings.Contains(got, "alleybot (devel)\n") || !strings.Contains(got, "commit  unknown") || !strings.Contains(got, "make build") {
 		t.Errorf("without VCS information:\n%s", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeConsoleOnlyPrintsScheduler: `alleybot serve` with no messenger
+// configured prints what the scheduler says (here the day's digest to the
+// exchange group) on stdout, one message a line, and says so at the start.
+func TestServeConsoleOnlyPrintsScheduler(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	body := "http:\n  listen: 127.0.0.1:0\njobs:\n  clock_scan_every: 1s\n  poll_interval: 100ms\nroutine:\n  digest_at: \"00:00\"\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfg}, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	}()
+	const want = "[→ 交道口街道小巷管家工作交流群] 📊"
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), want) && time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d early; stdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d on shutdown; stderr:\n%s", code, errb.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, want) {
+		t.Fatalf("serve printed no digest to the exchange group; stdout:\n%s\nstderr:\n%s", got, errb.String())
+	}
+	if !strings.HasPrefix(got, "未配置 Telegram 或企业微信") {
+		t.Errorf("serve did not say where the scheduler's messages go:\n%s", got)
+	}
+	if strings.Contains(got, "level=") {
+		t.Errorf("the log went to stdout:\n%s", got)
 	}
 }
