@@ -1,8 +1,11 @@
 # The two commands of the README (run, test), and the benchmarks.
-.PHONY: run test build bench bench-all
+.PHONY: run serve test build bench bench-all
 # make run ARGS="--as 杨晓燕" (or --fresh: start from an empty database)
 run:
 	scripts/run.sh $(ARGS)
+# The scheduler on the same database; with no messenger it prints what it says.
+serve:
+	scripts/run.sh serve $(ARGS)
 test:
 	scripts/test.sh
 # `alleybot version` names the commit: -buildvcs=auto overrides a GOFLAGS

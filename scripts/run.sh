@@ -5,13 +5,22 @@
 # first empties the database (so a script like examples/lifecycle.txt starts
 # at case 1). The database is $ALLEYBOT_DB_NAME (default alleybot) on
 # $PGHOST:$PGPORT, or $DATABASE_URL when set.
+# With `serve` first (make serve), the same database goes to `alleybot
+# serve` instead: with no messenger configured it prints what the scheduler
+# says (pings, reminders, the digest), next to a console in another terminal.
 # Usage: scripts/run.sh [--fresh] [--as NAME] [--echo]   (or make run ARGS="…")
+#        scripts/run.sh serve [--fresh] [--config FILE]   (or make serve)
 #   --as NAME   speak as this roster person (default: the first steward)
 #   --echo      print each input line (default: on when stdin is a pipe)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fresh=false
+command=console
+if [ "${1:-}" = serve ]; then
+  command=serve
+  shift
+fi
 args=()
 for a in "$@"; do
   case "$a" in
@@ -34,4 +43,4 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@${PGHOST:-127.0.0.1}:${P
 make -s build >&2
 bin/alleybot migrate >&2
 bin/alleybot import examples/roster.yaml >&2
-exec bin/alleybot console ${args[@]+"${args[@]}"}
+exec bin/alleybot "$command" ${args[@]+"${args[@]}"}
