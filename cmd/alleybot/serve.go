@@ -91,7 +91,7 @@ type app struct {
 // messenger: what it says to a person or group on the console (deadline
 // pings, patrol and training reminders, the summaries, the digest) is
 // printed on stdout once its transaction commits, one message a line:
-// "[→ 交道口街道环卫所工作群] text", "[→ 王秀兰] text"; anything for a
+// "[→ 环卫所工作群] text", "[→ 王秀兰] text"; anything for a
 // messenger is queued as usual.
 type consoleEcho struct {
 	next scheduler.Outbox
