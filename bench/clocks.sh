@@ -4,6 +4,11 @@
 # cases_next_ping_idx, not scan the table).
 #   bench/clocks.sh
 set -euo pipefail
+case "${1:-}" in
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+"") ;;
+*) echo "bench/clocks.sh takes no arguments (settings are environment variables; --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 scripts/db.sh
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}

@@ -6,6 +6,9 @@
 # and the longest a message waited. Takes about two minutes.
 #   bench/crash.sh [--stewards 30] [--duration 90s] [--kills 5]
 set -euo pipefail
+case "${1:-}" in
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+esac
 cd "$(dirname "$0")/.."
 scripts/db.sh
 go build -o bin/alleybot ./cmd/alleybot

@@ -6,6 +6,11 @@
 # message delivered.
 #   bench/statements.sh            STEWARDS, DURATION as for bench/latency.sh
 set -euo pipefail
+case "${1:-}" in
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+"") ;;
+*) echo "bench/statements.sh takes no arguments (settings are environment variables; --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 port=${PGSS_PORT:-55439}
 data=$(mktemp -d /tmp/alleybot-pgss.XXXXXX)

@@ -4,6 +4,10 @@
 # PostgreSQL, in the same run (these machines are noisy; compare the two).
 #   bench/webhook.sh [REPORTS]     default 400 reports (3,200 updates)
 set -euo pipefail
+case "${1:-}" in
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+"" | *[!0-9]*) [ -z "${1:-}" ] || { echo "bench/webhook.sh: REPORTS must be a number (--help)" >&2; exit 2; } ;;
+esac
 cd "$(dirname "$0")/.."
 scripts/db.sh
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}

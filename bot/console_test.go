@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +134,8 @@ func TestConsoleBadInput(t *testing.T) {
 // TestConsoleLifecycleScript runs examples/lifecycle.txt, the script the
 // README shows: one terminal plays steward, coordinator, department and
 // steward again through report → dispatch → verify → fix → send back → fix →
-// pass → close → resident feedback, and /case prints the timeline.
+// pass → close → a resident's rating (/as 张大妈, not in the roster), and
+// /case prints the timeline.
 func TestConsoleLifecycleScript(t *testing.T) {
 	script, err := os.ReadFile("../examples/lifecycle.txt")
 	if err != nil {
@@ -160,7 +162,7 @@ func TestConsoleLifecycleScript(t *testing.T) {
 		"王秀兰  复核未通过,退回整改:还有一半没清走",
 		"郑海涛  报告已整改:这次全部清走了",
 		"王秀兰  复核通过",
-		"林涛  居民评价",
+		"居民评价:★★★★★",
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
@@ -169,6 +171,11 @@ func TestConsoleLifecycleScript(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("transcript:\n%s", out)
+	}
+	// The rating is a resident's (no roster name on its line), not an
+	// admin's or anyone else's from the roster.
+	if !regexp.MustCompile(`\d\d:\d\d {4}居民评价`).MatchString(out) {
+		t.Errorf("the rating is not a resident's: the timeline names a roster person on it:\n%s", out)
 	}
 	// The timeline lists the steps in the order they happened.
 	_, timeline, _ := strings.Cut(out, "处理经过:")

@@ -50,6 +50,7 @@ var catalog = map[string]msg{
 	"role.who.trainer":            {"培训员", "a trainer"},
 	"role.who.supervisor":         {"督导", "a supervisor"},
 	"role.who.admin":              {"管理员", "an administrator"},
+	"serve.console_only":          {"未配置 Telegram 或企业微信:调度器发给控制台里的人和群的消息(超时提醒、巡查提醒、每日简报等)打印在这里,每条一行:[→ 群名或人名] 内容。", "No Telegram or WeCom configured: what the scheduler sends to the console's people and groups (deadline pings, patrol reminders, the daily digest …) prints here, one message a line: [→ group or person] text."},
 	"console.queued":              {"(另有 {n} 条消息已排队,由 alleybot serve 发往 {platforms})", "({n} more message(s) queued for alleybot serve to send on {platforms})"},
 	"mycases.closed":              {"{month} 月已办结 {n} 件,其中当场解决 {onspot} 件(计入您的成绩):", "Closed in month {month}: {n}, of which {onspot} fixed on the spot (they count for you):"},
 	"mycases.more":                {"更多:发送 /mycases {next}(共 {pages} 页)", "More: send /mycases {next} ({pages} pages)"},

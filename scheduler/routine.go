@@ -105,9 +105,10 @@ func (s *Scheduler) caseNumbers(ctx context.Context, tx *store.Tx) ([]bot.Messag
 	return nil, nil
 }
 
-// audience is who background work can reach (never a local platform).
+// audience is who background work can reach (a local platform only when
+// Options.Local names it).
 func (s *Scheduler) audience(tx *store.Tx) audience.Audience {
-	return audience.New(tx, "", s.opts.Pings.Lang)
+	return audience.New(tx, s.opts.Local, s.opts.Pings.Lang)
 }
 
 func (s *Scheduler) toChats(ctx context.Context, tx *store.Tx, kind store.ChatKind, text string) ([]bot.Message, error) {
@@ -346,7 +347,7 @@ func (s *Scheduler) trainingReminders(ctx context.Context, tx *store.Tx) ([]bot.
 			}
 			for _, a := range accounts {
 				p := bot.Platform(a.Platform)
-				if p.Local() {
+				if p.Local() && p != s.opts.Local {
 					continue // the console prints at once; nobody reads it later
 				}
 				l := i18n.Parse(a.Lang, s.opts.Pings.Lang)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
@@ -226,5 +227,80 @@ func TestTrainingRemindersAndProgress(t *testing.T) {
 	q = r.queued(t)
 	if reminded(q, "7001") != 1 || reminded(q, "7002") != 1 || reminded(q, "7003") != 0 || len(q["7401"]) != 0 {
 		t.Errorf("the hour-before reminder: %v", q)
+	}
+}
+
+// recorder is an Outbox that keeps what it is given.
+type recorder struct{ msgs []bot.Message }
+
+func (r *recorder) EnqueueSends(_ context.Context, _ *store.Tx, msgs []bot.Message) error {
+	r.msgs = append(r.msgs, msgs...)
+	return nil
+}
+
+func (r *recorder) take(p bot.Platform) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range r.msgs {
+		if m.Platform == p {
+			to := m.ChatTitle
+			if to == "" {
+				to = m.Recipient
+			}
+			out[to] = append(out[to], m.Text)
+		}
+	}
+	r.msgs = nil
+	return out
+}
+
+// TestConsoleOnlyScheduler: with no messenger (serve sets Options.Local to
+// the console), the pings, the patrol reminder and the digest reach the
+// console's people and groups, as a serve process prints them; without it
+// (a serve process with a messenger) the console hears none of them.
+func TestConsoleOnlyScheduler(t *testing.T) {
+	r := newPingRig(t) // one case, dispatched Friday 10:00, verify-by 12:00
+	ctx := context.Background()
+	if err := r.st.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+		t.Fatal(err)
+	}
+	routine := scheduler.RoutineOptions{RemindBefore: 10 * time.Minute, SummaryAt: 18 * 60, DigestAt: 18 * 60}
+	for _, local := range []bot.Platform{"", bot.Console} {
+		rec := &recorder{}
+		s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts, Routine: routine, Outbox: rec, Local: local})
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct{ now, to, want string }{
+			{"2026-11-27 07:50", "王秀兰", "今天 08:00–09:00 巡查帽儿胡同"},
+			{"2026-11-27 11:00", "环卫所工作群", "2026-000001"},
+			{"2026-11-27 18:00", "交道口街道小巷管家工作交流群", "小结:新上报 1 件,办结 0 件,超时 1 件"},
+		}
+		for _, st := range steps {
+			r.set(st.now)
+			if _, err := s.ScanClocks(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ScanRoutines(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := rec.take(bot.Console)
+			if local == "" {
+				if len(got) > 0 {
+					t.Errorf("%s: a scheduler with a messenger wrote to the console: %v", st.now, got)
+				}
+				continue
+			}
+			if !strings.Contains(strings.Join(got[st.to], "\n"), st.want) {
+				t.Errorf("%s: the console's %s was told %q, want %q (all: %v)", st.now, st.to, got[st.to], st.want, got)
+			}
+		}
+		// The next scheduler starts from the same day again: its notices
+		// and pings were recorded once, so forget them.
+		if _, err := r.st.DB().Exec(`TRUNCATE notices, case_pings`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.st.DB().Exec(`UPDATE cases SET next_ping_at = $1`, at("2026-11-27 10:00")); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

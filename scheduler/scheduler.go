@@ -64,6 +64,12 @@ type Options struct {
 	InsertOnly    bool                         // a client that enqueues but works nothing
 	Pings         PingOptions                  // deadline pings; zero Every: no periodic scan
 	Routine       RoutineOptions               // patrol reminders, summaries, the digest
+
+	// Local is a local platform (the console) whose bindings the pings and
+	// routines reach too: serve with no messenger sets it, and its Outbox
+	// prints those messages. Empty: background work never reaches the
+	// console (nobody would read it).
+	Local bot.Platform
 }
 
 // Outbox queues messages in a transaction (an *outbox.Dispatcher, which

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -34,9 +35,11 @@ Commands:
                    categories, people, chats); running it again updates
   invite NAME      print a one-time code and Telegram link for a roster person
   console          chat with the bot in this terminal (no messenger account)
-  serve            run the messenger adapters, webhooks, /healthz, /readyz and workers
+  serve            run Telegram (polling or webhook), the WeCom callback and WeChat
+                   customer service, /healthz, /readyz and the scheduler; with no
+                   messenger configured it prints what the scheduler sends
   report training  export a training's invitees and attendance (--id N --format csv)
-  version          print the version
+  version          print the version and the commit it was built from
 
 Flags every command takes:
   --config FILE        YAML settings (default: $ALLEYBOT_CONFIG, else ./config.yaml if present)
@@ -45,8 +48,48 @@ Flags every command takes:
 Run 'alleybot COMMAND --help' for a command's own flags.
 `
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version and commit, when set at build time with -ldflags "-X
+// main.version=... -X main.commit=...", stand in for what the Go toolchain
+// records (make build sets commit: the toolchain cannot read a git
+// worktree's checkout).
+var version, commit = "", ""
+
+// versionText is what `alleybot version` prints: the module version, the
+// commit it was built from (with its time, and whether the work tree had
+// changes) and the Go version, as the toolchain recorded them in the
+// binary (go build and make build do, from git; go run and go test do not).
+func versionText(info *debug.BuildInfo, ok bool) string {
+	if !ok {
+		info = &debug.BuildInfo{}
+	}
+	v := orDefault(version, orDefault(info.Main.Version, "(devel)"))
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "alleybot %s\n", v)
+	if settings["vcs.revision"] == "" && commit != "" {
+		rev, dirty := strings.CutSuffix(commit, "-dirty")
+		settings["vcs.revision"], settings["vcs.modified"] = rev, strconv.FormatBool(dirty)
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		fmt.Fprintf(&b, "commit  %s", rev)
+		if at := settings["vcs.time"]; at != "" {
+			fmt.Fprintf(&b, " (%s)", at)
+		}
+		if settings["vcs.modified"] == "true" {
+			b.WriteString(", with uncommitted changes")
+		}
+		b.WriteString("\n")
+	} else {
+		b.WriteString("commit  unknown (built without VCS information: go run, go test, or -buildvcs=false; use make build)\n")
+	}
+	if info.GoVersion != "" {
+		fmt.Fprintf(&b, "go      %s\n", info.GoVersion)
+	}
+	return b.String()
+}
 
 type env struct {
 	ctx    context.Context
@@ -81,9 +124,14 @@ func commands() map[string]command {
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
 		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv)",
 			args: "training", run: cmdReport, flags: reportFlags},
-		"serve": {summary: "run the Telegram adapter (polling or webhook), the HTTP server (/healthz, /readyz) and the background workers", run: cmdServe},
-		"version": {summary: "print the version", run: func(e *env, _ *flag.FlagSet, _ *commonFlags) error {
-			fmt.Fprintln(e.stdout, "alleybot", version)
+		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
+			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
+			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
+		"version": {summary: "print the module version, the commit it was built from and the Go version", run: func(e *env, fs *flag.FlagSet, _ *commonFlags) error {
+			if fs.NArg() > 0 {
+				return usageError{"version takes no arguments"}
+			}
+			fmt.Fprint(e.stdout, versionText(debug.ReadBuildInfo()))
 			return nil
 		}},
 	}
@@ -92,6 +140,17 @@ func commands() map[string]command {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	// The flags every command takes may come before the command too
+	// (`alleybot --config F version`): they are moved after it.
+	global, args, err := leadingFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "alleybot: %v\n\n%s", err, usage)
+		return 2
+	}
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "alleybot: no command after %s\n\n%s", strings.Join(global, " "), usage)
 		return 2
 	}
 	name := args[0]
@@ -104,6 +163,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "alleybot: unknown command %q\n\n%s", name, usage)
 		return 2
 	}
+	args = append([]string{name}, append(global, args[1:]...)...)
 	fs := flag.NewFlagSet("alleybot "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	common := &commonFlags{}
@@ -146,7 +206,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	_ = fs.Parse(append([]string{"--"}, positional...)) // fs.Args() = the arguments
 	fs.SetOutput(stderr)
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	err := cmd.run(e, fs, common)
+	err = cmd.run(e, fs, common)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -160,6 +220,37 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "alleybot %s: %v\n", name, err)
 		return 1
 	}
+}
+
+// globalFlags are the flags every command takes, with a value each.
+var globalFlags = map[string]bool{"config": true, "database-url": true}
+
+// leadingFlags splits the flags every command takes (--config F,
+// --config=F, -database-url U …) from the front of args; the rest starts
+// with the command. -h and --help are left for the caller.
+func leadingFlags(args []string) (global, rest []string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		a := args[0]
+		if a == "-h" || a == "-help" || a == "--help" {
+			break
+		}
+		if a == "--" {
+			return global, args[1:], nil
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !globalFlags[name] {
+			return nil, nil, fmt.Errorf("%s: only --config and --database-url may come before the command", a)
+		}
+		if hasValue {
+			global, args = append(global, a), args[1:]
+			continue
+		}
+		if len(args) < 2 {
+			return nil, nil, fmt.Errorf("flag needs an argument: %s", a)
+		}
+		global, args = append(global, a, args[1]), args[2:]
+	}
+	return global, args, nil
 }
 
 // loadConfig finds and reads the settings: --config, else $ALLEYBOT_CONFIG,

@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +50,13 @@ func TestUsageErrors(t *testing.T) {
 		{"a flag after the argument is a flag", []string{"import", "x.yaml", "--nope"}, 2, "flag provided but not defined: -nope", ""},
 		{"after -- it is an argument", []string{"migrate", "--", "--nope"}, 2, "migrate takes no arguments", ""},
 		{"version", []string{"version"}, 0, "", "alleybot "},
+		{"serve help names WeCom", []string{"serve", "--help"}, 0, "", "WeCom callback"},
+		{"the usage names WeCom", []string{"--help"}, 0, "", "WeCom"},
+		{"a flag before the command", []string{"--config", "/nonexistent.yaml", "version"}, 0, "", "alleybot "},
+		{"a flag=value before the command", []string{"--config=/nonexistent.yaml", "version"}, 0, "", "alleybot "},
+		{"a flag before the command needs its value", []string{"--config"}, 2, "flag needs an argument: --config", ""},
+		{"only the common flags before the command", []string{"--as", "王秀兰", "console"}, 2, "only --config and --database-url", ""},
+		{"a flag but no command", []string{"--config", "x.yaml"}, 2, "no command", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -339,5 +348,113 @@ func TestConsoleWithTelegramGroups(t *testing.T) {
 	_ = st.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE platform = 'telegram' AND chat_id = '-100300'`)
 	if queued != 1 {
 		t.Errorf("%d messages queued for the Telegram group, want 1", queued)
+	}
+}
+
+// TestFlagsBeforeCommand: the flags every command takes may come before the
+// command, as the usage says (`alleybot --config F invite NAME`).
+func TestFlagsBeforeCommand(t *testing.T) {
+	url := testdb.Fresh(t, false)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("telegram:\n  bot_username: alley_test_bot\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := alleybot(t, "", nil, "--database-url", url, "migrate")
+	if code != 0 || !strings.Contains(out, "schema is at version") {
+		t.Fatalf("--database-url URL migrate: exit %d, %s %s", code, out, errs)
+	}
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs = alleybot(t, "", env, "--config", cfg, "invite", "李建国")
+	if code != 0 || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
+		t.Errorf("--config F invite NAME: exit %d, %s %s", code, out, errs)
+	}
+	// A flag given before and after: the later one counts, as with any flag.
+	code, out, errs = alleybot(t, "", env, "--config", "/nonexistent.yaml", "invite", "李建国", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "alley_test_bot") {
+		t.Errorf("--config X invite NAME --config F: exit %d, %s %s", code, out, errs)
+	}
+}
+
+// TestVersionText: version prints the module version, the commit with its
+// time and whether the tree had changes, and the Go version.
+func TestVersionText(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/alleybot/alleybot", Version: "v0.0.0-20261205082104-e5ab4eaec3de"},
+		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "e5ab4eaec3deac1aaaeb5bd9d75ffd80ceded6f0"},
+			{Key: "vcs.time", Value: "2026-12-05T08:21:04Z"}, {Key: "vcs.modified", Value: "true"}}}
+	got := versionText(info, true)
+	want := "alleybot v0.0.0-20261205082104-e5ab4eaec3de\ncommit  e5ab4eaec3deac1aaaeb5bd9d75ffd80ceded6f0 (2026-12-05T08:21:04Z), with uncommitted changes\ngo      go1.26.8\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	got = versionText(&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true)
+	if !strings.Contains(got, "alleybot (devel)\n") || !strings.Contains(got, "commit  unknown") || !strings.Contains(got, "make build") {
+		t.Errorf("without VCS information:\n%s", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeConsoleOnlyPrintsScheduler: `alleybot serve` with no messenger
+// configured prints what the scheduler says (here the day's digest to the
+// exchange group) on stdout, one message a line, and says so at the start.
+func TestServeConsoleOnlyPrintsScheduler(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	body := "http:\n  listen: 127.0.0.1:0\njobs:\n  clock_scan_every: 1s\n  poll_interval: 100ms\nroutine:\n  digest_at: \"00:00\"\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfg}, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	}()
+	const want = "[→ 交道口街道小巷管家工作交流群] 📊"
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), want) && time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d early; stdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d on shutdown; stderr:\n%s", code, errb.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, want) {
+		t.Fatalf("serve printed no digest to the exchange group; stdout:\n%s\nstderr:\n%s", got, errb.String())
+	}
+	if !strings.HasPrefix(got, "未配置 Telegram 或企业微信") {
+		t.Errorf("serve did not say where the scheduler's messages go:\n%s", got)
+	}
+	if strings.Contains(got, "level=") {
+		t.Errorf("the log went to stdout:\n%s", got)
 	}
 }

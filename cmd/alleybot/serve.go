@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +53,11 @@ func cmdServe(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if err != nil {
 		return err
 	}
+	if app.echo != nil {
+		app.echo.out = e.stdout
+		log.Info("no messenger configured (telegram.token, wecom.corp_id): what the scheduler sends to the console's people and groups prints on stdout")
+		fmt.Fprintln(e.stdout, i18n.T(defaultLang(cfg), "serve.console_only"))
+	}
 	return app.serve(e.ctx)
 }
 
@@ -77,6 +84,63 @@ type app struct {
 	outbox bot.Outbox
 	server *http.Server
 	ln     net.Listener
+	echo   *consoleEcho // with no messenger: prints what the scheduler says
+}
+
+// consoleEcho is the scheduler's outbox in a serve process with no
+// messenger: what it says to a person or group on the console (deadline
+// pings, patrol and training reminders, the summaries, the digest) is
+// printed on stdout once its transaction commits, one message a line:
+// "[→ 环卫所工作群] text", "[→ 王秀兰] text"; anything for a
+// messenger is queued as usual.
+type consoleEcho struct {
+	next scheduler.Outbox
+	mu   sync.Mutex
+	out  io.Writer
+}
+
+// EnqueueSends prints the console's messages after the commit and queues
+// the rest.
+func (c *consoleEcho) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	var local, queued []bot.Message
+	for _, m := range msgs {
+		if m.Platform.Local() {
+			local = append(local, m)
+		} else {
+			queued = append(queued, m)
+		}
+	}
+	if len(local) > 0 {
+		tx.AfterCommit(func() { c.print(local) })
+	}
+	return c.next.EnqueueSends(ctx, tx, queued)
+}
+
+func (c *consoleEcho) print(msgs []bot.Message) {
+	var b strings.Builder
+	for _, m := range msgs {
+		to := m.ChatTitle
+		if to == "" {
+			to = orDefault(m.Recipient, m.ChatID)
+		}
+		text := m.Text
+		if m.Photo != nil {
+			text = "🖼 " + m.Photo.FileRef + "\n" + text
+		}
+		fmt.Fprintf(&b, "[→ %s] %s\n", to, strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n    "))
+		var labels []string
+		for _, row := range m.Buttons {
+			for _, btn := range row {
+				labels = append(labels, "["+btn.Label+"]")
+			}
+		}
+		if len(labels) > 0 {
+			fmt.Fprintf(&b, "    %s\n", strings.Join(labels, " "))
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, _ = io.WriteString(c.out, b.String())
 }
 
 func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*app, error) {
@@ -126,6 +190,15 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			fetchers[bot.WeChat] = wecom.KfFetcher{Adapter: wc}
 		}
 	}
+	if len(a.outbox) == 0 {
+		// Console only: nobody would hear the scheduler. The console is
+		// bound (every person and roster group, as a console session does)
+		// and what the scheduler says there is printed on stdout.
+		if err := st.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+			return nil, err
+		}
+		a.echo = &consoleEcho{out: os.Stdout}
+	}
 	senders := map[bot.Platform]bot.Sender{}
 	for p, s := range a.outbox {
 		senders[p] = s
@@ -137,8 +210,13 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll},
 			bot.WeCom:    {Private: cfg.WeCom.PacePrivate, Group: cfg.WeCom.PaceGroup, All: cfg.WeCom.PaceAll},
 			bot.WeChat:   outbox.DefaultPacing[bot.WeChat]}})
+	var schedOut scheduler.Outbox = a.out
+	var local bot.Platform
+	if a.echo != nil {
+		a.echo.next, schedOut, local = a.out, a.echo, bot.Console
+	}
 	sched, err := scheduler.New(st, scheduler.Options{PollInterval: cfg.Jobs.PollInterval, RetryBase: cfg.Jobs.RetryBase,
-		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Outbox: a.out,
+		PhotoAttempts: cfg.Jobs.PhotoAttempts, Log: log, FileFetchers: fetchers, Outbox: schedOut, Local: local,
 		Pings: scheduler.PingOptions{Calendar: cfg.Calendar(), Half: cfg.Cases.PingHalf, Before: cfg.Cases.PingBefore,
 			DailyAt: cfg.ReminderMinute(), SupervisorAfter: cfg.Cases.SupervisorAfter, Every: cfg.Jobs.ClockScanEvery,
 			Lang: defaultLang(cfg)},
