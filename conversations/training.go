@@ -426,6 +426,7 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 	}
 	name := "training:" + strconv.FormatInt(id, 10)
 	msgs := make([]bot.Message, 0, len(accounts))
+	reached := make(map[int64]bool, len(people))
 	for _, a := range accounts {
 		p := bot.Platform(a.Platform)
 		if p.Local() && p != t.Update.Platform {
@@ -444,16 +445,50 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 			m.Buttons = append(m.Buttons, []bot.Button{{Label: i18n.T(lang, "button.training.link"), URL: link}})
 		}
 		msgs = append(msgs, m)
+		reached[a.PersonID] = true
 	}
 	t.Say(msgs...)
-	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
-		"n", len(people)), nil); err != nil {
+	// The routine's progress counts the messages queued, not the invitees:
+	// someone with no messenger account gets nothing.
+	queued := 0
+	for _, m := range msgs {
+		if !m.Platform.Local() {
+			queued++
+		}
+	}
+	if err := t.Tx.SetTrainingSent(ctx, id, queued); err != nil {
 		return err
 	}
-	t.Reply(t.T("training.published", "id", id, "n", len(people), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
+		"n", len(reached)), nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("training.published", "id", id, "n", len(reached), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	var unreached []int64
+	for _, p := range people {
+		if !reached[p] {
+			unreached = append(unreached, p)
+		}
+	}
+	if len(unreached) == 0 {
+		return nil
+	}
+	// Who could not be reached, by name (the first few of a long list).
+	names, err := t.Tx.NamesOf(ctx, unreached[:min(len(unreached), maxNamesListed)])
+	if err != nil {
+		return err
+	}
+	list := strings.Join(names, t.T("list.sep"))
+	if len(unreached) > len(names) {
+		list = t.T("names.more", "names", list, "n", len(unreached))
+	}
+	t.Reply(t.T("training.unreached", "n", len(unreached), "names", list))
 	return nil
 }
+
+// maxNamesListed is how many names a list of people says before 等 N 人.
+const maxNamesListed = 20
 
 func trainingButton(key, action string, id int64) caseButton {
 	return caseButton{key: key, raw: "t:" + action + ":" + strconv.FormatInt(id, 10)}
