@@ -316,8 +316,10 @@ func cmdInvite(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s (%s)\ncode:    %s\nexpires: %s\n", p.Name, p.Code, inv.Code,
-		inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04 MST"))
+	// A real offset and the zone's name: "MST" would print the ambiguous
+	// CST (China, or US Central?).
+	fmt.Fprintf(e.stdout, "%s (%s)\ncode:    %s\nexpires: %s (%s)\n", p.Name, p.Code, inv.Code,
+		inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04 -07:00"), cfg.Location())
 	if cfg.Telegram.BotUsername != "" {
 		fmt.Fprintf(e.stdout, "link:    https://t.me/%s?start=%s\n", cfg.Telegram.BotUsername, inv.Code)
 	} else {
@@ -427,6 +429,11 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	invs, err := st.Invites(e.ctx, tr.ID)
 	if err != nil {
+		return err
+	}
+	// A UTF-8 byte order mark first: Excel on a Chinese Windows otherwise
+	// reads the names as GBK (mojibake).
+	if _, err := io.WriteString(e.stdout, "\ufeff"); err != nil {
 		return err
 	}
 	w := csv.NewWriter(e.stdout)
