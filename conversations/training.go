@@ -820,6 +820,46 @@ func TrainingList(ctx context.Context, t *Turn) error {
 	return nil
 }
 
+// MyTrainings renders /mytrainings: the trainings the person was invited to
+// (from a day ago on, soonest first), each as its notice with their answer
+// and, while it can still be answered, 报名 / 已读 / 请假: a notice that
+// scrolled away is found again.
+func MyTrainings(ctx context.Context, t *Turn) error {
+	now := t.Deps.Now()
+	ts, err := t.Tx.TrainingsOf(ctx, t.Person.ID, now.Add(-24*time.Hour), maxListed)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		t.Reply(t.T("mytrainings.none"))
+		return nil
+	}
+	t.Reply(t.T("mytrainings.header", "n", len(ts)))
+	for _, it := range ts {
+		tr := it.Training
+		text := trainingText(t.Lang, t.Deps.Location, tr) + "\n" + t.T("mytrainings.answer", "answer", t.T("training.answer."+it.Answer))
+		var bs [][]bot.Button
+		switch {
+		case tr.Status == "cancelled":
+			text += "\n" + t.T("training.cancelled", "title", tr.Title)
+		case !tr.StartsAt.After(now):
+			text += "\n" + t.T("training.started", "title", tr.Title)
+		default:
+			bs = render(t.Lang, []caseButton{trainingButton("button.training.sign", "sign", tr.ID),
+				trainingButton("button.training.read", "read", tr.ID), trainingButton("button.training.leave", "leave", tr.ID)})
+		}
+		if tr.Link != "" && tr.Status != "cancelled" {
+			link := tr.Link
+			if t.Deps.PublicURL != "" {
+				link = strings.TrimRight(t.Deps.PublicURL, "/") + "/l/" + it.Token
+			}
+			bs = append(bs, []bot.Button{{Label: t.T("button.training.link"), URL: link}})
+		}
+		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle, Text: text, Buttons: bs})
+	}
+	return nil
+}
+
 // --- questions ----------------------------------------------------------------------
 
 func handleQuestion(ctx context.Context, t *Turn, in Input) (string, error) {

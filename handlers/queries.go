@@ -146,6 +146,11 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		r.listCases(t, strings.Join(lines, "\n"), cs)
 		lines = nil
 	}
+	n, err := conversations.OpenComplaintCount(ctx, t)
+	if err != nil {
+		return err
+	}
+	t.Reply(t.T("queue.complaints", "n", n))
 	return nil
 }
 

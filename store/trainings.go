@@ -335,3 +335,21 @@ func (q *Queries) RetimeTraining(ctx context.Context, id int64, at time.Time) er
 	_, err := q.db.ExecContext(ctx, `UPDATE trainings SET starts_at = $2 WHERE id = $1`, id, at)
 	return wrap("retime training", err)
 }
+
+// InvitedTraining is a training as one invitee sees it: with their answer.
+type InvitedTraining struct {
+	Training
+	Answer string `db:"answer"`
+	Token  string `db:"token"`
+}
+
+// TrainingsOf lists the trainings a person was invited to that start after
+// since, soonest first, at most limit.
+func (q *Queries) TrainingsOf(ctx context.Context, personID int64, since time.Time, limit int) ([]InvitedTraining, error) {
+	var ts []InvitedTraining
+	err := q.db.SelectContext(ctx, &ts, `SELECT t.id, t.title, t.kind, t.starts_at, t.minutes, t.place, t.link, t.capacity, t.note,
+			t.status, t.created_by, t.sent_total, t.progress_done, i.answer, i.token
+		FROM training_invites i JOIN trainings t ON t.id = i.training_id
+		WHERE i.person_id = $1 AND t.starts_at >= $2 ORDER BY t.starts_at, t.id LIMIT $3`, personID, since, limit)
+	return ts, wrap("trainings of", err)
+}
