@@ -120,6 +120,9 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		}
 		return c.send(ctx, Update{Location: &loc})
 	}
+	if title, text, ok := groupLine(line); ok {
+		return c.inGroup(ctx, title, text)
+	}
 	if b, m, ok := c.pressed(line); ok {
 		if b.URL != "" {
 			c.say(b.URL) // a link button: the console shows where it goes
@@ -128,6 +131,58 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 	}
 	return c.send(ctx, Update{Text: line})
+}
+
+// groupLine reads "[群名] text": a line said in a group, as the console
+// prints a group's messages.
+func groupLine(line string) (title, text string, ok bool) {
+	rest, ok := strings.CutPrefix(line, "[")
+	if !ok {
+		return "", "", false
+	}
+	title, text, ok = strings.Cut(rest, "]")
+	title, text = strings.TrimSpace(title), strings.TrimSpace(text)
+	if !ok || title == "" || text == "" || strings.HasPrefix(title, "→") {
+		return "", "", false
+	}
+	return title, text, true
+}
+
+// GroupDirectory finds a roster group by its title (or code) for a console
+// line "[群名] text": its console chat id, or "" and the titles there are.
+type GroupDirectory interface {
+	Group(ctx context.Context, title string) (chatID string, titles []string, err error)
+}
+
+// inGroup says text in a roster group as the current person: a resident's
+// 投诉 in the residents' group is heard as on a messenger. A number or a
+// label presses a button of that group's newest menu.
+func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error {
+	g, ok := c.People.(GroupDirectory)
+	if !ok {
+		return c.send(ctx, Update{Text: "[" + title + "] " + text})
+	}
+	chatID, titles, err := g.Group(ctx, title)
+	if err != nil {
+		return err
+	}
+	lang := c.lang
+	if lang == "" {
+		lang = c.DefaultLang
+	}
+	if chatID == "" {
+		c.say(i18n.T(lang, "console.no_group", "title", title, "titles", strings.Join(titles, i18n.T(lang, "list.sep"))))
+		return nil
+	}
+	for i := len(c.menus) - 1; i >= 0; i-- {
+		if m := c.menus[i]; m.chatID == chatID {
+			if b, ok := m.match(text); ok && b.URL == "" {
+				return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
+			}
+			break
+		}
+	}
+	return c.send(ctx, Update{Text: text, ChatID: chatID, ChatTitle: title})
 }
 
 // pressed matches a line against the newest menu the current person can
@@ -139,22 +194,28 @@ func (c *ConsoleChannel) pressed(line string) (Button, menu, bool) {
 		if m.title == "" && m.chatID != ConsoleChatID(c.person.Code) {
 			continue
 		}
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
-			return m.buttons[n-1], m, true
-		}
-		for _, b := range m.buttons {
-			if strings.EqualFold(b.Label, line) {
-				return b, m, true
-			}
-		}
-		for _, b := range m.buttons { // 帽儿胡同 for 帽儿胡同(现在)
-			if strings.HasPrefix(b.Label, line+"(") {
-				return b, m, true
-			}
-		}
-		return Button{}, menu{}, false // only the newest visible menu answers
+		b, ok := m.match(line)
+		return b, m, ok // only the newest visible menu answers
 	}
 	return Button{}, menu{}, false
+}
+
+// match finds the button a line presses: its number or its label.
+func (m menu) match(line string) (Button, bool) {
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
+		return m.buttons[n-1], true
+	}
+	for _, b := range m.buttons {
+		if strings.EqualFold(b.Label, line) {
+			return b, true
+		}
+	}
+	for _, b := range m.buttons { // 帽儿胡同 for 帽儿胡同(现在)
+		if strings.HasPrefix(b.Label, line+"(") {
+			return b, true
+		}
+	}
+	return Button{}, false
 }
 
 func (c *ConsoleChannel) nextKey() string {

@@ -271,3 +271,43 @@ func TestConsoleSaysUnfinished(t *testing.T) {
 		t.Errorf("a finished session said it was unfinished:\n%s", out)
 	}
 }
+
+// TestConsoleResident: someone not in the roster plays a resident: 帮助
+// says what residents can do (not the invitation staff need), a case
+// number its progress, and a line said in the residents' group
+// ("[南锣鼓巷社区居民群] 投诉") is heard there as on a messenger.
+func TestConsoleResident(t *testing.T) {
+	input := strings.Join([]string{
+		"/report", "1", "/photo " + writePNG(t, 1000), "完成", "/loc 39.9378,116.3983", "门口堆了建筑垃圾,三天没人清", "整条小巷", "提交",
+		"/as 张大妈",
+		"帮助",
+		"/help",
+		"2026-000001",
+		"[没有这个群] 你好",
+		"[南锣鼓巷社区居民群] 投诉",
+		"小巷里的问题",
+	}, "\n")
+	out := console(t, "王秀兰", input, 10<<20)
+	_, resident, _ := strings.Cut(out, "> /as 张大妈")
+	for _, w := range []string{
+		"> 帮助\n居民可以在这里",
+		"发送「投诉」",
+		"联系方式",
+		"> /help\n居民可以在这里",
+		"案件 2026-000001(2026-11-27 上报)\n小巷:帽儿胡同",
+		"名册里没有「没有这个群」这个群",
+		"[南锣鼓巷社区居民群] 张大妈,收到。请在私聊中继续投诉",
+		"您要投诉什么",
+		"请描述发生了什么",
+	} {
+		if !strings.Contains(resident, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	if strings.Contains(resident, "邀请链接") {
+		t.Errorf("a resident on the console was told to get an invitation")
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", out)
+	}
+}

@@ -179,3 +179,38 @@ func TestComplaintLimitsAndAnswers(t *testing.T) {
 		t.Errorf("a barred sender's flow was started")
 	}
 }
+
+// TestResidentWithoutAccount: on Telegram someone not in the roster who
+// asks for help is told what residents can do (complain, follow a case by
+// its number, the contact), with one line for staff on how to bind; a case
+// number gets its progress; a complaint number its state, to the one who
+// filed it alone.
+func TestResidentWithoutAccount(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	res := resident(t, w, "8005")
+	for _, help := range []string{"/help", "帮助", "/start"} {
+		res.text(help)
+		res.expect("居民可以在这里", "发送「投诉」", "案件编号", "联系方式", "工作人员:请向管理员索取邀请链接")
+	}
+	res.text(number)
+	res.expect("案件 "+number+"(2026-11-27 上报)", "小巷:帽儿胡同", "状态:已提交,待派单")
+	res.text("/case " + number)
+	res.expect("状态:已提交,待派单")
+
+	res.text("投诉")
+	res.press("小巷里的问题")
+	res.text("路灯坏了一周了")
+	res.press("福祥胡同")
+	res.press("跳过")
+	res.press("留名")
+	res.text("T2026-000001")
+	res.expect("投诉 T2026-000001:待处理")
+	other := resident(t, w, "8006")
+	other.text("t2026-000001")
+	other.expect("没有找到您的投诉 T2026-000001")
+	if strings.Contains(other.said(), "路灯") {
+		t.Errorf("someone else's complaint was shown: %s", other.said())
+	}
+}

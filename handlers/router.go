@@ -198,10 +198,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		if u.ChatKind == bot.Group && name == "" {
 			return nil // strangers chatting in a group are not spoken to
 		}
-		switch u.Platform {
-		case bot.WeChat:
-			return r.resident(ctx, t)
-		case bot.WeCom:
+		if u.Platform == bot.WeCom {
 			// WeCom people are matched by the roster's wecom_userid: no
 			// invitation; someone not in it is told whom to ask.
 			admins, err := t.Tx.NamesWithRole(ctx, store.RoleAdmin)
@@ -211,8 +208,9 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			t.Reply(t.T("start.unbound.wecom", "userid", u.UserID, "admins", strings.Join(admins, t.T("list.sep"))))
 			return nil
 		}
-		t.Reply(t.T("start.unbound"))
-		return nil
+		// Anyone else not in the roster is most likely a resident: what
+		// residents can do, on every channel (staff are told how to bind).
+		return r.resident(ctx, t)
 	case err != nil:
 		return err
 	}
@@ -364,12 +362,20 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 	return nil
 }
 
-// resident answers someone with no account on WeChat (a resident through
-// customer service): 帮助 / help gives what residents can do, a case
-// number its public state (number, status, place, kind; no names), else
-// the welcome.
+// resident answers someone with no account (a resident on WeChat customer
+// service, Telegram or the console): 帮助 / help gives what residents can
+// do, a case number its public state (number, status, place, kind; no
+// names), a complaint number its state to the one who filed it, else the
+// welcome. Where staff bind an account by invitation (Telegram), the
+// answer ends with how.
 func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
 	text := strings.TrimSpace(t.Update.Text)
+	if p := t.Update.Platform; p != bot.WeChat && !p.Local() {
+		defer func() { t.Reply(t.T("resident.staff")) }()
+	}
+	if n := residentComplaintRe.FindString(strings.ToUpper(i18n.Narrow(text))); n != "" {
+		return r.residentComplaint(ctx, t, n)
+	}
 	if n := residentCaseRe.FindString(i18n.Narrow(text)); n != "" {
 		c, err := t.Tx.CaseByNumber(ctx, n)
 		if errors.Is(err, store.ErrNotFound) {
@@ -396,7 +402,33 @@ func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
 	return nil
 }
 
-var residentCaseRe = regexp.MustCompile(`\d{4}-\d{6}`)
+var (
+	residentCaseRe      = regexp.MustCompile(`\d{4}-\d{6}`)
+	residentComplaintRe = regexp.MustCompile(`T\d{4}-\d{6}`)
+)
+
+// residentComplaint tells a resident how their complaint stands (someone
+// else's is not found: a complaint may be about a person).
+func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, number string) error {
+	k, err := t.Tx.ComplaintByNumber(ctx, number)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (k.Platform != string(t.Update.Platform) || k.UserID != t.Update.UserID) {
+		t.Reply(t.T("resident.complaint.unknown", "number", number))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+k.Status))
+	if k.CaseID.Valid {
+		n, err := t.Tx.CaseNumber(ctx, k.CaseID.Int64)
+		if err != nil {
+			return err
+		}
+		text += "\n" + t.T("resident.complaint.case_number", "number", n)
+	}
+	t.Reply(text)
+	return nil
+}
 
 // residentTurn is what someone without an account may do: complain (in a
 // group: an acknowledgement and a deep link to continue privately), follow

@@ -262,9 +262,16 @@ var catalog = map[string]msg{
 		"Hello, this is the alley steward service. Send \"help\" to see what you can do here; send a case number (like 2026-000012) to see how it is going.",
 	},
 	"resident.help": {
-		"居民可以在这里:\n· 发送案件编号(如 2026-000012)查询办理进度\n· 对办结的问题评价(办结通知里的按钮)\n小巷问题也可以直接告诉您所在小巷的小巷管家。",
-		"Residents can, here:\n· send a case number (like 2026-000012) to see how it is going\n· rate a closed case (the buttons under its closing notice)\nYou can also tell your alley's steward about a problem directly.",
+		"居民可以在这里:\n· 发送「投诉」向问题受理中心反映小巷里的问题或工作人员(无需账号,可以匿名)\n· 发送案件编号(如 2026-000012)查询办理进度,发送投诉编号(如 T2026-000003)查询您的投诉\n· 发送「联系方式」查看投诉电话和信箱\n· 对办结的问题评价(办结通知里的按钮)\n小巷问题也可以直接告诉您所在小巷的小巷管家。",
+		"Residents can, here:\n· send \"complain\" (/complain) to tell the acceptance center about a problem in an alley or about the staff (no account needed; anonymous if you like)\n· send a case number (like 2026-000012) to see how it is going, or your complaint's number (like T2026-000003)\n· send /contact for the complaint hotline and mailbox\n· rate a closed case (the buttons under its closing notice)\nYou can also tell your alley's steward about a problem directly.",
 	},
+	"resident.staff": {
+		"(小巷管家和工作人员:请向管理员索取邀请链接,点开即可绑定账号。)",
+		"(Stewards and staff: ask your administrator for an invitation link; opening it links your account.)",
+	},
+	"resident.complaint":             {"投诉 {number}:{status}", "Complaint {number}: {status}"},
+	"resident.complaint.case_number": {"已立为案件 {number},发送这个编号查询进度。", "It is case {number}; send that number to see how it goes."},
+	"resident.complaint.unknown":     {"没有找到您的投诉 {number},请核对编号。", "You have no complaint {number}; please check the number."},
 	"resident.case": {
 		"案件 {number}({date} 上报)\n小巷:{alley}\n类别:{category}\n状态:{status}",
 		"Case {number} (reported {date})\nAlley: {alley}\nKind: {category}\nStatus: {status}",
@@ -378,6 +385,7 @@ var catalog = map[string]msg{
 		"{name} is not in the roster. Choose from: {names}",
 	},
 	"console.ambiguous":       {"名册里有几位 {name}:{names}。请用括号里的编号代替姓名。", "Several people are called {name}: {names}. Use the code in brackets instead of the name."},
+	"console.no_group":        {"名册里没有「{title}」这个群。可选:{titles}", "There is no group \"{title}\" in the roster. Choose from: {titles}"},
 	"console.as_usage":        {"用法:/as 姓名或编号", "Usage: /as NAME or CODE"},
 	"console.photo_usage":     {"用法:/photo 图片路径", "Usage: /photo PATH"},
 	"console.photo_error":     {"无法读取图片 {path}:{err}", "Cannot read the image {path}: {err}"},

@@ -94,6 +94,13 @@ func (q *Queries) ComplaintByID(ctx context.Context, id int64) (Complaint, error
 	return c, wrap("complaint", notFound(err))
 }
 
+// ComplaintByNumber reads a complaint by its number (T2026-000042).
+func (q *Queries) ComplaintByNumber(ctx context.Context, number string) (Complaint, error) {
+	var c Complaint
+	err := q.db.GetContext(ctx, &c, `SELECT `+complaintCols+` FROM complaints k LEFT JOIN alleys a ON a.id = k.alley_id WHERE k.number = $1`, number)
+	return c, wrap("complaint", notFound(err))
+}
+
 // LockComplaint reads a complaint FOR UPDATE (a decision on it).
 func (q *Queries) LockComplaint(ctx context.Context, id int64) (Complaint, error) {
 	if _, err := q.db.ExecContext(ctx, `SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE`, id); err != nil {
