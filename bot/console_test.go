@@ -38,7 +38,7 @@ func console(t *testing.T, as, input string, maxPhoto int64) string {
 		Location: friday.Location(), Now: func() time.Time { return friday }})
 	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	var out bytes.Buffer
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
+	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
 		MaxPhotoBytes: maxPhoto, DefaultLang: i18n.ZH}
 	if err := ch.Run(context.Background(), as); err != nil {
 		t.Fatalf("console: %v\n%s", err, out.String())
@@ -265,6 +265,12 @@ func TestConsoleSaysUnfinished(t *testing.T) {
 	out := console(t, "王秀兰", "/report\n1\n", 1<<20)
 	if !strings.Contains(out, "还没有完成") || !strings.Contains(out, "问题上报") {
 		t.Errorf("no word of the unfinished report:\n%s", out)
+	}
+	// The report offered for typed words is named as a report, not by its
+	// internal key.
+	out = console(t, "王秀兰", "门口堆了建筑垃圾,三天没人清\n", 1<<20)
+	if !strings.Contains(out, "王秀兰的「问题上报」还没有完成") || strings.Contains(out, "flow.") {
+		t.Errorf("the unfinished offer:\n%s", out)
 	}
 	out = console(t, "王秀兰", "/whoami\n", 1<<20)
 	if strings.Contains(out, "还没有完成") {

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -15,6 +17,7 @@ import (
 // way they address Telegram.
 type ConsoleRoster struct {
 	Store *store.Store
+	Flows *conversations.Engine // names an unfinished flow
 }
 
 // Speaker finds a person by roster code or name and binds the console.
@@ -77,5 +80,11 @@ func (c ConsoleRoster) Unfinished(ctx context.Context, chatID, userID string) (s
 	if err != nil {
 		return "", false, err
 	}
-	return "flow." + st.Flow, true, nil
+	if c.Flows != nil {
+		return c.Flows.TitleKey(st.Flow), true, nil
+	}
+	if key := "flow." + st.Flow; i18n.Has(key) {
+		return key, true, nil
+	}
+	return "flow.generic", true, nil
 }

@@ -361,8 +361,9 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	logger := newLogger(e.stderr, cfg.Log.Level)
 	// Messages for a messenger (a group bound to Telegram too) are queued in
 	// the outbox, for serve to send; the console prints its own once.
-	router := handlers.New(st, newEngine(cfg, nil), logger, defaultLang(cfg)).WithOutbox(queueOnly{})
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+	flows := newEngine(cfg, nil)
+	router := handlers.New(st, flows, logger, defaultLang(cfg)).WithOutbox(queueOnly{})
+	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
 }
