@@ -214,3 +214,36 @@ func TestResidentWithoutAccount(t *testing.T) {
 		t.Errorf("someone else's complaint was shown: %s", other.said())
 	}
 }
+
+// TestComplaintCaseNamesWhoActed: a case made of a complaint names its
+// source, and a resident's rating names a resident, not an empty name.
+func TestComplaintCaseNamesWhoActed(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	res := resident(t, w, "8001")
+	res.text("投诉")
+	res.press("小巷里的问题")
+	res.text("帽儿胡同口的垃圾三天没人收,味道很大")
+	res.press("帽儿胡同")
+	res.press("跳过")
+	res.press("匿名")
+	center := c.coordinator.in(c.center)
+	center.press("转为案件")
+	c.coordinator.press("环境卫生")
+	center.press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.send(bot.Update{Callback: &bot.Callback{Data: w.lastButton(t, c.steward.chat, "通过")}})
+	res.send(bot.Update{Callback: &bot.Callback{Data: w.lastButton(t, res.chat, "★★")}})
+	c.coordinator.text("/case 2026-000001")
+	c.coordinator.expect("上报:居民投诉 11-27 10:00", "居民投诉  提交上报", "居民  居民评价")
+	for _, line := range strings.Split(c.coordinator.said(), "\n") {
+		if strings.Contains(line, ":  ") || strings.Contains(line, "    ") || strings.HasSuffix(line, ": ") || strings.HasSuffix(line, ":") && strings.HasPrefix(line, "上报") {
+			t.Errorf("a line with an empty name: %q", line)
+		}
+	}
+}

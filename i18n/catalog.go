@@ -564,6 +564,8 @@ var catalog = map[string]msg{
 	"case.impact":         {"影响:{impact}", "Impact: {impact}"},
 	"case.photos":         {"照片:{n} 张(各环节合计)", "Photos: {n} (all steps together)"},
 	"case.by":             {"上报:{name} {time}", "Reported by {name} at {time}"},
+	"case.by.complaint":   {"居民投诉", "a resident's complaint"},
+	"actor.system":        {"系统", "the system"},
 	"case.department":     {"责任部门:{department}", "Department: {department}"},
 	"case.status":         {"状态:{status}", "Status: {status}"},
 	"case.timeline":       {"处理经过:", "Timeline:"},
