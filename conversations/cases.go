@@ -109,7 +109,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	now := d.Now()
 	at := due.In(d.Location).Format("01-02 15:04")
 	if now.Before(due) {
-		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.Duration(lang, d.Calendar.Between(now, due)))
+		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.WorkingTime(lang, d.Calendar.Between(now, due), d.Calendar.DayLength()))
 	}
-	return i18n.T(lang, "clock."+key+".over", "at", at, "over", i18n.Duration(lang, d.Calendar.Between(due, now)))
+	return i18n.T(lang, "clock."+key+".over", "at", at, "over", i18n.WorkingTime(lang, d.Calendar.Between(due, now), d.Calendar.DayLength()))
 }

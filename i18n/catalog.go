@@ -782,6 +782,7 @@ var catalog = map[string]msg{
 	"duration.m":        {"{m} 分钟", "{m} min"},
 	"duration.h":        {"{h} 小时", "{h} h"},
 	"duration.hm":       {"{h} 小时 {m} 分", "{h} h {m} min"},
+	"duration.workdays": {"{n} 个工作日左右", "about {n} working days"},
 	"clock.recheck":     {"待管家复核", "awaiting the steward's re-check"},
 
 	// Deadline pings.

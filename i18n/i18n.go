@@ -122,3 +122,16 @@ func Duration(lang Lang, d time.Duration) string {
 	}
 	return T(lang, "duration.hm", "h", h, "m", m)
 }
+
+// WorkingTime says a span of working time whose working day lasts day: in
+// hours and minutes up to two working days, past that in working days
+// (「18 个工作日左右」, not 「135 小时」).
+func WorkingTime(lang Lang, d, day time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	if day <= 0 || d < 2*day {
+		return Duration(lang, d)
+	}
+	return T(lang, "duration.workdays", "n", int((d+day/2)/day))
+}
