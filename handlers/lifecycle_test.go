@@ -118,6 +118,11 @@ func TestCaseLifecycle(t *testing.T) {
 	c.dept.expect("没看懂这个日期")
 	c.dept.text("12-01")
 	c.dept.expect("整改时限 12-01 17:30")
+	for _, m := range w.lastMsgs { // the department's group, the steward, the residents: the deadline once
+		if n := strings.Count(m.Text, "12-01"); n > 1 {
+			t.Errorf("the deadline %d times to %s: %q", n, m.ChatID, m.Text)
+		}
+	}
 	cv = w.caseView(t, number)
 	if cv.Status != store.StatusVerified || !cv.VerifiedAt.Valid || !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
 		t.Fatalf("after verify: %+v", cv.Case)

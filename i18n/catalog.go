@@ -641,6 +641,7 @@ var catalog = map[string]msg{
 	"button.plan_by_date":  {"限期整改", "Fix by a date"},
 	"plan.now":             {"立即整改", "fix now"},
 	"plan.by_date":         {"限期整改,{date} 前完成", "fix by {date}"},
+	"plan.by_date.short":   {"限期整改", "fix by a set date"},
 	"report.photos.early":  {"已收到 {n} 张照片,请先选择问题类别。", "{n} photo(s) received; please choose the kind of problem first."},
 
 	"case.text_short":          {"请多写几个字。", "Please write a little more."},
