@@ -95,3 +95,53 @@ func TestMyTrainings(t *testing.T) {
 	tr.expect("近期没有收到培训通知")
 	_ = bot.Private
 }
+
+// TestListsReadWell: an unscheduled patrol names its steward in
+// /patrols; an empty list's heading ends without a colon; months are named
+// in English.
+func TestListsReadWell(t *testing.T) {
+	w := newWorldAt(t, friday) // 10:00: 王秀兰 patrols 雨儿胡同 16:00–17:00, not now
+	s := w.person(t, "S01", "7001")
+	c := w.person(t, "C01", "7101")
+	d := w.person(t, "D02", "7202")
+	s.text("/patrol")
+	s.press("雨儿胡同")
+	s.loc(39.93680, 116.39860)
+	s.expect("已签到:雨儿胡同")
+	c.text("/patrols")
+	found := false
+	for _, line := range strings.Split(c.said(), "\n") {
+		if strings.HasPrefix(line, "10:00 雨儿胡同") {
+			found = true
+			if !strings.Contains(line, "王秀兰") {
+				t.Errorf("an unscheduled patrol without its steward: %q", line)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no line of the unscheduled patrol: %s", c.said())
+	}
+
+	s.text("/mycases")
+	s.expect("11 月已办结 0 件,其中当场解决 0 件(计入您的成绩)")
+	d.text("/dept")
+	d.expect("东城区房管中心交道口管理所未办结 0 件")
+	c.text("/queue")
+	c.expect("待派单 0 件", "已超时 0 件", "待复核 0 件")
+	for _, said := range []string{s.said(), d.said(), c.said()} {
+		for _, line := range strings.Split(strings.TrimSpace(said), "\n") {
+			if strings.HasSuffix(line, ":") || strings.HasSuffix(line, ":") {
+				t.Errorf("an empty list's heading ends with a colon: %q", line)
+			}
+		}
+	}
+
+	s.text("/lang en")
+	s.text("/mycases")
+	s.expect("Closed in November: 0")
+	s.text("/mypatrols")
+	s.expect("Patrols in November:")
+	if strings.Contains(s.said(), "month 11") {
+		t.Errorf("a month said as a number: %s", s.said())
+	}
+}

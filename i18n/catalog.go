@@ -49,7 +49,7 @@ var catalog = map[string]msg{
 	"role.who.supervisor":         {"督导", "a supervisor"},
 	"role.who.admin":              {"管理员", "an administrator"},
 	"console.queued":              {"(另有 {n} 条消息已排队,由 alleybot serve 发往 {platforms})", "({n} more message(s) queued for alleybot serve to send on {platforms})"},
-	"mycases.closed":              {"{month} 月已办结 {n} 件,其中当场解决 {onspot} 件(计入您的成绩):", "Closed in month {month}: {n}, of which {onspot} fixed on the spot (they count for you):"},
+	"mycases.closed":              {"{month} 月已办结 {n} 件,其中当场解决 {onspot} 件(计入您的成绩):", "Closed in {month}: {n}, of which {onspot} fixed on the spot (they count for you):"},
 	"mycases.more":                {"更多:发送 /mycases {next}(共 {pages} 页)", "More: send /mycases {next} ({pages} pages)"},
 	"notify.residents.reported":   {"📝 {alley}的「{category}」问题已由小巷管家上报,案件 {number}。", "📝 A {category} problem in {alley} was reported by the steward: case {number}."},
 	"notify.residents.dispatched": {"🔧 案件 {number}({alley})已交{department}处理,整改时限 {fix_by}。", "🔧 Case {number} ({alley}) is with {department}; to be fixed by {fix_by}."},
@@ -443,7 +443,7 @@ var catalog = map[string]msg{
 	"patrol.ended.cases": {"巡查结束:{alley},用时 {minutes} 分钟,上报 {n} 件问题。", "Patrol ended: {alley}, {minutes} minutes, {n} problem(s) reported."},
 	"patrol.month": {
 		"{month} 月巡查:排班 {scheduled} 次,按时 {done},迟到 {late},缺勤 {missed}。\n{days}\n(✓ 按时 ⏰ 迟到 ✗ 缺勤 · 未到时间)",
-		"Patrols in month {month}: {scheduled} scheduled, {done} on time, {late} late, {missed} missed.\n{days}\n(✓ on time ⏰ late ✗ missed · to come)",
+		"Patrols in {month}: {scheduled} scheduled, {done} on time, {late} late, {missed} missed.\n{days}\n(✓ on time ⏰ late ✗ missed · to come)",
 	},
 	"patrol.auto_ended":     {"您在{alley}的巡查到时间未结束,已在 {time} 自动结束(记为未按「结束巡查」)。", "Your patrol of {alley} was still open at the end of its window; it was ended at {time} (recorded as not ended by you)."},
 	"patrols.today":         {"今日巡查({date}):\n{lines}", "Today's patrols ({date}):\n{lines}"},
