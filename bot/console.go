@@ -32,6 +32,9 @@ type ConsoleChannel struct {
 	seq    int
 	runID  string
 	menus  []menu // menus shown, newest last
+	// namesShown: the roster's names were listed once (a name not in it
+	// plays a resident; the list is not repeated each time).
+	namesShown bool
 }
 
 // menu is the buttons of one message, and where it was shown.
@@ -149,9 +152,10 @@ func groupLine(line string) (title, text string, ok bool) {
 }
 
 // GroupDirectory finds a roster group by its title (or code) for a console
-// line "[群名] text": its console chat id, or "" and the titles there are.
+// line "[群名] text": its console chat id and title, or "" and the titles
+// there are.
 type GroupDirectory interface {
-	Group(ctx context.Context, title string) (chatID string, titles []string, err error)
+	Group(ctx context.Context, title string) (chatID, realTitle string, titles []string, err error)
 }
 
 // inGroup says text in a roster group as the current person: a resident's
@@ -162,7 +166,7 @@ func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error 
 	if !ok {
 		return c.send(ctx, Update{Text: "[" + title + "] " + text})
 	}
-	chatID, titles, err := g.Group(ctx, title)
+	chatID, real, titles, err := g.Group(ctx, title)
 	if err != nil {
 		return err
 	}
@@ -182,7 +186,7 @@ func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error 
 			break
 		}
 	}
-	return c.send(ctx, Update{Text: text, ChatID: chatID, ChatTitle: title})
+	return c.send(ctx, Update{Text: text, ChatID: chatID, ChatTitle: real})
 }
 
 // pressed matches a line against the newest menu the current person can
@@ -252,8 +256,16 @@ func (c *ConsoleChannel) print(msgs []Message) {
 		switch {
 		case m.ChatTitle != "":
 			prefix = "[" + m.ChatTitle + "] "
-		case m.Recipient != "" && m.ChatID != ConsoleChatID(c.person.Code):
-			prefix = "[→ " + m.Recipient + "] "
+		case strings.HasPrefix(m.ChatID, ConsoleGroupPrefix):
+			prefix = "[" + strings.TrimPrefix(m.ChatID, ConsoleGroupPrefix) + "] "
+		case m.ChatID != ConsoleChatID(c.person.Code):
+			// Someone else's private chat (a resident's too): whose it is,
+			// not as if to whoever is typing.
+			to := m.Recipient
+			if to == "" {
+				to = strings.TrimPrefix(strings.TrimPrefix(m.ChatID, ConsoleChatID("")), ResidentPrefix)
+			}
+			prefix = "[→ " + to + "] "
 		}
 		text := m.Text
 		if m.Photo != nil {
@@ -340,6 +352,11 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 			// Someone not in the roster plays a resident: no account, as on
 			// a messenger; they may complain.
 			c.person = Speaker{Code: ResidentPrefix + who, Name: who, Roles: []string{"role.resident"}}
+			if c.namesShown {
+				c.say(i18n.T(lang, "console.as_resident.again", "name", who)) // the roster was listed once
+				return nil
+			}
+			c.namesShown = true
 			c.say(i18n.T(lang, "console.as_resident", "name", who, "names", strings.Join(none.Names, i18n.T(lang, "list.sep"))))
 			return nil
 		}

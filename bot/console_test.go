@@ -210,10 +210,17 @@ func TestConsoleComplaintPatrolScript(t *testing.T) {
 		"仅督导可见",
 		"已记录投诉",
 		"已由督导处理",
+		// What the resident is told while someone else types is marked as theirs.
+		"[→ 张大妈] 您的投诉 T2026-000001 已立为案件 2026-000001",
+		"[→ 张大妈] 您投诉的问题(案件 2026-000001)已派给交道口街道环卫所",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("transcript lacks %q", w)
 		}
+	}
+	// The roster's names are listed at the first /as of a resident, not at each.
+	if n := strings.Count(out, "名册里的人:"); n != 1 {
+		t.Errorf("the roster was listed %d times", n)
 	}
 	if t.Failed() {
 		t.Logf("transcript:\n%s", out)

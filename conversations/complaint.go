@@ -478,7 +478,7 @@ func (t *Turn) tellResident(k store.Complaint, key string, args ...any) {
 	if bot.Platform(k.Platform).Local() && bot.Platform(k.Platform) != t.Update.Platform {
 		return
 	}
-	t.Say(bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Text: i18n.T(t.Deps.DefaultLang, key, args...)})
+	t.Say(bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Recipient: k.ResidentName, Text: i18n.T(t.Deps.DefaultLang, key, args...)})
 }
 
 // tellComplainants tells the residents whose complaints became case c of
@@ -494,7 +494,7 @@ func (t *Turn) tellComplainants(ctx context.Context, c store.CaseView, key strin
 		if bot.Platform(k.Platform).Local() && bot.Platform(k.Platform) != t.Update.Platform {
 			continue
 		}
-		m := bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID,
+		m := bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Recipient: k.ResidentName,
 			Text: i18n.T(t.Deps.DefaultLang, rkey, append([]any{"number", c.Number, "complaint", k.Number}, args...)...)}
 		if key == "notify.follower.closed" {
 			m.Buttons = render(t.Deps.DefaultLang, ratingButtons(c.ID))

@@ -55,20 +55,21 @@ func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, er
 }
 
 // Group finds a roster group by its title (or code) for a console line
-// "[群名] text": its console chat id, or "" and the titles there are.
-func (c ConsoleRoster) Group(ctx context.Context, title string) (string, []string, error) {
+// "[群名] text": its console chat id and title, or "" and the titles there
+// are.
+func (c ConsoleRoster) Group(ctx context.Context, title string) (string, string, []string, error) {
 	chats, err := c.Store.Chats(ctx)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	titles := make([]string, 0, len(chats))
 	for _, ch := range chats {
 		if ch.Title == title || ch.Code == title {
-			return bot.ConsoleGroupPrefix + ch.Code, nil, nil
+			return bot.ConsoleGroupPrefix + ch.Code, ch.Title, nil, nil
 		}
 		titles = append(titles, ch.Title)
 	}
-	return "", titles, nil
+	return "", "", titles, nil
 }
 
 // Unfinished reports the flow (its title key) a console speaker left open.

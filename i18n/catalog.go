@@ -257,6 +257,7 @@ var catalog = map[string]msg{
 	"complaint.contact.none":       {"投诉电话和信箱尚未公布,请直接在这里发送「投诉」。", "No hotline or mailbox is published yet; send \"complain\" here."},
 	"role.resident":                {"居民", "resident"},
 	"console.as_resident":          {"名册里没有 {name},现在以居民身份发言(可以发送「投诉」)。名册里的人:{names}", "{name} is not in the roster; now speaking as a resident (send \"complain\"). In the roster: {names}"},
+	"console.as_resident.again":    {"名册里没有 {name},现在以居民身份发言(可以发送「投诉」)。", "{name} is not in the roster; now speaking as a resident (send \"complain\")."},
 	"resident.welcome": {
 		"您好,这里是小巷管家。发送「帮助」查看可以办理的事项;发送案件编号(如 2026-000012)查询办理进度。",
 		"Hello, this is the alley steward service. Send \"help\" to see what you can do here; send a case number (like 2026-000012) to see how it is going.",
