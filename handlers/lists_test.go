@@ -52,6 +52,11 @@ func TestComplaintsList(t *testing.T) {
 
 	c.steward.text("/complaints")
 	c.steward.expect("/complaints 只有问题受理中心、督导、管理员可以使用")
+	c.coordinator.text("/help")
+	c.coordinator.expect("/complaints — 待处理的投诉")
+	if c.steward.text("/help"); strings.Contains(c.steward.said(), "/complaints") {
+		t.Errorf("a steward's /help offers /complaints")
+	}
 }
 
 // TestMyTrainings: a steward whose training notice scrolled away finds it
@@ -60,6 +65,8 @@ func TestMyTrainings(t *testing.T) {
 	w := newWorldAt(t, friday)
 	tr := w.person(t, "T01", "7401")
 	s1 := w.person(t, "S01", "7601")
+	s1.text("/help")
+	s1.expect("/mytrainings — 我收到的培训通知")
 	s1.text("/mytrainings")
 	s1.expect("近期没有收到培训通知")
 	tr.text("/training")
