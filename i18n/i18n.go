@@ -136,7 +136,7 @@ func Month(lang Lang, m time.Month) string {
 // the list is empty (「未办结 0 件」, not 「未办结 0 件:」).
 func Heading(text string, n int) string {
 	if n == 0 {
-		return strings.TrimRight(text, "::")
+		return strings.TrimRight(text, ":\uff1a")
 	}
 	return text
 }
