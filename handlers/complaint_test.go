@@ -193,6 +193,9 @@ func TestResidentWithoutAccount(t *testing.T) {
 	for _, help := range []string{"/help", "帮助", "/start"} {
 		res.text(help)
 		res.expect("居民可以在这里", "发送「投诉」", "案件编号", "联系方式", "工作人员:请向管理员索取邀请链接")
+		if len(res.last) != 1 {
+			t.Errorf("%s: %d messages, want one", help, len(res.last))
+		}
 	}
 	res.text(number)
 	res.expect("案件 "+number+"(2026-11-27 上报)", "小巷:帽儿胡同", "状态:已提交,待派单")

@@ -369,37 +369,45 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 // welcome. Where staff bind an account by invitation (Telegram), the
 // answer ends with how.
 func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
-	text := strings.TrimSpace(t.Update.Text)
-	if p := t.Update.Platform; p != bot.WeChat && !p.Local() {
-		defer func() { t.Reply(t.T("resident.staff")) }()
+	reply, err := r.residentReply(ctx, t)
+	if err != nil {
+		return err
 	}
+	if p := t.Update.Platform; p != bot.WeChat && !p.Local() {
+		reply += "\n" + t.T("resident.staff")
+	}
+	t.Reply(reply)
+	return nil
+}
+
+func (r *Router) residentReply(ctx context.Context, t *conversations.Turn) (string, error) {
+	text := strings.TrimSpace(t.Update.Text)
 	if n := residentComplaintRe.FindString(strings.ToUpper(i18n.Narrow(text))); n != "" {
 		return r.residentComplaint(ctx, t, n)
 	}
 	if n := residentCaseRe.FindString(i18n.Narrow(text)); n != "" {
 		c, err := t.Tx.CaseByNumber(ctx, n)
 		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("resident.case.unknown", "number", n))
-			return nil
+			return t.T("resident.case.unknown", "number", n), nil
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		cats := strings.Join(c.Categories, "、")
 		if t.Lang == i18n.EN {
 			cats = strings.Join(c.CategoriesEn, ", ")
 		}
-		t.Reply(t.T("resident.case", "number", c.Number, "status", t.T("status."+string(c.Status)),
-			"alley", c.AlleyName, "category", cats, "date", c.CreatedAt.In(r.flows.Deps().Location).Format("2006-01-02")))
-		return nil
+		return t.T("resident.case", "number", c.Number, "status", t.T("status."+string(c.Status)),
+			"alley", c.AlleyName, "category", cats, "date", c.CreatedAt.In(r.flows.Deps().Location).Format("2006-01-02")), nil
+	}
+	if name, _ := splitCommand(text); name == "help" || name == "start" {
+		return t.T("resident.help"), nil // /help@bot in a group too
 	}
 	switch strings.ToLower(text) {
-	case "帮助", "help", "/help", "/start", "?", "？":
-		t.Reply(t.T("resident.help"))
-		return nil
+	case "帮助", "help", "?", "？":
+		return t.T("resident.help"), nil
 	}
-	t.Reply(t.T("resident.welcome"))
-	return nil
+	return t.T("resident.welcome"), nil
 }
 
 var (
@@ -409,25 +417,23 @@ var (
 
 // residentComplaint tells a resident how their complaint stands (someone
 // else's is not found: a complaint may be about a person).
-func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, number string) error {
+func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, number string) (string, error) {
 	k, err := t.Tx.ComplaintByNumber(ctx, number)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (k.Platform != string(t.Update.Platform) || k.UserID != t.Update.UserID) {
-		t.Reply(t.T("resident.complaint.unknown", "number", number))
-		return nil
+		return t.T("resident.complaint.unknown", "number", number), nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+k.Status))
 	if k.CaseID.Valid {
 		n, err := t.Tx.CaseNumber(ctx, k.CaseID.Int64)
 		if err != nil {
-			return err
+			return "", err
 		}
 		text += "\n" + t.T("resident.complaint.case_number", "number", n)
 	}
-	t.Reply(text)
-	return nil
+	return text, nil
 }
 
 // residentTurn is what someone without an account may do: complain (in a
