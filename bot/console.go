@@ -32,6 +32,9 @@ type ConsoleChannel struct {
 	seq    int
 	runID  string
 	menus  []menu // menus shown, newest last
+	// namesShown: the roster's names were listed once (a name not in it
+	// plays a resident; the list is not repeated each time).
+	namesShown bool
 }
 
 // menu is the buttons of one message, and where it was shown.
@@ -120,6 +123,9 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		}
 		return c.send(ctx, Update{Location: &loc})
 	}
+	if title, text, ok := groupLine(line); ok {
+		return c.inGroup(ctx, title, text)
+	}
 	if b, m, ok := c.pressed(line); ok {
 		if b.URL != "" {
 			c.say(b.URL) // a link button: the console shows where it goes
@@ -128,6 +134,59 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 	}
 	return c.send(ctx, Update{Text: line})
+}
+
+// groupLine reads "[群名] text": a line said in a group, as the console
+// prints a group's messages.
+func groupLine(line string) (title, text string, ok bool) {
+	rest, ok := strings.CutPrefix(line, "[")
+	if !ok {
+		return "", "", false
+	}
+	title, text, ok = strings.Cut(rest, "]")
+	title, text = strings.TrimSpace(title), strings.TrimSpace(text)
+	if !ok || title == "" || text == "" || strings.HasPrefix(title, "→") {
+		return "", "", false
+	}
+	return title, text, true
+}
+
+// GroupDirectory finds a roster group by its title (or code) for a console
+// line "[群名] text": its console chat id and title, or "" and the titles
+// there are.
+type GroupDirectory interface {
+	Group(ctx context.Context, title string) (chatID, realTitle string, titles []string, err error)
+}
+
+// inGroup says text in a roster group as the current person: a resident's
+// 投诉 in the residents' group is heard as on a messenger. A number or a
+// label presses a button of that group's newest menu.
+func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error {
+	g, ok := c.People.(GroupDirectory)
+	if !ok {
+		return c.send(ctx, Update{Text: "[" + title + "] " + text})
+	}
+	chatID, real, titles, err := g.Group(ctx, title)
+	if err != nil {
+		return err
+	}
+	lang := c.lang
+	if lang == "" {
+		lang = c.DefaultLang
+	}
+	if chatID == "" {
+		c.say(i18n.T(lang, "console.no_group", "title", title, "titles", strings.Join(titles, i18n.T(lang, "list.sep"))))
+		return nil
+	}
+	for i := len(c.menus) - 1; i >= 0; i-- {
+		if m := c.menus[i]; m.chatID == chatID {
+			if b, ok := m.match(text); ok && b.URL == "" {
+				return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
+			}
+			break
+		}
+	}
+	return c.send(ctx, Update{Text: text, ChatID: chatID, ChatTitle: real})
 }
 
 // pressed matches a line against the newest menu the current person can
@@ -139,22 +198,28 @@ func (c *ConsoleChannel) pressed(line string) (Button, menu, bool) {
 		if m.title == "" && m.chatID != ConsoleChatID(c.person.Code) {
 			continue
 		}
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
-			return m.buttons[n-1], m, true
-		}
-		for _, b := range m.buttons {
-			if strings.EqualFold(b.Label, line) {
-				return b, m, true
-			}
-		}
-		for _, b := range m.buttons { // 帽儿胡同 for 帽儿胡同(现在)
-			if strings.HasPrefix(b.Label, line+"(") {
-				return b, m, true
-			}
-		}
-		return Button{}, menu{}, false // only the newest visible menu answers
+		b, ok := m.match(line)
+		return b, m, ok // only the newest visible menu answers
 	}
 	return Button{}, menu{}, false
+}
+
+// match finds the button a line presses: its number or its label.
+func (m menu) match(line string) (Button, bool) {
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
+		return m.buttons[n-1], true
+	}
+	for _, b := range m.buttons {
+		if strings.EqualFold(b.Label, line) {
+			return b, true
+		}
+	}
+	for _, b := range m.buttons { // 帽儿胡同 for 帽儿胡同(现在)
+		if strings.HasPrefix(b.Label, line+"(") {
+			return b, true
+		}
+	}
+	return Button{}, false
 }
 
 func (c *ConsoleChannel) nextKey() string {
@@ -204,8 +269,16 @@ func (c *ConsoleChannel) print(msgs []Message) {
 		switch {
 		case m.ChatTitle != "":
 			prefix = "[" + m.ChatTitle + "] "
-		case m.Recipient != "" && m.ChatID != ConsoleChatID(c.person.Code):
-			prefix = "[→ " + m.Recipient + "] "
+		case strings.HasPrefix(m.ChatID, ConsoleGroupPrefix):
+			prefix = "[" + strings.TrimPrefix(m.ChatID, ConsoleGroupPrefix) + "] "
+		case m.ChatID != ConsoleChatID(c.person.Code):
+			// Someone else's private chat (a resident's too): whose it is,
+			// not as if to whoever is typing.
+			to := m.Recipient
+			if to == "" {
+				to = strings.TrimPrefix(strings.TrimPrefix(m.ChatID, ConsoleChatID("")), ResidentPrefix)
+			}
+			prefix = "[→ " + to + "] "
 		}
 		text := m.Text
 		if m.Photo != nil {
@@ -292,6 +365,11 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 			// Someone not in the roster plays a resident: no account, as on
 			// a messenger; they may complain.
 			c.person = Speaker{Code: ResidentPrefix + who, Name: who, Roles: []string{"role.resident"}}
+			if c.namesShown {
+				c.say(i18n.T(lang, "console.as_resident.again", "name", who)) // the roster was listed once
+				return nil
+			}
+			c.namesShown = true
 			c.say(i18n.T(lang, "console.as_resident", "name", who, "names", strings.Join(none.Names, i18n.T(lang, "list.sep"))))
 			return nil
 		}

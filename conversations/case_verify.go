@@ -154,14 +154,24 @@ func doVerify(ctx context.Context, t *Turn) error {
 	if err := t.record(ctx, c, store.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text}); err != nil {
 		return err
 	}
+	// The messages below say the deadline themselves: the plan is named
+	// without it (not 限期整改,12-01 前完成。整改时限 12-01).
+	plan := "plan." + string(d.Plan)
+	if d.Plan == store.PlanByDate {
+		plan = "plan.by_date.short"
+	}
 	g := t.Deps.DefaultLang
 	t.Reply(t.T("case.verified.done", "number", c.Number, "fix_by", t.when(fixBy)))
 	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.verified",
-		"number", c.Number, "plan", i18n.T(g, "plan."+string(d.Plan), "date", t.when(fixBy)), "fix_by", t.when(fixBy)), nil,
+		"number", c.Number, "plan", i18n.T(g, plan), "fix_by", t.when(fixBy)), nil,
 		deptButtons(c.ID)...); err != nil {
 		return err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", note, "fix_by", t.when(fixBy))
+	told := t.T(plan)
+	if d.Text != "" {
+		told += "(" + d.Text + ")"
+	}
+	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", told, "fix_by", t.when(fixBy))
 }
 
 // doNotOurs hands the case back to the center, without a department.

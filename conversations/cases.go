@@ -32,7 +32,7 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.what", "description", c.Description),
 		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
-		i18n.T(lang, "case.by", "name", c.ReporterName, "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
+		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
 	}
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
@@ -44,6 +44,33 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	return strings.Join(lines, "\n")
 }
 
+// reporterName is who reported a case: the steward, or a resident's
+// complaint (a case the center made of one has no reporter).
+func reporterName(lang i18n.Lang, c store.CaseView) string {
+	switch {
+	case c.ReporterName != "":
+		return c.ReporterName
+	case c.Source == "complaint":
+		return i18n.T(lang, "case.by.complaint")
+	}
+	return i18n.T(lang, "actor.system")
+}
+
+// actorName is who took a step of the timeline: a person of the roster, a
+// resident (a rating, a reopening, a case made of a complaint: no
+// account), or the bot itself.
+func actorName(lang i18n.Lang, e store.CaseEvent) string {
+	switch {
+	case e.ActorName != "":
+		return e.ActorName
+	case e.Kind == store.EventRated || e.Kind == store.EventReopened:
+		return i18n.T(lang, "complaint.resident")
+	case e.Kind == store.EventSubmitted:
+		return i18n.T(lang, "case.by.complaint")
+	}
+	return i18n.T(lang, "actor.system")
+}
+
 // Timeline renders a case's events, one line each.
 func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 	lines := []string{i18n.T(lang, "case.timeline")}
@@ -52,7 +79,7 @@ func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 		if key := "event." + what; i18n.Has(key) {
 			what = i18n.T(lang, key)
 		}
-		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), e.ActorName, what)
+		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), actorName(lang, e), what)
 		if e.Note != "" {
 			line += ":" + e.Note
 		}
@@ -85,7 +112,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	now := d.Now()
 	at := due.In(d.Location).Format("01-02 15:04")
 	if now.Before(due) {
-		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.Duration(lang, d.Calendar.Between(now, due)))
+		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.WorkingTime(lang, d.Calendar.Between(now, due), d.Calendar.DayLength()))
 	}
-	return i18n.T(lang, "clock."+key+".over", "at", at, "over", i18n.Duration(lang, d.Calendar.Between(due, now)))
+	return i18n.T(lang, "clock."+key+".over", "at", at, "over", i18n.WorkingTime(lang, d.Calendar.Between(due, now), d.Calendar.DayLength()))
 }

@@ -478,7 +478,7 @@ func (t *Turn) tellResident(k store.Complaint, key string, args ...any) {
 	if bot.Platform(k.Platform).Local() && bot.Platform(k.Platform) != t.Update.Platform {
 		return
 	}
-	t.Say(bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Text: i18n.T(t.Deps.DefaultLang, key, args...)})
+	t.Say(bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Recipient: k.ResidentName, Text: i18n.T(t.Deps.DefaultLang, key, args...)})
 }
 
 // tellComplainants tells the residents whose complaints became case c of
@@ -494,7 +494,7 @@ func (t *Turn) tellComplainants(ctx context.Context, c store.CaseView, key strin
 		if bot.Platform(k.Platform).Local() && bot.Platform(k.Platform) != t.Update.Platform {
 			continue
 		}
-		m := bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID,
+		m := bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Recipient: k.ResidentName,
 			Text: i18n.T(t.Deps.DefaultLang, rkey, append([]any{"number", c.Number, "complaint", k.Number}, args...)...)}
 		if key == "notify.follower.closed" {
 			m.Buttons = render(t.Deps.DefaultLang, ratingButtons(c.ID))
@@ -517,4 +517,59 @@ func (t *Turn) IsComplainant(ctx context.Context, caseID int64) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// maxListed is how many items a list command shows (the heading says how
+// many there are in all).
+const maxListed = 20
+
+// ComplaintList renders /complaints: the open complaints, oldest first,
+// each as its card with the buttons the reader may press (may says which,
+// by action), so a complaint whose card scrolled away is still handled. A
+// complaint about the staff is listed to the supervisors only.
+func ComplaintList(ctx context.Context, t *Turn, may func(action string) bool) error {
+	staff := t.HasRole(store.RoleSupervisor) || t.HasRole(store.RoleAdmin)
+	ks, n, err := t.Tx.OpenComplaints(ctx, staff, maxListed)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		t.Reply(t.T("complaints.none"))
+		return nil
+	}
+	t.Reply(t.T("complaints.header", "n", n))
+	now := t.Deps.Now()
+	for _, k := range ks {
+		text := complaintText(t.Lang, t.Deps.Location, k, staff)
+		if k.AnswerBy.Valid {
+			at := k.AnswerBy.Time.In(t.Deps.Location).Format("01-02 15:04")
+			if now.Before(k.AnswerBy.Time) {
+				text += "\n" + t.T("complaint.answer_by", "at", at)
+			} else {
+				text += "\n" + t.T("complaint.answer_over", "at", at)
+			}
+		}
+		actions := []string{"case", "answer", "reject"}
+		if k.AboutStaff {
+			actions = []string{"settle"}
+		}
+		var bs []caseButton
+		for _, a := range actions {
+			if may(a) {
+				bs = append(bs, complaintButton("button.complaint."+a, a, k.ID))
+			}
+		}
+		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
+			Text: text, Buttons: render(t.Lang, bs)})
+	}
+	if n > len(ks) {
+		t.Reply(t.T("complaints.more", "n", n-len(ks)))
+	}
+	return nil
+}
+
+// OpenComplaintCount is how many complaints wait for the reader (/queue).
+func OpenComplaintCount(ctx context.Context, t *Turn) (int, error) {
+	_, n, err := t.Tx.OpenComplaints(ctx, t.HasRole(store.RoleSupervisor) || t.HasRole(store.RoleAdmin), 0)
+	return n, err
 }

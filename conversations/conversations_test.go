@@ -7,6 +7,7 @@ import (
 
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/worktime"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -224,6 +225,22 @@ func TestVisible(t *testing.T) {
 		if got := Visible(in); got != want {
 			t.Errorf("Visible(%q) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestClockInWorkingDays: a fix limit far ahead is said in working days,
+// not 135 hours.
+func TestClockInWorkingDays(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, cst) // a Friday
+	d := &Deps{Location: cst, Now: func() time.Time { return now }, Calendar: worktime.Default(cst)}
+	c := store.CaseView{Case: store.Case{Status: store.StatusVerified}}
+	c.FixBy.Time, c.FixBy.Valid = d.Calendar.Add(now, 135*time.Hour), true
+	if got := Clock(i18n.ZH, d, c); !strings.Contains(got, "工作时间还剩 18 个工作日左右") {
+		t.Errorf("clock: %q", got)
+	}
+	c.FixBy.Time = d.Calendar.Add(now, 3*time.Hour)
+	if got := Clock(i18n.ZH, d, c); !strings.Contains(got, "工作时间还剩 3 小时") {
+		t.Errorf("clock: %q", got)
 	}
 }
 

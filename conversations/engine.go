@@ -291,6 +291,15 @@ func (t *Turn) switchFlow(f *Flow, data any) {
 // HasFlow reports whether name is a flow.
 func (e *Engine) HasFlow(name string) bool { _, ok := e.flows[name]; return ok }
 
+// TitleKey is the catalog key naming a flow for people ("offer" is a
+// report), or the generic one for a flow this build does not know.
+func (e *Engine) TitleKey(name string) string {
+	if f, ok := e.flows[name]; ok {
+		return f.Title
+	}
+	return "flow.generic"
+}
+
 // Start begins flow name (replacing nothing: the caller checks Active
 // first). An initial input, such as the photo that started a report, is
 // given to the flow's first step that accepts it.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -292,7 +293,7 @@ func PatrolMonth(ctx context.Context, t *Turn, personID int64) (string, error) {
 			days = append(days, fmt.Sprintf("%d%s", day.Day(), mark))
 		}
 	}
-	return t.T("patrol.month", "month", int(now.Month()), "scheduled", scheduled, "done", done, "late", late, "missed", missed,
+	return t.T("patrol.month", "month", i18n.Month(t.Lang, now.Month()), "scheduled", scheduled, "done", done, "late", late, "missed", missed,
 		"days", strings.Join(days, " ")), nil
 }
 
@@ -343,7 +344,7 @@ func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
 	}
 	for _, p := range patrols { // patrols outside any window
 		if !used[p.ID] {
-			lines = append(lines, fmt.Sprintf("%s %s · %s", p.At.In(t.Deps.Location).Format("15:04"), p.AlleyName, patrolStatus(t, p)))
+			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", p.At.In(t.Deps.Location).Format("15:04"), p.AlleyName, p.PersonName, patrolStatus(t, p)))
 		}
 	}
 	if len(lines) == 0 {

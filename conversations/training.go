@@ -404,6 +404,7 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 	}
 	name := "training:" + strconv.FormatInt(id, 10)
 	msgs := make([]bot.Message, 0, len(accounts))
+	reached := make(map[int64]bool, len(people))
 	for _, a := range accounts {
 		p := bot.Platform(a.Platform)
 		if p.Local() && p != t.Update.Platform {
@@ -422,16 +423,50 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 			m.Buttons = append(m.Buttons, []bot.Button{{Label: i18n.T(lang, "button.training.link"), URL: link}})
 		}
 		msgs = append(msgs, m)
+		reached[a.PersonID] = true
 	}
 	t.Say(msgs...)
-	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
-		"n", len(people)), nil); err != nil {
+	// The routine's progress counts the messages queued, not the invitees:
+	// someone with no messenger account gets nothing.
+	queued := 0
+	for _, m := range msgs {
+		if !m.Platform.Local() {
+			queued++
+		}
+	}
+	if err := t.Tx.SetTrainingSent(ctx, id, queued); err != nil {
 		return err
 	}
-	t.Reply(t.T("training.published", "id", id, "n", len(people), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	g := t.Deps.DefaultLang
+	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
+		"n", len(reached)), nil); err != nil {
+		return err
+	}
+	t.Reply(t.T("training.published", "id", id, "n", len(reached), "eta", eta(t.Deps.BroadcastPace, len(msgs))))
+	var unreached []int64
+	for _, p := range people {
+		if !reached[p] {
+			unreached = append(unreached, p)
+		}
+	}
+	if len(unreached) == 0 {
+		return nil
+	}
+	// Who could not be reached, by name (the first few of a long list).
+	names, err := t.Tx.NamesOf(ctx, unreached[:min(len(unreached), maxNamesListed)])
+	if err != nil {
+		return err
+	}
+	list := strings.Join(names, t.T("list.sep"))
+	if len(unreached) > len(names) {
+		list = t.T("names.more", "names", list, "n", len(unreached))
+	}
+	t.Reply(t.T("training.unreached", "n", len(unreached), "names", list))
 	return nil
 }
+
+// maxNamesListed is how many names a list of people says before 等 N 人.
+const maxNamesListed = 20
 
 func trainingButton(key, action string, id int64) caseButton {
 	return caseButton{key: key, raw: "t:" + action + ":" + strconv.FormatInt(id, 10)}
@@ -759,6 +794,46 @@ func TrainingList(ctx context.Context, t *Turn) error {
 		}
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
 			Text: text, Buttons: render(t.Lang, bs)})
+	}
+	return nil
+}
+
+// MyTrainings renders /mytrainings: the trainings the person was invited to
+// (from a day ago on, soonest first), each as its notice with their answer
+// and, while it can still be answered, 报名 / 已读 / 请假: a notice that
+// scrolled away is found again.
+func MyTrainings(ctx context.Context, t *Turn) error {
+	now := t.Deps.Now()
+	ts, err := t.Tx.TrainingsOf(ctx, t.Person.ID, now.Add(-24*time.Hour), maxListed)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		t.Reply(t.T("mytrainings.none"))
+		return nil
+	}
+	t.Reply(t.T("mytrainings.header", "n", len(ts)))
+	for _, it := range ts {
+		tr := it.Training
+		text := trainingText(t.Lang, t.Deps.Location, tr) + "\n" + t.T("mytrainings.answer", "answer", t.T("training.answer."+it.Answer))
+		var bs [][]bot.Button
+		switch {
+		case tr.Status == "cancelled":
+			text += "\n" + t.T("training.cancelled", "title", tr.Title)
+		case !tr.StartsAt.After(now):
+			text += "\n" + t.T("training.started", "title", tr.Title)
+		default:
+			bs = render(t.Lang, []caseButton{trainingButton("button.training.sign", "sign", tr.ID),
+				trainingButton("button.training.read", "read", tr.ID), trainingButton("button.training.leave", "leave", tr.ID)})
+		}
+		if tr.Link != "" && tr.Status != "cancelled" {
+			link := tr.Link
+			if t.Deps.PublicURL != "" {
+				link = strings.TrimRight(t.Deps.PublicURL, "/") + "/l/" + it.Token
+			}
+			bs = append(bs, []bot.Button{{Label: t.T("button.training.link"), URL: link}})
+		}
+		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle, Text: text, Buttons: bs})
 	}
 	return nil
 }

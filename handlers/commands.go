@@ -33,6 +33,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "contact", Aliases: []string{"联系方式"}, Desc: "cmd.contact", Run: r.cmdContact},
 		{Name: "training", Aliases: []string{"培训"}, Desc: "cmd.training", Flow: "training"},
 		{Name: "trainings", Aliases: []string{"培训情况"}, Desc: "cmd.trainings", Run: r.cmdTrainings},
+		{Name: "mytrainings", Aliases: []string{"我的培训"}, Desc: "cmd.mytrainings", Run: r.cmdMyTrainings},
 		{Name: "ask", Aliases: []string{"提问"}, Desc: "cmd.ask", Flow: "ask"},
 		{Name: "notice", Aliases: []string{"发通知"}, Desc: "cmd.notice", Flow: "notice"},
 		{Name: "patrol", Aliases: []string{"巡查", "签到"}, Desc: "cmd.patrol", Run: r.cmdPatrol},
@@ -41,6 +42,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "patrols", Aliases: []string{"今日巡查"}, Desc: "cmd.patrols", Run: r.cmdPatrols},
 		{Name: "case", Aliases: []string{"案件"}, Desc: "cmd.case", Run: r.cmdCase},
 		{Name: "queue", Aliases: []string{"待办"}, Desc: "cmd.queue", Run: r.cmdQueue},
+		{Name: "complaints", Aliases: []string{"投诉列表", "待处理投诉"}, Desc: "cmd.complaints", Run: r.cmdComplaints},
 		{Name: "dept", Aliases: []string{"部门案件"}, Desc: "cmd.dept", Run: r.cmdDept},
 		{Name: "overdue", Aliases: []string{"超时"}, Desc: "cmd.overdue", Run: r.cmdOverdue},
 		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel", Run: r.cmdCancel},
@@ -246,4 +248,14 @@ func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
 
 func (r *Router) cmdTrainings(ctx context.Context, t *conversations.Turn) error {
 	return conversations.TrainingList(ctx, t)
+}
+
+func (r *Router) cmdMyTrainings(ctx context.Context, t *conversations.Turn) error {
+	return conversations.MyTrainings(ctx, t)
+}
+
+// cmdComplaints lists the open complaints with the buttons the reader may
+// press.
+func (r *Router) cmdComplaints(ctx context.Context, t *conversations.Turn) error {
+	return conversations.ComplaintList(ctx, t, func(action string) bool { return may("button:k:"+action, roleCodes(t.Roles)) })
 }

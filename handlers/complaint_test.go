@@ -179,3 +179,74 @@ func TestComplaintLimitsAndAnswers(t *testing.T) {
 		t.Errorf("a barred sender's flow was started")
 	}
 }
+
+// TestResidentWithoutAccount: on Telegram someone not in the roster who
+// asks for help is told what residents can do (complain, follow a case by
+// its number, the contact), with one line for staff on how to bind; a case
+// number gets its progress; a complaint number its state, to the one who
+// filed it alone.
+func TestResidentWithoutAccount(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	res := resident(t, w, "8005")
+	for _, help := range []string{"/help", "帮助", "/start"} {
+		res.text(help)
+		res.expect("居民可以在这里", "发送「投诉」", "案件编号", "联系方式", "工作人员:请向管理员索取邀请链接")
+		if len(res.last) != 1 {
+			t.Errorf("%s: %d messages, want one", help, len(res.last))
+		}
+	}
+	res.text(number)
+	res.expect("案件 "+number+"(2026-11-27 上报)", "小巷:帽儿胡同", "状态:已提交,待派单")
+	res.text("/case " + number)
+	res.expect("状态:已提交,待派单")
+
+	res.text("投诉")
+	res.press("小巷里的问题")
+	res.text("路灯坏了一周了")
+	res.press("福祥胡同")
+	res.press("跳过")
+	res.press("留名")
+	res.text("T2026-000001")
+	res.expect("投诉 T2026-000001:待处理")
+	other := resident(t, w, "8006")
+	other.text("t2026-000001")
+	other.expect("没有找到您的投诉 T2026-000001")
+	if strings.Contains(other.said(), "路灯") {
+		t.Errorf("someone else's complaint was shown: %s", other.said())
+	}
+}
+
+// TestComplaintCaseNamesWhoActed: a case made of a complaint names its
+// source, and a resident's rating names a resident, not an empty name.
+func TestComplaintCaseNamesWhoActed(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	res := resident(t, w, "8001")
+	res.text("投诉")
+	res.press("小巷里的问题")
+	res.text("帽儿胡同口的垃圾三天没人收,味道很大")
+	res.press("帽儿胡同")
+	res.press("跳过")
+	res.press("匿名")
+	center := c.coordinator.in(c.center)
+	center.press("转为案件")
+	c.coordinator.press("环境卫生")
+	center.press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.photo("after", 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.send(bot.Update{Callback: &bot.Callback{Data: w.lastButton(t, c.steward.chat, "通过")}})
+	res.send(bot.Update{Callback: &bot.Callback{Data: w.lastButton(t, res.chat, "★★")}})
+	c.coordinator.text("/case 2026-000001")
+	c.coordinator.expect("上报:居民投诉 11-27 10:00", "居民投诉  提交上报", "居民  居民评价")
+	for _, line := range strings.Split(c.coordinator.said(), "\n") {
+		if strings.Contains(line, ":  ") || strings.Contains(line, "    ") || strings.HasSuffix(line, ": ") || strings.HasSuffix(line, ":") && strings.HasPrefix(line, "上报") {
+			t.Errorf("a line with an empty name: %q", line)
+		}
+	}
+}

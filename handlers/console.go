@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -15,6 +17,7 @@ import (
 // way they address Telegram.
 type ConsoleRoster struct {
 	Store *store.Store
+	Flows *conversations.Engine // names an unfinished flow
 }
 
 // Speaker finds a person by roster code or name and binds the console.
@@ -51,6 +54,24 @@ func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, er
 	return sp, nil
 }
 
+// Group finds a roster group by its title (or code) for a console line
+// "[群名] text": its console chat id and title, or "" and the titles there
+// are.
+func (c ConsoleRoster) Group(ctx context.Context, title string) (string, string, []string, error) {
+	chats, err := c.Store.Chats(ctx)
+	if err != nil {
+		return "", "", nil, err
+	}
+	titles := make([]string, 0, len(chats))
+	for _, ch := range chats {
+		if ch.Title == title || ch.Code == title {
+			return bot.ConsoleGroupPrefix + ch.Code, ch.Title, nil, nil
+		}
+		titles = append(titles, ch.Title)
+	}
+	return "", "", titles, nil
+}
+
 // Unfinished reports the flow (its title key) a console speaker left open.
 func (c ConsoleRoster) Unfinished(ctx context.Context, chatID, userID string) (string, bool, error) {
 	st, err := c.Store.ConversationFor(ctx, string(bot.Console), chatID, userID)
@@ -60,5 +81,11 @@ func (c ConsoleRoster) Unfinished(ctx context.Context, chatID, userID string) (s
 	if err != nil {
 		return "", false, err
 	}
-	return "flow." + st.Flow, true, nil
+	if c.Flows != nil {
+		return c.Flows.TitleKey(st.Flow), true, nil
+	}
+	if key := "flow." + st.Flow; i18n.Has(key) {
+		return key, true, nil
+	}
+	return "flow.generic", true, nil
 }

@@ -118,6 +118,11 @@ func TestCaseLifecycle(t *testing.T) {
 	c.dept.expect("没看懂这个日期")
 	c.dept.text("12-01")
 	c.dept.expect("整改时限 12-01 17:30")
+	for _, m := range w.lastMsgs { // the department's group, the steward, the residents: the deadline once
+		if n := strings.Count(m.Text, "12-01"); n > 1 {
+			t.Errorf("the deadline %d times to %s: %q", n, m.ChatID, m.Text)
+		}
+	}
 	cv = w.caseView(t, number)
 	if cv.Status != store.StatusVerified || !cv.VerifiedAt.Valid || !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
 		t.Fatalf("after verify: %+v", cv.Case)
@@ -462,8 +467,10 @@ func TestPermissionTable(t *testing.T) {
 		"/patrols": {"coordinator", "supervisor", "admin"}, "/complain": roles, "/contact": roles,
 		"button:k:case": {"coordinator", "admin"}, "button:k:answer": {"coordinator", "admin"}, "button:k:reject": {"coordinator", "admin"},
 		"button:k:settle": {"supervisor", "admin"},
+		"/complaints":     {"coordinator", "supervisor", "admin"},
 		"/training":       {"trainer", "admin"}, "/trainings": {"trainer", "coordinator", "supervisor", "admin"},
-		"/ask": {"steward", "admin"}, "/notice": {"coordinator", "admin"},
+		"/mytrainings": roles,
+		"/ask":         {"steward", "admin"}, "/notice": {"coordinator", "admin"},
 		"button:t:sign": roles, "button:t:read": roles, "button:t:leave": roles,
 		"button:t:cancel": {"trainer", "admin"}, "button:t:retime": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
 		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},

@@ -38,6 +38,7 @@ var permissions = map[string][]store.Role{
 	"button:fail":     {store.RoleSteward},
 	"button:resubmit": {store.RoleSteward},
 
+	"/complaints":     {store.RoleCoordinator, store.RoleSupervisor},
 	"button:k:case":   {store.RoleCoordinator},
 	"button:k:answer": {store.RoleCoordinator},
 	"button:k:reject": {store.RoleCoordinator},
@@ -45,6 +46,7 @@ var permissions = map[string][]store.Role{
 
 	"/training":       {store.RoleTrainer},
 	"/trainings":      {store.RoleTrainer, store.RoleCoordinator, store.RoleSupervisor},
+	"/mytrainings":    nil, // anyone: a trainer may invite people by name
 	"/ask":            {store.RoleSteward},
 	"/notice":         {store.RoleCoordinator},
 	"button:t:cancel": {store.RoleTrainer},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -83,7 +84,7 @@ func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
 	if err != nil {
 		return err
 	}
-	lines = append(lines, t.T("mycases.closed", "n", all, "onspot", onSpot, "month", int(now.Month())))
+	lines = append(lines, i18n.Heading(t.T("mycases.closed", "n", all, "onspot", onSpot, "month", i18n.Month(t.Lang, now.Month())), len(closed)))
 	for _, cv := range closed {
 		lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
 	}
@@ -146,6 +147,11 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		r.listCases(t, strings.Join(lines, "\n"), cs)
 		lines = nil
 	}
+	n, err := conversations.OpenComplaintCount(ctx, t)
+	if err != nil {
+		return err
+	}
+	t.Reply(t.T("queue.complaints", "n", n))
 	return nil
 }
 
@@ -154,7 +160,7 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 // acted on from the list.
 func (r *Router) listCases(t *conversations.Turn, heading string, cs []store.CaseView) {
 	head, _, _ := strings.Cut(heading, "\n")
-	t.Reply(head)
+	t.Reply(i18n.Heading(head, len(cs)))
 	for _, cv := range cs {
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
 			Text: "  " + r.caseWithClock(t, cv), Buttons: r.allowed(t, cv)})

@@ -204,10 +204,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		if u.ChatKind == bot.Group && name == "" {
 			return nil // strangers chatting in a group are not spoken to
 		}
-		switch u.Platform {
-		case bot.WeChat:
-			return r.resident(ctx, t)
-		case bot.WeCom:
+		if u.Platform == bot.WeCom {
 			// WeCom people are matched by the roster's wecom_userid: no
 			// invitation; someone not in it is told whom to ask.
 			admins, err := t.Tx.NamesWithRole(ctx, store.RoleAdmin)
@@ -217,8 +214,9 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			t.Reply(t.T("start.unbound.wecom", "userid", u.UserID, "admins", strings.Join(admins, t.T("list.sep"))))
 			return nil
 		}
-		t.Reply(t.T("start.unbound"))
-		return nil
+		// Anyone else not in the roster is most likely a resident: what
+		// residents can do, on every channel (staff are told how to bind).
+		return r.resident(ctx, t)
 	case err != nil:
 		return err
 	}
@@ -424,39 +422,79 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 	return nil
 }
 
-// resident answers someone with no account on WeChat (a resident through
-// customer service): 帮助 / help gives what residents can do, a case
-// number its public state (number, status, place, kind; no names), else
-// the welcome.
+// resident answers someone with no account (a resident on WeChat customer
+// service, Telegram or the console): 帮助 / help gives what residents can
+// do, a case number its public state (number, status, place, kind; no
+// names), a complaint number its state to the one who filed it, else the
+// welcome. Where staff bind an account by invitation (Telegram), the
+// answer ends with how.
 func (r *Router) resident(ctx context.Context, t *conversations.Turn) error {
+	reply, err := r.residentReply(ctx, t)
+	if err != nil {
+		return err
+	}
+	if p := t.Update.Platform; p != bot.WeChat && !p.Local() {
+		reply += "\n" + t.T("resident.staff")
+	}
+	t.Reply(reply)
+	return nil
+}
+
+func (r *Router) residentReply(ctx context.Context, t *conversations.Turn) (string, error) {
 	text := strings.TrimSpace(t.Update.Text)
+	if n := residentComplaintRe.FindString(strings.ToUpper(i18n.Narrow(text))); n != "" {
+		return r.residentComplaint(ctx, t, n)
+	}
 	if n := residentCaseRe.FindString(i18n.Narrow(text)); n != "" {
 		c, err := t.Tx.CaseByNumber(ctx, n)
 		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("resident.case.unknown", "number", n))
-			return nil
+			return t.T("resident.case.unknown", "number", n), nil
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		cats := strings.Join(c.Categories, "、")
 		if t.Lang == i18n.EN {
 			cats = strings.Join(c.CategoriesEn, ", ")
 		}
-		t.Reply(t.T("resident.case", "number", c.Number, "status", t.T("status."+string(c.Status)),
-			"alley", c.AlleyName, "category", cats, "date", c.CreatedAt.In(r.flows.Deps().Location).Format("2006-01-02")))
-		return nil
+		return t.T("resident.case", "number", c.Number, "status", t.T("status."+string(c.Status)),
+			"alley", c.AlleyName, "category", cats, "date", c.CreatedAt.In(r.flows.Deps().Location).Format("2006-01-02")), nil
+	}
+	if name, _ := splitCommand(text); name == "help" || name == "start" {
+		return t.T("resident.help"), nil // /help@bot in a group too
 	}
 	switch strings.ToLower(text) {
-	case "帮助", "help", "/help", "/start", "?", "？":
-		t.Reply(t.T("resident.help"))
-		return nil
+	case "帮助", "help", "?", "？":
+		return t.T("resident.help"), nil
 	}
-	t.Reply(t.T("resident.welcome"))
-	return nil
+	return t.T("resident.welcome"), nil
 }
 
-var residentCaseRe = regexp.MustCompile(`\d{4}-\d{6}`)
+var (
+	residentCaseRe      = regexp.MustCompile(`\d{4}-\d{6}`)
+	residentComplaintRe = regexp.MustCompile(`T\d{4}-\d{6}`)
+)
+
+// residentComplaint tells a resident how their complaint stands (someone
+// else's is not found: a complaint may be about a person).
+func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, number string) (string, error) {
+	k, err := t.Tx.ComplaintByNumber(ctx, number)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (k.Platform != string(t.Update.Platform) || k.UserID != t.Update.UserID) {
+		return t.T("resident.complaint.unknown", "number", number), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+k.Status))
+	if k.CaseID.Valid {
+		n, err := t.Tx.CaseNumber(ctx, k.CaseID.Int64)
+		if err != nil {
+			return "", err
+		}
+		text += "\n" + t.T("resident.complaint.case_number", "number", n)
+	}
+	return text, nil
+}
 
 // residentTurn is what someone without an account may do: complain (in a
 // group: an acknowledgement and a deep link to continue privately), follow

@@ -195,3 +195,32 @@ func TestNotice(t *testing.T) {
 	c.expect("已排队发往 1 个群")
 	w.expectChat(t, "-1004", "宣传通知", "胡同大扫除")
 }
+
+// TestTrainingUnreachableInvitees: an invitee with no messenger account
+// gets nothing, and the trainer is told so by name; the exchange group and
+// the count the progress reports are the notices really queued.
+func TestTrainingUnreachableInvitees(t *testing.T) {
+	w := newWorldAt(t, friday)
+	tr := w.person(t, "T01", "7401")
+	s1 := w.person(t, "S01", "7601") // 李建国 (S02) has no account
+	tr.text("/training")
+	tr.text("垃圾分类实操")
+	tr.press("讲座")
+	tr.text("11-30 14:00")
+	tr.press("90 分钟")
+	tr.text("交道口街道办三楼会议室")
+	tr.press("指定人员")
+	tr.text("王秀兰 李建国")
+	tr.press("不限")
+	tr.press("跳过")
+	tr.press("发布")
+	tr.expect("培训 #1 已发布:发给 1 人", "有 1 人没有绑定消息账号", "李建国")
+	s1.expectSent(t, w, "培训通知")
+	w.expectChat(t, "-1001", "培训通知已发给 1 位小巷管家")
+	if n := count(t, w.st, `SELECT sent_total FROM trainings WHERE id = 1`); n != 1 {
+		t.Errorf("notices counted as sent: %d, want 1", n)
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM training_invites WHERE training_id = 1`); n != 2 {
+		t.Errorf("invitees: %d, want 2 (李建国 is invited, and may answer once bound)", n)
+	}
+}

@@ -122,3 +122,34 @@ func Duration(lang Lang, d time.Duration) string {
 	}
 	return T(lang, "duration.hm", "h", h, "m", m)
 }
+
+// Month names a month as the catalog's {month} takes it: 「12」 before 月
+// in Chinese, "December" in English (not "month 12").
+func Month(lang Lang, m time.Month) string {
+	if lang == EN {
+		return m.String()
+	}
+	return fmt.Sprint(int(m))
+}
+
+// Heading is a list's heading for n items: without its closing colon when
+// the list is empty (「未办结 0 件」, not 「未办结 0 件:」).
+func Heading(text string, n int) string {
+	if n == 0 {
+		return strings.TrimRight(text, ":\uff1a")
+	}
+	return text
+}
+
+// WorkingTime says a span of working time whose working day lasts day: in
+// hours and minutes up to two working days, past that in working days
+// (「18 个工作日左右」, not 「135 小时」).
+func WorkingTime(lang Lang, d, day time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	if day <= 0 || d < 2*day {
+		return Duration(lang, d)
+	}
+	return T(lang, "duration.workdays", "n", int((d+day/2)/day))
+}

@@ -232,6 +232,27 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+// TestWorkingTime: a long span of working time is said in working days.
+func TestWorkingTime(t *testing.T) {
+	day := 7*time.Hour + 30*time.Minute
+	for _, tc := range []struct {
+		d      time.Duration
+		zh, en string
+	}{
+		{135 * time.Hour, "18 个工作日左右", "about 18 working days"},
+		{2 * day, "2 个工作日左右", "about 2 working days"},
+		{2*day - time.Minute, "14 小时 59 分", "14 h 59 min"},
+		{40 * time.Minute, "40 分钟", "40 min"},
+	} {
+		if got := WorkingTime(ZH, tc.d, day); got != tc.zh {
+			t.Errorf("WorkingTime(zh, %v) = %q, want %q", tc.d, got, tc.zh)
+		}
+		if got := WorkingTime(EN, tc.d, day); got != tc.en {
+			t.Errorf("WorkingTime(en, %v) = %q, want %q", tc.d, got, tc.en)
+		}
+	}
+}
+
 func TestEnglishPlurals(t *testing.T) {
 	if got := T(EN, "report.photos.early", "n", 1); !strings.HasPrefix(got, "1 photo received") {
 		t.Errorf("one: %q", got)

@@ -208,7 +208,7 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 	p := s.opts.Pings
 	cal, now, lang := p.Calendar, p.Now(), p.Lang
 	at := deadline.In(cal.Location()).Format("01-02 15:04")
-	hours := func(d time.Duration) string { return i18n.Duration(lang, d) }
+	hours := func(d time.Duration) string { return i18n.WorkingTime(lang, d, cal.DayLength()) }
 	args := []any{"number", c.Number, "alley", c.AlleyName, "department", c.DepartmentName, "at", at,
 		"clock", i18n.T(lang, "clock.name."+string(clock)), "left", hours(cal.Between(now, deadline)),
 		"over", hours(cal.Between(deadline, now)), "days", m.n}

@@ -131,7 +131,7 @@ func TestPingSequence(t *testing.T) {
 		{now: "2026-11-27 17:00"},
 		{now: "2026-11-30 09:00", dept: "📣 督办:案件 2026-000001(帽儿胡同,交道口街道环卫所)核实已超时 4 小时 30 分", sameExch: true},
 		// The scanner was down on Tuesday: on Wednesday one reminder, not two, and the supervisor is told.
-		{now: "2026-12-02 09:30", dept: "已超时 20 小时", superv: "已超时 3 个工作日", sameExch: true},
+		{now: "2026-12-02 09:30", dept: "已超时 3 个工作日左右", superv: "已超时 3 个工作日", sameExch: true}, // 20 working hours: said in working days
 		{now: "2026-12-02 10:00"},
 	}
 	for _, st := range steps {

@@ -282,16 +282,24 @@ func (s *Scheduler) trainingProgress(ctx context.Context, tx *store.Tx) ([]bot.M
 	}
 	var msgs []bot.Message
 	for _, tr := range ts {
-		done, total, err := tx.BroadcastProgress(ctx, "training:"+strconv.FormatInt(tr.ID, 10))
+		done, failed, total, err := tx.BroadcastProgress(ctx, "training:"+strconv.FormatInt(tr.ID, 10))
 		if err != nil {
 			return nil, err
 		}
 		key, args := "training.progress", []any{"title", tr.Title, "done", done, "total", total,
 			"eta", max(1, (total-done)*33/1000/60+1)}
 		if done >= total {
+			// The real count: the messages queued (sent_total; the outbox
+			// forgets old rows), of which those refused or given up.
 			key, args = "training.progress.done", []any{"title", tr.Title, "total", max(total, tr.SentTotal)}
+			if failed > 0 {
+				key, args = "training.progress.failed", []any{"title", tr.Title, "sent", max(total, tr.SentTotal) - failed, "failed", failed}
+			}
 			if err := tx.ProgressDone(ctx, tr.ID); err != nil {
 				return nil, err
+			}
+			if total == 0 && tr.SentTotal == 0 {
+				continue // nothing was queued (the trainer was told who has no account)
 			}
 		}
 		if !tr.CreatedBy.Valid {

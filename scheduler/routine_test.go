@@ -230,6 +230,53 @@ func TestTrainingRemindersAndProgress(t *testing.T) {
 	}
 }
 
+// TestTrainingProgressCountsWhatWasSent: the last progress line counts the
+// notices really queued (one invitee of three had no account) and says how
+// many could not be delivered.
+func TestTrainingProgressCountsWhatWasSent(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	ctx := context.Background()
+	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7401', id FROM people WHERE code = 'T01'`); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	_ = db.Select(&ids, `SELECT id FROM people WHERE code IN ('S01', 'S02', 'S03') ORDER BY code`)
+	var trainer int64
+	_ = db.Get(&trainer, `SELECT id FROM people WHERE code = 'T01'`)
+	var trID int64
+	err := r.st.InTx(ctx, func(tx *store.Tx) error {
+		tr := store.Training{Title: "垃圾分类实操", Kind: "lecture", StartsAt: at("2026-11-30 14:00"), Minutes: 60, Place: "街道办"}
+		tr.CreatedBy.Int64, tr.CreatedBy.Valid = trainer, true
+		var err error
+		if trID, _, err = tx.CreateTraining(ctx, tr, ids); err != nil {
+			return err
+		}
+		return tx.SetTrainingSent(ctx, trID, 2) // S03 has no account
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := `{"Broadcast": "training:` + strconv.FormatInt(trID, 10) + `", "Text": "x"}`
+	if _, err := db.Exec(`INSERT INTO outbox (platform, chat_id, seq, message, state) VALUES
+		('telegram', '7001', 9001, $1, 'sent'), ('telegram', '7002', 9001, $1, 'failed')`, b); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{SummaryAt: -1, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 10:00")
+	if err := s.ScanRoutines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := r.queued(t)
+	if got := strings.Join(q["7401"], "\n"); !strings.Contains(got, "发出 1 条,1 条发送失败") {
+		t.Errorf("the trainer was told %q", got)
+	}
+}
+
 // recorder is an Outbox that keeps what it is given.
 type recorder struct{ msgs []bot.Message }
 

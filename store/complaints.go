@@ -94,6 +94,13 @@ func (q *Queries) ComplaintByID(ctx context.Context, id int64) (Complaint, error
 	return c, wrap("complaint", notFound(err))
 }
 
+// ComplaintByNumber reads a complaint by its number (T2026-000042).
+func (q *Queries) ComplaintByNumber(ctx context.Context, number string) (Complaint, error) {
+	var c Complaint
+	err := q.db.GetContext(ctx, &c, `SELECT `+complaintCols+` FROM complaints k LEFT JOIN alleys a ON a.id = k.alley_id WHERE k.number = $1`, number)
+	return c, wrap("complaint", notFound(err))
+}
+
 // LockComplaint reads a complaint FOR UPDATE (a decision on it).
 func (q *Queries) LockComplaint(ctx context.Context, id int64) (Complaint, error) {
 	if _, err := q.db.ExecContext(ctx, `SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE`, id); err != nil {
@@ -177,4 +184,18 @@ func (q *Queries) DueComplaints(ctx context.Context, now time.Time) ([]Complaint
 	err = q.db.SelectContext(ctx, &cs, `SELECT `+complaintCols+` FROM complaints k LEFT JOIN alleys a ON a.id = k.alley_id
 		WHERE k.id = ANY($1) ORDER BY k.id`, pq.Int64Array(ids))
 	return cs, wrap("due complaints", err)
+}
+
+// OpenComplaints lists the open complaints, oldest first (staff: those
+// about the staff too, for the supervisors; else the center's only), at
+// most limit, and how many there are in all.
+func (q *Queries) OpenComplaints(ctx context.Context, staff bool, limit int) ([]Complaint, int, error) {
+	var n int
+	if err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM complaints WHERE status = 'open' AND ($1 OR NOT about_staff)`, staff); err != nil {
+		return nil, 0, wrap("open complaints", err)
+	}
+	var cs []Complaint
+	err := q.db.SelectContext(ctx, &cs, `SELECT `+complaintCols+` FROM complaints k LEFT JOIN alleys a ON a.id = k.alley_id
+		WHERE k.status = 'open' AND ($1 OR NOT k.about_staff) ORDER BY k.created_at, k.id LIMIT $2`, staff, limit)
+	return cs, n, wrap("open complaints", err)
 }

@@ -113,6 +113,7 @@ type Patrol struct {
 	PersonID   int64          `db:"person_id"`
 	AlleyID    int64          `db:"alley_id"`
 	AlleyName  string         `db:"alley_name"`
+	PersonName string         `db:"person_name"`
 	ScheduleID sql.NullInt64  `db:"schedule_id"`
 	At         time.Time      `db:"at"`
 	DistanceM  sql.NullInt64  `db:"distance_m"`
@@ -124,7 +125,8 @@ type Patrol struct {
 	Cases      int            `db:"cases"`
 }
 
-const patrolCols = `c.id, c.person_id, c.alley_id, a.name AS alley_name, c.schedule_id, c.at, c.distance_m, c.outside, c.note,
+const patrolCols = `c.id, c.person_id, c.alley_id, a.name AS alley_name,
+	coalesce((SELECT p.name FROM people p WHERE p.id = c.person_id), '') AS person_name, c.schedule_id, c.at, c.distance_m, c.outside, c.note,
 	c.ended_at, c.ended_by, c.nothing_found, (SELECT count(*) FROM cases k WHERE k.patrol_id = c.id) AS cases`
 
 // ErrPatrolOpen is a second patrol started while one is open.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Person is someone of the roster.
@@ -72,6 +74,13 @@ func (q *Queries) People(ctx context.Context) ([]Person, error) {
 	var ps []Person
 	err := q.db.SelectContext(ctx, &ps, `SELECT `+personCols+` FROM people ORDER BY code`)
 	return ps, wrap("list people", err)
+}
+
+// NamesOf lists the names of people, by roster code.
+func (q *Queries) NamesOf(ctx context.Context, ids []int64) ([]string, error) {
+	var names []string
+	err := q.db.SelectContext(ctx, &names, `SELECT name FROM people WHERE id = ANY($1) ORDER BY code`, pq.Int64Array(ids))
+	return names, wrap("names of", err)
 }
 
 // FirstSteward is the active steward with the lowest roster code.

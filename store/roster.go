@@ -226,6 +226,13 @@ func (q *Queries) ChatByCode(ctx context.Context, code string) (Chat, error) {
 	return c, wrap("chat "+code, notFound(err))
 }
 
+// Chats lists the roster's chats, by code.
+func (q *Queries) Chats(ctx context.Context) ([]Chat, error) {
+	var cs []Chat
+	err := q.db.SelectContext(ctx, &cs, `SELECT id, code, kind, title, community_id, alley_id, department_id FROM chats ORDER BY code`)
+	return cs, wrap("chats", err)
+}
+
 // TableCounts returns the row count of each roster table, for checks that an
 // import run twice changes nothing.
 func (q *Queries) TableCounts(ctx context.Context) (map[string]int, error) {

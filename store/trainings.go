@@ -242,15 +242,17 @@ func (q *Queries) AccountsOf(ctx context.Context, people []int64) ([]Account, er
 }
 
 // BroadcastProgress counts a broadcast's queued messages: done (sent or
-// given up) and all.
-func (q *Queries) BroadcastProgress(ctx context.Context, name string) (done, total int, err error) {
+// given up), failed (refused or given up: not sent) and all.
+func (q *Queries) BroadcastProgress(ctx context.Context, name string) (done, failed, total int, err error) {
 	var row struct {
-		Done  int `db:"done"`
-		Total int `db:"total"`
+		Done   int `db:"done"`
+		Failed int `db:"failed"`
+		Total  int `db:"total"`
 	}
-	err = q.db.GetContext(ctx, &row, `SELECT count(*) FILTER (WHERE state <> 'pending') AS done, count(*) AS total
+	err = q.db.GetContext(ctx, &row, `SELECT count(*) FILTER (WHERE state <> 'pending') AS done,
+			count(*) FILTER (WHERE state IN ('failed', 'dropped')) AS failed, count(*) AS total
 		FROM outbox WHERE message ? 'Broadcast' AND message->>'Broadcast' = $1`, name)
-	return row.Done, row.Total, wrap("broadcast progress", err)
+	return row.Done, row.Failed, row.Total, wrap("broadcast progress", err)
 }
 
 // TrainingsInProgress lists trainings whose broadcast is still reported.
@@ -258,6 +260,13 @@ func (q *Queries) TrainingsInProgress(ctx context.Context) ([]Training, error) {
 	var ts []Training
 	err := q.db.SelectContext(ctx, &ts, `SELECT `+trainingCols+` FROM trainings WHERE NOT progress_done ORDER BY id FOR UPDATE SKIP LOCKED`)
 	return ts, wrap("trainings in progress", err)
+}
+
+// SetTrainingSent records how many notices of a training were queued (its
+// invitees' messenger accounts: someone with none gets nothing).
+func (q *Queries) SetTrainingSent(ctx context.Context, id int64, n int) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE trainings SET sent_total = $2 WHERE id = $1`, id, n)
+	return wrap("training sent", err)
 }
 
 // ProgressDone stops a training's progress reports.
@@ -326,4 +335,22 @@ func (q *Queries) ExecAttendanceReset(ctx context.Context, trainingID int64) (in
 func (q *Queries) RetimeTraining(ctx context.Context, id int64, at time.Time) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE trainings SET starts_at = $2 WHERE id = $1`, id, at)
 	return wrap("retime training", err)
+}
+
+// InvitedTraining is a training as one invitee sees it: with their answer.
+type InvitedTraining struct {
+	Training
+	Answer string `db:"answer"`
+	Token  string `db:"token"`
+}
+
+// TrainingsOf lists the trainings a person was invited to that start after
+// since, soonest first, at most limit.
+func (q *Queries) TrainingsOf(ctx context.Context, personID int64, since time.Time, limit int) ([]InvitedTraining, error) {
+	var ts []InvitedTraining
+	err := q.db.SelectContext(ctx, &ts, `SELECT t.id, t.title, t.kind, t.starts_at, t.minutes, t.place, t.link, t.capacity, t.note,
+			t.status, t.created_by, t.sent_total, t.progress_done, i.answer, i.token
+		FROM training_invites i JOIN trainings t ON t.id = i.training_id
+		WHERE i.person_id = $1 AND t.starts_at >= $2 ORDER BY t.starts_at, t.id LIMIT $3`, personID, since, limit)
+	return ts, wrap("trainings of", err)
 }

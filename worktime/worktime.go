@@ -88,6 +88,15 @@ func minutes(hhmm string) (int, error) {
 	return t.Hour()*60 + t.Minute(), nil
 }
 
+// DayLength is the working time of a working day (7 h 30 min by default).
+func (c *Calendar) DayLength() time.Duration {
+	var d time.Duration
+	for _, s := range c.spans {
+		d += time.Duration(s.to-s.from) * time.Minute
+	}
+	return d
+}
+
 // Location is the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 

@@ -407,8 +407,10 @@ func cmdInvite(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s (%s)\ncode:    %s\nexpires: %s\n", p.Name, p.Code, inv.Code,
-		inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04 MST"))
+	// A real offset and the zone's name: "MST" would print the ambiguous
+	// CST (China, or US Central?).
+	fmt.Fprintf(e.stdout, "%s (%s)\ncode:    %s\nexpires: %s (%s)\n", p.Name, p.Code, inv.Code,
+		inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04 -07:00"), cfg.Location())
 	if cfg.Telegram.BotUsername != "" {
 		fmt.Fprintf(e.stdout, "link:    https://t.me/%s?start=%s\n", cfg.Telegram.BotUsername, inv.Code)
 	} else {
@@ -450,8 +452,9 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	logger := newLogger(e.stderr, cfg.Log.Level)
 	// Messages for a messenger (a group bound to Telegram too) are queued in
 	// the outbox, for serve to send; the console prints its own once.
-	router := handlers.New(st, newEngine(cfg, nil), logger, defaultLang(cfg)).WithOutbox(queueOnly{})
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+	flows := newEngine(cfg, nil)
+	router := handlers.New(st, flows, logger, defaultLang(cfg)).WithOutbox(queueOnly{})
+	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
 }
@@ -518,6 +521,11 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	invs, err := st.Invites(e.ctx, tr.ID)
 	if err != nil {
+		return err
+	}
+	// A UTF-8 byte order mark first: Excel on a Chinese Windows otherwise
+	// reads the names as GBK (mojibake).
+	if _, err := io.WriteString(e.stdout, "\ufeff"); err != nil {
 		return err
 	}
 	w := csv.NewWriter(e.stdout)

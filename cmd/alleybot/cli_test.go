@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -255,6 +256,10 @@ func TestInvitePrintsCodeAndLink(t *testing.T) {
 	if !strings.Contains(out, "李建国") || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
 		t.Errorf("invite output: %s", out)
 	}
+	// The expiry names its zone unambiguously (not CST: China or US Central?).
+	if !regexp.MustCompile(`expires: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00 \(Asia/Shanghai\)`).MatchString(out) || strings.Contains(out, "CST") {
+		t.Errorf("invite expiry: %s", out)
+	}
 	// Flags may follow the name.
 	code, out, errs = alleybot(t, "", env, "invite", "李建国", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "https://t.me/alley_test_bot?start=") {
@@ -301,7 +306,11 @@ func TestReportTrainingCSV(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("report: %d %s", code, errs)
 	}
-	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	body, bom := strings.CutPrefix(out, "\ufeff")
+	if !bom {
+		t.Errorf("the csv does not start with a UTF-8 byte order mark (Excel reads it as GBK): %q", out[:min(len(out), 12)])
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

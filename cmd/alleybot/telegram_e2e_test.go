@@ -498,7 +498,7 @@ func TestServeStartsWhileTelegramIsDown(t *testing.T) {
 		t.Errorf("/readyz during the outage: %d %q, want 503 naming telegram", code, body)
 	}
 	r.fake.PushUpdate(tgfake.TextUpdate(5550001, 5550001, "/help"))
-	r.waitSent(5550001, "/start")
+	r.waitSent(5550001, "邀请链接") // a stranger: what residents can do, and how staff bind
 	if code, body := get("/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz after Telegram came back: %d %q", code, body)
 	}
