@@ -622,6 +622,12 @@ var catalog = map[string]msg{
 	"case.not_your_department": {"案件 {number} 由{department}负责,不是您的部门。", "Case {number} belongs to {department}, not your department."},
 	"case.not_your_alley":      {"案件 {number} 在{alley},不是您负责的小巷。", "Case {number} is in {alley}, not one of your alleys."},
 	"case.not_your_case":       {"案件 {number} 不是您上报的。", "Case {number} is not your report."},
+
+	"case.button.not_here":         {"案件 {number} 的「{action}」按钮只在{where}有效;在那个群里按不算,案件没有任何改变。", "The “{action}” button of case {number} counts only {where}; pressed in that group it changed nothing."},
+	"case.button.where.center":     {"问题受理中心的群或与我的私聊中", "in the acceptance center's group or your private chat with me"},
+	"case.button.where.department": {"{department}的群或与我的私聊中", "in {department}'s group or your private chat with me"},
+	"case.button.where.private":    {"与我的私聊中", "in your private chat with me"},
+
 	"case.dispatched":          {"已派单:{number} → {department}。核实时限 {verify_by},整改时限 {fix_by}。", "Dispatched: {number} → {department}. Verify by {verify_by}, fix by {fix_by}."},
 	"case.ask.lead":            {"案件 {number} 派给哪个部门负责?", "Which department leads case {number}?"},
 	"case.ask.copies":          {"需要抄送其他部门吗?可多选,选好后按「完成」。", "Copy other departments? Choose any, then press Done."},
