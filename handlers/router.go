@@ -224,6 +224,9 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	}
 	t.Roles = roles
 
+	if name == "" && u.Callback == nil && u.Photo == nil && u.Location == nil && isRebindWord(u.Text) {
+		return r.confirmRebind(ctx, t) // 确认换绑: the code this account was refused a moment ago
+	}
 	if isTraining {
 		what := "button:t:" + taction.Action
 		if !may(what, roleCodes(t.Roles)) {
@@ -361,6 +364,68 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 		return err
 	}
 	t.Reply(t.T("start.bound", "name", p.Name, "roles", RoleNames(t.Lang, t.Roles)))
+	return nil
+}
+
+// Rebinding. An account bound to one person that redeems another
+// person's code is refused, with who it is bound to and the two deliberate
+// ways to move it: the person answers 确认换绑 within rebindWithin, or an
+// administrator runs `alleybot unbind NAME` and the code is used again.
+// A coordinator who opens a steward's invitation link stays the
+// coordinator.
+
+const rebindWithin = 10 * time.Minute
+
+func rebindKey(t *conversations.Turn) string {
+	return "rebind:" + string(t.Update.Platform) + ":" + t.Update.UserID
+}
+
+// isRebindWord is 确认换绑 (or its English), typed.
+func isRebindWord(text string) bool {
+	text = strings.TrimSpace(text)
+	return text == i18n.T(i18n.ZH, "invite.rebind.word") || strings.EqualFold(text, i18n.T(i18n.EN, "invite.rebind.word"))
+}
+
+// redeemBound is /start CODE from an account already bound: its own
+// person's code binds as before (a new code, the link pressed again);
+// another person's is refused and remembered for 确认换绑.
+func (r *Router) redeemBound(ctx context.Context, t *conversations.Turn, code string) error {
+	holder, err := t.Tx.InviteHolder(ctx, code)
+	if errors.Is(err, store.ErrInviteUsed) && holder.ID != t.Person.ID {
+		t.Reply(t.T("invite.used"))
+		return nil
+	}
+	if err != nil || holder.ID == t.Person.ID {
+		return r.redeem(ctx, t, code) // its errors are told there
+	}
+	if err := t.Tx.CacheSet(ctx, rebindKey(t), code, rebindWithin); err != nil {
+		return err
+	}
+	t.Reply(t.T("invite.bound_other", "name", t.Person.Name, "roles", RoleNames(t.Lang, t.Roles), "other", holder.Name,
+		"word", t.T("invite.rebind.word"), "minutes", int(rebindWithin.Minutes()), "code", t.Person.Code))
+	return nil
+}
+
+// confirmRebind moves this account to the person of the code it was
+// refused for.
+func (r *Router) confirmRebind(ctx context.Context, t *conversations.Turn) error {
+	code, ok, err := t.Tx.CacheGet(ctx, rebindKey(t))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.Reply(t.T("invite.rebind.none"))
+		return nil
+	}
+	if err := t.Tx.CacheDelete(ctx, rebindKey(t)); err != nil {
+		return err
+	}
+	old := t.Person
+	if err := r.redeem(ctx, t, code); err != nil || t.Person.ID == old.ID {
+		return err // a code used or expired meanwhile was told
+	}
+	r.log.Info("account moved to another person", "platform", t.Update.Platform, "user", t.Update.UserID, "from", old.Code, "to", t.Person.Code)
+	t.Reply(t.T("invite.rebound", "old", old.Name))
 	return nil
 }
 

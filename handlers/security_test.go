@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/store"
@@ -75,4 +77,69 @@ func TestCaseButtonCountsOnlyWhereSent(t *testing.T) {
 	// In the presser's private chat every case button counts.
 	c.dept.send(bot.Update{Callback: &bot.Callback{Data: "c:progress:" + id}})
 	c.dept.expect("进展")
+}
+
+// TestBoundAccountRedeemingAnotherCodeIsRefused: a coordinator who opens a
+// steward's invitation link stays the coordinator, is told who the account
+// is bound to and how to move it deliberately; the invitation stays good
+// for the steward; 确认换绑 moves the account, and only then.
+func TestBoundAccountRedeemingAnotherCodeIsRefused(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	ctx := context.Background()
+	invite := func(code string) string {
+		p, err := w.st.FindPerson(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := w.st.CreateInvite(ctx, p.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.Code
+	}
+	boundTo := func(tgID string) string {
+		p, err := w.st.PersonByIdentity(ctx, string(bot.Telegram), tgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Code
+	}
+	coordinator := c.coordinator
+
+	// 确认换绑 with nothing pending changes nothing.
+	coordinator.text("确认换绑")
+	coordinator.expect("没有待确认的换绑")
+
+	// The coordinator opens 李建国's (S02) invitation link.
+	li := invite("S02")
+	coordinator.text("/start " + li)
+	coordinator.expect("这个账号已绑定为 ", "(问题受理中心)", "这个邀请码是给 李建国 的,所以没有换绑", "回复「确认换绑」", "alleybot unbind C01")
+	if got := boundTo("7101"); got != "C01" {
+		t.Fatalf("the account was moved to %s", got)
+	}
+	coordinator.text("/queue")
+	coordinator.expect("待派单")
+	// The invitation is still good for 李建国's own account.
+	li2 := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: "7902", kind: bot.Private, user: "7902"}
+	li2.text("/start " + li)
+	li2.expect("绑定成功!您好,李建国")
+	// Now it is used: the coordinator's 确认换绑 is refused and changes nothing.
+	coordinator.text("确认换绑")
+	coordinator.expect("已经被使用")
+	if got := boundTo("7101"); got != "C01" {
+		t.Fatalf("a used code moved the account to %s", got)
+	}
+
+	// Confirmed deliberately, the account moves.
+	zhang := invite("S03")
+	coordinator.text("/start " + zhang)
+	coordinator.expect("这个邀请码是给 ")
+	coordinator.text("确认换绑")
+	coordinator.expect("换绑过来")
+	if got := boundTo("7101"); got != "S03" {
+		t.Fatalf("after 确认换绑 the account is %s's", got)
+	}
+	coordinator.text("/queue")
+	coordinator.expect("只有")
 }

@@ -268,6 +268,16 @@ var catalog = map[string]msg{
 		"这个邀请码已过期,请向管理员索取新的邀请链接。",
 		"That invitation code has expired. Ask your administrator for a new invitation link.",
 	},
+	"invite.bound_other": {
+		"这个账号已绑定为 {name}({roles}),这个邀请码是给 {other} 的,所以没有换绑,您的身份不变。\n如果确实要把这个账号改为 {other}({name} 将不再使用这个账号):{minutes} 分钟内回复「{word}」;或请管理员运行 alleybot unbind {code},再打开邀请链接。",
+		"This account is linked to {name} ({roles}); this invitation code is for {other}, so nothing changed and you are still {name}.\nIf this account really should become {other}'s ({name} will no longer use it): reply “{word}” within {minutes} minutes, or ask an administrator to run alleybot unbind {code} and open the invitation link again.",
+	},
+	"invite.rebind.word": {"确认换绑", "confirm rebind"},
+	"invite.rebind.none": {
+		"没有待确认的换绑。要换绑,请先打开对方的邀请链接(或发送 /start 邀请码)。",
+		"There is no account move waiting to be confirmed. Open the other person's invitation link (or send /start CODE) first.",
+	},
+	"invite.rebound": {"这个账号已从 {old} 换绑过来;{old} 不再使用这个账号。", "This account has moved from {old}; {old} no longer uses it."},
 	"person.inactive": {
 		"您的账号已停用。如有疑问,请联系社区管理员。",
 		"Your account is deactivated. Please contact your community administrator.",
