@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -34,6 +35,7 @@ type Router struct {
 	defaultLang i18n.Lang
 	commands    []Command
 	byName      map[string]*Command
+	limit       *limiter
 }
 
 // New makes the router over the store and the flows.
@@ -59,6 +61,37 @@ func (r *Router) WithOutbox(e Enqueuer) *Router {
 	return r
 }
 
+// WithRateLimit limits each person (platform account, with or without a
+// roster entry) to burst updates at once and perMinute a minute after
+// that; now is the clock (nil: the real one). perMinute 0 sets no limit.
+func (r *Router) WithRateLimit(perMinute, burst int, now func() time.Time) *Router {
+	r.limit = nil
+	if perMinute > 0 {
+		r.limit = newLimiter(perMinute, burst, now)
+	}
+	return r
+}
+
+// limited reports an update over its person's rate limit, with the answer
+// (once a minute while over). A local platform (the console) is not limited.
+func (r *Router) limited(u bot.Update) (bool, []bot.Message) {
+	if r.limit == nil || u.Platform.Local() || u.UserID == "" || u.Moved != nil {
+		return false, nil
+	}
+	ok, tell, wait := r.limit.allow(string(u.Platform) + ":" + u.UserID)
+	if ok {
+		return false, nil
+	}
+	if !tell {
+		return true, nil
+	}
+	r.log.Warn("rate limit: updates of this person dropped", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID)
+	lang := i18n.Parse(u.LangHint, r.defaultLang)
+	seconds := max(1, int(math.Ceil(wait.Seconds())))
+	return true, []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, ChatTitle: u.ChatTitle,
+		Text: i18n.T(lang, "rate.limited", "name", u.UserName, "seconds", seconds)}}
+}
+
 // Handle processes one update in one transaction: its dedupe key, its
 // effects and its replies commit together or not at all. A duplicate update
 // returns no messages.
@@ -72,6 +105,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 			err = fmt.Errorf("%w: panic: %v", bot.ErrPermanent, p)
 		}
 	}()
+	if over, answer := r.limited(u); over {
+		// Not handled: no transaction at all. The answer goes out with
+		// the update's (the adapter sends what Handle returns).
+		return answer, nil
+	}
 	var out []bot.Message
 	for attempt := 1; ; attempt++ {
 		out = nil

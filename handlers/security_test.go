@@ -143,3 +143,103 @@ func TestBoundAccountRedeemingAnotherCodeIsRefused(t *testing.T) {
 	coordinator.text("/queue")
 	coordinator.expect("只有")
 }
+
+// closeCase takes a new case through to its closing: the residents' group
+// gets the rating buttons.
+func (c cast) closeCase(t *testing.T, w *world, text string) string {
+	t.Helper()
+	number := c.report(t, text)
+	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
+	c.dept.in(c.deptGroup).press("已核实")
+	c.dept.press("立即整改")
+	c.dept.in(c.deptGroup).press("已整改")
+	c.dept.photo("after-"+text, 100)
+	c.dept.press("完成")
+	c.dept.press("跳过")
+	c.steward.press("通过")
+	if cv := w.caseView(t, number); cv.Status != store.StatusClosed {
+		t.Fatalf("case %s not closed: %s", number, cv.Status)
+	}
+	return number
+}
+
+// groupPosts counts what the bot said to chat since the index from of w.sent.
+func (w *world) groupPosts(chat string, from int) []string {
+	var out []string
+	for _, m := range w.sent[from:] {
+		if m.ChatID == chat {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// TestOneResidentCannotFloodAGroup: the same rating pressed again is
+// nothing new; a changed rating is recorded but not posted to the group
+// again; one resident pressing a thousand times is cut off after the burst
+// with one answer, the others are heard, and a minute later so is they.
+func TestOneResidentCannotFloodAGroup(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	number := c.closeCase(t, w, "门口堆了建筑垃圾,三天没人清")
+	rated := func() int {
+		return count(t, w.st, `SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 AND e.kind = 'rated'`, number)
+	}
+	five, four := w.lastButton(t, c.residents, "★★★★★"), w.lastButton(t, c.residents, "★★★★")
+	one, two := w.lastButton(t, c.residents, "★"), w.lastButton(t, c.residents, "★★")
+	press := func(who *chatter, data string) { who.send(bot.Update{Callback: &bot.Callback{Data: data}}) }
+
+	// One resident: a thank-you once; the same score again is nothing; a
+	// changed score is recorded, not posted.
+	res := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9999", name: "居民甲"}
+	from := len(w.sent)
+	press(res, five)
+	press(res, five)
+	press(res, four)
+	if got := rated(); got != 2 {
+		t.Errorf("★★★★★, ★★★★★, ★★★★: %d rated events, want 2 (the same answer again is nothing new)", got)
+	}
+	if posts := w.groupPosts(c.residents, from); len(posts) != 1 || !strings.Contains(posts[0], "谢谢您对案件 "+number) {
+		t.Errorf("the group got %q; want one thank-you", posts)
+	}
+	// A low score asks why once (a link in the group); changing it again
+	// does not ask again.
+	w.flows.Deps().BotUsername = func() string { return "alley_test_bot" }
+	from = len(w.sent)
+	press(res, one)
+	press(res, two)
+	press(res, one)
+	if posts := w.groupPosts(c.residents, from); len(posts) != 1 || !strings.Contains(posts[0], "start=rr_") {
+		t.Errorf("the group got %q; want one question with its link", posts)
+	}
+
+	// A thousand presses in no time by one resident.
+	clock := friday
+	w.r.WithRateLimit(30, 20, func() time.Time { return clock })
+	flooder := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "6666", name: "居民乙"}
+	before, from := rated(), len(w.sent)
+	for i := range 1000 {
+		press(flooder, []string{five, four}[i%2])
+	}
+	if got := rated() - before; got != 20 {
+		t.Errorf("%d of 1000 presses were recorded; want the burst of 20", got)
+	}
+	posts := w.groupPosts(c.residents, from)
+	if len(posts) != 2 || !strings.Contains(posts[1], "居民乙,您的操作太频繁了,请 2 秒后再试") {
+		t.Errorf("the group got %d posts %q; want a thank-you and one answer to the flood", len(posts), posts)
+	}
+	if n := count(t, w.st, `SELECT count(*) FROM processed_updates`); n > 1000 {
+		t.Errorf("%d updates stored: presses over the limit reached the database", n)
+	}
+	// Another resident is heard at once.
+	other := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "7777"}
+	press(other, five)
+	other.expect("谢谢您对案件 " + number)
+	// A minute later the flooder is heard again.
+	clock = clock.Add(time.Minute)
+	before = rated()
+	press(flooder, five)
+	if rated() != before+1 {
+		t.Error("a minute later the resident's press was still refused")
+	}
+}

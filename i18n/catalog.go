@@ -278,6 +278,10 @@ var catalog = map[string]msg{
 		"There is no account move waiting to be confirmed. Open the other person's invitation link (or send /start CODE) first.",
 	},
 	"invite.rebound": {"这个账号已从 {old} 换绑过来;{old} 不再使用这个账号。", "This account has moved from {old}; {old} no longer uses it."},
+	"rate.limited": {
+		"{name},您的操作太频繁了,请 {seconds} 秒后再试;在此之前您发的消息和按的按钮都不会被处理。",
+		"{name}, you are sending too much too fast. Please try again in {seconds} seconds; until then your messages and button presses are not handled.",
+	},
 	"person.inactive": {
 		"您的账号已停用。如有疑问,请联系社区管理员。",
 		"Your account is deactivated. Please contact your community administrator.",
