@@ -80,3 +80,53 @@ func (l *limiter) sweep(now time.Time) {
 		}
 	}
 }
+
+// groupShare bounds what one person's updates queue to one group chat:
+// a leaky bucket of groupCap messages draining at the group's pace
+// (groupDrain a minute, Telegram's 20). It stands for the person's
+// messages still waiting in that chat's queue: past groupCap, their
+// replies to the group are not queued (their updates still take effect),
+// so no single person can fill a group's queue: at most groupCap messages
+// (three minutes at the group's pace) are theirs. Each process keeps its own.
+type groupShare struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	buckets map[string]*level
+	swept   time.Time
+}
+
+type level struct {
+	n  float64
+	at time.Time
+}
+
+const (
+	groupCap   = 60
+	groupDrain = 20.0 / 60 // messages a second
+)
+
+// room takes up to n places in key's bucket and returns how many it got.
+func (g *groupShare) room(key string, n int) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	b := g.buckets[key]
+	if b == nil {
+		if len(g.buckets) >= sweepAt && now.Sub(g.swept) > time.Minute {
+			g.swept = now
+			for k, b := range g.buckets {
+				if b.n-now.Sub(b.at).Seconds()*groupDrain <= 0 {
+					delete(g.buckets, k)
+				}
+			}
+		}
+		b = &level{at: now}
+		g.buckets[key] = b
+	}
+	b.n = math.Max(0, b.n-now.Sub(b.at).Seconds()*groupDrain)
+	b.at = now
+	got := min(n, int(groupCap-b.n))
+	got = max(got, 0)
+	b.n += float64(got)
+	return got
+}

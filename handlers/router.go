@@ -36,6 +36,7 @@ type Router struct {
 	commands    []Command
 	byName      map[string]*Command
 	limit       *limiter
+	share       *groupShare
 }
 
 // New makes the router over the store and the flows.
@@ -65,11 +66,45 @@ func (r *Router) WithOutbox(e Enqueuer) *Router {
 // roster entry) to burst updates at once and perMinute a minute after
 // that; now is the clock (nil: the real one). perMinute 0 sets no limit.
 func (r *Router) WithRateLimit(perMinute, burst int, now func() time.Time) *Router {
-	r.limit = nil
+	r.limit, r.share = nil, nil
 	if perMinute > 0 {
 		r.limit = newLimiter(perMinute, burst, now)
+		r.share = &groupShare{now: r.limit.now, buckets: map[string]*level{}}
 	}
 	return r
+}
+
+// capGroup drops the replies to the update's group past the person's
+// share of it (groupShare); everything else goes as it is.
+func (r *Router) capGroup(u bot.Update, msgs []bot.Message) []bot.Message {
+	if r.share == nil || u.ChatKind != bot.Group || u.Platform.Local() || u.UserID == "" {
+		return msgs
+	}
+	n := 0
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			n++
+		}
+	}
+	if n == 0 {
+		return msgs
+	}
+	room := r.share.room(string(u.Platform)+":"+u.UserID+"@"+u.ChatID, n)
+	if room == n {
+		return msgs
+	}
+	r.log.Warn("group share: replies to the group not queued", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID, "dropped", n-room)
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			if room == 0 {
+				continue
+			}
+			room--
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // limited reports an update over its person's rate limit, with the answer
@@ -132,11 +167,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 				return err
 			}
 			if r.outbox == nil {
-				out = t.Out
+				out = r.capGroup(u, t.Out)
 				return tx.FinishState(ctx)
 			}
 			var queued []bot.Message
-			for _, m := range t.Out {
+			for _, m := range r.capGroup(u, t.Out) {
 				if m.Platform.Local() {
 					out = append(out, m)
 				} else {

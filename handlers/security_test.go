@@ -243,3 +243,33 @@ func TestOneResidentCannotFloodAGroup(t *testing.T) {
 		t.Error("a minute later the resident's press was still refused")
 	}
 }
+
+// TestOnePersonCannotFillAGroupsQueue: within the rate limit, one person's
+// replies to a group are capped at their share (60 waiting, draining at
+// the group's pace of 20 a minute); the others are still answered there.
+func TestOnePersonCannotFillAGroupsQueue(t *testing.T) {
+	w := newWorldAt(t, friday)
+	c := newCast(t, w)
+	clock := friday
+	w.r.WithRateLimit(100000, 100000, func() time.Time { return clock }) // the rate limit itself out of the way
+	res := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "6666", name: "居民乙"}
+	from := len(w.sent)
+	for range 200 {
+		res.text("投诉")
+	}
+	if got := len(w.groupPosts(c.residents, from)); got != 60 {
+		t.Errorf("200 complaints in the group by one person queued %d replies there; want their share, 60", got)
+	}
+	other := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "7777", name: "居民丙"}
+	other.text("投诉")
+	other.expect("居民丙")
+	// Three minutes later the group has sent them: the person has room again.
+	clock = clock.Add(3 * time.Minute)
+	from = len(w.sent)
+	for range 100 {
+		res.text("投诉")
+	}
+	if got := len(w.groupPosts(c.residents, from)); got != 60 {
+		t.Errorf("three minutes later: %d replies; want 60", got)
+	}
+}
