@@ -55,6 +55,27 @@ func TestCaseButtonCountsOnlyWhereSent(t *testing.T) {
 		t.Fatalf("presses in the wrong chats changed the case: %v", got)
 	}
 
+	// A card shown in a group carries only the buttons that count there.
+	buttonsTo := func(chat string) int {
+		n := 0
+		for _, m := range w.lastMsgs {
+			if m.ChatID == chat {
+				for _, row := range m.Buttons {
+					n += len(row)
+				}
+			}
+		}
+		return n
+	}
+	c.coordinator.in(c.residents).text("/case " + number)
+	if n := buttonsTo(c.residents); n != 0 {
+		t.Errorf("/case in the residents' group showed %d buttons", n)
+	}
+	c.coordinator.in(c.center).text("/case " + number)
+	if n := buttonsTo(c.center); n == 0 {
+		t.Error("/case in the center's group showed no buttons")
+	}
+
 	// In the center's group it acts.
 	c.coordinator.in(c.center).send(bot.Update{Callback: &bot.Callback{Data: "c:dispatch:" + id}})
 	c.coordinator.in(c.center).expect("已派单:" + number)
