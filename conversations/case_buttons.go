@@ -183,15 +183,11 @@ func CountsIn(action store.Action, kind store.ChatKind, dept, caseDept int64) bo
 // group the roster does not know, a forged callback) changes nothing and
 // says nothing there: the presser is told privately where it counts.
 func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
-	if action == store.ActRate || action == store.ActStill || t.Update.ChatKind != bot.Group {
+	if action == store.ActRate || action == store.ActStill {
 		return true, nil
 	}
-	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return false, err
-	}
-	if err == nil && CountsIn(action, chat.Kind, chat.DepartmentID.Int64, c.DepartmentID.Int64) {
-		return true, nil
+	if ok, err := t.groupIs(ctx, cardHome[action], c.DepartmentID.Int64); err != nil || ok {
+		return ok, err
 	}
 	where := t.T("case.button.where.private")
 	switch cardHome[action] {
@@ -200,8 +196,34 @@ func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.A
 	case store.ChatDepartment:
 		where = t.T("case.button.where.department", "department", c.DepartmentName)
 	}
-	t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-	t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+	t.toPrivate()
 	t.Reply(t.T("case.button.not_here", "number", c.Number, "action", t.T("action."+string(action)), "where", where))
 	return false, nil
+}
+
+// groupIs reports whether the update's chat is where a button whose cards
+// go to groups of kind home counts: the presser's private chat always; a
+// group only if the roster binds it and it is of that kind ("": none), and
+// for a department's group, the case's department's (caseDept; 0: any).
+func (t *Turn) groupIs(ctx context.Context, home store.ChatKind, caseDept int64) (bool, error) {
+	if t.Update.ChatKind != bot.Group {
+		return true, nil
+	}
+	if home == "" {
+		return false, nil
+	}
+	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return chat.Kind == home && (home != store.ChatDepartment || !chat.DepartmentID.Valid || caseDept == 0 || chat.DepartmentID.Int64 == caseDept), nil
+}
+
+// toPrivate turns the turn's replies to the presser's private chat.
+func (t *Turn) toPrivate() {
+	t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+	t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
 }

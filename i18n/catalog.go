@@ -641,6 +641,7 @@ var catalog = map[string]msg{
 	"case.button.where.center":     {"问题受理中心的群或与我的私聊中", "in the acceptance center's group or your private chat with me"},
 	"case.button.where.department": {"{department}的群或与我的私聊中", "in {department}'s group or your private chat with me"},
 	"case.button.where.private":    {"与我的私聊中", "in your private chat with me"},
+	"complaint.button.not_here":    {"投诉 {number} 的「{action}」按钮只在{where}有效;在那个群里按不算,什么也没有改变。", "The “{action}” button of complaint {number} counts only {where}; pressed in that group it changed nothing."},
 
 	"case.dispatched":          {"已派单:{number} → {department}。核实时限 {verify_by},整改时限 {fix_by}。", "Dispatched: {number} → {department}. Verify by {verify_by}, fix by {fix_by}."},
 	"case.ask.lead":            {"案件 {number} 派给哪个部门负责?", "Which department leads case {number}?"},
