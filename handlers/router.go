@@ -123,8 +123,11 @@ func (r *Router) limited(u bot.Update) (bool, []bot.Message) {
 	r.log.Warn("rate limit: updates of this person dropped", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID)
 	lang := i18n.Parse(u.LangHint, r.defaultLang)
 	seconds := max(1, int(math.Ceil(wait.Seconds())))
-	return true, []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, ChatTitle: u.ChatTitle,
-		Text: i18n.T(lang, "rate.limited", "name", u.UserName, "seconds", seconds)}}
+	text := i18n.T(lang, "rate.limited", "seconds", seconds)
+	if u.UserName != "" {
+		text = i18n.T(lang, "rate.limited.named", "name", u.UserName, "seconds", seconds)
+	}
+	return true, []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, ChatTitle: u.ChatTitle, Text: text}}
 }
 
 // Handle processes one update in one transaction: its dedupe key, its

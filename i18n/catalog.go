@@ -279,6 +279,10 @@ var catalog = map[string]msg{
 	},
 	"invite.rebound": {"这个账号已从 {old} 换绑过来;{old} 不再使用这个账号。", "This account has moved from {old}; {old} no longer uses it."},
 	"rate.limited": {
+		"您的操作太频繁了,请 {seconds} 秒后再试;在此之前您发的消息和按的按钮都不会被处理。",
+		"You are sending too much too fast. Please try again in {seconds} seconds; until then your messages and button presses are not handled.",
+	},
+	"rate.limited.named": {
 		"{name},您的操作太频繁了,请 {seconds} 秒后再试;在此之前您发的消息和按的按钮都不会被处理。",
 		"{name}, you are sending too much too fast. Please try again in {seconds} seconds; until then your messages and button presses are not handled.",
 	},
