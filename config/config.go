@@ -87,6 +87,10 @@ type BotConfig struct {
 	InviteTTL        time.Duration `yaml:"invite_ttl"`
 	DraftResumeAfter time.Duration `yaml:"draft_resume_after"`
 	MaxPhotoMB       int           `yaml:"max_photo_mb"`
+	// RatePerMinute and RateBurst limit each person (platform account):
+	// RateBurst updates at once, then RatePerMinute a minute. 0: no limit.
+	RatePerMinute int `yaml:"rate_per_minute"`
+	RateBurst     int `yaml:"rate_burst"`
 }
 
 type HTTPConfig struct {
@@ -202,7 +206,7 @@ func Default() Config {
 		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond,
 			SpoolDir: "spool"},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
-			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10},
+			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10, RatePerMinute: 30, RateBurst: 20},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
 		Jobs:     JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
@@ -277,6 +281,12 @@ func (c Config) Validate() error {
 	}
 	if c.Bot.InviteTTL < time.Minute {
 		bad("bot.invite_ttl", "must be at least 1m")
+	}
+	if c.Bot.RatePerMinute < 0 {
+		bad("bot.rate_per_minute", "must be 0 (no limit) or more")
+	}
+	if c.Bot.RatePerMinute > 0 && c.Bot.RateBurst < 1 {
+		bad("bot.rate_burst", "must be at least 1")
 	}
 	if u, err := url.Parse(c.Telegram.APIEndpoint); err != nil || u.Host == "" {
 		bad("telegram.api_endpoint", "must be an http(s) URL")

@@ -131,6 +131,9 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 	if err != nil {
 		return c, false, err
 	}
+	if ok, err := t.pressedHere(ctx, c, action); err != nil || !ok {
+		return c, false, err
+	}
 	if !store.Lifecycle[action].Allows(c.Status) {
 		if action == store.ActRate || action == store.ActStill {
 			t.Reply(t.T("case.rate_closed", "number", c.Number))

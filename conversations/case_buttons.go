@@ -1,6 +1,8 @@
 package conversations
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -202,4 +204,80 @@ func CardAction(cv store.CaseView, text string) (CaseAction, bool) {
 		}
 	}
 	return CaseAction{}, false
+}
+
+// cardHome is where the cards carrying an action's button are sent: the
+// center's group (派单, 退回, 批准 …), the case's department's group (已核实,
+// 已整改 …), or "" for a person's private chat alone (复核, 补充). The
+// residents' buttons (★, 仍有问题) have their own rule, Turn.ratesHere.
+var cardHome = map[store.Action]store.ChatKind{
+	store.ActDispatch: store.ChatCoordinators, store.ActRedirect: store.ChatCoordinators,
+	store.ActReturn: store.ChatCoordinators, store.ActMerge: store.ChatCoordinators,
+	store.ActApprove: store.ChatCoordinators, store.ActRefuse: store.ChatCoordinators,
+	store.ActVerify: store.ChatDepartment, store.ActNotOurs: store.ChatDepartment,
+	store.ActProgress: store.ChatDepartment, store.ActExtend: store.ChatDepartment,
+	store.ActFixed: store.ChatDepartment,
+}
+
+// CountsIn reports whether a case action's button counts in a group of
+// kind (of department dept, for a department's group): only in the kind of
+// group its cards are sent to. In a private chat every button counts.
+func CountsIn(action store.Action, kind store.ChatKind, dept, caseDept int64) bool {
+	home, ok := cardHome[action]
+	if !ok || home != kind {
+		return false
+	}
+	return kind != store.ChatDepartment || dept == 0 || caseDept == 0 || dept == caseDept
+}
+
+// pressedHere checks that a case button counts in the chat it was pressed
+// in: the presser's private chat, or a roster group of the kind its card is
+// sent to (the center's group; the case's department's group). A card's
+// button pressed anywhere else (a residents' group, the exchange group, a
+// group the roster does not know, a forged callback) changes nothing and
+// says nothing there: the presser is told privately where it counts.
+func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
+	if action == store.ActRate || action == store.ActStill {
+		return true, nil
+	}
+	if ok, err := t.groupIs(ctx, cardHome[action], c.DepartmentID.Int64); err != nil || ok {
+		return ok, err
+	}
+	where := t.T("case.button.where.private")
+	switch cardHome[action] {
+	case store.ChatCoordinators:
+		where = t.T("case.button.where.center")
+	case store.ChatDepartment:
+		where = t.T("case.button.where.department", "department", c.DepartmentName)
+	}
+	t.toPrivate()
+	t.Reply(t.T("case.button.not_here", "number", c.Number, "action", t.T("action."+string(action)), "where", where))
+	return false, nil
+}
+
+// groupIs reports whether the update's chat is where a button whose cards
+// go to groups of kind home counts: the presser's private chat always; a
+// group only if the roster binds it and it is of that kind ("": none), and
+// for a department's group, the case's department's (caseDept; 0: any).
+func (t *Turn) groupIs(ctx context.Context, home store.ChatKind, caseDept int64) (bool, error) {
+	if t.Update.ChatKind != bot.Group {
+		return true, nil
+	}
+	if home == "" {
+		return false, nil
+	}
+	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return chat.Kind == home && (home != store.ChatDepartment || !chat.DepartmentID.Valid || caseDept == 0 || chat.DepartmentID.Int64 == caseDept), nil
+}
+
+// toPrivate turns the turn's replies to the presser's private chat.
+func (t *Turn) toPrivate() {
+	t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+	t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
 }

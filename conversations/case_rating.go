@@ -46,9 +46,18 @@ func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAc
 	if err != nil || !ok {
 		return err
 	}
-	first, err := t.Tx.Rate(ctx, c.ID, string(t.Update.Platform), t.Update.UserID, score, still)
+	first, changed, err := t.Tx.RateAnswer(ctx, c.ID, string(t.Update.Platform), t.Update.UserID, score, still)
 	if err != nil {
 		return err
+	}
+	inGroup := t.Update.ChatKind == bot.Group
+	if !changed {
+		// The same answer pressed again: no event, and nothing said in a
+		// group (one resident's presses must not flood it).
+		if !inGroup {
+			t.Reply(t.T("case.rate.again"))
+		}
+		return nil
 	}
 	// The timeline shows the score (★★★★, or 仍有问题).
 	shown := strings.Repeat("★", score)
@@ -59,11 +68,13 @@ func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAc
 		return err
 	}
 	if !still && score > t.Deps.LowScore {
-		if first {
+		switch {
+		case first:
 			t.Reply(t.T("case.rate.thanks", "number", c.Number))
-		} else {
+		case !inGroup:
 			t.Reply(t.T("case.rate.changed", "number", c.Number))
 		}
+		// A changed rating is not a new post in the group.
 		return nil
 	}
 	// A low score or "still a problem": why? Asked privately.
@@ -83,6 +94,19 @@ func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView)
 		}
 		return e.startReopen(ctx, t, c.ID)
 	}
+	// One question (link) per resident and closing in the group: a
+	// resident who changes their answer back and forth is not asked again.
+	asked := "rrq:" + strconv.FormatInt(c.ID, 10) + ":" + c.ClosedAt.Time.Format(time.RFC3339Nano) + ":" + string(u.Platform) + ":" + u.UserID
+	if _, ok, err := t.Tx.CacheGet(ctx, asked); err != nil || ok {
+		return err
+	}
+	within := t.Deps.ReopenReasonWithin
+	if within <= 0 {
+		within = 24 * time.Hour
+	}
+	if err := t.Tx.CacheSet(ctx, asked, "1", within); err != nil {
+		return err
+	}
 	name := t.Deps.BotUsername()
 	if u.Platform != bot.Telegram || name == "" {
 		t.Reply(t.T("case.rate.low_noted", "number", c.Number))
@@ -93,10 +117,6 @@ func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView)
 		return err
 	}
 	token := hex.EncodeToString(b)
-	within := t.Deps.ReopenReasonWithin
-	if within <= 0 {
-		within = 24 * time.Hour
-	}
 	if err := t.Tx.CacheSet(ctx, "rr:"+token, strconv.FormatInt(c.ID, 10)+"|"+string(u.Platform)+"|"+u.UserID, within); err != nil {
 		return err
 	}

@@ -371,6 +371,23 @@ func (e *Engine) ComplaintAct(ctx context.Context, t *Turn, a ComplaintAction) e
 		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+k.Status)))
 		return nil
 	}
+	// Like a case card's: the center's buttons count in its group (or
+	// privately), 记录处理结果 privately (it is sent to supervisors alone).
+	home := store.ChatCoordinators
+	if a.Action == "settle" {
+		home = ""
+	}
+	if ok, err := t.groupIs(ctx, home, 0); err != nil || !ok {
+		if err == nil {
+			where := t.T("case.button.where.private")
+			if home != "" {
+				where = t.T("case.button.where.center")
+			}
+			t.toPrivate()
+			t.Reply(t.T("complaint.button.not_here", "number", k.Number, "action", t.T("button.complaint."+a.Action), "where", where))
+		}
+		return err
+	}
 	return e.startPrivately(ctx, t, e.flows["k"+a.Action], &ComplaintDecision{ComplaintID: k.ID})
 }
 

@@ -86,7 +86,7 @@ func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
 		return r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(t.Args, conversations.ReopenLinkPrefix))
 	}
 	if t.Args != "" {
-		return r.redeem(ctx, t, t.Args)
+		return r.redeemBound(ctx, t, t.Args)
 	}
 	t.Reply(t.T("start.welcome", "name", t.Person.Name))
 	return nil

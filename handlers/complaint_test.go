@@ -61,6 +61,13 @@ func TestComplaintBecomesCaseAndResidentFollows(t *testing.T) {
 	// Only coordinators decide.
 	c.steward.send(bot.Update{Callback: &bot.Callback{Data: card}})
 	c.steward.expect("只有")
+	// The card's buttons count in the center's group (or privately), not
+	// in the residents' group: nothing is said there, nothing starts.
+	c.coordinator.in(c.residents).send(bot.Update{Callback: &bot.Callback{Data: card}})
+	if got := w.saidTo(c.residents); got != "" {
+		t.Errorf("the residents' group was told %q", got)
+	}
+	c.coordinator.expect("投诉 T2026-000001 的「转为案件」按钮只在问题受理中心的群或与我的私聊中有效")
 	center := c.coordinator.in(c.center)
 	center.send(bot.Update{Callback: &bot.Callback{Data: card}})
 	c.coordinator.expect("处理投诉", "请选择问题类别")

@@ -26,8 +26,12 @@ func (r *Router) back(ctx context.Context, t *conversations.Turn) error {
 	if err != nil {
 		return err
 	}
+	here, err := countsHere(ctx, t)
+	if err != nil {
+		return err
+	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text: conversations.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv)})
+		Text: conversations.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv, here)})
 	return nil
 }
 
@@ -88,8 +92,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 	if i := slices.Index(ids, last); i >= 0 {
 		return true, r.flows.Act(ctx, t, acts[i])
 	}
-	r.listCases(t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found)
-	return true, nil
+	return true, r.listCases(ctx, t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found)
 }
 
 // reach is the open cases whose card would offer the person action: the

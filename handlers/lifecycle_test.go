@@ -192,8 +192,10 @@ func TestCaseLifecycle(t *testing.T) {
 	}
 	resident.press("★★★★★")
 	resident.expect("谢谢您对案件 " + number + " 的评价")
-	resident.press("★★★★")
-	resident.expect("已更新您对案件") // one rating per resident per closing: the second replaces the first
+	resident.press("★★★★") // one rating per resident per closing: the second replaces the first, unposted
+	if got := w.saidTo(c.residents); got != "" {
+		t.Errorf("a changed rating was posted to the group: %q", got)
+	}
 	if w.caseView(t, number).Status != store.StatusClosed {
 		t.Fatal("a good score reopened the case")
 	}

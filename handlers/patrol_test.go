@@ -217,6 +217,7 @@ func labels(bs []bot.Button) []string {
 	}
 	return out
 }
+
 // TestPatrolCheckInAnywayIsAChoice: outside the radius, 仍然签到 is a
 // button (pressed or typed) that asks why; the words 仍然签到 are never
 // the note.

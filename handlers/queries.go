@@ -34,9 +34,13 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	loc := r.flows.Deps().Location
+	here, err := countsHere(ctx, t)
+	if err != nil {
+		return err
+	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
 		Text:    conversations.CaseSummary(t.Lang, loc, cv) + "\n\n" + conversations.Timeline(t.Lang, loc, events),
-		Buttons: r.allowed(t, cv)})
+		Buttons: r.allowed(t, cv, here)})
 	photos, err := t.Tx.CasePhotos(ctx, cv.ID)
 	if err != nil {
 		return err
@@ -144,7 +148,9 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		for _, cv := range cs {
 			lines = append(lines, "  "+r.caseWithClock(t, cv))
 		}
-		r.listCases(t, strings.Join(lines, "\n"), cs)
+		if err := r.listCases(ctx, t, strings.Join(lines, "\n"), cs); err != nil {
+			return err
+		}
 		lines = nil
 	}
 	n, err := conversations.OpenComplaintCount(ctx, t)
@@ -158,22 +164,47 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 // listCases says a list's heading, then each case as its own message with
 // the buttons the reader may press (the same as on its card), so a case is
 // acted on from the list.
-func (r *Router) listCases(t *conversations.Turn, heading string, cs []store.CaseView) {
+func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading string, cs []store.CaseView) error {
+	here, err := countsHere(ctx, t)
+	if err != nil {
+		return err
+	}
 	head, _, _ := strings.Cut(heading, "\n")
 	t.Reply(i18n.Heading(head, len(cs)))
 	for _, cv := range cs {
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-			Text: "  " + r.caseWithClock(t, cv), Buttons: r.allowed(t, cv)})
+			Text: "  " + r.caseWithClock(t, cv), Buttons: r.allowed(t, cv, here)})
 	}
+	return nil
 }
 
-// allowed is a case's card buttons the reader may press, two to a row.
-func (r *Router) allowed(t *conversations.Turn, cv store.CaseView) [][]bot.Button {
+// countsHere tells which case buttons count in the chat of the update
+// (conversations.CountsIn): all of them in a private chat, those whose
+// cards are sent to a group of its kind in a roster group, none in a group
+// the roster does not know. A list shows only buttons that would count.
+func countsHere(ctx context.Context, t *conversations.Turn) (func(a store.Action, caseDept int64) bool, error) {
+	if t.Update.ChatKind != bot.Group {
+		return func(store.Action, int64) bool { return true }, nil
+	}
+	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return func(store.Action, int64) bool { return false }, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func(a store.Action, caseDept int64) bool {
+		return conversations.CountsIn(a, chat.Kind, chat.DepartmentID.Int64, caseDept)
+	}, nil
+}
+
+// allowed is a case's card buttons the reader may press here, two to a row.
+func (r *Router) allowed(t *conversations.Turn, cv store.CaseView, here func(store.Action, int64) bool) [][]bot.Button {
 	var row []bot.Button
 	var rows [][]bot.Button
 	for _, b := range conversations.CardButtons(t.Lang, cv) {
 		a, ok := conversations.ParseCaseAction(b.Data)
-		if !ok || !may(buttonKey(a.Action), roleCodes(t.Roles)) {
+		if !ok || !may(buttonKey(a.Action), roleCodes(t.Roles)) || !here(a.Action, cv.DepartmentID.Int64) {
 			continue
 		}
 		if row = append(row, b); len(row) == 2 {
@@ -199,7 +230,9 @@ func (r *Router) cmdDept(ctx context.Context, t *conversations.Turn) error {
 			return err
 		}
 		lines = append(lines, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)))
-		r.listCases(t, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)), cs)
+		if err := r.listCases(ctx, t, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)), cs); err != nil {
+			return err
+		}
 	}
 	if len(lines) == 0 {
 		t.Reply(t.T("dept.none"))
@@ -234,7 +267,9 @@ func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("overdue.none"))
 		return nil
 	}
-	r.listCases(t, t.T("overdue.header", "n", len(all)), all)
+	if err := r.listCases(ctx, t, t.T("overdue.header", "n", len(all)), all); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -34,6 +35,8 @@ type Router struct {
 	defaultLang i18n.Lang
 	commands    []Command
 	byName      map[string]*Command
+	limit       *limiter
+	share       *groupShare
 }
 
 // New makes the router over the store and the flows.
@@ -59,6 +62,74 @@ func (r *Router) WithOutbox(e Enqueuer) *Router {
 	return r
 }
 
+// WithRateLimit limits each person (platform account, with or without a
+// roster entry) to burst updates at once and perMinute a minute after
+// that; now is the clock (nil: the real one). perMinute 0 sets no limit.
+func (r *Router) WithRateLimit(perMinute, burst int, now func() time.Time) *Router {
+	r.limit, r.share = nil, nil
+	if perMinute > 0 {
+		r.limit = newLimiter(perMinute, burst, now)
+		r.share = &groupShare{now: r.limit.now, buckets: map[string]*level{}}
+	}
+	return r
+}
+
+// capGroup drops the replies to the update's group past the person's
+// share of it (groupShare); everything else goes as it is.
+func (r *Router) capGroup(u bot.Update, msgs []bot.Message) []bot.Message {
+	if r.share == nil || u.ChatKind != bot.Group || u.Platform.Local() || u.UserID == "" {
+		return msgs
+	}
+	n := 0
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			n++
+		}
+	}
+	if n == 0 {
+		return msgs
+	}
+	room := r.share.room(string(u.Platform)+":"+u.UserID+"@"+u.ChatID, n)
+	if room == n {
+		return msgs
+	}
+	r.log.Warn("group share: replies to the group not queued", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID, "dropped", n-room)
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			if room == 0 {
+				continue
+			}
+			room--
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// limited reports an update over its person's rate limit, with the answer
+// (once a minute while over). A local platform (the console) is not limited.
+func (r *Router) limited(u bot.Update) (bool, []bot.Message) {
+	if r.limit == nil || u.Platform.Local() || u.UserID == "" || u.Moved != nil {
+		return false, nil
+	}
+	ok, tell, wait := r.limit.allow(string(u.Platform) + ":" + u.UserID)
+	if ok {
+		return false, nil
+	}
+	if !tell {
+		return true, nil
+	}
+	r.log.Warn("rate limit: updates of this person dropped", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID)
+	lang := i18n.Parse(u.LangHint, r.defaultLang)
+	seconds := max(1, int(math.Ceil(wait.Seconds())))
+	text := i18n.T(lang, "rate.limited", "seconds", seconds)
+	if u.UserName != "" {
+		text = i18n.T(lang, "rate.limited.named", "name", u.UserName, "seconds", seconds)
+	}
+	return true, []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, ChatTitle: u.ChatTitle, Text: text}}
+}
+
 // Handle processes one update in one transaction: its dedupe key, its
 // effects and its replies commit together or not at all. A duplicate update
 // returns no messages.
@@ -72,6 +143,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 			err = fmt.Errorf("%w: panic: %v", bot.ErrPermanent, p)
 		}
 	}()
+	if over, answer := r.limited(u); over {
+		// Not handled: no transaction at all. The answer goes out with
+		// the update's (the adapter sends what Handle returns).
+		return answer, nil
+	}
 	var out []bot.Message
 	for attempt := 1; ; attempt++ {
 		out = nil
@@ -94,11 +170,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 				return err
 			}
 			if r.outbox == nil {
-				out = t.Out
+				out = r.capGroup(u, t.Out)
 				return tx.FinishState(ctx)
 			}
 			var queued []bot.Message
-			for _, m := range t.Out {
+			for _, m := range r.capGroup(u, t.Out) {
 				if m.Platform.Local() {
 					out = append(out, m)
 				} else {
@@ -228,6 +304,9 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	}
 	t.Roles = roles
 
+	if name == "" && u.Callback == nil && u.Photo == nil && u.Location == nil && isRebindWord(u.Text) {
+		return r.confirmRebind(ctx, t) // 确认换绑: the code this account was refused a moment ago
+	}
 	if isTraining {
 		what := "button:t:" + taction.Action
 		if !may(what, roleCodes(t.Roles)) {
@@ -419,6 +498,68 @@ func (r *Router) redeem(ctx context.Context, t *conversations.Turn, code string)
 		return err
 	}
 	t.Reply(t.T("start.bound", "name", p.Name, "roles", RoleNames(t.Lang, t.Roles)))
+	return nil
+}
+
+// Rebinding. An account bound to one person that redeems another
+// person's code is refused, with who it is bound to and the two deliberate
+// ways to move it: the person answers 确认换绑 within rebindWithin, or an
+// administrator runs `alleybot unbind NAME` and the code is used again.
+// A coordinator who opens a steward's invitation link stays the
+// coordinator.
+
+const rebindWithin = 10 * time.Minute
+
+func rebindKey(t *conversations.Turn) string {
+	return "rebind:" + string(t.Update.Platform) + ":" + t.Update.UserID
+}
+
+// isRebindWord is 确认换绑 (or its English), typed.
+func isRebindWord(text string) bool {
+	text = strings.TrimSpace(text)
+	return text == i18n.T(i18n.ZH, "invite.rebind.word") || strings.EqualFold(text, i18n.T(i18n.EN, "invite.rebind.word"))
+}
+
+// redeemBound is /start CODE from an account already bound: its own
+// person's code binds as before (a new code, the link pressed again);
+// another person's is refused and remembered for 确认换绑.
+func (r *Router) redeemBound(ctx context.Context, t *conversations.Turn, code string) error {
+	holder, err := t.Tx.InviteHolder(ctx, code)
+	if errors.Is(err, store.ErrInviteUsed) && holder.ID != t.Person.ID {
+		t.Reply(t.T("invite.used"))
+		return nil
+	}
+	if err != nil || holder.ID == t.Person.ID {
+		return r.redeem(ctx, t, code) // its errors are told there
+	}
+	if err := t.Tx.CacheSet(ctx, rebindKey(t), code, rebindWithin); err != nil {
+		return err
+	}
+	t.Reply(t.T("invite.bound_other", "name", t.Person.Name, "roles", RoleNames(t.Lang, t.Roles), "other", holder.Name,
+		"word", t.T("invite.rebind.word"), "minutes", int(rebindWithin.Minutes()), "code", t.Person.Code))
+	return nil
+}
+
+// confirmRebind moves this account to the person of the code it was
+// refused for.
+func (r *Router) confirmRebind(ctx context.Context, t *conversations.Turn) error {
+	code, ok, err := t.Tx.CacheGet(ctx, rebindKey(t))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.Reply(t.T("invite.rebind.none"))
+		return nil
+	}
+	if err := t.Tx.CacheDelete(ctx, rebindKey(t)); err != nil {
+		return err
+	}
+	old := t.Person
+	if err := r.redeem(ctx, t, code); err != nil || t.Person.ID == old.ID {
+		return err // a code used or expired meanwhile was told
+	}
+	r.log.Info("account moved to another person", "platform", t.Update.Platform, "user", t.Update.UserID, "from", old.Code, "to", t.Person.Code)
+	t.Reply(t.T("invite.rebound", "old", old.Name))
 	return nil
 }
 

@@ -297,6 +297,24 @@ var catalog = map[string]msg{
 		"这个邀请码已过期,请向管理员索取新的邀请链接。",
 		"That invitation code has expired. Ask your administrator for a new invitation link.",
 	},
+	"invite.bound_other": {
+		"这个账号已绑定为 {name}({roles}),这个邀请码是给 {other} 的,所以没有换绑,您的身份不变。\n如果确实要把这个账号改为 {other}({name} 将不再使用这个账号):{minutes} 分钟内回复「{word}」;或请管理员运行 alleybot unbind {code},再打开邀请链接。",
+		"This account is linked to {name} ({roles}); this invitation code is for {other}, so nothing changed and you are still {name}.\nIf this account really should become {other}'s ({name} will no longer use it): reply “{word}” within {minutes} minutes, or ask an administrator to run alleybot unbind {code} and open the invitation link again.",
+	},
+	"invite.rebind.word": {"确认换绑", "confirm rebind"},
+	"invite.rebind.none": {
+		"没有待确认的换绑。要换绑,请先打开对方的邀请链接(或发送 /start 邀请码)。",
+		"There is no account move waiting to be confirmed. Open the other person's invitation link (or send /start CODE) first.",
+	},
+	"invite.rebound": {"这个账号已从 {old} 换绑过来;{old} 不再使用这个账号。", "This account has moved from {old}; {old} no longer uses it."},
+	"rate.limited": {
+		"您的操作太频繁了,请 {seconds} 秒后再试;在此之前您发的消息和按的按钮都不会被处理。",
+		"You are sending too much too fast. Please try again in {seconds} seconds; until then your messages and button presses are not handled.",
+	},
+	"rate.limited.named": {
+		"{name},您的操作太频繁了,请 {seconds} 秒后再试;在此之前您发的消息和按的按钮都不会被处理。",
+		"{name}, you are sending too much too fast. Please try again in {seconds} seconds; until then your messages and button presses are not handled.",
+	},
 	"person.inactive": {
 		"您的账号已停用。如有疑问,请联系社区管理员。",
 		"Your account is deactivated. Please contact your community administrator.",
@@ -686,6 +704,13 @@ var catalog = map[string]msg{
 	"case.not_your_department": {"案件 {number} 由{department}负责,不是您的部门。", "Case {number} belongs to {department}, not your department."},
 	"case.not_your_alley":      {"案件 {number} 在{alley},不是您负责的小巷。", "Case {number} is in {alley}, not one of your alleys."},
 	"case.not_your_case":       {"案件 {number} 不是您上报的。", "Case {number} is not your report."},
+
+	"case.button.not_here":         {"案件 {number} 的「{action}」按钮只在{where}有效;在那个群里按不算,案件没有任何改变。", "The “{action}” button of case {number} counts only {where}; pressed in that group it changed nothing."},
+	"case.button.where.center":     {"问题受理中心的群或与我的私聊中", "in the acceptance center's group or your private chat with me"},
+	"case.button.where.department": {"{department}的群或与我的私聊中", "in {department}'s group or your private chat with me"},
+	"case.button.where.private":    {"与我的私聊中", "in your private chat with me"},
+	"complaint.button.not_here":    {"投诉 {number} 的「{action}」按钮只在{where}有效;在那个群里按不算,什么也没有改变。", "The “{action}” button of complaint {number} counts only {where}; pressed in that group it changed nothing."},
+
 	"case.dispatched":          {"已派单:{number} → {department}。核实时限 {verify_by},整改时限 {fix_by}。", "Dispatched: {number} → {department}. Verify by {verify_by}, fix by {fix_by}."},
 	"case.ask.lead":            {"案件 {number} 派给哪个部门负责?", "Which department leads case {number}?"},
 	"case.ask.copies":          {"需要抄送其他部门吗?可多选,选好后按「完成」。", "Copy other departments? Choose any, then press Done."},

@@ -572,18 +572,16 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				return err
 			}
 		}
-		for _, p := range f.People {
+		// Everyone in a few statements (arrays), not a few per person.
+		people := make([]store.RosterPerson, len(f.People))
+		for i, p := range f.People {
 			lang := p.Lang
 			if lang == "" {
 				lang = "zh"
 			}
 			active := p.Active == nil || *p.Active
-			id, err := tx.UpsertPerson(ctx, store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
-				WecomUserID: store.OptText(p.WecomUserID), Lang: lang, Active: active})
-			if err != nil {
-				return err
-			}
-			var rs []store.PersonRole
+			rp := store.RosterPerson{Person: store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
+				WecomUserID: store.OptText(p.WecomUserID), Lang: lang, Active: active}}
 			for _, code := range p.Roles {
 				r := store.Role(code)
 				pr := store.PersonRole{Role: r}
@@ -593,22 +591,19 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 				if p.Community != "" && (r == store.RoleCoordinator || r == store.RoleSupervisor || r == store.RoleSteward) {
 					pr.CommunityID = store.Ref(communityID[p.Community])
 				}
-				rs = append(rs, pr)
+				rp.Roles = append(rp.Roles, pr)
 			}
-			if err := tx.ReplacePersonRoles(ctx, id, rs); err != nil {
-				return err
-			}
-			var ps []store.PatrolSchedule
 			for _, pt := range p.Patrols {
 				days := make([]int64, len(pt.Days))
 				for i, d := range pt.Days {
 					days[i] = int64(d)
 				}
-				ps = append(ps, store.PatrolSchedule{AlleyID: alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
+				rp.Patrols = append(rp.Patrols, store.PatrolSchedule{AlleyID: alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
 			}
-			if err := tx.ReplacePatrolSchedules(ctx, id, ps); err != nil {
-				return err
-			}
+			people[i] = rp
+		}
+		if _, err := tx.ImportPeople(ctx, people); err != nil {
+			return err
 		}
 		for _, c := range f.Chats {
 			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title, NotifyReports: c.NotifyReports == nil || *c.NotifyReports}

@@ -223,6 +223,41 @@ func (q *Queries) RedeemInvite(ctx context.Context, code, platform, externalID, 
 	return p, wrap("person", err)
 }
 
+// InviteHolder is the person an invite code is for, read without using
+// it: a bound account redeeming someone else's code is refused first
+// (handlers.redeemBound). An unusable code gives RedeemInvite's errors.
+func (q *Queries) InviteHolder(ctx context.Context, code string) (Person, error) {
+	var row struct {
+		Person
+		Expired bool `db:"expired"`
+		Used    bool `db:"used"`
+	}
+	err := q.db.GetContext(ctx, &row, `SELECT `+prefixed("p", personCols)+`, i.expires_at < now() AS expired, i.used_at IS NOT NULL AS used
+		FROM invites i JOIN people p ON p.id = i.person_id WHERE i.code = $1`, strings.ToUpper(strings.TrimSpace(code)))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Person{}, ErrInviteUnknown
+	case err != nil:
+		return Person{}, wrap("invite holder", err)
+	case row.Used:
+		return row.Person, ErrInviteUsed
+	case row.Expired:
+		return row.Person, ErrInviteExpired
+	}
+	return row.Person, nil
+}
+
+// UnbindPerson removes a person's invited accounts (every platform but
+// WeCom, whose accounts are the roster's wecom_userid, and the console,
+// which binds everyone): an administrator moving an account deliberately
+// (alleybot unbind). It returns the accounts removed, "platform id".
+func (q *Queries) UnbindPerson(ctx context.Context, personID int64) ([]string, error) {
+	var gone []string
+	err := q.db.SelectContext(ctx, &gone, `DELETE FROM identities WHERE person_id = $1 AND platform NOT IN ('wecom', 'console')
+		RETURNING platform || ' ' || external_id`, personID)
+	return gone, wrap("unbind person", err)
+}
+
 // BindIdentity binds an account directly (the console, which is trusted).
 func (q *Queries) BindIdentity(ctx context.Context, platform, externalID string, personID int64) error {
 	_, err := q.db.ExecContext(ctx, `

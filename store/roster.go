@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -276,4 +278,94 @@ func aliasesOf(as []string) pq.StringArray {
 		return pq.StringArray{}
 	}
 	return pq.StringArray(as)
+}
+
+// RosterPerson is one person of a roster import with exactly the roles
+// and patrol windows they are to have.
+type RosterPerson struct {
+	Person
+	Roles   []PersonRole
+	Patrols []PatrolSchedule
+}
+
+// ImportPeople upserts people by roster code (a person's chosen language
+// is kept) and sets each one's roles and patrol windows to exactly those
+// given: five statements for the whole roster, whatever its size (arrays
+// unnested), where a statement per person made a 50,000-person roster
+// take minutes. It returns each person's id by code.
+func (q *Queries) ImportPeople(ctx context.Context, ps []RosterPerson) (map[string]int64, error) {
+	n := len(ps)
+	codes, names, phones, wecom, langs := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n),
+		make(pq.StringArray, n), make(pq.StringArray, n)
+	active := make(pq.BoolArray, n)
+	for i, p := range ps {
+		codes[i], names[i], phones[i], wecom[i], langs[i], active[i] = p.Code, p.Name, p.Phone, p.WecomUserID.String, p.Lang, p.Active
+	}
+	var rows []struct {
+		ID   int64  `db:"id"`
+		Code string `db:"code"`
+	}
+	if err := q.db.SelectContext(ctx, &rows, `
+		INSERT INTO people (code, name, phone, wecom_userid, lang, active)
+		SELECT code, name, phone, nullif(wecom, ''), lang, active
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS p(code, name, phone, wecom, lang, active)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,
+			wecom_userid = EXCLUDED.wecom_userid, active = EXCLUDED.active, updated_at = now()
+		RETURNING id, code`, codes, names, phones, wecom, langs, active); err != nil {
+		return nil, wrap("upsert people", err)
+	}
+	ids := make(map[string]int64, len(rows))
+	all := make(pq.Int64Array, 0, len(rows))
+	for _, r := range rows {
+		ids[r.Code] = r.ID
+		all = append(all, r.ID)
+	}
+	var rp, rd, rc pq.Int64Array
+	var rr pq.StringArray
+	var pp, pa pq.Int64Array
+	var pw, pf, pt pq.StringArray
+	for _, p := range ps {
+		id := ids[p.Code]
+		for _, r := range p.Roles {
+			rp, rr, rd, rc = append(rp, id), append(rr, string(r.Role)), append(rd, r.DepartmentID.Int64), append(rc, r.CommunityID.Int64)
+		}
+		for _, s := range p.Patrols {
+			pp, pa, pw, pf, pt = append(pp, id), append(pa, s.AlleyID), append(pw, arrayLiteral(s.Weekdays)), append(pf, s.StartsAt), append(pt, s.EndsAt)
+		}
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = ANY($1::bigint[])`, all); err != nil {
+		return nil, wrap("clear roles", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `
+		INSERT INTO person_roles (person_id, role, department_id, community_id)
+		SELECT person_id, role, nullif(department_id, 0), nullif(community_id, 0)
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS r(person_id, role, department_id, community_id)
+		ON CONFLICT DO NOTHING`, rp, rr, rd, rc); err != nil {
+		return nil, wrap("insert roles", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = ANY($1::bigint[])`, all); err != nil {
+		return nil, wrap("clear patrols", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `
+		INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at)
+		SELECT person_id, alley_id, weekdays::smallint[], starts_at::time, ends_at::time
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS p(person_id, alley_id, weekdays, starts_at, ends_at)`,
+		pp, pa, pw, pf, pt); err != nil {
+		return nil, wrap("insert patrols", err)
+	}
+	return ids, nil
+}
+
+// arrayLiteral is an int array as PostgreSQL reads it: {1,2,3}.
+func arrayLiteral(xs []int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(x, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
 }

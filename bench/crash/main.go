@@ -192,7 +192,7 @@ func run(bin, adminURL string, stewards int, duration time.Duration, kills int, 
 		}
 		p := &proc{name: n, hook: fmt.Sprintf("http://127.0.0.1:%d/telegram/webhook", port)}
 		cfgPath := filepath.Join(dir, n+".yaml")
-		cfg := fmt.Sprintf("database:\n  url: %q\ntelegram:\n  token: \"1:crash\"\n  api_endpoint: %q\n  mode: webhook\n  webhook_url: %q\n  webhook_secret: \"crash-crash-crash-crash\"\nhttp:\n  listen: \"127.0.0.1:%d\"\nlog:\n  level: info\n",
+		cfg := fmt.Sprintf("database:\n  url: %q\ntelegram:\n  token: \"1:crash\"\n  api_endpoint: %q\n  mode: webhook\n  webhook_url: %q\n  webhook_secret: \"crash-crash-crash-crash\"\nbot:\n  rate_per_minute: 0\nhttp:\n  listen: \"127.0.0.1:%d\"\nlog:\n  level: info\n",
 			serveURL, api.URL, p.hook, port)
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 			return err

@@ -121,6 +121,8 @@ telegram:
   pace_private: 1us
   pace_group: 1us
   pace_all: 1us
+bot:
+  rate_per_minute: 0 # closed-loop stewards send as fast as the bot answers
 http:
   listen: "127.0.0.1:%d"
 log:

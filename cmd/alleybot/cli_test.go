@@ -271,6 +271,41 @@ func TestInvitePrintsCodeAndLink(t *testing.T) {
 	}
 }
 
+// TestUnbindFreesAnAccount: `alleybot unbind NAME` is the administrator's
+// deliberate way to move an account: the person's Telegram account is
+// removed (their WeCom userid stays), and it can then take another
+// person's invitation.
+func TestUnbindFreesAnAccount(t *testing.T) {
+	url := testdb.Fresh(t, true)
+	env := map[string]string{"DATABASE_URL": url}
+	if code, _, errs := alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
+		t.Fatal(errs)
+	}
+	st := testdb.Open(t, url)
+	ctx := context.Background()
+	p, err := st.FindPerson(ctx, "C01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.BindIdentity(ctx, "telegram", "7101", p.ID); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := alleybot(t, "", env, "unbind", "C01")
+	if code != 0 || !strings.Contains(out, "unbound telegram 7101 from "+p.Name) {
+		t.Fatalf("unbind: %d %s %s", code, out, errs)
+	}
+	if _, err := st.PersonByIdentity(ctx, "telegram", "7101"); err == nil {
+		t.Error("the account is still bound after unbind")
+	}
+	code, out, _ = alleybot(t, "", env, "unbind", "C01")
+	if code != 0 || !strings.Contains(out, "has no invited account") {
+		t.Errorf("unbind again: %d %s", code, out)
+	}
+	if code, _, errs := alleybot(t, "", env, "unbind", "nobody"); code != 1 || !strings.Contains(errs, "not in the roster") {
+		t.Errorf("unbind nobody: %d %s", code, errs)
+	}
+}
+
 // TestReportTrainingCSV: `report training --id N --format csv` writes one
 // row per invitee with their answer, link open and attendance.
 func TestReportTrainingCSV(t *testing.T) {

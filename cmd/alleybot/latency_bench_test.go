@@ -132,6 +132,7 @@ func BenchmarkLatency(b *testing.B) {
 	cfg.Telegram.Token, cfg.Telegram.APIEndpoint, cfg.Telegram.Mode = "1:load", srv.URL, "webhook"
 	cfg.Telegram.WebhookSecret = "s3cret-s3cret-s3cret"
 	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Bot.RatePerMinute = 0 // closed-loop stewards send as fast as the bot answers
 	if !pacing {
 		cfg.Telegram.PacePrivate, cfg.Telegram.PaceGroup, cfg.Telegram.PaceAll = time.Microsecond, time.Microsecond, time.Microsecond
 	}

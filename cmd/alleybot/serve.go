@@ -234,7 +234,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		}
 		return a.tg.Username()
 	}
-	a.router = handlers.New(st, newEngine(cfg, sched, botName), log, defaultLang(cfg)).WithOutbox(a.out)
+	a.router = handlers.New(st, newEngine(cfg, sched, botName), log, defaultLang(cfg)).WithOutbox(a.out).
+		WithRateLimit(cfg.Bot.RatePerMinute, cfg.Bot.RateBurst, nil)
 	// Updates WeCom pushes are stored first (answered within its 5 s), then
 	// handled by these workers.
 	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled, SpoolDir: cfg.WeCom.SpoolDir})
