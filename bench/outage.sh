@@ -8,13 +8,10 @@
 #   bench/outage.sh [--stewards 30] [--duration 60s] [--outage 20s]
 # Any other flag of bench/crash (go run ./bench/crash --help) may follow.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 case "${1:-}" in
--h | --help)
-	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
-	exit 0
-	;;
+-h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 esac
+cd "$(dirname "$0")/.."
 scripts/db.sh
 go build -o bin/alleybot ./cmd/alleybot
 go run ./bench/crash --bin bin/alleybot --kills 0 --duration 60s --outage 20s \
