@@ -134,10 +134,12 @@ type Engine struct {
 	deps     Deps
 	flows    map[string]*Flow
 	byAction map[store.Action]*Flow
+	families []ButtonFamily
 }
 
-// New builds the engine with every flow.
-func New(d Deps) *Engine {
+// New builds the engine with every flow: those still in this package and
+// each domain's.
+func New(d Deps, domains ...Domain) *Engine {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -160,12 +162,23 @@ func New(d Deps) *Engine {
 		d.LowScore = 2
 	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
-	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
-	for _, f := range flows {
-		e.flows[f.Name] = f
-		if f.Action != "" {
-			e.byAction[f.Action] = f
+	for _, dom := range append(builtIn(), domains...) {
+		for _, f := range dom.Flows {
+			if _, dup := e.flows[f.Name]; dup {
+				panic("conversations: two flows named " + f.Name)
+			}
+			e.flows[f.Name] = f
+			if f.Action != "" {
+				e.byAction[f.Action] = f
+			}
+		}
+		for _, b := range dom.Buttons {
+			for _, have := range e.families {
+				if have.Prefix == b.Prefix {
+					panic("conversations: two button families with prefix " + b.Prefix)
+				}
+			}
+			e.families = append(e.families, b)
 		}
 	}
 	return e

@@ -1,0 +1,142 @@
+package conversations
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/store"
+)
+
+// A button family is one domain's buttons that are not tied to a step of
+// anybody's flow (a case card's 派单, a complaint's 转为案件, a training's
+// 报名): their data is "<prefix>:<action>:<id>[:<arg>]", and whoever may
+// press them does. The domain registers its family with the engine; the
+// router finds the family by its prefix, checks the role under the
+// family's permission key ("button:<prefix>:<action>"), and hands the
+// press to the family's Act, which checks state and scope.
+
+// Pressed is one press of a family's button.
+type Pressed struct {
+	Prefix string
+	Action string
+	ID     int64
+	Arg    string
+}
+
+// Data is the button data of the press.
+func (p Pressed) Data() string {
+	d := p.Prefix + ":" + p.Action + ":" + strconv.FormatInt(p.ID, 10)
+	if p.Arg != "" {
+		d += ":" + p.Arg
+	}
+	return d
+}
+
+// Key is the press's entry in the permission table.
+func (p Pressed) Key() string { return ButtonKey(p.Prefix, p.Action) }
+
+// ButtonKey is a family action's entry in the permission table.
+func ButtonKey(prefix, action string) string { return "button:" + prefix + ":" + action }
+
+// ButtonFamily is what a domain registers for its buttons.
+type ButtonFamily struct {
+	Prefix  string
+	Actions []string // every action the family has (for the permission table)
+	// Public actions may be pressed by anyone in the chat, even a resident
+	// with no account (the satisfaction question).
+	Public []string
+	// Parse reads a press; nil reads "<prefix>:<action>:<id>" with one of
+	// Actions and no argument.
+	Parse func(data string) (Pressed, bool)
+	// Label names an action for people (the refusal: 只有…可以派单).
+	Label func(lang i18n.Lang, action string) string
+	// Act does the press; the router has checked the role.
+	Act func(ctx context.Context, e *Engine, t *Turn, p Pressed) error
+}
+
+// IsPublic reports whether anyone may press action.
+func (f *ButtonFamily) IsPublic(action string) bool { return slices.Contains(f.Public, action) }
+
+// parse reads data as a press of this family.
+func (f *ButtonFamily) parse(data string) (Pressed, bool) {
+	if f.Parse != nil {
+		return f.Parse(data)
+	}
+	a, id, ok := parseButton(data, f.Prefix, f.Actions)
+	return Pressed{Prefix: f.Prefix, Action: a, ID: id}, ok
+}
+
+// Button finds the family whose button data is, and the press.
+func (e *Engine) Button(data string) (*ButtonFamily, Pressed, bool) {
+	prefix, _, ok := strings.Cut(data, ":")
+	if !ok {
+		return nil, Pressed{}, false
+	}
+	for i := range e.families {
+		f := &e.families[i]
+		if f.Prefix != prefix {
+			continue
+		}
+		if p, ok := f.parse(data); ok {
+			return f, p, true
+		}
+	}
+	return nil, Pressed{}, false
+}
+
+// Families lists every registered button family (for the permission
+// table and its test).
+func (e *Engine) Families() []ButtonFamily { return slices.Clone(e.families) }
+
+// Domain is what a domain package hands the engine: its flows and its
+// button family.
+type Domain struct {
+	Name    string
+	Flows   []*Flow
+	Buttons []ButtonFamily
+}
+
+// actionNames are the case actions with a button, as strings.
+func actionNames() []string {
+	out := make([]string, len(Actions))
+	for i, a := range Actions {
+		out[i] = string(a)
+	}
+	return out
+}
+
+// builtIn are the domains still inside this package.
+func builtIn() []Domain {
+	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
+	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
+	return []Domain{{Name: "built-in", Flows: flows, Buttons: []ButtonFamily{
+		{
+			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)},
+			Parse: func(data string) (Pressed, bool) {
+				a, ok := ParseCaseAction(data)
+				return Pressed{Prefix: "c", Action: string(a.Action), ID: a.ID, Arg: a.Arg}, ok
+			},
+			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "action."+action) },
+			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
+				return e.Act(ctx, t, CaseAction{Action: store.Action(p.Action), ID: p.ID, Arg: p.Arg})
+			},
+		},
+		{
+			Prefix: "k", Actions: ComplaintActions,
+			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.complaint."+action) },
+			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
+				return e.ComplaintAct(ctx, t, ComplaintAction{Action: p.Action, ID: p.ID})
+			},
+		},
+		{
+			Prefix: "t", Actions: TrainingActions,
+			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.training."+action) },
+			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
+				return e.TrainingAct(ctx, t, TrainingAction{Action: p.Action, ID: p.ID})
+			},
+		},
+	}}}
+}
