@@ -219,3 +219,58 @@ func TestLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestChatIDsStayInAdapters: only the adapters (bot/...) take a chat id
+// apart (a negative Telegram id is a group, "robot:" a WeCom group robot,
+// "group:" a console group); everyone else reads the kind the message or
+// the outbox row carries, or asks the platform.
+func TestChatIDsStayInAdapters(t *testing.T) {
+	decoders := map[string]bool{
+		"strings.HasPrefix": true, "strings.TrimPrefix": true, "strings.CutPrefix": true, "strings.Cut": true,
+		"strings.Split": true, "strings.SplitN": true, "strconv.ParseInt": true, "strconv.Atoi": true,
+	}
+	for _, f := range sources(t) {
+		if f.pkg == "bot" || strings.HasPrefix(f.pkg, "bot/") || isFake(f.pkg) || f.pkg == "internal/tgload" || strings.HasPrefix(f.pkg, "bench") {
+			continue
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || !decoders[pkg.Name+"."+sel.Sel.Name] {
+				return true
+			}
+			arg := string(f.src[f.fset.Position(call.Args[0].Pos()).Offset:f.fset.Position(call.Args[0].End()).Offset])
+			if strings.Contains(strings.ToLower(arg), "chatid") {
+				t.Errorf("%s: %s(%s, …) takes a chat id apart: ask the platform (bot/...) instead",
+					f.fset.Position(call.Pos()), pkg.Name+"."+sel.Sel.Name, arg)
+			}
+			return true
+		})
+	}
+}
+
+// TestTelegramKnowsNoButtonPrefix: which buttons stay after a press (a
+// shared case card's) is said by a flag, not by the Telegram adapter
+// knowing the case buttons' "c:" prefix.
+func TestTelegramKnowsNoButtonPrefix(t *testing.T) {
+	for _, f := range sources(t) {
+		if f.pkg != "bot/telegram" && f.pkg != "bot" {
+			continue
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, _ := strconv.Unquote(lit.Value); s == "c:" || s == "k:" || s == "t:" {
+					t.Errorf("%s: the literal %q is a domain's button prefix", f.fset.Position(lit.Pos()), s)
+				}
+			}
+			return true
+		})
+	}
+}
