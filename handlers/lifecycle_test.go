@@ -475,49 +475,60 @@ func TestPermissionTable(t *testing.T) {
 		"/ask":         {"steward", "admin"}, "/notice": {"coordinator", "admin"},
 		"button:t:sign": roles, "button:t:read": roles, "button:t:leave": roles,
 		"button:t:cancel": {"trainer", "admin"}, "button:t:retime": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
-		"button:dispatch": {"coordinator", "admin"}, "button:redirect": {"coordinator", "admin"},
-		"button:return": {"coordinator", "admin"}, "button:merge": {"coordinator", "admin"},
-		"button:approve": {"coordinator", "admin"}, "button:refuse": {"coordinator", "admin"},
-		"button:verify": {"department", "admin"}, "button:notours": {"department", "admin"},
-		"button:progress": {"department", "admin"}, "button:extend": {"department", "admin"},
-		"button:fixed": {"department", "admin"},
-		"button:pass":  {"steward", "admin"}, "button:fail": {"steward", "admin"}, "button:resubmit": {"steward", "admin"},
-		"button:rate": roles, "button:still": roles,
+		"button:c:dispatch": {"coordinator", "admin"}, "button:c:redirect": {"coordinator", "admin"},
+		"button:c:return": {"coordinator", "admin"}, "button:c:merge": {"coordinator", "admin"},
+		"button:c:approve": {"coordinator", "admin"}, "button:c:refuse": {"coordinator", "admin"},
+		"button:c:verify": {"department", "admin"}, "button:c:notours": {"department", "admin"},
+		"button:c:progress": {"department", "admin"}, "button:c:extend": {"department", "admin"},
+		"button:c:fixed": {"department", "admin"},
+		"button:c:pass":  {"steward", "admin"}, "button:c:fail": {"steward", "admin"}, "button:c:resubmit": {"steward", "admin"},
+		"button:c:rate": roles, "button:c:still": roles,
 	}
-	r := &Router{}
-	var every []string
-	for _, c := range r.commandTable() {
-		every = append(every, "/"+c.Name)
+	w := newWorld(t)
+	// every command and every action of every registered button family,
+	// with who may use it: may for a command, mayPress for a button.
+	every := map[string]func([]store.Role) bool{}
+	var order []string
+	for _, c := range w.r.commandTable() {
+		what := "/" + c.Name
+		every[what] = func(rs []store.Role) bool { return may(what, rs) }
+		order = append(order, what)
 	}
-	for _, a := range conversations.Actions {
-		every = append(every, "button:"+string(a))
+	var rate func([]store.Role) bool
+	for _, f := range w.r.flows.Families() {
+		for _, a := range f.Actions {
+			p := conversations.Pressed{Prefix: f.Prefix, Action: a}
+			every[p.Key()] = func(rs []store.Role) bool { return mayPress(&f, p, rs) }
+			order = append(order, p.Key())
+			if a == string(store.ActRate) {
+				rate = every[p.Key()]
+			}
+		}
 	}
-	for _, a := range conversations.ComplaintActions {
-		every = append(every, "button:k:"+a)
-	}
-	for _, a := range conversations.TrainingActions {
-		every = append(every, "button:t:"+a)
-	}
-	for _, what := range every {
+	for _, what := range order {
 		want, ok := allowed[what]
 		if !ok {
 			t.Errorf("%s is not in this test's table: decide who may use it", what)
 			continue
 		}
 		for _, role := range roles {
-			if got := may(what, []store.Role{store.Role(role)}); got != slices.Contains(want, role) {
+			if got := every[what]([]store.Role{store.Role(role)}); got != slices.Contains(want, role) {
 				t.Errorf("%s by %s: allowed=%v, want %v", what, role, got, !got)
 			}
 		}
-		if len(whoMay(what)) > 0 && may(what, nil) {
+		if len(whoMay(what)) > 0 && every[what](nil) {
 			t.Errorf("%s is allowed to someone with no role", what)
 		}
 	}
-	if !may("button:rate", nil) {
+	for what := range allowed {
+		if every[what] == nil {
+			t.Errorf("%s is in this test's table but is no command and no family's action", what)
+		}
+	}
+	if rate == nil || !rate(nil) {
 		t.Error("residents without an account must be able to rate")
 	}
 	// The refusal names who may, in the person's language.
-	w := newWorld(t)
 	trainer := w.person(t, "T01", "7401")
 	trainer.text("/queue")
 	trainer.expect("/queue 只有问题受理中心、督导、管理员可以使用")

@@ -3,14 +3,19 @@ package handlers
 import (
 	"slices"
 
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/store"
 )
 
 // permissions is the one place that says which roles may use a command or
-// press a case button. No entry, or an empty list, means every bound person;
-// an admin may do everything. Scope (a department member acts on its own
-// department's cases, a steward re-checks cases of their alleys) is checked
-// by the action itself, against the case.
+// press a button of a family ("button:<prefix>:<action>", the key of
+// conversations.Pressed). No entry, or an empty list, means every bound
+// person; an admin may do everything. Every action of every button family
+// has an entry here (nil: every bound person, deliberately) unless the
+// family makes it public (anyone in the chat, even a resident with no
+// account: the satisfaction question). Scope (a department member acts on
+// its own department's cases, a steward re-checks cases of their alleys)
+// is checked by the action itself, against the case.
 var permissions = map[string][]store.Role{
 	"/report":    {store.RoleSteward},
 	"/mycases":   {store.RoleSteward},
@@ -23,20 +28,20 @@ var permissions = map[string][]store.Role{
 	"/mypatrols": {store.RoleSteward},
 	"/patrols":   {store.RoleCoordinator, store.RoleSupervisor},
 
-	"button:dispatch": {store.RoleCoordinator},
-	"button:redirect": {store.RoleCoordinator},
-	"button:return":   {store.RoleCoordinator},
-	"button:merge":    {store.RoleCoordinator},
-	"button:approve":  {store.RoleCoordinator},
-	"button:refuse":   {store.RoleCoordinator},
-	"button:verify":   {store.RoleDepartment},
-	"button:notours":  {store.RoleDepartment},
-	"button:progress": {store.RoleDepartment},
-	"button:extend":   {store.RoleDepartment},
-	"button:fixed":    {store.RoleDepartment},
-	"button:pass":     {store.RoleSteward},
-	"button:fail":     {store.RoleSteward},
-	"button:resubmit": {store.RoleSteward},
+	"button:c:dispatch": {store.RoleCoordinator},
+	"button:c:redirect": {store.RoleCoordinator},
+	"button:c:return":   {store.RoleCoordinator},
+	"button:c:merge":    {store.RoleCoordinator},
+	"button:c:approve":  {store.RoleCoordinator},
+	"button:c:refuse":   {store.RoleCoordinator},
+	"button:c:verify":   {store.RoleDepartment},
+	"button:c:notours":  {store.RoleDepartment},
+	"button:c:progress": {store.RoleDepartment},
+	"button:c:extend":   {store.RoleDepartment},
+	"button:c:fixed":    {store.RoleDepartment},
+	"button:c:pass":     {store.RoleSteward},
+	"button:c:fail":     {store.RoleSteward},
+	"button:c:resubmit": {store.RoleSteward},
 
 	"/complaints":     {store.RoleCoordinator, store.RoleSupervisor},
 	"button:k:case":   {store.RoleCoordinator},
@@ -49,21 +54,17 @@ var permissions = map[string][]store.Role{
 	"/mytrainings":    nil, // anyone: a trainer may invite people by name
 	"/ask":            {store.RoleSteward},
 	"/notice":         {store.RoleCoordinator},
+	"button:t:sign":   nil, // anyone invited: 报名, 已读, 请假
+	"button:t:read":   nil,
+	"button:t:leave":  nil,
 	"button:t:cancel": {store.RoleTrainer},
 	"button:t:retime": {store.RoleTrainer},
 	"button:t:attend": {store.RoleTrainer},
 	"button:t:answer": {store.RoleTrainer, store.RoleCoordinator},
 }
 
-// public actions may be taken by anyone in the chat, even a resident with
-// no account: the satisfaction question in a resident group.
-var public = []string{"button:rate", "button:still"}
-
 // may reports whether someone holding roles may do what.
 func may(what string, roles []store.Role) bool {
-	if slices.Contains(public, what) {
-		return true
-	}
 	need := permissions[what]
 	if len(need) == 0 {
 		return true
@@ -76,8 +77,17 @@ func may(what string, roles []store.Role) bool {
 	return false
 }
 
+// mayPress reports whether someone holding roles (none: a resident with no
+// account) may press a family's button: a public one anyone may.
+func mayPress(f *conversations.ButtonFamily, p conversations.Pressed, roles []store.Role) bool {
+	return f.IsPublic(p.Action) || may(p.Key(), roles)
+}
+
 // whoMay lists the roles that may do what (for the refusal message).
 func whoMay(what string) []store.Role { return permissions[what] }
 
+// casePrefix is the case buttons' family prefix ("c:<action>:<id>").
+const casePrefix = "c"
+
 // buttonKey is a case button's entry in the permission table.
-func buttonKey(a store.Action) string { return "button:" + string(a) }
+func buttonKey(a store.Action) string { return conversations.ButtonKey(casePrefix, string(a)) }

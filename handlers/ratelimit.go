@@ -4,6 +4,9 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/i18n"
 )
 
 // limiter is a token bucket per person (platform account), in this
@@ -129,4 +132,60 @@ func (g *groupShare) room(key string, n int) int {
 	got = max(got, 0)
 	b.n += float64(got)
 	return got
+}
+
+// capGroup drops the replies to the update's group past the person's
+// share of it (groupShare); everything else goes as it is.
+func (r *Router) capGroup(u bot.Update, msgs []bot.Message) []bot.Message {
+	if r.share == nil || u.ChatKind != bot.Group || u.Platform.Local() || u.UserID == "" {
+		return msgs
+	}
+	n := 0
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			n++
+		}
+	}
+	if n == 0 {
+		return msgs
+	}
+	room := r.share.room(string(u.Platform)+":"+u.UserID+"@"+u.ChatID, n)
+	if room == n {
+		return msgs
+	}
+	r.log.Warn("group share: replies to the group not queued", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID, "dropped", n-room)
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Platform == u.Platform && m.ChatID == u.ChatID {
+			if room == 0 {
+				continue
+			}
+			room--
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// limited reports an update over its person's rate limit, with the answer
+// (once a minute while over). A local platform (the console) is not limited.
+func (r *Router) limited(u bot.Update) (bool, []bot.Message) {
+	if r.limit == nil || u.Platform.Local() || u.UserID == "" || u.Moved != nil {
+		return false, nil
+	}
+	ok, tell, wait := r.limit.allow(string(u.Platform) + ":" + u.UserID)
+	if ok {
+		return false, nil
+	}
+	if !tell {
+		return true, nil
+	}
+	r.log.Warn("rate limit: updates of this person dropped", "platform", u.Platform, "user", u.UserID, "chat", u.ChatID)
+	lang := i18n.Parse(u.LangHint, r.defaultLang)
+	seconds := max(1, int(math.Ceil(wait.Seconds())))
+	text := i18n.T(lang, "rate.limited", "seconds", seconds)
+	if u.UserName != "" {
+		text = i18n.T(lang, "rate.limited.named", "name", u.UserName, "seconds", seconds)
+	}
+	return true, []bot.Message{{Platform: u.Platform, ChatID: u.ChatID, ChatTitle: u.ChatTitle, Text: text}}
 }
