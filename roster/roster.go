@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -189,15 +190,15 @@ var (
 
 // chatKinds lists the chat kinds for the error message.
 func chatKinds() string {
-	names := make([]string, len(store.ChatKinds))
-	for i, k := range store.ChatKinds {
+	names := make([]string, len(model.ChatKinds))
+	for i, k := range model.ChatKinds {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
 }
 
 // holds reports whether a roster person's roles include role.
-func holds(roles []string, role store.Role) bool { return slices.Contains(roles, string(role)) }
+func holds(roles []string, role model.Role) bool { return slices.Contains(roles, string(role)) }
 
 // Validate checks the roster against itself and the database's roles and
 // categories. It returns *Error listing every problem, or nil.
@@ -372,7 +373,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "roles", p.Line), field+".roles", "role %q does not exist (roles: %s)", r, strings.Join(roleCodes, ", "))
 			}
 		}
-		if holds(p.Roles, store.RoleDepartment) && p.Department == "" {
+		if holds(p.Roles, model.RoleDepartment) && p.Department == "" {
 			bad(at(p.Lines, "roles", p.Line), field+".department", "a department member needs department:")
 		}
 		if p.Department != "" {
@@ -385,7 +386,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "community", p.Line), field+".community", "%q is not a community code of this roster", p.Community)
 			}
 		}
-		if len(p.Patrols) > 0 && !holds(p.Roles, store.RoleSteward) {
+		if len(p.Patrols) > 0 && !holds(p.Roles, model.RoleSteward) {
 			bad(at(p.Lines, "patrols", p.Line), field+".patrols", "only a steward has patrols")
 		}
 		for j, pt := range p.Patrols {
@@ -446,7 +447,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				boundWecom[id] = line
 			}
 		}
-		if !slices.Contains(store.ChatKinds, store.ChatKind(c.Kind)) {
+		if !slices.Contains(model.ChatKinds, model.ChatKind(c.Kind)) {
 			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, chatKinds())
 		}
 		if strings.TrimSpace(c.Title) == "" {
@@ -583,12 +584,12 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 			rp := store.RosterPerson{Person: store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
 				WecomUserID: store.OptText(p.WecomUserID), Lang: lang, Active: active}}
 			for _, code := range p.Roles {
-				r := store.Role(code)
+				r := model.Role(code)
 				pr := store.PersonRole{Role: r}
-				if r == store.RoleDepartment {
+				if r == model.RoleDepartment {
 					pr.DepartmentID = store.Ref(departmentID[p.Department])
 				}
-				if p.Community != "" && (r == store.RoleCoordinator || r == store.RoleSupervisor || r == store.RoleSteward) {
+				if p.Community != "" && (r == model.RoleCoordinator || r == model.RoleSupervisor || r == model.RoleSteward) {
 					pr.CommunityID = store.Ref(communityID[p.Community])
 				}
 				rp.Roles = append(rp.Roles, pr)
@@ -606,7 +607,7 @@ func Import(ctx context.Context, st *store.Store, path string) (Summary, error) 
 			return err
 		}
 		for _, c := range f.Chats {
-			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title, NotifyReports: c.NotifyReports == nil || *c.NotifyReports}
+			row := store.Chat{Code: c.Code, Kind: model.ChatKind(c.Kind), Title: c.Title, NotifyReports: c.NotifyReports == nil || *c.NotifyReports}
 			if c.Community != "" {
 				row.CommunityID = store.Ref(communityID[c.Community])
 			}

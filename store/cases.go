@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Case is one reported problem, as stored.
@@ -21,7 +23,7 @@ type Case struct {
 	Lon           sql.NullFloat64 `db:"lon"`
 	Description   string          `db:"description"`
 	Impact        string          `db:"impact"`
-	Status        Status          `db:"status"`
+	Status        model.Status    `db:"status"`
 	ReporterID    sql.NullInt64   `db:"reporter_id"`
 	Source        string          `db:"source"`
 	DepartmentID  sql.NullInt64   `db:"department_id"`
@@ -35,10 +37,17 @@ type Case struct {
 	VerifiedAt    sql.NullTime    `db:"verified_at"`
 	FixedAt       sql.NullTime    `db:"fixed_at"`
 	FixLimit      sql.NullTime    `db:"fix_limit"`
-	Plan          Plan            `db:"plan"`
+	Plan          model.Plan      `db:"plan"`
 	MergedInto    sql.NullInt64   `db:"merged_into"`
 	Escalated     bool            `db:"escalated"`
 	NextPingAt    sql.NullTime    `db:"next_ping_at"`
+}
+
+// RunningClock is the clock that runs on the case now and its deadline;
+// ok is false when none runs (before dispatch, while waiting for the
+// re-check, after closing).
+func (c Case) RunningClock() (clock model.Clock, due time.Time, ok bool) {
+	return model.RunningClock(c.Status, c.VerifyBy, c.FixBy)
 }
 
 // CaseView is a case with the names people read.
@@ -127,9 +136,9 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		n.At = time.Now()
 	}
 	year := n.At.Year()
-	status, kind := StatusSubmitted, EventSubmitted
+	status, kind := model.StatusSubmitted, model.EventSubmitted
 	if n.FixedOnSpot {
-		status, kind = StatusClosed, EventFixedOnSpot
+		status, kind = model.StatusClosed, model.EventFixedOnSpot
 	}
 	data, err := json.Marshal(map[string]any{"photos": len(n.PhotoIDs)})
 	if err != nil {
@@ -186,7 +195,7 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 }
 
 // AddCaseEvent appends to a case's timeline.
-func (q *Queries) AddCaseEvent(ctx context.Context, caseID, actorID int64, kind EventKind, note string, data map[string]any) (int64, error) {
+func (q *Queries) AddCaseEvent(ctx context.Context, caseID, actorID int64, kind model.EventKind, note string, data map[string]any) (int64, error) {
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -228,7 +237,7 @@ type CaseEvent struct {
 	ID        int64           `db:"id"`
 	At        time.Time       `db:"at"`
 	ActorName string          `db:"actor_name"`
-	Kind      EventKind       `db:"kind"`
+	Kind      model.EventKind `db:"kind"`
 	Note      string          `db:"note"`
 	Data      json.RawMessage `db:"data"`
 }

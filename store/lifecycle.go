@@ -4,68 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
-
-// Action is what a person does to a case, by a button on its card.
-type Action string
-
-// Case actions.
-const (
-	ActDispatch Action = "dispatch" // coordinator: to the suggested department
-	ActRedirect Action = "redirect" // coordinator: choose the lead department and copies
-	ActReturn   Action = "return"   // coordinator: back to the steward with a reason
-	ActMerge    Action = "merge"    // coordinator: a duplicate of an open case
-	ActResubmit Action = "resubmit" // steward: a returned case, supplemented
-	ActVerify   Action = "verify"   // department: verified on site, with a plan
-	ActNotOurs  Action = "notours"  // department: not its duty, back to the center
-	ActProgress Action = "progress" // department: progress with text and photos
-	ActExtend   Action = "extend"   // department: ask for more time
-	ActApprove  Action = "approve"  // coordinator: grant an extension (the id is the request's)
-	ActRefuse   Action = "refuse"   // coordinator: refuse an extension
-	ActFixed    Action = "fixed"    // department: fixed, with after-photos
-	ActPass     Action = "pass"     // steward: re-check passed, the case closes
-	ActFail     Action = "fail"     // steward: not fixed, back to the department
-	ActRate     Action = "rate"     // resident: satisfaction 1–5
-	ActStill    Action = "still"    // resident: still a problem
-	ActReopen   Action = "reopen"   // a low score or "still a problem" (no button of its own)
-)
-
-// Transition is one row of the case state machine.
-type Transition struct {
-	From  []Status  // the statuses the action may act on
-	To    Status    // the status it leaves the case in ("": unchanged)
-	Event EventKind // the timeline entry it writes
-}
-
-// Lifecycle is the case state machine of seed 三(三)–(五): for every
-// action, the statuses it acts on, the status it leaves and the event it
-// records. The flows check From before acting; the store's updates write To.
-var Lifecycle = map[Action]Transition{
-	ActDispatch: {From: []Status{StatusSubmitted}, To: StatusDispatched, Event: EventDispatched},
-	ActRedirect: {From: []Status{StatusSubmitted}, To: StatusDispatched, Event: EventDispatched},
-	ActReturn:   {From: []Status{StatusSubmitted}, To: StatusReturned, Event: EventReturned},
-	ActMerge:    {From: []Status{StatusSubmitted}, To: StatusMerged, Event: EventMerged},
-	ActResubmit: {From: []Status{StatusReturned}, To: StatusSubmitted, Event: EventResubmitted},
-	ActVerify:   {From: []Status{StatusDispatched}, To: StatusVerified, Event: EventVerified},
-	ActNotOurs:  {From: []Status{StatusDispatched}, To: StatusSubmitted, Event: EventNotOurs},
-	ActProgress: {From: []Status{StatusVerified}, Event: EventProgress},
-	ActExtend:   {From: []Status{StatusVerified}, Event: EventExtensionRequested},
-	ActApprove:  {From: []Status{StatusVerified}, Event: EventExtensionApproved},
-	ActRefuse:   {From: []Status{StatusVerified}, Event: EventExtensionRefused},
-	ActFixed:    {From: []Status{StatusVerified}, To: StatusFixed, Event: EventFixed},
-	ActPass:     {From: []Status{StatusFixed}, To: StatusClosed, Event: EventRechecked},
-	ActFail:     {From: []Status{StatusFixed}, To: StatusVerified, Event: EventSentBack},
-	ActRate:     {From: []Status{StatusClosed}, Event: EventRated},
-	ActStill:    {From: []Status{StatusClosed}, Event: EventRated},
-	ActReopen:   {From: []Status{StatusClosed}, To: StatusSubmitted, Event: EventReopened},
-}
-
-// Allows reports whether the action may act on a case in status st.
-func (t Transition) Allows(st Status) bool { return slices.Contains(t.From, st) }
 
 // LockCase reads a case and locks its row until the transaction ends: of
 // two people pressing the same button, the second waits here and then sees
@@ -80,7 +24,7 @@ func (q *Queries) LockCase(ctx context.Context, id int64) (CaseView, error) {
 // decided before the case moved on.
 func (q *Queries) cancelPendingExtensions(ctx context.Context, caseID int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE case_extensions SET status = $2, decided_at = now()
-		WHERE case_id = $1 AND status = 'pending'`, caseID, ExtensionCancelled)
+		WHERE case_id = $1 AND status = 'pending'`, caseID, model.ExtensionCancelled)
 	return wrap("cancel pending extensions", err)
 }
 
@@ -91,7 +35,7 @@ func (q *Queries) Dispatch(ctx context.Context, caseID, deptID int64, copies []i
 	}
 	if _, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $6, department_id = $2, dispatched_at = $5,
 		verify_by = $3, fix_by = $4, fix_limit = $4, verified_at = NULL, fixed_at = NULL, plan = '', next_ping_at = '1970-01-01', updated_at = now()
-		WHERE id = $1`, caseID, deptID, verifyBy, fixBy, now, Lifecycle[ActDispatch].To); err != nil {
+		WHERE id = $1`, caseID, deptID, verifyBy, fixBy, now, model.Lifecycle[model.ActDispatch].To); err != nil {
 		return wrap("dispatch", err)
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM case_departments WHERE case_id = $1`, caseID); err != nil {
@@ -109,9 +53,9 @@ func (q *Queries) Dispatch(ctx context.Context, caseID, deptID int64, copies []i
 }
 
 // SetVerified stops the verify clock and records the plan and fix-by.
-func (q *Queries) SetVerified(ctx context.Context, caseID int64, plan Plan, now, fixBy time.Time) error {
+func (q *Queries) SetVerified(ctx context.Context, caseID int64, plan model.Plan, now, fixBy time.Time) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $5, verified_at = $4, plan = $2, fix_by = $3, next_ping_at = '1970-01-01', updated_at = now()
-		WHERE id = $1`, caseID, plan, fixBy, now, Lifecycle[ActVerify].To)
+		WHERE id = $1`, caseID, plan, fixBy, now, model.Lifecycle[model.ActVerify].To)
 	return wrap("verify", err)
 }
 
@@ -127,7 +71,7 @@ func (q *Queries) SetFixed(ctx context.Context, caseID int64, now time.Time) err
 		return err
 	}
 	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $3, fixed_at = $2, next_ping_at = NULL, updated_at = now() WHERE id = $1`,
-		caseID, now, Lifecycle[ActFixed].To)
+		caseID, now, model.Lifecycle[model.ActFixed].To)
 	return wrap("fixed", err)
 }
 
@@ -136,7 +80,7 @@ func (q *Queries) SetFixed(ctx context.Context, caseID int64, now time.Time) err
 func (q *Queries) SendBack(ctx context.Context, caseID int64) (int, error) {
 	var n int
 	err := q.db.GetContext(ctx, &n, `UPDATE cases SET status = $2, fixed_at = NULL, sendback_count = sendback_count + 1,
-		next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1 RETURNING sendback_count`, caseID, Lifecycle[ActFail].To)
+		next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1 RETURNING sendback_count`, caseID, model.Lifecycle[model.ActFail].To)
 	return n, wrap("send back", err)
 }
 
@@ -149,11 +93,11 @@ func (q *Queries) SetEscalated(ctx context.Context, caseID int64) error {
 // SetStatus moves a case to status with no clock of its own: closed sets
 // closed_at; submitted (a reopened or handed-back case) clears the clocks
 // and closed_at. A pending extension request is cancelled.
-func (q *Queries) SetStatus(ctx context.Context, caseID int64, status Status) error {
+func (q *Queries) SetStatus(ctx context.Context, caseID int64, status model.Status) error {
 	if err := q.cancelPendingExtensions(ctx, caseID); err != nil {
 		return err
 	}
-	closes, reopens := status == StatusClosed || status == StatusMerged, status == StatusSubmitted
+	closes, reopens := status == model.StatusClosed || status == model.StatusMerged, status == model.StatusSubmitted
 	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $2,
 		closed_at = CASE WHEN $3 THEN now() WHEN $4 THEN NULL ELSE closed_at END,
 		verify_by = CASE WHEN $4 THEN NULL ELSE verify_by END,
@@ -165,7 +109,7 @@ func (q *Queries) SetStatus(ctx context.Context, caseID int64, status Status) er
 // SetMerged closes a duplicate into another case.
 func (q *Queries) SetMerged(ctx context.Context, caseID, into int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $3, merged_into = $2, closed_at = now(), next_ping_at = NULL, updated_at = now() WHERE id = $1`,
-		caseID, into, Lifecycle[ActMerge].To)
+		caseID, into, model.Lifecycle[model.ActMerge].To)
 	return wrap("merge", err)
 }
 
@@ -246,7 +190,7 @@ func (q *Queries) DepartmentByID(ctx context.Context, id int64) (Department, err
 // InDepartment reports whether a person is a member of a department.
 func (q *Queries) InDepartment(ctx context.Context, personID, deptID int64) (bool, error) {
 	var ok bool
-	err := q.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM person_roles WHERE person_id = $1 AND role = $3 AND department_id = $2)`, personID, deptID, RoleDepartment)
+	err := q.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM person_roles WHERE person_id = $1 AND role = $3 AND department_id = $2)`, personID, deptID, model.RoleDepartment)
 	return ok, wrap("in department", err)
 }
 
@@ -267,7 +211,7 @@ func (q *Queries) LastActedOn(ctx context.Context, personID int64, cases []int64
 }
 
 // PeopleWithRole lists the active holders of a role.
-func (q *Queries) PeopleWithRole(ctx context.Context, role Role) ([]Person, error) {
+func (q *Queries) PeopleWithRole(ctx context.Context, role model.Role) ([]Person, error) {
 	var ps []Person
 	err := q.db.SelectContext(ctx, &ps, `SELECT `+prefixed("p", personCols)+` FROM people p
 		WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = $1) ORDER BY p.code`, role)
@@ -289,12 +233,12 @@ func (q *Queries) IdentitiesOf(ctx context.Context, personID int64) ([]Identity,
 
 // Extension is a department's request for more time.
 type Extension struct {
-	ID          int64           `db:"id"`
-	CaseID      int64           `db:"case_id"`
-	RequestedBy int64           `db:"requested_by"`
-	Until       time.Time       `db:"until"`
-	Reason      string          `db:"reason"`
-	Status      ExtensionStatus `db:"status"`
+	ID          int64                 `db:"id"`
+	CaseID      int64                 `db:"case_id"`
+	RequestedBy int64                 `db:"requested_by"`
+	Until       time.Time             `db:"until"`
+	Reason      string                `db:"reason"`
+	Status      model.ExtensionStatus `db:"status"`
 }
 
 // ErrPendingExtension means a case already has a request waiting.
@@ -322,7 +266,7 @@ func (q *Queries) LockExtension(ctx context.Context, id int64) (Extension, error
 }
 
 // DecideExtension records a coordinator's answer to a request.
-func (q *Queries) DecideExtension(ctx context.Context, id int64, status ExtensionStatus, by int64) error {
+func (q *Queries) DecideExtension(ctx context.Context, id int64, status model.ExtensionStatus, by int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE case_extensions SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1`, id, status, by)
 	return wrap("decide extension", err)
 }
@@ -356,7 +300,7 @@ func (q *Queries) RateAnswer(ctx context.Context, caseID int64, platform, userID
 
 // CaseQuery selects cases for the queues.
 type CaseQuery struct {
-	Statuses     []Status
+	Statuses     []model.Status
 	DepartmentID int64     // 0: any
 	OverdueAt    time.Time // non-zero: only cases with a running clock past its time
 	Limit        int
@@ -376,7 +320,7 @@ func (q *Queries) FindCases(ctx context.Context, f CaseQuery) ([]CaseView, error
 		WHERE c.status = ANY($1)
 			AND ($2 = 0 OR c.department_id = $2 OR EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = c.id AND cd.department_id = $2))
 			AND ($3::timestamptz IS NULL OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3))
-		ORDER BY c.created_at LIMIT $4`, statusArray(f.Statuses), f.DepartmentID, over, f.Limit, StatusDispatched, StatusVerified)
+		ORDER BY c.created_at LIMIT $4`, textArray(f.Statuses), f.DepartmentID, over, f.Limit, model.StatusDispatched, model.StatusVerified)
 	return cs, wrap("find cases", err)
 }
 
@@ -429,7 +373,8 @@ func (q *Queries) ClearDepartment(ctx context.Context, caseID int64) error {
 	return wrap("clear department", err)
 }
 
-func statusArray(ss []Status) pq.StringArray {
+// textArray is a list of words of the vocabulary as a text[] parameter.
+func textArray[T ~string](ss []T) pq.StringArray {
 	out := make(pq.StringArray, len(ss))
 	for i, s := range ss {
 		out[i] = string(s)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // PatrolToday is one patrol window of one steward on one day.
@@ -70,7 +72,7 @@ func (q *Queries) Digest(ctx context.Context, from, to, now time.Time) ([]Digest
 		FROM cases c LEFT JOIN departments d ON d.id = c.department_id
 		WHERE (c.created_at >= $1 AND c.created_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)
 			OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3)
-		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now, StatusClosed, StatusDispatched, StatusVerified)
+		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now, model.StatusClosed, model.StatusDispatched, model.StatusVerified)
 	return rows, wrap("digest", err)
 }
 
@@ -168,8 +170,8 @@ func (q *Queries) OpenPatrol(ctx context.Context, personID int64) (Patrol, error
 
 // EndPatrol ends a patrol by the steward; nothing says 无问题.
 func (q *Queries) EndPatrol(ctx context.Context, id int64, nothing bool, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $3, ended_by = 'steward', nothing_found = $2
-		WHERE id = $1 AND ended_at IS NULL`, id, nothing, at)
+	_, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $3, ended_by = $4, nothing_found = $2
+		WHERE id = $1 AND ended_at IS NULL`, id, nothing, at, model.EndedBySteward)
 	return wrap("end patrol", err)
 }
 
@@ -192,7 +194,7 @@ type OpenPatrol struct {
 // EndLeftPatrol ends a patrol the steward left open (the scheduler, at the
 // end of its window); false when it had been ended meanwhile.
 func (q *Queries) EndLeftPatrol(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $2, ended_by = 'scheduler' WHERE id = $1 AND ended_at IS NULL`, id, at)
+	res, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $2, ended_by = $3 WHERE id = $1 AND ended_at IS NULL`, id, at, model.EndedByScheduler)
 	if err != nil {
 		return false, wrap("end left patrol", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Person is someone of the roster.
@@ -25,7 +27,7 @@ type Person struct {
 
 // PersonRole is one role of a person, scoped to a department or community.
 type PersonRole struct {
-	Role           Role          `db:"role"`
+	Role           model.Role    `db:"role"`
 	DepartmentID   sql.NullInt64 `db:"department_id"`
 	CommunityID    sql.NullInt64 `db:"community_id"`
 	DepartmentName string        `db:"department_name"`
@@ -89,7 +91,7 @@ func (q *Queries) FirstSteward(ctx context.Context) (Person, error) {
 	err := q.db.GetContext(ctx, &p, `
 		SELECT `+personCols+` FROM people
 		WHERE active AND id IN (SELECT person_id FROM person_roles WHERE role = $1)
-		ORDER BY code LIMIT 1`, RoleSteward)
+		ORDER BY code LIMIT 1`, model.RoleSteward)
 	return p, wrap("first steward", notFound(err))
 }
 
@@ -294,7 +296,7 @@ func (q *Queries) BindLocal(ctx context.Context, platform, groupPrefix string) e
 
 // NamesWithRole lists the names of the active people holding role (for a
 // refusal that says whom to ask).
-func (q *Queries) NamesWithRole(ctx context.Context, role Role) ([]string, error) {
+func (q *Queries) NamesWithRole(ctx context.Context, role model.Role) ([]string, error) {
 	var names []string
 	err := q.db.SelectContext(ctx, &names, `SELECT DISTINCT p.name FROM people p JOIN person_roles r ON r.person_id = p.id
 		WHERE r.role = $1 AND p.active ORDER BY p.name`, role)

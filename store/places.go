@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // NearestAlley is the alley nearest to (lat, lon) among those that
@@ -58,7 +60,7 @@ type ChatBinding struct {
 
 // ChatsFor finds the group chats of a kind, optionally narrowed to a
 // community or department (0 = any), with where each lives, in one query.
-func (q *Queries) ChatsFor(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
+func (q *Queries) ChatsFor(ctx context.Context, kind model.ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
 	var rows []struct {
 		Chat
 		Platforms   pq.StringArray `db:"platforms"`
@@ -98,8 +100,8 @@ func (q *Queries) ChatByBinding(ctx context.Context, platform, externalID string
 // department's members for its group (departmentID); nobody for the other
 // kinds. A WeCom group is reached by a robot, which cannot carry buttons:
 // its cards go to these people too.
-func (q *Queries) WecomMembers(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]string, error) {
-	role := map[ChatKind]Role{ChatCoordinators: RoleCoordinator, ChatDepartment: RoleDepartment}[kind]
+func (q *Queries) WecomMembers(ctx context.Context, kind model.ChatKind, communityID, departmentID int64) ([]string, error) {
+	role := map[model.ChatKind]model.Role{model.ChatCoordinators: model.RoleCoordinator, model.ChatDepartment: model.RoleDepartment}[kind]
 	if role == "" {
 		return nil, nil
 	}

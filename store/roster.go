@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Community is a residents' community (社区) of the subdistrict.
@@ -56,13 +58,13 @@ type Category struct {
 
 // Chat is a roster group chat (chats.kind says what for).
 type Chat struct {
-	ID           int64         `db:"id"`
-	Code         string        `db:"code"`
-	Kind         ChatKind      `db:"kind"`
-	Title        string        `db:"title"`
-	CommunityID  sql.NullInt64 `db:"community_id"`
-	AlleyID      sql.NullInt64 `db:"alley_id"`
-	DepartmentID sql.NullInt64 `db:"department_id"`
+	ID           int64          `db:"id"`
+	Code         string         `db:"code"`
+	Kind         model.ChatKind `db:"kind"`
+	Title        string         `db:"title"`
+	CommunityID  sql.NullInt64  `db:"community_id"`
+	AlleyID      sql.NullInt64  `db:"alley_id"`
+	DepartmentID sql.NullInt64  `db:"department_id"`
 	// NotifyReports: a residents' group told of each new report (false:
 	// only of dispatch, progress and the result).
 	NotifyReports bool `db:"notify_reports"`
