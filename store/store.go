@@ -241,3 +241,25 @@ func IsUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }
+
+// TableCounts returns the row count of each roster table, for checks that an
+// import run twice changes nothing.
+func (q *Queries) TableCounts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, t := range []string{"communities", "alleys", "departments", "categories", "roles", "people",
+		"person_roles", "patrol_schedules", "chats", "chat_bindings", "identities", "schema_migrations"} {
+		var n int
+		if err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM `+t); err != nil {
+			return nil, wrap("count "+t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

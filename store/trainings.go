@@ -214,26 +214,6 @@ func (q *Queries) StewardsIn(ctx context.Context, communities []int64) ([]int64,
 	return ids, wrap("stewards in", err)
 }
 
-// Account is one messenger account of a person, with what a message to
-// them needs.
-type Account struct {
-	PersonID int64  `db:"person_id"`
-	Name     string `db:"name"`
-	Lang     string `db:"lang"`
-	Platform string `db:"platform"`
-	ChatID   string `db:"external_id"`
-}
-
-// AccountsOf lists the accounts of many people in one statement (a
-// broadcast), by person.
-func (q *Queries) AccountsOf(ctx context.Context, people []int64) ([]Account, error) {
-	var as []Account
-	err := q.db.SelectContext(ctx, &as, `SELECT p.id AS person_id, p.name, p.lang, i.platform, i.external_id
-		FROM people p JOIN identities i ON i.person_id = p.id WHERE p.id = ANY($1) AND p.active ORDER BY p.code, i.platform`,
-		pq.Int64Array(people))
-	return as, wrap("accounts", err)
-}
-
 // BroadcastProgress counts a broadcast's queued messages: done (sent or
 // given up), failed (refused or given up: not sent) and all.
 func (q *Queries) BroadcastProgress(ctx context.Context, name string) (done, failed, total int, err error) {
@@ -274,43 +254,6 @@ func (q *Queries) UpcomingTrainings(ctx context.Context, from, to time.Time) ([]
 	err := q.db.SelectContext(ctx, &ts, `SELECT `+trainingCols+` FROM trainings WHERE status = 'published'
 		AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at`, from, to)
 	return ts, wrap("upcoming trainings", err)
-}
-
-// Question is a steward's question to the exchange group.
-type Question struct {
-	ID         int64  `db:"id"`
-	PersonID   int64  `db:"person_id"`
-	PersonName string `db:"person_name"`
-	Text       string `db:"text"`
-	Answer     string `db:"answer"`
-}
-
-// AskQuestion records a question.
-func (q *Queries) AskQuestion(ctx context.Context, personID int64, text string, at time.Time) (int64, error) {
-	var id int64
-	err := q.db.GetContext(ctx, &id, `INSERT INTO questions (person_id, text, created_at) VALUES ($1, $2, $3) RETURNING id`, personID, text, at)
-	return id, wrap("ask", err)
-}
-
-// QuestionByID reads a question FOR UPDATE.
-func (q *Queries) QuestionByID(ctx context.Context, id int64) (Question, error) {
-	var qu Question
-	err := q.db.GetContext(ctx, &qu, `SELECT q.id, q.person_id, p.name AS person_name, q.text, q.answer FROM questions q
-		JOIN people p ON p.id = q.person_id WHERE q.id = $1 FOR UPDATE OF q`, id)
-	return qu, wrap("question", notFound(err))
-}
-
-// AnswerQuestion records an answer.
-func (q *Queries) AnswerQuestion(ctx context.Context, id, by int64, answer string, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `UPDATE questions SET answer = $3, answered_by = $2, answered_at = $4 WHERE id = $1`, id, by, answer, at)
-	return wrap("answer question", err)
-}
-
-// Communities lists the communities, by name.
-func (q *Queries) Communities(ctx context.Context) ([]Community, error) {
-	var cs []Community
-	err := q.db.SelectContext(ctx, &cs, `SELECT id, code, name, name_en FROM communities ORDER BY code`)
-	return cs, wrap("communities", err)
 }
 
 // ExecAttendanceReset marks everyone of a training absent (before the
