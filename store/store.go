@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/alleybot/alleybot/internal/dburl"
-
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -76,7 +74,7 @@ func newStore(db *sqlx.DB) *Store {
 func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
 	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
-		return nil, fmt.Errorf("database.url %s: %w", maskURL(dsn), err)
+		return nil, fmt.Errorf("database.url %s: %w", MaskURL(dsn), err)
 	}
 	db.SetMaxOpenConns(maxOpen)
 	db.SetMaxIdleConns(maxOpen)
@@ -85,7 +83,7 @@ func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, &UnreachableError{URL: maskURL(dsn), Err: err}
+		return nil, &UnreachableError{URL: MaskURL(dsn), Err: err}
 	}
 	return newStore(db), nil
 }
@@ -160,8 +158,6 @@ func withBinaryParameters(dsn string) string {
 	}
 	return u.String()
 }
-
-func maskURL(raw string) string { return dburl.Mask(raw) }
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -367,7 +367,7 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if n > 0 {
 		fmt.Fprintf(e.stdout, "applied %d job queue (River) migration(s)\n", n)
 	}
-	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), config.MaskURL(cfg.Database.URL))
+	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), store.MaskURL(cfg.Database.URL))
 	return nil
 }
 
