@@ -15,6 +15,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -45,7 +46,7 @@ func (a Audience) reaches(p bot.Platform) bool { return !p.Local() || p == a.her
 
 // Groups copies m to every group chat of kind within scope, on each
 // messenger where the group is bound.
-func (a Audience) Groups(ctx context.Context, kind store.ChatKind, scope Scope, m bot.Message) ([]bot.Message, error) {
+func (a Audience) Groups(ctx context.Context, kind model.ChatKind, scope Scope, m bot.Message) ([]bot.Message, error) {
 	chats, err := a.tx.ChatsFor(ctx, kind, scope.Community, scope.Department)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/store"
 )
@@ -72,7 +73,7 @@ func TestGroups(t *testing.T) {
 		{here: bot.Console, want: []string{"console:group:exchange", "telegram:-1001", "wecom:wc-exchange"}},
 	} {
 		inTx(t, st, func(tx *store.Tx) {
-			got, err := audience.New(tx, c.here, i18n.ZH).Groups(ctx, store.ChatExchange, audience.Scope{}, bot.Message{Text: "你好"})
+			got, err := audience.New(tx, c.here, i18n.ZH).Groups(ctx, model.ChatExchange, audience.Scope{}, bot.Message{Text: "你好"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,13 +6,13 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/alleybot/alleybot/internal/dburl"
-	"github.com/alleybot/alleybot/worktime"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alleybot/alleybot/worktime"
 )
 
 // DefaultDatabaseURL is the local database the README's run command starts.
@@ -432,6 +432,3 @@ func (c Config) Location() *time.Location {
 	}
 	return loc
 }
-
-// MaskURL hides the password of a database URL for messages and logs.
-func MaskURL(raw string) string { return dburl.Mask(raw) }

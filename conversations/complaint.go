@@ -364,11 +364,11 @@ func (e *Engine) ComplaintAct(ctx context.Context, t *Turn, a ComplaintAction) e
 		return err
 	}
 	if k.Status != store.ComplaintOpen {
-		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+k.Status)))
+		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+string(k.Status))))
 		return nil
 	}
 	if (a.Action == "settle") != k.AboutStaff {
-		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+k.Status)))
+		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+string(k.Status))))
 		return nil
 	}
 	// Like a case card's: the center's buttons count in its group (or
@@ -412,7 +412,7 @@ func (t *Turn) lockOpen(ctx context.Context) (store.Complaint, bool, error) {
 		return k, false, err
 	}
 	if k.Status != store.ComplaintOpen {
-		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+k.Status)))
+		t.Reply(t.T("complaint.decided", "number", k.Number, "status", t.T("complaint.status."+string(k.Status))))
 		return k, false, nil
 	}
 	return k, true, nil
@@ -420,7 +420,7 @@ func (t *Turn) lockOpen(ctx context.Context) (store.Complaint, bool, error) {
 
 // decideText records an answer, a refusal or a supervisor's outcome, and
 // tells the resident.
-func decideText(status string) func(context.Context, *Turn, Input) (string, error) {
+func decideText(status store.ComplaintStatus) func(context.Context, *Turn, Input) (string, error) {
 	return func(ctx context.Context, t *Turn, in Input) (string, error) {
 		text := strings.TrimSpace(in.Text)
 		if Visible(text) < 2 {
@@ -438,8 +438,8 @@ func decideText(status string) func(context.Context, *Turn, Input) (string, erro
 		if err := t.Tx.DecideComplaint(ctx, k.ID, status, text, t.Person.ID, 0, t.Deps.Now()); err != nil {
 			return "", err
 		}
-		t.Reply(t.T("complaint.done."+status, "number", k.Number))
-		t.tellResident(k, "resident.complaint."+status, "number", k.Number, "text", text)
+		t.Reply(t.T("complaint.done."+string(status), "number", k.Number))
+		t.tellResident(k, "resident.complaint."+string(status), "number", k.Number, "text", text)
 		return Done, nil
 	}
 }

@@ -780,7 +780,7 @@ func TrainingList(ctx context.Context, t *Turn) error {
 			return err
 		}
 		text := t.T("training.line", "id", tr.ID, "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"),
-			"status", t.T("training.status."+tr.Status), "sent", s.Sent, "read", s.Read, "signed", s.Signed, "waitlist", s.Waitlist,
+			"status", t.T("training.status."+string(tr.Status)), "sent", s.Sent, "read", s.Read, "signed", s.Signed, "waitlist", s.Waitlist,
 			"leave", s.Leave, "came", s.Came, "opened", s.Opened)
 		var bs []caseButton
 		if tr.CreatedBy.Int64 == t.Person.ID || t.HasRole(store.RoleAdmin) {
@@ -815,7 +815,7 @@ func MyTrainings(ctx context.Context, t *Turn) error {
 	t.Reply(t.T("mytrainings.header", "n", len(ts)))
 	for _, it := range ts {
 		tr := it.Training
-		text := trainingText(t.Lang, t.Deps.Location, tr) + "\n" + t.T("mytrainings.answer", "answer", t.T("training.answer."+it.Answer))
+		text := trainingText(t.Lang, t.Deps.Location, tr) + "\n" + t.T("mytrainings.answer", "answer", t.T("training.answer."+string(it.Answer)))
 		var bs [][]bot.Button
 		switch {
 		case tr.Status == "cancelled":

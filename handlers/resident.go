@@ -76,7 +76,7 @@ func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, n
 	if err != nil {
 		return "", err
 	}
-	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+k.Status))
+	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+string(k.Status)))
 	if k.CaseID.Valid {
 		n, err := t.Tx.CaseNumber(ctx, k.CaseID.Int64)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 )
@@ -261,7 +262,7 @@ func TestSendFailures(t *testing.T) {
 		var id int64
 		err := st.InTx(context.Background(), func(tx *store.Tx) error {
 			var err error
-			if id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: store.PhotoBefore, Platform: "telegram", FileRef: "DOC1", Document: true}); err != nil {
+			if id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: model.PhotoBefore, Platform: "telegram", FileRef: "DOC1", Document: true}); err != nil {
 				return err
 			}
 			return tx.SetPhotoBytes(context.Background(), id, []byte("stored bytes"), "image/png")

@@ -19,6 +19,7 @@ import (
 	"github.com/alleybot/alleybot/bot/wecom"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/wecomfake"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 )
@@ -238,7 +239,7 @@ func TestWeComForwardedPhotoAfterExpiry(t *testing.T) {
 	var id int64
 	err := r.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if id, err = tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: "wecom", FileRef: "MEDIA_FROM_STEWARD"}); err != nil {
+		if id, err = tx.InsertPhoto(ctx, store.NewPhoto{Kind: model.PhotoBefore, Platform: "wecom", FileRef: "MEDIA_FROM_STEWARD"}); err != nil {
 			return err
 		}
 		return tx.SetPhotoBytes(ctx, id, png, "image/png")

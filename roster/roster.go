@@ -4,11 +4,8 @@
 package roster
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -18,47 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/config"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
-
-// File is the whole roster of a subdistrict.
-type File struct {
-	Communities []Community  `yaml:"communities"`
-	Alleys      []Alley      `yaml:"alleys"`
-	Departments []Department `yaml:"departments"`
-	Categories  []Category   `yaml:"categories"`
-	People      []Person     `yaml:"people"`
-	Chats       []Chat       `yaml:"chats"`
-}
-
-type Community struct {
-	Code   string         `yaml:"code"`
-	Name   string         `yaml:"name"`
-	NameEn string         `yaml:"name_en"`
-	Line   int            `yaml:"-"`
-	Lines  map[string]int `yaml:"-"`
-}
-
-type Alley struct {
-	Code      string         `yaml:"code"`
-	Community string         `yaml:"community"`
-	Name      string         `yaml:"name"`
-	Lat       float64        `yaml:"lat"`
-	Lon       float64        `yaml:"lon"`
-	RadiusM   int            `yaml:"radius_m"`
-	Aliases   []string       `yaml:"aliases"` // other names people write (菊儿, 菊儿胡同北口)
-	Points    []Point        `yaml:"line"`    // a long alley's line, end to end (optional): inside is within radius_m of it
-	Line      int            `yaml:"-"`
-	Lines     map[string]int `yaml:"-"`
-}
-
-// Point is one point of an alley's line.
-type Point struct {
-	Lat   float64        `yaml:"lat"`
-	Lon   float64        `yaml:"lon"`
-	Line  int            `yaml:"-"`
-	Lines map[string]int `yaml:"-"`
-}
 
 // maxLinePoints bounds an alley's line; maxLineReachM is how far its
 // points may be from the alley's centre (a typo'd digit lands kilometres away).
@@ -66,69 +25,6 @@ const (
 	maxLinePoints = 100
 	maxLineReachM = 5000
 )
-
-type Department struct {
-	Code   string         `yaml:"code"`
-	Name   string         `yaml:"name"`
-	NameEn string         `yaml:"name_en"`
-	Line   int            `yaml:"-"`
-	Lines  map[string]int `yaml:"-"`
-}
-
-type Category struct {
-	Code         string         `yaml:"code"`
-	Name         string         `yaml:"name"`
-	NameEn       string         `yaml:"name_en"`
-	Department   string         `yaml:"department"`
-	VerifyWithin time.Duration  `yaml:"verify_within"`
-	FixWithin    time.Duration  `yaml:"fix_within"`
-	Sort         int            `yaml:"sort"`
-	Line         int            `yaml:"-"`
-	Lines        map[string]int `yaml:"-"`
-}
-
-type Person struct {
-	Code        string         `yaml:"code"`
-	Name        string         `yaml:"name"`
-	Phone       string         `yaml:"phone"`
-	WecomUserID string         `yaml:"wecom_userid"`
-	Lang        string         `yaml:"lang"`
-	Active      *bool          `yaml:"active"`
-	Roles       []string       `yaml:"roles"`
-	Department  string         `yaml:"department"`
-	Community   string         `yaml:"community"`
-	Patrols     []Patrol       `yaml:"patrols"`
-	Line        int            `yaml:"-"`
-	Lines       map[string]int `yaml:"-"`
-}
-
-type Patrol struct {
-	Alley string         `yaml:"alley"`
-	Days  []int          `yaml:"days"`
-	From  string         `yaml:"from"`
-	To    string         `yaml:"to"`
-	Line  int            `yaml:"-"`
-	Lines map[string]int `yaml:"-"`
-}
-
-type Chat struct {
-	Code           string `yaml:"code"`
-	Kind           string `yaml:"kind"`
-	Title          string `yaml:"title"`
-	Community      string `yaml:"community"`
-	Alley          string `yaml:"alley"`
-	Department     string `yaml:"department"`
-	TelegramChatID string `yaml:"telegram_chat_id"`
-	WecomChatID    string `yaml:"wecom_chat_id"` // a group chat the app created (appchat)
-	// WecomRobot is the group robot's webhook URL (…/webhook/send?key=…) or
-	// its key: how the bot posts to a WeCom group.
-	WecomRobot string `yaml:"wecom_robot"`
-	// NotifyReports: a residents' group hears of each new report (default
-	// true); false: only of its dispatch, progress and result.
-	NotifyReports *bool          `yaml:"notify_reports"`
-	Line          int            `yaml:"-"`
-	Lines         map[string]int `yaml:"-"`
-}
 
 // Error lists every problem of a roster file, each with its line.
 type Error struct {
@@ -151,25 +47,6 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Parse reads and strictly decodes a roster file (no validation against the
-// database yet).
-func Parse(path string) (*File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Decode(path, data)
-}
-
-// Decode strictly decodes a roster file's bytes; path names it in errors.
-func Decode(path string, data []byte) (*File, error) {
-	var f File
-	if err := config.DecodeStrict(path, data, &f); err != nil {
-		return nil, err
-	}
-	return &f, nil
-}
-
 // printable reports text fit for the database and for people: no NUL or
 // other control characters (YAML's "\0" escapes can write them), no bidi
 // overrides.
@@ -189,15 +66,15 @@ var (
 
 // chatKinds lists the chat kinds for the error message.
 func chatKinds() string {
-	names := make([]string, len(store.ChatKinds))
-	for i, k := range store.ChatKinds {
+	names := make([]string, len(model.ChatKinds))
+	for i, k := range model.ChatKinds {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
 }
 
 // holds reports whether a roster person's roles include role.
-func holds(roles []string, role store.Role) bool { return slices.Contains(roles, string(role)) }
+func holds(roles []string, role model.Role) bool { return slices.Contains(roles, string(role)) }
 
 // Validate checks the roster against itself and the database's roles and
 // categories. It returns *Error listing every problem, or nil.
@@ -372,7 +249,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "roles", p.Line), field+".roles", "role %q does not exist (roles: %s)", r, strings.Join(roleCodes, ", "))
 			}
 		}
-		if holds(p.Roles, store.RoleDepartment) && p.Department == "" {
+		if holds(p.Roles, model.RoleDepartment) && p.Department == "" {
 			bad(at(p.Lines, "roles", p.Line), field+".department", "a department member needs department:")
 		}
 		if p.Department != "" {
@@ -385,7 +262,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				bad(at(p.Lines, "community", p.Line), field+".community", "%q is not a community code of this roster", p.Community)
 			}
 		}
-		if len(p.Patrols) > 0 && !holds(p.Roles, store.RoleSteward) {
+		if len(p.Patrols) > 0 && !holds(p.Roles, model.RoleSteward) {
 			bad(at(p.Lines, "patrols", p.Line), field+".patrols", "only a steward has patrols")
 		}
 		for j, pt := range p.Patrols {
@@ -446,7 +323,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 				boundWecom[id] = line
 			}
 		}
-		if !slices.Contains(store.ChatKinds, store.ChatKind(c.Kind)) {
+		if !slices.Contains(model.ChatKinds, model.ChatKind(c.Kind)) {
 			bad(at(c.Lines, "kind", c.Line), field+".kind", "%q is not a chat kind (%s)", c.Kind, chatKinds())
 		}
 		if strings.TrimSpace(c.Title) == "" {
@@ -478,175 +355,6 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 	return e
 }
 
-// Summary counts what an import wrote.
-type Summary struct {
-	Communities, Alleys, Departments, Categories, People, Chats int
-}
-
-// Import parses, validates and writes path in one transaction. Running it
-// again updates rows in place (by code); it never duplicates.
-func Import(ctx context.Context, st *store.Store, path string) (Summary, error) {
-	f, err := Parse(path)
-	if err != nil {
-		return Summary{}, err
-	}
-	roles, err := st.RoleCodes(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	cats, err := st.Categories(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	catCodes := make([]string, len(cats))
-	for i, c := range cats {
-		catCodes[i] = c.Code
-	}
-	if err := Validate(path, f, roles, catCodes); err != nil {
-		return Summary{}, err
-	}
-	existing := map[string]store.Category{}
-	for _, c := range cats {
-		existing[c.Code] = c
-	}
-	var sum Summary
-	err = st.InTx(ctx, func(tx *store.Tx) error {
-		// Two people may swap WeCom userids in one file: clear theirs first so
-		// the unique index is never violated half-way through.
-		codes := make([]string, len(f.People))
-		for i, p := range f.People {
-			codes[i] = p.Code
-		}
-		if err := tx.ClearWecomUserIDs(ctx, codes); err != nil {
-			return err
-		}
-		communityID := map[string]int64{}
-		for _, c := range f.Communities {
-			id, err := tx.UpsertCommunity(ctx, store.Community{Code: c.Code, Name: c.Name, NameEn: c.NameEn})
-			if err != nil {
-				return err
-			}
-			communityID[c.Code] = id
-		}
-		departmentID := map[string]int64{}
-		for _, d := range f.Departments {
-			id, err := tx.UpsertDepartment(ctx, store.Department{Code: d.Code, Name: d.Name, NameEn: d.NameEn})
-			if err != nil {
-				return err
-			}
-			departmentID[d.Code] = id
-		}
-		alleyID := map[string]int64{}
-		for _, a := range f.Alleys {
-			var line []float64
-			for _, p := range a.Points {
-				line = append(line, p.Lat, p.Lon)
-			}
-			id, err := tx.UpsertAlley(ctx, store.Alley{Code: a.Code, CommunityID: communityID[a.Community], Name: a.Name, Lat: a.Lat, Lon: a.Lon,
-				RadiusM: a.RadiusM, Aliases: a.Aliases, Line: line})
-			if err != nil {
-				return err
-			}
-			alleyID[a.Code] = id
-		}
-		for _, c := range f.Categories {
-			row := existing[c.Code] // zero for a new category
-			row.Code = c.Code
-			if c.Name != "" {
-				row.Name = c.Name
-			}
-			if c.NameEn != "" {
-				row.NameEn = c.NameEn
-			}
-			if c.Department != "" {
-				row.DepartmentID = store.Ref(departmentID[c.Department])
-			}
-			if c.VerifyWithin != 0 {
-				row.VerifyWithinMinutes = int(c.VerifyWithin.Minutes())
-				row.FixWithinMinutes = int(c.FixWithin.Minutes())
-			}
-			if c.Sort != 0 {
-				row.Sort = c.Sort
-			}
-			if _, err := tx.UpsertCategory(ctx, row); err != nil {
-				return err
-			}
-		}
-		// Everyone in a few statements (arrays), not a few per person.
-		people := make([]store.RosterPerson, len(f.People))
-		for i, p := range f.People {
-			lang := p.Lang
-			if lang == "" {
-				lang = "zh"
-			}
-			active := p.Active == nil || *p.Active
-			rp := store.RosterPerson{Person: store.Person{Code: p.Code, Name: p.Name, Phone: p.Phone,
-				WecomUserID: store.OptText(p.WecomUserID), Lang: lang, Active: active}}
-			for _, code := range p.Roles {
-				r := store.Role(code)
-				pr := store.PersonRole{Role: r}
-				if r == store.RoleDepartment {
-					pr.DepartmentID = store.Ref(departmentID[p.Department])
-				}
-				if p.Community != "" && (r == store.RoleCoordinator || r == store.RoleSupervisor || r == store.RoleSteward) {
-					pr.CommunityID = store.Ref(communityID[p.Community])
-				}
-				rp.Roles = append(rp.Roles, pr)
-			}
-			for _, pt := range p.Patrols {
-				days := make([]int64, len(pt.Days))
-				for i, d := range pt.Days {
-					days[i] = int64(d)
-				}
-				rp.Patrols = append(rp.Patrols, store.PatrolSchedule{AlleyID: alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
-			}
-			people[i] = rp
-		}
-		if _, err := tx.ImportPeople(ctx, people); err != nil {
-			return err
-		}
-		for _, c := range f.Chats {
-			row := store.Chat{Code: c.Code, Kind: store.ChatKind(c.Kind), Title: c.Title, NotifyReports: c.NotifyReports == nil || *c.NotifyReports}
-			if c.Community != "" {
-				row.CommunityID = store.Ref(communityID[c.Community])
-			}
-			if c.Alley != "" {
-				row.AlleyID = store.Ref(alleyID[c.Alley])
-			}
-			if c.Department != "" {
-				row.DepartmentID = store.Ref(departmentID[c.Department])
-			}
-			id, err := tx.UpsertChat(ctx, row)
-			if err != nil {
-				return err
-			}
-			wecom := ""
-			if c.WecomChatID != "" {
-				wecom = "appchat:" + c.WecomChatID
-			} else if c.WecomRobot != "" {
-				wecom = "robot:" + RobotKey(c.WecomRobot)
-			}
-			for platform, ext := range map[string]string{"telegram": c.TelegramChatID, "wecom": wecom} {
-				if ext == "" {
-					continue
-				}
-				if err := tx.BindChat(ctx, id, platform, ext); err != nil {
-					return err
-				}
-			}
-		}
-		sum = Summary{len(f.Communities), len(f.Alleys), len(f.Departments), len(f.Categories), len(f.People), len(f.Chats)}
-		return nil
-	})
-	if err != nil {
-		if store.IsUniqueViolation(err) {
-			return Summary{}, fmt.Errorf("%s: refused, nothing imported: %w (a code or wecom_userid is already used by another row in the database)", path, err)
-		}
-		return Summary{}, fmt.Errorf("%s: refused, nothing imported: %w", path, err)
-	}
-	return sum, nil
-}
-
 // IsRosterError reports whether err is a validation or decoding error of the
 // file (as opposed to a database failure).
 func IsRosterError(err error) bool {
@@ -662,21 +370,3 @@ func shortQuote(s string) string {
 	}
 	return s
 }
-
-// RobotKey is the key of a group robot given as its webhook URL or as the
-// key itself ("" when it is neither).
-func RobotKey(s string) string {
-	s = strings.TrimSpace(s)
-	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
-		if !strings.HasSuffix(u.Path, "/webhook/send") {
-			return ""
-		}
-		s = u.Query().Get("key")
-	}
-	if !robotKeyRe.MatchString(s) {
-		return ""
-	}
-	return s
-}
-
-var robotKeyRe = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)

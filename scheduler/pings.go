@@ -13,6 +13,7 @@ import (
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 	"github.com/alleybot/alleybot/worktime"
 )
@@ -108,7 +109,7 @@ type milestone struct {
 }
 
 // milestones lists a clock's pings in time order, up to the first one after now.
-func (s *Scheduler) milestones(clock store.Clock, start, deadline, now time.Time) []milestone {
+func (s *Scheduler) milestones(clock model.Clock, start, deadline, now time.Time) []milestone {
 	p := s.opts.Pings
 	cal := p.Calendar
 	prefix := string(clock) + ":" + strconv.FormatInt(deadline.Unix(), 10) + ":"
@@ -204,7 +205,7 @@ func (s *Scheduler) pingCase(ctx context.Context, tx *store.Tx, c store.CaseView
 	return msgs, nil
 }
 
-func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.CaseView, clock store.Clock, deadline time.Time, m milestone) ([]bot.Message, error) {
+func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.CaseView, clock model.Clock, deadline time.Time, m milestone) ([]bot.Message, error) {
 	p := s.opts.Pings
 	cal, now, lang := p.Calendar, p.Now(), p.Lang
 	at := deadline.In(cal.Location()).Format("01-02 15:04")
@@ -215,7 +216,7 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 	who := s.audience(tx)
 	var msgs []bot.Message
 	if m.kind == pingSupervisor {
-		sups, err := tx.PeopleWithRole(ctx, store.RoleSupervisor)
+		sups, err := tx.PeopleWithRole(ctx, model.RoleSupervisor)
 		if err != nil {
 			return nil, err
 		}
@@ -232,18 +233,18 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 	}
 	text := i18n.T(lang, "ping."+string(m.kind), args...)
 	targets := []struct {
-		kind  store.ChatKind
+		kind  model.ChatKind
 		scope audience.Scope
-	}{{store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}}, {store.ChatExchange, audience.Scope{}}}
+	}{{model.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}}, {model.ChatExchange, audience.Scope{}}}
 	if m.kind != pingSoon { // the acceptance center hears of what is overdue
 		targets = append(targets, struct {
-			kind  store.ChatKind
+			kind  model.ChatKind
 			scope audience.Scope
-		}{store.ChatCoordinators, audience.Scope{}})
+		}{model.ChatCoordinators, audience.Scope{}})
 	}
 	// On WeCom the group robot @-mentions the department's members: the
 	// people the ping concerns.
-	mentions, err := tx.WecomMembers(ctx, store.ChatDepartment, 0, c.DepartmentID.Int64)
+	mentions, err := tx.WecomMembers(ctx, model.ChatDepartment, 0, c.DepartmentID.Int64)
 	if err != nil {
 		return nil, err
 	}

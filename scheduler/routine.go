@@ -10,6 +10,7 @@ import (
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -111,7 +112,7 @@ func (s *Scheduler) audience(tx *store.Tx) audience.Audience {
 	return audience.New(tx, s.opts.Local, s.opts.Pings.Lang)
 }
 
-func (s *Scheduler) toChats(ctx context.Context, tx *store.Tx, kind store.ChatKind, text string) ([]bot.Message, error) {
+func (s *Scheduler) toChats(ctx context.Context, tx *store.Tx, kind model.ChatKind, text string) ([]bot.Message, error) {
 	return s.audience(tx).Groups(ctx, kind, audience.Scope{}, bot.Message{Text: text})
 }
 
@@ -142,7 +143,7 @@ func (s *Scheduler) missedSummary(ctx context.Context, tx *store.Tx) ([]bot.Mess
 	if len(lines) > 0 {
 		text = i18n.T(lang, "patrol.summary", "day", now.Format("01-02"), "n", len(lines)) + "\n" + strings.Join(lines, "\n")
 	}
-	return s.toChats(ctx, tx, store.ChatCoordinators, text)
+	return s.toChats(ctx, tx, model.ChatCoordinators, text)
 }
 
 // digest tells the exchange group once a day what came, what was closed
@@ -176,7 +177,7 @@ func (s *Scheduler) digest(ctx context.Context, tx *store.Tx) ([]bot.Message, er
 	if len(lines) > 0 {
 		text += "\n" + strings.Join(lines, "\n")
 	}
-	return s.toChats(ctx, tx, store.ChatExchange, text)
+	return s.toChats(ctx, tx, model.ChatExchange, text)
 }
 
 // cleanup runs once a day: see store.Cleanup.
@@ -247,7 +248,7 @@ func (s *Scheduler) complaintPings(ctx context.Context, tx *store.Tx) ([]bot.Mes
 	for _, k := range due {
 		card := k.Number + " · " + k.Description
 		if k.AboutStaff {
-			sups, err := tx.PeopleWithRole(ctx, store.RoleSupervisor)
+			sups, err := tx.PeopleWithRole(ctx, model.RoleSupervisor)
 			if err != nil {
 				return nil, err
 			}
@@ -263,7 +264,7 @@ func (s *Scheduler) complaintPings(ctx context.Context, tx *store.Tx) ([]bot.Mes
 			}
 			continue
 		}
-		more, err := s.audience(tx).Groups(ctx, store.ChatCoordinators, audience.Scope{}, bot.Message{Text: i18n.T(lang,
+		more, err := s.audience(tx).Groups(ctx, model.ChatCoordinators, audience.Scope{}, bot.Message{Text: i18n.T(lang,
 			"notify.complaint.overdue", "number", k.Number, "at", k.AnswerBy.Time.In(now.Location()).Format("01-02 15:04"), "card", card)})
 		if err != nil {
 			return nil, err
@@ -335,7 +336,7 @@ func (s *Scheduler) trainingReminders(ctx context.Context, tx *store.Tx) ([]bot.
 			if !first {
 				continue
 			}
-			invs, err := tx.Invites(ctx, tr.ID, store.AnswerSigned, store.AnswerNone)
+			invs, err := tx.Invites(ctx, tr.ID, model.AnswerSigned, model.AnswerNone)
 			if err != nil {
 				return nil, err
 			}

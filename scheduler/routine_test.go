@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
@@ -178,10 +179,10 @@ func TestTrainingRemindersAndProgress(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if err := tx.SetAnswer(ctx, trID, ids[0], store.AnswerSigned, "", at("2026-11-27 09:00")); err != nil {
+		if err := tx.SetAnswer(ctx, trID, ids[0], model.AnswerSigned, "", at("2026-11-27 09:00")); err != nil {
 			return err
 		}
-		return tx.SetAnswer(ctx, trID, ids[2], store.AnswerLeave, "有事", at("2026-11-27 09:00"))
+		return tx.SetAnswer(ctx, trID, ids[2], model.AnswerLeave, "有事", at("2026-11-27 09:00"))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
 )
@@ -70,7 +71,7 @@ func addPhoto(t *testing.T, st *store.Store, s *scheduler.Scheduler, platform bo
 	var id int64
 	err := st.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
-		id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: ref})
+		id, err = tx.InsertPhoto(context.Background(), store.NewPhoto{Kind: model.PhotoBefore, Platform: string(platform), FileRef: ref})
 		if err != nil {
 			return err
 		}

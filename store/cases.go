@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Case is one reported problem, as stored.
@@ -21,7 +23,7 @@ type Case struct {
 	Lon           sql.NullFloat64 `db:"lon"`
 	Description   string          `db:"description"`
 	Impact        string          `db:"impact"`
-	Status        Status          `db:"status"`
+	Status        model.Status    `db:"status"`
 	ReporterID    sql.NullInt64   `db:"reporter_id"`
 	Source        string          `db:"source"`
 	DepartmentID  sql.NullInt64   `db:"department_id"`
@@ -35,10 +37,17 @@ type Case struct {
 	VerifiedAt    sql.NullTime    `db:"verified_at"`
 	FixedAt       sql.NullTime    `db:"fixed_at"`
 	FixLimit      sql.NullTime    `db:"fix_limit"`
-	Plan          Plan            `db:"plan"`
+	Plan          model.Plan      `db:"plan"`
 	MergedInto    sql.NullInt64   `db:"merged_into"`
 	Escalated     bool            `db:"escalated"`
 	NextPingAt    sql.NullTime    `db:"next_ping_at"`
+}
+
+// RunningClock is the clock that runs on the case now and its deadline;
+// ok is false when none runs (before dispatch, while waiting for the
+// re-check, after closing).
+func (c Case) RunningClock() (clock model.Clock, due time.Time, ok bool) {
+	return model.RunningClock(c.Status, c.VerifyBy, c.FixBy)
 }
 
 // CaseView is a case with the names people read.
@@ -127,9 +136,9 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 		n.At = time.Now()
 	}
 	year := n.At.Year()
-	status, kind := StatusSubmitted, EventSubmitted
+	status, kind := model.StatusSubmitted, model.EventSubmitted
 	if n.FixedOnSpot {
-		status, kind = StatusClosed, EventFixedOnSpot
+		status, kind = model.StatusClosed, model.EventFixedOnSpot
 	}
 	data, err := json.Marshal(map[string]any{"photos": len(n.PhotoIDs)})
 	if err != nil {
@@ -185,22 +194,6 @@ func (q *Queries) CreateCase(ctx context.Context, n NewCase) (Case, error) {
 	return c, wrap("insert case", notFound(err))
 }
 
-// AddCaseEvent appends to a case's timeline.
-func (q *Queries) AddCaseEvent(ctx context.Context, caseID, actorID int64, kind EventKind, note string, data map[string]any) (int64, error) {
-	if data == nil {
-		data = map[string]any{}
-	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return 0, err
-	}
-	actor := sql.NullInt64{Int64: actorID, Valid: actorID != 0}
-	var id int64
-	err = q.db.GetContext(ctx, &id, `INSERT INTO case_events (case_id, actor_id, kind, note, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		caseID, actor, kind, note, string(b))
-	return id, wrap("case event", err)
-}
-
 // CaseByNumber finds a case by its public number.
 func (q *Queries) CaseByNumber(ctx context.Context, number string) (CaseView, error) {
 	var c CaseView
@@ -221,26 +214,6 @@ func (q *Queries) OpenCasesOf(ctx context.Context, reporterID int64, limit int) 
 	err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
 		ORDER BY c.created_at DESC LIMIT $2`, reporterID, limit)
 	return cs, wrap("open cases", err)
-}
-
-// CaseEvent is one entry of a case's timeline, with the actor's name.
-type CaseEvent struct {
-	ID        int64           `db:"id"`
-	At        time.Time       `db:"at"`
-	ActorName string          `db:"actor_name"`
-	Kind      EventKind       `db:"kind"`
-	Note      string          `db:"note"`
-	Data      json.RawMessage `db:"data"`
-}
-
-// CaseEvents is a case's timeline, oldest first.
-func (q *Queries) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
-	var es []CaseEvent
-	err := q.db.SelectContext(ctx, &es, `
-		SELECT e.id, e.at, coalesce(p.name, '') AS actor_name, e.kind, e.note, e.data
-		FROM case_events e LEFT JOIN people p ON p.id = e.actor_id
-		WHERE e.case_id = $1 ORDER BY e.id`, caseID)
-	return es, wrap("case events", err)
 }
 
 // ClosedCasesOf lists a reporter's cases closed since from, newest first, a
@@ -280,4 +253,168 @@ func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat
 			ORDER BY o.created_at LIMIT 3))
 		ORDER BY c.created_at`, categoryID, alleyID, lat, lon, radius)
 	return cs, wrap("nearby open cases", err)
+}
+
+// LockCase reads a case and locks its row until the transaction ends: of
+// two people pressing the same button, the second waits here and then sees
+// the state the first left.
+func (q *Queries) LockCase(ctx context.Context, id int64) (CaseView, error) {
+	var c CaseView
+	err := q.db.GetContext(ctx, &c, caseViewSelect+` WHERE c.id = $1 FOR UPDATE OF c`, id)
+	return c, wrap("lock case", notFound(err))
+}
+
+// Dispatch routes a case to its lead department (and copies), starting both clocks.
+func (q *Queries) Dispatch(ctx context.Context, caseID, deptID int64, copies []int64, now, verifyBy, fixBy time.Time) error {
+	if err := q.cancelPendingExtensions(ctx, caseID); err != nil {
+		return err
+	}
+	if _, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $6, department_id = $2, dispatched_at = $5,
+		verify_by = $3, fix_by = $4, fix_limit = $4, verified_at = NULL, fixed_at = NULL, plan = '', next_ping_at = '1970-01-01', updated_at = now()
+		WHERE id = $1`, caseID, deptID, verifyBy, fixBy, now, model.Lifecycle[model.ActDispatch].To); err != nil {
+		return wrap("dispatch", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM case_departments WHERE case_id = $1`, caseID); err != nil {
+		return wrap("clear copies", err)
+	}
+	for _, d := range copies {
+		if d == deptID {
+			continue
+		}
+		if _, err := q.db.ExecContext(ctx, `INSERT INTO case_departments (case_id, department_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, caseID, d); err != nil {
+			return wrap("copy department", err)
+		}
+	}
+	return nil
+}
+
+// SetVerified stops the verify clock and records the plan and fix-by.
+func (q *Queries) SetVerified(ctx context.Context, caseID int64, plan model.Plan, now, fixBy time.Time) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $5, verified_at = $4, plan = $2, fix_by = $3, next_ping_at = '1970-01-01', updated_at = now()
+		WHERE id = $1`, caseID, plan, fixBy, now, model.Lifecycle[model.ActVerify].To)
+	return wrap("verify", err)
+}
+
+// SetFixBy moves the fix clock (an approved extension, a send-back).
+func (q *Queries) SetFixBy(ctx context.Context, caseID int64, fixBy time.Time) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET fix_by = $2, next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1`, caseID, fixBy)
+	return wrap("set fix-by", err)
+}
+
+// SetFixed stops the fix clock: the case waits for the steward's re-check.
+func (q *Queries) SetFixed(ctx context.Context, caseID int64, now time.Time) error {
+	if err := q.cancelPendingExtensions(ctx, caseID); err != nil {
+		return err
+	}
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $3, fixed_at = $2, next_ping_at = NULL, updated_at = now() WHERE id = $1`,
+		caseID, now, model.Lifecycle[model.ActFixed].To)
+	return wrap("fixed", err)
+}
+
+// SendBack returns a case to its department after a failed re-check and
+// returns the new send-back count.
+func (q *Queries) SendBack(ctx context.Context, caseID int64) (int, error) {
+	var n int
+	err := q.db.GetContext(ctx, &n, `UPDATE cases SET status = $2, fixed_at = NULL, sendback_count = sendback_count + 1,
+		next_ping_at = '1970-01-01', updated_at = now() WHERE id = $1 RETURNING sendback_count`, caseID, model.Lifecycle[model.ActFail].To)
+	return n, wrap("send back", err)
+}
+
+// SetEscalated marks a case the supervisors were told about.
+func (q *Queries) SetEscalated(ctx context.Context, caseID int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET escalated = true, updated_at = now() WHERE id = $1`, caseID)
+	return wrap("escalate", err)
+}
+
+// SetStatus moves a case to status with no clock of its own: closed sets
+// closed_at; submitted (a reopened or handed-back case) clears the clocks
+// and closed_at. A pending extension request is cancelled.
+func (q *Queries) SetStatus(ctx context.Context, caseID int64, status model.Status) error {
+	if err := q.cancelPendingExtensions(ctx, caseID); err != nil {
+		return err
+	}
+	closes, reopens := status == model.StatusClosed || status == model.StatusMerged, status == model.StatusSubmitted
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $2,
+		closed_at = CASE WHEN $3 THEN now() WHEN $4 THEN NULL ELSE closed_at END,
+		verify_by = CASE WHEN $4 THEN NULL ELSE verify_by END,
+		fix_by = CASE WHEN $4 THEN NULL ELSE fix_by END,
+		next_ping_at = NULL, updated_at = now() WHERE id = $1`, caseID, status, closes, reopens)
+	return wrap("set status", err)
+}
+
+// SetMerged closes a duplicate into another case.
+func (q *Queries) SetMerged(ctx context.Context, caseID, into int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET status = $3, merged_into = $2, closed_at = now(), next_ping_at = NULL, updated_at = now() WHERE id = $1`,
+		caseID, into, model.Lifecycle[model.ActMerge].To)
+	return wrap("merge", err)
+}
+
+// AppendDescription adds a steward's supplement to a returned case.
+func (q *Queries) AppendDescription(ctx context.Context, caseID int64, text string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET description = description || E'\n' || $2, updated_at = now() WHERE id = $1`, caseID, text)
+	return wrap("append description", err)
+}
+
+// CaseNumber is a case's public number (2026-000123).
+func (q *Queries) CaseNumber(ctx context.Context, caseID int64) (string, error) {
+	var n string
+	err := q.db.GetContext(ctx, &n, `SELECT number FROM cases WHERE id = $1`, caseID)
+	return n, wrap("case number", notFound(err))
+}
+
+// Deadlines are a case's fix clock and the latest fix-by its category allows.
+type Deadlines struct {
+	FixBy    time.Time
+	FixLimit time.Time
+}
+
+// CaseDeadlines reads a case's fix-by and fix limit.
+func (q *Queries) CaseDeadlines(ctx context.Context, caseID int64) (Deadlines, error) {
+	var row struct {
+		FixBy    sql.NullTime `db:"fix_by"`
+		FixLimit sql.NullTime `db:"fix_limit"`
+	}
+	err := q.db.GetContext(ctx, &row, `SELECT fix_by, fix_limit FROM cases WHERE id = $1`, caseID)
+	return Deadlines{FixBy: row.FixBy.Time, FixLimit: row.FixLimit.Time}, wrap("case deadlines", notFound(err))
+}
+
+// CaseQuery selects cases for the queues.
+type CaseQuery struct {
+	Statuses     []model.Status
+	DepartmentID int64     // 0: any
+	OverdueAt    time.Time // non-zero: only cases with a running clock past its time
+	Limit        int
+}
+
+// FindCases lists cases for /queue, /dept and /overdue, oldest first.
+func (q *Queries) FindCases(ctx context.Context, f CaseQuery) ([]CaseView, error) {
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	var over sql.NullTime
+	if !f.OverdueAt.IsZero() {
+		over = sql.NullTime{Time: f.OverdueAt, Valid: true}
+	}
+	var cs []CaseView
+	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
+		WHERE c.status = ANY($1)
+			AND ($2 = 0 OR c.department_id = $2 OR EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = c.id AND cd.department_id = $2))
+			AND ($3::timestamptz IS NULL OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3))
+		ORDER BY c.created_at LIMIT $4`, textArray(f.Statuses), f.DepartmentID, over, f.Limit, model.StatusDispatched, model.StatusVerified)
+	return cs, wrap("find cases", err)
+}
+
+// ClearDepartment forgets a case's department (it refused the case).
+func (q *Queries) ClearDepartment(ctx context.Context, caseID int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE cases SET department_id = NULL WHERE id = $1`, caseID)
+	return wrap("clear department", err)
+}
+
+// textArray is a list of words of the vocabulary as a text[] parameter.
+func textArray[T ~string](ss []T) pq.StringArray {
+	out := make(pq.StringArray, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
 }

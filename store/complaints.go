@@ -9,41 +9,34 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Complaint is a resident's complaint (七(二)).
 type Complaint struct {
-	ID           int64           `db:"id"`
-	Number       string          `db:"number"`
-	Platform     string          `db:"platform"`
-	UserID       string          `db:"user_id"`
-	ChatID       string          `db:"chat_id"`
-	ResidentName string          `db:"resident_name"`
-	Anonymous    bool            `db:"anonymous"`
-	AboutStaff   bool            `db:"about_staff"`
-	AboutText    string          `db:"about_text"`
-	Description  string          `db:"description"`
-	AlleyID      sql.NullInt64   `db:"alley_id"`
-	AlleyName    string          `db:"alley_name"`
-	CommunityID  sql.NullInt64   `db:"community_id"`
-	Lat          sql.NullFloat64 `db:"lat"`
-	Lon          sql.NullFloat64 `db:"lon"`
-	Status       string          `db:"status"`
-	CaseID       sql.NullInt64   `db:"case_id"`
-	Answer       string          `db:"answer"`
-	AnswerBy     sql.NullTime    `db:"answer_by"`
-	CreatedAt    time.Time       `db:"created_at"`
-	Photos       pq.Int64Array   `db:"photos"`
+	ID           int64                 `db:"id"`
+	Number       string                `db:"number"`
+	Platform     string                `db:"platform"`
+	UserID       string                `db:"user_id"`
+	ChatID       string                `db:"chat_id"`
+	ResidentName string                `db:"resident_name"`
+	Anonymous    bool                  `db:"anonymous"`
+	AboutStaff   bool                  `db:"about_staff"`
+	AboutText    string                `db:"about_text"`
+	Description  string                `db:"description"`
+	AlleyID      sql.NullInt64         `db:"alley_id"`
+	AlleyName    string                `db:"alley_name"`
+	CommunityID  sql.NullInt64         `db:"community_id"`
+	Lat          sql.NullFloat64       `db:"lat"`
+	Lon          sql.NullFloat64       `db:"lon"`
+	Status       model.ComplaintStatus `db:"status"`
+	CaseID       sql.NullInt64         `db:"case_id"`
+	Answer       string                `db:"answer"`
+	AnswerBy     sql.NullTime          `db:"answer_by"`
+	CreatedAt    time.Time             `db:"created_at"`
+	Photos       pq.Int64Array         `db:"photos"`
 }
-
-// Complaint states.
-const (
-	ComplaintOpen     = "open"
-	ComplaintCase     = "case"     // became a case
-	ComplaintAnswered = "answered" // the center answered it directly
-	ComplaintRejected = "rejected" // 不予受理, with a reason
-	ComplaintSettled  = "settled"  // about staff: the supervisor recorded the outcome
-)
 
 const complaintCols = `k.id, k.number, k.platform, k.user_id, k.chat_id, k.resident_name, k.anonymous, k.about_staff, k.about_text,
 	k.description, k.alley_id, coalesce(a.name, '') AS alley_name, k.community_id, k.lat, k.lon, k.status, k.case_id, k.answer,
@@ -119,7 +112,7 @@ func (q *Queries) ComplaintsOfCase(ctx context.Context, caseID int64) ([]Complai
 }
 
 // DecideComplaint records the center's (or a supervisor's) decision.
-func (q *Queries) DecideComplaint(ctx context.Context, id int64, status, answer string, by int64, caseID int64, at time.Time) error {
+func (q *Queries) DecideComplaint(ctx context.Context, id int64, status model.ComplaintStatus, answer string, by int64, caseID int64, at time.Time) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE complaints SET status = $2, answer = $3, handled_by = nullif($4, 0), case_id = nullif($5, 0),
 		handled_at = $6 WHERE id = $1`, id, status, answer, by, caseID, at)
 	return wrap("decide complaint", err)

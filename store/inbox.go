@@ -102,3 +102,16 @@ func (q *Queries) LockKf(ctx context.Context, openKfID string) error {
 	_, err := q.db.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 9931))`, "kf\x1f"+openKfID)
 	return wrap("lock kf", err)
 }
+
+// MarkProcessed records an update's key inside the transaction of its
+// effects. It reports false when the key was already there: the caller then
+// rolls back and sends nothing.
+func (q *Queries) MarkProcessed(ctx context.Context, platform, key string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `
+		INSERT INTO processed_updates (platform, update_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, platform, key)
+	if err != nil {
+		return false, wrap("mark processed", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -130,7 +131,7 @@ func TestBeginTurn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !b.First || b.Person == nil || b.Person.Name != "王秀兰" || len(b.Roles) != 1 || b.Roles[0].Role != store.RoleSteward {
+	if !b.First || b.Person == nil || b.Person.Name != "王秀兰" || len(b.Roles) != 1 || b.Roles[0].Role != model.RoleSteward {
 		t.Fatalf("begun %+v person %+v", b, b.Person)
 	}
 	if n := count(t, st, `SELECT count(*) FROM conversation_states WHERE flow = 'report' AND step = 'category'`); n != 1 {

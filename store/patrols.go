@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // PatrolToday is one patrol window of one steward on one day.
@@ -38,73 +40,6 @@ func (q *Queries) PatrolsOn(ctx context.Context, midnight time.Time, weekday int
 		WHERE p.active AND $2 = ANY(ps.weekdays)
 		ORDER BY ps.starts_at, p.code`, midnight, weekday)
 	return ps, wrap("patrols on a day", err)
-}
-
-// Notice records a once-only notice; false when it was sent already.
-func (q *Queries) Notice(ctx context.Context, key string) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `INSERT INTO notices (key) VALUES ($1) ON CONFLICT DO NOTHING`, key)
-	if err != nil {
-		return false, wrap("notice", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// DigestRow is one department's day.
-type DigestRow struct {
-	Department string `db:"department"`
-	New        int    `db:"new"`
-	Closed     int    `db:"closed"`
-	Overdue    int    `db:"overdue"`
-}
-
-// Digest counts the day's new and closed cases and the cases overdue now,
-// per department ("" for cases not yet routed).
-func (q *Queries) Digest(ctx context.Context, from, to, now time.Time) ([]DigestRow, error) {
-	var rows []DigestRow
-	err := q.db.SelectContext(ctx, &rows, `
-		SELECT coalesce(d.name, '') AS department,
-			count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2) AS new,
-			count(*) FILTER (WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.status = $4) AS closed,
-			count(*) FILTER (WHERE (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3)) AS overdue
-		FROM cases c LEFT JOIN departments d ON d.id = c.department_id
-		WHERE (c.created_at >= $1 AND c.created_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)
-			OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3)
-		GROUP BY d.name ORDER BY d.name NULLS FIRST`, from, to, now, StatusClosed, StatusDispatched, StatusVerified)
-	return rows, wrap("digest", err)
-}
-
-// Cleanup deletes what has served its purpose: update keys older than keep
-// (a platform redelivers within hours, never weeks), drafts untouched for
-// longer than keep, and the photos of such abandoned drafts (never attached
-// to a case). It returns how many rows of each went.
-func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, drafts, photos int64, err error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, before)
-	if err != nil {
-		return 0, 0, 0, wrap("clean update keys", err)
-	}
-	updates, _ = res.RowsAffected()
-	res, err = q.db.ExecContext(ctx, `DELETE FROM conversation_states WHERE updated_at < $1`, before)
-	if err != nil {
-		return 0, 0, 0, wrap("clean drafts", err)
-	}
-	drafts, _ = res.RowsAffected()
-	// A photo still in a live draft is younger than that draft's last
-	// update, so one older than before and without a case is abandoned.
-	res, err = q.db.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND created_at < $1`, before)
-	if err != nil {
-		return 0, 0, 0, wrap("clean photos", err)
-	}
-	photos, _ = res.RowsAffected()
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM photo_blobs b WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = b.sha256)`); err != nil {
-		return 0, 0, 0, wrap("clean photo bytes", err)
-	}
-	// Messages sent, refused or dropped long ago (a chat's queue row stays:
-	// its sequence numbers go on).
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM outbox WHERE created_at < $1 AND state <> 'pending' AND done_at < $1`, before); err != nil {
-		return 0, 0, 0, wrap("clean the outbox", err)
-	}
-	return updates, drafts, photos, nil
 }
 
 // Patrol is a patrol: a check-in, open until ended.
@@ -168,8 +103,8 @@ func (q *Queries) OpenPatrol(ctx context.Context, personID int64) (Patrol, error
 
 // EndPatrol ends a patrol by the steward; nothing says 无问题.
 func (q *Queries) EndPatrol(ctx context.Context, id int64, nothing bool, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $3, ended_by = 'steward', nothing_found = $2
-		WHERE id = $1 AND ended_at IS NULL`, id, nothing, at)
+	_, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $3, ended_by = $4, nothing_found = $2
+		WHERE id = $1 AND ended_at IS NULL`, id, nothing, at, model.EndedBySteward)
 	return wrap("end patrol", err)
 }
 
@@ -192,7 +127,7 @@ type OpenPatrol struct {
 // EndLeftPatrol ends a patrol the steward left open (the scheduler, at the
 // end of its window); false when it had been ended meanwhile.
 func (q *Queries) EndLeftPatrol(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $2, ended_by = 'scheduler' WHERE id = $1 AND ended_at IS NULL`, id, at)
+	res, err := q.db.ExecContext(ctx, `UPDATE patrol_checkins SET ended_at = $2, ended_by = $3 WHERE id = $1 AND ended_at IS NULL`, id, at, model.EndedByScheduler)
 	if err != nil {
 		return false, wrap("end left patrol", err)
 	}
@@ -252,4 +187,52 @@ func (s Schedule) On(weekday int) bool {
 		}
 	}
 	return false
+}
+
+// PatrolsAlley reports whether a steward patrols an alley.
+func (q *Queries) PatrolsAlley(ctx context.Context, personID, alleyID int64) (bool, error) {
+	var ok bool
+	err := q.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM patrol_schedules WHERE person_id = $1 AND alley_id = $2)`, personID, alleyID)
+	return ok, wrap("patrols alley", err)
+}
+
+// PatrolSchedule is one weekly patrol window of a steward in an alley.
+type PatrolSchedule struct {
+	AlleyID  int64         `db:"alley_id"`
+	Weekdays pq.Int64Array `db:"weekdays"`
+	StartsAt string        `db:"starts_at"`
+	EndsAt   string        `db:"ends_at"`
+}
+
+// ReplacePatrolSchedules sets a steward's patrol windows to exactly ps.
+func (q *Queries) ReplacePatrolSchedules(ctx context.Context, personID int64, ps []PatrolSchedule) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = $1`, personID); err != nil {
+		return wrap("clear patrols", err)
+	}
+	for _, p := range ps {
+		if _, err := q.db.ExecContext(ctx, `
+			INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
+			personID, p.AlleyID, p.Weekdays, p.StartsAt, p.EndsAt); err != nil {
+			return wrap("insert patrol", err)
+		}
+	}
+	return nil
+}
+
+// PatrolsOf lists a steward's patrol windows with the alley names.
+func (q *Queries) PatrolsOf(ctx context.Context, personID int64) ([]PatrolView, error) {
+	var ps []PatrolView
+	err := q.db.SelectContext(ctx, &ps, `
+		SELECT a.name AS alley, p.weekdays, to_char(p.starts_at, 'HH24:MI') AS starts_at, to_char(p.ends_at, 'HH24:MI') AS ends_at
+		FROM patrol_schedules p JOIN alleys a ON a.id = p.alley_id
+		WHERE p.person_id = $1 ORDER BY p.starts_at, a.name`, personID)
+	return ps, wrap("patrols of person", err)
+}
+
+// PatrolView is a patrol schedule with the alley's name.
+type PatrolView struct {
+	Alley    string        `db:"alley"`
+	Weekdays pq.Int64Array `db:"weekdays"`
+	StartsAt string        `db:"starts_at"`
+	EndsAt   string        `db:"ends_at"`
 }

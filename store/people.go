@@ -2,14 +2,15 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Person is someone of the roster.
@@ -25,7 +26,7 @@ type Person struct {
 
 // PersonRole is one role of a person, scoped to a department or community.
 type PersonRole struct {
-	Role           Role          `db:"role"`
+	Role           model.Role    `db:"role"`
 	DepartmentID   sql.NullInt64 `db:"department_id"`
 	CommunityID    sql.NullInt64 `db:"community_id"`
 	DepartmentName string        `db:"department_name"`
@@ -89,7 +90,7 @@ func (q *Queries) FirstSteward(ctx context.Context) (Person, error) {
 	err := q.db.GetContext(ctx, &p, `
 		SELECT `+personCols+` FROM people
 		WHERE active AND id IN (SELECT person_id FROM person_roles WHERE role = $1)
-		ORDER BY code LIMIT 1`, RoleSteward)
+		ORDER BY code LIMIT 1`, model.RoleSteward)
 	return p, wrap("first steward", notFound(err))
 }
 
@@ -142,177 +143,13 @@ func prefixed(alias, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// Invite is a one-time code that binds a platform account to a person.
-type Invite struct {
-	Code      string    `db:"code"`
-	PersonID  int64     `db:"person_id"`
-	ExpiresAt time.Time `db:"expires_at"`
-}
-
-// inviteAlphabet leaves out 0/O and 1/I/L so a code read aloud is not misheard.
-const inviteAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-// CreateInvite makes a new one-time code for personID. Telegram deep-link
-// payloads allow A-Z, a-z, 0-9, _ and -, so the code is safe in a link.
-func (q *Queries) CreateInvite(ctx context.Context, personID int64, ttl time.Duration) (Invite, error) {
-	b := make([]byte, 10)
-	if _, err := rand.Read(b); err != nil {
-		return Invite{}, err
-	}
-	code := make([]byte, len(b))
-	for i, c := range b {
-		code[i] = inviteAlphabet[int(c)%len(inviteAlphabet)]
-	}
-	inv := Invite{Code: string(code), PersonID: personID}
-	err := q.db.GetContext(ctx, &inv.ExpiresAt, `
-		INSERT INTO invites (code, person_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')
-		RETURNING expires_at`, inv.Code, personID, int64(ttl.Seconds()))
-	return inv, wrap("create invite", err)
-}
-
-// Errors of RedeemInvite, each with its own message for the person.
-var (
-	ErrInviteUnknown = errors.New("invite code unknown")
-	ErrInviteUsed    = errors.New("invite code already used")
-	ErrInviteExpired = errors.New("invite code expired")
-)
-
-// RedeemInvite binds (platform, externalID) to the invite's person inside tx.
-// A person re-invited on a new account loses the old binding on that
-// platform; an account bound to someone else is moved.
-func (q *Queries) RedeemInvite(ctx context.Context, code, platform, externalID, username string) (Person, error) {
-	var inv struct {
-		PersonID int64          `db:"person_id"`
-		Expired  bool           `db:"expired"`
-		UsedAt   sql.NullTime   `db:"used_at"`
-		UsedBy   sql.NullString `db:"used_by"`
-	}
-	err := q.db.GetContext(ctx, &inv, `
-		SELECT person_id, expires_at < now() AS expired, used_at, used_by FROM invites WHERE code = $1 FOR UPDATE`,
-		strings.ToUpper(strings.TrimSpace(code)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Person{}, ErrInviteUnknown
-	}
-	if err != nil {
-		return Person{}, wrap("read invite", err)
-	}
-	by := platform + ":" + externalID
-	if inv.UsedAt.Valid {
-		if inv.UsedBy.String == by { // the same account pressing the link again
-			return q.PersonByID(ctx, inv.PersonID)
-		}
-		return Person{}, ErrInviteUsed
-	}
-	if inv.Expired {
-		return Person{}, ErrInviteExpired
-	}
-	if _, err := q.db.ExecContext(ctx, `UPDATE invites SET used_at = now(), used_by = $2 WHERE code = $1`,
-		strings.ToUpper(strings.TrimSpace(code)), by); err != nil {
-		return Person{}, wrap("use invite", err)
-	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM identities WHERE (person_id = $1 AND platform = $2) OR (platform = $2 AND external_id = $3)`,
-		inv.PersonID, platform, externalID); err != nil {
-		return Person{}, wrap("clear identity", err)
-	}
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id, username) VALUES ($1, $2, $3, $4)`,
-		platform, externalID, inv.PersonID, username); err != nil {
-		return Person{}, wrap("bind identity", err)
-	}
-	var p Person
-	err = q.db.GetContext(ctx, &p, `SELECT `+personCols+` FROM people WHERE id = $1`, inv.PersonID)
-	return p, wrap("person", err)
-}
-
-// InviteHolder is the person an invite code is for, read without using
-// it: a bound account redeeming someone else's code is refused first
-// (handlers.redeemBound). An unusable code gives RedeemInvite's errors.
-func (q *Queries) InviteHolder(ctx context.Context, code string) (Person, error) {
-	var row struct {
-		Person
-		Expired bool `db:"expired"`
-		Used    bool `db:"used"`
-	}
-	err := q.db.GetContext(ctx, &row, `SELECT `+prefixed("p", personCols)+`, i.expires_at < now() AS expired, i.used_at IS NOT NULL AS used
-		FROM invites i JOIN people p ON p.id = i.person_id WHERE i.code = $1`, strings.ToUpper(strings.TrimSpace(code)))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return Person{}, ErrInviteUnknown
-	case err != nil:
-		return Person{}, wrap("invite holder", err)
-	case row.Used:
-		return row.Person, ErrInviteUsed
-	case row.Expired:
-		return row.Person, ErrInviteExpired
-	}
-	return row.Person, nil
-}
-
-// UnbindPerson removes a person's invited accounts (every platform but
-// WeCom, whose accounts are the roster's wecom_userid, and the console,
-// which binds everyone): an administrator moving an account deliberately
-// (alleybot unbind). It returns the accounts removed, "platform id".
-func (q *Queries) UnbindPerson(ctx context.Context, personID int64) ([]string, error) {
-	var gone []string
-	err := q.db.SelectContext(ctx, &gone, `DELETE FROM identities WHERE person_id = $1 AND platform NOT IN ('wecom', 'console')
-		RETURNING platform || ' ' || external_id`, personID)
-	return gone, wrap("unbind person", err)
-}
-
-// BindIdentity binds an account directly (the console, which is trusted).
-func (q *Queries) BindIdentity(ctx context.Context, platform, externalID string, personID int64) error {
-	_, err := q.db.ExecContext(ctx, `
-		INSERT INTO identities (platform, external_id, person_id) VALUES ($1, $2, $3)
-		ON CONFLICT (platform, external_id) DO UPDATE SET person_id = EXCLUDED.person_id`, platform, externalID, personID)
-	return wrap("bind identity", err)
-}
-
-// MarkProcessed records an update's key inside the transaction of its
-// effects. It reports false when the key was already there: the caller then
-// rolls back and sends nothing.
-func (q *Queries) MarkProcessed(ctx context.Context, platform, key string) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `
-		INSERT INTO processed_updates (platform, update_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, platform, key)
-	if err != nil {
-		return false, wrap("mark processed", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// BindLocal makes a local platform (the console) an ordinary messenger:
-// every person gets an account there under their roster code, and every
-// roster group a chat under groupPrefix + its code.
-func (q *Queries) BindLocal(ctx context.Context, platform, groupPrefix string) error {
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id)
-		SELECT $1, code, id FROM people ON CONFLICT DO NOTHING`, platform); err != nil {
-		return wrap("bind people", err)
-	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO chat_bindings (platform, external_id, chat_id)
-		SELECT $1, $2 || code, id FROM chats ON CONFLICT DO NOTHING`, platform, groupPrefix)
-	return wrap("bind groups", err)
-}
-
 // NamesWithRole lists the names of the active people holding role (for a
 // refusal that says whom to ask).
-func (q *Queries) NamesWithRole(ctx context.Context, role Role) ([]string, error) {
+func (q *Queries) NamesWithRole(ctx context.Context, role model.Role) ([]string, error) {
 	var names []string
 	err := q.db.SelectContext(ctx, &names, `SELECT DISTINCT p.name FROM people p JOIN person_roles r ON r.person_id = p.id
 		WHERE r.role = $1 AND p.active ORDER BY p.name`, role)
 	return names, wrap("names with role", err)
-}
-
-// BindWecom makes each person's roster wecom_userid their WeCom account
-// (no invitation on WeCom), and drops WeCom accounts the roster no longer
-// names. serve runs it at start when WeCom is configured, so the flows
-// write to WeCom people as to anyone bound.
-func (q *Queries) BindWecom(ctx context.Context) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM identities i USING people p
-		WHERE i.platform = 'wecom' AND i.person_id = p.id AND i.external_id IS DISTINCT FROM p.wecom_userid`); err != nil {
-		return wrap("unbind wecom", err)
-	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO identities (platform, external_id, person_id)
-		SELECT 'wecom', wecom_userid, id FROM people WHERE coalesce(wecom_userid, '') <> '' ON CONFLICT DO NOTHING`)
-	return wrap("bind wecom", err)
 }
 
 // speakerCTE is the person behind account $2 on platform $1 (the
@@ -354,4 +191,144 @@ func (q *Queries) Speaker(ctx context.Context, platform, externalID string) (Per
 	}
 	roles, err := decodeRoles(row.Roles)
 	return row.Person, roles, err
+}
+
+// PeopleWithRole lists the active holders of a role.
+func (q *Queries) PeopleWithRole(ctx context.Context, role model.Role) ([]Person, error) {
+	var ps []Person
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+prefixed("p", personCols)+` FROM people p
+		WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = $1) ORDER BY p.code`, role)
+	return ps, wrap("people with role", err)
+}
+
+// StewardsOfAlley lists the active stewards who patrol an alley.
+func (q *Queries) StewardsOfAlley(ctx context.Context, alleyID int64) ([]Person, error) {
+	var ps []Person
+	err := q.db.SelectContext(ctx, &ps, `SELECT `+prefixed("p", personCols)+` FROM people p
+		WHERE p.active AND EXISTS (SELECT 1 FROM patrol_schedules ps WHERE ps.person_id = p.id AND ps.alley_id = $1)
+		ORDER BY p.code`, alleyID)
+	return ps, wrap("stewards of alley", err)
+}
+
+// UpsertPerson creates or updates a person by roster code.
+func (q *Queries) UpsertPerson(ctx context.Context, p Person) (int64, error) {
+	var id int64
+	err := q.db.GetContext(ctx, &id, `
+		INSERT INTO people (code, name, phone, wecom_userid, lang, active) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,
+			wecom_userid = EXCLUDED.wecom_userid, active = EXCLUDED.active, updated_at = now()
+		RETURNING id`, p.Code, p.Name, p.Phone, p.WecomUserID, p.Lang, p.Active)
+	return id, wrap("upsert person "+p.Code, err)
+}
+
+// ReplacePersonRoles sets a person's roles to exactly roles.
+func (q *Queries) ReplacePersonRoles(ctx context.Context, personID int64, roles []PersonRole) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = $1`, personID); err != nil {
+		return wrap("clear roles", err)
+	}
+	for _, r := range roles {
+		if _, err := q.db.ExecContext(ctx, `
+			INSERT INTO person_roles (person_id, role, department_id, community_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, personID, r.Role, r.DepartmentID, r.CommunityID); err != nil {
+			return wrap("insert role "+string(r.Role), err)
+		}
+	}
+	return nil
+}
+
+// ClearWecomUserIDs blanks the WeCom userids of the given people (before a
+// roster import sets them again).
+func (q *Queries) ClearWecomUserIDs(ctx context.Context, codes []string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE people SET wecom_userid = NULL WHERE code = ANY($1)`, pq.StringArray(codes))
+	return wrap("clear wecom userids", err)
+}
+
+// RosterPerson is one person of a roster import with exactly the roles
+// and patrol windows they are to have.
+type RosterPerson struct {
+	Person
+	Roles   []PersonRole
+	Patrols []PatrolSchedule
+}
+
+// ImportPeople upserts people by roster code (a person's chosen language
+// is kept) and sets each one's roles and patrol windows to exactly those
+// given: five statements for the whole roster, whatever its size (arrays
+// unnested), where a statement per person made a 50,000-person roster
+// take minutes. It returns each person's id by code.
+func (q *Queries) ImportPeople(ctx context.Context, ps []RosterPerson) (map[string]int64, error) {
+	n := len(ps)
+	codes, names, phones, wecom, langs := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n),
+		make(pq.StringArray, n), make(pq.StringArray, n)
+	active := make(pq.BoolArray, n)
+	for i, p := range ps {
+		codes[i], names[i], phones[i], wecom[i], langs[i], active[i] = p.Code, p.Name, p.Phone, p.WecomUserID.String, p.Lang, p.Active
+	}
+	var rows []struct {
+		ID   int64  `db:"id"`
+		Code string `db:"code"`
+	}
+	if err := q.db.SelectContext(ctx, &rows, `
+		INSERT INTO people (code, name, phone, wecom_userid, lang, active)
+		SELECT code, name, phone, nullif(wecom, ''), lang, active
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS p(code, name, phone, wecom, lang, active)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,
+			wecom_userid = EXCLUDED.wecom_userid, active = EXCLUDED.active, updated_at = now()
+		RETURNING id, code`, codes, names, phones, wecom, langs, active); err != nil {
+		return nil, wrap("upsert people", err)
+	}
+	ids := make(map[string]int64, len(rows))
+	all := make(pq.Int64Array, 0, len(rows))
+	for _, r := range rows {
+		ids[r.Code] = r.ID
+		all = append(all, r.ID)
+	}
+	var rp, rd, rc pq.Int64Array
+	var rr pq.StringArray
+	var pp, pa pq.Int64Array
+	var pw, pf, pt pq.StringArray
+	for _, p := range ps {
+		id := ids[p.Code]
+		for _, r := range p.Roles {
+			rp, rr, rd, rc = append(rp, id), append(rr, string(r.Role)), append(rd, r.DepartmentID.Int64), append(rc, r.CommunityID.Int64)
+		}
+		for _, s := range p.Patrols {
+			pp, pa, pw, pf, pt = append(pp, id), append(pa, s.AlleyID), append(pw, arrayLiteral(s.Weekdays)), append(pf, s.StartsAt), append(pt, s.EndsAt)
+		}
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = ANY($1::bigint[])`, all); err != nil {
+		return nil, wrap("clear roles", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `
+		INSERT INTO person_roles (person_id, role, department_id, community_id)
+		SELECT person_id, role, nullif(department_id, 0), nullif(community_id, 0)
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS r(person_id, role, department_id, community_id)
+		ON CONFLICT DO NOTHING`, rp, rr, rd, rc); err != nil {
+		return nil, wrap("insert roles", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = ANY($1::bigint[])`, all); err != nil {
+		return nil, wrap("clear patrols", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `
+		INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at)
+		SELECT person_id, alley_id, weekdays::smallint[], starts_at::time, ends_at::time
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS p(person_id, alley_id, weekdays, starts_at, ends_at)`,
+		pp, pa, pw, pf, pt); err != nil {
+		return nil, wrap("insert patrols", err)
+	}
+	return ids, nil
+}
+
+// arrayLiteral is an int array as PostgreSQL reads it: {1,2,3}.
+func arrayLiteral(xs []int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(x, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
 }

@@ -7,27 +7,29 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Photo is a stored photo: its platform reference, and its bytes once fetched (SHA256 set).
 type Photo struct {
-	ID         int64         `db:"id"`
-	CaseID     sql.NullInt64 `db:"case_id"`
-	Kind       PhotoKind     `db:"kind"`
-	Platform   string        `db:"platform"`
-	FileRef    string        `db:"file_ref"`
-	FileSize   sql.NullInt64 `db:"file_size"`
-	SHA256     []byte        `db:"sha256"`
-	FetchError string        `db:"fetch_error"`
-	CreatedAt  time.Time     `db:"created_at"`
-	Document   bool          `db:"document"` // sent as a file, not as a photo
+	ID         int64           `db:"id"`
+	CaseID     sql.NullInt64   `db:"case_id"`
+	Kind       model.PhotoKind `db:"kind"`
+	Platform   string          `db:"platform"`
+	FileRef    string          `db:"file_ref"`
+	FileSize   sql.NullInt64   `db:"file_size"`
+	SHA256     []byte          `db:"sha256"`
+	FetchError string          `db:"fetch_error"`
+	CreatedAt  time.Time       `db:"created_at"`
+	Document   bool            `db:"document"` // sent as a file, not as a photo
 }
 
 const photoCols = `id, case_id, kind, platform, file_ref, file_size, sha256, fetch_error, created_at, document`
 
 // NewPhoto is a photo as a platform refers to it; Size 0 means unknown.
 type NewPhoto struct {
-	Kind     PhotoKind
+	Kind     model.PhotoKind
 	Platform string
 	FileRef  string
 	Size     int64
@@ -93,7 +95,7 @@ func (q *Queries) PhotosByIDs(ctx context.Context, ids []int64) ([]Photo, error)
 }
 
 // AttachPhotos links photos collected in a flow to a case event.
-func (q *Queries) AttachPhotos(ctx context.Context, caseID, eventID int64, kind PhotoKind, ids []int64) error {
+func (q *Queries) AttachPhotos(ctx context.Context, caseID, eventID int64, kind model.PhotoKind, ids []int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE photos SET case_id = $1, event_id = $2, kind = $3 WHERE id = ANY($4) AND case_id IS NULL`,
 		caseID, eventID, kind, pq.Int64Array(ids))
 	return wrap("attach photos", err)

@@ -36,80 +36,81 @@ func (q *Queries) AllAlleys(ctx context.Context) ([]Alley, error) {
 	return as, wrap("alleys", err)
 }
 
-// CategoryByID reads one problem category.
-func (q *Queries) CategoryByID(ctx context.Context, id int64) (Category, error) {
-	var c Category
-	err := q.db.GetContext(ctx, &c, `SELECT id, code, name, name_en, department_id, verify_within_minutes, fix_within_minutes, sort
-		FROM categories WHERE id = $1`, id)
-	return c, wrap("category", notFound(err))
+// Community is a residents' community (社区) of the subdistrict.
+type Community struct {
+	ID     int64  `db:"id"`
+	Code   string `db:"code"`
+	Name   string `db:"name"`
+	NameEn string `db:"name_en"`
 }
 
-// ChatTarget is a group chat with its platform bindings.
-type ChatTarget struct {
-	Chat
-	Bindings []ChatBinding
+// Alley is a patrolled alley: a centre point and a radius.
+type Alley struct {
+	ID          int64   `db:"id"`
+	Code        string  `db:"code"`
+	CommunityID int64   `db:"community_id"`
+	Name        string  `db:"name"`
+	Lat         float64 `db:"lat"`
+	Lon         float64 `db:"lon"`
+	RadiusM     int     `db:"radius_m"`
+	// Aliases are other names people write for the alley.
+	Aliases pq.StringArray `db:"aliases"`
+	// Line is a long alley's line: lat, lon, lat, lon … (empty: a circle
+	// around Lat, Lon). See DistanceM.
+	Line pq.Float64Array `db:"line"`
 }
 
-// ChatBinding is where a roster group lives on one messenger.
-type ChatBinding struct {
-	Platform   string `db:"platform"`
-	ExternalID string `db:"external_id"`
+// UpsertCommunity inserts or updates a community by code.
+func (q *Queries) UpsertCommunity(ctx context.Context, c Community) (int64, error) {
+	var id int64
+	err := q.db.GetContext(ctx, &id, `
+		INSERT INTO communities (code, name, name_en) VALUES ($1, $2, $3)
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, updated_at = now()
+		RETURNING id`, c.Code, c.Name, c.NameEn)
+	return id, wrap("upsert community "+c.Code, err)
 }
 
-// ChatsFor finds the group chats of a kind, optionally narrowed to a
-// community or department (0 = any), with where each lives, in one query.
-func (q *Queries) ChatsFor(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
-	var rows []struct {
-		Chat
-		Platforms   pq.StringArray `db:"platforms"`
-		ExternalIDs pq.StringArray `db:"external_ids"`
+// UpsertAlley inserts or updates an alley by code.
+func (q *Queries) UpsertAlley(ctx context.Context, a Alley) (int64, error) {
+	var id int64
+	err := q.db.GetContext(ctx, &id, `
+		INSERT INTO alleys (code, community_id, name, lat, lon, radius_m, aliases, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (code) DO UPDATE SET community_id = EXCLUDED.community_id, name = EXCLUDED.name,
+			lat = EXCLUDED.lat, lon = EXCLUDED.lon, radius_m = EXCLUDED.radius_m, aliases = EXCLUDED.aliases, line = EXCLUDED.line,
+			updated_at = now()
+		RETURNING id`, a.Code, a.CommunityID, a.Name, a.Lat, a.Lon, a.RadiusM, aliasesOf(a.Aliases), lineOf(a.Line))
+	return id, wrap("upsert alley "+a.Code, err)
+}
+
+// AlleysOfSteward lists the alleys a steward patrols, by name.
+func (q *Queries) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, error) {
+	var as []Alley
+	err := q.db.SelectContext(ctx, &as, `
+		SELECT DISTINCT a.id, a.code, a.community_id, a.name, a.lat, a.lon, a.radius_m, a.aliases, a.line
+		FROM alleys a JOIN patrol_schedules p ON p.alley_id = a.id
+		WHERE p.person_id = $1 ORDER BY a.name`, personID)
+	return as, wrap("alleys of steward", err)
+}
+
+// lineOf is never NULL (the column is NOT NULL, '{}' for none).
+func lineOf(l []float64) pq.Float64Array {
+	if l == nil {
+		return pq.Float64Array{}
 	}
-	err := q.db.SelectContext(ctx, &rows, `
-		SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id, c.notify_reports,
-			array(SELECT b.platform FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS platforms,
-			array(SELECT b.external_id FROM chat_bindings b WHERE b.chat_id = c.id ORDER BY b.platform) AS external_ids
-		FROM chats c
-		WHERE c.kind = $1 AND ($2 = 0 OR c.community_id = $2 OR c.community_id IS NULL)
-			AND ($3 = 0 OR c.department_id = $3)
-		ORDER BY c.id`, kind, communityID, departmentID)
-	if err != nil {
-		return nil, wrap("chats", err)
-	}
-	out := make([]ChatTarget, len(rows))
-	for i, r := range rows {
-		out[i].Chat = r.Chat
-		for j := range r.Platforms {
-			out[i].Bindings = append(out[i].Bindings, ChatBinding{Platform: r.Platforms[j], ExternalID: r.ExternalIDs[j]})
-		}
-	}
-	return out, nil
+	return l
 }
 
-// ChatByBinding finds the group a platform chat is bound to.
-func (q *Queries) ChatByBinding(ctx context.Context, platform, externalID string) (Chat, error) {
-	var c Chat
-	err := q.db.GetContext(ctx, &c, `SELECT c.id, c.code, c.kind, c.title, c.community_id, c.alley_id, c.department_id
-		FROM chats c JOIN chat_bindings b ON b.chat_id = c.id WHERE b.platform = $1 AND b.external_id = $2`, platform, externalID)
-	return c, wrap("chat binding", notFound(err))
+// aliasesOf is never NULL (the column is NOT NULL, '{}' for none).
+func aliasesOf(as []string) pq.StringArray {
+	if as == nil {
+		return pq.StringArray{}
+	}
+	return pq.StringArray(as)
 }
 
-// WecomMembers lists the WeCom userids of the active people a group of
-// kind stands for: the coordinators for the center's group, a
-// department's members for its group (departmentID); nobody for the other
-// kinds. A WeCom group is reached by a robot, which cannot carry buttons:
-// its cards go to these people too.
-func (q *Queries) WecomMembers(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]string, error) {
-	role := map[ChatKind]Role{ChatCoordinators: RoleCoordinator, ChatDepartment: RoleDepartment}[kind]
-	if role == "" {
-		return nil, nil
-	}
-	var ids []string
-	err := q.db.SelectContext(ctx, &ids, `
-		SELECT DISTINCT i.external_id FROM identities i
-		JOIN people p ON p.id = i.person_id AND p.active
-		JOIN person_roles r ON r.person_id = p.id AND r.role = $1
-		WHERE i.platform = 'wecom' AND ($2 = 0 OR r.department_id = $2)
-			AND ($3 = 0 OR r.community_id IS NULL OR r.community_id = $3)
-		ORDER BY i.external_id`, role, departmentID, communityID)
-	return ids, wrap("wecom members", err)
+// Communities lists the communities, by name.
+func (q *Queries) Communities(ctx context.Context) ([]Community, error) {
+	var cs []Community
+	err := q.db.SelectContext(ctx, &cs, `SELECT id, code, name, name_en FROM communities ORDER BY code`)
+	return cs, wrap("communities", err)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -37,17 +38,17 @@ func TestImportPeopleInBulk(t *testing.T) {
 				WecomUserID: sql.NullString{String: fmt.Sprintf("u%d", i), Valid: true}}}
 			switch {
 			case i%2 == 0:
-				p.Roles = []store.PersonRole{{Role: store.RoleSteward, CommunityID: sql.NullInt64{Int64: community, Valid: true}}}
+				p.Roles = []store.PersonRole{{Role: model.RoleSteward, CommunityID: sql.NullInt64{Int64: community, Valid: true}}}
 				p.Patrols = []store.PatrolSchedule{{AlleyID: alley, Weekdays: []int64{1, 2, 3}, StartsAt: "08:00", EndsAt: "09:00"}}
 				if !second {
 					p.Patrols = append(p.Patrols, store.PatrolSchedule{AlleyID: alley, Weekdays: []int64{6, 7}, StartsAt: "16:00", EndsAt: "17:00"})
 				}
 			default:
-				p.Roles = []store.PersonRole{{Role: store.RoleDepartment, DepartmentID: sql.NullInt64{Int64: dept, Valid: true}}}
+				p.Roles = []store.PersonRole{{Role: model.RoleDepartment, DepartmentID: sql.NullInt64{Int64: dept, Valid: true}}}
 			}
 			if second && i == 1 {
 				p.Name, p.WecomUserID, p.Active = "改名", sql.NullString{}, false
-				p.Roles = append(p.Roles, store.PersonRole{Role: store.RoleAdmin})
+				p.Roles = append(p.Roles, store.PersonRole{Role: model.RoleAdmin})
 			}
 			ps[i] = p
 		}

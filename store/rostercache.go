@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // rosterCache keeps the roster's rarely changing rows an update reads —
@@ -82,7 +84,7 @@ func (t *Tx) AlleysOfSteward(ctx context.Context, personID int64) ([]Alley, erro
 }
 
 // ChatsFor finds group chats of a kind (cached in a turn).
-func (t *Tx) ChatsFor(ctx context.Context, kind ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
+func (t *Tx) ChatsFor(ctx context.Context, kind model.ChatKind, communityID, departmentID int64) ([]ChatTarget, error) {
 	cs, err := cached(t, fmt.Sprint("chats:", kind, ":", communityID, ":", departmentID), func() ([]ChatTarget, error) {
 		return t.Queries.ChatsFor(ctx, kind, communityID, departmentID)
 	})

@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/alleybot/alleybot/internal/dburl"
-
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -76,7 +74,7 @@ func newStore(db *sqlx.DB) *Store {
 func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
 	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
-		return nil, fmt.Errorf("database.url %s: %w", maskURL(dsn), err)
+		return nil, fmt.Errorf("database.url %s: %w", MaskURL(dsn), err)
 	}
 	db.SetMaxOpenConns(maxOpen)
 	db.SetMaxIdleConns(maxOpen)
@@ -85,7 +83,7 @@ func Open(ctx context.Context, dsn string, maxOpen int) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, &UnreachableError{URL: maskURL(dsn), Err: err}
+		return nil, &UnreachableError{URL: MaskURL(dsn), Err: err}
 	}
 	return newStore(db), nil
 }
@@ -160,8 +158,6 @@ func withBinaryParameters(dsn string) string {
 	}
 	return u.String()
 }
-
-func maskURL(raw string) string { return dburl.Mask(raw) }
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
@@ -240,4 +236,26 @@ var transientWords = []string{
 func IsUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+// TableCounts returns the row count of each roster table, for checks that an
+// import run twice changes nothing.
+func (q *Queries) TableCounts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, t := range []string{"communities", "alleys", "departments", "categories", "roles", "people",
+		"person_roles", "patrol_schedules", "chats", "chat_bindings", "identities", "schema_migrations"} {
+		var n int
+		if err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM `+t); err != nil {
+			return nil, wrap("count "+t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

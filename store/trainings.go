@@ -8,35 +8,28 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // Training is a trainer's notice (五).
 type Training struct {
-	ID           int64         `db:"id"`
-	Title        string        `db:"title"`
-	Kind         string        `db:"kind"` // lecture | visit | online
-	StartsAt     time.Time     `db:"starts_at"`
-	Minutes      int           `db:"minutes"`
-	Place        string        `db:"place"`
-	Link         string        `db:"link"`
-	Capacity     sql.NullInt64 `db:"capacity"`
-	Note         string        `db:"note"`
-	Status       string        `db:"status"`
-	CreatedBy    sql.NullInt64 `db:"created_by"`
-	SentTotal    int           `db:"sent_total"`
-	ProgressDone bool          `db:"progress_done"`
+	ID           int64                `db:"id"`
+	Title        string               `db:"title"`
+	Kind         string               `db:"kind"` // lecture | visit | online
+	StartsAt     time.Time            `db:"starts_at"`
+	Minutes      int                  `db:"minutes"`
+	Place        string               `db:"place"`
+	Link         string               `db:"link"`
+	Capacity     sql.NullInt64        `db:"capacity"`
+	Note         string               `db:"note"`
+	Status       model.TrainingStatus `db:"status"`
+	CreatedBy    sql.NullInt64        `db:"created_by"`
+	SentTotal    int                  `db:"sent_total"`
+	ProgressDone bool                 `db:"progress_done"`
 }
 
 const trainingCols = `id, title, kind, starts_at, minutes, place, link, capacity, note, status, created_by, sent_total, progress_done`
-
-// Training answers.
-const (
-	AnswerNone     = "none"
-	AnswerRead     = "read"
-	AnswerSigned   = "signed"
-	AnswerWaitlist = "waitlist"
-	AnswerLeave    = "leave"
-)
 
 // CreateTraining publishes a training and invites people (one statement
 // for all of them: a broadcast to thousands is two statements), returning
@@ -95,7 +88,7 @@ type Invitee struct {
 	Name       string         `db:"name"`
 	Code       string         `db:"code"`
 	Token      string         `db:"token"`
-	Answer     string         `db:"answer"`
+	Answer     model.Answer   `db:"answer"`
 	Reason     string         `db:"reason"`
 	OpenedAt   sql.NullTime   `db:"opened_at"`
 	Attended   sql.NullBool   `db:"attended"`
@@ -103,7 +96,7 @@ type Invitee struct {
 }
 
 // Invites lists a training's invitees by name (answers: only those; none: all).
-func (q *Queries) Invites(ctx context.Context, trainingID int64, answers ...string) ([]Invitee, error) {
+func (q *Queries) Invites(ctx context.Context, trainingID int64, answers ...model.Answer) ([]Invitee, error) {
 	var is []Invitee
 	err := q.db.SelectContext(ctx, &is, `SELECT i.training_id, i.person_id, p.name, p.code, i.token, i.answer, i.reason,
 			i.opened_at, i.attended,
@@ -111,7 +104,7 @@ func (q *Queries) Invites(ctx context.Context, trainingID int64, answers ...stri
 				JOIN communities c ON c.id = a.community_id WHERE s.person_id = p.id) AS community
 		FROM training_invites i JOIN people p ON p.id = i.person_id
 		WHERE i.training_id = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR i.answer = ANY($2))
-		ORDER BY p.code`, trainingID, pq.StringArray(answers))
+		ORDER BY p.code`, trainingID, textArray(answers))
 	return is, wrap("invites", err)
 }
 
@@ -126,7 +119,7 @@ func (q *Queries) InviteOf(ctx context.Context, trainingID, personID int64) (Inv
 
 // SetAnswer records an answer (the caller checked the capacity under the
 // training's lock).
-func (q *Queries) SetAnswer(ctx context.Context, trainingID, personID int64, answer, reason string, at time.Time) error {
+func (q *Queries) SetAnswer(ctx context.Context, trainingID, personID int64, answer model.Answer, reason string, at time.Time) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE training_invites SET answer = $3, reason = $4, answered_at = $5
 		WHERE training_id = $1 AND person_id = $2`, trainingID, personID, answer, reason, at)
 	return wrap("set answer", err)
@@ -162,7 +155,7 @@ func (q *Queries) OpenLink(ctx context.Context, token string, at time.Time) (str
 }
 
 // SetTrainingStatus cancels a training (or publishes it again).
-func (q *Queries) SetTrainingStatus(ctx context.Context, id int64, status string) error {
+func (q *Queries) SetTrainingStatus(ctx context.Context, id int64, status model.TrainingStatus) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE trainings SET status = $2 WHERE id = $1`, id, status)
 	return wrap("training status", err)
 }
@@ -221,26 +214,6 @@ func (q *Queries) StewardsIn(ctx context.Context, communities []int64) ([]int64,
 	return ids, wrap("stewards in", err)
 }
 
-// Account is one messenger account of a person, with what a message to
-// them needs.
-type Account struct {
-	PersonID int64  `db:"person_id"`
-	Name     string `db:"name"`
-	Lang     string `db:"lang"`
-	Platform string `db:"platform"`
-	ChatID   string `db:"external_id"`
-}
-
-// AccountsOf lists the accounts of many people in one statement (a
-// broadcast), by person.
-func (q *Queries) AccountsOf(ctx context.Context, people []int64) ([]Account, error) {
-	var as []Account
-	err := q.db.SelectContext(ctx, &as, `SELECT p.id AS person_id, p.name, p.lang, i.platform, i.external_id
-		FROM people p JOIN identities i ON i.person_id = p.id WHERE p.id = ANY($1) AND p.active ORDER BY p.code, i.platform`,
-		pq.Int64Array(people))
-	return as, wrap("accounts", err)
-}
-
 // BroadcastProgress counts a broadcast's queued messages: done (sent or
 // given up), failed (refused or given up: not sent) and all.
 func (q *Queries) BroadcastProgress(ctx context.Context, name string) (done, failed, total int, err error) {
@@ -283,43 +256,6 @@ func (q *Queries) UpcomingTrainings(ctx context.Context, from, to time.Time) ([]
 	return ts, wrap("upcoming trainings", err)
 }
 
-// Question is a steward's question to the exchange group.
-type Question struct {
-	ID         int64  `db:"id"`
-	PersonID   int64  `db:"person_id"`
-	PersonName string `db:"person_name"`
-	Text       string `db:"text"`
-	Answer     string `db:"answer"`
-}
-
-// AskQuestion records a question.
-func (q *Queries) AskQuestion(ctx context.Context, personID int64, text string, at time.Time) (int64, error) {
-	var id int64
-	err := q.db.GetContext(ctx, &id, `INSERT INTO questions (person_id, text, created_at) VALUES ($1, $2, $3) RETURNING id`, personID, text, at)
-	return id, wrap("ask", err)
-}
-
-// QuestionByID reads a question FOR UPDATE.
-func (q *Queries) QuestionByID(ctx context.Context, id int64) (Question, error) {
-	var qu Question
-	err := q.db.GetContext(ctx, &qu, `SELECT q.id, q.person_id, p.name AS person_name, q.text, q.answer FROM questions q
-		JOIN people p ON p.id = q.person_id WHERE q.id = $1 FOR UPDATE OF q`, id)
-	return qu, wrap("question", notFound(err))
-}
-
-// AnswerQuestion records an answer.
-func (q *Queries) AnswerQuestion(ctx context.Context, id, by int64, answer string, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `UPDATE questions SET answer = $3, answered_by = $2, answered_at = $4 WHERE id = $1`, id, by, answer, at)
-	return wrap("answer question", err)
-}
-
-// Communities lists the communities, by name.
-func (q *Queries) Communities(ctx context.Context) ([]Community, error) {
-	var cs []Community
-	err := q.db.SelectContext(ctx, &cs, `SELECT id, code, name, name_en FROM communities ORDER BY code`)
-	return cs, wrap("communities", err)
-}
-
 // ExecAttendanceReset marks everyone of a training absent (before the
 // ones who came are marked).
 func (q *Queries) ExecAttendanceReset(ctx context.Context, trainingID int64) (int64, error) {
@@ -340,8 +276,8 @@ func (q *Queries) RetimeTraining(ctx context.Context, id int64, at time.Time) er
 // InvitedTraining is a training as one invitee sees it: with their answer.
 type InvitedTraining struct {
 	Training
-	Answer string `db:"answer"`
-	Token  string `db:"token"`
+	Answer model.Answer `db:"answer"`
+	Token  string       `db:"token"`
 }
 
 // TrainingsOf lists the trainings a person was invited to that start after

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/alleybot/alleybot/model"
 )
 
 // An update's transaction in few round trips (issue 15): BeginTurn fetches
@@ -126,11 +128,11 @@ func (t *Tx) BeginTurn(ctx context.Context, platform, chatID, userID, key string
 
 func decodeRoles(b []byte) ([]PersonRole, error) {
 	var raw []struct {
-		Role           Role   `json:"role"`
-		DepartmentID   *int64 `json:"department_id"`
-		CommunityID    *int64 `json:"community_id"`
-		DepartmentName string `json:"department_name"`
-		CommunityName  string `json:"community_name"`
+		Role           model.Role `json:"role"`
+		DepartmentID   *int64     `json:"department_id"`
+		CommunityID    *int64     `json:"community_id"`
+		DepartmentName string     `json:"department_name"`
+		CommunityName  string     `json:"community_name"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("speaker roles: %w", err)

@@ -367,7 +367,7 @@ func cmdMigrate(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if n > 0 {
 		fmt.Fprintf(e.stdout, "applied %d job queue (River) migration(s)\n", n)
 	}
-	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), config.MaskURL(cfg.Database.URL))
+	fmt.Fprintf(e.stdout, "schema is at version %d (%s)\n", store.LatestVersion(), store.MaskURL(cfg.Database.URL))
 	return nil
 }
 
@@ -580,7 +580,7 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 			attended = strconv.FormatBool(inv.Attended.Bool)
 		}
 		_ = w.Write([]string{strconv.FormatInt(tr.ID, 10), tr.Title, tr.StartsAt.In(cfg.Location()).Format("2006-01-02 15:04"),
-			inv.Code, inv.Name, inv.Community.String, inv.Answer, inv.Reason, opened, attended})
+			inv.Code, inv.Name, inv.Community.String, string(inv.Answer), inv.Reason, opened, attended})
 	}
 	w.Flush()
 	return w.Error()

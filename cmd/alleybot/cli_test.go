@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -326,10 +327,10 @@ func TestReportTrainingCSV(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if err := tx.SetAnswer(ctx, trID, ids[0], store.AnswerSigned, "", time.Now()); err != nil {
+		if err := tx.SetAnswer(ctx, trID, ids[0], model.AnswerSigned, "", time.Now()); err != nil {
 			return err
 		}
-		if err := tx.SetAnswer(ctx, trID, ids[1], store.AnswerLeave, "有事", time.Now()); err != nil {
+		if err := tx.SetAnswer(ctx, trID, ids[1], model.AnswerLeave, "有事", time.Now()); err != nil {
 			return err
 		}
 		return tx.SetAttendance(ctx, trID, true, nil, false)

@@ -1,16 +1,14 @@
-// Package dburl masks secrets in database connection strings for messages
-// and logs.
-package dburl
+package store
 
 import (
 	"net/url"
 	"strings"
 )
 
-// Mask hides the password of a postgres URL, in its user part and in a
+// MaskURL hides the password of a postgres URL, in its user part and in a
 // ?password= parameter. A string that is not a URL (a key=value DSN) is
 // replaced whole, since it may hold a password anywhere.
-func Mask(raw string) string {
+func MaskURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || !strings.Contains(raw, "://") {
 		return "(connection string hidden)"

@@ -1,4 +1,4 @@
-package store
+package model
 
 import (
 	"database/sql"
@@ -125,21 +125,15 @@ const (
 	ClockFix    Clock = "fix"    // fix by fix_by
 )
 
-// RunningClock is the clock that runs on the case now and its deadline;
-// ok is false when none runs (before dispatch, while waiting for the
-// re-check, after closing).
-func (c Case) RunningClock() (clock Clock, due time.Time, ok bool) {
-	switch c.Status {
+// RunningClock is the clock that runs on a case in status st now and its
+// deadline; ok is false when none runs (before dispatch, while waiting for
+// the re-check, after closing).
+func RunningClock(st Status, verifyBy, fixBy sql.NullTime) (clock Clock, due time.Time, ok bool) {
+	switch st {
 	case StatusDispatched:
-		return ClockVerify, c.VerifyBy.Time, c.VerifyBy.Valid
+		return ClockVerify, verifyBy.Time, verifyBy.Valid
 	case StatusVerified:
-		return ClockFix, c.FixBy.Time, c.FixBy.Valid
+		return ClockFix, fixBy.Time, fixBy.Valid
 	}
 	return "", time.Time{}, false
 }
-
-// Ref is an optional reference to a row: 0 is none.
-func Ref(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
-// OptText is an optional text: "" is none.
-func OptText(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
