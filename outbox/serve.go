@@ -158,8 +158,8 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 	// Renew a lease about to run out before a send, so nobody else
 	// takes the chat while this message is in flight.
 	if time.Until(s.leaseUntil) < min(d.opts.Lease/2, 1500*time.Millisecond) {
-		ok := false
-		if ok, a.err = d.st.Renew(ctx, d.opts.ID, s.c, d.opts.Lease); a.err != nil || !ok {
+		if ok, err := d.st.Renew(ctx, d.opts.ID, s.c, d.opts.Lease); err != nil || !ok {
+			a.err = err
 			return leaseLost, a
 		}
 		s.leaseUntil = time.Now().Add(d.opts.Lease)
