@@ -103,95 +103,131 @@ func decodeNode(file string, n *yaml.Node, v reflect.Value, path string, left *i
 	}
 	switch {
 	case v.Type() == durationType:
-		if n.Kind != yaml.ScalarNode {
-			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a duration such as 30m or 2h"}
-		}
-		d, err := time.ParseDuration(n.Value)
-		if err != nil {
-			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not a duration (examples: 90s, 30m, 2h)", n.Value)}
-		}
-		v.SetInt(int64(d))
-		return nil
+		return decodeDuration(file, n, v, path)
 	case v.Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping of keys"}
-		}
-		fields := map[string]int{}
-		var names []string
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
-			if tag == "-" {
-				switch {
-				case f.Name == "Line" && f.Type.Kind() == reflect.Int:
-					v.Field(i).SetInt(int64(n.Line))
-				case f.Name == "Lines" && f.Type == reflect.TypeOf(map[string]int{}):
-					lines := map[string]int{}
-					for j := 0; j+1 < len(n.Content); j += 2 {
-						lines[n.Content[j].Value] = n.Content[j].Line
-					}
-					v.Field(i).Set(reflect.ValueOf(lines))
-				}
-				continue
-			}
-			if tag == "" || !f.IsExported() {
-				continue
-			}
-			fields[tag] = i
-			names = append(names, tag)
-		}
-		seen := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			idx, ok := fields[k.Value]
-			sub := joinKey(path, k.Value)
-			if first, dup := seen[k.Value]; dup {
-				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
-			}
-			seen[k.Value] = k.Line
-			if !ok {
-				sort.Strings(names)
-				return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: "unknown key (known here: " + strings.Join(names, ", ") + ")"}
-			}
-			if err := decodeNode(file, val, v.Field(idx), sub, left); err != nil {
-				return err
-			}
-		}
-		return nil
+		return decodeStruct(file, n, v, path, left)
 	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct:
-		if n.Kind != yaml.SequenceNode {
-			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a list"}
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, item := range n.Content {
-			if err := decodeNode(file, item, s.Index(i), fmt.Sprintf("%s[%d]", path, i), left); err != nil {
-				return err
-			}
-		}
-		v.Set(s)
-		return nil
+		return decodeStructs(file, n, v, path, left)
 	case v.Kind() == reflect.Map && v.Type().Elem().Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping"}
-		}
-		m := reflect.MakeMap(v.Type())
-		seen := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			if first, dup := seen[k.Value]; dup {
-				return &DecodeError{File: file, Line: k.Line, Key: joinKey(path, k.Value), Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
-			}
-			seen[k.Value] = k.Line
-			e := reflect.New(v.Type().Elem()).Elem()
-			if err := decodeNode(file, val, e, joinKey(path, k.Value), left); err != nil {
-				return err
-			}
-			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
-		}
-		v.Set(m)
-		return nil
+		return decodeStructMap(file, n, v, path, left)
 	}
+	return decodeScalar(file, n, v, path, left)
+}
+
+// decodeDuration decodes a duration such as 30m or 2h.
+func decodeDuration(file string, n *yaml.Node, v reflect.Value, path string) error {
+	if n.Kind != yaml.ScalarNode {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a duration such as 30m or 2h"}
+	}
+	d, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("%q is not a duration (examples: 90s, 30m, 2h)", n.Value)}
+	}
+	v.SetInt(int64(d))
+	return nil
+}
+
+// decodeStruct decodes a mapping into a struct, refusing unknown and
+// duplicate keys.
+func decodeStruct(file string, n *yaml.Node, v reflect.Value, path string, left *int) error {
+	if n.Kind != yaml.MappingNode {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping of keys"}
+	}
+	fields, names := structFields(n, v)
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		idx, ok := fields[k.Value]
+		sub := joinKey(path, k.Value)
+		if first, dup := seen[k.Value]; dup {
+			return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
+		}
+		seen[k.Value] = k.Line
+		if !ok {
+			sort.Strings(names)
+			return &DecodeError{File: file, Line: k.Line, Key: sub, Msg: "unknown key (known here: " + strings.Join(names, ", ") + ")"}
+		}
+		if err := decodeNode(file, val, v.Field(idx), sub, left); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// structFields maps the yaml keys of struct v to its fields' indexes (and
+// lists them), and fills its `yaml:"-"` Line and Lines fields from mapping n.
+func structFields(n *yaml.Node, v reflect.Value) (map[string]int, []string) {
+	fields := map[string]int{}
+	var names []string
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "-" {
+			switch {
+			case f.Name == "Line" && f.Type.Kind() == reflect.Int:
+				v.Field(i).SetInt(int64(n.Line))
+			case f.Name == "Lines" && f.Type == reflect.TypeOf(map[string]int{}):
+				lines := map[string]int{}
+				for j := 0; j+1 < len(n.Content); j += 2 {
+					lines[n.Content[j].Value] = n.Content[j].Line
+				}
+				v.Field(i).Set(reflect.ValueOf(lines))
+			}
+			continue
+		}
+		if tag == "" || !f.IsExported() {
+			continue
+		}
+		fields[tag] = i
+		names = append(names, tag)
+	}
+	return fields, names
+}
+
+// decodeStructs decodes a list into a slice of structs.
+func decodeStructs(file string, n *yaml.Node, v reflect.Value, path string, left *int) error {
+	if n.Kind != yaml.SequenceNode {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a list"}
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		if err := decodeNode(file, item, s.Index(i), fmt.Sprintf("%s[%d]", path, i), left); err != nil {
+			return err
+		}
+	}
+	v.Set(s)
+	return nil
+}
+
+// decodeStructMap decodes a mapping into a map of structs, refusing
+// duplicate keys.
+func decodeStructMap(file string, n *yaml.Node, v reflect.Value, path string, left *int) error {
+	if n.Kind != yaml.MappingNode {
+		return &DecodeError{File: file, Line: n.Line, Key: path, Msg: "expected a mapping"}
+	}
+	m := reflect.MakeMap(v.Type())
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if first, dup := seen[k.Value]; dup {
+			return &DecodeError{File: file, Line: k.Line, Key: joinKey(path, k.Value), Msg: fmt.Sprintf("duplicate key (first at line %d)", first)}
+		}
+		seen[k.Value] = k.Line
+		e := reflect.New(v.Type().Elem()).Elem()
+		if err := decodeNode(file, val, e, joinKey(path, k.Value), left); err != nil {
+			return err
+		}
+		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+	}
+	v.Set(m)
+	return nil
+}
+
+// decodeScalar decodes anything else (a value, a list or a map of values)
+// with yaml.v3, after refusing fractions for integers and charging what
+// aliases inside add.
+func decodeScalar(file string, n *yaml.Node, v reflect.Value, path string, left *int) error {
 	if err := checkIntegers(n, v.Type()); err != nil {
 		return &DecodeError{File: file, Line: err.Line, Key: path, Msg: fmt.Sprintf("%q is not a whole number", shorten(err.Value))}
 	}

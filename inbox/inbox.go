@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/internal/backoff"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -32,7 +33,7 @@ type Options struct {
 	Workers   int           // updates handled at once; default 8
 	Lease     time.Duration // a claimed update's lease; default 60s
 	Poll      time.Duration // how often to look for updates others stored; default 500ms
-	RetryBase time.Duration // first backoff after a failure; default 1s (doubling to 30s)
+	RetryBase time.Duration // first backoff after a failure; default 1s (doubling to 30s, ±20% jitter)
 	Attempts  int           // tries before apologising and dropping it; default 8
 	// SpoolDir keeps the updates Accept could not store because the
 	// database was away (a file each, written and synced before the
@@ -244,7 +245,7 @@ func (i *Inbox) handle(ctx context.Context, row store.InboxUpdate) {
 		// many times it takes, and never counted towards giving up. If the
 		// database cannot even record the retry, the lease runs out and a
 		// worker takes the update again.
-		wait := min(i.opts.RetryBase<<min(attempt-1, 10), 30*time.Second)
+		wait := backoff.Of(i.opts.RetryBase, 30*time.Second, attempt)
 		i.opts.Log.Warn("inbox: update will pass, retrying", "platform", u.Platform, "key", u.Key, "retry_in", wait, "err", err)
 		if rerr := i.st.RetryUpdate(bg, row.ID, time.Now().Add(wait), false); rerr != nil {
 			i.opts.Log.Warn("inbox: retry", "err", rerr)
@@ -252,7 +253,7 @@ func (i *Inbox) handle(ctx context.Context, row store.InboxUpdate) {
 		return
 	}
 	if attempt < i.opts.Attempts && !errors.Is(err, bot.ErrPermanent) {
-		wait := min(i.opts.RetryBase<<min(attempt-1, 10), 30*time.Second)
+		wait := backoff.Of(i.opts.RetryBase, 30*time.Second, attempt)
 		i.opts.Log.Warn("inbox: update failed, retrying", "platform", u.Platform, "key", u.Key, "attempt", attempt, "retry_in", wait, "err", err)
 		if rerr := i.st.RetryUpdate(bg, row.ID, time.Now().Add(wait), true); rerr != nil {
 			i.opts.Log.Warn("inbox: retry", "err", rerr)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/internal/backoff"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 	"github.com/alleybot/alleybot/worktime"
@@ -239,10 +240,5 @@ func (w *PhotoFetchWorker) Work(ctx context.Context, job *river.Job[PhotoFetchAr
 // NextRetry doubles from RetryBase up to RetryMax, with ±20% jitter so many
 // failed downloads do not retry in lockstep.
 func (w *PhotoFetchWorker) NextRetry(job *river.Job[PhotoFetchArgs]) time.Time {
-	return time.Now().Add(Backoff(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
-}
-
-// Backoff is base·2^(attempt-1), capped at max, with ±20% jitter.
-func Backoff(base, max time.Duration, attempt int) time.Duration {
-	return outbox.Backoff(base, max, attempt)
+	return time.Now().Add(backoff.Of(w.opts.RetryBase, w.opts.RetryMax, job.Attempt))
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/internal/backoff"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
 	"github.com/alleybot/alleybot/model"
@@ -23,6 +24,7 @@ func TestMain(m *testing.M) {
 	os.Exit(testdb.Main(m, "scheduler", func(u string) { dbURL = u }))
 }
 
+// TestBackoff: a photo download's retries (NextRetry) wait backoff.Of.
 func TestBackoff(t *testing.T) {
 	cases := []struct {
 		attempt int
@@ -30,7 +32,7 @@ func TestBackoff(t *testing.T) {
 	}{{1, time.Second}, {2, 2 * time.Second}, {3, 4 * time.Second}, {5, 16 * time.Second}, {12, time.Minute}, {40, time.Minute}}
 	for _, c := range cases {
 		for i := 0; i < 50; i++ {
-			got := scheduler.Backoff(time.Second, time.Minute, c.attempt)
+			got := backoff.Of(time.Second, time.Minute, c.attempt)
 			lo, hi := time.Duration(float64(c.want)*0.8), time.Duration(float64(c.want)*1.2)
 			if got < lo || got > hi {
 				t.Fatalf("attempt %d: %v, want within ±20%% of %v", c.attempt, got, c.want)

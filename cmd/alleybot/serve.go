@@ -21,6 +21,7 @@ import (
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/inbox"
+	"github.com/alleybot/alleybot/internal/backoff"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
@@ -399,7 +400,7 @@ func (a *app) runTelegram(ctx context.Context) error {
 		if errors.As(err, &perm) {
 			return fmt.Errorf("%s: %w", what, err) // a wrong webhook URL: the config's to fix
 		}
-		wait := outbox.Backoff(time.Second, 30*time.Second, attempt)
+		wait := backoff.Of(time.Second, 30*time.Second, attempt)
 		a.log.Warn(what+": retrying", "attempt", attempt, "retry_in", wait, "err", err)
 		select {
 		case <-ctx.Done():
