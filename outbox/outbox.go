@@ -32,7 +32,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,7 +107,7 @@ func enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message, owner string
 		if err != nil {
 			return nil, fmt.Errorf("queue message: %w", err)
 		}
-		r := store.OutboxMessage{Platform: string(m.Platform), ChatID: m.ChatID, Message: b}
+		r := store.OutboxMessage{Platform: string(m.Platform), ChatID: m.ChatID, ChatKind: string(m.Kind), Message: b}
 		if m.Prompt != nil {
 			r.PromptUser, r.PromptVersion = m.Prompt.UserID, m.Prompt.Version
 		}
@@ -502,22 +501,11 @@ func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {
 	return out
 }
 
-// isGroup tells a group chat by its id: negative on Telegram, "group:" on
-// the console, "robot:…" (a group robot's key) or "appchat:…" (a group
-// the app created) on WeCom.
-func isGroup(chatID string) bool {
-	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, bot.ConsoleGroupPrefix) ||
-		strings.HasPrefix(chatID, "robot:") || strings.HasPrefix(chatID, "appchat:")
-}
-
-// logChat is a chat id as the log shows it: a WeCom group robot's id is
-// its webhook key, which lets anyone post to the group, so only its
-// first characters are shown.
-func logChat(id string) string {
-	if key, ok := strings.CutPrefix(id, "robot:"); ok && len(key) > 6 {
-		return "robot:" + key[:6] + "…"
-	}
-	return id
+// logChat is a chat id as the log shows it: the platform's adapter cuts
+// short an id that is a secret (a WeCom group robot's webhook key, which
+// lets anyone post to the group).
+func logChat(c store.OutboxChat) string {
+	return bot.ChatsOf(bot.Platform(c.Platform)).LogID(c.ChatID)
 }
 
 // serve sends a claimed chat's messages in order until it has none left,
@@ -529,8 +517,14 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 	if !ok {
 		pace = DefaultPacing[bot.Telegram]
 	}
+	// The chat's kind as queued; a chat queued before the kind travelled
+	// with it is the platform's to tell.
+	kind := bot.ChatKind(batch[0].ChatKind)
+	if kind == "" {
+		kind = bot.SenderChats(sender, p).Kind(c.ChatID)
+	}
 	gap := pace.Private
-	if isGroup(c.ChatID) {
+	if kind == bot.Group {
 		gap = pace.Group
 	}
 	nextAt := batch[0].NextAt
@@ -589,7 +583,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				return
 			}
 			if w := time.Until(sl.at); w > 50*time.Millisecond {
-				d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", p, "chat", logChat(c.ChatID), "wait", w)
+				d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", p, "chat", logChat(c), "wait", w)
 			}
 			if !d.sleepUntil(sl.at) {
 				d.rate[p].answered(sl)
@@ -619,7 +613,7 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 				// Not a failure: the chat waits retry_after; a long one
 				// holds the whole platform in this process too, unless the
 				// limit is the chat's own (a WeCom member's or robot's).
-				d.opts.Log.Warn("rate limited", "platform", p, "chat", logChat(c.ChatID), "retry_after", ra.After, "chat_only", ra.Chat)
+				d.opts.Log.Warn("rate limited", "platform", p, "chat", logChat(c), "retry_after", ra.After, "chat_only", ra.Chat)
 				until := time.Now().Add(ra.After)
 				if ra.After > time.Second && !ra.Chat {
 					d.rate[p].hold(until)
@@ -796,7 +790,7 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) {
 	bg := context.WithoutCancel(ctx)
 	attempt := m.Attempts + 1
-	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c.ChatID), "attempt", attempt, "err", cause)
+	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c), "attempt", attempt, "err", cause)
 	if time.Since(m.Created) > d.opts.GiveUpAfter {
 		o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: time.Now(), Release: true,
 			Failure: fmt.Sprintf("gave up after %d attempts over %v: %v", attempt, time.Since(m.Created).Round(time.Second), cause), Text: msg.Text}
@@ -816,9 +810,9 @@ func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.Queu
 // and someone takes it over.
 func (d *Dispatcher) lost(c store.OutboxChat, err error) {
 	if err != nil {
-		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", logChat(c.ChatID), "err", err)
+		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", logChat(c), "err", err)
 	} else {
-		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", logChat(c.ChatID))
+		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", logChat(c))
 	}
 }
 
@@ -846,7 +840,7 @@ func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bo
 	// A WeCom group robot takes only bytes (base64), whatever the photo's
 	// origin; a WeCom MediaId expires after 3 days, so a stored photo goes
 	// up again from its bytes (uploaded once per picture by the sender).
-	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:") &&
+	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && bot.SenderChats(d.opts.Senders[platform], platform).PhotoByRef(m.ChatID) &&
 		!platform.MediaExpires()
 	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || byRef {
 		return nil

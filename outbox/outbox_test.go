@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
@@ -31,7 +32,7 @@ func sendRig(t *testing.T, n int, pace outbox.Pacing, tune ...func(*outbox.Optio
 	st := testdb.Open(t, url)
 	for i := 0; i < n; i++ {
 		sti := testdb.Open(t, url)
-		tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+		tg, err := telegram.New(context.Background(), telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -391,7 +392,7 @@ func TestTakeOverAfterCrash(t *testing.T) {
 	if err != nil || len(claimed) != 3 {
 		t.Fatalf("the dead process claimed %d messages: %v", len(claimed), err)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	tg, err := telegram.New(ctx, telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +504,7 @@ func TestDatabaseAwayAfterASend(t *testing.T) {
 	st := testdb.Open(t, direct)
 	ctx := context.Background()
 	fake := tgfake.New(t, "")
-	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	tg, err := telegram.New(ctx, telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
@@ -495,7 +496,7 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	// the outbox, for serve to send; the console prints its own once.
 	flows := newEngine(cfg, nil)
 	router := handlers.New(st, flows, logger, defaultLang(cfg)).WithOutbox(queueOnly{})
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+	ch := &console.Channel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package telegram_test
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/tgfake"
 )
 
@@ -124,16 +125,16 @@ func (l *logBuf) String() string {
 
 type env struct {
 	fake *tgfake.Server
-	tg   *bot.TelegramBot
+	tg   *telegram.Adapter
 	log  *logBuf
 	out  bot.Outbox
 }
 
-func setup(t *testing.T, mod func(*bot.TelegramOptions)) *env {
+func setup(t *testing.T, mod func(*telegram.Options)) *env {
 	t.Helper()
 	fake := tgfake.New(t, "")
 	logs := &logBuf{}
-	opts := bot.TelegramOptions{
+	opts := telegram.Options{
 		Token:         fake.Token,
 		APIEndpoint:   fake.URL,
 		HTTPClient:    &http.Client{Timeout: 10 * time.Second},
@@ -146,7 +147,7 @@ func setup(t *testing.T, mod func(*bot.TelegramOptions)) *env {
 	if mod != nil {
 		mod(&opts)
 	}
-	tg, err := bot.NewTelegram(context.Background(), opts)
+	tg, err := telegram.New(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("NewTelegram: %v", err)
 	}
@@ -302,7 +303,7 @@ func TestTelegramUpdate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := bot.TelegramUpdate(tc.in, maxPhoto)
+			got, ok := telegram.ToUpdate(tc.in, maxPhoto)
 			if ok != tc.ok {
 				t.Fatalf("ok = %v, want %v", ok, tc.ok)
 			}
@@ -504,7 +505,7 @@ func TestPollRetriesFailedHandle(t *testing.T) {
 }
 
 func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
-	e := setup(t, func(o *bot.TelegramOptions) { o.HandleAttempts = 2 })
+	e := setup(t, func(o *telegram.Options) { o.HandleAttempts = 2 })
 	h := newEcho()
 	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "毒"))
 	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "好"))
@@ -523,7 +524,7 @@ func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
 // away is tried however many times it takes (past HandleAttempts), in
 // order, and nobody is apologised to: nothing was dropped.
 func TestPollWaitsOutAnOutage(t *testing.T) {
-	e := setup(t, func(o *bot.TelegramOptions) { o.HandleAttempts = 2 })
+	e := setup(t, func(o *telegram.Options) { o.HandleAttempts = 2 })
 	h := newEcho()
 	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "一"))
 	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "二"))
@@ -899,7 +900,7 @@ func TestFetchFile(t *testing.T) {
 	}
 
 	t.Run("too large by getFile", func(t *testing.T) {
-		e := setup(t, func(o *bot.TelegramOptions) { o.MaxPhotoBytes = 10 })
+		e := setup(t, func(o *telegram.Options) { o.MaxPhotoBytes = 10 })
 		e.fake.AddFile("F1", "photos/file_1.png", img)
 		if _, _, err := e.tg.FetchFile(ctx, "F1"); !errors.Is(err, bot.ErrTooLarge) {
 			t.Errorf("err = %v, want ErrTooLarge", err)
@@ -910,7 +911,7 @@ func TestFetchFile(t *testing.T) {
 	})
 
 	t.Run("too large by its bytes", func(t *testing.T) {
-		e := setup(t, func(o *bot.TelegramOptions) { o.MaxPhotoBytes = 10 })
+		e := setup(t, func(o *telegram.Options) { o.MaxPhotoBytes = 10 })
 		e.fake.AddFile("F1", "photos/file_1.png", img)
 		e.fake.SetReportedSize("F1", -1)
 		if _, _, err := e.tg.FetchFile(ctx, "F1"); !errors.Is(err, bot.ErrTooLarge) {
@@ -944,7 +945,7 @@ func TestTokenMasked(t *testing.T) {
 	sendErr := e.tg.Send(ctx, bot.Message{Platform: bot.Telegram, ChatID: "1", Text: "x"})
 	uploadErr := e.tg.Send(ctx, bot.Message{Platform: bot.Telegram, ChatID: "1", Text: "x", Photo: &bot.Photo{Bytes: []byte("jpeg")}})
 	hookErr := e.tg.SetWebhook(ctx, "https://example.org/tg", secret)
-	_, newErr := bot.NewTelegram(ctx, bot.TelegramOptions{Token: token, APIEndpoint: e.fake.URL})
+	_, newErr := telegram.New(ctx, telegram.Options{Token: token, APIEndpoint: e.fake.URL})
 
 	errs := map[string]error{"download 500": dlErr, "fetch": fetchErr, "send": sendErr, "upload": uploadErr, "setWebhook": hookErr, "new": newErr}
 	for name, err := range errs {
@@ -977,7 +978,7 @@ func TestTokenMasked(t *testing.T) {
 
 func TestNewTelegramBadToken(t *testing.T) {
 	fake := tgfake.New(t, "")
-	_, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: "999:wrong", APIEndpoint: fake.URL})
+	_, err := telegram.New(context.Background(), telegram.Options{Token: "999:wrong", APIEndpoint: fake.URL})
 	if err == nil || strings.Contains(err.Error(), "999:wrong") {
 		t.Errorf("err = %v, want an error without the token", err)
 	}
