@@ -171,6 +171,15 @@ type Handler interface {
 	Handle(ctx context.Context, u Update) ([]Message, error)
 }
 
+// SharedButtons is implemented by a Handler that knows which presses are
+// of a shared card: one that many people press (a case card in the
+// coordinators', a department's or the residents' group), so that a press,
+// a refused one above all, must not take its keyboard from the others. An
+// adapter that closes a pressed keyboard (Telegram) asks it first.
+type SharedButtons interface {
+	SharedButton(data string) bool
+}
+
 // Outbox routes each message to its platform's sender. A message for a
 // platform with no sender in this process (a Telegram group while running
 // the console only) is skipped and logged by the caller.

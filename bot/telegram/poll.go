@@ -119,7 +119,7 @@ func (t *Adapter) process(ctx context.Context, u tgbotapi.Update, h bot.Handler,
 			// The update is committed: its replies go out even if shutdown
 			// has begun, or they would be lost (a redelivery is a duplicate).
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			t.settle(sctx, u, msgs, out, true)
+			t.settle(sctx, u, h, msgs, out, true)
 			cancel()
 			return true
 		}
@@ -128,7 +128,7 @@ func (t *Adapter) process(ctx context.Context, u tgbotapi.Update, h bot.Handler,
 		}
 		if errors.Is(err, bot.ErrPermanent) || (attempt >= t.attempts && !errors.Is(err, bot.ErrTransient)) {
 			t.log.Error("telegram update given up", "update_id", u.UpdateID, "attempts", attempt, "err", err)
-			t.settle(ctx, u, msgs, out, false)
+			t.settle(ctx, u, h, msgs, out, false)
 			return true
 		}
 		wait := backoff.Of(t.retryBase, t.retryMax, attempt)
@@ -143,29 +143,31 @@ func (t *Adapter) process(ctx context.Context, u tgbotapi.Update, h bot.Handler,
 // when handled, its keyboard closed, so a stale button cannot be pressed
 // twice; then the replies go out. Acknowledging first stops the button's
 // spinner as soon as possible.
-func (t *Adapter) settle(ctx context.Context, u tgbotapi.Update, msgs []bot.Message, out bot.Outbox, handled bool) {
+func (t *Adapter) settle(ctx context.Context, u tgbotapi.Update, h bot.Handler, msgs []bot.Message, out bot.Outbox, handled bool) {
 	if cq := u.CallbackQuery; cq != nil {
 		if err := t.request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(cq.ID, "")); err != nil {
 			// An old query (a redelivered update) can no longer be answered.
 			t.log.Info("telegram answerCallbackQuery", "err", err)
 		}
-		if handled {
+		if handled && !shared(h, cq.Data) {
 			t.closeKeyboard(ctx, cq)
 		}
 	}
 	t.deliver(ctx, out, msgs)
 }
 
+// shared reports a press of a shared card's button (bot.SharedButtons): a
+// case card is pressed in the coordinators', a department's or the
+// residents' group, a refused press must not take it from the others, and
+// the case's state (checked under a lock) already refuses a stale press.
+func shared(h bot.Handler, data string) bool {
+	s, ok := h.(bot.SharedButtons)
+	return ok && s.SharedButton(data)
+}
+
 // closeKeyboard edits the message whose button was pressed: it keeps its
 // text, adds "→ <label>" and drops the keyboard.
 func (t *Adapter) closeKeyboard(ctx context.Context, cq *tgbotapi.CallbackQuery) {
-	// A case card ("c:" buttons) is shared: the coordinators', a
-	// department's or the residents' group all press it, a refused press
-	// must not take it from the others, and the case's state (checked under
-	// a lock) already refuses a stale press.
-	if strings.HasPrefix(cq.Data, "c:") {
-		return
-	}
 	m := cq.Message
 	if m == nil || m.Chat == nil || m.ReplyMarkup == nil {
 		return

@@ -74,6 +74,9 @@ func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 		msg.Text = "photo " + u.Photo.FileRef
 	case u.Location != nil:
 		msg.Text = fmt.Sprintf("loc %.4f,%.4f", u.Location.Lat, u.Location.Lon)
+	case u.Text == "card":
+		msg.Text = "案件卡片"
+		msg.Buttons = [][]bot.Button{{{Label: "派单", Data: "c:dispatch:1"}}}
 	case u.Text == "menu":
 		msg.Text = "choose"
 		msg.Buttons = [][]bot.Button{{{Label: "一", Data: "b1"}, {Label: "二", Data: "b2"}}}
@@ -82,6 +85,9 @@ func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 	}
 	return []bot.Message{msg}, nil
 }
+
+// SharedButton: like the router, a case card ("c:" buttons) is shared.
+func (e *echo) SharedButton(data string) bool { return strings.HasPrefix(data, "c:") }
 
 func (e *echo) callsFor(key string) int {
 	e.mu.Lock()
@@ -458,6 +464,56 @@ func TestPollButtonPressClosesKeyboard(t *testing.T) {
 	if m.Caption != "看图\n→ 好" || m.ReplyMarkup != nil {
 		t.Errorf("photo after the press: caption %q, keyboard %+v", m.Caption, m.ReplyMarkup)
 	}
+}
+
+// TestSharedCardKeepsKeyboard: a case card is shared (the handler says so,
+// bot.SharedButtons): a press, by poll or by webhook, is answered, but the
+// card keeps its text and its buttons for the others.
+func TestSharedCardKeepsKeyboard(t *testing.T) {
+	e := setup(t, nil)
+	h := newEcho()
+	srv := httptest.NewServer(e.tg.WebhookHandler(secret, h, e.out))
+	defer srv.Close()
+	ctx := context.Background()
+	wantKB := [][]tgfake.Button{{{Text: "派单", Data: "c:dispatch:1"}}}
+	check := func(mode string, card tgfake.SentMessage) {
+		t.Helper()
+		m, _ := e.fake.Message(group, card.MessageID)
+		if m.Text != "案件卡片" || m.ReplyMarkup == nil {
+			t.Errorf("%s: card after the press: text %q, keyboard %+v; want it kept", mode, m.Text, m.ReplyMarkup)
+		}
+		if n := e.fake.Calls("editMessageText") + e.fake.Calls("editMessageReplyMarkup"); n != 0 {
+			t.Errorf("%s: %d edits of a shared card", mode, n)
+		}
+	}
+
+	if err := e.tg.SetWebhook(ctx, srv.URL+"/telegram", secret); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := e.fake.PostWebhook(ctx, tgfake.TextUpdate(group, alice, "card")); err != nil || status != 200 {
+		t.Fatalf("card: %d, %v", status, err)
+	}
+	card := e.fake.Sent()[0]
+	if !reflect.DeepEqual(card.Keyboard, wantKB) {
+		t.Fatalf("keyboard = %+v, want %+v", card.Keyboard, wantKB)
+	}
+	if status, err := e.fake.PostWebhook(ctx, e.fake.CallbackUpdate(group, card.MessageID, alice, "c:dispatch:1")); err != nil || status != 200 {
+		t.Fatalf("press: %d, %v", status, err)
+	}
+	if e.fake.Calls("answerCallbackQuery") != 1 {
+		t.Errorf("webhook: %d answers, want 1", e.fake.Calls("answerCallbackQuery"))
+	}
+	check("webhook", card)
+
+	if err := e.tg.DeleteWebhook(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.poll(t, h)
+	e.fake.PushUpdate(e.fake.CallbackUpdate(group, card.MessageID, alice, "c:dispatch:1"))
+	waitFor(t, e.fake, "the press answered and replied", func() bool {
+		return e.fake.Calls("answerCallbackQuery") == 2 && len(texts(e.fake.Sent(), "sendMessage")) == 3
+	})
+	check("poll", card)
 }
 
 func TestPollSurvivesGetUpdatesFailures(t *testing.T) {

@@ -87,7 +87,7 @@ func (t *Adapter) WebhookHandler(secret string, h bot.Handler, out bot.Outbox) h
 		// Telegram may hang up once it has its 200: the replies must still go.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 		defer cancel()
-		t.settle(ctx, u, msgs, out, err == nil)
+		t.settle(ctx, u, h, msgs, out, err == nil)
 	})
 }
 
