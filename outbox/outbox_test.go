@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -131,6 +132,32 @@ func TestSendInOrderAndPaced(t *testing.T) {
 	}
 	if g := minGap(sendTimes(fake, -502)); g < 340*time.Millisecond {
 		t.Errorf("group: two sends %v apart, limit 400ms", g)
+	}
+}
+
+// TestPacingByQueuedKind: the chat's kind travels with the message into
+// its queue row, and the pacing follows it, not the chat id's look: a
+// message marked a group's is paced as a group's; one without a kind (a
+// row queued before the kind travelled) is the platform's to tell.
+func TestPacingByQueuedKind(t *testing.T) {
+	st, fake, s := sendRig(t, 1, testPace)
+	m := func(text string) bot.Message {
+		msg := tgMsg(503, text)
+		msg.Kind = bot.Group
+		return msg
+	}
+	enqueue(t, st, s[0], m("一"), m("二"), m("三"), tgMsg(504, "私聊"))
+	waitSends(t, fake, 503, 3)
+	waitSends(t, fake, 504, 1)
+	var kinds []string
+	if err := st.DB().Select(&kinds, `SELECT kind FROM outbox_chats WHERE chat_id IN ('503', '504') ORDER BY chat_id`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kinds, []string{"group", ""}) {
+		t.Errorf("queued kinds %q, want group and none", kinds)
+	}
+	if g := minGap(sendTimes(fake, 503)); g < 340*time.Millisecond {
+		t.Errorf("a chat queued as a group: two sends %v apart, limit 400ms", g)
 	}
 }
 
