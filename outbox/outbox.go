@@ -508,6 +508,15 @@ func logChat(c store.OutboxChat) string {
 	return bot.ChatsOf(bot.Platform(c.Platform)).LogID(c.ChatID)
 }
 
+// chatKind is a claimed chat's kind as queued; a chat queued before the
+// kind travelled with it is the platform's to tell.
+func chatKind(sender bot.Sender, c store.OutboxChat, row store.QueuedMessage) bot.ChatKind {
+	if row.ChatKind != "" {
+		return bot.ChatKind(row.ChatKind)
+	}
+	return bot.SenderChats(sender, bot.Platform(c.Platform)).Kind(c.ChatID)
+}
+
 // serve sends a claimed chat's messages in order until it has none left,
 // its lease is lost, or it must wait (retry_after, backoff).
 func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []store.QueuedMessage) {
@@ -517,14 +526,8 @@ func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []stor
 	if !ok {
 		pace = DefaultPacing[bot.Telegram]
 	}
-	// The chat's kind as queued; a chat queued before the kind travelled
-	// with it is the platform's to tell.
-	kind := bot.ChatKind(batch[0].ChatKind)
-	if kind == "" {
-		kind = bot.SenderChats(sender, p).Kind(c.ChatID)
-	}
 	gap := pace.Private
-	if kind == bot.Group {
+	if chatKind(sender, c, batch[0]) == bot.Group {
 		gap = pace.Group
 	}
 	nextAt := batch[0].NextAt

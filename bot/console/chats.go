@@ -21,11 +21,12 @@ func (Chats) Kind(chatID string) bot.ChatKind {
 	return bot.Private
 }
 
-// PhotoByRef: the console prints a photo's reference (its path).
+// PhotoByRef is always true: the console prints a photo's reference (its
+// path).
 func (Chats) PhotoByRef(string) bool { return true }
 
-// Buttons: a numbered menu, in every chat.
+// Buttons is always true: a numbered menu, in every chat.
 func (Chats) Buttons(string) bool { return true }
 
-// LogID: a console chat id is no secret.
+// LogID is the id itself: a console chat id is no secret.
 func (Chats) LogID(chatID string) string { return chatID }

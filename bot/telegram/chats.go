@@ -21,11 +21,12 @@ func (Chats) Kind(chatID string) bot.ChatKind {
 	return bot.Private
 }
 
-// PhotoByRef: any chat takes a Telegram photo by its file_id.
+// PhotoByRef is always true: any chat takes a Telegram photo by its
+// file_id.
 func (Chats) PhotoByRef(string) bool { return true }
 
-// Buttons: every chat shows an inline keyboard.
+// Buttons is always true: every chat shows an inline keyboard.
 func (Chats) Buttons(string) bool { return true }
 
-// LogID: a Telegram chat id is no secret.
+// LogID is the id itself: a Telegram chat id is no secret.
 func (Chats) LogID(chatID string) string { return chatID }

@@ -13,7 +13,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 )
 
-// Send implements Sender. m.ChatID is the decimal Telegram chat id. A photo
+// Send implements bot.Sender. m.ChatID is the decimal Telegram chat id. A photo
 // goes by file_id when it is Telegram's own, else by upload, with the text
 // as caption when it fits; a text too long for one message is split at
 // line breaks, the buttons under the last part. Errors are

@@ -54,7 +54,8 @@ type Options struct {
 }
 
 // Adapter is the Telegram adapter: it receives updates by long polling
-// or a webhook and implements Sender.
+// or a webhook, implements bot.Sender and tells what a chat can do
+// (bot.Chats).
 type Adapter struct {
 	Chats      // what a Telegram chat can do (bot.Chats)
 	api        *tgbotapi.BotAPI

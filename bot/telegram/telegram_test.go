@@ -155,7 +155,7 @@ func setup(t *testing.T, mod func(*telegram.Options)) *env {
 	}
 	tg, err := telegram.New(context.Background(), opts)
 	if err != nil {
-		t.Fatalf("NewTelegram: %v", err)
+		t.Fatalf("telegram.New: %v", err)
 	}
 	if tg.Username() != fake.Me.UserName {
 		t.Fatalf("Username = %q, want %q", tg.Username(), fake.Me.UserName)

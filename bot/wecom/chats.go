@@ -25,15 +25,15 @@ func (Chats) Kind(chatID string) bot.ChatKind {
 	return bot.Private
 }
 
-// PhotoByRef: a group robot takes only bytes (base64), whatever the
-// photo's origin.
+// PhotoByRef is false for a group robot: it takes only bytes (base64),
+// whatever the photo's origin.
 func (Chats) PhotoByRef(chatID string) bool { return !strings.HasPrefix(chatID, Robot) }
 
-// Buttons: a group robot cannot carry buttons.
+// Buttons is false for a group robot: it cannot carry buttons.
 func (Chats) Buttons(chatID string) bool { return !strings.HasPrefix(chatID, Robot) }
 
-// LogID: a group robot's id is its webhook key, which lets anyone post to
-// the group, so only its first characters are shown.
+// LogID cuts a group robot's id short: it is its webhook key, which lets
+// anyone post to the group, so only its first characters are shown.
 func (Chats) LogID(chatID string) string {
 	if key, ok := strings.CutPrefix(chatID, Robot); ok && len(key) > 6 {
 		return Robot + key[:6] + "…"
