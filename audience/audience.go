@@ -11,7 +11,6 @@ package audience
 
 import (
 	"context"
-	"strings"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
@@ -62,8 +61,8 @@ func (a Audience) Groups(ctx context.Context, kind model.ChatKind, scope Scope, 
 				continue
 			}
 			cm := m
-			cm.Platform, cm.ChatID, cm.ChatTitle = p, b.ExternalID, c.Title
-			if p == bot.WeCom && len(m.Buttons) > 0 && strings.HasPrefix(b.ExternalID, "robot:") {
+			cm.Platform, cm.ChatID, cm.ChatTitle, cm.Kind = p, b.ExternalID, c.Title, bot.Group
+			if p == bot.WeCom && len(m.Buttons) > 0 && !bot.ChatsOf(p).Buttons(b.ExternalID) {
 				// A group robot cannot carry buttons: the group reads the
 				// card, and each member the group stands for gets it with
 				// its buttons in the app.
@@ -74,7 +73,7 @@ func (a Audience) Groups(ctx context.Context, kind model.ChatKind, scope Scope, 
 				}
 				for _, id := range members {
 					pm := m
-					pm.Platform, pm.ChatID, pm.ChatTitle = bot.WeCom, id, ""
+					pm.Platform, pm.ChatID, pm.ChatTitle, pm.Kind = bot.WeCom, id, "", bot.Private
 					out = append(out, pm)
 				}
 			}
@@ -102,6 +101,7 @@ func (a Audience) Person(ctx context.Context, personID int64, render func(lang i
 		cm := m
 		cm.Platform = bot.Platform(id.Platform)
 		cm.ChatID = bot.PrivateChatID(cm.Platform, id.ExternalID)
+		cm.Kind = bot.Private
 		out = append(out, cm)
 	}
 	return out, nil

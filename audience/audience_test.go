@@ -7,6 +7,7 @@ import (
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/model"
@@ -46,7 +47,7 @@ func rig(t *testing.T) *store.Store {
 	if err := st.BindIdentity(ctx, string(bot.Telegram), "7001", s01.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+	if err := st.BindLocal(ctx, string(bot.Console), console.GroupPrefix); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -124,7 +125,7 @@ func TestPerson(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].ChatID != bot.ConsoleChatID("S02") || got[0].Text != "通过" {
+		if len(got) != 1 || got[0].ChatID != bot.PrivateChatID(bot.Console, "S02") || got[0].Text != "通过" {
 			t.Errorf("S02 from the console: %+v", got)
 		}
 		if ok, err := console.Reachable(ctx, s02.ID); err != nil || !ok {

@@ -1,6 +1,9 @@
-// Package bot owns the platform adapters (Telegram, WeCom, the console), the
-// one Update type they all produce and the outgoing Message type they all
-// send. Platform types never leave this package.
+// Package bot is what every platform adapter has in common: the one Update
+// type they all produce, the outgoing Message type they all send, the
+// Sender and Handler interfaces, the errors a send returns and what a
+// platform can do for a chat (Chats). The adapters live beside each other
+// below it (bot/telegram, bot/wecom, bot/console); a platform's own types
+// and its chat-id formats never leave its adapter.
 package bot
 
 import (
@@ -131,6 +134,11 @@ type Message struct {
 	// Broadcast names the broadcast the message belongs to ("training:12"),
 	// so its progress can be counted in the outbox.
 	Broadcast string `json:",omitempty"`
+	// Kind is the chat's kind, set by whoever addresses the message (a
+	// reply takes its update's, the audience knows a group from a person);
+	// the outbox paces a group as a group by it. "" leaves it to the
+	// platform (Chats).
+	Kind ChatKind `json:",omitempty"`
 }
 
 // Prompt names the conversation state a question was asked in: the
@@ -163,6 +171,15 @@ type Handler interface {
 	Handle(ctx context.Context, u Update) ([]Message, error)
 }
 
+// SharedButtons is implemented by a Handler that knows which presses are
+// of a shared card: one that many people press (a case card in the
+// coordinators', a department's or the residents' group), so that a press,
+// a refused one above all, must not take its keyboard from the others. An
+// adapter that closes a pressed keyboard (Telegram) asks it first.
+type SharedButtons interface {
+	SharedButton(data string) bool
+}
+
 // Outbox routes each message to its platform's sender. A message for a
 // platform with no sender in this process (a Telegram group while running
 // the console only) is skipped and logged by the caller.
@@ -192,11 +209,7 @@ func (o Outbox) Deliver(ctx context.Context, msgs []Message) ([]Message, error) 
 // user id itself on Telegram and WeCom, console:CODE on the console.
 func PrivateChatID(platform Platform, userID string) string {
 	if platform == Console {
-		return ConsoleChatID(userID)
+		return "console:" + userID
 	}
 	return userID
 }
-
-// ConsoleGroupPrefix starts the console's chat id of a roster group
-// ("group:exchange"); the console binds every group so.
-const ConsoleGroupPrefix = "group:"

@@ -48,6 +48,10 @@ type ButtonFamily struct {
 	// Public actions may be pressed by anyone in the chat, even a resident
 	// with no account (the satisfaction question).
 	Public []string
+	// Shared: the family's cards are pressed by many (a case card in the
+	// coordinators', a department's or the residents' group): a press keeps
+	// the card's buttons for the others (bot.SharedButtons).
+	Shared bool
 	// Parse reads a press; nil reads "<prefix>:<action>:<id>" with one of
 	// Actions and no argument.
 	Parse func(data string) (Pressed, bool)
@@ -114,7 +118,7 @@ func builtIn() []Domain {
 	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
 	return []Domain{{Name: "built-in", Flows: flows, Buttons: []ButtonFamily{
 		{
-			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)},
+			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)}, Shared: true,
 			Parse: func(data string) (Pressed, bool) {
 				a, ok := ParseCaseAction(data)
 				return Pressed{Prefix: "c", Action: string(a.Action), ID: a.ID, Arg: a.Arg}, ok

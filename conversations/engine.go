@@ -236,7 +236,7 @@ func (t *Turn) HasRole(role store.Role) bool {
 // Reply says text in the chat the update came from.
 func (t *Turn) Reply(text string, opts ...Option) {
 	t.Out = append(t.Out, bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text: text, Buttons: t.buttons(opts)})
+		Kind: t.Update.ChatKind, Text: text, Buttons: t.buttons(opts)})
 }
 
 // Say adds ready messages (to a group, to another person, with a photo).

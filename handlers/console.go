@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -40,7 +41,7 @@ func (c ConsoleRoster) Speaker(ctx context.Context, who string) (bot.Speaker, er
 	if err != nil {
 		return bot.Speaker{}, err
 	}
-	if err := c.Store.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+	if err := c.Store.BindLocal(ctx, string(bot.Console), console.GroupPrefix); err != nil {
 		return bot.Speaker{}, err
 	}
 	roles, err := c.Store.RolesOf(ctx, p.ID)
@@ -65,7 +66,7 @@ func (c ConsoleRoster) Group(ctx context.Context, title string) (string, string,
 	titles := make([]string, 0, len(chats))
 	for _, ch := range chats {
 		if ch.Title == title || ch.Code == title {
-			return bot.ConsoleGroupPrefix + ch.Code, ch.Title, nil, nil
+			return console.GroupChatID(ch.Code), ch.Title, nil, nil
 		}
 		titles = append(titles, ch.Title)
 	}

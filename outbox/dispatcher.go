@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -275,23 +274,20 @@ func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {
 	return out
 }
 
-// logChat is a chat id as the log shows it: a WeCom group robot's id is
-// its webhook key, which lets anyone post to the group, so only its
-// first characters are shown.
-func logChat(id string) string {
-	if key, ok := strings.CutPrefix(id, "robot:"); ok && len(key) > 6 {
-		return "robot:" + key[:6] + "…"
-	}
-	return id
+// logChat is a chat id as the log shows it: the platform's adapter cuts
+// short an id that is a secret (a WeCom group robot's webhook key, which
+// lets anyone post to the group).
+func logChat(c store.OutboxChat) string {
+	return bot.ChatsOf(bot.Platform(c.Platform)).LogID(c.ChatID)
 }
 
 // lost logs a chat this dispatcher can no longer serve; its lease runs out
 // and someone takes it over.
 func (d *Dispatcher) lost(c store.OutboxChat, err error) {
 	if err != nil {
-		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", logChat(c.ChatID), "err", err)
+		d.opts.Log.Warn("outbox", "platform", c.Platform, "chat", logChat(c), "err", err)
 	} else {
-		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", logChat(c.ChatID))
+		d.opts.Log.Info("outbox lease lost", "platform", c.Platform, "chat", logChat(c))
 	}
 }
 

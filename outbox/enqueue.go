@@ -39,7 +39,7 @@ func enqueue(ctx context.Context, tx *store.Tx, msgs []bot.Message, owner string
 		if err != nil {
 			return nil, fmt.Errorf("queue message: %w", err)
 		}
-		r := store.OutboxMessage{Platform: string(m.Platform), ChatID: m.ChatID, Message: b}
+		r := store.OutboxMessage{Platform: string(m.Platform), ChatID: m.ChatID, ChatKind: string(m.Kind), Message: b}
 		if m.Prompt != nil {
 			r.PromptUser, r.PromptVersion = m.Prompt.UserID, m.Prompt.Version
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/pgproxy"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
@@ -32,7 +34,7 @@ func sendRig(t *testing.T, n int, pace outbox.Pacing, tune ...func(*outbox.Optio
 	st := testdb.Open(t, url)
 	for i := 0; i < n; i++ {
 		sti := testdb.Open(t, url)
-		tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+		tg, err := telegram.New(context.Background(), telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,6 +133,32 @@ func TestSendInOrderAndPaced(t *testing.T) {
 	}
 	if g := minGap(sendTimes(fake, -502)); g < 340*time.Millisecond {
 		t.Errorf("group: two sends %v apart, limit 400ms", g)
+	}
+}
+
+// TestPacingByQueuedKind: the chat's kind travels with the message into
+// its queue row, and the pacing follows it, not the chat id's look: a
+// message marked a group's is paced as a group's; one without a kind (a
+// row queued before the kind travelled) is the platform's to tell.
+func TestPacingByQueuedKind(t *testing.T) {
+	st, fake, s := sendRig(t, 1, testPace)
+	m := func(text string) bot.Message {
+		msg := tgMsg(503, text)
+		msg.Kind = bot.Group
+		return msg
+	}
+	enqueue(t, st, s[0], m("一"), m("二"), m("三"), tgMsg(504, "私聊"))
+	waitSends(t, fake, 503, 3)
+	waitSends(t, fake, 504, 1)
+	var kinds []string
+	if err := st.DB().Select(&kinds, `SELECT kind FROM outbox_chats WHERE chat_id IN ('503', '504') ORDER BY chat_id`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kinds, []string{"group", ""}) {
+		t.Errorf("queued kinds %q, want group and none", kinds)
+	}
+	if g := minGap(sendTimes(fake, 503)); g < 340*time.Millisecond {
+		t.Errorf("a chat queued as a group: two sends %v apart, limit 400ms", g)
 	}
 }
 
@@ -392,7 +420,7 @@ func TestTakeOverAfterCrash(t *testing.T) {
 	if err != nil || len(claimed) != 3 {
 		t.Fatalf("the dead process claimed %d messages: %v", len(claimed), err)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	tg, err := telegram.New(ctx, telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -504,7 +532,7 @@ func TestDatabaseAwayAfterASend(t *testing.T) {
 	st := testdb.Open(t, direct)
 	ctx := context.Background()
 	fake := tgfake.New(t, "")
-	tg, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL})
+	tg, err := telegram.New(ctx, telegram.Options{Token: fake.Token, APIEndpoint: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
@@ -101,7 +102,7 @@ func BenchmarkPacing(b *testing.B) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	st := testdb.Open(b, testdb.Fresh(b, true))
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: "1:bench", APIEndpoint: srv.URL})
+	tg, err := telegram.New(context.Background(), telegram.Options{Token: "1:bench", APIEndpoint: srv.URL})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
@@ -14,12 +13,13 @@ import (
 	"github.com/alleybot/alleybot/store"
 )
 
-// isGroup tells a group chat by its id: negative on Telegram, "group:" on
-// the console, "robot:…" (a group robot's key) or "appchat:…" (a group
-// the app created) on WeCom.
-func isGroup(chatID string) bool {
-	return strings.HasPrefix(chatID, "-") || strings.HasPrefix(chatID, bot.ConsoleGroupPrefix) ||
-		strings.HasPrefix(chatID, "robot:") || strings.HasPrefix(chatID, "appchat:")
+// chatKind is a claimed chat's kind as queued; a chat queued before the
+// kind travelled with it is the platform's to tell.
+func chatKind(sender bot.Sender, c store.OutboxChat, row store.QueuedMessage) bot.ChatKind {
+	if row.ChatKind != "" {
+		return bot.ChatKind(row.ChatKind)
+	}
+	return bot.SenderChats(sender, bot.Platform(c.Platform)).Kind(c.ChatID)
 }
 
 // serve sends a claimed chat's messages in order until it has none left,
@@ -28,7 +28,7 @@ func isGroup(chatID string) bool {
 // here, left to its lease when lost, or nothing more when the statement
 // that recorded its last outcome let it go.
 func (d *Dispatcher) serve(ctx context.Context, c store.OutboxChat, batch []store.QueuedMessage) {
-	s := d.newChatServer(c, batch[0].NextAt)
+	s := d.newChatServer(c, batch[0])
 	end := s.sendAll(ctx, batch)
 	switch end.how {
 	case giveBack:
@@ -51,14 +51,15 @@ type chatServer struct {
 	leaseUntil time.Time
 }
 
-func (d *Dispatcher) newChatServer(c store.OutboxChat, nextAt time.Time) *chatServer {
+func (d *Dispatcher) newChatServer(c store.OutboxChat, first store.QueuedMessage) *chatServer {
 	p := bot.Platform(c.Platform)
+	nextAt := first.NextAt
 	pace, ok := d.opts.Pacing[p]
 	if !ok {
 		pace = DefaultPacing[bot.Telegram]
 	}
 	gap := pace.Private
-	if isGroup(c.ChatID) {
+	if chatKind(d.opts.Senders[p], c, first) == bot.Group {
 		gap = pace.Group
 	}
 	return &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, gap: gap,
@@ -171,7 +172,7 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 	}
 	defer d.rate[s.p].answered(sl)
 	if w := time.Until(sl.at); w > 50*time.Millisecond {
-		d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", s.p, "chat", logChat(s.c.ChatID), "wait", w)
+		d.opts.Log.Debug("outbox: waiting for the platform's rate", "platform", s.p, "chat", logChat(s.c), "wait", w)
 	}
 	if !d.sleepUntil(sl.at) {
 		return halted, a
@@ -258,7 +259,7 @@ func (s *chatServer) record(o store.Outcome) (bool, *ending) {
 // unless the limit is the chat's own (a WeCom member's or robot's).
 func (s *chatServer) putOff(ctx context.Context, m store.QueuedMessage, ra *bot.RetryAfterError) error {
 	d := s.d
-	d.opts.Log.Warn("rate limited", "platform", s.p, "chat", logChat(s.c.ChatID), "retry_after", ra.After, "chat_only", ra.Chat)
+	d.opts.Log.Warn("rate limited", "platform", s.p, "chat", logChat(s.c), "retry_after", ra.After, "chat_only", ra.Chat)
 	until := time.Now().Add(ra.After)
 	if ra.After > time.Second && !ra.Chat {
 		d.rate[s.p].hold(until)
@@ -313,7 +314,7 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) error {
 	bg := context.WithoutCancel(ctx)
 	attempt := m.Attempts + 1
-	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c.ChatID), "attempt", attempt, "err", cause)
+	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c), "attempt", attempt, "err", cause)
 	if time.Since(m.Created) > d.opts.GiveUpAfter {
 		o := store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxFailed, NextAt: time.Now(), Release: true,
 			Failure: fmt.Sprintf("gave up after %d attempts over %v: %v", attempt, time.Since(m.Created).Round(time.Second), cause), Text: msg.Text}
@@ -333,7 +334,7 @@ func (d *Dispatcher) loadPhoto(ctx context.Context, platform bot.Platform, m *bo
 	// A WeCom group robot takes only bytes (base64), whatever the photo's
 	// origin; a WeCom MediaId expires after 3 days, so a stored photo goes
 	// up again from its bytes (uploaded once per picture by the sender).
-	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && !strings.HasPrefix(m.ChatID, "robot:") &&
+	byRef := p != nil && p.Platform == platform && p.FileRef != "" && !p.Document && bot.SenderChats(d.opts.Senders[platform], platform).PhotoByRef(m.ChatID) &&
 		!platform.MediaExpires()
 	if p == nil || p.PhotoID == 0 || len(p.Bytes) > 0 || byRef {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
@@ -308,7 +309,7 @@ func (r *recorder) take(p bot.Platform) map[string][]string {
 func TestConsoleOnlyScheduler(t *testing.T) {
 	r := newPingRig(t) // one case, dispatched Friday 10:00, verify-by 12:00
 	ctx := context.Background()
-	if err := r.st.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+	if err := r.st.BindLocal(ctx, string(bot.Console), console.GroupPrefix); err != nil {
 		t.Fatal(err)
 	}
 	routine := scheduler.RoutineOptions{RemindBefore: 10 * time.Minute, SummaryAt: 18 * 60, DigestAt: 18 * 60}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/backoff"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/internal/tgfake"
@@ -46,7 +47,7 @@ func rig(t *testing.T, attempts int) (*store.Store, *tgfake.Server, *scheduler.S
 	t.Helper()
 	st := testdb.Open(t, testdb.Fresh(t, true))
 	fake := tgfake.New(t, "")
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL, MaxPhotoBytes: 1000})
+	tg, err := telegram.New(context.Background(), telegram.Options{Token: fake.Token, APIEndpoint: fake.URL, MaxPhotoBytes: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

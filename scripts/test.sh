@@ -22,7 +22,7 @@ go test -race -count=1 "$@" ./...
 # above as ordinary tests). FUZZTIME=0 skips it; a longer run finds more.
 FUZZTIME=${FUZZTIME:-5s}
 if [ "$FUZZTIME" != 0 ]; then
-	for target in bot:FuzzTelegramUpdate bot:FuzzParseLatLon bot:FuzzWebhook conversations:FuzzParseDay conversations:FuzzParseWhen \
+	for target in bot/telegram:FuzzTelegramUpdate bot/console:FuzzParseLatLon bot/telegram:FuzzWebhook conversations:FuzzParseDay conversations:FuzzParseWhen \
 		roster:FuzzRoster config:FuzzConfig; do
 		pkg="./${target%%:*}" name="${target#*:}"
 		if ! out=$(go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1); then

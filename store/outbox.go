@@ -17,6 +17,7 @@ import (
 type OutboxMessage struct {
 	Platform      string
 	ChatID        string
+	ChatKind      string // "private", "group", or "" (unknown: the platform answers)
 	Message       []byte
 	PromptUser    string
 	PromptVersion int64
@@ -55,31 +56,34 @@ func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, own
 
 // enqueue is EnqueueMessages's statement after head ("WITH", or a
 // data-modifying CTE of the caller's ending in a comma, whose arguments
-// extra are numbered from $8).
+// extra are numbered from $9).
 func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
 	platforms := make(pq.StringArray, len(msgs))
 	chats := make(pq.StringArray, len(msgs))
 	bodies := make(pq.StringArray, len(msgs))
 	users := make(pq.StringArray, len(msgs))
 	versions := make(pq.Int64Array, len(msgs))
+	kinds := make(pq.StringArray, len(msgs))
 	for i, m := range msgs {
 		platforms[i], chats[i], bodies[i], users[i], versions[i] = m.Platform, m.ChatID, string(m.Message), m.PromptUser, m.PromptVersion
+		kinds[i] = m.ChatKind
 	}
 	var mine []QueuedMessage
 	err := q.db.SelectContext(ctx, &mine, head+`
 		m AS (
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, ord)),
-		n AS (SELECT platform, chat_id, count(*) AS n FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $8::text[])
+				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, kind, ord)),
+		n AS (SELECT platform, chat_id, count(*) AS n, max(kind) AS kind FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
 		q AS (
-			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, lease_owner, lease_until)
-			SELECT platform, chat_id, n, nullif($6, ''), CASE WHEN $6 <> '' THEN clock_timestamp() + $7 * interval '1 microsecond' END FROM n
+			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, lease_owner, lease_until, kind)
+			SELECT platform, chat_id, n, nullif($6, ''), CASE WHEN $6 <> '' THEN clock_timestamp() + $7 * interval '1 microsecond' END, kind FROM n
 			ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq,
+				kind = CASE WHEN EXCLUDED.kind <> '' THEN EXCLUDED.kind ELSE c.kind END,
 				lease_owner = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
 					THEN EXCLUDED.lease_owner ELSE c.lease_owner END,
 				lease_until = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
 					THEN EXCLUDED.lease_until ELSE c.lease_until END
-			RETURNING platform, chat_id, next_seq, next_at, $6 <> '' AND lease_owner = $6 AS mine,
+			RETURNING platform, chat_id, next_seq, next_at, kind, $6 <> '' AND lease_owner = $6 AS mine,
 				done_seq = next_seq - (SELECT n FROM n WHERE n.platform = c.platform AND n.chat_id = c.chat_id) AS idle),
 		ins AS (
 			INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
@@ -88,10 +92,10 @@ func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []
 			FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)
 			RETURNING id, platform, chat_id, seq, message, created_at, prompt_user)
 		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at,
-			NOT q.idle AS busy, coalesce(ins.prompt_user, '') AS prompt_user
+			NOT q.idle AS busy, coalesce(ins.prompt_user, '') AS prompt_user, q.kind AS chat_kind
 		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
 		ORDER BY ins.platform, ins.chat_id, ins.seq`,
-		append([]any{platforms, chats, bodies, users, versions, owner, lease.Microseconds()}, extra...)...)
+		append([]any{platforms, chats, bodies, users, versions, owner, lease.Microseconds(), kinds}, extra...)...)
 	return mine, wrap("enqueue messages", err)
 }
 
@@ -113,6 +117,9 @@ type QueuedMessage struct {
 	// question (whose an older one to the same person makes stale).
 	Busy       bool   `db:"busy"`
 	PromptUser string `db:"prompt_user"`
+	// ChatKind is the chat's kind as queued ("private", "group"), or ""
+	// for a chat queued before the kind travelled with it.
+	ChatKind string `db:"chat_kind"`
 }
 
 // Claim leases to owner up to limit chats that have messages to send, on
@@ -138,13 +145,13 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		claimed AS (
 			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $6 * interval '1 microsecond'
 			FROM due WHERE c.platform = due.platform AND c.chat_id = due.chat_id
-			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at)
+			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at, c.kind)
 		SELECT coalesce(o.id, 0) AS id, c.platform, c.chat_id, coalesce(o.seq, 0) AS seq,
 			coalesce(o.message, 'null') AS message, coalesce(o.attempts, 0) AS attempts, c.next_at,
 			coalesce(o.created_at, now()) AS created_at,
 			coalesce(o.prompt_user IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_states cs
 				WHERE cs.platform = o.platform AND cs.chat_id = o.chat_id AND cs.user_id = o.prompt_user
-				AND cs.version = o.prompt_version), false) AS stale
+				AND cs.version = o.prompt_version), false) AS stale, c.kind AS chat_kind
 		FROM claimed c LEFT JOIN LATERAL (
 			SELECT * FROM outbox o WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq
 			ORDER BY o.seq LIMIT $7) o ON true

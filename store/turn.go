@@ -279,7 +279,7 @@ func (t *Tx) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner st
 	if len(msgs) == 0 {
 		return nil, t.FinishState(ctx)
 	}
-	q, args := t.stateWrite(8)
+	q, args := t.stateWrite(9)
 	if q == "" {
 		return t.Queries.EnqueueMessages(ctx, msgs, owner, lease)
 	}

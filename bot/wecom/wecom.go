@@ -61,6 +61,7 @@ type Options struct {
 
 // Adapter is the WeCom adapter.
 type Adapter struct {
+	Chats    // what a WeCom chat can do (bot.Chats)
 	opts     Options
 	msg      *message.Client
 	material *material.Client

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
@@ -178,35 +179,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(fs.Output(), "Usage: alleybot %s [flags] %s\n\n%s\n\nFlags:\n", name, cmd.args, cmd.summary)
 		fs.PrintDefaults()
 	}
-	// The flag package prints its complaint and the usage itself; for
-	// --help the usage goes to stdout, once.
-	var parseOut strings.Builder
-	fs.SetOutput(&parseOut)
-	// Flags may come before or after the arguments (`invite 王秀兰 --config
-	// F`); after "--" everything is an argument.
-	var positional []string
-	for rest := args[1:]; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(stdout)
-				fs.Usage()
-				return 0
-			}
-			fmt.Fprint(stderr, parseOut.String())
-			return 2
-		}
-		rest = fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if n := len(args[1:]) - len(rest); n > 0 && args[n] == "--" {
-			positional = append(positional, rest...)
-			break
-		}
-		positional, rest = append(positional, rest[0]), rest[1:]
+	if code := parseArgs(fs, args[1:], stdout, stderr); code >= 0 {
+		return code
 	}
-	_ = fs.Parse(append([]string{"--"}, positional...)) // fs.Args() = the arguments
-	fs.SetOutput(stderr)
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	err = cmd.run(e, fs, common)
 	var ue usageError
@@ -222,37 +197,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "alleybot %s: %v\n", name, err)
 		return 1
 	}
-}
-
-// globalFlags are the flags every command takes, with a value each.
-var globalFlags = map[string]bool{"config": true, "database-url": true}
-
-// leadingFlags splits the flags every command takes (--config F,
-// --config=F, -database-url U …) from the front of args; the rest starts
-// with the command. -h and --help are left for the caller.
-func leadingFlags(args []string) (global, rest []string, err error) {
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		a := args[0]
-		if a == "-h" || a == "-help" || a == "--help" {
-			break
-		}
-		if a == "--" {
-			return global, args[1:], nil
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !globalFlags[name] {
-			return nil, nil, fmt.Errorf("%s: only --config and --database-url may come before the command", a)
-		}
-		if hasValue {
-			global, args = append(global, a), args[1:]
-			continue
-		}
-		if len(args) < 2 {
-			return nil, nil, fmt.Errorf("flag needs an argument: %s", a)
-		}
-		global, args = append(global, a, args[1]), args[2:]
-	}
-	return global, args, nil
 }
 
 // loadConfig finds and reads the settings: --config, else $ALLEYBOT_CONFIG,
@@ -495,7 +439,7 @@ func cmdConsole(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	// the outbox, for serve to send; the console prints its own once.
 	flows := newEngine(cfg, nil)
 	router := handlers.New(st, flows, logger, defaultLang(cfg)).WithOutbox(queueOnly{})
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
+	ch := &console.Channel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: router, In: e.stdin, Out: e.stdout, Echo: echo,
 		MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg)}
 	return ch.Run(e.ctx, as)
 }

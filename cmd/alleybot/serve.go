@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/bot/wecom"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/handlers"
@@ -79,7 +81,7 @@ type app struct {
 	sched  *scheduler.Scheduler
 	out    *outbox.Dispatcher
 	router *handlers.Router
-	tg     *bot.TelegramBot
+	tg     *telegram.Adapter
 	wecom  *wecom.Adapter
 	inbox  *inbox.Inbox
 	outbox bot.Outbox
@@ -148,7 +150,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}}
 	fetchers := map[bot.Platform]scheduler.FileFetcher{}
 	if cfg.Telegram.Token != "" {
-		tg, err := bot.OpenTelegram(bot.TelegramOptions{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
+		tg, err := telegram.Open(telegram.Options{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
 			MaxPhotoBytes: cfg.MaxPhotoBytes(), Log: log})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w (check telegram.token in %s)", err, orDefault(cfg.File, "the config"))
@@ -160,7 +162,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err = tg.Connect(cctx)
 		cancel()
-		if errors.Is(err, bot.ErrUnauthorized) {
+		if errors.Is(err, telegram.ErrUnauthorized) {
 			return nil, fmt.Errorf("telegram: %w (check telegram.token and telegram.api_endpoint in %s)", err, orDefault(cfg.File, "the config"))
 		}
 		if err != nil {
@@ -195,7 +197,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		// Console only: nobody would hear the scheduler. The console is
 		// bound (every person and roster group, as a console session does)
 		// and what the scheduler says there is printed on stdout.
-		if err := st.BindLocal(ctx, string(bot.Console), bot.ConsoleGroupPrefix); err != nil {
+		if err := st.BindLocal(ctx, string(bot.Console), console.GroupPrefix); err != nil {
 			return nil, err
 		}
 		a.echo = &consoleEcho{out: os.Stdout}

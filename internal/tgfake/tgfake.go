@@ -4,7 +4,7 @@
 // for long polling, serves files, posts updates to a webhook, records every
 // call and fails on demand.
 //
-// A test points the adapter at Server.URL (as TelegramOptions.APIEndpoint)
+// A test points the adapter at Server.URL (as telegram.Options.APIEndpoint)
 // with Server.Token, pushes updates, and asserts on Sent, Calls and CallsTo.
 // Everything that changes the fake wakes WaitUntil, so tests wait for a
 // condition rather than for a time.

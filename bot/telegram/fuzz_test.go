@@ -1,4 +1,4 @@
-package bot_test
+package telegram_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/tgfake"
 )
 
@@ -41,7 +42,7 @@ func FuzzWebhook(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	fake := tgfake.New(f, "")
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: fake.Token, APIEndpoint: fake.URL,
+	tg, err := telegram.New(context.Background(), telegram.Options{Token: fake.Token, APIEndpoint: fake.URL,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		f.Fatal(err)

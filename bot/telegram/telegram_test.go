@@ -1,4 +1,4 @@
-package bot_test
+package telegram_test
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/tgfake"
 )
 
@@ -73,6 +74,9 @@ func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 		msg.Text = "photo " + u.Photo.FileRef
 	case u.Location != nil:
 		msg.Text = fmt.Sprintf("loc %.4f,%.4f", u.Location.Lat, u.Location.Lon)
+	case u.Text == "card":
+		msg.Text = "案件卡片"
+		msg.Buttons = [][]bot.Button{{{Label: "派单", Data: "c:dispatch:1"}}}
 	case u.Text == "menu":
 		msg.Text = "choose"
 		msg.Buttons = [][]bot.Button{{{Label: "一", Data: "b1"}, {Label: "二", Data: "b2"}}}
@@ -81,6 +85,9 @@ func (e *echo) Handle(_ context.Context, u bot.Update) ([]bot.Message, error) {
 	}
 	return []bot.Message{msg}, nil
 }
+
+// SharedButton: like the router, a case card ("c:" buttons) is shared.
+func (e *echo) SharedButton(data string) bool { return strings.HasPrefix(data, "c:") }
 
 func (e *echo) callsFor(key string) int {
 	e.mu.Lock()
@@ -124,16 +131,16 @@ func (l *logBuf) String() string {
 
 type env struct {
 	fake *tgfake.Server
-	tg   *bot.TelegramBot
+	tg   *telegram.Adapter
 	log  *logBuf
 	out  bot.Outbox
 }
 
-func setup(t *testing.T, mod func(*bot.TelegramOptions)) *env {
+func setup(t *testing.T, mod func(*telegram.Options)) *env {
 	t.Helper()
 	fake := tgfake.New(t, "")
 	logs := &logBuf{}
-	opts := bot.TelegramOptions{
+	opts := telegram.Options{
 		Token:         fake.Token,
 		APIEndpoint:   fake.URL,
 		HTTPClient:    &http.Client{Timeout: 10 * time.Second},
@@ -146,9 +153,9 @@ func setup(t *testing.T, mod func(*bot.TelegramOptions)) *env {
 	if mod != nil {
 		mod(&opts)
 	}
-	tg, err := bot.NewTelegram(context.Background(), opts)
+	tg, err := telegram.New(context.Background(), opts)
 	if err != nil {
-		t.Fatalf("NewTelegram: %v", err)
+		t.Fatalf("telegram.New: %v", err)
 	}
 	if tg.Username() != fake.Me.UserName {
 		t.Fatalf("Username = %q, want %q", tg.Username(), fake.Me.UserName)
@@ -302,7 +309,7 @@ func TestTelegramUpdate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := bot.TelegramUpdate(tc.in, maxPhoto)
+			got, ok := telegram.ToUpdate(tc.in, maxPhoto)
 			if ok != tc.ok {
 				t.Fatalf("ok = %v, want %v", ok, tc.ok)
 			}
@@ -459,6 +466,56 @@ func TestPollButtonPressClosesKeyboard(t *testing.T) {
 	}
 }
 
+// TestSharedCardKeepsKeyboard: a case card is shared (the handler says so,
+// bot.SharedButtons): a press, by poll or by webhook, is answered, but the
+// card keeps its text and its buttons for the others.
+func TestSharedCardKeepsKeyboard(t *testing.T) {
+	e := setup(t, nil)
+	h := newEcho()
+	srv := httptest.NewServer(e.tg.WebhookHandler(secret, h, e.out))
+	defer srv.Close()
+	ctx := context.Background()
+	wantKB := [][]tgfake.Button{{{Text: "派单", Data: "c:dispatch:1"}}}
+	check := func(mode string, card tgfake.SentMessage) {
+		t.Helper()
+		m, _ := e.fake.Message(group, card.MessageID)
+		if m.Text != "案件卡片" || m.ReplyMarkup == nil {
+			t.Errorf("%s: card after the press: text %q, keyboard %+v; want it kept", mode, m.Text, m.ReplyMarkup)
+		}
+		if n := e.fake.Calls("editMessageText") + e.fake.Calls("editMessageReplyMarkup"); n != 0 {
+			t.Errorf("%s: %d edits of a shared card", mode, n)
+		}
+	}
+
+	if err := e.tg.SetWebhook(ctx, srv.URL+"/telegram", secret); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := e.fake.PostWebhook(ctx, tgfake.TextUpdate(group, alice, "card")); err != nil || status != 200 {
+		t.Fatalf("card: %d, %v", status, err)
+	}
+	card := e.fake.Sent()[0]
+	if !reflect.DeepEqual(card.Keyboard, wantKB) {
+		t.Fatalf("keyboard = %+v, want %+v", card.Keyboard, wantKB)
+	}
+	if status, err := e.fake.PostWebhook(ctx, e.fake.CallbackUpdate(group, card.MessageID, alice, "c:dispatch:1")); err != nil || status != 200 {
+		t.Fatalf("press: %d, %v", status, err)
+	}
+	if e.fake.Calls("answerCallbackQuery") != 1 {
+		t.Errorf("webhook: %d answers, want 1", e.fake.Calls("answerCallbackQuery"))
+	}
+	check("webhook", card)
+
+	if err := e.tg.DeleteWebhook(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.poll(t, h)
+	e.fake.PushUpdate(e.fake.CallbackUpdate(group, card.MessageID, alice, "c:dispatch:1"))
+	waitFor(t, e.fake, "the press answered and replied", func() bool {
+		return e.fake.Calls("answerCallbackQuery") == 2 && len(texts(e.fake.Sent(), "sendMessage")) == 3
+	})
+	check("poll", card)
+}
+
 func TestPollSurvivesGetUpdatesFailures(t *testing.T) {
 	e := setup(t, nil)
 	e.fake.FailNext("getUpdates", 2, http.StatusInternalServerError)
@@ -504,7 +561,7 @@ func TestPollRetriesFailedHandle(t *testing.T) {
 }
 
 func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
-	e := setup(t, func(o *bot.TelegramOptions) { o.HandleAttempts = 2 })
+	e := setup(t, func(o *telegram.Options) { o.HandleAttempts = 2 })
 	h := newEcho()
 	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "毒"))
 	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "好"))
@@ -523,7 +580,7 @@ func TestPollGivesUpOnPoisonedUpdate(t *testing.T) {
 // away is tried however many times it takes (past HandleAttempts), in
 // order, and nobody is apologised to: nothing was dropped.
 func TestPollWaitsOutAnOutage(t *testing.T) {
-	e := setup(t, func(o *bot.TelegramOptions) { o.HandleAttempts = 2 })
+	e := setup(t, func(o *telegram.Options) { o.HandleAttempts = 2 })
 	h := newEcho()
 	first := e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "一"))
 	e.fake.PushUpdate(tgfake.TextUpdate(alice, alice, "二"))
@@ -899,7 +956,7 @@ func TestFetchFile(t *testing.T) {
 	}
 
 	t.Run("too large by getFile", func(t *testing.T) {
-		e := setup(t, func(o *bot.TelegramOptions) { o.MaxPhotoBytes = 10 })
+		e := setup(t, func(o *telegram.Options) { o.MaxPhotoBytes = 10 })
 		e.fake.AddFile("F1", "photos/file_1.png", img)
 		if _, _, err := e.tg.FetchFile(ctx, "F1"); !errors.Is(err, bot.ErrTooLarge) {
 			t.Errorf("err = %v, want ErrTooLarge", err)
@@ -910,7 +967,7 @@ func TestFetchFile(t *testing.T) {
 	})
 
 	t.Run("too large by its bytes", func(t *testing.T) {
-		e := setup(t, func(o *bot.TelegramOptions) { o.MaxPhotoBytes = 10 })
+		e := setup(t, func(o *telegram.Options) { o.MaxPhotoBytes = 10 })
 		e.fake.AddFile("F1", "photos/file_1.png", img)
 		e.fake.SetReportedSize("F1", -1)
 		if _, _, err := e.tg.FetchFile(ctx, "F1"); !errors.Is(err, bot.ErrTooLarge) {
@@ -944,7 +1001,7 @@ func TestTokenMasked(t *testing.T) {
 	sendErr := e.tg.Send(ctx, bot.Message{Platform: bot.Telegram, ChatID: "1", Text: "x"})
 	uploadErr := e.tg.Send(ctx, bot.Message{Platform: bot.Telegram, ChatID: "1", Text: "x", Photo: &bot.Photo{Bytes: []byte("jpeg")}})
 	hookErr := e.tg.SetWebhook(ctx, "https://example.org/tg", secret)
-	_, newErr := bot.NewTelegram(ctx, bot.TelegramOptions{Token: token, APIEndpoint: e.fake.URL})
+	_, newErr := telegram.New(ctx, telegram.Options{Token: token, APIEndpoint: e.fake.URL})
 
 	errs := map[string]error{"download 500": dlErr, "fetch": fetchErr, "send": sendErr, "upload": uploadErr, "setWebhook": hookErr, "new": newErr}
 	for name, err := range errs {
@@ -977,7 +1034,7 @@ func TestTokenMasked(t *testing.T) {
 
 func TestNewTelegramBadToken(t *testing.T) {
 	fake := tgfake.New(t, "")
-	_, err := bot.NewTelegram(context.Background(), bot.TelegramOptions{Token: "999:wrong", APIEndpoint: fake.URL})
+	_, err := telegram.New(context.Background(), telegram.Options{Token: "999:wrong", APIEndpoint: fake.URL})
 	if err == nil || strings.Contains(err.Error(), "999:wrong") {
 		t.Errorf("err = %v, want an error without the token", err)
 	}

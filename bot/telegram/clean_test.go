@@ -1,4 +1,4 @@
-package bot_test
+package telegram_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/telegram"
 	"github.com/alleybot/alleybot/internal/tgfake"
 )
 
@@ -26,14 +27,14 @@ func TestTelegramUpdateCleansText(t *testing.T) {
 	} {
 		u := tgbotapi.Update{UpdateID: 1, Message: &tgbotapi.Message{MessageID: 1, Text: c.in,
 			Chat: &tgbotapi.Chat{ID: 5, Type: "private"}, From: &tgbotapi.User{ID: 5, FirstName: "x\x00"}}}
-		got, ok := bot.TelegramUpdate(u, 0)
+		got, ok := telegram.ToUpdate(u, 0)
 		if !ok || got.Text != c.want || got.UserName != "x" {
 			t.Errorf("%q: text %q, user %q, want %q", c.in, got.Text, got.UserName, c.want)
 		}
 	}
 	press := tgbotapi.Update{UpdateID: 2, CallbackQuery: &tgbotapi.CallbackQuery{ID: "q", Data: "c:rate:1:5\x00",
 		From: &tgbotapi.User{ID: 5}, Message: &tgbotapi.Message{MessageID: 3, Chat: &tgbotapi.Chat{ID: 5, Type: "private"}}}}
-	if got, ok := bot.TelegramUpdate(press, 0); !ok || got.Callback.Data != "c:rate:1:5" {
+	if got, ok := telegram.ToUpdate(press, 0); !ok || got.Callback.Data != "c:rate:1:5" {
 		t.Errorf("callback data %q", got.Callback.Data)
 	}
 }

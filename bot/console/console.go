@@ -1,4 +1,7 @@
-package bot
+// Package console is the console adapter: one terminal (or a pipe) plays
+// every roster person, lines in and what the bot says out. Its chats are
+// "console:<code>" (a person) and "group:<code>" (a roster group).
+package console
 
 import (
 	"bufio"
@@ -12,22 +15,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 )
 
-// ConsoleChannel lets one terminal (or a pipe) play every roster person with
+// Channel lets one terminal (or a pipe) play every roster person with
 // no messenger account: lines in, what the bot says out. Buttons print as a
 // numbered menu, answered by the number or the label.
-type ConsoleChannel struct {
-	People        Directory
-	Handler       Handler
+type Channel struct {
+	People        bot.Directory
+	Handler       bot.Handler
 	In            io.Reader
 	Out           io.Writer
 	Echo          bool // print each input line, so a piped transcript reads like a chat
 	MaxPhotoBytes int64
 	DefaultLang   i18n.Lang
 
-	person Speaker
+	person bot.Speaker
 	lang   i18n.Lang
 	seq    int
 	runID  string
@@ -41,15 +45,22 @@ type ConsoleChannel struct {
 type menu struct {
 	chatID  string
 	title   string // group title, "" for a private chat
-	buttons []Button
+	buttons []bot.Button
 }
 
-// ConsoleChatID is the private chat of a person on the console.
-func ConsoleChatID(personCode string) string { return "console:" + personCode }
+// ChatID is the private chat of a person on the console.
+func ChatID(personCode string) string { return bot.PrivateChatID(bot.Console, personCode) }
+
+// GroupPrefix starts the console's chat id of a roster group
+// ("group:exchange"); the console binds every group so.
+const GroupPrefix = "group:"
+
+// GroupChatID is the console's chat of the roster group code.
+func GroupChatID(code string) string { return GroupPrefix + code }
 
 // Run reads until the input ends or ctx is done. It returns nil at end of
 // input: a console session ending is not an error.
-func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
+func (c *Channel) Run(ctx context.Context, as string) error {
 	c.runID = strconv.FormatInt(time.Now().UnixNano(), 36)
 	if err := c.switchTo(ctx, as, true); err != nil {
 		return err
@@ -60,7 +71,7 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(Clean(sc.Text())) // the same cleaning as a messenger's text
+		line := strings.TrimSpace(bot.Clean(sc.Text())) // the same cleaning as a messenger's text
 		if i := strings.Index(line, "← "); i > 0 && strings.TrimSpace(line[:i]) != "" {
 			line = strings.TrimSpace(line[:i]) // a note in an example script: "1   ← 环境卫生"
 		}
@@ -82,7 +93,7 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 	if u, ok := c.People.(interface {
 		Unfinished(ctx context.Context, chatID, userID string) (string, bool, error)
 	}); ok && c.person.Code != "" {
-		flow, open, err := u.Unfinished(ctx, ConsoleChatID(c.person.Code), c.person.Code)
+		flow, open, err := u.Unfinished(ctx, ChatID(c.person.Code), c.person.Code)
 		if err == nil && open {
 			lang := c.lang
 			if lang == "" {
@@ -94,7 +105,7 @@ func (c *ConsoleChannel) Run(ctx context.Context, as string) error {
 	return nil
 }
 
-func (c *ConsoleChannel) line(ctx context.Context, line string) error {
+func (c *Channel) line(ctx context.Context, line string) error {
 	cmd, arg, _ := strings.Cut(line, " ")
 	arg = strings.TrimSpace(arg)
 	switch strings.ToLower(cmd) {
@@ -114,14 +125,14 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 			c.say(msg)
 			return nil
 		}
-		return c.send(ctx, Update{Photo: p})
+		return c.send(ctx, bot.Update{Photo: p})
 	case "/loc":
 		loc, ok := parseLatLon(arg)
 		if !ok {
 			c.say(i18n.T(c.lang, "console.loc_usage"))
 			return nil
 		}
-		return c.send(ctx, Update{Location: &loc})
+		return c.send(ctx, bot.Update{Location: &loc})
 	}
 	if title, text, ok := groupLine(line); ok {
 		return c.inGroup(ctx, title, text)
@@ -131,9 +142,9 @@ func (c *ConsoleChannel) line(ctx context.Context, line string) error {
 			c.say(b.URL) // a link button: the console shows where it goes
 			return nil
 		}
-		return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
+		return c.send(ctx, bot.Update{Callback: &bot.Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 	}
-	return c.send(ctx, Update{Text: line})
+	return c.send(ctx, bot.Update{Text: line})
 }
 
 // groupLine reads "[群名] text": a line said in a group, as the console
@@ -151,20 +162,13 @@ func groupLine(line string) (title, text string, ok bool) {
 	return title, text, true
 }
 
-// GroupDirectory finds a roster group by its title (or code) for a console
-// line "[群名] text": its console chat id and title, or "" and the titles
-// there are.
-type GroupDirectory interface {
-	Group(ctx context.Context, title string) (chatID, realTitle string, titles []string, err error)
-}
-
 // inGroup says text in a roster group as the current person: a resident's
 // 投诉 in the residents' group is heard as on a messenger. A number or a
 // label presses a button of that group's newest menu.
-func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error {
-	g, ok := c.People.(GroupDirectory)
+func (c *Channel) inGroup(ctx context.Context, title, text string) error {
+	g, ok := c.People.(bot.GroupDirectory)
 	if !ok {
-		return c.send(ctx, Update{Text: "[" + title + "] " + text})
+		return c.send(ctx, bot.Update{Text: "[" + title + "] " + text})
 	}
 	chatID, real, titles, err := g.Group(ctx, title)
 	if err != nil {
@@ -181,31 +185,31 @@ func (c *ConsoleChannel) inGroup(ctx context.Context, title, text string) error 
 	for i := len(c.menus) - 1; i >= 0; i-- {
 		if m := c.menus[i]; m.chatID == chatID {
 			if b, ok := m.match(text); ok && b.URL == "" {
-				return c.send(ctx, Update{Callback: &Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
+				return c.send(ctx, bot.Update{Callback: &bot.Callback{ID: c.nextKey(), Data: b.Data}, ChatID: m.chatID, ChatTitle: m.title})
 			}
 			break
 		}
 	}
-	return c.send(ctx, Update{Text: text, ChatID: chatID, ChatTitle: real})
+	return c.send(ctx, bot.Update{Text: text, ChatID: chatID, ChatTitle: real})
 }
 
 // pressed matches a line against the newest menu the current person can
 // see (their own private chat, or a group): its number or its label. The
 // menus of other people's private chats are theirs to press after /as.
-func (c *ConsoleChannel) pressed(line string) (Button, menu, bool) {
+func (c *Channel) pressed(line string) (bot.Button, menu, bool) {
 	for i := len(c.menus) - 1; i >= 0; i-- {
 		m := c.menus[i]
-		if m.title == "" && m.chatID != ConsoleChatID(c.person.Code) {
+		if m.title == "" && m.chatID != ChatID(c.person.Code) {
 			continue
 		}
 		b, ok := m.match(line)
 		return b, m, ok // only the newest visible menu answers
 	}
-	return Button{}, menu{}, false
+	return bot.Button{}, menu{}, false
 }
 
 // match finds the button a line presses: its number or its label.
-func (m menu) match(line string) (Button, bool) {
+func (m menu) match(line string) (bot.Button, bool) {
 	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(m.buttons) {
 		return m.buttons[n-1], true
 	}
@@ -219,29 +223,26 @@ func (m menu) match(line string) (Button, bool) {
 			return b, true
 		}
 	}
-	return Button{}, false
+	return bot.Button{}, false
 }
 
-func (c *ConsoleChannel) nextKey() string {
+func (c *Channel) nextKey() string {
 	c.seq++
 	return fmt.Sprintf("%s-%d", c.runID, c.seq)
 }
 
-func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
-	u.Platform = Console
+func (c *Channel) send(ctx context.Context, u bot.Update) error {
+	u.Platform = bot.Console
 	u.Key = c.nextKey()
 	if u.ChatID == "" {
-		u.ChatID = ConsoleChatID(c.person.Code)
+		u.ChatID = ChatID(c.person.Code)
 	}
-	u.ChatKind = Private
-	if strings.HasPrefix(u.ChatID, ConsoleGroupPrefix) {
-		u.ChatKind = Group
-	}
+	u.ChatKind = Chats{}.Kind(u.ChatID)
 	u.UserID = c.person.Code
 	u.UserName = c.person.Name
 	u.Time = time.Now()
 	msgs, err := c.Handler.Handle(ctx, u)
-	for wait, told := time.Second, false; errors.Is(err, ErrTransient) && ctx.Err() == nil; wait = min(2*wait, 30*time.Second) {
+	for wait, told := time.Second, false; errors.Is(err, bot.ErrTransient) && ctx.Err() == nil; wait = min(2*wait, 30*time.Second) {
 		// The database is away: the line is kept and tried again until it
 		// is back (or the console is stopped), like a chat's redelivery.
 		if !told {
@@ -263,20 +264,20 @@ func (c *ConsoleChannel) send(ctx context.Context, u Update) error {
 	return nil
 }
 
-func (c *ConsoleChannel) print(msgs []Message) {
+func (c *Channel) print(msgs []bot.Message) {
 	for _, m := range msgs {
 		prefix := ""
 		switch {
 		case m.ChatTitle != "":
 			prefix = "[" + m.ChatTitle + "] "
-		case strings.HasPrefix(m.ChatID, ConsoleGroupPrefix):
-			prefix = "[" + strings.TrimPrefix(m.ChatID, ConsoleGroupPrefix) + "] "
-		case m.ChatID != ConsoleChatID(c.person.Code):
+		case strings.HasPrefix(m.ChatID, GroupPrefix):
+			prefix = "[" + strings.TrimPrefix(m.ChatID, GroupPrefix) + "] "
+		case m.ChatID != ChatID(c.person.Code):
 			// Someone else's private chat (a resident's too): whose it is,
 			// not as if to whoever is typing.
 			to := m.Recipient
 			if to == "" {
-				to = strings.TrimPrefix(strings.TrimPrefix(m.ChatID, ConsoleChatID("")), ResidentPrefix)
+				to = strings.TrimPrefix(strings.TrimPrefix(m.ChatID, ChatID("")), bot.ResidentPrefix)
 			}
 			prefix = "[→ " + to + "] "
 		}
@@ -311,44 +312,12 @@ func (c *ConsoleChannel) print(msgs []Message) {
 	}
 }
 
-func (c *ConsoleChannel) say(text string) { fmt.Fprintln(c.Out, text) }
-
-// Speaker is a roster person the console speaks as.
-type Speaker struct {
-	Code  string
-	Name  string
-	Lang  string
-	Roles []string // catalog keys of the role names, "role.steward" …
-}
-
-// ResidentPrefix starts the console user id of a resident (someone not in
-// the roster the console speaks as): "居民:张大妈".
-const ResidentPrefix = "居民:"
-
-// Directory is the roster as the console needs it. Speaker finds a person
-// by roster code or name and makes the console one of their accounts (and
-// every roster group a console chat); a name that matches nobody, or
-// several people, is a *NoSpeakerError.
-type Directory interface {
-	Speaker(ctx context.Context, codeOrName string) (Speaker, error)
-}
-
-// NoSpeakerError lists whom the console could speak as instead.
-type NoSpeakerError struct {
-	Who   string
-	Names []string // "王秀兰(S01)" …
-	// Same lists the people who share the name Who, when there are
-	// several: the console asks for a code instead of denying them.
-	Same []string
-}
-
-// Error names who was not found.
-func (e *NoSpeakerError) Error() string { return fmt.Sprintf("no roster person %q", e.Who) }
+func (c *Channel) say(text string) { fmt.Fprintln(c.Out, text) }
 
 // switchTo makes the console speak as a roster person.
-func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) error {
+func (c *Channel) switchTo(ctx context.Context, who string, first bool) error {
 	p, err := c.People.Speaker(ctx, who)
-	var none *NoSpeakerError
+	var none *bot.NoSpeakerError
 	if errors.As(err, &none) {
 		lang := c.lang
 		if lang == "" {
@@ -364,7 +333,7 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 		if len(none.Same) == 0 && strings.TrimSpace(who) != "" {
 			// Someone not in the roster plays a resident: no account, as on
 			// a messenger; they may complain.
-			c.person = Speaker{Code: ResidentPrefix + who, Name: who, Roles: []string{"role.resident"}}
+			c.person = bot.Speaker{Code: bot.ResidentPrefix + who, Name: who, Roles: []string{"role.resident"}}
 			if c.namesShown {
 				c.say(i18n.T(lang, "console.as_resident.again", "name", who)) // the roster was listed once
 				return nil
@@ -393,13 +362,13 @@ func (c *ConsoleChannel) switchTo(ctx context.Context, who string, first bool) e
 	return nil
 }
 
-func (c *ConsoleChannel) readPhoto(path string) (*Photo, string) {
+func (c *Channel) readPhoto(path string) (*bot.Photo, string) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, i18n.T(c.lang, "console.photo_error", "path", path, "err", err)
 	}
 	if c.MaxPhotoBytes > 0 && st.Size() > c.MaxPhotoBytes {
-		return nil, i18n.T(c.lang, "console.photo_large", "path", path, "size", HumanBytes(st.Size()), "max", HumanBytes(c.MaxPhotoBytes))
+		return nil, i18n.T(c.lang, "console.photo_large", "path", path, "size", bot.HumanBytes(st.Size()), "max", bot.HumanBytes(c.MaxPhotoBytes))
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -409,32 +378,21 @@ func (c *ConsoleChannel) readPhoto(path string) (*Photo, string) {
 	if !strings.HasPrefix(mime, "image/") {
 		return nil, i18n.T(c.lang, "console.photo_not_image", "path", path, "type", mime)
 	}
-	return &Photo{FileRef: path, Size: len(b), Bytes: b, MIME: mime}, ""
+	return &bot.Photo{FileRef: path, Size: len(b), Bytes: b, MIME: mime}, ""
 }
 
 // parseLatLon reads "39.9407, 116.4035" as typed, full-width forms
 // (３９．９，１１６．４) and the Chinese comma included.
-func parseLatLon(s string) (Location, bool) {
+func parseLatLon(s string) (bot.Location, bool) {
 	a, b, ok := strings.Cut(strings.ReplaceAll(i18n.Narrow(s), "、", ","), ",")
 	if !ok {
-		return Location{}, false
+		return bot.Location{}, false
 	}
 	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	lon, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	l := Location{Lat: lat, Lon: lon}
+	l := bot.Location{Lat: lat, Lon: lon}
 	if err1 != nil || err2 != nil || !l.Valid() {
-		return Location{}, false
+		return bot.Location{}, false
 	}
 	return l, true
-}
-
-// HumanBytes renders a size as 9.5 MB.
-func HumanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package console_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
@@ -22,14 +22,14 @@ import (
 var dbURL string
 
 func TestMain(m *testing.M) {
-	os.Exit(testdb.Main(m, "bot", func(u string) { dbURL = u }))
+	os.Exit(testdb.Main(m, "console", func(u string) { dbURL = u }))
 }
 
-// console runs a whole console session over input and returns what it printed.
-func console(t *testing.T, as, input string, maxPhoto int64) string {
+// session runs a whole console session over input and returns what it printed.
+func session(t *testing.T, as, input string, maxPhoto int64) string {
 	t.Helper()
 	st := testdb.OpenPool(t, testdb.Fresh(t, true), 1)
-	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
+	if _, err := roster.Import(context.Background(), st, "../../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	// A fixed clock: case numbers carry the year, and clocks the date.
@@ -38,7 +38,7 @@ func console(t *testing.T, as, input string, maxPhoto int64) string {
 		Location: friday.Location(), Now: func() time.Time { return friday }})
 	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	var out bytes.Buffer
-	ch := &bot.ConsoleChannel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
+	ch := &console.Channel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,
 		MaxPhotoBytes: maxPhoto, DefaultLang: i18n.ZH}
 	if err := ch.Run(context.Background(), as); err != nil {
 		t.Fatalf("console: %v\n%s", err, out.String())
@@ -69,7 +69,7 @@ func TestConsoleFullReport(t *testing.T) {
 		"提交",
 		"/case 2026-000001",
 	}, "\n")
-	out := console(t, "王秀兰", input, 10<<20)
+	out := session(t, "王秀兰", input, 10<<20)
 	for _, want := range []string{
 		"[1] 环境卫生  [2] 设施维护", // numbered buttons
 		"已收到 1 张照片",
@@ -94,7 +94,7 @@ func TestConsoleBadInput(t *testing.T) {
 	if err := os.WriteFile(notes, []byte("巡查笔记,不是图片"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := console(t, "S01", strings.Join([]string{
+	out := session(t, "S01", strings.Join([]string{
 		"/photo",
 		"/photo /no/such/file.png",
 		"/photo " + big,
@@ -135,12 +135,12 @@ func TestConsoleBadInput(t *testing.T) {
 // steward again through report → dispatch → verify → fix → send back → fix →
 // pass → close → resident feedback, and /case prints the timeline.
 func TestConsoleLifecycleScript(t *testing.T) {
-	script, err := os.ReadFile("../examples/lifecycle.txt")
+	script, err := os.ReadFile("../../examples/lifecycle.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The script's /photo paths are relative to the repository root.
-	out := console(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../examples/"), 10<<20)
+	out := session(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../../examples/"), 10<<20)
 	want := []string{
 		"已提交,案件编号 2026-000001",
 		"[问题受理中心值班群] 🆕 新案件待派单",
@@ -149,10 +149,10 @@ func TestConsoleLifecycleScript(t *testing.T) {
 		"[环卫所工作群] 📌 派单给本部门",
 		"交道口街道环卫所未办结 1 件",
 		"已记录核实:2026-000001",
-		"[→ 王秀兰] 🖼 ../examples/pile2.png",
+		"[→ 王秀兰] 🖼 ../../examples/pile2.png",
 		"已退回责任部门重新整改(第 1 次)",
 		"复核通过,已办结",
-		"[南锣鼓巷社区居民群] 🖼 ../examples/pile.png",
+		"[南锣鼓巷社区居民群] 🖼 ../../examples/pile.png",
 		"谢谢您对案件 2026-000001 的评价",
 		"处理经过:",
 		"杨晓燕  派单:交道口街道环卫所",
@@ -187,11 +187,11 @@ func TestConsoleLifecycleScript(t *testing.T) {
 // resident; a steward's patrol with 无问题; a complaint about the steward
 // that reaches the supervisor only.
 func TestConsoleComplaintPatrolScript(t *testing.T) {
-	script, err := os.ReadFile("../examples/complaint-patrol.txt")
+	script, err := os.ReadFile("../../examples/complaint-patrol.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := console(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../examples/"), 10<<20)
+	out := session(t, "王秀兰", strings.ReplaceAll(string(script), "/photo examples/", "/photo ../../examples/"), 10<<20)
 	for _, w := range []string{
 		"现在以居民身份发言",
 		"已收到您的投诉,编号 T",
@@ -231,11 +231,11 @@ func TestConsoleComplaintPatrolScript(t *testing.T) {
 // broadcast to the example stewards, mixed answers (a waiting list filled
 // by a leave), and the numbers.
 func TestConsoleTrainingScript(t *testing.T) {
-	script, err := os.ReadFile("../examples/training.txt")
+	script, err := os.ReadFile("../../examples/training.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := console(t, "王秀兰", string(script), 10<<20)
+	out := session(t, "王秀兰", string(script), 10<<20)
 	for _, w := range []string{
 		"培训 #1 已发布:发给 8 人",
 		"工作交流群] 📢 培训通知已发给 8 位小巷管家",
@@ -260,7 +260,7 @@ func TestConsoleTrainingScript(t *testing.T) {
 // TestConsoleIgnoresNotes: an annotated script line ("1   ← 环境卫生") is
 // its input alone.
 func TestConsoleIgnoresNotes(t *testing.T) {
-	out := console(t, "王秀兰", "/report\n1                                   ← 环境卫生 (button by number)\n", 1<<20)
+	out := session(t, "王秀兰", "/report\n1                                   ← 环境卫生 (button by number)\n", 1<<20)
 	if !strings.Contains(out, "请发送现场照片") {
 		t.Errorf("the annotated press was not taken:\n%s", out)
 	}
@@ -269,17 +269,17 @@ func TestConsoleIgnoresNotes(t *testing.T) {
 // TestConsoleSaysUnfinished: a piped session that ends in the middle of a
 // flow says so (the draft stays).
 func TestConsoleSaysUnfinished(t *testing.T) {
-	out := console(t, "王秀兰", "/report\n1\n", 1<<20)
+	out := session(t, "王秀兰", "/report\n1\n", 1<<20)
 	if !strings.Contains(out, "还没有完成") || !strings.Contains(out, "问题上报") {
 		t.Errorf("no word of the unfinished report:\n%s", out)
 	}
 	// The report offered for typed words is named as a report, not by its
 	// internal key.
-	out = console(t, "王秀兰", "门口堆了建筑垃圾,三天没人清\n", 1<<20)
+	out = session(t, "王秀兰", "门口堆了建筑垃圾,三天没人清\n", 1<<20)
 	if !strings.Contains(out, "王秀兰的「问题上报」还没有完成") || strings.Contains(out, "flow.") {
 		t.Errorf("the unfinished offer:\n%s", out)
 	}
-	out = console(t, "王秀兰", "/whoami\n", 1<<20)
+	out = session(t, "王秀兰", "/whoami\n", 1<<20)
 	if strings.Contains(out, "还没有完成") {
 		t.Errorf("a finished session said it was unfinished:\n%s", out)
 	}
@@ -300,7 +300,7 @@ func TestConsoleResident(t *testing.T) {
 		"[南锣鼓巷社区居民群] 投诉",
 		"小巷里的问题",
 	}, "\n")
-	out := console(t, "王秀兰", input, 10<<20)
+	out := session(t, "王秀兰", input, 10<<20)
 	_, resident, _ := strings.Cut(out, "> /as 张大妈")
 	for _, w := range []string{
 		"> 帮助\n居民可以在这里",
@@ -330,15 +330,15 @@ func TestConsoleResident(t *testing.T) {
 // card; after 改派其他部门, /back returns to the card and 派单 typed works.
 func TestConsoleCardLabels(t *testing.T) {
 	script := strings.Join([]string{
-		"/report", "1", "/photo ../examples/pile.png", "完成", "/loc 39.9379,116.3984", "门口堆了一堆建筑垃圾,已经三天了", "2", "提交",
-		"/report", "1", "/photo ../examples/pile2.png", "完成", "/loc 39.9379,116.3984", "垃圾桶满了,溢到路上", "2", "提交",
+		"/report", "1", "/photo ../../examples/pile.png", "完成", "/loc 39.9379,116.3984", "门口堆了一堆建筑垃圾,已经三天了", "2", "提交",
+		"/report", "1", "/photo ../../examples/pile2.png", "完成", "/loc 39.9379,116.3984", "垃圾桶满了,溢到路上", "2", "提交",
 		"/as 杨晓燕", "/case 2026-000001", "派单给交道口街道环卫所",
 		"/as 郑海涛", "/dept", "已核实", "立即整改",
 		"报告进展", "已安排清运车,下午到", "跳过",
 		"已整改", "/back",
 		"/as 杨晓燕", "/case 2026-000002", "改派其他部门", "/back", "改派其他部门", "派单给交道口街道环卫所",
 	}, "\n")
-	out := console(t, "王秀兰", script, 10<<20)
+	out := session(t, "王秀兰", script, 10<<20)
 	for _, w := range []string{
 		"进展已通知",
 		"> 已整改\n请发送案件 2026-000001 整改后的照片",

@@ -1,9 +1,8 @@
-package bot
+package telegram
 
 import (
 	"encoding/json"
 	"math"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -31,7 +30,7 @@ func FuzzTelegramUpdate(f *testing.F) {
 		if json.Unmarshal(data, &u) != nil {
 			return
 		}
-		out, ok := TelegramUpdate(u, 20<<20)
+		out, ok := ToUpdate(u, 20<<20)
 		if !ok {
 			return
 		}
@@ -60,24 +59,4 @@ func checkClean(t *testing.T, name, s string) {
 			t.Errorf("%s keeps %U: %q", name, r, s)
 		}
 	}
-}
-
-// FuzzParseLatLon: whatever is typed after /loc, a point accepted is a
-// point on Earth (never NaN or infinite).
-func FuzzParseLatLon(f *testing.F) {
-	for _, s := range []string{"39.9366,116.4034", "３９．９，１１６．４", "NaN,116", "39.9,+Inf", "91,0", "0x1p-2,1e2", ",", "39.9、116.4", " -0 , -0 "} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		l, ok := parseLatLon(s)
-		if ok && (!l.Valid() || math.IsNaN(l.Lat) || math.IsNaN(l.Lon)) {
-			t.Errorf("parseLatLon(%q) accepted %+v", s, l)
-		}
-		if !ok && (l.Lat != 0 || l.Lon != 0) {
-			t.Errorf("parseLatLon(%q) refused but returned %+v", s, l)
-		}
-		if ok && !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
-			t.Errorf("parseLatLon(%q) accepted a point without digits", s)
-		}
-	})
 }
