@@ -97,6 +97,9 @@ type Domain struct {
 	Name    string
 	Flows   []*Flow
 	Buttons []ButtonFamily
+	// Settings are the domain's own (a pointer to its Settings struct),
+	// found again by their type (SettingsOf).
+	Settings any
 }
 
 // actionNames are the case actions with a button, as strings.

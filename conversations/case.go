@@ -42,6 +42,10 @@ type CaseDraft struct {
 
 func cdraft(t *Turn) *CaseDraft { return t.Data.(*CaseDraft) }
 
+// AboutCase is the case the draft is about (/back from its first step
+// shows that case's card again).
+func (d *CaseDraft) AboutCase() int64 { return d.CaseID }
+
 // caseFlows are the lifecycle's flows, stage by stage.
 func caseFlows() []*Flow {
 	var fs []*Flow
@@ -183,32 +187,7 @@ func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Actio
 
 // startCaseFlow starts a lifecycle flow about case id.
 func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) error {
-	return e.startPrivately(ctx, t, f, &CaseDraft{CaseID: id})
-}
-
-// startPrivately starts flow f with its draft data, from a button. A flow
-// begun from a button in a group goes on in the person's private chat: the
-// group is not cluttered, and a bot in Telegram's privacy mode would not
-// see typed answers in a group anyway. A flow already running is asked
-// again instead.
-func (e *Engine) startPrivately(ctx context.Context, t *Turn, f *Flow, data any) error {
-	if t.Update.ChatKind == bot.Group {
-		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
-		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-	}
-	busy, err := e.Active(ctx, t)
-	if err != nil {
-		return err
-	}
-	if busy {
-		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
-		return e.prompt(ctx, t)
-	}
-	t.flow, t.Data = f, data
-	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
-		Flow: f.Name, Step: f.Steps[0].Name}
-	return e.enter(ctx, t, f.Steps[0].Name, false)
+	return e.StartPrivately(ctx, t, f, &CaseDraft{CaseID: id})
 }
 
 // relock is the check at a flow's end: the case may have moved on while the
@@ -321,23 +300,13 @@ func photosStep(name, key string, min int, next func(context.Context, *Turn) (st
 				t.Reply(t.T("report.photos.full", "max", MaxPhotos))
 				return Stay, nil
 			}
-			id, ok, err := t.savePhoto(ctx, in.Photo)
+			id, ok, err := t.SavePhoto(ctx, in.Photo)
 			if err != nil || !ok {
 				return Stay, err
 			}
 			d.Photos = append(d.Photos, id)
 			return Stay, nil
 		}}
-}
-
-// savePhoto records a photo (its reference now, its bytes now or later).
-func (t *Turn) savePhoto(ctx context.Context, p *bot.Photo) (int64, bool, error) {
-	var tmp ReportDraft
-	ok, err := addPhoto(ctx, t, &tmp, p)
-	if err != nil || !ok {
-		return 0, false, err
-	}
-	return tmp.PhotoIDs[0], true, nil
 }
 
 // caseNumber is the number of the case a flow is about, for its prompts.

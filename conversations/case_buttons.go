@@ -2,7 +2,6 @@ package conversations
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -67,68 +66,15 @@ func isAction(a store.Action) bool {
 	return false
 }
 
-// caseButton is a case action button named by its catalog key; it is
-// rendered in the language of whoever reads it (a group, or each person).
-// A label that is the same in every language (★★★) is given as symbols.
-type caseButton struct {
-	key     string // catalog key of the label, "button.verify"
-	args    []any
-	symbols string // the label itself, when key is ""
-	action  CaseAction
-	raw     string // other data than a case action's (a complaint's "k:…")
-}
-
-func button(key string, action store.Action, id int64, args ...any) caseButton {
-	return caseButton{key: key, args: args, action: CaseAction{Action: action, ID: id}}
-}
-
-// render lays the buttons out in lang: two to a row, a long label alone.
-func render(lang i18n.Lang, bs []caseButton) [][]bot.Button {
-	out := make([]bot.Button, len(bs))
-	for i, b := range bs {
-		label := b.symbols
-		if b.key != "" {
-			label = i18n.T(lang, b.key, b.args...)
-		}
-		data := b.action.Data()
-		if b.raw != "" {
-			data = b.raw
-		}
-		out[i] = bot.Button{Label: label, Data: data}
-	}
-	return layout(out)
-}
-
-// layout puts buttons two to a row; a label longer than eight characters
-// takes a row of its own.
-func layout(bs []bot.Button) [][]bot.Button {
-	var rows [][]bot.Button
-	var row []bot.Button
-	for _, b := range bs {
-		wide := len([]rune(b.Label)) > 8
-		if wide || len(row) == 2 {
-			if len(row) > 0 {
-				rows = append(rows, row)
-			}
-			row = nil
-		}
-		row = append(row, b)
-		if wide {
-			rows = append(rows, row)
-			row = nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return rows
+func button(key string, action store.Action, id int64, args ...any) Button {
+	return Button{Key: key, Args: args, Data: CaseAction{Action: action, ID: id}.Data()}
 }
 
 // CardButtons are a case's buttons for its state, as its cards carry them
 // (the reader's role is the caller's to filter: /queue, /dept, /case show
 // a reader only what they may press).
 func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
-	var bs []caseButton
+	var bs []Button
 	switch c.Status {
 	case store.StatusSubmitted:
 		if c.DepartmentID.Valid {
@@ -146,7 +92,7 @@ func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
 		bs = append(bs, button("button.resubmit", store.ActResubmit, c.ID))
 	}
 	var out []bot.Button
-	for _, row := range render(lang, bs) {
+	for _, row := range Render(lang, bs) {
 		out = append(out, row...)
 	}
 	return out
@@ -240,7 +186,7 @@ func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.A
 	if action == store.ActRate || action == store.ActStill {
 		return true, nil
 	}
-	if ok, err := t.groupIs(ctx, cardHome[action], c.DepartmentID.Int64); err != nil || ok {
+	if ok, err := t.GroupIs(ctx, cardHome[action], c.DepartmentID.Int64); err != nil || ok {
 		return ok, err
 	}
 	where := t.T("case.button.where.private")
@@ -250,34 +196,7 @@ func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.A
 	case store.ChatDepartment:
 		where = t.T("case.button.where.department", "department", c.DepartmentName)
 	}
-	t.toPrivate()
+	t.ToPrivate()
 	t.Reply(t.T("case.button.not_here", "number", c.Number, "action", t.T("action."+string(action)), "where", where))
 	return false, nil
-}
-
-// groupIs reports whether the update's chat is where a button whose cards
-// go to groups of kind home counts: the presser's private chat always; a
-// group only if the roster binds it and it is of that kind ("": none), and
-// for a department's group, the case's department's (caseDept; 0: any).
-func (t *Turn) groupIs(ctx context.Context, home store.ChatKind, caseDept int64) (bool, error) {
-	if t.Update.ChatKind != bot.Group {
-		return true, nil
-	}
-	if home == "" {
-		return false, nil
-	}
-	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return chat.Kind == home && (home != store.ChatDepartment || !chat.DepartmentID.Valid || caseDept == 0 || chat.DepartmentID.Int64 == caseDept), nil
-}
-
-// toPrivate turns the turn's replies to the presser's private chat.
-func (t *Turn) toPrivate() {
-	t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-	t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
 }

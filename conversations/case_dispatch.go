@@ -78,21 +78,21 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 	}
 	g := t.Deps.DefaultLang
 	t.Reply(t.T("case.dispatched", "number", c.Number, "department", dept.Name, "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)))
-	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: lead}, i18n.T(g, "notify.dispatched",
+	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: lead}, i18n.T(g, "notify.dispatched",
 		"summary", CaseSummary(g, t.Deps.Location, c), "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)), nil,
 		button("button.verify", store.ActVerify, c.ID), button("button.notours", store.ActNotOurs, c.ID)); err != nil {
 		return err
 	}
 	for _, d := range copies {
 		if d != lead {
-			if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: d}, i18n.T(g, "notify.copied", "number", c.Number,
+			if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: d}, i18n.T(g, "notify.copied", "number", c.Number,
 				"department", dept.Name, "summary", CaseSummary(g, t.Deps.Location, c)), nil); err != nil {
 				return err
 			}
 		}
 	}
 	// Residents: who will fix it, and by when (三(四)3).
-	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.residents.dispatched",
+	if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.residents.dispatched",
 		"number", c.Number, "alley", c.AlleyName, "department", dept.Name, "fix_by", t.when(fixBy)), nil); err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func doReturn(ctx context.Context, t *Turn) error {
 	}
 	t.Reply(t.T("case.returned.done", "number", c.Number))
 	if c.ReporterID.Valid {
-		return t.toPerson(ctx, c.ReporterID.Int64, "case.returned.reporter", []any{"number", c.Number, "reason", reason}, nil,
+		return t.ToPerson(ctx, c.ReporterID.Int64, "case.returned.reporter", []any{"number", c.Number, "reason", reason}, nil,
 			button("button.resubmit", store.ActResubmit, c.ID))
 	}
 	return nil
@@ -260,7 +260,7 @@ func mergeInto(ctx context.Context, t *Turn, c store.CaseView, number string) (b
 		if err := t.Tx.Subscribe(ctx, target.ID, c.ReporterID.Int64); err != nil {
 			return false, err
 		}
-		if err := t.toPerson(ctx, c.ReporterID.Int64, "case.merged.reporter", []any{"number", c.Number, "target", target.Number}, nil); err != nil {
+		if err := t.ToPerson(ctx, c.ReporterID.Int64, "case.merged.reporter", []any{"number", c.Number, "target", target.Number}, nil); err != nil {
 			return false, err
 		}
 	}

@@ -59,13 +59,13 @@ func doProgress(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.Reply(t.T("case.progress.done", "number", c.Number))
-	photo, err := t.photoByID(ctx, d.Photos)
+	photo, err := t.PhotoByID(ctx, d.Photos)
 	if err != nil {
 		return err
 	}
 	g := t.Deps.DefaultLang
 	text := i18n.T(g, "notify.progress", "number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "text", d.Text)
-	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, text, photo); err != nil {
+	if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, text, photo); err != nil {
 		return err
 	}
 	return t.tellFollowers(ctx, c, "notify.follower.progress", "text", d.Text)
@@ -119,7 +119,7 @@ func doExtend(ctx context.Context, t *Turn) error {
 	}
 	t.Reply(t.T("case.extend.requested", "number", c.Number, "until", t.when(d.Date)))
 	g := t.Deps.DefaultLang
-	return t.toGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, "notify.extension", "number", c.Number, "department", c.DepartmentName,
+	return t.ToGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, "notify.extension", "number", c.Number, "department", c.DepartmentName,
 		"fix_by", t.when(c.FixBy.Time), "until", t.when(d.Date), "reason", d.Text), nil,
 		button("button.approve", store.ActApprove, extID),
 		button("button.refuse", store.ActRefuse, extID))
@@ -162,7 +162,7 @@ func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
 	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.when(ext.Until)))
 	g := t.Deps.DefaultLang
 	// The department is asked to go on: the notice carries its buttons.
-	return t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.extension."+string(status), "number", c.Number,
+	return t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.extension."+string(status), "number", c.Number,
 		"until", t.when(ext.Until), "fix_by", t.when(c.FixBy.Time)), nil, deptButtons(c.ID)...)
 }
 
@@ -181,11 +181,11 @@ func doFixed(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.Reply(t.T("case.fixed.done", "number", c.Number))
-	photo, err := t.photoByID(ctx, d.Photos)
+	photo, err := t.PhotoByID(ctx, d.Photos)
 	if err != nil {
 		return err
 	}
-	buttons := []caseButton{button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID)}
+	buttons := []Button{button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID)}
 	args := []any{"number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "note", d.Text}
 	if c.ReporterID.Valid {
 		ok, err := t.Audience().Reachable(ctx, c.ReporterID.Int64)
@@ -193,7 +193,7 @@ func doFixed(ctx context.Context, t *Turn) error {
 			return err
 		}
 		if ok {
-			return t.toPerson(ctx, c.ReporterID.Int64, "case.recheck", args, photo, buttons...)
+			return t.ToPerson(ctx, c.ReporterID.Int64, "case.recheck", args, photo, buttons...)
 		}
 	}
 	// The reporter cannot be reached (deactivated, or never bound): the
@@ -203,7 +203,7 @@ func doFixed(ctx context.Context, t *Turn) error {
 		return err
 	}
 	for _, p := range stewards {
-		if err := t.toPerson(ctx, p.ID, "case.recheck", args, photo, buttons...); err != nil {
+		if err := t.ToPerson(ctx, p.ID, "case.recheck", args, photo, buttons...); err != nil {
 			return err
 		}
 	}

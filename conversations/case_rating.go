@@ -148,7 +148,7 @@ func (e *Engine) FollowReopenLink(ctx context.Context, t *Turn, token string) er
 }
 
 func (e *Engine) startReopen(ctx context.Context, t *Turn, caseID int64) error {
-	return e.startPrivately(ctx, t, e.flows["reopen"], &ReopenDraft{CaseID: caseID})
+	return e.StartPrivately(ctx, t, e.flows["reopen"], &ReopenDraft{CaseID: caseID})
 }
 
 func promptReopenReason(ctx context.Context, t *Turn) (Prompt, error) {
@@ -168,12 +168,11 @@ func handleReopenReason(ctx context.Context, t *Turn, in Input) (string, error) 
 			t.Reply(t.T("report.photos.full", "max", 3))
 			return Stay, nil
 		}
-		rd := &ReportDraft{}
-		ok, err := addPhoto(ctx, t, rd, in.Photo)
+		id, ok, err := t.SavePhoto(ctx, in.Photo)
 		if err != nil || !ok {
 			return Stay, err
 		}
-		d.Photos = append(d.Photos, rd.PhotoIDs...)
+		d.Photos = append(d.Photos, id)
 		t.Reply(t.T("case.rate.photo_kept", "n", len(d.Photos)))
 		return Stay, nil
 	}

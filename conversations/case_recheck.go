@@ -62,12 +62,12 @@ func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
 	}
 	g := t.Deps.DefaultLang
 	if before != nil {
-		if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.before", "number", c.Number), before); err != nil {
+		if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.before", "number", c.Number), before); err != nil {
 			return err
 		}
 	}
 	rate := ratingButtons(c.ID)
-	if err := t.toGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.closed",
+	if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.closed",
 		"summary", CaseSummary(g, t.Deps.Location, c)), after, rate...); err != nil {
 		return err
 	}
@@ -103,12 +103,12 @@ func doSendBack(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.Reply(t.T("case.sentback.done", "number", c.Number, "n", n))
-	photo, err := t.photoByID(ctx, d.Photos)
+	photo, err := t.PhotoByID(ctx, d.Photos)
 	if err != nil {
 		return err
 	}
 	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.sentback", "number", c.Number, "n", n,
+	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.sentback", "number", c.Number, "n", n,
 		"reason", d.Text, "fix_by", t.when(c.FixBy.Time)), photo, deptButtons(c.ID)...); err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func doSendBack(ctx context.Context, t *Turn) error {
 			return err
 		}
 		for _, p := range sups {
-			if err := t.toPerson(ctx, p.ID, "notify.escalated", []any{"number", c.Number, "n", n, "department", c.DepartmentName,
+			if err := t.ToPerson(ctx, p.ID, "notify.escalated", []any{"number", c.Number, "n", n, "department", c.DepartmentName,
 				"summary", CaseSummary(i18n.Parse(p.Lang, g), t.Deps.Location, c)}, nil); err != nil {
 				return err
 			}
@@ -138,11 +138,11 @@ func doSendBack(ctx context.Context, t *Turn) error {
 }
 
 // ratingButtons are the residents' answer to a closing: ★1–5, 仍有问题.
-func ratingButtons(caseID int64) []caseButton {
-	var rate []caseButton
+func ratingButtons(caseID int64) []Button {
+	var rate []Button
 	for i := 1; i <= 5; i++ {
-		rate = append(rate, caseButton{symbols: strings.Repeat("★", i),
-			action: CaseAction{Action: store.ActRate, ID: caseID, Arg: strconv.Itoa(i)}})
+		rate = append(rate, Button{Symbols: strings.Repeat("★", i),
+			Data: CaseAction{Action: store.ActRate, ID: caseID, Arg: strconv.Itoa(i)}.Data()})
 	}
 	return append(rate, button("button.still", store.ActStill, caseID))
 }

@@ -162,7 +162,7 @@ func doVerify(ctx context.Context, t *Turn) error {
 	}
 	g := t.Deps.DefaultLang
 	t.Reply(t.T("case.verified.done", "number", c.Number, "fix_by", t.when(fixBy)))
-	if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.verified",
+	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.verified",
 		"number", c.Number, "plan", i18n.T(g, plan), "fix_by", t.when(fixBy)), nil,
 		deptButtons(c.ID)...); err != nil {
 		return err

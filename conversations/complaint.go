@@ -205,12 +205,11 @@ func handleComplaintPhotos(ctx context.Context, t *Turn, in Input) (string, erro
 		t.Reply(t.T("report.photos.full", "max", MaxPhotos))
 		return Stay, nil
 	}
-	rd := &ReportDraft{}
-	ok, err := addPhoto(ctx, t, rd, in.Photo)
+	id, ok, err := t.SavePhoto(ctx, in.Photo)
 	if err != nil || !ok {
 		return Stay, err
 	}
-	d.PhotoIDs = append(d.PhotoIDs, rd.PhotoIDs...)
+	d.PhotoIDs = append(d.PhotoIDs, id)
 	return Stay, nil
 }
 
@@ -276,8 +275,8 @@ func complaintText(lang i18n.Lang, loc *time.Location, k store.Complaint, superv
 	return text
 }
 
-func complaintButton(key string, action string, id int64) caseButton {
-	return caseButton{key: key, raw: "k:" + action + ":" + strconv.FormatInt(id, 10)}
+func complaintButton(key string, action string, id int64) Button {
+	return FamilyButton(key, "k", action, id)
 }
 
 // complaintCard puts a complaint before the acceptance center.
@@ -293,7 +292,7 @@ func (t *Turn) complaintCard(ctx context.Context, k store.Complaint, key string)
 			return err
 		}
 	}
-	return t.toGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, key, "card", complaintText(g, t.Deps.Location, k, false)), photo,
+	return t.ToGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, key, "card", complaintText(g, t.Deps.Location, k, false)), photo,
 		complaintButton("button.complaint.case", "case", k.ID), complaintButton("button.complaint.answer", "answer", k.ID),
 		complaintButton("button.complaint.reject", "reject", k.ID))
 }
@@ -308,7 +307,7 @@ func (t *Turn) toSupervisors(ctx context.Context, k store.Complaint) error {
 	for _, s := range sups {
 		msgs, err := t.Audience().Person(ctx, s.ID, func(lang i18n.Lang) bot.Message {
 			return bot.Message{Text: i18n.T(lang, "notify.complaint.staff", "card", complaintText(lang, t.Deps.Location, k, true)),
-				Buttons: render(lang, []caseButton{complaintButton("button.complaint.settle", "settle", k.ID)})}
+				Buttons: Render(lang, []Button{complaintButton("button.complaint.settle", "settle", k.ID)})}
 		})
 		if err != nil {
 			return err
@@ -377,18 +376,18 @@ func (e *Engine) ComplaintAct(ctx context.Context, t *Turn, a ComplaintAction) e
 	if a.Action == "settle" {
 		home = ""
 	}
-	if ok, err := t.groupIs(ctx, home, 0); err != nil || !ok {
+	if ok, err := t.GroupIs(ctx, home, 0); err != nil || !ok {
 		if err == nil {
 			where := t.T("case.button.where.private")
 			if home != "" {
 				where = t.T("case.button.where.center")
 			}
-			t.toPrivate()
+			t.ToPrivate()
 			t.Reply(t.T("complaint.button.not_here", "number", k.Number, "action", t.T("button.complaint."+a.Action), "where", where))
 		}
 		return err
 	}
-	return e.startPrivately(ctx, t, e.flows["k"+a.Action], &ComplaintDecision{ComplaintID: k.ID})
+	return e.StartPrivately(ctx, t, e.flows["k"+a.Action], &ComplaintDecision{ComplaintID: k.ID})
 }
 
 // deciding puts the complaint above a decision's question (in the private
@@ -514,7 +513,7 @@ func (t *Turn) tellComplainants(ctx context.Context, c store.CaseView, key strin
 		m := bot.Message{Platform: bot.Platform(k.Platform), ChatID: k.ChatID, Recipient: k.ResidentName,
 			Text: i18n.T(t.Deps.DefaultLang, rkey, append([]any{"number", c.Number, "complaint", k.Number}, args...)...)}
 		if key == "notify.follower.closed" {
-			m.Buttons = render(t.Deps.DefaultLang, ratingButtons(c.ID))
+			m.Buttons = Render(t.Deps.DefaultLang, ratingButtons(c.ID))
 		}
 		t.Say(m)
 	}
@@ -570,14 +569,14 @@ func ComplaintList(ctx context.Context, t *Turn, may func(action string) bool) e
 		if k.AboutStaff {
 			actions = []string{"settle"}
 		}
-		var bs []caseButton
+		var bs []Button
 		for _, a := range actions {
 			if may(a) {
 				bs = append(bs, complaintButton("button.complaint."+a, a, k.ID))
 			}
 		}
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-			Text: text, Buttons: render(t.Lang, bs)})
+			Text: text, Buttons: Render(t.Lang, bs)})
 	}
 	if n > len(ks) {
 		t.Reply(t.T("complaints.more", "n", n-len(ks)))

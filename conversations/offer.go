@@ -126,7 +126,7 @@ func handleOffer(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err := r.Begin(ctx, t, in); err != nil {
 		return "", err
 	}
-	t.switchFlow(reportFlow(), r)
+	t.SwitchFlow(reportFlow(), r)
 	if in.Kind == Photo && len(r.PhotoIDs) > 0 {
 		t.Reply(t.T("report.photos.early", "n", len(r.PhotoIDs)))
 	}

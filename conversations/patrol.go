@@ -215,7 +215,7 @@ func handleEndPatrol(ctx context.Context, t *Turn, in Input) (string, error) {
 		if err := r.Begin(ctx, t, Input{}); err != nil {
 			return "", err
 		}
-		t.switchFlow(reportFlow(), r)
+		t.SwitchFlow(reportFlow(), r)
 		return "category", nil
 	case "nothing", "end":
 	default:

@@ -3,9 +3,7 @@ package conversations
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +14,6 @@ import (
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
-
-// MaxPhotos is the most photos one report carries (a Telegram album's limit too).
-const MaxPhotos = 9
 
 // Impacts are the extents of impact, in the order the buttons show them (seed 二(二): extent of impact).
 var Impacts = []string{"household", "alley", "multi", "danger"}
@@ -222,7 +217,7 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 		return d.after("location"), nil
 	}
 	if d.ReplacePhotos {
-		if ok, err := photoAcceptable(t, in.Photo); err != nil || !ok {
+		if ok, err := PhotoAcceptable(t, in.Photo); err != nil || !ok {
 			return Stay, err
 		}
 		d.PhotoIDs, d.ReplacePhotos = nil, false
@@ -237,61 +232,13 @@ func handlePhotos(ctx context.Context, t *Turn, in Input) (string, error) {
 	return Stay, d.caption(ctx, t, in.Text)
 }
 
-// photoAcceptable says whether a photo is within the size limit (and tells
-// the person when it is not).
-func photoAcceptable(t *Turn, p *bot.Photo) (bool, error) {
-	size := p.Size
-	if size == 0 {
-		size = len(p.Bytes)
-	}
-	if p.TooLarge || int64(size) > t.Deps.MaxPhotoBytes {
-		t.Reply(t.T("report.photo.too_large", "max", bot.HumanBytes(t.Deps.MaxPhotoBytes)))
-		return false, nil
-	}
-	// Bytes that came along (the console; WeCom once fetched) must be a
-	// picture: a text file or a PDF is not a photo of the problem.
-	if len(p.Bytes) > 0 && !strings.HasPrefix(http.DetectContentType(p.Bytes), "image/") {
-		t.Reply(t.T("report.photo.not_image"))
-		return false, nil
-	}
-	return true, nil
-}
-
-// addPhoto records a photo at once: its platform reference, and its bytes
-// when they came along (the console); otherwise a download job is enqueued in
-// this same transaction. A photo over the limit is refused with a message.
+// addPhoto adds a photo to the report (SavePhoto).
 func addPhoto(ctx context.Context, t *Turn, d *ReportDraft, p *bot.Photo) (bool, error) {
-	if ok, err := photoAcceptable(t, p); err != nil || !ok {
-		return false, err
+	id, ok, err := t.SavePhoto(ctx, p)
+	if ok {
+		d.PhotoIDs = append(d.PhotoIDs, id)
 	}
-	size := p.Size
-	if size == 0 {
-		size = len(p.Bytes)
-	}
-	platform := p.Platform
-	if platform == "" {
-		platform = t.Update.Platform
-	}
-	id, err := t.Tx.InsertPhoto(ctx, store.NewPhoto{Kind: store.PhotoBefore, Platform: string(platform), FileRef: p.FileRef, Size: int64(size), Document: p.Document})
-	if err != nil {
-		return false, err
-	}
-	switch {
-	case len(p.Bytes) > 0:
-		mime := p.MIME
-		if mime == "" {
-			mime = "application/octet-stream"
-		}
-		if err := t.Tx.SetPhotoBytes(ctx, id, p.Bytes, mime); err != nil {
-			return false, err
-		}
-	case t.Deps.Photos != nil:
-		if err := t.Deps.Photos.EnqueuePhotoFetch(ctx, t.Tx, id); err != nil {
-			return false, fmt.Errorf("enqueue photo download: %w", err)
-		}
-	}
-	d.PhotoIDs = append(d.PhotoIDs, id)
-	return true, nil
+	return ok, err
 }
 
 func (t *Turn) stewardAlleys(ctx context.Context) ([]store.Alley, error) {
@@ -781,20 +728,20 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 	summary := CaseSummary(lang, t.Deps.Location, view)
 	communityID := view.CommunityID.Int64
 	if fixed {
-		return t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.fixed_on_spot", "summary", summary), photo)
+		return t.ToGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.fixed_on_spot", "summary", summary), photo)
 	}
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.exchange", "summary", summary), photo); err != nil {
+	if err := t.ToGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(lang, "notify.exchange", "summary", summary), photo); err != nil {
 		return err
 	}
 	if err := t.centerCard(ctx, view, "notify.center"); err != nil {
 		return err
 	}
 	if view.DepartmentID.Valid {
-		if err := t.toGroups(ctx, store.ChatDepartment, audience.Scope{Department: view.DepartmentID.Int64}, i18n.T(lang, "notify.department", "summary", summary), photo); err != nil {
+		if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: view.DepartmentID.Int64}, i18n.T(lang, "notify.department", "summary", summary), photo); err != nil {
 			return err
 		}
 	}
-	if err := t.toGroups(ctx, store.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil); err != nil {
+	if err := t.ToGroups(ctx, store.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil); err != nil {
 		return err
 	}
 	// Residents hear that it was reported (三(四)3), in one short line,
@@ -803,7 +750,7 @@ func submitReport(ctx context.Context, t *Turn, d *ReportDraft, fixed bool) erro
 		return nil
 	}
 	cats := strings.Join(view.Categories, "、")
-	return t.toGroups(ctx, store.ChatResident, audience.Scope{Community: communityID, NewReport: true}, i18n.T(lang, "notify.residents.reported",
+	return t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: communityID, NewReport: true}, i18n.T(lang, "notify.residents.reported",
 		"number", view.Number, "alley", view.AlleyName, "category", cats), nil)
 }
 

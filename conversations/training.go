@@ -413,7 +413,7 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 		lang := i18n.Parse(a.Lang, t.Deps.DefaultLang)
 		m := bot.Message{Platform: p, ChatID: bot.PrivateChatID(p, a.ChatID), Recipient: a.Name, Broadcast: name,
 			Text: i18n.T(lang, "training.notice", "card", trainingText(lang, t.Deps.Location, tr)),
-			Buttons: render(lang, []caseButton{trainingButton("button.training.sign", "sign", id),
+			Buttons: Render(lang, []Button{trainingButton("button.training.sign", "sign", id),
 				trainingButton("button.training.read", "read", id), trainingButton("button.training.leave", "leave", id)})}
 		if tr.Link != "" {
 			link := tr.Link
@@ -438,7 +438,7 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 		return err
 	}
 	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
+	if err := t.ToGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "training.exchange", "card", trainingText(g, t.Deps.Location, tr),
 		"n", len(reached)), nil); err != nil {
 		return err
 	}
@@ -468,8 +468,8 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 // maxNamesListed is how many names a list of people says before 等 N 人.
 const maxNamesListed = 20
 
-func trainingButton(key, action string, id int64) caseButton {
-	return caseButton{key: key, raw: "t:" + action + ":" + strconv.FormatInt(id, 10)}
+func trainingButton(key, action string, id int64) Button {
+	return FamilyButton(key, "t", action, id)
 }
 
 // --- answers --------------------------------------------------------------------
@@ -576,7 +576,7 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 
 // startTextFlow starts a one-text flow about id, privately.
 func (e *Engine) startTextFlow(ctx context.Context, t *Turn, name string, id int64) error {
-	return e.startPrivately(ctx, t, e.flows[name], &TextDraft{ID: id})
+	return e.StartPrivately(ctx, t, e.flows[name], &TextDraft{ID: id})
 }
 
 func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -605,7 +605,7 @@ func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error)
 		if err := t.Tx.SetAnswer(ctx, tr.ID, next, store.AnswerSigned, "", t.Deps.Now()); err != nil {
 			return "", err
 		}
-		return Done, t.toPerson(ctx, next, "training.promoted", []any{"title", tr.Title,
+		return Done, t.ToPerson(ctx, next, "training.promoted", []any{"title", tr.Title,
 			"at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")}, nil)
 	}
 	return Done, nil
@@ -782,7 +782,7 @@ func TrainingList(ctx context.Context, t *Turn) error {
 		text := t.T("training.line", "id", tr.ID, "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"),
 			"status", t.T("training.status."+tr.Status), "sent", s.Sent, "read", s.Read, "signed", s.Signed, "waitlist", s.Waitlist,
 			"leave", s.Leave, "came", s.Came, "opened", s.Opened)
-		var bs []caseButton
+		var bs []Button
 		if tr.CreatedBy.Int64 == t.Person.ID || t.HasRole(store.RoleAdmin) {
 			if tr.Status == "published" {
 				bs = append(bs, trainingButton("button.training.attend", "attend", tr.ID))
@@ -793,7 +793,7 @@ func TrainingList(ctx context.Context, t *Turn) error {
 			}
 		}
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-			Text: text, Buttons: render(t.Lang, bs)})
+			Text: text, Buttons: Render(t.Lang, bs)})
 	}
 	return nil
 }
@@ -823,7 +823,7 @@ func MyTrainings(ctx context.Context, t *Turn) error {
 		case !tr.StartsAt.After(now):
 			text += "\n" + t.T("training.started", "title", tr.Title)
 		default:
-			bs = render(t.Lang, []caseButton{trainingButton("button.training.sign", "sign", tr.ID),
+			bs = Render(t.Lang, []Button{trainingButton("button.training.sign", "sign", tr.ID),
 				trainingButton("button.training.read", "read", tr.ID), trainingButton("button.training.leave", "leave", tr.ID)})
 		}
 		if tr.Link != "" && tr.Status != "cancelled" {
@@ -850,7 +850,7 @@ func handleQuestion(ctx context.Context, t *Turn, in Input) (string, error) {
 		return "", err
 	}
 	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.posted", "name", t.Person.Name, "text", text), nil,
+	if err := t.ToGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.posted", "name", t.Person.Name, "text", text), nil,
 		trainingButton("button.question.answer", "answer", id)); err != nil {
 		return "", err
 	}
@@ -875,12 +875,12 @@ func handleQuestionAnswer(ctx context.Context, t *Turn, in Input) (string, error
 		return "", err
 	}
 	g := t.Deps.DefaultLang
-	if err := t.toGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.answered", "name", t.Person.Name,
+	if err := t.ToGroups(ctx, store.ChatExchange, audience.Scope{}, i18n.T(g, "question.answered", "name", t.Person.Name,
 		"asker", q.PersonName, "question", q.Text, "text", text), nil); err != nil {
 		return "", err
 	}
 	t.Reply(t.T("question.answer.sent", "asker", q.PersonName))
-	return Done, t.toPerson(ctx, q.PersonID, "question.answer.to_asker", []any{"name", t.Person.Name, "question", q.Text, "text", text}, nil)
+	return Done, t.ToPerson(ctx, q.PersonID, "question.answer.to_asker", []any{"name", t.Person.Name, "question", q.Text, "text", text}, nil)
 }
 
 // --- publicity notices ------------------------------------------------------------
@@ -900,12 +900,11 @@ func promptNoticePhoto(ctx context.Context, t *Turn) (Prompt, error) {
 
 func handleNoticePhoto(ctx context.Context, t *Turn, in Input) (string, error) {
 	if in.Kind == Photo {
-		rd := &ReportDraft{}
-		ok, err := addPhoto(ctx, t, rd, in.Photo)
+		id, ok, err := t.SavePhoto(ctx, in.Photo)
 		if err != nil || !ok {
 			return Stay, err
 		}
-		xdraft(t).PhotoID = rd.PhotoIDs[0]
+		xdraft(t).PhotoID = id
 	}
 	return "groups", nil
 }
