@@ -77,9 +77,9 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 		return err
 	}
 	g := t.Deps.DefaultLang
-	t.Reply(t.T("case.dispatched", "number", c.Number, "department", dept.Name, "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)))
+	t.Reply(t.T("case.dispatched", "number", c.Number, "department", dept.Name, "verify_by", t.When(verifyBy), "fix_by", t.When(fixBy)))
 	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: lead}, i18n.T(g, "notify.dispatched",
-		"summary", CaseSummary(g, t.Deps.Location, c), "verify_by", t.when(verifyBy), "fix_by", t.when(fixBy)), nil,
+		"summary", CaseSummary(g, t.Deps.Location, c), "verify_by", t.When(verifyBy), "fix_by", t.When(fixBy)), nil,
 		button("button.verify", store.ActVerify, c.ID), button("button.notours", store.ActNotOurs, c.ID)); err != nil {
 		return err
 	}
@@ -93,10 +93,10 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 	}
 	// Residents: who will fix it, and by when (三(四)3).
 	if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, i18n.T(g, "notify.residents.dispatched",
-		"number", c.Number, "alley", c.AlleyName, "department", dept.Name, "fix_by", t.when(fixBy)), nil); err != nil {
+		"number", c.Number, "alley", c.AlleyName, "department", dept.Name, "fix_by", t.When(fixBy)), nil); err != nil {
 		return err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.when(verifyBy))
+	return t.tellFollowers(ctx, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.When(verifyBy))
 }
 
 func promptLead(ctx context.Context, t *Turn) (Prompt, error) {
@@ -116,13 +116,9 @@ func promptLead(ctx context.Context, t *Turn) (Prompt, error) {
 }
 
 func handleLead(ctx context.Context, t *Turn, in Input) (string, error) {
-	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := t.Tx.DepartmentByID(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
-		}
-		return "", err
+	id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.DepartmentByID)
+	if !ok {
+		return Stay, err
 	}
 	cdraft(t).Lead = id
 	return "copies", nil

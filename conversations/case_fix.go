@@ -79,7 +79,7 @@ func promptExtendDate(ctx context.Context, t *Turn) (Prompt, error) {
 		return Prompt{}, err
 	}
 	n, err := t.caseNumber(ctx)
-	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy))}, err
+	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.When(dl.FixBy), "example", t.ExampleDay(dl.FixBy))}, err
 }
 
 func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -87,13 +87,13 @@ func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	end, ok := t.deadline(in.Text)
+	end, ok := t.Deadline(in.Text)
 	if !ok {
-		t.Reply(t.T("case.date.bad_extend", "fix_by", t.when(dl.FixBy), "example", t.exampleDay(dl.FixBy)))
+		t.Reply(t.T("case.date.bad_extend", "fix_by", t.When(dl.FixBy), "example", t.ExampleDay(dl.FixBy)))
 		return Stay, nil
 	}
 	if !end.After(dl.FixBy) {
-		t.Reply(t.T("case.date.not_later", "fix_by", t.when(dl.FixBy)))
+		t.Reply(t.T("case.date.not_later", "fix_by", t.When(dl.FixBy)))
 		return Stay, nil
 	}
 	cdraft(t).Date = end
@@ -117,10 +117,10 @@ func doExtend(ctx context.Context, t *Turn) error {
 	if err := t.record(ctx, c, store.ActExtend, d.Text, map[string]any{"until": d.Date}); err != nil {
 		return err
 	}
-	t.Reply(t.T("case.extend.requested", "number", c.Number, "until", t.when(d.Date)))
+	t.Reply(t.T("case.extend.requested", "number", c.Number, "until", t.When(d.Date)))
 	g := t.Deps.DefaultLang
 	return t.ToGroups(ctx, store.ChatCoordinators, audience.Scope{}, i18n.T(g, "notify.extension", "number", c.Number, "department", c.DepartmentName,
-		"fix_by", t.when(c.FixBy.Time), "until", t.when(d.Date), "reason", d.Text), nil,
+		"fix_by", t.When(c.FixBy.Time), "until", t.When(d.Date), "reason", d.Text), nil,
 		button("button.approve", store.ActApprove, extID),
 		button("button.refuse", store.ActRefuse, extID))
 }
@@ -156,14 +156,14 @@ func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
 			return err
 		}
 	}
-	if err := t.record(ctx, c, a.Action, t.when(ext.Until), map[string]any{"until": ext.Until}); err != nil {
+	if err := t.record(ctx, c, a.Action, t.When(ext.Until), map[string]any{"until": ext.Until}); err != nil {
 		return err
 	}
-	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.when(ext.Until)))
+	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.When(ext.Until)))
 	g := t.Deps.DefaultLang
 	// The department is asked to go on: the notice carries its buttons.
 	return t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.extension."+string(status), "number", c.Number,
-		"until", t.when(ext.Until), "fix_by", t.when(c.FixBy.Time)), nil, deptButtons(c.ID)...)
+		"until", t.When(ext.Until), "fix_by", t.When(c.FixBy.Time)), nil, deptButtons(c.ID)...)
 }
 
 // --- 已整改 ----------------------------------------------------------------

@@ -177,12 +177,7 @@ func handleReopenReason(ctx context.Context, t *Turn, in Input) (string, error) 
 		return Stay, nil
 	}
 	reason := strings.TrimSpace(in.Text)
-	if Visible(reason) < 2 {
-		t.Reply(t.T("case.text_short"))
-		return Stay, nil
-	}
-	if n := len([]rune(reason)); n > MaxReason {
-		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+	if !TextFits(t, reason, 2, MaxReason) {
 		return Stay, nil
 	}
 	c, err := t.Tx.LockCase(ctx, d.CaseID)

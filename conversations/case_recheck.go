@@ -109,7 +109,7 @@ func doSendBack(ctx context.Context, t *Turn) error {
 	}
 	g := t.Deps.DefaultLang
 	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.sentback", "number", c.Number, "n", n,
-		"reason", d.Text, "fix_by", t.when(c.FixBy.Time)), photo, deptButtons(c.ID)...); err != nil {
+		"reason", d.Text, "fix_by", t.When(c.FixBy.Time)), photo, deptButtons(c.ID)...); err != nil {
 		return err
 	}
 	if n >= t.Deps.MaxSendbacks && !c.Escalated {

@@ -61,16 +61,16 @@ func promptDate(ctx context.Context, t *Turn) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	return Prompt{Text: t.T("case.ask.date", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to))}, nil
+	return Prompt{Text: t.T("case.ask.date", "example", t.exampleInRange(from, to), "from", t.Day(from), "to", t.Day(to))}, nil
 }
 
 // exampleInRange is the example day of the date step: tomorrow, or the
 // limit when that is sooner (never a day that has passed).
 func (t *Turn) exampleInRange(from, to time.Time) string {
 	if ex := from.AddDate(0, 0, 1); !ex.After(t.Deps.Calendar.EndOfDay(to)) {
-		return t.day(ex)
+		return t.Day(ex)
 	}
-	return t.day(to)
+	return t.Day(to)
 }
 
 func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
@@ -78,19 +78,19 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	end, ok := t.deadline(in.Text)
+	end, ok := t.Deadline(in.Text)
 	if !ok {
-		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.day(from), "to", t.day(to)))
+		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.Day(from), "to", t.Day(to)))
 		return Stay, nil
 	}
 	if end.Before(from) {
-		t.Reply(t.T("case.date.past", "from", t.day(from), "to", t.day(to)))
+		t.Reply(t.T("case.date.past", "from", t.Day(from), "to", t.Day(to)))
 		return Stay, nil
 	}
 	d := cdraft(t)
 	d.Date = end
 	if end.After(t.Deps.Calendar.EndOfDay(to)) {
-		t.Reply(t.T("case.date.beyond", "to", t.day(to)))
+		t.Reply(t.T("case.date.beyond", "to", t.Day(to)))
 		return "reason", nil
 	}
 	return Done, doVerify(ctx, t)
@@ -102,7 +102,7 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string, error)) Step {
 	text := reason.Handle
 	reason.Handle = func(ctx context.Context, t *Turn, in Input) (string, error) {
-		if _, ok := t.deadline(in.Text); !ok {
+		if _, ok := t.Deadline(in.Text); !ok {
 			return text(ctx, t, in)
 		}
 		said := len(t.Out)
@@ -116,7 +116,7 @@ func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string,
 			}
 			t.state.Step = "date"
 		case next == reason.Name: // still needs a reason: for the new date, said first
-			t.Reply(t.T("case.date.changed", "date", t.when(cdraft(t).Date)))
+			t.Reply(t.T("case.date.changed", "date", t.When(cdraft(t).Date)))
 			changed := t.Out[len(t.Out)-1]
 			copy(t.Out[said+1:], t.Out[said:len(t.Out)-1])
 			t.Out[said] = changed
@@ -147,7 +147,7 @@ func doVerify(ctx context.Context, t *Turn) error {
 	if err := t.Tx.SetVerified(ctx, c.ID, d.Plan, t.Deps.Now(), fixBy); err != nil {
 		return err
 	}
-	note := t.T("plan."+string(d.Plan), "date", t.when(fixBy))
+	note := t.T("plan."+string(d.Plan), "date", t.When(fixBy))
 	if d.Text != "" {
 		note += "(" + d.Text + ")"
 	}
@@ -161,9 +161,9 @@ func doVerify(ctx context.Context, t *Turn) error {
 		plan = "plan.by_date.short"
 	}
 	g := t.Deps.DefaultLang
-	t.Reply(t.T("case.verified.done", "number", c.Number, "fix_by", t.when(fixBy)))
+	t.Reply(t.T("case.verified.done", "number", c.Number, "fix_by", t.When(fixBy)))
 	if err := t.ToGroups(ctx, store.ChatDepartment, audience.Scope{Department: c.DepartmentID.Int64}, i18n.T(g, "notify.verified",
-		"number", c.Number, "plan", i18n.T(g, plan), "fix_by", t.when(fixBy)), nil,
+		"number", c.Number, "plan", i18n.T(g, plan), "fix_by", t.When(fixBy)), nil,
 		deptButtons(c.ID)...); err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func doVerify(ctx context.Context, t *Turn) error {
 	if d.Text != "" {
 		told += "(" + d.Text + ")"
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", told, "fix_by", t.when(fixBy))
+	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", told, "fix_by", t.When(fixBy))
 }
 
 // doNotOurs hands the case back to the center, without a department.

@@ -32,7 +32,7 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.what", "description", c.Description),
 		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
-		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
+		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", FormatWhen(c.CreatedAt, loc)),
 	}
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
@@ -79,7 +79,7 @@ func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 		if key := "event." + what; i18n.Has(key) {
 			what = i18n.T(lang, key)
 		}
-		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), actorName(lang, e), what)
+		line := fmt.Sprintf("%s  %s  %s", FormatWhen(e.At, loc), actorName(lang, e), what)
 		if e.Note != "" {
 			line += ":" + e.Note
 		}
@@ -95,7 +95,7 @@ func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		cats = c.CategoriesEn
 	}
 	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
-		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
+		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", FormatWhen(c.CreatedAt, loc))
 }
 
 // Clock says how a case's running clock stands: the deadline and the
@@ -110,7 +110,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	}
 	key := string(clock)
 	now := d.Now()
-	at := due.In(d.Location).Format("01-02 15:04")
+	at := FormatWhen(due, d.Location)
 	if now.Before(due) {
 		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.WorkingTime(lang, d.Calendar.Between(now, due), d.Calendar.DayLength()))
 	}

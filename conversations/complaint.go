@@ -45,8 +45,8 @@ func complaintFlows() []*Flow {
 	return []*Flow{
 		{Name: "complain", Title: "flow.complain", NewData: func() any { return &ComplaintDraft{} }, Steps: []Step{
 			{Name: "kind", Accepts: Choice, Prompt: promptComplaintKind, Handle: handleComplaintKind},
-			{Name: "what", Accepts: Text, Prompt: simpleKey("complaint.ask.what"), Handle: handleComplaintWhat},
-			{Name: "who", Accepts: Text, Prompt: simpleKey("complaint.ask.who"), Handle: handleComplaintWho},
+			{Name: "what", Accepts: Text, Prompt: SimpleKey("complaint.ask.what"), Handle: handleComplaintWhat},
+			{Name: "who", Accepts: Text, Prompt: SimpleKey("complaint.ask.who"), Handle: handleComplaintWho},
 			{Name: "where", Accepts: Location | Choice, Prompt: promptComplaintWhere, Handle: handleComplaintWhere},
 			{Name: "photos", Accepts: Photo | Choice, Prompt: promptComplaintPhotos, Handle: handleComplaintPhotos, Hint: "report.photos.hint"},
 			{Name: "anonymous", Accepts: Choice, Prompt: promptAnonymous, Handle: handleAnonymous},
@@ -55,19 +55,15 @@ func complaintFlows() []*Flow {
 			{Name: "category", Accepts: Choice, Prompt: deciding(promptCategory), Handle: handleComplaintCase},
 		}},
 		{Name: "kanswer", Title: "flow.kanswer", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.answer")), Handle: decideText(store.ComplaintAnswered)},
+			{Name: "text", Accepts: Text, Prompt: deciding(SimpleKey("complaint.ask.answer")), Handle: decideText(store.ComplaintAnswered)},
 		}},
 		{Name: "kreject", Title: "flow.kreject", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.reject")), Handle: decideText(store.ComplaintRejected)},
+			{Name: "text", Accepts: Text, Prompt: deciding(SimpleKey("complaint.ask.reject")), Handle: decideText(store.ComplaintRejected)},
 		}},
 		{Name: "ksettle", Title: "flow.ksettle", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: deciding(simpleKey("complaint.ask.settle")), Handle: decideText(store.ComplaintSettled)},
+			{Name: "text", Accepts: Text, Prompt: deciding(SimpleKey("complaint.ask.settle")), Handle: decideText(store.ComplaintSettled)},
 		}},
 	}
-}
-
-func simpleKey(key string) func(context.Context, *Turn) (Prompt, error) {
-	return func(ctx context.Context, t *Turn) (Prompt, error) { return Prompt{Text: t.T(key)}, nil }
 }
 
 // StartComplaint starts the complaint flow in the speaker's private chat
@@ -90,7 +86,7 @@ func (e *Engine) StartComplaint(ctx context.Context, t *Turn, communityID int64)
 			return err
 		}
 		if n >= max {
-			t.Reply(t.T("complaint.too_many", "n", n, "at", oldest.Add(time.Hour).In(e.deps.Location).Format("15:04")))
+			t.Reply(t.T("complaint.too_many", "n", n, "at", FormatTime(oldest.Add(time.Hour), e.deps.Location)))
 			return nil
 		}
 	}
@@ -134,12 +130,7 @@ func handleComplaintWhat(ctx context.Context, t *Turn, in Input) (string, error)
 
 func handleComplaintWho(ctx context.Context, t *Turn, in Input) (string, error) {
 	text := strings.TrimSpace(in.Text)
-	if Visible(text) < 2 {
-		t.Reply(t.T("case.text_short"))
-		return Stay, nil
-	}
-	if n := utf8.RuneCountInString(text); n > 200 {
-		t.Reply(t.T("case.text_long", "n", n, "max", 200))
+	if !TextFits(t, text, 2, 200) {
 		return Stay, nil
 	}
 	kdraft(t).About = text
@@ -176,13 +167,9 @@ func handleComplaintWhere(ctx context.Context, t *Turn, in Input) (string, error
 		d.AlleyID, d.Lat, d.Lon = a.ID, &lat, &lon
 		return "photos", nil
 	}
-	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := t.Tx.AlleyByID(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
-		}
-		return "", err
+	id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.AlleyByID)
+	if !ok {
+		return Stay, err
 	}
 	d.AlleyID = id
 	return "photos", nil
@@ -268,7 +255,7 @@ func complaintText(lang i18n.Lang, loc *time.Location, k store.Complaint, superv
 		where = "—"
 	}
 	text := i18n.T(lang, "complaint.card", "number", k.Number, "what", k.Description, "where", where,
-		"who", who, "photos", len(k.Photos), "at", k.CreatedAt.In(loc).Format("01-02 15:04"))
+		"who", who, "photos", len(k.Photos), "at", FormatWhen(k.CreatedAt, loc))
 	if k.AboutStaff {
 		text += "\n" + i18n.T(lang, "complaint.card.about", "about", k.AboutText)
 	}
@@ -422,12 +409,7 @@ func (t *Turn) lockOpen(ctx context.Context) (store.Complaint, bool, error) {
 func decideText(status string) func(context.Context, *Turn, Input) (string, error) {
 	return func(ctx context.Context, t *Turn, in Input) (string, error) {
 		text := strings.TrimSpace(in.Text)
-		if Visible(text) < 2 {
-			t.Reply(t.T("case.text_short"))
-			return Stay, nil
-		}
-		if n := utf8.RuneCountInString(text); n > MaxReason {
-			t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+		if !TextFits(t, text, 2, MaxReason) {
 			return Stay, nil
 		}
 		k, ok, err := t.lockOpen(ctx)
@@ -447,14 +429,9 @@ func decideText(status string) func(context.Context, *Turn, Input) (string, erro
 // the case goes to the center's queue like a steward's report, with the
 // complaint's photos; the resident is told its number and will follow it.
 func handleComplaintCase(ctx context.Context, t *Turn, in Input) (string, error) {
-	catID, _ := strconv.ParseInt(in.Choice, 10, 64)
-	cat, err := t.Tx.CategoryByID(ctx, catID)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
-		}
-		return "", err
+	_, cat, ok, err := Chosen(ctx, t, in.Choice, t.Tx.CategoryByID)
+	if !ok {
+		return Stay, err
 	}
 	k, ok, err := t.lockOpen(ctx)
 	if err != nil || !ok {
@@ -535,17 +512,13 @@ func (t *Turn) IsComplainant(ctx context.Context, caseID int64) (bool, error) {
 	return false, nil
 }
 
-// maxListed is how many items a list command shows (the heading says how
-// many there are in all).
-const maxListed = 20
-
 // ComplaintList renders /complaints: the open complaints, oldest first,
 // each as its card with the buttons the reader may press (may says which,
 // by action), so a complaint whose card scrolled away is still handled. A
 // complaint about the staff is listed to the supervisors only.
 func ComplaintList(ctx context.Context, t *Turn, may func(action string) bool) error {
 	staff := t.HasRole(store.RoleSupervisor) || t.HasRole(store.RoleAdmin)
-	ks, n, err := t.Tx.OpenComplaints(ctx, staff, maxListed)
+	ks, n, err := t.Tx.OpenComplaints(ctx, staff, MaxListed)
 	if err != nil {
 		return err
 	}
@@ -558,7 +531,7 @@ func ComplaintList(ctx context.Context, t *Turn, may func(action string) bool) e
 	for _, k := range ks {
 		text := complaintText(t.Lang, t.Deps.Location, k, staff)
 		if k.AnswerBy.Valid {
-			at := k.AnswerBy.Time.In(t.Deps.Location).Format("01-02 15:04")
+			at := t.When(k.AnswerBy.Time)
 			if now.Before(k.AnswerBy.Time) {
 				text += "\n" + t.T("complaint.answer_by", "at", at)
 			} else {

@@ -12,38 +12,51 @@ import (
 
 // Dates as people read and type them.
 
-// when formats a clock for people.
-func (t *Turn) when(at time.Time) string { return at.In(t.Deps.Location).Format("01-02 15:04") }
+// How times are shown to people: 12-08 14:00, 12-08, 14:00.
+const (
+	WhenLayout = "01-02 15:04"
+	DayLayout  = "01-02"
+	TimeLayout = "15:04"
+)
 
-// day formats a day for people.
-func (t *Turn) day(at time.Time) string { return at.In(t.Deps.Location).Format("01-02") }
+// FormatWhen formats a clock for people in loc.
+func FormatWhen(at time.Time, loc *time.Location) string { return at.In(loc).Format(WhenLayout) }
 
-// exampleDay is a day to show as an example in a prompt: the day after
+// FormatTime formats a time of day for people in loc.
+func FormatTime(at time.Time, loc *time.Location) string { return at.In(loc).Format(TimeLayout) }
+
+// When formats a clock for people.
+func (t *Turn) When(at time.Time) string { return FormatWhen(at, t.Deps.Location) }
+
+// Day formats a day for people.
+func (t *Turn) Day(at time.Time) string { return at.In(t.Deps.Location).Format(DayLayout) }
+
+// ExampleDay is a day to show as an example in a prompt: the day after
 // the later of now and after, so it is never in the past.
-func (t *Turn) exampleDay(after time.Time) string {
+func (t *Turn) ExampleDay(after time.Time) string {
 	now := t.Deps.Now()
 	if after.Before(now) {
 		after = now
 	}
-	return t.day(after.In(t.Deps.Location).AddDate(0, 0, 1))
+	return t.Day(after.In(t.Deps.Location).AddDate(0, 0, 1))
 }
 
-// exampleWhen is a time to show as an example: tomorrow at 14:00.
-func (t *Turn) exampleWhen() string {
+// ExampleWhen is a time to show as an example: tomorrow at 14:00.
+func (t *Turn) ExampleWhen() string {
 	n := t.Deps.Now().In(t.Deps.Location).AddDate(0, 0, 1)
-	return time.Date(n.Year(), n.Month(), n.Day(), 14, 0, 0, 0, t.Deps.Location).Format("01-02 15:04")
+	return t.When(time.Date(n.Year(), n.Month(), n.Day(), 14, 0, 0, 0, t.Deps.Location))
 }
 
-// whenPrompt asks for a time with an example that lies ahead.
-func whenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
+// WhenPrompt asks for a time with an example that lies ahead.
+func WhenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
 	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		return Prompt{Text: t.T(key, "example", t.exampleWhen())}, nil
+		return Prompt{Text: t.T(key, "example", t.ExampleWhen())}, nil
 	}
 }
 
-// deadline reads a promised date: a day means the end of its working day
+// Deadline reads a promised date: a day means the end of its working day
 // (worktime), a day with a time (12月8日下午2点) that time.
-func (t *Turn) deadline(text string) (time.Time, bool) {
+func (t *Turn) Deadline(text string) (time.Time, bool) {
 	if day, ok := ParseDay(text, t.Deps.Now(), t.Deps.Location); ok {
 		return t.Deps.Calendar.EndOfDay(day), true
 	}

@@ -145,12 +145,7 @@ func handleOutsideNote(ctx context.Context, t *Turn, in Input) (string, error) {
 	if strings.EqualFold(note, t.T("button.checkin_anyway")) { // the button's words are not a reason
 		return "note", nil
 	}
-	if Visible(note) < 2 {
-		t.Reply(t.T("case.text_short"))
-		return Stay, nil
-	}
-	if n := len([]rune(note)); n > MaxReason {
-		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
+	if !TextFits(t, note, 2, MaxReason) {
 		return Stay, nil
 	}
 	d := pdraft(t)
@@ -180,7 +175,7 @@ func startPatrol(ctx context.Context, t *Turn, d *PatrolDraft, a store.Alley, ou
 	if outside {
 		key = "patrol.started_outside"
 	}
-	t.Reply(t.T(key, "alley", a.Name, "m", d.DistanceM, "time", now.Format("15:04")),
+	t.Reply(t.T(key, "alley", a.Name, "m", d.DistanceM, "time", now.Format(TimeLayout)),
 		Option{Label: t.T("button.endpatrol"), Value: "/endpatrol"})
 	return nil
 }
@@ -344,19 +339,19 @@ func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
 	}
 	for _, p := range patrols { // patrols outside any window
 		if !used[p.ID] {
-			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", p.At.In(t.Deps.Location).Format("15:04"), p.AlleyName, p.PersonName, patrolStatus(t, p)))
+			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", FormatTime(p.At, t.Deps.Location), p.AlleyName, p.PersonName, patrolStatus(t, p)))
 		}
 	}
 	if len(lines) == 0 {
 		return t.T("patrols.none"), nil
 	}
-	return t.T("patrols.today", "date", day.Format("01-02"), "lines", strings.Join(lines, "\n")), nil
+	return t.T("patrols.today", "date", day.Format(DayLayout), "lines", strings.Join(lines, "\n")), nil
 }
 
 func patrolStatus(t *Turn, p store.Patrol) string {
-	s := t.T("patrol.status.out", "time", p.At.In(t.Deps.Location).Format("15:04"))
+	s := t.T("patrol.status.out", "time", FormatTime(p.At, t.Deps.Location))
 	if p.EndedAt.Valid {
-		s = t.T("patrol.status.done", "time", p.At.In(t.Deps.Location).Format("15:04"), "n", p.Cases)
+		s = t.T("patrol.status.done", "time", FormatTime(p.At, t.Deps.Location), "n", p.Cases)
 	}
 	if p.Outside {
 		s += " " + t.T("patrol.status.outside", "m", p.DistanceM.Int64, "note", p.Note)

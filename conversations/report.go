@@ -172,13 +172,9 @@ func handleCategory(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("report.photos.early", "n", len(d.PhotoIDs)))
 		return Stay, nil
 	}
-	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := t.Tx.CategoryByID(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
-		}
-		return "", err
+	id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.CategoryByID)
+	if !ok {
+		return Stay, err
 	}
 	d := draft(t)
 	d.CategoryID = id
@@ -408,13 +404,9 @@ func handleLocation(ctx context.Context, t *Turn, in Input) (string, error) {
 		d.AllAlleys, d.Matches, d.Typed = true, nil, ""
 		return Stay, nil
 	}
-	id, _ := strconv.ParseInt(in.Choice, 10, 64)
-	if _, err := t.Tx.AlleyByID(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
-		}
-		return "", err
+	id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.AlleyByID)
+	if !ok {
+		return Stay, err
 	}
 	typed := ""
 	if slices.Contains(d.Matches, id) && !d.Caption {
@@ -636,13 +628,9 @@ func promptCategory2(ctx context.Context, t *Turn) (Prompt, error) {
 func handleCategory2(ctx context.Context, t *Turn, in Input) (string, error) {
 	d := draft(t)
 	if in.Choice != "summary" {
-		id, _ := strconv.ParseInt(in.Choice, 10, 64)
-		if _, err := t.Tx.CategoryByID(ctx, id); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				t.Reply(t.T("flow.hint.choice"))
-				return Stay, nil
-			}
-			return "", err
+		id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.CategoryByID)
+		if !ok {
+			return Stay, err
 		}
 		if id != d.CategoryID && !slices.Contains(d.Extra, id) {
 			d.Extra = append(d.Extra, id)

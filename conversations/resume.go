@@ -25,9 +25,9 @@ func (e *Engine) offerResume(ctx context.Context, t *Turn, in Input) error {
 }
 
 func (e *Engine) promptResume(ctx context.Context, t *Turn) error {
-	started := t.state.StartedAt.In(e.deps.Location).Format("15:04")
+	started := FormatTime(t.state.StartedAt, e.deps.Location)
 	if t.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
-		started = t.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
+		started = FormatWhen(t.state.StartedAt, e.deps.Location)
 	}
 	t.ask(t.T("flow.resume", "time", started, "flow", t.T(t.flow.Title)),
 		Option{Label: t.T("flow.resume.continue"), Value: "continue"}, Option{Label: t.T("flow.resume.discard"), Value: "discard"})

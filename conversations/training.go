@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
@@ -42,51 +41,40 @@ func tdraft(t *Turn) *TrainingDraft { return t.Data.(*TrainingDraft) }
 // TrainingKinds are the kinds of training, in the buttons' order.
 var TrainingKinds = []string{"lecture", "visit", "online"}
 
-// TextDraft is a one-text flow's state (请假's reason, a question, an
-// answer, a notice), with what it is about.
-type TextDraft struct {
-	ID       int64  `json:"id,omitempty"`
-	Text     string `json:"text,omitempty"`
-	PhotoID  int64  `json:"photo_id,omitempty"`
-	Audience string `json:"audience,omitempty"`
-}
-
-func xdraft(t *Turn) *TextDraft { return t.Data.(*TextDraft) }
-
 func trainingFlows() []*Flow {
 	nd := func() any { return &TextDraft{} }
 	return []*Flow{
 		{Name: "training", Title: "flow.training", NewData: func() any { return &TrainingDraft{} }, Steps: []Step{
-			{Name: "title", Accepts: Text, Prompt: simpleKey("training.ask.title"), Handle: handleTrainingTitle},
+			{Name: "title", Accepts: Text, Prompt: SimpleKey("training.ask.title"), Handle: handleTrainingTitle},
 			{Name: "kind", Accepts: Choice, Prompt: promptTrainingKind, Handle: handleTrainingKind},
-			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.when"), Handle: handleTrainingWhen},
+			{Name: "when", Accepts: Text, Prompt: WhenPrompt("training.ask.when"), Handle: handleTrainingWhen},
 			{Name: "minutes", Accepts: Choice | Text, Prompt: promptTrainingMinutes, Handle: handleTrainingMinutes},
 			{Name: "place", Accepts: Text, Prompt: promptTrainingPlace, Handle: handleTrainingPlace},
 			{Name: "audience", Accepts: Choice, Prompt: promptTrainingAudience, Handle: handleTrainingAudience},
-			{Name: "people", Accepts: Text, Prompt: simpleKey("training.ask.people"), Handle: handleTrainingPeople},
+			{Name: "people", Accepts: Text, Prompt: SimpleKey("training.ask.people"), Handle: handleTrainingPeople},
 			{Name: "capacity", Accepts: Choice | Text, Prompt: promptTrainingCapacity, Handle: handleTrainingCapacity},
 			{Name: "note", Accepts: Choice | Text, Prompt: promptTrainingNote, Handle: handleTrainingNote},
 			{Name: "summary", Accepts: Choice, Prompt: promptTrainingSummary, Handle: handleTrainingSummary},
 		}},
 		{Name: "tleave", Title: "flow.tleave", NewData: nd, Steps: []Step{
-			{Name: "reason", Accepts: Text, Prompt: simpleKey("training.ask.leave"), Handle: handleTrainingLeave},
+			{Name: "reason", Accepts: Text, Prompt: SimpleKey("training.ask.leave"), Handle: handleTrainingLeave},
 		}},
 		{Name: "retime", Title: "flow.retime", NewData: nd, Steps: []Step{
-			{Name: "when", Accepts: Text, Prompt: whenPrompt("training.ask.retime"), Handle: handleRetime},
+			{Name: "when", Accepts: Text, Prompt: WhenPrompt("training.ask.retime"), Handle: handleRetime},
 		}},
 		{Name: "attendance", Title: "flow.attendance", NewData: nd, Steps: []Step{
 			{Name: "mode", Accepts: Choice, Prompt: promptAttendance, Handle: handleAttendanceMode},
 			{Name: "absent", Accepts: Choice | Text, Prompt: promptAbsent, Handle: handleAbsent},
-			{Name: "came", Accepts: Text, Prompt: simpleKey("training.ask.came"), Handle: handleCame},
+			{Name: "came", Accepts: Text, Prompt: SimpleKey("training.ask.came"), Handle: handleCame},
 		}},
 		{Name: "ask", Title: "flow.ask", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("question.ask"), Handle: handleQuestion},
+			{Name: "text", Accepts: Text, Prompt: SimpleKey("question.ask"), Handle: handleQuestion},
 		}},
 		{Name: "qanswer", Title: "flow.qanswer", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("question.ask.answer"), Handle: handleQuestionAnswer},
+			{Name: "text", Accepts: Text, Prompt: SimpleKey("question.ask.answer"), Handle: handleQuestionAnswer},
 		}},
 		{Name: "notice", Title: "flow.notice", NewData: nd, Steps: []Step{
-			{Name: "text", Accepts: Text, Prompt: simpleKey("notice.ask.text"), Handle: handleNoticeText},
+			{Name: "text", Accepts: Text, Prompt: SimpleKey("notice.ask.text"), Handle: handleNoticeText},
 			{Name: "photo", Accepts: Photo | Choice, Prompt: promptNoticePhoto, Handle: handleNoticePhoto},
 			{Name: "groups", Accepts: Choice, Prompt: promptNoticeGroups, Handle: handleNoticeGroups},
 		}},
@@ -95,25 +83,8 @@ func trainingFlows() []*Flow {
 
 // --- the training flow --------------------------------------------------------
 
-func shortText(t *Turn, text string, min, max int) (string, bool) {
-	text = strings.TrimSpace(text)
-	if strings.HasPrefix(text, "/") {
-		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
-		return "", false
-	}
-	if Visible(text) < min {
-		t.Reply(t.T("case.text_short"))
-		return "", false
-	}
-	if n := utf8.RuneCountInString(text); n > max {
-		t.Reply(t.T("case.text_long", "n", n, "max", max))
-		return "", false
-	}
-	return text, true
-}
-
 func handleTrainingTitle(ctx context.Context, t *Turn, in Input) (string, error) {
-	text, ok := shortText(t, in.Text, 2, 60)
+	text, ok := ShortText(t, in.Text, 2, 60)
 	if !ok {
 		return Stay, nil
 	}
@@ -138,11 +109,11 @@ func handleTrainingWhen(ctx context.Context, t *Turn, in Input) (string, error) 
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
+		t.Reply(t.T("training.when.bad", "example", t.ExampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {
-		t.Reply(t.T("training.when.past", "at", at.Format("01-02 15:04")))
+		t.Reply(t.T("training.when.past", "at", t.When(at)))
 		return Stay, nil
 	}
 	tdraft(t).StartsAt = at
@@ -189,7 +160,7 @@ func handleTrainingPlace(ctx context.Context, t *Turn, in Input) (string, error)
 		d.Link, d.Place = u.String(), ""
 		return "audience", nil
 	}
-	text, ok := shortText(t, in.Text, 2, 100)
+	text, ok := ShortText(t, in.Text, 2, 100)
 	if !ok {
 		return Stay, nil
 	}
@@ -293,7 +264,7 @@ func handleTrainingNote(ctx context.Context, t *Turn, in Input) (string, error) 
 	d := tdraft(t)
 	d.Note = ""
 	if in.Kind == Text {
-		text, ok := shortText(t, in.Text, 1, MaxReason)
+		text, ok := ShortText(t, in.Text, 1, MaxReason)
 		if !ok {
 			return Stay, nil
 		}
@@ -309,7 +280,7 @@ func trainingText(lang i18n.Lang, loc *time.Location, tr store.Training) string 
 		where = i18n.T(lang, "training.online")
 	}
 	text := i18n.T(lang, "training.card", "title", tr.Title, "kind", i18n.T(lang, "training.kind."+tr.Kind),
-		"at", tr.StartsAt.In(loc).Format("01-02 15:04"), "minutes", tr.Minutes, "where", where)
+		"at", FormatWhen(tr.StartsAt, loc), "minutes", tr.Minutes, "where", where)
 	if tr.Capacity.Valid {
 		text += "\n" + i18n.T(lang, "training.card.capacity", "n", tr.Capacity.Int64)
 	}
@@ -374,7 +345,7 @@ func handleTrainingSummary(ctx context.Context, t *Turn, in Input) (string, erro
 	}
 	d := tdraft(t)
 	if !d.StartsAt.After(t.Deps.Now()) {
-		t.Reply(t.T("training.when.past", "at", d.StartsAt.In(t.Deps.Location).Format("01-02 15:04")))
+		t.Reply(t.T("training.when.past", "at", t.When(d.StartsAt)))
 		return "when", nil
 	}
 	people, err := audienceOf(ctx, t, d)
@@ -453,7 +424,7 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 		return nil
 	}
 	// Who could not be reached, by name (the first few of a long list).
-	names, err := t.Tx.NamesOf(ctx, unreached[:min(len(unreached), maxNamesListed)])
+	names, err := t.Tx.NamesOf(ctx, unreached[:min(len(unreached), MaxNamesListed)])
 	if err != nil {
 		return err
 	}
@@ -464,9 +435,6 @@ func publishTraining(ctx context.Context, t *Turn, tr store.Training, people []i
 	t.Reply(t.T("training.unreached", "n", len(unreached), "names", list))
 	return nil
 }
-
-// maxNamesListed is how many names a list of people says before 等 N 人.
-const maxNamesListed = 20
 
 func trainingButton(key, action string, id int64) Button {
 	return FamilyButton(key, "t", action, id)
@@ -495,7 +463,7 @@ func ParseTrainingAction(data string) (TrainingAction, bool) {
 // TrainingAct handles a pressed training button (the role was checked).
 func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) error {
 	if a.Action == "answer" {
-		return e.startTextFlow(ctx, t, "qanswer", a.ID)
+		return e.StartText(ctx, t, "qanswer", a.ID)
 	}
 	tr, err := t.Tx.LockTraining(ctx, a.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -519,9 +487,9 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 			return nil
 		}
 		if a.Action == "retime" {
-			return e.startTextFlow(ctx, t, "retime", tr.ID)
+			return e.StartText(ctx, t, "retime", tr.ID)
 		}
-		return e.startTextFlow(ctx, t, "attendance", tr.ID)
+		return e.StartText(ctx, t, "attendance", tr.ID)
 	}
 	inv, err := t.Tx.InviteOf(ctx, tr.ID, t.Person.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -567,24 +535,19 @@ func (e *Engine) TrainingAct(ctx context.Context, t *Turn, a TrainingAction) err
 		if err := t.Tx.SetAnswer(ctx, tr.ID, t.Person.ID, store.AnswerSigned, "", now); err != nil {
 			return err
 		}
-		t.Reply(t.T("training.signed", "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")))
+		t.Reply(t.T("training.signed", "title", tr.Title, "at", t.When(tr.StartsAt)))
 	case "leave":
-		return e.startTextFlow(ctx, t, "tleave", tr.ID)
+		return e.StartText(ctx, t, "tleave", tr.ID)
 	}
 	return nil
 }
 
-// startTextFlow starts a one-text flow about id, privately.
-func (e *Engine) startTextFlow(ctx context.Context, t *Turn, name string, id int64) error {
-	return e.StartPrivately(ctx, t, e.flows[name], &TextDraft{ID: id})
-}
-
 func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error) {
-	text, ok := shortText(t, in.Text, 2, MaxReason)
+	text, ok := ShortText(t, in.Text, 2, MaxReason)
 	if !ok {
 		return Stay, nil
 	}
-	tr, err := t.Tx.LockTraining(ctx, xdraft(t).ID)
+	tr, err := t.Tx.LockTraining(ctx, TextOf(t).ID)
 	if err != nil {
 		return "", err
 	}
@@ -606,7 +569,7 @@ func handleTrainingLeave(ctx context.Context, t *Turn, in Input) (string, error)
 			return "", err
 		}
 		return Done, t.ToPerson(ctx, next, "training.promoted", []any{"title", tr.Title,
-			"at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")}, nil)
+			"at", t.When(tr.StartsAt)}, nil)
 	}
 	return Done, nil
 }
@@ -617,26 +580,26 @@ func handleRetime(ctx context.Context, t *Turn, in Input) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	at, ok := ParseWhen(in.Text, now, t.Deps.Location)
 	if !ok {
-		t.Reply(t.T("training.when.bad", "example", t.exampleWhen()))
+		t.Reply(t.T("training.when.bad", "example", t.ExampleWhen()))
 		return Stay, nil
 	}
 	if !at.After(now) {
-		t.Reply(t.T("training.when.past", "at", at.Format("01-02 15:04")))
+		t.Reply(t.T("training.when.past", "at", t.When(at)))
 		return Stay, nil
 	}
-	tr, err := t.Tx.LockTraining(ctx, xdraft(t).ID)
+	tr, err := t.Tx.LockTraining(ctx, TextOf(t).ID)
 	if err != nil {
 		return "", err
 	}
-	old := tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04")
+	old := t.When(tr.StartsAt)
 	if err := t.Tx.RetimeTraining(ctx, tr.ID, at); err != nil {
 		return "", err
 	}
-	n, err := tellInvitees(ctx, t, tr.ID, "training.retimed.notice", "title", tr.Title, "old", old, "at", at.Format("01-02 15:04"))
+	n, err := tellInvitees(ctx, t, tr.ID, "training.retimed.notice", "title", tr.Title, "old", old, "at", t.When(at))
 	if err != nil {
 		return "", err
 	}
-	t.Reply(t.T("training.retimed.done", "title", tr.Title, "at", at.Format("01-02 15:04"), "n", n))
+	t.Reply(t.T("training.retimed.done", "title", tr.Title, "at", t.When(at), "n", n))
 	return Done, nil
 }
 
@@ -674,7 +637,7 @@ func cancelTraining(ctx context.Context, t *Turn, tr store.Training) error {
 	if err := t.Tx.SetTrainingStatus(ctx, tr.ID, "cancelled"); err != nil {
 		return err
 	}
-	n, err := tellInvitees(ctx, t, tr.ID, "training.cancelled.notice", "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"))
+	n, err := tellInvitees(ctx, t, tr.ID, "training.cancelled.notice", "title", tr.Title, "at", t.When(tr.StartsAt))
 	if err != nil {
 		return err
 	}
@@ -685,7 +648,7 @@ func cancelTraining(ctx context.Context, t *Turn, tr store.Training) error {
 // --- attendance -------------------------------------------------------------------
 
 func promptAttendance(ctx context.Context, t *Turn) (Prompt, error) {
-	tr, err := t.Tx.TrainingByID(ctx, xdraft(t).ID)
+	tr, err := t.Tx.TrainingByID(ctx, TextOf(t).ID)
 	if err != nil {
 		return Prompt{}, err
 	}
@@ -705,7 +668,7 @@ func handleAttendanceMode(ctx context.Context, t *Turn, in Input) (string, error
 	if in.Choice == "each" {
 		return "came", nil
 	}
-	if err := t.Tx.SetAttendance(ctx, xdraft(t).ID, true, nil, false); err != nil {
+	if err := t.Tx.SetAttendance(ctx, TextOf(t).ID, true, nil, false); err != nil {
 		return "", err
 	}
 	return "absent", nil
@@ -725,7 +688,7 @@ func handleAbsent(ctx context.Context, t *Turn, in Input) (string, error) {
 			t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
 			return Stay, nil
 		}
-		if err := t.Tx.SetAttendance(ctx, xdraft(t).ID, false, ids, false); err != nil {
+		if err := t.Tx.SetAttendance(ctx, TextOf(t).ID, false, ids, false); err != nil {
 			return "", err
 		}
 	}
@@ -741,7 +704,7 @@ func handleCame(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
 		return Stay, nil
 	}
-	id := xdraft(t).ID
+	id := TextOf(t).ID
 	if _, err := t.Tx.ExecAttendanceReset(ctx, id); err != nil {
 		return "", err
 	}
@@ -752,7 +715,7 @@ func handleCame(ctx context.Context, t *Turn, in Input) (string, error) {
 }
 
 func attendanceDone(ctx context.Context, t *Turn) error {
-	s, err := t.Tx.StatsOf(ctx, xdraft(t).ID)
+	s, err := t.Tx.StatsOf(ctx, TextOf(t).ID)
 	if err == nil {
 		t.Reply(t.T("training.attendance.done", "came", s.Came, "signed", s.Signed))
 	}
@@ -779,7 +742,7 @@ func TrainingList(ctx context.Context, t *Turn) error {
 		if err != nil {
 			return err
 		}
-		text := t.T("training.line", "id", tr.ID, "title", tr.Title, "at", tr.StartsAt.In(t.Deps.Location).Format("01-02 15:04"),
+		text := t.T("training.line", "id", tr.ID, "title", tr.Title, "at", t.When(tr.StartsAt),
 			"status", t.T("training.status."+tr.Status), "sent", s.Sent, "read", s.Read, "signed", s.Signed, "waitlist", s.Waitlist,
 			"leave", s.Leave, "came", s.Came, "opened", s.Opened)
 		var bs []Button
@@ -804,7 +767,7 @@ func TrainingList(ctx context.Context, t *Turn) error {
 // scrolled away is found again.
 func MyTrainings(ctx context.Context, t *Turn) error {
 	now := t.Deps.Now()
-	ts, err := t.Tx.TrainingsOf(ctx, t.Person.ID, now.Add(-24*time.Hour), maxListed)
+	ts, err := t.Tx.TrainingsOf(ctx, t.Person.ID, now.Add(-24*time.Hour), MaxListed)
 	if err != nil {
 		return err
 	}
@@ -841,7 +804,7 @@ func MyTrainings(ctx context.Context, t *Turn) error {
 // --- questions ----------------------------------------------------------------------
 
 func handleQuestion(ctx context.Context, t *Turn, in Input) (string, error) {
-	text, ok := shortText(t, in.Text, 4, MaxReason)
+	text, ok := ShortText(t, in.Text, 4, MaxReason)
 	if !ok {
 		return Stay, nil
 	}
@@ -859,11 +822,11 @@ func handleQuestion(ctx context.Context, t *Turn, in Input) (string, error) {
 }
 
 func handleQuestionAnswer(ctx context.Context, t *Turn, in Input) (string, error) {
-	text, ok := shortText(t, in.Text, 2, MaxReason)
+	text, ok := ShortText(t, in.Text, 2, MaxReason)
 	if !ok {
 		return Stay, nil
 	}
-	q, err := t.Tx.QuestionByID(ctx, xdraft(t).ID)
+	q, err := t.Tx.QuestionByID(ctx, TextOf(t).ID)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("question.not_found"))
 		return Done, nil
@@ -886,11 +849,11 @@ func handleQuestionAnswer(ctx context.Context, t *Turn, in Input) (string, error
 // --- publicity notices ------------------------------------------------------------
 
 func handleNoticeText(ctx context.Context, t *Turn, in Input) (string, error) {
-	text, ok := shortText(t, in.Text, 4, 1000)
+	text, ok := ShortText(t, in.Text, 4, 1000)
 	if !ok {
 		return Stay, nil
 	}
-	xdraft(t).Text = text
+	TextOf(t).Text = text
 	return "photo", nil
 }
 
@@ -904,7 +867,7 @@ func handleNoticePhoto(ctx context.Context, t *Turn, in Input) (string, error) {
 		if err != nil || !ok {
 			return Stay, err
 		}
-		xdraft(t).PhotoID = id
+		TextOf(t).PhotoID = id
 	}
 	return "groups", nil
 }
@@ -923,7 +886,7 @@ func promptNoticeGroups(ctx context.Context, t *Turn) (Prompt, error) {
 
 func handleNoticeGroups(ctx context.Context, t *Turn, in Input) (string, error) {
 	community, _ := strconv.ParseInt(in.Choice, 10, 64)
-	d := xdraft(t)
+	d := TextOf(t)
 	var photo *bot.Photo
 	if d.PhotoID != 0 {
 		p, err := t.Tx.PhotoByID(ctx, d.PhotoID)
