@@ -65,7 +65,7 @@ func (f *ButtonFamily) parse(data string) (Pressed, bool) {
 	if f.Parse != nil {
 		return f.Parse(data)
 	}
-	a, id, ok := parseButton(data, f.Prefix, f.Actions)
+	a, id, ok := ParseButton(data, f.Prefix, f.Actions)
 	return Pressed{Prefix: f.Prefix, Action: a, ID: id}, ok
 }
 
@@ -114,7 +114,7 @@ func actionNames() []string {
 // builtIn are the domains still inside this package.
 func builtIn() []Domain {
 	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
-	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
+	flows = append(append(flows, complaintFlows()...), caseFlows()...)
 	return []Domain{{Name: "built-in", Flows: flows, Buttons: []ButtonFamily{
 		{
 			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)},
@@ -134,12 +134,24 @@ func builtIn() []Domain {
 				return e.ComplaintAct(ctx, t, ComplaintAction{Action: p.Action, ID: p.ID})
 			},
 		},
-		{
-			Prefix: "t", Actions: TrainingActions,
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.training."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.TrainingAct(ctx, t, TrainingAction{Action: p.Action, ID: p.ID})
-			},
-		},
 	}}}
+}
+
+// ParseButton reads "<prefix>:<action>:<id>" where action is one of actions;
+// anything else is not such a button.
+func ParseButton(data, prefix string, actions []string) (string, int64, bool) {
+	parts := strings.Split(data, ":")
+	if len(parts) != 3 || parts[0] != prefix {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return "", 0, false
+	}
+	for _, a := range actions {
+		if a == parts[1] {
+			return a, id, true
+		}
+	}
+	return "", 0, false
 }

@@ -315,27 +315,8 @@ var ComplaintActions = []string{"case", "answer", "reject", "settle"}
 
 // ParseComplaintAction reads a complaint button's data.
 func ParseComplaintAction(data string) (ComplaintAction, bool) {
-	a, id, ok := parseButton(data, "k", ComplaintActions)
+	a, id, ok := ParseButton(data, "k", ComplaintActions)
 	return ComplaintAction{Action: a, ID: id}, ok
-}
-
-// parseButton reads "<prefix>:<action>:<id>" where action is one of actions;
-// anything else is not such a button.
-func parseButton(data, prefix string, actions []string) (string, int64, bool) {
-	parts := strings.Split(data, ":")
-	if len(parts) != 3 || parts[0] != prefix {
-		return "", 0, false
-	}
-	id, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil {
-		return "", 0, false
-	}
-	for _, a := range actions {
-		if a == parts[1] {
-			return a, id, true
-		}
-	}
-	return "", 0, false
 }
 
 // ComplaintAct handles a pressed complaint button (the caller checked the

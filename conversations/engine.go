@@ -108,11 +108,6 @@ type Deps struct {
 	ComplaintsPerHour     int
 	ComplaintAnswerWithin time.Duration
 	Hotline, Mailbox      string // the complaint contact (/contact)
-	// BroadcastPace is the platform's global pace (one message per pace):
-	// what a broadcast's time is estimated from. PublicURL is where serve
-	// answers from outside (course links /l/<token>; "" sends the link as it is).
-	BroadcastPace time.Duration
-	PublicURL     string
 	// ImmediateFix is 立即整改's clock: working time from the verification.
 	ImmediateFix time.Duration
 	// QuietResidents: residents' groups are not told of a new report

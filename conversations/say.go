@@ -3,6 +3,7 @@ package conversations
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
@@ -136,4 +137,14 @@ func (t *Turn) GroupIs(ctx context.Context, home store.ChatKind, caseDept int64)
 func (t *Turn) ToPrivate() {
 	t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
 	t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
+}
+
+// ETA is how long n messages take at the platform's global pace, in whole
+// minutes (at least 1).
+func ETA(pace time.Duration, n int) int {
+	if pace <= 0 {
+		pace = 33 * time.Millisecond
+	}
+	m := int((time.Duration(n)*pace + time.Minute - 1) / time.Minute)
+	return max(m, 1)
 }

@@ -98,3 +98,21 @@ func (e *Engine) StartText(ctx context.Context, t *Turn, name string, id int64) 
 func SimpleKey(key string) func(context.Context, *Turn) (Prompt, error) {
 	return func(ctx context.Context, t *Turn) (Prompt, error) { return Prompt{Text: t.T(key)}, nil }
 }
+
+// TextStep asks key and takes a text of min to max characters (ShortText)
+// as the answer, handed to take.
+func TextStep(name, key string, min, max int, take func(ctx context.Context, t *Turn, text string) (string, error)) Step {
+	return Step{Name: name, Accepts: Text, Prompt: SimpleKey(key), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+		text, ok := ShortText(t, in.Text, min, max)
+		if !ok {
+			return Stay, nil
+		}
+		return take(ctx, t, text)
+	}}
+}
+
+// TextFlow is a one-text flow (its title "flow.<name>"): its draft is a
+// TextDraft, its first step a TextStep.
+func TextFlow(name string, steps ...Step) *Flow {
+	return &Flow{Name: name, Title: "flow." + name, NewData: func() any { return &TextDraft{} }, Steps: steps}
+}

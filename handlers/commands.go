@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -247,11 +248,11 @@ func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
 }
 
 func (r *Router) cmdTrainings(ctx context.Context, t *conversations.Turn) error {
-	return conversations.TrainingList(ctx, t)
+	return trainings.List(ctx, t)
 }
 
 func (r *Router) cmdMyTrainings(ctx context.Context, t *conversations.Turn) error {
-	return conversations.MyTrainings(ctx, t)
+	return trainings.Mine(ctx, t)
 }
 
 // cmdComplaints lists the open complaints with the buttons the reader may

@@ -12,6 +12,8 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/store"
@@ -313,7 +315,7 @@ func TestDoublePress(t *testing.T) {
 	// connections (the world's own has one, which would queue them).
 	st := testdb.OpenPool(t, w.url, 4)
 	router := New(st, conversations.New(conversations.Deps{DefaultLang: i18n.ZH, Location: cst,
-		Now: func() time.Time { return friday }}), w.r.log, i18n.ZH)
+		Now: func() time.Time { return friday }}, flows.All(flows.Settings{})...), w.r.log, i18n.ZH)
 
 	var wg sync.WaitGroup
 	replies := make([]string, 2)
@@ -495,7 +497,7 @@ func TestPermissionTable(t *testing.T) {
 	for _, a := range conversations.ComplaintActions {
 		every = append(every, "button:k:"+a)
 	}
-	for _, a := range conversations.TrainingActions {
+	for _, a := range trainings.Actions {
 		every = append(every, "button:t:"+a)
 	}
 	for _, what := range every {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -160,7 +161,7 @@ func newWorldAt(t *testing.T, now time.Time) *world {
 		clock, resume = func() time.Time { return w.now }, 0
 	}
 	w.flows = conversations.New(conversations.Deps{DefaultLang: i18n.ZH, ResumeAfter: resume,
-		Location: cst, Now: clock})
+		Location: cst, Now: clock}, flows.All(flows.Settings{})...)
 	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	// Bind the exchange group and the sanitation department's group on Telegram.
 	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003",
@@ -466,7 +467,7 @@ func TestDraftSurvivesRestart(t *testing.T) {
 	s.text("/report")
 	s.press("环境卫生")
 	// A new process: new engine and router over the same database.
-	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH})
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH}, flows.All(flows.Settings{})...)
 	s.r = New(w.st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	s.photo("p", 10)
 	s.expect("已收到 1 张照片")

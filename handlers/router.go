@@ -16,6 +16,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -248,12 +249,12 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	t.Args = args
 	var action conversations.CaseAction
 	var kaction conversations.ComplaintAction
-	var taction conversations.TrainingAction
+	var taction conversations.Pressed
 	isAction, isComplaint, isTraining := false, false, false
 	if u.Callback != nil {
 		action, isAction = conversations.ParseCaseAction(u.Callback.Data)
 		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
-		taction, isTraining = conversations.ParseTrainingAction(u.Callback.Data)
+		taction, isTraining = trainings.ParseAction(u.Callback.Data)
 	}
 	// Who is speaking, with their roles: read by BeginTurn.
 	var p store.Person
@@ -313,7 +314,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			t.Reply(t.T("action.forbidden", "action", t.T("button.training."+taction.Action), "roles", r.roleList(t.Lang, whoMay(what))))
 			return nil
 		}
-		return r.flows.TrainingAct(ctx, t, taction)
+		return trainings.Act(ctx, r.flows, t, taction)
 	}
 	if isComplaint {
 		what := "button:k:" + kaction.Action

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -114,7 +115,7 @@ func TestTrainingBroadcastAnswersAttendance(t *testing.T) {
 // who got it and a later press is refused; /ask and its answer.
 func TestTrainingOnlineCancelledAndAsk(t *testing.T) {
 	w := newWorldAt(t, friday)
-	w.flows.Deps().PublicURL = "https://alley.example.org"
+	trainings.Of(w.flows).PublicURL = "https://alley.example.org"
 	tr := w.person(t, "T01", "7401")
 	s1 := w.person(t, "S01", "7601")
 	s2 := w.person(t, "S02", "7602")

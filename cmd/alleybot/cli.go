@@ -16,6 +16,9 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/notices"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/outbox"
@@ -305,14 +308,18 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 	if len(botName) > 0 && botName[0] != nil {
 		name = botName[0]
 	}
+	domains := flows.All(flows.Settings{
+		Trainings: trainings.Settings{BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL},
+		Notices:   notices.Settings{BroadcastPace: cfg.Telegram.PaceAll},
+	})
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
 		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore,
 		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
 		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
-		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix,
+		ImmediateFix:   cfg.Cases.ImmediateFix,
 		QuietResidents: !cfg.Cases.TellResidentsReported, ReopenReasonWithin: cfg.Cases.ReopenReasonWithin,
-		DuplicateRadiusM: cfg.Cases.DuplicateRadiusM})
+		DuplicateRadiusM: cfg.Cases.DuplicateRadiusM}, domains...)
 }
 
 // defaultLang is the language of groups and of people who chose none.
