@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/i18n"
-	"github.com/alleybot/alleybot/store"
 )
 
 // A button family is one domain's buttons that are not tied to a step of
@@ -100,41 +99,6 @@ type Domain struct {
 	// Settings are the domain's own (a pointer to its Settings struct),
 	// found again by their type (SettingsOf).
 	Settings any
-}
-
-// actionNames are the case actions with a button, as strings.
-func actionNames() []string {
-	out := make([]string, len(Actions))
-	for i, a := range Actions {
-		out[i] = string(a)
-	}
-	return out
-}
-
-// builtIn are the domains still inside this package.
-func builtIn() []Domain {
-	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
-	flows = append(append(flows, complaintFlows()...), caseFlows()...)
-	return []Domain{{Name: "built-in", Flows: flows, Buttons: []ButtonFamily{
-		{
-			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)},
-			Parse: func(data string) (Pressed, bool) {
-				a, ok := ParseCaseAction(data)
-				return Pressed{Prefix: "c", Action: string(a.Action), ID: a.ID, Arg: a.Arg}, ok
-			},
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "action."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.Act(ctx, t, CaseAction{Action: store.Action(p.Action), ID: p.ID, Arg: p.Arg})
-			},
-		},
-		{
-			Prefix: "k", Actions: ComplaintActions,
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.complaint."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.ComplaintAct(ctx, t, ComplaintAction{Action: p.Action, ID: p.ID})
-			},
-		},
-	}}}
 }
 
 // ParseButton reads "<prefix>:<action>:<id>" where action is one of actions;

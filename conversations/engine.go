@@ -101,25 +101,7 @@ type Deps struct {
 	DefaultLang   i18n.Lang
 	Now           func() time.Time
 	Calendar      *worktime.Calendar // working time for the case clocks
-	MaxSendbacks  int                // failed re-checks before the supervisor is told
-	LowScore      int                // a resident's score at or below it reopens a case
-	// Complaints: at most ComplaintsPerHour from one sender (0: no limit);
-	// the center answers within ComplaintAnswerWithin of working time.
-	ComplaintsPerHour     int
-	ComplaintAnswerWithin time.Duration
-	Hotline, Mailbox      string // the complaint contact (/contact)
-	// ImmediateFix is 立即整改's clock: working time from the verification.
-	ImmediateFix time.Duration
-	// QuietResidents: residents' groups are not told of a new report
-	// (only of its dispatch, progress and result).
-	QuietResidents bool
-	// ReopenReasonWithin is how long a resident's deep link to give the
-	// reason for a low score lives (default 24h).
-	ReopenReasonWithin time.Duration
-	// DuplicateRadiusM: open cases of the same kind this near a new report
-	// are offered as the same problem (default 50).
-	DuplicateRadiusM int
-	BotUsername      func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername   func() string      // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
@@ -131,8 +113,7 @@ type Engine struct {
 	settings []any // each domain's settings (a pointer to its Settings)
 }
 
-// New builds the engine with every flow: those still in this package and
-// each domain's.
+// New builds the engine with every domain's flows and button families.
 func New(d Deps, domains ...Domain) *Engine {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -149,14 +130,8 @@ func New(d Deps, domains ...Domain) *Engine {
 	if d.Calendar == nil {
 		d.Calendar = worktime.Default(d.Location)
 	}
-	if d.MaxSendbacks == 0 {
-		d.MaxSendbacks = 2
-	}
-	if d.LowScore == 0 {
-		d.LowScore = 2
-	}
 	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	for _, dom := range append(builtIn(), domains...) {
+	for _, dom := range domains {
 		for _, f := range dom.Flows {
 			if _, dup := e.flows[f.Name]; dup {
 				panic("conversations: two flows named " + f.Name)
@@ -543,12 +518,4 @@ func InputOf(u bot.Update) Input {
 		return Input{Kind: Location, Location: u.Location}
 	}
 	return Input{Kind: Text, Text: u.Text}
-}
-
-// DuplicateRadius is DuplicateRadiusM in metres (50 unless set).
-func (d *Deps) DuplicateRadius() float64 {
-	if d.DuplicateRadiusM <= 0 {
-		return 50
-	}
-	return float64(d.DuplicateRadiusM)
 }

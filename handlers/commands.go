@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -83,8 +86,8 @@ func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
 	if strings.HasPrefix(t.Args, complaintLinkPrefix) {
 		return r.complaintLink(ctx, t, strings.TrimPrefix(t.Args, complaintLinkPrefix))
 	}
-	if strings.HasPrefix(t.Args, conversations.ReopenLinkPrefix) {
-		return r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(t.Args, conversations.ReopenLinkPrefix))
+	if strings.HasPrefix(t.Args, cases.ReopenLinkPrefix) {
+		return cases.FollowReopenLink(ctx, r.flows, t, strings.TrimPrefix(t.Args, cases.ReopenLinkPrefix))
 	}
 	if t.Args != "" {
 		return r.redeemBound(ctx, t, t.Args)
@@ -232,7 +235,7 @@ func (r *Router) cmdEndPatrol(ctx context.Context, t *conversations.Turn) error 
 }
 
 func (r *Router) cmdMyPatrols(ctx context.Context, t *conversations.Turn) error {
-	text, err := conversations.PatrolMonth(ctx, t, t.Person.ID)
+	text, err := patrols.Month(ctx, t, t.Person.ID)
 	if err == nil {
 		t.Reply(text)
 	}
@@ -240,7 +243,7 @@ func (r *Router) cmdMyPatrols(ctx context.Context, t *conversations.Turn) error 
 }
 
 func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
-	text, err := conversations.PatrolsToday(ctx, t)
+	text, err := patrols.Today(ctx, t)
 	if err == nil {
 		t.Reply(text)
 	}
@@ -258,5 +261,5 @@ func (r *Router) cmdMyTrainings(ctx context.Context, t *conversations.Turn) erro
 // cmdComplaints lists the open complaints with the buttons the reader may
 // press.
 func (r *Router) cmdComplaints(ctx context.Context, t *conversations.Turn) error {
-	return conversations.ComplaintList(ctx, t, func(action string) bool { return may("button:k:"+action, roleCodes(t.Roles)) })
+	return complaints.List(ctx, t, func(action string) bool { return may("button:k:"+action, roleCodes(t.Roles)) })
 }

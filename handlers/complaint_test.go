@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -144,7 +145,7 @@ func TestComplaintAboutStaffReachesSupervisorsOnly(t *testing.T) {
 func TestComplaintLimitsAndAnswers(t *testing.T) {
 	w := newWorldAt(t, friday)
 	c := newCast(t, w)
-	w.flows.Deps().ComplaintsPerHour = 3
+	complaints.Of(w.flows).PerHour = 3
 	res := resident(t, w, "8003")
 	file := func(what string) {
 		t.Helper()

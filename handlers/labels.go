@@ -6,6 +6,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -31,7 +32,7 @@ func (r *Router) back(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text: conversations.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv, here)})
+		Text: cases.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv, here)})
 	return nil
 }
 
@@ -45,7 +46,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 	if t.Update.ChatKind != bot.Private {
 		return false, nil // a group's talk is not for the bot
 	}
-	action, ok := conversations.TypedAction(text)
+	action, ok := cases.TypedAction(text)
 	if !ok {
 		return false, nil
 	}
@@ -59,8 +60,8 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		if err != nil {
 			return false, err
 		}
-		if a, ok := conversations.CardAction(cv, text); ok {
-			return true, r.flows.Act(ctx, t, a)
+		if a, ok := cases.CardAction(cv, text); ok {
+			return true, cases.Act(ctx, r.flows, t, a)
 		}
 	}
 	cs, err := r.reach(ctx, t, action)
@@ -68,9 +69,9 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		return false, err
 	}
 	var found []store.CaseView
-	var acts []conversations.CaseAction
+	var acts []cases.CaseAction
 	for _, cv := range cs {
-		if a, ok := conversations.CardAction(cv, text); ok {
+		if a, ok := cases.CardAction(cv, text); ok {
 			found, acts = append(found, cv), append(acts, a)
 		}
 	}
@@ -79,7 +80,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		t.Reply(t.T("label.no_case", "action", t.T("action."+string(action))))
 		return true, nil
 	case 1:
-		return true, r.flows.Act(ctx, t, acts[0])
+		return true, cases.Act(ctx, r.flows, t, acts[0])
 	}
 	ids := make([]int64, len(found))
 	for i, cv := range found {
@@ -90,7 +91,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		return false, err
 	}
 	if i := slices.Index(ids, last); i >= 0 {
-		return true, r.flows.Act(ctx, t, acts[i])
+		return true, cases.Act(ctx, r.flows, t, acts[i])
 	}
 	return true, r.listCases(ctx, t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found)
 }

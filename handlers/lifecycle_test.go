@@ -13,6 +13,8 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
@@ -491,10 +493,10 @@ func TestPermissionTable(t *testing.T) {
 	for _, c := range r.commandTable() {
 		every = append(every, "/"+c.Name)
 	}
-	for _, a := range conversations.Actions {
+	for _, a := range cases.Actions {
 		every = append(every, "button:"+string(a))
 	}
-	for _, a := range conversations.ComplaintActions {
+	for _, a := range complaints.Actions {
 		every = append(every, "button:k:"+a)
 	}
 	for _, a := range trainings.Actions {
@@ -650,7 +652,7 @@ func TestGroupUpgradedToSupergroup(t *testing.T) {
 // such, not the category's 24 hours.
 func TestImmediateFixClock(t *testing.T) {
 	w := newWorldAt(t, friday)
-	w.flows.Deps().ImmediateFix = 4 * time.Hour
+	cases.Of(w.flows).ImmediateFix = 4 * time.Hour
 	c := newCast(t, w)
 	number := c.report(t, "井盖被撬开了")
 	c.coordinator.in(c.center).press("派单给交道口街道环卫所")

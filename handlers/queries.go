@@ -10,6 +10,8 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -39,7 +41,7 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text:    conversations.CaseSummary(t.Lang, loc, cv) + "\n\n" + conversations.Timeline(t.Lang, loc, events),
+		Text:    cases.CaseSummary(t.Lang, loc, cv) + "\n\n" + cases.Timeline(t.Lang, loc, events),
 		Buttons: r.allowed(t, cv, here)})
 	photos, err := t.Tx.CasePhotos(ctx, cv.ID)
 	if err != nil {
@@ -78,7 +80,7 @@ func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
 		} else {
 			lines = append(lines, t.T("mycases.header", "n", len(cs)))
 			for _, cv := range cs {
-				lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
+				lines = append(lines, cases.CaseLine(t.Lang, loc, cv))
 			}
 		}
 	}
@@ -90,7 +92,7 @@ func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
 	}
 	lines = append(lines, i18n.Heading(t.T("mycases.closed", "n", all, "onspot", onSpot, "month", i18n.Month(t.Lang, now.Month())), len(closed)))
 	for _, cv := range closed {
-		lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
+		lines = append(lines, cases.CaseLine(t.Lang, loc, cv))
 	}
 	if all > n*page {
 		lines = append(lines, t.T("mycases.more", "next", n+1, "pages", (all+page-1)/page))
@@ -153,7 +155,7 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		}
 		lines = nil
 	}
-	n, err := conversations.OpenComplaintCount(ctx, t)
+	n, err := complaints.OpenCount(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -179,7 +181,7 @@ func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading s
 }
 
 // countsHere tells which case buttons count in the chat of the update
-// (conversations.CountsIn): all of them in a private chat, those whose
+// (cases.CountsIn): all of them in a private chat, those whose
 // cards are sent to a group of its kind in a roster group, none in a group
 // the roster does not know. A list shows only buttons that would count.
 func countsHere(ctx context.Context, t *conversations.Turn) (func(a store.Action, caseDept int64) bool, error) {
@@ -194,7 +196,7 @@ func countsHere(ctx context.Context, t *conversations.Turn) (func(a store.Action
 		return nil, err
 	}
 	return func(a store.Action, caseDept int64) bool {
-		return conversations.CountsIn(a, chat.Kind, chat.DepartmentID.Int64, caseDept)
+		return cases.CountsIn(a, chat.Kind, chat.DepartmentID.Int64, caseDept)
 	}, nil
 }
 
@@ -202,8 +204,8 @@ func countsHere(ctx context.Context, t *conversations.Turn) (func(a store.Action
 func (r *Router) allowed(t *conversations.Turn, cv store.CaseView, here func(store.Action, int64) bool) [][]bot.Button {
 	var row []bot.Button
 	var rows [][]bot.Button
-	for _, b := range conversations.CardButtons(t.Lang, cv) {
-		a, ok := conversations.ParseCaseAction(b.Data)
+	for _, b := range cases.CardButtons(t.Lang, cv) {
+		a, ok := cases.ParseCaseAction(b.Data)
 		if !ok || !may(buttonKey(a.Action), roleCodes(t.Roles)) || !here(a.Action, cv.DepartmentID.Int64) {
 			continue
 		}
@@ -275,8 +277,8 @@ func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
 
 // caseWithClock is a case line with the clock that runs on it.
 func (r *Router) caseWithClock(t *conversations.Turn, cv store.CaseView) string {
-	line := conversations.CaseLine(t.Lang, r.flows.Deps().Location, cv)
-	if clock := conversations.Clock(t.Lang, r.flows.Deps(), cv); clock != "" {
+	line := cases.CaseLine(t.Lang, r.flows.Deps().Location, cv)
+	if clock := cases.Clock(t.Lang, r.flows.Deps(), cv); clock != "" {
 		line += " · " + clock
 	}
 	return line

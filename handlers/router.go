@@ -16,6 +16,9 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
@@ -247,13 +250,13 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		t.Update = u
 	}
 	t.Args = args
-	var action conversations.CaseAction
-	var kaction conversations.ComplaintAction
+	var action cases.CaseAction
+	var kaction conversations.Pressed
 	var taction conversations.Pressed
 	isAction, isComplaint, isTraining := false, false, false
 	if u.Callback != nil {
-		action, isAction = conversations.ParseCaseAction(u.Callback.Data)
-		kaction, isComplaint = conversations.ParseComplaintAction(u.Callback.Data)
+		action, isAction = cases.ParseCaseAction(u.Callback.Data)
+		kaction, isComplaint = complaints.ParseAction(u.Callback.Data)
 		taction, isTraining = trainings.ParseAction(u.Callback.Data)
 	}
 	// Who is speaking, with their roles: read by BeginTurn.
@@ -269,7 +272,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 	case errors.Is(err, store.ErrNotFound):
 		if isAction && may(buttonKey(action.Action), nil) {
 			// Residents answer the satisfaction question without an account.
-			return r.flows.Act(ctx, t, action)
+			return cases.Act(ctx, r.flows, t, action)
 		}
 		// Residents complain without an account, and continue the flow.
 		if done, err := r.residentTurn(ctx, t, name, args); done || err != nil {
@@ -322,7 +325,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			t.Reply(t.T("action.forbidden", "action", t.T("button.complaint."+kaction.Action), "roles", r.roleList(t.Lang, whoMay(what))))
 			return nil
 		}
-		return r.flows.ComplaintAct(ctx, t, kaction)
+		return complaints.Act(ctx, r.flows, t, kaction)
 	}
 	if isAction {
 		what := buttonKey(action.Action)
@@ -330,7 +333,7 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			t.Reply(t.T("action.forbidden", "action", t.T("action."+string(action.Action)), "roles", r.roleList(t.Lang, whoMay(what))))
 			return nil
 		}
-		return r.flows.Act(ctx, t, action)
+		return cases.Act(ctx, r.flows, t, action)
 	}
 	if cmd, ok := r.byName[name]; ok && (cmd.Name == "cancel" || cmd.Name == "back") {
 		return cmd.Run(ctx, t) // these work even on a draft that cannot be read
@@ -353,14 +356,14 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 		// 要上报这个问题吗? is a question, not a task: a command (结束巡查,
 		// /case …) or a case number sent instead of the answer does what it
 		// says, and the offer is dropped (上报 is its answer).
-		dropped, err := r.flows.DropOffer(ctx, t)
+		dropped, err := report.DropOffer(ctx, r.flows, t)
 		if err != nil {
 			return err
 		}
 		active = active && !dropped
 	}
 	if active && name == "report" {
-		if answered, err := r.flows.AnswerOffer(ctx, t); answered || err != nil {
+		if answered, err := report.AnswerOffer(ctx, r.flows, t); answered || err != nil {
 			return err // /report while 要上报这个问题吗? waits: its 上报
 		}
 	}
@@ -408,9 +411,9 @@ func (r *Router) dispatch(ctx context.Context, t *conversations.Turn, begun stor
 			// group small talk is not for the bot
 		case u.Location != nil && may("/report", roleCodes(t.Roles)):
 			lat, lon := u.Location.Lat, u.Location.Lon
-			return r.flows.OfferReport(ctx, t, "", &lat, &lon) // a point: report something there?
+			return report.Offer(ctx, r.flows, t, "", &lat, &lon) // a point: report something there?
 		case conversations.Visible(u.Text) >= 4 && may("/report", roleCodes(t.Roles)):
-			return r.flows.OfferReport(ctx, t, u.Text, nil, nil) // words: a problem to report?
+			return report.Offer(ctx, r.flows, t, u.Text, nil, nil) // words: a problem to report?
 		default:
 			t.Reply(t.T("text.unexpected"))
 		}
@@ -648,8 +651,8 @@ func (r *Router) residentTurn(ctx context.Context, t *conversations.Turn, name, 
 	switch {
 	case name == "start" && strings.HasPrefix(args, complaintLinkPrefix):
 		return true, r.complaintLink(ctx, t, strings.TrimPrefix(args, complaintLinkPrefix))
-	case name == "start" && strings.HasPrefix(args, conversations.ReopenLinkPrefix):
-		return true, r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(args, conversations.ReopenLinkPrefix))
+	case name == "start" && strings.HasPrefix(args, cases.ReopenLinkPrefix):
+		return true, cases.FollowReopenLink(ctx, r.flows, t, strings.TrimPrefix(args, cases.ReopenLinkPrefix))
 	case name == "complain" || (name == "" && u.Callback == nil && text == "投诉") || r.mentioned(t):
 		return true, r.complain(ctx, t)
 	case name == "contact" || (name == "" && text == "联系方式"):
@@ -687,7 +690,7 @@ func (r *Router) mentioned(t *conversations.Turn) bool {
 func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
 	u := t.Update
 	if u.ChatKind != bot.Group {
-		return r.flows.StartComplaint(ctx, t, 0)
+		return complaints.Start(ctx, r.flows, t, 0)
 	}
 	var community int64
 	if chat, err := t.Tx.ChatByBinding(ctx, string(u.Platform), u.ChatID); err == nil {
@@ -699,7 +702,7 @@ func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("complaint.group_ack.console", "name", u.UserName))
 		t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
 		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-		return r.flows.StartComplaint(ctx, t, community)
+		return complaints.Start(ctx, r.flows, t, community)
 	}
 	botName := t.Deps.BotUsername()
 	if u.Platform != bot.Telegram || botName == "" {
@@ -729,7 +732,7 @@ func (r *Router) complaintLink(ctx context.Context, t *conversations.Turn, token
 		t.Reply(t.T("complaint.link.not_yours"))
 		return nil
 	}
-	return r.flows.StartComplaint(ctx, t, community)
+	return complaints.Start(ctx, r.flows, t, community)
 }
 
 func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
@@ -738,7 +741,7 @@ func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
 
 // cmdContact gives the complaint hotline and mailbox (七(二)).
 func (r *Router) cmdContact(ctx context.Context, t *conversations.Turn) error {
-	d := t.Deps
+	d := complaints.Of(r.flows)
 	if d.Hotline == "" && d.Mailbox == "" {
 		t.Reply(t.T("complaint.contact.none"))
 		return nil

@@ -1,10 +1,11 @@
-package conversations
+package cases
 
 import (
 	"context"
 	"time"
 
 	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -13,79 +14,83 @@ import (
 // (the category's time) or by a date (up to the category's limit; later
 // needs a reason), or 非本部门职责 back to the center with a reason.
 
-func verifyFlows() []*Flow {
+func verifyFlows() []*conversations.Flow {
 	nd := func() any { return &CaseDraft{} }
-	return []*Flow{
-		{Name: "verify", Title: "flow.verify", Action: store.ActVerify, NewData: nd, Steps: []Step{
-			{Name: "plan", Accepts: Choice, Prompt: promptPlan, Handle: handlePlan},
-			{Name: "date", Accepts: Text, Prompt: promptDate, Handle: handleVerifyDate},
-			dateOrReason(textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doVerify(ctx, t) }),
+	return []*conversations.Flow{
+		{Name: "verify", Title: "flow.verify", Action: store.ActVerify, NewData: nd, Steps: []conversations.Step{
+			{Name: "plan", Accepts: conversations.Choice, Prompt: promptPlan, Handle: handlePlan},
+			{Name: "date", Accepts: conversations.Text, Prompt: promptDate, Handle: handleVerifyDate},
+			dateOrReason(textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doVerify(ctx, t)
+			}),
 				handleVerifyDate),
 		}},
-		{Name: "notours", Title: "flow.notours", Action: store.ActNotOurs, NewData: nd, Steps: []Step{
-			textStep("reason", "case.ask.notours_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doNotOurs(ctx, t) }),
+		{Name: "notours", Title: "flow.notours", Action: store.ActNotOurs, NewData: nd, Steps: []conversations.Step{
+			textStep("reason", "case.ask.notours_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doNotOurs(ctx, t)
+			}),
 		}},
 	}
 }
 
-func promptPlan(ctx context.Context, t *Turn) (Prompt, error) {
-	n, err := t.caseNumber(ctx)
-	return Prompt{Text: t.T("case.ask.plan", "number", n), Options: []Option{
+func promptPlan(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+	n, err := caseNumber(ctx, t)
+	return conversations.Prompt{Text: t.T("case.ask.plan", "number", n), Options: []conversations.Option{
 		{Label: t.T("button.plan_now"), Value: string(store.PlanNow)},
 		{Label: t.T("button.plan_by_date"), Value: string(store.PlanByDate)},
 	}}, err
 }
 
-func handlePlan(ctx context.Context, t *Turn, in Input) (string, error) {
+func handlePlan(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := cdraft(t)
 	switch store.Plan(in.Choice) {
 	case store.PlanNow:
 		d.Plan = store.PlanNow
-		return Done, doVerify(ctx, t)
+		return conversations.Done, doVerify(ctx, t)
 	case store.PlanByDate:
 		d.Plan = store.PlanByDate
 		return "date", nil
 	}
 	t.Reply(t.T("flow.hint.choice"))
-	return Stay, nil
+	return conversations.Stay, nil
 }
 
 // dateRange is the span a department may promise: today to the category limit.
-func (t *Turn) dateRange(ctx context.Context) (time.Time, time.Time, error) {
+func dateRange(ctx context.Context, t *conversations.Turn) (time.Time, time.Time, error) {
 	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
 	return t.Deps.Now(), dl.FixLimit, err
 }
 
-func promptDate(ctx context.Context, t *Turn) (Prompt, error) {
-	from, to, err := t.dateRange(ctx)
+func promptDate(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+	from, to, err := dateRange(ctx, t)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
-	return Prompt{Text: t.T("case.ask.date", "example", t.exampleInRange(from, to), "from", t.Day(from), "to", t.Day(to))}, nil
+	return conversations.Prompt{Text: t.T("case.ask.date", "example", exampleInRange(t, from, to), "from", t.Day(from), "to", t.Day(to))}, nil
 }
 
 // exampleInRange is the example day of the date step: tomorrow, or the
 // limit when that is sooner (never a day that has passed).
-func (t *Turn) exampleInRange(from, to time.Time) string {
+func exampleInRange(t *conversations.Turn, from, to time.Time) string {
 	if ex := from.AddDate(0, 0, 1); !ex.After(t.Deps.Calendar.EndOfDay(to)) {
 		return t.Day(ex)
 	}
 	return t.Day(to)
 }
 
-func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
-	from, to, err := t.dateRange(ctx)
+func handleVerifyDate(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
+	from, to, err := dateRange(ctx, t)
 	if err != nil {
 		return "", err
 	}
 	end, ok := t.Deadline(in.Text)
 	if !ok {
-		t.Reply(t.T("case.date.bad", "example", t.exampleInRange(from, to), "from", t.Day(from), "to", t.Day(to)))
-		return Stay, nil
+		t.Reply(t.T("case.date.bad", "example", exampleInRange(t, from, to), "from", t.Day(from), "to", t.Day(to)))
+		return conversations.Stay, nil
 	}
 	if end.Before(from) {
 		t.Reply(t.T("case.date.past", "from", t.Day(from), "to", t.Day(to)))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	d := cdraft(t)
 	d.Date = end
@@ -93,15 +98,15 @@ func handleVerifyDate(ctx context.Context, t *Turn, in Input) (string, error) {
 		t.Reply(t.T("case.date.beyond", "to", t.Day(to)))
 		return "reason", nil
 	}
-	return Done, doVerify(ctx, t)
+	return conversations.Done, doVerify(ctx, t)
 }
 
 // dateOrReason is a reason step after a date step: a date typed there is a
 // correction of the date (12-30 asked for a reason; 12-08 is what was
 // meant), handled as the date step would; anything else is the reason.
-func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string, error)) Step {
+func dateOrReason(reason conversations.Step, date func(context.Context, *conversations.Turn, conversations.Input) (string, error)) conversations.Step {
 	text := reason.Handle
-	reason.Handle = func(ctx context.Context, t *Turn, in Input) (string, error) {
+	reason.Handle = func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 		if _, ok := t.Deadline(in.Text); !ok {
 			return text(ctx, t, in)
 		}
@@ -110,11 +115,8 @@ func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string,
 		switch {
 		case err != nil:
 			return "", err
-		case next == Stay: // a day it refuses: ask for the date again
-			if h := t.state.History; len(h) > 0 && h[len(h)-1] == "date" {
-				t.state.History = h[:len(h)-1]
-			}
-			t.state.Step = "date"
+		case next == conversations.Stay: // a day it refuses: ask for the date again
+			t.Rewind("date")
 		case next == reason.Name: // still needs a reason: for the new date, said first
 			t.Reply(t.T("case.date.changed", "date", t.When(cdraft(t).Date)))
 			changed := t.Out[len(t.Out)-1]
@@ -127,8 +129,8 @@ func dateOrReason(reason Step, date func(context.Context, *Turn, Input) (string,
 }
 
 // doVerify stops the verify clock and sets the fix clock by the plan.
-func doVerify(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActVerify)
+func doVerify(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActVerify)
 	if err != nil || !ok {
 		return err
 	}
@@ -137,10 +139,10 @@ func doVerify(ctx context.Context, t *Turn) error {
 	switch {
 	case d.Plan == store.PlanByDate:
 		fixBy = d.Date
-	case d.Plan == store.PlanNow && t.Deps.ImmediateFix > 0:
+	case d.Plan == store.PlanNow && settings(t).ImmediateFix > 0:
 		// 立即整改 is a short clock (cases.immediate_fix of working time),
 		// unless the category's own is shorter still.
-		if soon := t.Deps.Calendar.Add(t.Deps.Now(), t.Deps.ImmediateFix); !c.FixBy.Valid || soon.Before(fixBy) {
+		if soon := t.Deps.Calendar.Add(t.Deps.Now(), settings(t).ImmediateFix); !c.FixBy.Valid || soon.Before(fixBy) {
 			fixBy = soon
 		}
 	}
@@ -151,7 +153,7 @@ func doVerify(ctx context.Context, t *Turn) error {
 	if d.Text != "" {
 		note += "(" + d.Text + ")"
 	}
-	if err := t.record(ctx, c, store.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text}); err != nil {
+	if err := record(ctx, t, c, store.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text}); err != nil {
 		return err
 	}
 	// The messages below say the deadline themselves: the plan is named
@@ -171,12 +173,12 @@ func doVerify(ctx context.Context, t *Turn) error {
 	if d.Text != "" {
 		told += "(" + d.Text + ")"
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.verified", "plan", told, "fix_by", t.When(fixBy))
+	return tellFollowers(ctx, t, c, "notify.follower.verified", "plan", told, "fix_by", t.When(fixBy))
 }
 
 // doNotOurs hands the case back to the center, without a department.
-func doNotOurs(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActNotOurs)
+func doNotOurs(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActNotOurs)
 	if err != nil || !ok {
 		return err
 	}
@@ -189,13 +191,13 @@ func doNotOurs(ctx context.Context, t *Turn) error {
 	if err := t.Tx.ClearDepartment(ctx, c.ID); err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActNotOurs, reason, map[string]any{"department": c.DepartmentID.Int64}); err != nil {
+	if err := record(ctx, t, c, store.ActNotOurs, reason, map[string]any{"department": c.DepartmentID.Int64}); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.notours.done", "number", c.Number))
-	c, err = t.reload(ctx, c.ID)
+	c, err = reload(ctx, t, c.ID)
 	if err != nil {
 		return err
 	}
-	return t.centerCard(ctx, c, "notify.center.notours")
+	return CenterCard(ctx, t, c, "notify.center.notours")
 }

@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -16,32 +17,36 @@ import (
 // (the center 批准 or 拒绝), and 已整改 with after-photos, which stops the
 // clock and asks the steward to re-check.
 
-func fixFlows() []*Flow {
+func fixFlows() []*conversations.Flow {
 	nd := func() any { return &CaseDraft{} }
-	return []*Flow{
-		{Name: "progress", Title: "flow.progress", Action: store.ActProgress, NewData: nd, Steps: []Step{
-			textStep("text", "case.ask.progress", func(ctx context.Context, t *Turn) (string, error) { return "photos", nil }),
-			photosStep("photos", "case.ask.progress_photos", 0, func(ctx context.Context, t *Turn) (string, error) { return Done, doProgress(ctx, t) }),
+	return []*conversations.Flow{
+		{Name: "progress", Title: "flow.progress", Action: store.ActProgress, NewData: nd, Steps: []conversations.Step{
+			textStep("text", "case.ask.progress", func(ctx context.Context, t *conversations.Turn) (string, error) { return "photos", nil }),
+			photosStep("photos", "case.ask.progress_photos", 0, func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doProgress(ctx, t)
+			}),
 		}},
-		{Name: "extend", Title: "flow.extend", Action: store.ActExtend, NewData: nd, Steps: []Step{
-			{Name: "date", Accepts: Text, Prompt: promptExtendDate, Handle: handleExtendDate},
-			dateOrReason(textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doExtend(ctx, t) }),
+		{Name: "extend", Title: "flow.extend", Action: store.ActExtend, NewData: nd, Steps: []conversations.Step{
+			{Name: "date", Accepts: conversations.Text, Prompt: promptExtendDate, Handle: handleExtendDate},
+			dateOrReason(textStep("reason", "case.ask.extend_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doExtend(ctx, t)
+			}),
 				handleExtendDate),
 		}},
-		{Name: "fixed", Title: "flow.fixed", Action: store.ActFixed, NewData: nd, Steps: []Step{
-			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *Turn) (string, error) { return "note", nil }),
-			{Name: "note", Accepts: Text | Choice, Prompt: promptSkippable("case.ask.fixed_note"), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
-				if in.Kind == Text {
+		{Name: "fixed", Title: "flow.fixed", Action: store.ActFixed, NewData: nd, Steps: []conversations.Step{
+			photosStep("photos", "case.ask.after_photos", 1, func(ctx context.Context, t *conversations.Turn) (string, error) { return "note", nil }),
+			{Name: "note", Accepts: conversations.Text | conversations.Choice, Prompt: promptSkippable("case.ask.fixed_note"), Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
+				if in.Kind == conversations.Text {
 					text := strings.TrimSpace(in.Text)
-					if n := utf8.RuneCountInString(text); n > MaxReason {
-						t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
-						return Stay, nil
+					if n := utf8.RuneCountInString(text); n > conversations.MaxReason {
+						t.Reply(t.T("case.text_long", "n", n, "max", conversations.MaxReason))
+						return conversations.Stay, nil
 					}
-					if Visible(text) > 0 {
+					if conversations.Visible(text) > 0 {
 						cdraft(t).Text = text
 					}
 				}
-				return Done, doFixed(ctx, t)
+				return conversations.Done, doFixed(ctx, t)
 			}},
 		}},
 	}
@@ -49,13 +54,13 @@ func fixFlows() []*Flow {
 
 // --- 进展 -----------------------------------------------------------------
 
-func doProgress(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActProgress)
+func doProgress(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActProgress)
 	if err != nil || !ok {
 		return err
 	}
 	d := cdraft(t)
-	if _, err := t.event(ctx, c, store.Lifecycle[store.ActProgress].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoProgress, d.Photos); err != nil {
+	if _, err := event(ctx, t, c, store.Lifecycle[store.ActProgress].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoProgress, d.Photos); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.progress.done", "number", c.Number))
@@ -68,21 +73,21 @@ func doProgress(ctx context.Context, t *Turn) error {
 	if err := t.ToGroups(ctx, store.ChatResident, audience.Scope{Community: c.CommunityID.Int64}, text, photo); err != nil {
 		return err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.progress", "text", d.Text)
+	return tellFollowers(ctx, t, c, "notify.follower.progress", "text", d.Text)
 }
 
 // --- 延期 -----------------------------------------------------------------
 
-func promptExtendDate(ctx context.Context, t *Turn) (Prompt, error) {
+func promptExtendDate(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
-	n, err := t.caseNumber(ctx)
-	return Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.When(dl.FixBy), "example", t.ExampleDay(dl.FixBy))}, err
+	n, err := caseNumber(ctx, t)
+	return conversations.Prompt{Text: t.T("case.ask.extend_date", "number", n, "fix_by", t.When(dl.FixBy), "example", t.ExampleDay(dl.FixBy))}, err
 }
 
-func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleExtendDate(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	dl, err := t.Tx.CaseDeadlines(ctx, cdraft(t).CaseID)
 	if err != nil {
 		return "", err
@@ -90,18 +95,18 @@ func handleExtendDate(ctx context.Context, t *Turn, in Input) (string, error) {
 	end, ok := t.Deadline(in.Text)
 	if !ok {
 		t.Reply(t.T("case.date.bad_extend", "fix_by", t.When(dl.FixBy), "example", t.ExampleDay(dl.FixBy)))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	if !end.After(dl.FixBy) {
 		t.Reply(t.T("case.date.not_later", "fix_by", t.When(dl.FixBy)))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	cdraft(t).Date = end
 	return "reason", nil
 }
 
-func doExtend(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActExtend)
+func doExtend(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActExtend)
 	if err != nil || !ok {
 		return err
 	}
@@ -114,7 +119,7 @@ func doExtend(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActExtend, d.Text, map[string]any{"until": d.Date}); err != nil {
+	if err := record(ctx, t, c, store.ActExtend, d.Text, map[string]any{"until": d.Date}); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.extend.requested", "number", c.Number, "until", t.When(d.Date)))
@@ -127,7 +132,7 @@ func doExtend(ctx context.Context, t *Turn) error {
 
 // decideExtension is the center's 批准 / 拒绝 of a request (a.ID is the
 // request's); an approval moves the fix clock.
-func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
+func decideExtension(ctx context.Context, t *conversations.Turn, a CaseAction) error {
 	ext, err := t.Tx.LockExtension(ctx, a.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("case.extend.unknown"))
@@ -156,7 +161,7 @@ func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
 			return err
 		}
 	}
-	if err := t.record(ctx, c, a.Action, t.When(ext.Until), map[string]any{"until": ext.Until}); err != nil {
+	if err := record(ctx, t, c, a.Action, t.When(ext.Until), map[string]any{"until": ext.Until}); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.extend."+string(status), "number", c.Number, "until", t.When(ext.Until)))
@@ -168,8 +173,8 @@ func decideExtension(ctx context.Context, t *Turn, a CaseAction) error {
 
 // --- 已整改 ----------------------------------------------------------------
 
-func doFixed(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActFixed)
+func doFixed(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActFixed)
 	if err != nil || !ok {
 		return err
 	}
@@ -177,7 +182,7 @@ func doFixed(ctx context.Context, t *Turn) error {
 	if err := t.Tx.SetFixed(ctx, c.ID, t.Deps.Now()); err != nil {
 		return err
 	}
-	if _, err := t.event(ctx, c, store.Lifecycle[store.ActFixed].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoAfter, d.Photos); err != nil {
+	if _, err := event(ctx, t, c, store.Lifecycle[store.ActFixed].Event, d.Text, map[string]any{"photos": len(d.Photos)}, store.PhotoAfter, d.Photos); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.fixed.done", "number", c.Number))
@@ -185,7 +190,7 @@ func doFixed(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return err
 	}
-	buttons := []Button{button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID)}
+	buttons := []conversations.Button{button("button.pass", store.ActPass, c.ID), button("button.fail", store.ActFail, c.ID)}
 	args := []any{"number", c.Number, "department", c.DepartmentName, "alley", c.AlleyName, "note", d.Text}
 	if c.ReporterID.Valid {
 		ok, err := t.Audience().Reachable(ctx, c.ReporterID.Int64)

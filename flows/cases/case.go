@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -40,23 +41,23 @@ type CaseDraft struct {
 	Copies []int64    `json:"copies,omitempty"`
 }
 
-func cdraft(t *Turn) *CaseDraft { return t.Data.(*CaseDraft) }
+func cdraft(t *conversations.Turn) *CaseDraft { return t.Data.(*CaseDraft) }
 
 // AboutCase is the case the draft is about (/back from its first step
 // shows that case's card again).
 func (d *CaseDraft) AboutCase() int64 { return d.CaseID }
 
 // caseFlows are the lifecycle's flows, stage by stage.
-func caseFlows() []*Flow {
-	var fs []*Flow
-	for _, stage := range [][]*Flow{dispatchFlows(), verifyFlows(), fixFlows(), recheckFlows()} {
+func caseFlows() []*conversations.Flow {
+	var fs []*conversations.Flow
+	for _, stage := range [][]*conversations.Flow{dispatchFlows(), verifyFlows(), fixFlows(), recheckFlows()} {
 		fs = append(fs, stage...)
 	}
 	return fs
 }
 
 // Act handles a pressed case button. The caller has checked the role.
-func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
+func Act(ctx context.Context, e *conversations.Engine, t *conversations.Turn, a CaseAction) error {
 	if a.Action == store.ActApprove || a.Action == store.ActRefuse {
 		return decideExtension(ctx, t, a)
 	}
@@ -65,7 +66,7 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 		return err
 	}
 	if a.Action != store.ActRate && a.Action != store.ActStill { // (residents' presses start no case flow)
-		if err := e.leaveOtherFlow(ctx, t, c, a.Action); err != nil {
+		if err := leaveOtherFlow(ctx, e, t, c, a.Action); err != nil {
 			return err
 		}
 	}
@@ -83,10 +84,10 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 			return err
 		}
 	case store.ActRate, store.ActStill:
-		return e.doRate(ctx, t, c, a)
+		return doRate(ctx, e, t, c, a)
 	}
-	if f, ok := e.byAction[a.Action]; ok {
-		return e.startCaseFlow(ctx, t, f, c.ID)
+	if f := e.FlowFor(a.Action); f != nil {
+		return startCaseFlow(ctx, e, t, f, c.ID)
 	}
 	return fmt.Errorf("case action %q has no handler", a.Action)
 }
@@ -96,7 +97,7 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 // newer press is what the person means, and the old draft would only act
 // on a case that has moved on. The same button again keeps its flow (it
 // is asked again).
-func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, action store.Action) error {
+func leaveOtherFlow(ctx context.Context, e *conversations.Engine, t *conversations.Turn, c store.CaseView, action store.Action) error {
 	chat := t.Update.ChatID
 	if t.Update.ChatKind == bot.Group {
 		chat = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
@@ -108,16 +109,13 @@ func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, 
 	if err != nil {
 		return err
 	}
-	f, ok := e.flows[st.Flow]
+	f := e.Flow(st.Flow)
 	var d CaseDraft
-	if !ok || f.Action == "" || f.Action == action || json.Unmarshal(st.Data, &d) != nil || d.CaseID != c.ID {
+	if f == nil || f.Action == "" || f.Action == action || json.Unmarshal(st.Data, &d) != nil || d.CaseID != c.ID {
 		return nil
 	}
-	if err := t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID); err != nil {
+	if err := e.Forget(ctx, t, st); err != nil {
 		return err
-	}
-	if t.state != nil && t.state.ChatID == st.ChatID {
-		t.state, t.flow, t.Data = nil, nil, nil
 	}
 	// Said where the flow ran (the person's private chat), not in a group.
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: st.ChatID, Text: t.T("flow.cancelled", "flow", t.T(f.Title))})
@@ -126,7 +124,7 @@ func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, 
 
 // lockFor locks the case and checks that the action fits its state and the
 // person's scope; a mismatch is told and acts on nothing.
-func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store.CaseView, bool, error) {
+func lockFor(ctx context.Context, t *conversations.Turn, id int64, action store.Action) (store.CaseView, bool, error) {
 	c, err := t.Tx.LockCase(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("case.not_found", "number", strconv.FormatInt(id, 10)))
@@ -135,7 +133,7 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 	if err != nil {
 		return c, false, err
 	}
-	if ok, err := t.pressedHere(ctx, c, action); err != nil || !ok {
+	if ok, err := pressedHere(ctx, t, c, action); err != nil || !ok {
 		return c, false, err
 	}
 	if !store.Lifecycle[action].Allows(c.Status) {
@@ -146,7 +144,7 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 		}
 		return c, false, nil
 	}
-	ok, err := t.inScope(ctx, c, action)
+	ok, err := inScope(ctx, t, c, action)
 	if err != nil || !ok {
 		return c, false, err
 	}
@@ -156,7 +154,7 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 // inScope checks the person against the case: a department member acts
 // only on its own department's cases; a re-check is for the reporter or a
 // steward of that alley; a supplement for the reporter. Admins may do all.
-func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
+func inScope(ctx context.Context, t *conversations.Turn, c store.CaseView, action store.Action) (bool, error) {
 	if t.HasRole(store.RoleAdmin) {
 		return true, nil
 	}
@@ -186,24 +184,24 @@ func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Actio
 }
 
 // startCaseFlow starts a lifecycle flow about case id.
-func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) error {
+func startCaseFlow(ctx context.Context, e *conversations.Engine, t *conversations.Turn, f *conversations.Flow, id int64) error {
 	return e.StartPrivately(ctx, t, f, &CaseDraft{CaseID: id})
 }
 
 // relock is the check at a flow's end: the case may have moved on while the
 // person was typing.
-func (t *Turn) relock(ctx context.Context, action store.Action) (store.CaseView, bool, error) {
+func relock(ctx context.Context, t *conversations.Turn, action store.Action) (store.CaseView, bool, error) {
 	return lockFor(ctx, t, cdraft(t).CaseID, action)
 }
 
 // record appends the action's event (store.Lifecycle) to the timeline.
-func (t *Turn) record(ctx context.Context, c store.CaseView, action store.Action, note string, data map[string]any) error {
-	_, err := t.event(ctx, c, store.Lifecycle[action].Event, note, data, "", nil)
+func record(ctx context.Context, t *conversations.Turn, c store.CaseView, action store.Action, note string, data map[string]any) error {
+	_, err := event(ctx, t, c, store.Lifecycle[action].Event, note, data, "", nil)
 	return err
 }
 
 // event appends to the timeline and attaches photos to it.
-func (t *Turn) event(ctx context.Context, c store.CaseView, kind store.EventKind, note string, data map[string]any, photoKind store.PhotoKind, photos []int64) (int64, error) {
+func event(ctx context.Context, t *conversations.Turn, c store.CaseView, kind store.EventKind, note string, data map[string]any, photoKind store.PhotoKind, photos []int64) (int64, error) {
 	id, err := t.Tx.AddCaseEvent(ctx, c.ID, t.Person.ID, kind, note, data)
 	if err != nil {
 		return 0, err
@@ -217,7 +215,7 @@ func (t *Turn) event(ctx context.Context, c store.CaseView, kind store.EventKind
 }
 
 // reload reads the case again after a change, for the messages about it.
-func (t *Turn) reload(ctx context.Context, id int64) (store.CaseView, error) {
+func reload(ctx context.Context, t *conversations.Turn, id int64) (store.CaseView, error) {
 	return t.Tx.CaseByID(ctx, id)
 }
 
@@ -227,39 +225,39 @@ func statusName(lang i18n.Lang, st store.Status) string { return i18n.T(lang, "s
 // --- 派单 -----------------------------------------------------------------
 
 // simplePrompt asks a catalog question about the flow's case.
-func simplePrompt(key string) func(context.Context, *Turn) (Prompt, error) {
-	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		n, err := t.caseNumber(ctx)
-		return Prompt{Text: t.T(key, "number", n)}, err
+func simplePrompt(key string) func(context.Context, *conversations.Turn) (conversations.Prompt, error) {
+	return func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+		n, err := caseNumber(ctx, t)
+		return conversations.Prompt{Text: t.T(key, "number", n)}, err
 	}
 }
 
 // promptSkippable is simplePrompt with a 跳过 button.
-func promptSkippable(key string) func(context.Context, *Turn) (Prompt, error) {
-	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		n, err := t.caseNumber(ctx)
-		return Prompt{Text: t.T(key, "number", n), Options: []Option{{Label: t.T("button.skip"), Value: "skip"}}}, err
+func promptSkippable(key string) func(context.Context, *conversations.Turn) (conversations.Prompt, error) {
+	return func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+		n, err := caseNumber(ctx, t)
+		return conversations.Prompt{Text: t.T(key, "number", n), Options: []conversations.Option{{Label: t.T("button.skip"), Value: "skip"}}}, err
 	}
 }
 
 // textStep asks for a reason or a note of at least two characters.
-func textStep(name, key string, next func(context.Context, *Turn) (string, error)) Step {
-	return Step{Name: name, Accepts: Text, Prompt: simplePrompt(key), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+func textStep(name, key string, next func(context.Context, *conversations.Turn) (string, error)) conversations.Step {
+	return conversations.Step{Name: name, Accepts: conversations.Text, Prompt: simplePrompt(key), Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 		text := strings.TrimSpace(in.Text)
 		if strings.HasPrefix(text, "/") {
 			t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
-			return Stay, nil
+			return conversations.Stay, nil
 		}
-		if Visible(text) < 2 {
+		if conversations.Visible(text) < 2 {
 			t.Reply(t.T("case.text_short"))
-			return Stay, nil
+			return conversations.Stay, nil
 		}
 		d := cdraft(t)
-		if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(text); n > MaxReason {
-			t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
-			return Stay, nil
+		if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(text); n > conversations.MaxReason {
+			t.Reply(t.T("case.text_long", "n", n, "max", conversations.MaxReason))
+			return conversations.Stay, nil
 		}
-		if d.Text == "" || name == "reason" && t.flow.Name == "verify" {
+		if d.Text == "" || name == "reason" && t.FlowName() == "verify" {
 			d.Text = text
 		} else {
 			d.Text += "\n" + text
@@ -269,48 +267,48 @@ func textStep(name, key string, next func(context.Context, *Turn) (string, error
 }
 
 // photosStep collects up to 9 photos; min 0 makes them optional (跳过).
-func photosStep(name, key string, min int, next func(context.Context, *Turn) (string, error)) Step {
-	return Step{Name: name, Accepts: Photo | Choice, Hint: "report.photos.hint",
-		Prompt: func(ctx context.Context, t *Turn) (Prompt, error) {
+func photosStep(name, key string, min int, next func(context.Context, *conversations.Turn) (string, error)) conversations.Step {
+	return conversations.Step{Name: name, Accepts: conversations.Photo | conversations.Choice, Hint: "report.photos.hint",
+		Prompt: func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 			d := cdraft(t)
 			if len(d.Photos) == 0 {
-				n, err := t.caseNumber(ctx)
+				n, err := caseNumber(ctx, t)
 				if err != nil {
-					return Prompt{}, err
+					return conversations.Prompt{}, err
 				}
-				p := Prompt{Text: t.T(key, "number", n)}
+				p := conversations.Prompt{Text: t.T(key, "number", n)}
 				if min == 0 {
-					p.Options = []Option{{Label: t.T("button.skip"), Value: "done"}}
+					p.Options = []conversations.Option{{Label: t.T("button.skip"), Value: "done"}}
 				}
 				return p, nil
 			}
-			return Prompt{Text: t.T("report.photos.more", "n", len(d.Photos), "max", MaxPhotos),
-				Options: []Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+			return conversations.Prompt{Text: t.T("report.photos.more", "n", len(d.Photos), "max", conversations.MaxPhotos),
+				Options: []conversations.Option{{Label: t.T("button.done"), Value: "done"}}}, nil
 		},
-		Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+		Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 			d := cdraft(t)
-			if in.Kind == Choice {
+			if in.Kind == conversations.Choice {
 				if len(d.Photos) < min {
 					t.Reply(t.T("report.photos.need_one"))
-					return Stay, nil
+					return conversations.Stay, nil
 				}
 				return next(ctx, t)
 			}
-			if len(d.Photos) >= MaxPhotos {
-				t.Reply(t.T("report.photos.full", "max", MaxPhotos))
-				return Stay, nil
+			if len(d.Photos) >= conversations.MaxPhotos {
+				t.Reply(t.T("report.photos.full", "max", conversations.MaxPhotos))
+				return conversations.Stay, nil
 			}
 			id, ok, err := t.SavePhoto(ctx, in.Photo)
 			if err != nil || !ok {
-				return Stay, err
+				return conversations.Stay, err
 			}
 			d.Photos = append(d.Photos, id)
-			return Stay, nil
+			return conversations.Stay, nil
 		}}
 }
 
 // caseNumber is the number of the case a flow is about, for its prompts.
-func (t *Turn) caseNumber(ctx context.Context) (string, error) {
+func caseNumber(ctx context.Context, t *conversations.Turn) (string, error) {
 	if d, ok := t.Data.(*CaseDraft); ok && d.CaseID != 0 {
 		return t.Tx.CaseNumber(ctx, d.CaseID)
 	}

@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -17,21 +18,25 @@ import (
 // department at once, 改派 to a lead department and copies, 退回 to the
 // steward with a reason (who may 补充后重新提交), 合并 into an open case.
 
-func dispatchFlows() []*Flow {
+func dispatchFlows() []*conversations.Flow {
 	nd := func() any { return &CaseDraft{} }
-	return []*Flow{
-		{Name: "redirect", Title: "flow.redirect", Action: store.ActRedirect, NewData: nd, Steps: []Step{
-			{Name: "lead", Accepts: Choice, Prompt: promptLead, Handle: handleLead},
-			{Name: "copies", Accepts: Choice, Prompt: promptCopies, Handle: handleCopies},
+	return []*conversations.Flow{
+		{Name: "redirect", Title: "flow.redirect", Action: store.ActRedirect, NewData: nd, Steps: []conversations.Step{
+			{Name: "lead", Accepts: conversations.Choice, Prompt: promptLead, Handle: handleLead},
+			{Name: "copies", Accepts: conversations.Choice, Prompt: promptCopies, Handle: handleCopies},
 		}},
-		{Name: "return", Title: "flow.return", Action: store.ActReturn, NewData: nd, Steps: []Step{
-			textStep("reason", "case.ask.return_reason", func(ctx context.Context, t *Turn) (string, error) { return Done, doReturn(ctx, t) }),
+		{Name: "return", Title: "flow.return", Action: store.ActReturn, NewData: nd, Steps: []conversations.Step{
+			textStep("reason", "case.ask.return_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doReturn(ctx, t)
+			}),
 		}},
-		{Name: "resubmit", Title: "flow.resubmit", Action: store.ActResubmit, NewData: nd, Steps: []Step{
-			textStep("text", "case.ask.supplement", func(ctx context.Context, t *Turn) (string, error) { return Done, doResubmit(ctx, t) }),
+		{Name: "resubmit", Title: "flow.resubmit", Action: store.ActResubmit, NewData: nd, Steps: []conversations.Step{
+			textStep("text", "case.ask.supplement", func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doResubmit(ctx, t)
+			}),
 		}},
-		{Name: "merge", Title: "flow.merge", Action: store.ActMerge, NewData: nd, Steps: []Step{
-			{Name: "target", Accepts: Text, Prompt: simplePrompt("case.ask.merge_target"), Handle: handleMergeTarget},
+		{Name: "merge", Title: "flow.merge", Action: store.ActMerge, NewData: nd, Steps: []conversations.Step{
+			{Name: "target", Accepts: conversations.Text, Prompt: simplePrompt("case.ask.merge_target"), Handle: handleMergeTarget},
 		}},
 	}
 }
@@ -40,7 +45,7 @@ func dispatchFlows() []*Flow {
 
 // doDispatch starts both clocks, from the lead category's limits, and
 // tells the department (and the copied ones) and the followers.
-func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copies []int64) error {
+func doDispatch(ctx context.Context, t *conversations.Turn, c store.CaseView, lead int64, copies []int64) error {
 	cats, err := t.Tx.CaseCategories(ctx, c.ID)
 	if err != nil {
 		return err
@@ -68,11 +73,11 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 	if err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActDispatch, dept.Name, map[string]any{"department": lead, "copies": copies,
+	if err := record(ctx, t, c, store.ActDispatch, dept.Name, map[string]any{"department": lead, "copies": copies,
 		"verify_by": verifyBy, "fix_by": fixBy}); err != nil {
 		return err
 	}
-	c, err = t.reload(ctx, c.ID)
+	c, err = reload(ctx, t, c.ID)
 	if err != nil {
 		return err
 	}
@@ -96,41 +101,41 @@ func doDispatch(ctx context.Context, t *Turn, c store.CaseView, lead int64, copi
 		"number", c.Number, "alley", c.AlleyName, "department", dept.Name, "fix_by", t.When(fixBy)), nil); err != nil {
 		return err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.When(verifyBy))
+	return tellFollowers(ctx, t, c, "notify.follower.dispatched", "department", dept.Name, "verify_by", t.When(verifyBy))
 }
 
-func promptLead(ctx context.Context, t *Turn) (Prompt, error) {
+func promptLead(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	ds, err := t.Tx.Departments(ctx)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
-	n, err := t.caseNumber(ctx)
+	n, err := caseNumber(ctx, t)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
-	p := Prompt{Text: t.T("case.ask.lead", "number", n)}
+	p := conversations.Prompt{Text: t.T("case.ask.lead", "number", n)}
 	for _, d := range ds {
-		p.Options = append(p.Options, Option{Label: d.Name, Value: strconv.FormatInt(d.ID, 10)})
+		p.Options = append(p.Options, conversations.Option{Label: d.Name, Value: strconv.FormatInt(d.ID, 10)})
 	}
 	return p, nil
 }
 
-func handleLead(ctx context.Context, t *Turn, in Input) (string, error) {
-	id, _, ok, err := Chosen(ctx, t, in.Choice, t.Tx.DepartmentByID)
+func handleLead(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
+	id, _, ok, err := conversations.Chosen(ctx, t, in.Choice, t.Tx.DepartmentByID)
 	if !ok {
-		return Stay, err
+		return conversations.Stay, err
 	}
 	cdraft(t).Lead = id
 	return "copies", nil
 }
 
-func promptCopies(ctx context.Context, t *Turn) (Prompt, error) {
+func promptCopies(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	ds, err := t.Tx.Departments(ctx)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
 	d := cdraft(t)
-	p := Prompt{Text: t.T("case.ask.copies")}
+	p := conversations.Prompt{Text: t.T("case.ask.copies")}
 	for _, dep := range ds {
 		if dep.ID == d.Lead {
 			continue
@@ -139,20 +144,20 @@ func promptCopies(ctx context.Context, t *Turn) (Prompt, error) {
 		if slices.Contains(d.Copies, dep.ID) {
 			label = "✓ " + label
 		}
-		p.Options = append(p.Options, Option{Label: label, Value: strconv.FormatInt(dep.ID, 10)})
+		p.Options = append(p.Options, conversations.Option{Label: label, Value: strconv.FormatInt(dep.ID, 10)})
 	}
-	p.Options = append(p.Options, Option{Label: t.T("button.done"), Value: "done"})
+	p.Options = append(p.Options, conversations.Option{Label: t.T("button.done"), Value: "done"})
 	return p, nil
 }
 
-func handleCopies(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleCopies(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := cdraft(t)
 	if in.Choice == "done" {
-		c, ok, err := t.relock(ctx, store.ActRedirect)
+		c, ok, err := relock(ctx, t, store.ActRedirect)
 		if err != nil || !ok {
-			return Done, err
+			return conversations.Done, err
 		}
-		return Done, doDispatch(ctx, t, c, d.Lead, d.Copies)
+		return conversations.Done, doDispatch(ctx, t, c, d.Lead, d.Copies)
 	}
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
 	if i := slices.Index(d.Copies, id); i >= 0 {
@@ -160,13 +165,13 @@ func handleCopies(ctx context.Context, t *Turn, in Input) (string, error) {
 	} else if id != 0 && id != d.Lead {
 		d.Copies = append(d.Copies, id)
 	}
-	return Stay, nil
+	return conversations.Stay, nil
 }
 
 // --- 退回, 补充, 合并 ---------------------------------------------------------
 
-func doReturn(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActReturn)
+func doReturn(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActReturn)
 	if err != nil || !ok {
 		return err
 	}
@@ -174,7 +179,7 @@ func doReturn(ctx context.Context, t *Turn) error {
 	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActReturn].To); err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActReturn, reason, nil); err != nil {
+	if err := record(ctx, t, c, store.ActReturn, reason, nil); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.returned.done", "number", c.Number))
@@ -185,8 +190,8 @@ func doReturn(ctx context.Context, t *Turn) error {
 	return nil
 }
 
-func doResubmit(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActResubmit)
+func doResubmit(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActResubmit)
 	if err != nil || !ok {
 		return err
 	}
@@ -197,40 +202,40 @@ func doResubmit(ctx context.Context, t *Turn) error {
 	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActResubmit].To); err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActResubmit, text, nil); err != nil {
+	if err := record(ctx, t, c, store.ActResubmit, text, nil); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.resubmitted", "number", c.Number))
-	c, err = t.reload(ctx, c.ID)
+	c, err = reload(ctx, t, c.ID)
 	if err != nil {
 		return err
 	}
-	return t.centerCard(ctx, c, "notify.center.resubmitted")
+	return CenterCard(ctx, t, c, "notify.center.resubmitted")
 }
 
 var caseNumberRe = regexp.MustCompile(`\d{4}-\d{6}`)
 
 // handleMergeTarget merges the case into the one whose number was typed;
 // the steward follows that case instead.
-func handleMergeTarget(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleMergeTarget(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	number := caseNumberRe.FindString(in.Text)
 	if number == "" {
 		t.Reply(t.T("case.usage"))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
-	c, ok, err := t.relock(ctx, store.ActMerge)
+	c, ok, err := relock(ctx, t, store.ActMerge)
 	if err != nil || !ok {
-		return Done, err
+		return conversations.Done, err
 	}
 	if stay, err := mergeInto(ctx, t, c, number); stay || err != nil {
-		return Stay, err
+		return conversations.Stay, err
 	}
-	return Done, nil
+	return conversations.Done, nil
 }
 
 // mergeInto merges locked case c into the open case number; stay is true
 // when that is not a case it can go into (told).
-func mergeInto(ctx context.Context, t *Turn, c store.CaseView, number string) (bool, error) {
+func mergeInto(ctx context.Context, t *conversations.Turn, c store.CaseView, number string) (bool, error) {
 	target, err := t.Tx.CaseByNumber(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("case.not_found", "number", number))
@@ -246,7 +251,7 @@ func mergeInto(ctx context.Context, t *Turn, c store.CaseView, number string) (b
 	if err := t.Tx.SetMerged(ctx, c.ID, target.ID); err != nil {
 		return false, err
 	}
-	if err := t.record(ctx, c, store.ActMerge, target.Number, map[string]any{"into": target.ID}); err != nil {
+	if err := record(ctx, t, c, store.ActMerge, target.Number, map[string]any{"into": target.ID}); err != nil {
 		return false, err
 	}
 	if _, err := t.Tx.AddCaseEvent(ctx, target.ID, t.Person.ID, store.EventDuplicateMerged, c.Number, nil); err != nil {

@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -16,29 +17,31 @@ import (
 // to the department with a reason (and a photo), and after
 // cases.max_sendbacks of those the supervisors are told.
 
-func recheckFlows() []*Flow {
+func recheckFlows() []*conversations.Flow {
 	nd := func() any { return &CaseDraft{} }
-	return []*Flow{
-		{Name: "sendback", Title: "flow.sendback", Action: store.ActFail, NewData: nd, Steps: []Step{
-			textStep("reason", "case.ask.sendback_reason", func(ctx context.Context, t *Turn) (string, error) { return "photo", nil }),
-			photosStep("photo", "case.ask.check_photo", 0, func(ctx context.Context, t *Turn) (string, error) { return Done, doSendBack(ctx, t) }),
+	return []*conversations.Flow{
+		{Name: "sendback", Title: "flow.sendback", Action: store.ActFail, NewData: nd, Steps: []conversations.Step{
+			textStep("reason", "case.ask.sendback_reason", func(ctx context.Context, t *conversations.Turn) (string, error) { return "photo", nil }),
+			photosStep("photo", "case.ask.check_photo", 0, func(ctx context.Context, t *conversations.Turn) (string, error) {
+				return conversations.Done, doSendBack(ctx, t)
+			}),
 		}},
 	}
 }
 
 // doPass closes the case (通过).
-func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
+func doPass(ctx context.Context, t *conversations.Turn, c store.CaseView) error {
 	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActPass].To); err != nil {
 		return err
 	}
-	if err := t.record(ctx, c, store.ActPass, "", nil); err != nil {
+	if err := record(ctx, t, c, store.ActPass, "", nil); err != nil {
 		return err
 	}
-	if _, err := t.event(ctx, c, store.EventClosed, "", nil, "", nil); err != nil {
+	if _, err := event(ctx, t, c, store.EventClosed, "", nil, "", nil); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.closed.done", "number", c.Number))
-	c, err := t.reload(ctx, c.ID)
+	c, err := reload(ctx, t, c.ID)
 	if err != nil {
 		return err
 	}
@@ -71,12 +74,12 @@ func doPass(ctx context.Context, t *Turn, c store.CaseView) error {
 		"summary", CaseSummary(g, t.Deps.Location, c)), after, rate...); err != nil {
 		return err
 	}
-	return t.tellFollowers(ctx, c, "notify.follower.closed")
+	return tellFollowers(ctx, t, c, "notify.follower.closed")
 }
 
 // doSendBack returns the case to the department (未整改到位).
-func doSendBack(ctx context.Context, t *Turn) error {
-	c, ok, err := t.relock(ctx, store.ActFail)
+func doSendBack(ctx context.Context, t *conversations.Turn) error {
+	c, ok, err := relock(ctx, t, store.ActFail)
 	if err != nil || !ok {
 		return err
 	}
@@ -99,7 +102,7 @@ func doSendBack(ctx context.Context, t *Turn) error {
 		}
 		c.FixBy.Time = fixBy
 	}
-	if _, err := t.event(ctx, c, store.Lifecycle[store.ActFail].Event, d.Text, map[string]any{"count": n}, store.PhotoCheck, d.Photos); err != nil {
+	if _, err := event(ctx, t, c, store.Lifecycle[store.ActFail].Event, d.Text, map[string]any{"count": n}, store.PhotoCheck, d.Photos); err != nil {
 		return err
 	}
 	t.Reply(t.T("case.sentback.done", "number", c.Number, "n", n))
@@ -112,18 +115,18 @@ func doSendBack(ctx context.Context, t *Turn) error {
 		"reason", d.Text, "fix_by", t.When(c.FixBy.Time)), photo, deptButtons(c.ID)...); err != nil {
 		return err
 	}
-	if n >= t.Deps.MaxSendbacks && !c.Escalated {
+	if n >= settings(t).MaxSendbacks && !c.Escalated {
 		if err := t.Tx.SetEscalated(ctx, c.ID); err != nil {
 			return err
 		}
-		if _, err := t.event(ctx, c, store.EventEscalated, t.T("event.escalated.note", "n", n), nil, "", nil); err != nil {
+		if _, err := event(ctx, t, c, store.EventEscalated, t.T("event.escalated.note", "n", n), nil, "", nil); err != nil {
 			return err
 		}
 		sups, err := t.Tx.PeopleWithRole(ctx, store.RoleSupervisor)
 		if err != nil {
 			return err
 		}
-		c, err = t.reload(ctx, c.ID)
+		c, err = reload(ctx, t, c.ID)
 		if err != nil {
 			return err
 		}
@@ -138,10 +141,10 @@ func doSendBack(ctx context.Context, t *Turn) error {
 }
 
 // ratingButtons are the residents' answer to a closing: ★1–5, 仍有问题.
-func ratingButtons(caseID int64) []Button {
-	var rate []Button
+func ratingButtons(caseID int64) []conversations.Button {
+	var rate []conversations.Button
 	for i := 1; i <= 5; i++ {
-		rate = append(rate, Button{Symbols: strings.Repeat("★", i),
+		rate = append(rate, conversations.Button{Symbols: strings.Repeat("★", i),
 			Data: CaseAction{Action: store.ActRate, ID: caseID, Arg: strconv.Itoa(i)}.Data()})
 	}
 	return append(rate, button("button.still", store.ActStill, caseID))

@@ -1,10 +1,11 @@
-package conversations
+package cases
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -32,7 +33,7 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.what", "description", c.Description),
 		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
-		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", FormatWhen(c.CreatedAt, loc)),
+		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", conversations.FormatWhen(c.CreatedAt, loc)),
 	}
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
@@ -79,7 +80,7 @@ func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 		if key := "event." + what; i18n.Has(key) {
 			what = i18n.T(lang, key)
 		}
-		line := fmt.Sprintf("%s  %s  %s", FormatWhen(e.At, loc), actorName(lang, e), what)
+		line := fmt.Sprintf("%s  %s  %s", conversations.FormatWhen(e.At, loc), actorName(lang, e), what)
 		if e.Note != "" {
 			line += ":" + e.Note
 		}
@@ -95,12 +96,12 @@ func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		cats = c.CategoriesEn
 	}
 	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
-		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", FormatWhen(c.CreatedAt, loc))
+		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", conversations.FormatWhen(c.CreatedAt, loc))
 }
 
 // Clock says how a case's running clock stands: the deadline and the
 // working time left, or how far past it is.
-func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
+func Clock(lang i18n.Lang, d *conversations.Deps, c store.CaseView) string {
 	if c.Status == store.StatusFixed {
 		return i18n.T(lang, "clock.recheck")
 	}
@@ -110,7 +111,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	}
 	key := string(clock)
 	now := d.Now()
-	at := FormatWhen(due, d.Location)
+	at := conversations.FormatWhen(due, d.Location)
 	if now.Before(due) {
 		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.WorkingTime(lang, d.Calendar.Between(now, due), d.Calendar.DayLength()))
 	}

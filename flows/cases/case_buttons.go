@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -66,15 +67,15 @@ func isAction(a store.Action) bool {
 	return false
 }
 
-func button(key string, action store.Action, id int64, args ...any) Button {
-	return Button{Key: key, Args: args, Data: CaseAction{Action: action, ID: id}.Data()}
+func button(key string, action store.Action, id int64, args ...any) conversations.Button {
+	return conversations.Button{Key: key, Args: args, Data: CaseAction{Action: action, ID: id}.Data()}
 }
 
 // CardButtons are a case's buttons for its state, as its cards carry them
 // (the reader's role is the caller's to filter: /queue, /dept, /case show
 // a reader only what they may press).
 func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
-	var bs []Button
+	var bs []conversations.Button
 	switch c.Status {
 	case store.StatusSubmitted:
 		if c.DepartmentID.Valid {
@@ -92,7 +93,7 @@ func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
 		bs = append(bs, button("button.resubmit", store.ActResubmit, c.ID))
 	}
 	var out []bot.Button
-	for _, row := range Render(lang, bs) {
+	for _, row := range conversations.Render(lang, bs) {
 		out = append(out, row...)
 	}
 	return out
@@ -182,7 +183,7 @@ func CountsIn(action store.Action, kind store.ChatKind, dept, caseDept int64) bo
 // button pressed anywhere else (a residents' group, the exchange group, a
 // group the roster does not know, a forged callback) changes nothing and
 // says nothing there: the presser is told privately where it counts.
-func (t *Turn) pressedHere(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
+func pressedHere(ctx context.Context, t *conversations.Turn, c store.CaseView, action store.Action) (bool, error) {
 	if action == store.ActRate || action == store.ActStill {
 		return true, nil
 	}

@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -15,7 +16,7 @@ import (
 // each is bound; the flows never ask which messenger that is.
 
 // tellFollowers tells the reporter and subscribers (but not the person acting).
-func (t *Turn) tellFollowers(ctx context.Context, c store.CaseView, key string, args ...any) error {
+func tellFollowers(ctx context.Context, t *conversations.Turn, c store.CaseView, key string, args ...any) error {
 	ids, err := t.Tx.Followers(ctx, c.ID)
 	if err != nil {
 		return err
@@ -29,13 +30,13 @@ func (t *Turn) tellFollowers(ctx context.Context, c store.CaseView, key string, 
 		}
 	}
 	// The residents whose complaint became this case follow it too.
-	return t.tellComplainants(ctx, c, key, args...)
+	return tellComplainants(ctx, t, c, key, args...)
 }
 
 // centerCard puts a case before the acceptance center with its dispatch buttons.
-func (t *Turn) centerCard(ctx context.Context, c store.CaseView, key string) error {
+func CenterCard(ctx context.Context, t *conversations.Turn, c store.CaseView, key string) error {
 	g := t.Deps.DefaultLang
-	var buttons []Button
+	var buttons []conversations.Button
 	if c.DepartmentID.Valid {
 		buttons = append(buttons, button("button.dispatch_to", store.ActDispatch, c.ID, "department", c.DepartmentName))
 	}
@@ -50,14 +51,14 @@ func (t *Turn) centerCard(ctx context.Context, c store.CaseView, key string) err
 		if c.Lat.Valid {
 			lat, lon = &c.Lat.Float64, &c.Lon.Float64
 		}
-		dups, err := t.Tx.NearbyOpen(ctx, cat.ID, c.AlleyID.Int64, lat, lon, t.Deps.DuplicateRadius())
+		dups, err := t.Tx.NearbyOpen(ctx, cat.ID, c.AlleyID.Int64, lat, lon, settings(t).duplicateRadius())
 		if err != nil {
 			return err
 		}
 		for _, dup := range dups {
 			if dup.ID < c.ID { // an older case
 				text += "\n" + i18n.T(g, "case.maybe_duplicate", "number", dup.Number)
-				buttons = append(buttons, Button{Key: "button.merge_into", Args: []any{"number", dup.Number},
+				buttons = append(buttons, conversations.Button{Key: "button.merge_into", Args: []any{"number", dup.Number},
 					Data: CaseAction{Action: store.ActMerge, ID: c.ID, Arg: dup.Number}.Data()})
 				break
 			}
@@ -69,8 +70,8 @@ func (t *Turn) centerCard(ctx context.Context, c store.CaseView, key string) err
 }
 
 // deptButtons are a department's buttons while the fix clock runs.
-func deptButtons(id int64) []Button {
-	return []Button{
+func deptButtons(id int64) []conversations.Button {
+	return []conversations.Button{
 		button("button.progress", store.ActProgress, id),
 		button("button.extend", store.ActExtend, id),
 		button("button.fixed", store.ActFixed, id),
@@ -78,7 +79,7 @@ func deptButtons(id int64) []Button {
 }
 
 // firstPhoto is a case's first photo as a message attachment.
-func (t *Turn) firstPhoto(ctx context.Context, caseID int64) (*bot.Photo, error) {
+func FirstPhoto(ctx context.Context, t *conversations.Turn, caseID int64) (*bot.Photo, error) {
 	ps, err := t.Tx.CasePhotos(ctx, caseID)
 	if err != nil || len(ps) == 0 {
 		return nil, err
