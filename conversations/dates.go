@@ -167,8 +167,8 @@ func noon(y, m, d int, loc *time.Location) (time.Time, bool) {
 	return day, true
 }
 
-// isoDay is Monday 1 … Sunday 7.
-func isoDay(t time.Time) int {
+// ISOWeekday is Monday 1 … Sunday 7.
+func ISOWeekday(t time.Time) int {
 	if d := int(t.Weekday()); d != 0 {
 		return d
 	}
@@ -268,9 +268,9 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 // (Monday to Sunday), or with weeks < 0 the next such day from today on.
 func weekday(today time.Time, wd, weeks int) time.Time {
 	if weeks < 0 {
-		return today.AddDate(0, 0, (wd-isoDay(today)+7)%7)
+		return today.AddDate(0, 0, (wd-ISOWeekday(today)+7)%7)
 	}
-	monday := today.AddDate(0, 0, 1-isoDay(today))
+	monday := today.AddDate(0, 0, 1-ISOWeekday(today))
 	return monday.AddDate(0, 0, 7*weeks+wd-1)
 }
 

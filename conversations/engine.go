@@ -188,16 +188,15 @@ func (e *Engine) Flow(name string) *Flow { return e.flows[name] }
 // FlowFor is the flow a case button starts (nil: none).
 func (e *Engine) FlowFor(action store.Action) *Flow { return e.byAction[action] }
 
-// SettingsOf is the settings a domain handed the engine (a pointer to its
-// Settings struct), found by their type; nil when no domain did.
-func SettingsOf[S any](e *Engine) S {
+// SettingsOf is the settings a domain handed the engine (its *S), found
+// by their type; a zero S when no domain did.
+func SettingsOf[S any](e *Engine) *S {
 	for _, s := range e.settings {
-		if v, ok := s.(S); ok {
+		if v, ok := s.(*S); ok {
 			return v
 		}
 	}
-	var none S
-	return none
+	return new(S)
 }
 
 // HasFlow reports whether name is a flow.

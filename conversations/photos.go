@@ -68,3 +68,22 @@ func (t *Turn) SavePhoto(ctx context.Context, p *bot.Photo) (int64, bool, error)
 	}
 	return id, true, nil
 }
+
+// AddPhoto saves a photo into ids, at most max of them: one beyond is
+// refused (and said), as is one over the size limit.
+func (t *Turn) AddPhoto(ctx context.Context, ids *[]int64, max int, p *bot.Photo) (bool, error) {
+	if len(*ids) >= max {
+		t.Reply(t.T("report.photos.full", "max", max))
+		return false, nil
+	}
+	id, ok, err := t.SavePhoto(ctx, p)
+	if ok {
+		*ids = append(*ids, id)
+	}
+	return ok, err
+}
+
+// MorePhotos asks for more photos (n so far), with 完成.
+func MorePhotos(t *Turn, n int) Prompt {
+	return Prompt{Text: t.T("report.photos.more", "n", n, "max", MaxPhotos), Options: []Option{{Label: t.T("button.done"), Value: "done"}}}
+}

@@ -148,3 +148,20 @@ func ETA(pace time.Duration, n int) int {
 	m := int((time.Duration(n)*pace + time.Minute - 1) / time.Minute)
 	return max(m, 1)
 }
+
+// ToRole says a message to every active holder of role, privately, each
+// in their language.
+func (t *Turn) ToRole(ctx context.Context, role store.Role, render func(lang i18n.Lang) bot.Message) error {
+	people, err := t.Tx.PeopleWithRole(ctx, role)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		msgs, err := t.Audience().Person(ctx, p.ID, render)
+		if err != nil {
+			return err
+		}
+		t.Say(msgs...)
+	}
+	return nil
+}

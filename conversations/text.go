@@ -116,3 +116,22 @@ func TextStep(name, key string, min, max int, take func(ctx context.Context, t *
 func TextFlow(name string, steps ...Step) *Flow {
 	return &Flow{Name: name, Title: "flow." + name, NewData: func() any { return &TextDraft{} }, Steps: steps}
 }
+
+// Description checks a typed description: not a command, at least four
+// characters a reader sees (else short is said), at most 1000.
+func Description(t *Turn, text, short string) (string, bool) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "/") { // an unknown command mid-flow is not a description
+		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
+		return "", false
+	}
+	switch n := utf8.RuneCountInString(text); {
+	case Visible(text) < 4:
+		t.Reply(t.T(short))
+		return "", false
+	case n > 1000:
+		t.Reply(t.T("report.description.long", "n", n))
+		return "", false
+	}
+	return text, true
+}

@@ -54,13 +54,9 @@ func promptAbsent(ctx context.Context, t *conversations.Turn) (conversations.Pro
 
 func handleAbsent(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	if in.Kind == conversations.Text {
-		ids, unknown, err := trainings.FindPeople(ctx, t, in.Text)
-		if err != nil {
-			return "", err
-		}
-		if len(unknown) > 0 {
-			t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
-			return conversations.Stay, nil
+		ids, ok, err := trainings.FindPeople(ctx, t, in.Text)
+		if !ok {
+			return conversations.Stay, err
 		}
 		if err := t.Tx.SetAttendance(ctx, conversations.TextOf(t).ID, false, ids, false); err != nil {
 			return "", err
@@ -70,13 +66,9 @@ func handleAbsent(ctx context.Context, t *conversations.Turn, in conversations.I
 }
 
 func handleCame(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	ids, unknown, err := trainings.FindPeople(ctx, t, in.Text)
-	if err != nil {
-		return "", err
-	}
-	if len(unknown) > 0 {
-		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
-		return conversations.Stay, nil
+	ids, ok, err := trainings.FindPeople(ctx, t, in.Text)
+	if !ok {
+		return conversations.Stay, err
 	}
 	id := conversations.TextOf(t).ID
 	if _, err := t.Tx.ExecAttendanceReset(ctx, id); err != nil {

@@ -282,8 +282,7 @@ func photosStep(name, key string, min int, next func(context.Context, *conversat
 				}
 				return p, nil
 			}
-			return conversations.Prompt{Text: t.T("report.photos.more", "n", len(d.Photos), "max", conversations.MaxPhotos),
-				Options: []conversations.Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+			return conversations.MorePhotos(t, len(d.Photos)), nil
 		},
 		Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 			d := cdraft(t)
@@ -294,16 +293,8 @@ func photosStep(name, key string, min int, next func(context.Context, *conversat
 				}
 				return next(ctx, t)
 			}
-			if len(d.Photos) >= conversations.MaxPhotos {
-				t.Reply(t.T("report.photos.full", "max", conversations.MaxPhotos))
-				return conversations.Stay, nil
-			}
-			id, ok, err := t.SavePhoto(ctx, in.Photo)
-			if err != nil || !ok {
-				return conversations.Stay, err
-			}
-			d.Photos = append(d.Photos, id)
-			return conversations.Stay, nil
+			_, err := t.AddPhoto(ctx, &d.Photos, conversations.MaxPhotos, in.Photo)
+			return conversations.Stay, err
 		}}
 }
 

@@ -156,7 +156,7 @@ func CardAction(cv store.CaseView, text string) (CaseAction, bool) {
 // cardHome is where the cards carrying an action's button are sent: the
 // center's group (派单, 退回, 批准 …), the case's department's group (已核实,
 // 已整改 …), or "" for a person's private chat alone (复核, 补充). The
-// residents' buttons (★, 仍有问题) have their own rule, Turn.ratesHere.
+// residents' buttons (★, 仍有问题) have their own rule, ratesHere.
 var cardHome = map[store.Action]store.ChatKind{
 	store.ActDispatch: store.ChatCoordinators, store.ActRedirect: store.ChatCoordinators,
 	store.ActReturn: store.ChatCoordinators, store.ActMerge: store.ChatCoordinators,

@@ -33,7 +33,7 @@ func tellFollowers(ctx context.Context, t *conversations.Turn, c store.CaseView,
 	return tellComplainants(ctx, t, c, key, args...)
 }
 
-// centerCard puts a case before the acceptance center with its dispatch buttons.
+// CenterCard puts a case before the acceptance center with its dispatch buttons.
 func CenterCard(ctx context.Context, t *conversations.Turn, c store.CaseView, key string) error {
 	g := t.Deps.DefaultLang
 	var buttons []conversations.Button
@@ -78,7 +78,7 @@ func deptButtons(id int64) []conversations.Button {
 	}
 }
 
-// firstPhoto is a case's first photo as a message attachment.
+// FirstPhoto is a case's first photo as a message attachment.
 func FirstPhoto(ctx context.Context, t *conversations.Turn, caseID int64) (*bot.Photo, error) {
 	ps, err := t.Tx.CasePhotos(ctx, caseID)
 	if err != nil || len(ps) == 0 {

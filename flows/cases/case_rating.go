@@ -165,15 +165,9 @@ func promptReopenReason(ctx context.Context, t *conversations.Turn) (conversatio
 func handleReopenReason(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := t.Data.(*ReopenDraft)
 	if in.Kind == conversations.Photo {
-		if len(d.Photos) >= 3 {
-			t.Reply(t.T("report.photos.full", "max", 3))
-			return conversations.Stay, nil
-		}
-		id, ok, err := t.SavePhoto(ctx, in.Photo)
-		if err != nil || !ok {
+		if ok, err := t.AddPhoto(ctx, &d.Photos, 3, in.Photo); err != nil || !ok {
 			return conversations.Stay, err
 		}
-		d.Photos = append(d.Photos, id)
 		t.Reply(t.T("case.rate.photo_kept", "n", len(d.Photos)))
 		return conversations.Stay, nil
 	}

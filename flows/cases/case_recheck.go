@@ -122,20 +122,14 @@ func doSendBack(ctx context.Context, t *conversations.Turn) error {
 		if _, err := event(ctx, t, c, store.EventEscalated, t.T("event.escalated.note", "n", n), nil, "", nil); err != nil {
 			return err
 		}
-		sups, err := t.Tx.PeopleWithRole(ctx, store.RoleSupervisor)
-		if err != nil {
-			return err
-		}
 		c, err = reload(ctx, t, c.ID)
 		if err != nil {
 			return err
 		}
-		for _, p := range sups {
-			if err := t.ToPerson(ctx, p.ID, "notify.escalated", []any{"number", c.Number, "n", n, "department", c.DepartmentName,
-				"summary", CaseSummary(i18n.Parse(p.Lang, g), t.Deps.Location, c)}, nil); err != nil {
-				return err
-			}
-		}
+		return t.ToRole(ctx, store.RoleSupervisor, func(lang i18n.Lang) bot.Message {
+			return bot.Message{Text: i18n.T(lang, "notify.escalated", "number", c.Number, "n", n, "department", c.DepartmentName,
+				"summary", CaseSummary(lang, t.Deps.Location, c))}
+		})
 	}
 	return nil
 }

@@ -40,12 +40,7 @@ func (s *Settings) duplicateRadius() float64 {
 func DuplicateRadius(t *conversations.Turn) float64 { return settings(t).duplicateRadius() }
 
 // Of is the lifecycle's settings the engine holds (a test may change them).
-func Of(e *conversations.Engine) *Settings {
-	if s := conversations.SettingsOf[*Settings](e); s != nil {
-		return s
-	}
-	return defaults(Settings{})
-}
+func Of(e *conversations.Engine) *Settings { return conversations.SettingsOf[Settings](e) }
 
 func settings(t *conversations.Turn) *Settings { return Of(t.Engine()) }
 

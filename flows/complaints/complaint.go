@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
@@ -111,16 +110,8 @@ func handleComplaintKind(ctx context.Context, t *conversations.Turn, in conversa
 }
 
 func handleComplaintWhat(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	text := strings.TrimSpace(in.Text)
-	switch n := utf8.RuneCountInString(text); {
-	case strings.HasPrefix(text, "/"):
-		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
-		return conversations.Stay, nil
-	case conversations.Visible(text) < 4:
-		t.Reply(t.T("complaint.too_short"))
-		return conversations.Stay, nil
-	case n > 1000:
-		t.Reply(t.T("report.description.long", "n", n))
+	text, ok := conversations.Description(t, in.Text, "complaint.too_short")
+	if !ok {
 		return conversations.Stay, nil
 	}
 	d := kdraft(t)
@@ -183,7 +174,7 @@ func promptComplaintPhotos(ctx context.Context, t *conversations.Turn) (conversa
 	if n == 0 {
 		return conversations.Prompt{Text: t.T("complaint.ask.photos"), Options: []conversations.Option{{Label: t.T("button.skip"), Value: "done"}}}, nil
 	}
-	return conversations.Prompt{Text: t.T("report.photos.more", "n", n, "max", conversations.MaxPhotos), Options: []conversations.Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+	return conversations.MorePhotos(t, n), nil
 }
 
 func handleComplaintPhotos(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
@@ -191,16 +182,8 @@ func handleComplaintPhotos(ctx context.Context, t *conversations.Turn, in conver
 	if in.Kind == conversations.Choice {
 		return "anonymous", nil
 	}
-	if len(d.PhotoIDs) >= conversations.MaxPhotos {
-		t.Reply(t.T("report.photos.full", "max", conversations.MaxPhotos))
-		return conversations.Stay, nil
-	}
-	id, ok, err := t.SavePhoto(ctx, in.Photo)
-	if err != nil || !ok {
-		return conversations.Stay, err
-	}
-	d.PhotoIDs = append(d.PhotoIDs, id)
-	return conversations.Stay, nil
+	_, err := t.AddPhoto(ctx, &d.PhotoIDs, conversations.MaxPhotos, in.Photo)
+	return conversations.Stay, err
 }
 
 func promptAnonymous(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
@@ -290,21 +273,10 @@ func complaintCard(ctx context.Context, t *conversations.Turn, k store.Complaint
 // toSupervisors sends a complaint about the staff to each supervisor
 // privately: nobody else sees it.
 func toSupervisors(ctx context.Context, t *conversations.Turn, k store.Complaint) error {
-	sups, err := t.Tx.PeopleWithRole(ctx, store.RoleSupervisor)
-	if err != nil {
-		return err
-	}
-	for _, s := range sups {
-		msgs, err := t.Audience().Person(ctx, s.ID, func(lang i18n.Lang) bot.Message {
-			return bot.Message{Text: i18n.T(lang, "notify.complaint.staff", "card", complaintText(lang, t.Deps.Location, k, true)),
-				Buttons: conversations.Render(lang, []conversations.Button{complaintButton("button.complaint.settle", "settle", k.ID)})}
-		})
-		if err != nil {
-			return err
-		}
-		t.Say(msgs...)
-	}
-	return nil
+	return t.ToRole(ctx, store.RoleSupervisor, func(lang i18n.Lang) bot.Message {
+		return bot.Message{Text: i18n.T(lang, "notify.complaint.staff", "card", complaintText(lang, t.Deps.Location, k, true)),
+			Buttons: conversations.Render(lang, []conversations.Button{complaintButton("button.complaint.settle", "settle", k.ID)})}
+	})
 }
 
 // Actions are the buttons of a complaint, for the permission table.

@@ -33,10 +33,7 @@ func Domain(s Settings) conversations.Domain {
 }
 
 func pace(t *conversations.Turn) time.Duration {
-	if s := conversations.SettingsOf[*Settings](t.Engine()); s != nil {
-		return s.BroadcastPace
-	}
-	return 0
+	return conversations.SettingsOf[Settings](t.Engine()).BroadcastPace
 }
 
 func handleNoticeText(ctx context.Context, t *conversations.Turn, text string) (string, error) {

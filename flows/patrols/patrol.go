@@ -60,7 +60,7 @@ func patrolAlleys(ctx context.Context, t *conversations.Turn) ([]conversations.O
 		return nil, err
 	}
 	now := t.Deps.Now().In(t.Deps.Location)
-	weekday, minute := isoWeekday(now), now.Hour()*60+now.Minute()
+	weekday, minute := conversations.ISOWeekday(now), now.Hour()*60+now.Minute()
 	var first, rest []conversations.Option
 	for _, a := range alleys {
 		id, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, weekday, minute)
@@ -76,13 +76,6 @@ func patrolAlleys(ctx context.Context, t *conversations.Turn) ([]conversations.O
 		}
 	}
 	return append(first, rest...), nil
-}
-
-func isoWeekday(t time.Time) int {
-	if d := int(t.Weekday()); d != 0 {
-		return d
-	}
-	return 7
 }
 
 func promptPatrolAlley(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
@@ -167,7 +160,7 @@ func handleOutsideNote(ctx context.Context, t *conversations.Turn, in conversati
 
 func startPatrol(ctx context.Context, t *conversations.Turn, d *PatrolDraft, a store.Alley, outside bool, note string) error {
 	now := t.Deps.Now().In(t.Deps.Location)
-	sched, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, isoWeekday(now), now.Hour()*60+now.Minute())
+	sched, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, conversations.ISOWeekday(now), now.Hour()*60+now.Minute())
 	if err != nil {
 		return err
 	}
@@ -266,7 +259,7 @@ func Month(ctx context.Context, t *conversations.Turn, personID int64) (string, 
 	for day := first; day.Before(next); day = day.AddDate(0, 0, 1) {
 		mark := ""
 		for _, s := range scheds {
-			if !s.On(isoWeekday(day)) {
+			if !s.On(conversations.ISOWeekday(day)) {
 				continue
 			}
 			scheduled++
@@ -325,7 +318,7 @@ func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 	var lines []string
 	used := map[int64]bool{}
 	for _, s := range scheds {
-		if !s.On(isoWeekday(day)) {
+		if !s.On(conversations.ISOWeekday(day)) {
 			continue
 		}
 		start, end := at(day, s.Starts), at(day, s.Ends)

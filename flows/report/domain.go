@@ -16,12 +16,7 @@ type Settings struct {
 }
 
 // Of is the reports' settings the engine holds (a test may change them).
-func Of(e *conversations.Engine) *Settings {
-	if s := conversations.SettingsOf[*Settings](e); s != nil {
-		return s
-	}
-	return &Settings{}
-}
+func Of(e *conversations.Engine) *Settings { return conversations.SettingsOf[Settings](e) }
 
 func settings(t *conversations.Turn) *Settings { return Of(t.Engine()) }
 

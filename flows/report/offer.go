@@ -49,7 +49,7 @@ func AnswerOffer(ctx context.Context, e *conversations.Engine, t *conversations.
 	return true, e.Handle(ctx, t, conversations.Input{Kind: conversations.Choice, Choice: t.StepName() + "|report"})
 }
 
-// OfferReport starts the offer for a text or a point.
+// Offer starts the offer for a text or a point.
 func Offer(ctx context.Context, e *conversations.Engine, t *conversations.Turn, text string, lat, lon *float64) error {
 	if err := e.Start(ctx, t, "offer", nil); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
@@ -160,11 +159,7 @@ func PromptCategory(ctx context.Context, t *conversations.Turn) (conversations.P
 func handleCategory(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	if in.Kind == conversations.Photo {
 		d := draft(t)
-		if len(d.PhotoIDs) >= conversations.MaxPhotos {
-			t.Reply(t.T("report.photos.full", "max", conversations.MaxPhotos))
-			return conversations.Stay, nil
-		}
-		if ok, err := addPhoto(ctx, t, d, in.Photo); err != nil || !ok {
+		if ok, err := t.AddPhoto(ctx, &d.PhotoIDs, conversations.MaxPhotos, in.Photo); err != nil || !ok {
 			return conversations.Stay, err
 		}
 		if err := d.caption(ctx, t, in.Text); err != nil {
@@ -188,7 +183,7 @@ func promptPhotos(ctx context.Context, t *conversations.Turn) (conversations.Pro
 	if n == 0 || d.ReplacePhotos {
 		return conversations.Prompt{Text: t.T("report.photos", "max", conversations.MaxPhotos)}, nil
 	}
-	return conversations.Prompt{Text: t.T("report.photos.more", "n", n, "max", conversations.MaxPhotos), Options: []conversations.Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+	return conversations.MorePhotos(t, n), nil
 }
 
 func handlePhotos(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
@@ -219,11 +214,7 @@ func handlePhotos(ctx context.Context, t *conversations.Turn, in conversations.I
 		}
 		d.PhotoIDs, d.ReplacePhotos = nil, false
 	}
-	if len(d.PhotoIDs) >= conversations.MaxPhotos {
-		t.Reply(t.T("report.photos.full", "max", conversations.MaxPhotos))
-		return conversations.Stay, nil
-	}
-	if ok, err := addPhoto(ctx, t, d, in.Photo); err != nil || !ok {
+	if ok, err := t.AddPhoto(ctx, &d.PhotoIDs, conversations.MaxPhotos, in.Photo); err != nil || !ok {
 		return conversations.Stay, err
 	}
 	return conversations.Stay, d.caption(ctx, t, in.Text)
@@ -250,17 +241,8 @@ func handleDescription(ctx context.Context, t *conversations.Turn, in conversati
 		t.Reply(t.T("flow.hint.text"))
 		return conversations.Stay, nil
 	}
-	text := strings.TrimSpace(in.Text)
-	if strings.HasPrefix(text, "/") { // an unknown command mid-flow is not a description
-		t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
-		return conversations.Stay, nil
-	}
-	switch n := utf8.RuneCountInString(text); {
-	case conversations.Visible(text) < 4:
-		t.Reply(t.T("report.description.short"))
-		return conversations.Stay, nil
-	case n > 1000:
-		t.Reply(t.T("report.description.long", "n", n))
+	text, ok := conversations.Description(t, in.Text, "report.description.short")
+	if !ok {
 		return conversations.Stay, nil
 	}
 	d := draft(t)

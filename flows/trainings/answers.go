@@ -134,14 +134,8 @@ func handleTrainingLeave(ctx context.Context, t *conversations.Turn, text string
 // handleRetime moves a training to a new time and tells everyone who got
 // the notice (the reminders follow the new time).
 func handleRetime(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	now := t.Deps.Now().In(t.Deps.Location)
-	at, ok := conversations.ParseWhen(in.Text, now, t.Deps.Location)
+	at, ok := askedWhen(t, in.Text)
 	if !ok {
-		t.Reply(t.T("training.when.bad", "example", t.ExampleWhen()))
-		return conversations.Stay, nil
-	}
-	if !at.After(now) {
-		t.Reply(t.T("training.when.past", "at", t.When(at)))
 		return conversations.Stay, nil
 	}
 	tr, err := t.Tx.LockTraining(ctx, conversations.TextOf(t).ID)

@@ -54,14 +54,9 @@ type Settings struct {
 }
 
 // Of is the trainings' settings the engine holds (nil: not registered).
-func Of(e *conversations.Engine) *Settings { return conversations.SettingsOf[*Settings](e) }
+func Of(e *conversations.Engine) *Settings { return conversations.SettingsOf[Settings](e) }
 
-func settings(t *conversations.Turn) *Settings {
-	if s := Of(t.Engine()); s != nil {
-		return s
-	}
-	return &Settings{}
-}
+func settings(t *conversations.Turn) *Settings { return Of(t.Engine()) }
 
 // Domain is the trainings' flows and their button family "t".
 func Domain(s Settings) conversations.Domain {
@@ -112,14 +107,8 @@ func handleTrainingKind(ctx context.Context, t *conversations.Turn, in conversat
 }
 
 func handleTrainingWhen(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	now := t.Deps.Now().In(t.Deps.Location)
-	at, ok := conversations.ParseWhen(in.Text, now, t.Deps.Location)
+	at, ok := askedWhen(t, in.Text)
 	if !ok {
-		t.Reply(t.T("training.when.bad", "example", t.ExampleWhen()))
-		return conversations.Stay, nil
-	}
-	if !at.After(now) {
-		t.Reply(t.T("training.when.past", "at", t.When(at)))
 		return conversations.Stay, nil
 	}
 	tdraft(t).StartsAt = at
@@ -202,13 +191,9 @@ func handleTrainingAudience(ctx context.Context, t *conversations.Turn, in conve
 var nameSep = regexp.MustCompile(`[、,,;;\s]+`)
 
 func handleTrainingPeople(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	ids, unknown, err := FindPeople(ctx, t, in.Text)
-	if err != nil {
-		return "", err
-	}
-	if len(unknown) > 0 {
-		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
-		return conversations.Stay, nil
+	ids, ok, err := FindPeople(ctx, t, in.Text)
+	if !ok {
+		return conversations.Stay, err
 	}
 	if len(ids) == 0 {
 		t.Reply(t.T("training.audience.empty"))
@@ -218,8 +203,9 @@ func handleTrainingPeople(ctx context.Context, t *conversations.Turn, in convers
 	return "capacity", nil
 }
 
-// FindPeople resolves names or codes separated by 、 , ; or spaces.
-func FindPeople(ctx context.Context, t *conversations.Turn, text string) ([]int64, []string, error) {
+// FindPeople resolves names or codes separated by 、 , ; or spaces; ok is
+// false when some are nobody's (they are said).
+func FindPeople(ctx context.Context, t *conversations.Turn, text string) ([]int64, bool, error) {
 	var ids []int64
 	var unknown []string
 	seen := map[int64]bool{}
@@ -233,14 +219,18 @@ func FindPeople(ctx context.Context, t *conversations.Turn, text string) ([]int6
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, false, err
 		}
 		if !seen[p.ID] {
 			seen[p.ID] = true
 			ids = append(ids, p.ID)
 		}
 	}
-	return ids, unknown, nil
+	if len(unknown) > 0 {
+		t.Reply(t.T("training.people.unknown", "names", strings.Join(unknown, "、")))
+		return nil, false, nil
+	}
+	return ids, true, nil
 }
 
 func promptTrainingCapacity(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
@@ -353,4 +343,20 @@ func handleTrainingSummary(ctx context.Context, t *conversations.Turn, in conver
 		return "audience", nil
 	}
 	return conversations.Done, publishTraining(ctx, t, d.training(t.Person.ID), people)
+}
+
+// askedWhen reads a training's time: one that cannot be read, or is past,
+// is said.
+func askedWhen(t *conversations.Turn, text string) (time.Time, bool) {
+	now := t.Deps.Now().In(t.Deps.Location)
+	at, ok := conversations.ParseWhen(text, now, t.Deps.Location)
+	if !ok {
+		t.Reply(t.T("training.when.bad", "example", t.ExampleWhen()))
+		return at, false
+	}
+	if !at.After(now) {
+		t.Reply(t.T("training.when.past", "at", t.When(at)))
+		return at, false
+	}
+	return at, true
 }
