@@ -226,6 +226,27 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 		}
 		return today.AddDate(0, 0, n), s[len(g[0]):], ok && n <= 366
 	}
+	if day, rest, ok := weekPrefix(s, today); ok {
+		return day, rest, true
+	}
+	if g := dayOnlyRe.FindStringSubmatch(s); g != nil { // 8号: the next 8th
+		d, ok := cnNumber(g[1])
+		if !ok {
+			return time.Time{}, "", false
+		}
+		for i := 0; i < 3; i++ {
+			first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 12, 0, 0, 0, loc)
+			if day, ok := noon(first.Year(), int(first.Month()), d, loc); ok && !day.Before(today) {
+				return day, s[len(g[0]):], true
+			}
+		}
+	}
+	return time.Time{}, "", false
+}
+
+// weekPrefix reads a weekday at the start of s (周三, 下周五, next friday)
+// and returns it at noon with the rest of s.
+func weekPrefix(s string, today time.Time) (time.Time, string, bool) {
 	if g := cnWeekRe.FindStringSubmatch(s); g != nil {
 		wd := strings.Index("一二三四五六日", g[2])/len("一") + 1
 		switch g[2] {
@@ -248,18 +269,6 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 	if g := enWeekRe.FindStringSubmatch(s); g != nil {
 		weeks := map[string]int{"": -1, "this": 0, "next": 1}[g[1]]
 		return weekday(today, enDays[g[2][:3]], weeks), s[len(g[0]):], true
-	}
-	if g := dayOnlyRe.FindStringSubmatch(s); g != nil { // 8号: the next 8th
-		d, ok := cnNumber(g[1])
-		if !ok {
-			return time.Time{}, "", false
-		}
-		for i := 0; i < 3; i++ {
-			first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 12, 0, 0, 0, loc)
-			if day, ok := noon(first.Year(), int(first.Month()), d, loc); ok && !day.Before(today) {
-				return day, s[len(g[0]):], true
-			}
-		}
 	}
 	return time.Time{}, "", false
 }

@@ -1,6 +1,9 @@
-// Package conversations owns the flow engine and the flows. A flow is a list
-// of named steps, each with its prompt, the input it accepts and its next
-// step. State lives in PostgreSQL per (platform, chat, user), written in the
+// Package conversations owns the flow engine: a flow is a list of named
+// steps, each with its prompt, the input it accepts and its next step; a
+// button family is a domain's buttons outside any step. The domains (the
+// packages under flows/) hand the engine their flows, button families and
+// settings (Domain); this package imports none of them, and keeps what they
+// share: the turn, dates, texts, photos and who is told. State lives in PostgreSQL per (platform, chat, user), written in the
 // same transaction as the update's other effects, so a restart loses nothing
 // and two stewards in one group never share a draft.
 package conversations
@@ -92,7 +95,8 @@ type PhotoQueue interface {
 	EnqueuePhotoFetch(ctx context.Context, tx *store.Tx, photoID int64) error
 }
 
-// Deps is what the flows need from the rest of the program.
+// Deps is what every flow needs from the rest of the program; a domain's
+// own settings are its Settings (Domain.Settings).
 type Deps struct {
 	Photos        PhotoQueue // nil: photos without bytes are kept as references only
 	ResumeAfter   time.Duration
