@@ -3,9 +3,10 @@
 // button family is a domain's buttons outside any step. The domains (the
 // packages under flows/) hand the engine their flows, button families and
 // settings (Domain); this package imports none of them, and keeps what they
-// share: the turn, dates, texts, photos and who is told. State lives in PostgreSQL per (platform, chat, user), written in the
-// same transaction as the update's other effects, so a restart loses nothing
-// and two stewards in one group never share a draft.
+// share: the turn, dates, texts, photos and who is told. State lives in
+// PostgreSQL per (platform, chat, user), written in the same transaction
+// as the update's other effects, so a restart loses nothing and two
+// stewards in one group never share a draft.
 package conversations
 
 import (
