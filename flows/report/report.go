@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/store"
 )
@@ -71,7 +70,7 @@ func (d *ReportDraft) Begin(ctx context.Context, t *conversations.Turn, in conve
 		}
 	}
 	if in.Kind == conversations.Photo {
-		ok, err := addPhoto(ctx, t, d, in.Photo)
+		ok, err := t.AddPhoto(ctx, &d.PhotoIDs, conversations.MaxPhotos, in.Photo)
 		if err != nil || !ok {
 			return err
 		}
@@ -218,15 +217,6 @@ func handlePhotos(ctx context.Context, t *conversations.Turn, in conversations.I
 		return conversations.Stay, err
 	}
 	return conversations.Stay, d.caption(ctx, t, in.Text)
-}
-
-// addPhoto adds a photo to the report (SavePhoto).
-func addPhoto(ctx context.Context, t *conversations.Turn, d *ReportDraft, p *bot.Photo) (bool, error) {
-	id, ok, err := t.SavePhoto(ctx, p)
-	if ok {
-		d.PhotoIDs = append(d.PhotoIDs, id)
-	}
-	return ok, err
 }
 
 func promptDescription(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
