@@ -4,7 +4,6 @@
 package complaints
 
 import (
-	"context"
 	"time"
 
 	"github.com/alleybot/alleybot/conversations"
@@ -31,8 +30,6 @@ func Domain(s Settings) conversations.Domain {
 	return conversations.Domain{Name: "complaints", Flows: flows(), Settings: &s, Buttons: []conversations.ButtonFamily{{
 		Prefix: "k", Actions: Actions,
 		Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.complaint."+action) },
-		Act: func(ctx context.Context, e *conversations.Engine, t *conversations.Turn, p conversations.Pressed) error {
-			return Act(ctx, e, t, p)
-		},
+		Act:   Act,
 	}}}
 }
