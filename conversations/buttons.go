@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/i18n"
-	"github.com/alleybot/alleybot/store"
 )
 
 // A button family is one domain's buttons that are not tied to a step of
@@ -48,15 +47,16 @@ type ButtonFamily struct {
 	// Public actions may be pressed by anyone in the chat, even a resident
 	// with no account (the satisfaction question).
 	Public []string
-	// Shared: the family's cards are pressed by many (a case card in the
-	// coordinators', a department's or the residents' group): a press keeps
-	// the card's buttons for the others (bot.SharedButtons).
-	Shared bool
 	// Parse reads a press; nil reads "<prefix>:<action>:<id>" with one of
 	// Actions and no argument.
 	Parse func(data string) (Pressed, bool)
 	// Label names an action for people (the refusal: 只有…可以派单).
 	Label func(lang i18n.Lang, action string) string
+	// Shared buttons are a card many press (a case card in the
+	// coordinators', a department's or the residents' group): a press,
+	// refused or not, leaves the keyboard for the others; the state,
+	// checked under a lock, refuses a stale press.
+	Shared bool
 	// Act does the press; the router has checked the role.
 	Act func(ctx context.Context, e *Engine, t *Turn, p Pressed) error
 }
@@ -69,7 +69,7 @@ func (f *ButtonFamily) parse(data string) (Pressed, bool) {
 	if f.Parse != nil {
 		return f.Parse(data)
 	}
-	a, id, ok := parseButton(data, f.Prefix, f.Actions)
+	a, id, ok := ParseButton(data, f.Prefix, f.Actions)
 	return Pressed{Prefix: f.Prefix, Action: a, ID: id}, ok
 }
 
@@ -101,46 +101,26 @@ type Domain struct {
 	Name    string
 	Flows   []*Flow
 	Buttons []ButtonFamily
+	// Settings are the domain's own (a pointer to its Settings struct),
+	// found again by their type (SettingsOf).
+	Settings any
 }
 
-// actionNames are the case actions with a button, as strings.
-func actionNames() []string {
-	out := make([]string, len(Actions))
-	for i, a := range Actions {
-		out[i] = string(a)
+// ParseButton reads "<prefix>:<action>:<id>" where action is one of actions;
+// anything else is not such a button.
+func ParseButton(data, prefix string, actions []string) (string, int64, bool) {
+	parts := strings.Split(data, ":")
+	if len(parts) != 3 || parts[0] != prefix {
+		return "", 0, false
 	}
-	return out
-}
-
-// builtIn are the domains still inside this package.
-func builtIn() []Domain {
-	flows := append([]*Flow{reportFlow(), offerFlow(), reopenFlow()}, patrolFlows()...)
-	flows = append(append(append(flows, complaintFlows()...), trainingFlows()...), caseFlows()...)
-	return []Domain{{Name: "built-in", Flows: flows, Buttons: []ButtonFamily{
-		{
-			Prefix: "c", Actions: actionNames(), Public: []string{string(store.ActRate), string(store.ActStill)}, Shared: true,
-			Parse: func(data string) (Pressed, bool) {
-				a, ok := ParseCaseAction(data)
-				return Pressed{Prefix: "c", Action: string(a.Action), ID: a.ID, Arg: a.Arg}, ok
-			},
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "action."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.Act(ctx, t, CaseAction{Action: store.Action(p.Action), ID: p.ID, Arg: p.Arg})
-			},
-		},
-		{
-			Prefix: "k", Actions: ComplaintActions,
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.complaint."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.ComplaintAct(ctx, t, ComplaintAction{Action: p.Action, ID: p.ID})
-			},
-		},
-		{
-			Prefix: "t", Actions: TrainingActions,
-			Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.training."+action) },
-			Act: func(ctx context.Context, e *Engine, t *Turn, p Pressed) error {
-				return e.TrainingAct(ctx, t, TrainingAction{Action: p.Action, ID: p.ID})
-			},
-		},
-	}}}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return "", 0, false
+	}
+	for _, a := range actions {
+		if a == parts[1] {
+			return a, id, true
+		}
+	}
+	return "", 0, false
 }

@@ -4,11 +4,12 @@ import (
 	"testing"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 )
 
 // Every family's buttons are found by their data, and nothing else is.
 func TestButtonFamilies(t *testing.T) {
-	e := conversations.New(conversations.Deps{})
+	e := conversations.New(conversations.Deps{}, flows.All(flows.Settings{})...)
 	cases := []struct {
 		data string
 		want conversations.Pressed

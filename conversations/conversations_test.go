@@ -1,13 +1,8 @@
 package conversations
 
 import (
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/alleybot/alleybot/i18n"
-	"github.com/alleybot/alleybot/store"
-	"github.com/alleybot/alleybot/worktime"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -125,96 +120,6 @@ func TestParseWhen(t *testing.T) {
 	}
 }
 
-func TestParseCaseAction(t *testing.T) {
-	for _, a := range Actions {
-		d := CaseAction{Action: a, ID: 42, Arg: "3"}.Data()
-		if len(d) > 64 {
-			t.Errorf("%s: %d bytes, over Telegram's 64", d, len(d))
-		}
-		got, ok := ParseCaseAction(d)
-		if !ok || got.Action != a || got.ID != 42 || got.Arg != "3" {
-			t.Errorf("ParseCaseAction(%q) = %+v %v", d, got, ok)
-		}
-	}
-	for _, bad := range []string{"", "c:", "c:fly:1", "c:pass:x", "category|1", "x:pass:1"} {
-		if _, ok := ParseCaseAction(bad); ok {
-			t.Errorf("ParseCaseAction(%q) accepted", bad)
-		}
-	}
-}
-
-// TestCodesHaveText: every status, event, action, impact and plan code a
-// person can meet has a catalog text, so no raw code reaches them.
-func TestCodesHaveText(t *testing.T) {
-	var keys []string
-	for _, s := range store.Statuses {
-		keys = append(keys, "status."+string(s))
-	}
-	for _, e := range store.EventKinds {
-		keys = append(keys, "event."+string(e))
-	}
-	for _, a := range Actions {
-		keys = append(keys, "action."+string(a))
-	}
-	for _, im := range Impacts {
-		keys = append(keys, "impact."+im)
-	}
-	for _, f := range caseFlows() {
-		keys = append(keys, f.Title)
-	}
-	keys = append(keys, "plan.now", "plan.by_date", "extension.pending", "extension.approved", "extension.refused", reportFlow().Title)
-	for _, k := range keys {
-		if !i18n.Has(k) {
-			t.Errorf("no catalog text for %s", k)
-		}
-	}
-}
-
-// TestLifecycleTable: every case button has a row in the state machine,
-// every row names known statuses and events, and every flow a button
-// starts acts on a state that button may act on.
-func TestLifecycleTable(t *testing.T) {
-	known := map[store.Status]bool{}
-	for _, s := range store.Statuses {
-		known[s] = true
-	}
-	events := map[store.EventKind]bool{}
-	for _, e := range store.EventKinds {
-		events[e] = true
-	}
-	for _, a := range Actions {
-		if _, ok := store.Lifecycle[a]; !ok {
-			t.Errorf("action %s has no row in store.Lifecycle", a)
-		}
-	}
-	for a, tr := range store.Lifecycle {
-		if len(tr.From) == 0 {
-			t.Errorf("%s: acts on no status", a)
-		}
-		for _, s := range tr.From {
-			if !known[s] {
-				t.Errorf("%s: unknown from-status %q", a, s)
-			}
-		}
-		if tr.To != "" && !known[tr.To] {
-			t.Errorf("%s: unknown to-status %q", a, tr.To)
-		}
-		if !events[tr.Event] {
-			t.Errorf("%s: unknown event %q", a, tr.Event)
-		}
-	}
-	e := New(Deps{})
-	for _, f := range caseFlows() {
-		if f.Action == "" {
-			t.Errorf("case flow %s is started by no button", f.Name)
-			continue
-		}
-		if e.byAction[f.Action] != f && e.byAction[f.Action].Name != f.Name {
-			t.Errorf("button %s starts %s, want %s", f.Action, e.byAction[f.Action].Name, f.Name)
-		}
-	}
-}
-
 func TestVisible(t *testing.T) {
 	for in, want := range map[string]int{
 		"井盖坏了":                         4,
@@ -225,36 +130,5 @@ func TestVisible(t *testing.T) {
 		if got := Visible(in); got != want {
 			t.Errorf("Visible(%q) = %d, want %d", in, got, want)
 		}
-	}
-}
-
-// TestClockInWorkingDays: a fix limit far ahead is said in working days,
-// not 135 hours.
-func TestClockInWorkingDays(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, cst) // a Friday
-	d := &Deps{Location: cst, Now: func() time.Time { return now }, Calendar: worktime.Default(cst)}
-	c := store.CaseView{Case: store.Case{Status: store.StatusVerified}}
-	c.FixBy.Time, c.FixBy.Valid = d.Calendar.Add(now, 135*time.Hour), true
-	if got := Clock(i18n.ZH, d, c); !strings.Contains(got, "工作时间还剩 18 个工作日左右") {
-		t.Errorf("clock: %q", got)
-	}
-	c.FixBy.Time = d.Calendar.Add(now, 3*time.Hour)
-	if got := Clock(i18n.ZH, d, c); !strings.Contains(got, "工作时间还剩 3 小时") {
-		t.Errorf("clock: %q", got)
-	}
-}
-
-// TestCaseSummaryEnglishNames: an English reader gets the roster's name_en
-// for the community and the department.
-func TestCaseSummaryEnglishNames(t *testing.T) {
-	c := store.CaseView{Case: store.Case{Number: "2026-000001", Impact: "alley", Status: store.StatusDispatched},
-		AlleyName: "帽儿胡同", CommunityName: "南锣鼓巷社区", CommunityNameEn: "Nanluoguxiang", DepartmentName: "交道口街道环卫所",
-		DepartmentNameEn: "Subdistrict Sanitation Station"}
-	en := CaseSummary(i18n.EN, cst, c)
-	if !strings.Contains(en, "Nanluoguxiang") || !strings.Contains(en, "Subdistrict Sanitation Station") || strings.Contains(en, "环卫所") {
-		t.Errorf("English summary: %q", en)
-	}
-	if zh := CaseSummary(i18n.ZH, cst, c); !strings.Contains(zh, "交道口街道环卫所") {
-		t.Errorf("Chinese summary: %q", zh)
 	}
 }

@@ -12,38 +12,51 @@ import (
 
 // Dates as people read and type them.
 
-// when formats a clock for people.
-func (t *Turn) when(at time.Time) string { return at.In(t.Deps.Location).Format("01-02 15:04") }
+// How times are shown to people: 12-08 14:00, 12-08, 14:00.
+const (
+	WhenLayout = "01-02 15:04"
+	DayLayout  = "01-02"
+	TimeLayout = "15:04"
+)
 
-// day formats a day for people.
-func (t *Turn) day(at time.Time) string { return at.In(t.Deps.Location).Format("01-02") }
+// FormatWhen formats a clock for people in loc.
+func FormatWhen(at time.Time, loc *time.Location) string { return at.In(loc).Format(WhenLayout) }
 
-// exampleDay is a day to show as an example in a prompt: the day after
+// FormatTime formats a time of day for people in loc.
+func FormatTime(at time.Time, loc *time.Location) string { return at.In(loc).Format(TimeLayout) }
+
+// When formats a clock for people.
+func (t *Turn) When(at time.Time) string { return FormatWhen(at, t.Deps.Location) }
+
+// Day formats a day for people.
+func (t *Turn) Day(at time.Time) string { return at.In(t.Deps.Location).Format(DayLayout) }
+
+// ExampleDay is a day to show as an example in a prompt: the day after
 // the later of now and after, so it is never in the past.
-func (t *Turn) exampleDay(after time.Time) string {
+func (t *Turn) ExampleDay(after time.Time) string {
 	now := t.Deps.Now()
 	if after.Before(now) {
 		after = now
 	}
-	return t.day(after.In(t.Deps.Location).AddDate(0, 0, 1))
+	return t.Day(after.In(t.Deps.Location).AddDate(0, 0, 1))
 }
 
-// exampleWhen is a time to show as an example: tomorrow at 14:00.
-func (t *Turn) exampleWhen() string {
+// ExampleWhen is a time to show as an example: tomorrow at 14:00.
+func (t *Turn) ExampleWhen() string {
 	n := t.Deps.Now().In(t.Deps.Location).AddDate(0, 0, 1)
-	return time.Date(n.Year(), n.Month(), n.Day(), 14, 0, 0, 0, t.Deps.Location).Format("01-02 15:04")
+	return t.When(time.Date(n.Year(), n.Month(), n.Day(), 14, 0, 0, 0, t.Deps.Location))
 }
 
-// whenPrompt asks for a time with an example that lies ahead.
-func whenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
+// WhenPrompt asks for a time with an example that lies ahead.
+func WhenPrompt(key string) func(context.Context, *Turn) (Prompt, error) {
 	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		return Prompt{Text: t.T(key, "example", t.exampleWhen())}, nil
+		return Prompt{Text: t.T(key, "example", t.ExampleWhen())}, nil
 	}
 }
 
-// deadline reads a promised date: a day means the end of its working day
+// Deadline reads a promised date: a day means the end of its working day
 // (worktime), a day with a time (12月8日下午2点) that time.
-func (t *Turn) deadline(text string) (time.Time, bool) {
+func (t *Turn) Deadline(text string) (time.Time, bool) {
 	if day, ok := ParseDay(text, t.Deps.Now(), t.Deps.Location); ok {
 		return t.Deps.Calendar.EndOfDay(day), true
 	}
@@ -154,8 +167,8 @@ func noon(y, m, d int, loc *time.Location) (time.Time, bool) {
 	return day, true
 }
 
-// isoDay is Monday 1 … Sunday 7.
-func isoDay(t time.Time) int {
+// ISOWeekday is Monday 1 … Sunday 7.
+func ISOWeekday(t time.Time) int {
 	if d := int(t.Weekday()); d != 0 {
 		return d
 	}
@@ -213,6 +226,27 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 		}
 		return today.AddDate(0, 0, n), s[len(g[0]):], ok && n <= 366
 	}
+	if day, rest, ok := weekPrefix(s, today); ok {
+		return day, rest, true
+	}
+	if g := dayOnlyRe.FindStringSubmatch(s); g != nil { // 8号: the next 8th
+		d, ok := cnNumber(g[1])
+		if !ok {
+			return time.Time{}, "", false
+		}
+		for i := 0; i < 3; i++ {
+			first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 12, 0, 0, 0, loc)
+			if day, ok := noon(first.Year(), int(first.Month()), d, loc); ok && !day.Before(today) {
+				return day, s[len(g[0]):], true
+			}
+		}
+	}
+	return time.Time{}, "", false
+}
+
+// weekPrefix reads a weekday at the start of s (周三, 下周五, next friday)
+// and returns it at noon with the rest of s.
+func weekPrefix(s string, today time.Time) (time.Time, string, bool) {
 	if g := cnWeekRe.FindStringSubmatch(s); g != nil {
 		wd := strings.Index("一二三四五六日", g[2])/len("一") + 1
 		switch g[2] {
@@ -236,18 +270,6 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 		weeks := map[string]int{"": -1, "this": 0, "next": 1}[g[1]]
 		return weekday(today, enDays[g[2][:3]], weeks), s[len(g[0]):], true
 	}
-	if g := dayOnlyRe.FindStringSubmatch(s); g != nil { // 8号: the next 8th
-		d, ok := cnNumber(g[1])
-		if !ok {
-			return time.Time{}, "", false
-		}
-		for i := 0; i < 3; i++ {
-			first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 12, 0, 0, 0, loc)
-			if day, ok := noon(first.Year(), int(first.Month()), d, loc); ok && !day.Before(today) {
-				return day, s[len(g[0]):], true
-			}
-		}
-	}
 	return time.Time{}, "", false
 }
 
@@ -255,9 +277,9 @@ func dayPrefix(s string, now time.Time, loc *time.Location) (time.Time, string, 
 // (Monday to Sunday), or with weeks < 0 the next such day from today on.
 func weekday(today time.Time, wd, weeks int) time.Time {
 	if weeks < 0 {
-		return today.AddDate(0, 0, (wd-isoDay(today)+7)%7)
+		return today.AddDate(0, 0, (wd-ISOWeekday(today)+7)%7)
 	}
-	monday := today.AddDate(0, 0, 1-isoDay(today))
+	monday := today.AddDate(0, 0, 1-ISOWeekday(today))
 	return monday.AddDate(0, 0, 7*weeks+wd-1)
 }
 

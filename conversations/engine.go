@@ -1,8 +1,12 @@
-// Package conversations owns the flow engine and the flows. A flow is a list
-// of named steps, each with its prompt, the input it accepts and its next
-// step. State lives in PostgreSQL per (platform, chat, user), written in the
-// same transaction as the update's other effects, so a restart loses nothing
-// and two stewards in one group never share a draft.
+// Package conversations owns the flow engine: a flow is a list of named
+// steps, each with its prompt, the input it accepts and its next step; a
+// button family is a domain's buttons outside any step. The domains (the
+// packages under flows/) hand the engine their flows, button families and
+// settings (Domain); this package imports none of them, and keeps what they
+// share: the turn, dates, texts, photos and who is told. State lives in
+// PostgreSQL per (platform, chat, user), written in the same transaction
+// as the update's other effects, so a restart loses nothing and two
+// stewards in one group never share a draft.
 package conversations
 
 import (
@@ -10,14 +14,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 	"github.com/alleybot/alleybot/worktime"
 )
@@ -75,7 +78,7 @@ type Step struct {
 type Flow struct {
 	Name    string
 	Title   string       // catalog key, e.g. "flow.report"
-	Action  store.Action // the case button that starts it, if any
+	Action  model.Action // the case button that starts it, if any
 	NewData func() any   // the flow's draft, stored as JSON
 	Steps   []Step
 }
@@ -94,7 +97,8 @@ type PhotoQueue interface {
 	EnqueuePhotoFetch(ctx context.Context, tx *store.Tx, photoID int64) error
 }
 
-// Deps is what the flows need from the rest of the program.
+// Deps is what every flow needs from the rest of the program; a domain's
+// own settings are its Settings (Domain.Settings).
 type Deps struct {
 	Photos        PhotoQueue // nil: photos without bytes are kept as references only
 	ResumeAfter   time.Duration
@@ -103,42 +107,19 @@ type Deps struct {
 	DefaultLang   i18n.Lang
 	Now           func() time.Time
 	Calendar      *worktime.Calendar // working time for the case clocks
-	MaxSendbacks  int                // failed re-checks before the supervisor is told
-	LowScore      int                // a resident's score at or below it reopens a case
-	// Complaints: at most ComplaintsPerHour from one sender (0: no limit);
-	// the center answers within ComplaintAnswerWithin of working time.
-	ComplaintsPerHour     int
-	ComplaintAnswerWithin time.Duration
-	Hotline, Mailbox      string // the complaint contact (/contact)
-	// BroadcastPace is the platform's global pace (one message per pace):
-	// what a broadcast's time is estimated from. PublicURL is where serve
-	// answers from outside (course links /l/<token>; "" sends the link as it is).
-	BroadcastPace time.Duration
-	PublicURL     string
-	// ImmediateFix is 立即整改's clock: working time from the verification.
-	ImmediateFix time.Duration
-	// QuietResidents: residents' groups are not told of a new report
-	// (only of its dispatch, progress and result).
-	QuietResidents bool
-	// ReopenReasonWithin is how long a resident's deep link to give the
-	// reason for a low score lives (default 24h).
-	ReopenReasonWithin time.Duration
-	// DuplicateRadiusM: open cases of the same kind this near a new report
-	// are offered as the same problem (default 50).
-	DuplicateRadiusM int
-	BotUsername      func() string // Telegram's @username for deep links ("" unknown)
+	BotUsername   func() string      // Telegram's @username for deep links ("" unknown)
 }
 
 // Engine runs flows.
 type Engine struct {
 	deps     Deps
 	flows    map[string]*Flow
-	byAction map[store.Action]*Flow
+	byAction map[model.Action]*Flow
 	families []ButtonFamily
+	settings []any // each domain's settings (a pointer to its Settings)
 }
 
-// New builds the engine with every flow: those still in this package and
-// each domain's.
+// New builds the engine with every domain's flows and button families.
 func New(d Deps, domains ...Domain) *Engine {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -155,14 +136,8 @@ func New(d Deps, domains ...Domain) *Engine {
 	if d.Calendar == nil {
 		d.Calendar = worktime.Default(d.Location)
 	}
-	if d.MaxSendbacks == 0 {
-		d.MaxSendbacks = 2
-	}
-	if d.LowScore == 0 {
-		d.LowScore = 2
-	}
-	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[store.Action]*Flow{}}
-	for _, dom := range append(builtIn(), domains...) {
+	e := &Engine{deps: d, flows: map[string]*Flow{}, byAction: map[model.Action]*Flow{}}
+	for _, dom := range domains {
 		for _, f := range dom.Flows {
 			if _, dup := e.flows[f.Name]; dup {
 				panic("conversations: two flows named " + f.Name)
@@ -171,6 +146,9 @@ func New(d Deps, domains ...Domain) *Engine {
 			if f.Action != "" {
 				e.byAction[f.Action] = f
 			}
+		}
+		if dom.Settings != nil {
+			e.settings = append(e.settings, dom.Settings)
 		}
 		for _, b := range dom.Buttons {
 			for _, have := range e.families {
@@ -187,90 +165,6 @@ func New(d Deps, domains ...Domain) *Engine {
 // Deps are the engine's settings (the clock, the calendar …), for the
 // handlers' queries.
 func (e *Engine) Deps() *Deps { return &e.deps }
-
-// Turn is one update's work, shared by the handlers and the flows: what
-// came in, who sent it, the open transaction, and everything the bot says
-// back, in order. The context is passed beside it, never kept in it.
-type Turn struct {
-	Tx     *store.Tx
-	Update bot.Update
-	Person store.Person // zero until the speaker is known (a resident has none)
-	Roles  []store.PersonRole
-	Lang   i18n.Lang
-	Args   string        // a command's arguments
-	Out    []bot.Message // what the bot says, in order
-	Deps   *Deps
-	Data   any // the running flow's draft
-
-	state *store.ConversationState
-	flow  *Flow
-}
-
-// NewTurn starts the work on one update inside tx.
-func (e *Engine) NewTurn(tx *store.Tx, u bot.Update, lang i18n.Lang) *Turn {
-	return &Turn{Tx: tx, Update: u, Lang: lang, Deps: &e.deps}
-}
-
-// T renders a catalog message in the speaker's language.
-func (t *Turn) T(key string, args ...any) string { return i18n.T(t.Lang, key, args...) }
-
-// OnPlatform is key's variant for the update's platform (key.wecom, say:
-// how to share a location differs) when the catalog has one, else key.
-func (t *Turn) OnPlatform(key string) string {
-	if k := key + "." + string(t.Update.Platform); i18n.Has(k) {
-		return k
-	}
-	return key
-}
-
-// HasRole reports whether the speaker holds role.
-func (t *Turn) HasRole(role store.Role) bool {
-	for _, r := range t.Roles {
-		if r.Role == role {
-			return true
-		}
-	}
-	return false
-}
-
-// Reply says text in the chat the update came from.
-func (t *Turn) Reply(text string, opts ...Option) {
-	t.Out = append(t.Out, bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Kind: t.Update.ChatKind, Text: text, Buttons: t.buttons(opts)})
-}
-
-// Say adds ready messages (to a group, to another person, with a photo).
-func (t *Turn) Say(ms ...bot.Message) { t.Out = append(t.Out, ms...) }
-
-// Audience is who this update's messages can reach.
-func (t *Turn) Audience() audience.Audience {
-	return audience.New(t.Tx, t.Update.Platform, t.Deps.DefaultLang)
-}
-
-// buttons encodes each option as "<step>|<value>" so a button from an older
-// prompt is recognised as stale rather than taken for the current step; a
-// value that is a command ("/endpatrol") is the button's data as it is.
-func (t *Turn) buttons(opts []Option) [][]bot.Button {
-	if len(opts) == 0 {
-		return nil
-	}
-	step := ""
-	if t.state != nil {
-		step = t.state.Step
-	}
-	owner := ""
-	if t.Update.ChatKind == bot.Group {
-		owner = "|" + t.Update.UserID // in a group, a step's buttons are for its owner only
-	}
-	bs := make([]bot.Button, len(opts))
-	for i, o := range opts {
-		bs[i] = bot.Button{Label: o.Label, Data: step + "|" + o.Value + owner}
-		if strings.HasPrefix(o.Value, "/") {
-			bs[i].Data = o.Value // a command button (结束巡查 → /endpatrol): any time
-		}
-	}
-	return layout(bs)
-}
 
 // Active loads the running flow of this chat user, if any.
 func (e *Engine) Active(ctx context.Context, t *Turn) (bool, error) {
@@ -293,12 +187,22 @@ func (e *Engine) Active(ctx context.Context, t *Turn) (bool, error) {
 	return true, nil
 }
 
-// switchFlow hands the conversation to another flow (an offer becoming a
-// report), at its first step: the handler returns that step's name. The old
-// flow's steps leave the history, so /back stays in the new flow.
-func (t *Turn) switchFlow(f *Flow, data any) {
-	t.flow, t.Data = f, data
-	t.state.Flow, t.state.Step, t.state.History = f.Name, f.Steps[0].Name, nil
+// Flow is the flow named name (nil: none), for a domain that starts
+// another's flow by its name.
+func (e *Engine) Flow(name string) *Flow { return e.flows[name] }
+
+// FlowFor is the flow a case button starts (nil: none).
+func (e *Engine) FlowFor(action model.Action) *Flow { return e.byAction[action] }
+
+// SettingsOf is the settings a domain handed the engine (its *S), found
+// by their type; a zero S when no domain did.
+func SettingsOf[S any](e *Engine) *S {
+	for _, s := range e.settings {
+		if v, ok := s.(*S); ok {
+			return v
+		}
+	}
+	return new(S)
 }
 
 // HasFlow reports whether name is a flow.
@@ -337,9 +241,6 @@ func (e *Engine) Start(ctx context.Context, t *Turn, name string, initial *Input
 	}
 	return e.enter(ctx, t, f.Steps[0].Name, false)
 }
-
-// resumeStep is the engine's own step, asking to continue an old draft.
-const resumeStep = "~resume"
 
 // Handle feeds one input to the running flow.
 func (e *Engine) Handle(ctx context.Context, t *Turn, in Input) error {
@@ -455,6 +356,9 @@ func (e *Engine) enter(ctx context.Context, t *Turn, next string, push bool) err
 	return e.prompt(ctx, t)
 }
 
+// Save stores the running flow's draft (after a domain filled it in).
+func (e *Engine) Save(ctx context.Context, t *Turn) error { return e.save(ctx, t) }
+
 func (e *Engine) save(ctx context.Context, t *Turn) error {
 	b, err := json.Marshal(t.Data)
 	if err != nil {
@@ -465,15 +369,6 @@ func (e *Engine) save(ctx context.Context, t *Turn) error {
 		return err
 	}
 	return nil
-}
-
-// ask says a step's question, marked with the conversation's version: if
-// the person has moved on before it goes out, it is not sent late.
-func (t *Turn) ask(text string, opts ...Option) {
-	t.Reply(text, opts...)
-	if t.state != nil {
-		t.Out[len(t.Out)-1].Prompt = &bot.Prompt{UserID: t.state.UserID, Version: t.state.Version}
-	}
 }
 
 func (e *Engine) prompt(ctx context.Context, t *Turn) error {
@@ -548,14 +443,6 @@ func (e *Engine) Back(ctx context.Context, t *Turn) (int64, error) {
 	return 0, e.prompt(ctx, t)
 }
 
-// FlowCase is the case the running flow is about (0: none).
-func (t *Turn) FlowCase() int64 {
-	if d, ok := t.Data.(*CaseDraft); ok && t.flow != nil {
-		return d.CaseID
-	}
-	return 0
-}
-
 // Takes reports whether the running flow's step takes in as it is (a
 // typed answer that is one of its options counts): what it would refuse
 // with a hint may be meant for something else, such as a case card's
@@ -575,83 +462,54 @@ func (e *Engine) Takes(ctx context.Context, t *Turn, in Input) bool {
 // Reprompt repeats the current step (after /help inside a flow, say).
 func (e *Engine) Reprompt(ctx context.Context, t *Turn) error { return e.prompt(ctx, t) }
 
-// FlowTitle names the running flow for messages.
-func (t *Turn) FlowTitle() string {
-	if t.flow == nil {
-		return ""
+// StartPrivately starts flow f with its draft data, from a button. A flow
+// begun from a button in a group goes on in the person's private chat: the
+// group is not cluttered, and a bot in Telegram's privacy mode would not
+// see typed answers in a group anyway. A flow already running is asked
+// again instead.
+func (e *Engine) StartPrivately(ctx context.Context, t *Turn, f *Flow, data any) error {
+	if t.Update.ChatKind == bot.Group {
+		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
+		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
+		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
 	}
-	return t.T(t.flow.Title)
-}
-
-// offerResume parks the flow on the resume question: a draft left for
-// longer than ResumeAfter is kept, and the person chooses.
-func (e *Engine) offerResume(ctx context.Context, t *Turn, in Input) error {
-	t.state.History = append(t.state.History, t.state.Step)
-	t.state.Step = resumeStep
-	if b, err := json.Marshal(in); err == nil {
-		t.state.Pending = b // handled after 继续, not lost
-	}
-	if err := e.save(ctx, t); err != nil {
+	busy, err := e.Active(ctx, t)
+	if err != nil {
 		return err
 	}
-	return e.promptResume(ctx, t)
+	if busy {
+		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
+		return e.prompt(ctx, t)
+	}
+	t.flow, t.Data = f, data
+	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
+		Flow: f.Name, Step: f.Steps[0].Name}
+	return e.enter(ctx, t, f.Steps[0].Name, false)
 }
 
-func (e *Engine) promptResume(ctx context.Context, t *Turn) error {
-	started := t.state.StartedAt.In(e.deps.Location).Format("15:04")
-	if t.state.StartedAt.In(e.deps.Location).YearDay() != e.deps.Now().In(e.deps.Location).YearDay() {
-		started = t.state.StartedAt.In(e.deps.Location).Format("01-02 15:04")
+// Drop ends the running flow without a word (a waiting offer dropped for
+// a command that is to do what it says instead).
+func (e *Engine) Drop(ctx context.Context, t *Turn) error {
+	if t.state == nil {
+		return nil
 	}
-	t.ask(t.T("flow.resume", "time", started, "flow", t.T(t.flow.Title)),
-		Option{Label: t.T("flow.resume.continue"), Value: "continue"}, Option{Label: t.T("flow.resume.discard"), Value: "discard"})
+	if err := t.Tx.DeleteConversation(ctx, t.state.Platform, t.state.ChatID, t.state.UserID); err != nil {
+		return err
+	}
+	t.flow, t.state, t.Data = nil, nil, nil
 	return nil
 }
 
-func (e *Engine) handleResume(ctx context.Context, t *Turn, in Input) error {
-	choice := ""
-	switch in.Kind {
-	case Choice:
-		parts := strings.Split(in.Choice, "|")
-		if len(parts) == 3 && parts[2] != t.Update.UserID {
-			t.Reply(t.T("flow.not_your_button"))
-			return nil
-		}
-		if len(parts) >= 2 {
-			choice = parts[1]
-		}
-	case Text:
-		typed := strings.TrimSpace(in.Text)
-		switch {
-		case typed == "1" || typed == t.T("flow.resume.continue"):
-			choice = "continue"
-		case typed == "2" || typed == t.T("flow.resume.discard"):
-			choice = "discard"
-		}
+// Forget drops a stored conversation of the person (another chat's, or
+// this one's: then the turn has no running flow any more).
+func (e *Engine) Forget(ctx context.Context, t *Turn, st store.ConversationState) error {
+	if err := t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID); err != nil {
+		return err
 	}
-	switch choice {
-	case "continue":
-		h := t.state.History
-		t.state.Step, t.state.History = h[len(h)-1], slices.Clone(h[:len(h)-1])
-		pending := t.state.Pending
-		t.state.Pending = nil
-		t.state.UpdatedAt = e.deps.Now()
-		if err := e.save(ctx, t); err != nil {
-			return err
-		}
-		var in Input
-		if len(pending) > 0 && json.Unmarshal(pending, &in) == nil && in.Kind != 0 && !(in.Kind == Text && strings.HasPrefix(in.Text, "/")) {
-			return e.Handle(ctx, t, in) // the message that found the old draft
-		}
-		return e.prompt(ctx, t)
-	case "discard":
-		if err := t.Tx.DeleteConversation(ctx, t.state.Platform, t.state.ChatID, t.state.UserID); err != nil {
-			return err
-		}
-		t.Reply(t.T("flow.discarded", "flow", t.T(t.flow.Title)))
-		return nil
+	if t.state != nil && t.state.ChatID == st.ChatID {
+		t.state, t.flow, t.Data = nil, nil, nil
 	}
-	t.Reply(t.T("flow.hint.choice"))
-	return e.promptResume(ctx, t)
+	return nil
 }
 
 // InputOf reduces an update to a step input.
@@ -665,12 +523,4 @@ func InputOf(u bot.Update) Input {
 		return Input{Kind: Location, Location: u.Location}
 	}
 	return Input{Kind: Text, Text: u.Text}
-}
-
-// DuplicateRadius is DuplicateRadiusM in metres (50 unless set).
-func (d *Deps) DuplicateRadius() float64 {
-	if d.DuplicateRadiusM <= 0 {
-		return 50
-	}
-	return float64(d.DuplicateRadiusM)
 }

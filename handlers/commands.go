@@ -8,7 +8,12 @@ import (
 	"strings"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/patrols"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -51,8 +56,8 @@ func (r *Router) commandTable() []Command {
 	}
 }
 
-func roleCodes(rs []store.PersonRole) []store.Role {
-	out := make([]store.Role, len(rs))
+func roleCodes(rs []store.PersonRole) []model.Role {
+	out := make([]model.Role, len(rs))
 	for i, r := range rs {
 		out[i] = r.Role
 	}
@@ -82,8 +87,8 @@ func (r *Router) cmdStart(ctx context.Context, t *conversations.Turn) error {
 	if strings.HasPrefix(t.Args, complaintLinkPrefix) {
 		return r.complaintLink(ctx, t, strings.TrimPrefix(t.Args, complaintLinkPrefix))
 	}
-	if strings.HasPrefix(t.Args, conversations.ReopenLinkPrefix) {
-		return r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(t.Args, conversations.ReopenLinkPrefix))
+	if strings.HasPrefix(t.Args, cases.ReopenLinkPrefix) {
+		return cases.FollowReopenLink(ctx, r.flows, t, strings.TrimPrefix(t.Args, cases.ReopenLinkPrefix))
 	}
 	if t.Args != "" {
 		return r.redeemBound(ctx, t, t.Args)
@@ -165,12 +170,12 @@ func RoleNames(lang i18n.Lang, roles []store.PersonRole) string {
 	return strings.Join(names, i18n.T(lang, "list.sep"))
 }
 
-func (r *Router) roleList(lang i18n.Lang, roles []store.Role) string {
+func (r *Router) roleList(lang i18n.Lang, roles []model.Role) string {
 	names := make([]string, 0, len(roles)+1)
 	for _, role := range roles {
 		names = append(names, i18n.T(lang, "role.who."+string(role)))
 	}
-	if !slices.Contains(roles, store.RoleAdmin) {
+	if !slices.Contains(roles, model.RoleAdmin) {
 		names = append(names, i18n.T(lang, "role.who.admin"))
 	}
 	if lang == i18n.EN && len(names) > 1 { // "the acceptance center or an administrator"
@@ -231,7 +236,7 @@ func (r *Router) cmdEndPatrol(ctx context.Context, t *conversations.Turn) error 
 }
 
 func (r *Router) cmdMyPatrols(ctx context.Context, t *conversations.Turn) error {
-	text, err := conversations.PatrolMonth(ctx, t, t.Person.ID)
+	text, err := patrols.Month(ctx, t, t.Person.ID)
 	if err == nil {
 		t.Reply(text)
 	}
@@ -239,7 +244,7 @@ func (r *Router) cmdMyPatrols(ctx context.Context, t *conversations.Turn) error 
 }
 
 func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
-	text, err := conversations.PatrolsToday(ctx, t)
+	text, err := patrols.Today(ctx, t)
 	if err == nil {
 		t.Reply(text)
 	}
@@ -247,15 +252,15 @@ func (r *Router) cmdPatrols(ctx context.Context, t *conversations.Turn) error {
 }
 
 func (r *Router) cmdTrainings(ctx context.Context, t *conversations.Turn) error {
-	return conversations.TrainingList(ctx, t)
+	return trainings.List(ctx, t)
 }
 
 func (r *Router) cmdMyTrainings(ctx context.Context, t *conversations.Turn) error {
-	return conversations.MyTrainings(ctx, t)
+	return trainings.Mine(ctx, t)
 }
 
 // cmdComplaints lists the open complaints with the buttons the reader may
 // press.
 func (r *Router) cmdComplaints(ctx context.Context, t *conversations.Turn) error {
-	return conversations.ComplaintList(ctx, t, func(action string) bool { return may("button:k:"+action, roleCodes(t.Roles)) })
+	return complaints.List(ctx, t, func(action string) bool { return may(conversations.ButtonKey("k", action), roleCodes(t.Roles)) })
 }

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/alleybot/alleybot/bot"
-	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/model"
 )
 
 var linkRe = regexp.MustCompile(`start=(cmp_[0-9a-f]+)`)
@@ -134,7 +135,7 @@ func TestComplaintAboutStaffReachesSupervisorsOnly(t *testing.T) {
 	c.supervisor.text("已约谈,当事人致歉")
 	c.supervisor.expect("已记录投诉")
 	res.expectSent(t, w, "已由督导处理")
-	if n := count(t, w.st, `SELECT count(*) FROM complaints WHERE status = $1 AND answer = '已约谈,当事人致歉'`, store.ComplaintSettled); n != 1 {
+	if n := count(t, w.st, `SELECT count(*) FROM complaints WHERE status = $1 AND answer = '已约谈,当事人致歉'`, model.ComplaintSettled); n != 1 {
 		t.Errorf("settled complaints: %d", n)
 	}
 }
@@ -144,7 +145,7 @@ func TestComplaintAboutStaffReachesSupervisorsOnly(t *testing.T) {
 func TestComplaintLimitsAndAnswers(t *testing.T) {
 	w := newWorldAt(t, friday)
 	c := newCast(t, w)
-	w.flows.Deps().ComplaintsPerHour = 3
+	complaints.Of(w.flows).PerHour = 3
 	res := resident(t, w, "8003")
 	file := func(what string) {
 		t.Helper()

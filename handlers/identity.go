@@ -9,6 +9,7 @@ import (
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -119,7 +120,7 @@ func (r *Router) stranger(ctx context.Context, rt *route) error {
 	if u.Platform == bot.WeCom {
 		// WeCom people are matched by the roster's wecom_userid: no
 		// invitation; someone not in it is told whom to ask.
-		admins, err := t.Tx.NamesWithRole(ctx, store.RoleAdmin)
+		admins, err := t.Tx.NamesWithRole(ctx, model.RoleAdmin)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -31,7 +33,7 @@ func (r *Router) back(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text: conversations.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv, here)})
+		Text: cases.CaseSummary(t.Lang, r.flows.Deps().Location, cv), Buttons: r.allowed(t, cv, here)})
 	return nil
 }
 
@@ -45,7 +47,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 	if t.Update.ChatKind != bot.Private {
 		return false, nil // a group's talk is not for the bot
 	}
-	action, ok := conversations.TypedAction(text)
+	action, ok := cases.TypedAction(text)
 	if !ok {
 		return false, nil
 	}
@@ -59,8 +61,8 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		if err != nil {
 			return false, err
 		}
-		if a, ok := conversations.CardAction(cv, text); ok {
-			return true, r.flows.Act(ctx, t, a)
+		if a, ok := cases.CardAction(cv, text); ok {
+			return true, cases.Act(ctx, r.flows, t, a)
 		}
 	}
 	cs, err := r.reach(ctx, t, action)
@@ -68,9 +70,9 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		return false, err
 	}
 	var found []store.CaseView
-	var acts []conversations.CaseAction
+	var acts []cases.CaseAction
 	for _, cv := range cs {
-		if a, ok := conversations.CardAction(cv, text); ok {
+		if a, ok := cases.CardAction(cv, text); ok {
 			found, acts = append(found, cv), append(acts, a)
 		}
 	}
@@ -79,7 +81,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		t.Reply(t.T("label.no_case", "action", t.T("action."+string(action))))
 		return true, nil
 	case 1:
-		return true, r.flows.Act(ctx, t, acts[0])
+		return true, cases.Act(ctx, r.flows, t, acts[0])
 	}
 	ids := make([]int64, len(found))
 	for i, cv := range found {
@@ -90,7 +92,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 		return false, err
 	}
 	if i := slices.Index(ids, last); i >= 0 {
-		return true, r.flows.Act(ctx, t, acts[i])
+		return true, cases.Act(ctx, r.flows, t, acts[i])
 	}
 	return true, r.listCases(ctx, t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found)
 }
@@ -98,21 +100,21 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 // reach is the open cases whose card would offer the person action: the
 // center's new cases, a department's own, a steward's re-checks and
 // returned reports.
-func (r *Router) reach(ctx context.Context, t *conversations.Turn, action store.Action) ([]store.CaseView, error) {
-	status := map[store.Action]store.Status{store.ActDispatch: store.StatusSubmitted, store.ActRedirect: store.StatusSubmitted,
-		store.ActReturn: store.StatusSubmitted, store.ActMerge: store.StatusSubmitted, store.ActVerify: store.StatusDispatched,
-		store.ActNotOurs: store.StatusDispatched, store.ActProgress: store.StatusVerified, store.ActExtend: store.StatusVerified,
-		store.ActFixed: store.StatusVerified, store.ActPass: store.StatusFixed, store.ActFail: store.StatusFixed,
-		store.ActResubmit: store.StatusReturned}[action]
-	q := store.CaseQuery{Statuses: []store.Status{status}}
-	admin := t.HasRole(store.RoleAdmin)
+func (r *Router) reach(ctx context.Context, t *conversations.Turn, action model.Action) ([]store.CaseView, error) {
+	status := map[model.Action]model.Status{model.ActDispatch: model.StatusSubmitted, model.ActRedirect: model.StatusSubmitted,
+		model.ActReturn: model.StatusSubmitted, model.ActMerge: model.StatusSubmitted, model.ActVerify: model.StatusDispatched,
+		model.ActNotOurs: model.StatusDispatched, model.ActProgress: model.StatusVerified, model.ActExtend: model.StatusVerified,
+		model.ActFixed: model.StatusVerified, model.ActPass: model.StatusFixed, model.ActFail: model.StatusFixed,
+		model.ActResubmit: model.StatusReturned}[action]
+	q := store.CaseQuery{Statuses: []model.Status{status}}
+	admin := t.HasRole(model.RoleAdmin)
 	switch {
-	case admin || status == store.StatusSubmitted:
+	case admin || status == model.StatusSubmitted:
 		return t.Tx.FindCases(ctx, q)
-	case status == store.StatusDispatched || status == store.StatusVerified:
+	case status == model.StatusDispatched || status == model.StatusVerified:
 		var out []store.CaseView
 		for _, role := range t.Roles {
-			if role.Role != store.RoleDepartment || !role.DepartmentID.Valid {
+			if role.Role != model.RoleDepartment || !role.DepartmentID.Valid {
 				continue
 			}
 			q.DepartmentID = role.DepartmentID.Int64
@@ -131,7 +133,7 @@ func (r *Router) reach(ctx context.Context, t *conversations.Turn, action store.
 	var out []store.CaseView
 	for _, cv := range cs { // a re-check: the reporter, or a steward of that alley; a supplement: the reporter
 		mine := cv.ReporterID.Valid && cv.ReporterID.Int64 == t.Person.ID
-		if !mine && status == store.StatusFixed && cv.AlleyID.Valid {
+		if !mine && status == model.StatusFixed && cv.AlleyID.Valid {
 			if mine, err = t.Tx.PatrolsAlley(ctx, t.Person.ID, cv.AlleyID.Int64); err != nil {
 				return nil, err
 			}

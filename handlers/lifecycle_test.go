@@ -12,8 +12,11 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -101,7 +104,7 @@ func TestCaseLifecycle(t *testing.T) {
 	w.expectChat(t, c.residents, "帽儿胡同的「环境卫生」问题已由小巷管家上报,案件 "+number, "已交交道口街道环卫所处理,整改时限")
 	cv := w.caseView(t, number)
 	// Sanitation: verify within 2 working hours, fix within 24 (examples/roster.yaml).
-	if cv.Status != store.StatusDispatched || !cv.VerifyBy.Time.Equal(friday.Add(2*time.Hour)) ||
+	if cv.Status != model.StatusDispatched || !cv.VerifyBy.Time.Equal(friday.Add(2*time.Hour)) ||
 		!cv.FixBy.Time.Equal(time.Date(2026, 12, 2, 11, 30, 0, 0, cst)) {
 		t.Fatalf("after dispatch: status %s verify_by %v fix_by %v", cv.Status, cv.VerifyBy.Time, cv.FixBy.Time)
 	}
@@ -124,7 +127,7 @@ func TestCaseLifecycle(t *testing.T) {
 		}
 	}
 	cv = w.caseView(t, number)
-	if cv.Status != store.StatusVerified || !cv.VerifiedAt.Valid || !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
+	if cv.Status != model.StatusVerified || !cv.VerifiedAt.Valid || !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
 		t.Fatalf("after verify: %+v", cv.Case)
 	}
 
@@ -154,7 +157,7 @@ func TestCaseLifecycle(t *testing.T) {
 	c.steward.expect("第 1 次")
 	w.expectChat(t, c.deptGroup, "复核未通过(第 1 次):还有一半没清走")
 	cv = w.caseView(t, number)
-	if cv.Status != store.StatusVerified || cv.SendbackCount != 1 || cv.FixedAt.Valid {
+	if cv.Status != model.StatusVerified || cv.SendbackCount != 1 || cv.FixedAt.Valid {
 		t.Fatalf("after send-back: %+v", cv.Case)
 	}
 
@@ -168,7 +171,7 @@ func TestCaseLifecycle(t *testing.T) {
 	c.steward2.send(bot.Update{Callback: &bot.Callback{Data: data}})
 	c.steward2.expect("复核通过,已办结")
 	cv = w.caseView(t, number)
-	if cv.Status != store.StatusClosed || !cv.ClosedAt.Valid {
+	if cv.Status != model.StatusClosed || !cv.ClosedAt.Valid {
 		t.Fatalf("after pass: %+v", cv.Case)
 	}
 
@@ -186,7 +189,7 @@ func TestCaseLifecycle(t *testing.T) {
 	} {
 		forger.send(bot.Update{Callback: &bot.Callback{Data: still}})
 		forger.expect("居民群里")
-		if w.caseView(t, number).Status != store.StatusClosed {
+		if w.caseView(t, number).Status != model.StatusClosed {
 			t.Fatalf("a press from %s reopened the case", forger.chat)
 		}
 	}
@@ -196,7 +199,7 @@ func TestCaseLifecycle(t *testing.T) {
 	if got := w.saidTo(c.residents); got != "" {
 		t.Errorf("a changed rating was posted to the group: %q", got)
 	}
-	if w.caseView(t, number).Status != store.StatusClosed {
+	if w.caseView(t, number).Status != model.StatusClosed {
 		t.Fatal("a good score reopened the case")
 	}
 	// 仍有问题 asks why, privately, before anything is reopened.
@@ -204,7 +207,7 @@ func TestCaseLifecycle(t *testing.T) {
 	other := &chatter{t: t, w: w, r: w.r, platform: bot.Telegram, chat: c.residents, kind: bot.Group, user: "9998"}
 	other.press("仍有问题")
 	other.expect("私聊说明", "https://t.me/alley_test_bot?start=rr_")
-	if w.caseView(t, number).Status != store.StatusClosed {
+	if w.caseView(t, number).Status != model.StatusClosed {
 		t.Fatal("one tap reopened the case")
 	}
 	token := regexp.MustCompile(`start=(rr_[0-9a-f]+)`).FindStringSubmatch(other.said())[1]
@@ -218,7 +221,7 @@ func TestCaseLifecycle(t *testing.T) {
 	priv.expect("已收到 1 张照片")
 	priv.text("墙角还堆着两袋")
 	priv.expect("已重新交给受理中心")
-	if w.caseView(t, number).Status != store.StatusSubmitted {
+	if w.caseView(t, number).Status != model.StatusSubmitted {
 		t.Fatal("the reason did not reopen the case")
 	}
 	w.expectChat(t, c.center, "居民反馈后重新打开", "最近说明:居民反馈:墙角还堆着两袋")
@@ -313,7 +316,7 @@ func TestDoublePress(t *testing.T) {
 	// connections (the world's own has one, which would queue them).
 	st := testdb.OpenPool(t, w.url, 4)
 	router := New(st, conversations.New(conversations.Deps{DefaultLang: i18n.ZH, Location: cst,
-		Now: func() time.Time { return friday }}), w.r.log, i18n.ZH)
+		Now: func() time.Time { return friday }}, flows.All(flows.Settings{})...), w.r.log, i18n.ZH)
 
 	var wg sync.WaitGroup
 	replies := make([]string, 2)
@@ -365,7 +368,7 @@ func TestReturnMergeNotOursExtension(t *testing.T) {
 	c.coordinator.text(first)
 	c.coordinator.expect("已合并到 " + first)
 	c.steward.expectSent(t, w, "已合并")
-	if cv := w.caseView(t, dup); cv.Status != store.StatusMerged || !cv.MergedInto.Valid {
+	if cv := w.caseView(t, dup); cv.Status != model.StatusMerged || !cv.MergedInto.Valid {
 		t.Errorf("duplicate: %+v", cv.Case)
 	}
 
@@ -380,7 +383,7 @@ func TestReturnMergeNotOursExtension(t *testing.T) {
 	c.steward.press("补充后重新提交")
 	c.steward.text("帽儿胡同 23 号")
 	c.steward.expect("已补充并重新提交")
-	if cv := w.caseView(t, third); cv.Status != store.StatusSubmitted || !strings.Contains(cv.Description, "23 号") {
+	if cv := w.caseView(t, third); cv.Status != model.StatusSubmitted || !strings.Contains(cv.Description, "23 号") {
 		t.Errorf("resubmitted: %+v", cv.Case)
 	}
 
@@ -487,20 +490,20 @@ func TestPermissionTable(t *testing.T) {
 	w := newWorld(t)
 	// every command and every action of every registered button family,
 	// with who may use it: may for a command, mayPress for a button.
-	every := map[string]func([]store.Role) bool{}
+	every := map[string]func([]model.Role) bool{}
 	var order []string
 	for _, c := range w.r.commandTable() {
 		what := "/" + c.Name
-		every[what] = func(rs []store.Role) bool { return may(what, rs) }
+		every[what] = func(rs []model.Role) bool { return may(what, rs) }
 		order = append(order, what)
 	}
-	var rate func([]store.Role) bool
+	var rate func([]model.Role) bool
 	for _, f := range w.r.flows.Families() {
 		for _, a := range f.Actions {
 			p := conversations.Pressed{Prefix: f.Prefix, Action: a}
-			every[p.Key()] = func(rs []store.Role) bool { return mayPress(&f, p, rs) }
+			every[p.Key()] = func(rs []model.Role) bool { return mayPress(&f, p, rs) }
 			order = append(order, p.Key())
-			if a == string(store.ActRate) {
+			if a == string(model.ActRate) {
 				rate = every[p.Key()]
 			}
 		}
@@ -512,7 +515,7 @@ func TestPermissionTable(t *testing.T) {
 			continue
 		}
 		for _, role := range roles {
-			if got := every[what]([]store.Role{store.Role(role)}); got != slices.Contains(want, role) {
+			if got := every[what]([]model.Role{model.Role(role)}); got != slices.Contains(want, role) {
 				t.Errorf("%s by %s: allowed=%v, want %v", what, role, got, !got)
 			}
 		}
@@ -659,7 +662,7 @@ func TestGroupUpgradedToSupergroup(t *testing.T) {
 // such, not the category's 24 hours.
 func TestImmediateFixClock(t *testing.T) {
 	w := newWorldAt(t, friday)
-	w.flows.Deps().ImmediateFix = 4 * time.Hour
+	cases.Of(w.flows).ImmediateFix = 4 * time.Hour
 	c := newCast(t, w)
 	number := c.report(t, "井盖被撬开了")
 	c.coordinator.in(c.center).press("派单给交道口街道环卫所")
@@ -710,7 +713,7 @@ func TestMaybeDuplicateOnePressMerge(t *testing.T) {
 	w.expectChat(t, c.center, "疑似重复:"+first)
 	c.coordinator.in(c.center).press("合并到 " + first)
 	c.coordinator.in(c.center).expect("已合并到 " + first)
-	if cv := w.caseView(t, second); cv.Status != store.StatusMerged {
+	if cv := w.caseView(t, second); cv.Status != model.StatusMerged {
 		t.Errorf("%s is %s, want merged", second, cv.Status)
 	}
 }

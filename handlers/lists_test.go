@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/flows/complaints"
 )
 
 // TestComplaintsList: once a complaint's card has scrolled away in the
@@ -15,7 +16,7 @@ import (
 func TestComplaintsList(t *testing.T) {
 	w := newWorldAt(t, friday)
 	c := newCast(t, w)
-	w.flows.Deps().ComplaintAnswerWithin = 8 * time.Hour
+	complaints.Of(w.flows).AnswerWithin = 8 * time.Hour
 	res := resident(t, w, "8003")
 	res.text("/complain")
 	res.press("小巷里的问题")

@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/alleybot/alleybot/conversations"
-	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/model"
 )
 
 // permissions is the one place that says which roles may use a command or
@@ -16,61 +16,61 @@ import (
 // account: the satisfaction question). Scope (a department member acts on
 // its own department's cases, a steward re-checks cases of their alleys)
 // is checked by the action itself, against the case.
-var permissions = map[string][]store.Role{
-	"/report":    {store.RoleSteward},
-	"/mycases":   {store.RoleSteward},
-	"/queue":     {store.RoleCoordinator, store.RoleSupervisor},
-	"/dept":      {store.RoleDepartment},
-	"/overdue":   {store.RoleCoordinator, store.RoleSupervisor, store.RoleDepartment},
-	"/bindgroup": {store.RoleCoordinator},
-	"/patrol":    {store.RoleSteward},
-	"/endpatrol": {store.RoleSteward},
-	"/mypatrols": {store.RoleSteward},
-	"/patrols":   {store.RoleCoordinator, store.RoleSupervisor},
+var permissions = map[string][]model.Role{
+	"/report":    {model.RoleSteward},
+	"/mycases":   {model.RoleSteward},
+	"/queue":     {model.RoleCoordinator, model.RoleSupervisor},
+	"/dept":      {model.RoleDepartment},
+	"/overdue":   {model.RoleCoordinator, model.RoleSupervisor, model.RoleDepartment},
+	"/bindgroup": {model.RoleCoordinator},
+	"/patrol":    {model.RoleSteward},
+	"/endpatrol": {model.RoleSteward},
+	"/mypatrols": {model.RoleSteward},
+	"/patrols":   {model.RoleCoordinator, model.RoleSupervisor},
 
-	"button:c:dispatch": {store.RoleCoordinator},
-	"button:c:redirect": {store.RoleCoordinator},
-	"button:c:return":   {store.RoleCoordinator},
-	"button:c:merge":    {store.RoleCoordinator},
-	"button:c:approve":  {store.RoleCoordinator},
-	"button:c:refuse":   {store.RoleCoordinator},
-	"button:c:verify":   {store.RoleDepartment},
-	"button:c:notours":  {store.RoleDepartment},
-	"button:c:progress": {store.RoleDepartment},
-	"button:c:extend":   {store.RoleDepartment},
-	"button:c:fixed":    {store.RoleDepartment},
-	"button:c:pass":     {store.RoleSteward},
-	"button:c:fail":     {store.RoleSteward},
-	"button:c:resubmit": {store.RoleSteward},
+	"button:c:dispatch": {model.RoleCoordinator},
+	"button:c:redirect": {model.RoleCoordinator},
+	"button:c:return":   {model.RoleCoordinator},
+	"button:c:merge":    {model.RoleCoordinator},
+	"button:c:approve":  {model.RoleCoordinator},
+	"button:c:refuse":   {model.RoleCoordinator},
+	"button:c:verify":   {model.RoleDepartment},
+	"button:c:notours":  {model.RoleDepartment},
+	"button:c:progress": {model.RoleDepartment},
+	"button:c:extend":   {model.RoleDepartment},
+	"button:c:fixed":    {model.RoleDepartment},
+	"button:c:pass":     {model.RoleSteward},
+	"button:c:fail":     {model.RoleSteward},
+	"button:c:resubmit": {model.RoleSteward},
 
-	"/complaints":     {store.RoleCoordinator, store.RoleSupervisor},
-	"button:k:case":   {store.RoleCoordinator},
-	"button:k:answer": {store.RoleCoordinator},
-	"button:k:reject": {store.RoleCoordinator},
-	"button:k:settle": {store.RoleSupervisor},
+	"/complaints":     {model.RoleCoordinator, model.RoleSupervisor},
+	"button:k:case":   {model.RoleCoordinator},
+	"button:k:answer": {model.RoleCoordinator},
+	"button:k:reject": {model.RoleCoordinator},
+	"button:k:settle": {model.RoleSupervisor},
 
-	"/training":       {store.RoleTrainer},
-	"/trainings":      {store.RoleTrainer, store.RoleCoordinator, store.RoleSupervisor},
+	"/training":       {model.RoleTrainer},
+	"/trainings":      {model.RoleTrainer, model.RoleCoordinator, model.RoleSupervisor},
 	"/mytrainings":    nil, // anyone: a trainer may invite people by name
-	"/ask":            {store.RoleSteward},
-	"/notice":         {store.RoleCoordinator},
+	"/ask":            {model.RoleSteward},
+	"/notice":         {model.RoleCoordinator},
 	"button:t:sign":   nil, // anyone invited: 报名, 已读, 请假
 	"button:t:read":   nil,
 	"button:t:leave":  nil,
-	"button:t:cancel": {store.RoleTrainer},
-	"button:t:retime": {store.RoleTrainer},
-	"button:t:attend": {store.RoleTrainer},
-	"button:t:answer": {store.RoleTrainer, store.RoleCoordinator},
+	"button:t:cancel": {model.RoleTrainer},
+	"button:t:retime": {model.RoleTrainer},
+	"button:t:attend": {model.RoleTrainer},
+	"button:t:answer": {model.RoleTrainer, model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.
-func may(what string, roles []store.Role) bool {
+func may(what string, roles []model.Role) bool {
 	need := permissions[what]
 	if len(need) == 0 {
 		return true
 	}
 	for _, r := range roles {
-		if r == store.RoleAdmin || slices.Contains(need, r) {
+		if r == model.RoleAdmin || slices.Contains(need, r) {
 			return true
 		}
 	}
@@ -79,15 +79,15 @@ func may(what string, roles []store.Role) bool {
 
 // mayPress reports whether someone holding roles (none: a resident with no
 // account) may press a family's button: a public one anyone may.
-func mayPress(f *conversations.ButtonFamily, p conversations.Pressed, roles []store.Role) bool {
+func mayPress(f *conversations.ButtonFamily, p conversations.Pressed, roles []model.Role) bool {
 	return f.IsPublic(p.Action) || may(p.Key(), roles)
 }
 
 // whoMay lists the roles that may do what (for the refusal message).
-func whoMay(what string) []store.Role { return permissions[what] }
+func whoMay(what string) []model.Role { return permissions[what] }
 
 // casePrefix is the case buttons' family prefix ("c:<action>:<id>").
 const casePrefix = "c"
 
 // buttonKey is a case button's entry in the permission table.
-func buttonKey(a store.Action) string { return conversations.ButtonKey(casePrefix, string(a)) }
+func buttonKey(a model.Action) string { return conversations.ButtonKey(casePrefix, string(a)) }

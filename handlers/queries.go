@@ -10,7 +10,10 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -39,7 +42,7 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 		return err
 	}
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
-		Text:    conversations.CaseSummary(t.Lang, loc, cv) + "\n\n" + conversations.Timeline(t.Lang, loc, events),
+		Text:    cases.CaseSummary(t.Lang, loc, cv) + "\n\n" + cases.Timeline(t.Lang, loc, events),
 		Buttons: r.allowed(t, cv, here)})
 	photos, err := t.Tx.CasePhotos(ctx, cv.ID)
 	if err != nil {
@@ -78,7 +81,7 @@ func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
 		} else {
 			lines = append(lines, t.T("mycases.header", "n", len(cs)))
 			for _, cv := range cs {
-				lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
+				lines = append(lines, cases.CaseLine(t.Lang, loc, cv))
 			}
 		}
 	}
@@ -90,7 +93,7 @@ func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
 	}
 	lines = append(lines, i18n.Heading(t.T("mycases.closed", "n", all, "onspot", onSpot, "month", i18n.Month(t.Lang, now.Month())), len(closed)))
 	for _, cv := range closed {
-		lines = append(lines, conversations.CaseLine(t.Lang, loc, cv))
+		lines = append(lines, cases.CaseLine(t.Lang, loc, cv))
 	}
 	if all > n*page {
 		lines = append(lines, t.T("mycases.more", "next", n+1, "pages", (all+page-1)/page))
@@ -134,9 +137,9 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		key string
 		q   store.CaseQuery
 	}{
-		{"queue.new", store.CaseQuery{Statuses: []store.Status{store.StatusSubmitted}}},
-		{"queue.overdue", store.CaseQuery{Statuses: []store.Status{store.StatusDispatched, store.StatusVerified}, OverdueAt: now}},
-		{"queue.recheck", store.CaseQuery{Statuses: []store.Status{store.StatusFixed}}},
+		{"queue.new", store.CaseQuery{Statuses: []model.Status{model.StatusSubmitted}}},
+		{"queue.overdue", store.CaseQuery{Statuses: []model.Status{model.StatusDispatched, model.StatusVerified}, OverdueAt: now}},
+		{"queue.recheck", store.CaseQuery{Statuses: []model.Status{model.StatusFixed}}},
 	}
 	var lines []string
 	for _, sec := range sections {
@@ -153,7 +156,7 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		}
 		lines = nil
 	}
-	n, err := conversations.OpenComplaintCount(ctx, t)
+	n, err := complaints.OpenCount(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -179,31 +182,31 @@ func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading s
 }
 
 // countsHere tells which case buttons count in the chat of the update
-// (conversations.CountsIn): all of them in a private chat, those whose
+// (cases.CountsIn): all of them in a private chat, those whose
 // cards are sent to a group of its kind in a roster group, none in a group
 // the roster does not know. A list shows only buttons that would count.
-func countsHere(ctx context.Context, t *conversations.Turn) (func(a store.Action, caseDept int64) bool, error) {
+func countsHere(ctx context.Context, t *conversations.Turn) (func(a model.Action, caseDept int64) bool, error) {
 	if t.Update.ChatKind != bot.Group {
-		return func(store.Action, int64) bool { return true }, nil
+		return func(model.Action, int64) bool { return true }, nil
 	}
 	chat, err := t.Tx.ChatByBinding(ctx, string(t.Update.Platform), t.Update.ChatID)
 	if errors.Is(err, store.ErrNotFound) {
-		return func(store.Action, int64) bool { return false }, nil
+		return func(model.Action, int64) bool { return false }, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return func(a store.Action, caseDept int64) bool {
-		return conversations.CountsIn(a, chat.Kind, chat.DepartmentID.Int64, caseDept)
+	return func(a model.Action, caseDept int64) bool {
+		return cases.CountsIn(a, chat.Kind, chat.DepartmentID.Int64, caseDept)
 	}, nil
 }
 
 // allowed is a case's card buttons the reader may press here, two to a row.
-func (r *Router) allowed(t *conversations.Turn, cv store.CaseView, here func(store.Action, int64) bool) [][]bot.Button {
+func (r *Router) allowed(t *conversations.Turn, cv store.CaseView, here func(model.Action, int64) bool) [][]bot.Button {
 	var row []bot.Button
 	var rows [][]bot.Button
-	for _, b := range conversations.CardButtons(t.Lang, cv) {
-		a, ok := conversations.ParseCaseAction(b.Data)
+	for _, b := range cases.CardButtons(t.Lang, cv) {
+		a, ok := cases.ParseCaseAction(b.Data)
 		if !ok || !may(buttonKey(a.Action), roleCodes(t.Roles)) || !here(a.Action, cv.DepartmentID.Int64) {
 			continue
 		}
@@ -221,11 +224,11 @@ func (r *Router) allowed(t *conversations.Turn, cv store.CaseView, here func(sto
 func (r *Router) cmdDept(ctx context.Context, t *conversations.Turn) error {
 	var lines []string
 	for _, role := range t.Roles {
-		if role.Role != store.RoleDepartment || !role.DepartmentID.Valid {
+		if role.Role != model.RoleDepartment || !role.DepartmentID.Valid {
 			continue
 		}
 		cs, err := t.Tx.FindCases(ctx, store.CaseQuery{DepartmentID: role.DepartmentID.Int64,
-			Statuses: []store.Status{store.StatusDispatched, store.StatusVerified, store.StatusFixed}})
+			Statuses: []model.Status{model.StatusDispatched, model.StatusVerified, model.StatusFixed}})
 		if err != nil {
 			return err
 		}
@@ -243,11 +246,11 @@ func (r *Router) cmdDept(ctx context.Context, t *conversations.Turn) error {
 // cmdOverdue lists cases past a clock: all of them for the center and
 // supervisors, a department's own for its members.
 func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
-	q := store.CaseQuery{Statuses: []store.Status{store.StatusDispatched, store.StatusVerified}, OverdueAt: r.flows.Deps().Now()}
+	q := store.CaseQuery{Statuses: []model.Status{model.StatusDispatched, model.StatusVerified}, OverdueAt: r.flows.Deps().Now()}
 	var depts []int64
-	if !t.HasRole(store.RoleCoordinator) && !t.HasRole(store.RoleSupervisor) && !t.HasRole(store.RoleAdmin) {
+	if !t.HasRole(model.RoleCoordinator) && !t.HasRole(model.RoleSupervisor) && !t.HasRole(model.RoleAdmin) {
 		for _, role := range t.Roles {
-			if role.Role == store.RoleDepartment && role.DepartmentID.Valid {
+			if role.Role == model.RoleDepartment && role.DepartmentID.Valid {
 				depts = append(depts, role.DepartmentID.Int64)
 			}
 		}
@@ -275,8 +278,8 @@ func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
 
 // caseWithClock is a case line with the clock that runs on it.
 func (r *Router) caseWithClock(t *conversations.Turn, cv store.CaseView) string {
-	line := conversations.CaseLine(t.Lang, r.flows.Deps().Location, cv)
-	if clock := conversations.Clock(t.Lang, r.flows.Deps(), cv); clock != "" {
+	line := cases.CaseLine(t.Lang, r.flows.Deps().Location, cv)
+	if clock := cases.Clock(t.Lang, r.flows.Deps(), cv); clock != "" {
 		line += " · " + clock
 	}
 	return line

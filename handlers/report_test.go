@@ -13,8 +13,10 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/store"
 )
@@ -160,7 +162,7 @@ func newWorldAt(t *testing.T, now time.Time) *world {
 		clock, resume = func() time.Time { return w.now }, 0
 	}
 	w.flows = conversations.New(conversations.Deps{DefaultLang: i18n.ZH, ResumeAfter: resume,
-		Location: cst, Now: clock})
+		Location: cst, Now: clock}, flows.All(flows.Settings{})...)
 	w.r = New(st, w.flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	// Bind the exchange group and the sanitation department's group on Telegram.
 	for code, ext := range map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003",
@@ -250,7 +252,7 @@ func TestReportFlowEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cv.Status != store.StatusSubmitted || cv.AlleyName != "帽儿胡同" || cv.Impact != "alley" || cv.PhotoCount != 2 ||
+	if cv.Status != model.StatusSubmitted || cv.AlleyName != "帽儿胡同" || cv.Impact != "alley" || cv.PhotoCount != 2 ||
 		cv.DepartmentName != "交道口街道环卫所" || !cv.Lat.Valid || cv.Source != string(bot.Telegram) {
 		t.Errorf("case row: %+v", cv)
 	}
@@ -398,7 +400,7 @@ func TestFixedOnTheSpot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cv.Status != store.StatusClosed || !cv.FixedOnSpot || !cv.ClosedAt.Valid || cv.PhotoCount != 1 {
+	if cv.Status != model.StatusClosed || !cv.FixedOnSpot || !cv.ClosedAt.Valid || cv.PhotoCount != 1 {
 		t.Errorf("fixed-on-the-spot case: %+v", cv)
 	}
 	// It does not vanish from the steward's history: it counts for them.
@@ -466,7 +468,7 @@ func TestDraftSurvivesRestart(t *testing.T) {
 	s.text("/report")
 	s.press("环境卫生")
 	// A new process: new engine and router over the same database.
-	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH})
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH}, flows.All(flows.Settings{})...)
 	s.r = New(w.st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	s.photo("p", 10)
 	s.expect("已收到 1 张照片")

@@ -9,6 +9,8 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -97,8 +99,8 @@ func (r *Router) residentTurn(ctx context.Context, t *conversations.Turn, name, 
 	switch {
 	case name == "start" && strings.HasPrefix(args, complaintLinkPrefix):
 		return true, r.complaintLink(ctx, t, strings.TrimPrefix(args, complaintLinkPrefix))
-	case name == "start" && strings.HasPrefix(args, conversations.ReopenLinkPrefix):
-		return true, r.flows.FollowReopenLink(ctx, t, strings.TrimPrefix(args, conversations.ReopenLinkPrefix))
+	case name == "start" && strings.HasPrefix(args, cases.ReopenLinkPrefix):
+		return true, cases.FollowReopenLink(ctx, r.flows, t, strings.TrimPrefix(args, cases.ReopenLinkPrefix))
 	case name == "complain" || (name == "" && u.Callback == nil && text == "投诉") || r.mentioned(t):
 		return true, r.complain(ctx, t)
 	case name == "contact" || (name == "" && text == "联系方式"):
@@ -136,7 +138,7 @@ func (r *Router) mentioned(t *conversations.Turn) bool {
 func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
 	u := t.Update
 	if u.ChatKind != bot.Group {
-		return r.flows.StartComplaint(ctx, t, 0)
+		return complaints.Start(ctx, r.flows, t, 0)
 	}
 	var community int64
 	if chat, err := t.Tx.ChatByBinding(ctx, string(u.Platform), u.ChatID); err == nil {
@@ -148,7 +150,7 @@ func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("complaint.group_ack.console", "name", u.UserName))
 		t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
 		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-		return r.flows.StartComplaint(ctx, t, community)
+		return complaints.Start(ctx, r.flows, t, community)
 	}
 	botName := t.Deps.BotUsername()
 	if u.Platform != bot.Telegram || botName == "" {
@@ -178,7 +180,7 @@ func (r *Router) complaintLink(ctx context.Context, t *conversations.Turn, token
 		t.Reply(t.T("complaint.link.not_yours"))
 		return nil
 	}
-	return r.flows.StartComplaint(ctx, t, community)
+	return complaints.Start(ctx, r.flows, t, community)
 }
 
 func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
@@ -187,7 +189,7 @@ func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
 
 // cmdContact gives the complaint hotline and mailbox (七(二)).
 func (r *Router) cmdContact(ctx context.Context, t *conversations.Turn) error {
-	d := t.Deps
+	d := complaints.Of(r.flows)
 	if d.Hotline == "" && d.Mailbox == "" {
 		t.Reply(t.T("complaint.contact.none"))
 		return nil

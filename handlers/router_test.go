@@ -12,6 +12,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -30,7 +31,7 @@ func setup(t *testing.T) (*Router, *store.Store) {
 	if _, err := roster.Import(context.Background(), st, "../examples/roster.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH})
+	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH}, flows.All(flows.Settings{})...)
 	return New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH), st
 }
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
-	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/model"
 )
 
 // saidTo is what the last update made the bot say to chat.
@@ -86,13 +86,13 @@ func TestCaseButtonCountsOnlyWhereSent(t *testing.T) {
 		t.Errorf("the other department's group was told %q", got)
 	}
 	c.dept.expect("「核实」按钮只在交道口街道环卫所的群或与我的私聊中有效")
-	if st := w.caseView(t, number).Status; st != store.StatusDispatched {
+	if st := w.caseView(t, number).Status; st != model.StatusDispatched {
 		t.Fatalf("verified from another department's group: %s", st)
 	}
 	c.dept.in(c.deptGroup).send(bot.Update{Callback: &bot.Callback{Data: "c:verify:" + id}})
 	c.dept.expect("整改计划")
 	c.dept.press("立即整改")
-	if st := w.caseView(t, number).Status; st != store.StatusVerified {
+	if st := w.caseView(t, number).Status; st != model.StatusVerified {
 		t.Fatalf("verify from the department's group: %s", st)
 	}
 	// In the presser's private chat every case button counts.
@@ -178,7 +178,7 @@ func (c cast) closeCase(t *testing.T, w *world, text string) string {
 	c.dept.press("完成")
 	c.dept.press("跳过")
 	c.steward.press("通过")
-	if cv := w.caseView(t, number); cv.Status != store.StatusClosed {
+	if cv := w.caseView(t, number); cv.Status != model.StatusClosed {
 		t.Fatalf("case %s not closed: %s", number, cv.Status)
 	}
 	return number

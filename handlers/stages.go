@@ -6,6 +6,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -179,13 +180,13 @@ func (r *Router) activeFlow(ctx context.Context, rt *route) (bool, error) {
 		// 要上报这个问题吗? is a question, not a task: a command (结束巡查,
 		// /case …) or a case number sent instead of the answer does what it
 		// says, and the offer is dropped (上报 is its answer).
-		dropped, err := r.flows.DropOffer(ctx, t)
+		dropped, err := report.DropOffer(ctx, r.flows, t)
 		if err != nil || dropped {
 			return false, err
 		}
 	}
 	if name == "report" {
-		if answered, err := r.flows.AnswerOffer(ctx, t); answered || err != nil {
+		if answered, err := report.AnswerOffer(ctx, r.flows, t); answered || err != nil {
 			return true, err // /report while 要上报这个问题吗? waits: its 上报
 		}
 	}
@@ -262,9 +263,9 @@ func (r *Router) unexpected(ctx context.Context, rt *route) error {
 		// group small talk is not for the bot
 	case u.Location != nil && may("/report", roleCodes(t.Roles)):
 		lat, lon := u.Location.Lat, u.Location.Lon
-		return r.flows.OfferReport(ctx, t, "", &lat, &lon) // a point: report something there?
+		return report.Offer(ctx, r.flows, t, "", &lat, &lon) // a point: report something there?
 	case conversations.Visible(u.Text) >= 4 && may("/report", roleCodes(t.Roles)):
-		return r.flows.OfferReport(ctx, t, u.Text, nil, nil) // words: a problem to report?
+		return report.Offer(ctx, r.flows, t, u.Text, nil, nil) // words: a problem to report?
 	default:
 		t.Reply(t.T("text.unexpected"))
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/outbox"
@@ -62,8 +64,8 @@ func BenchmarkTrainingPublish(b *testing.B) {
 			}
 		}
 		now := time.Date(2026, 11, 27, 10, 0, 0, 0, cst)
-		flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH, Location: cst, Now: func() time.Time { return now },
-			BroadcastPace: 33 * time.Millisecond})
+		flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH, Location: cst, Now: func() time.Time { return now }},
+			flows.All(flows.Settings{Trainings: trainings.Settings{BroadcastPace: 33 * time.Millisecond}})...)
 		r := New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH).WithOutbox(queueOnly{})
 		tr := &chatter{t: &testing.T{}, r: r, platform: bot.Telegram, chat: "7401", kind: bot.Private, user: "7401"}
 		for _, step := range []string{"/training", "全站培训", "讲座", "12-05 14:00", "60", "街道办三楼", "全部小巷管家", "不限", "跳过"} {

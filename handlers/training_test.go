@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/flows/trainings"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -114,7 +116,7 @@ func TestTrainingBroadcastAnswersAttendance(t *testing.T) {
 // who got it and a later press is refused; /ask and its answer.
 func TestTrainingOnlineCancelledAndAsk(t *testing.T) {
 	w := newWorldAt(t, friday)
-	w.flows.Deps().PublicURL = "https://alley.example.org"
+	trainings.Of(w.flows).PublicURL = "https://alley.example.org"
 	tr := w.person(t, "T01", "7401")
 	s1 := w.person(t, "S01", "7601")
 	s2 := w.person(t, "S02", "7602")
@@ -181,7 +183,7 @@ func TestTrainingOnlineCancelledAndAsk(t *testing.T) {
 	if n := count(t, w.st, `SELECT count(*) FROM questions WHERE answer <> ''`); n != 1 {
 		t.Errorf("answered questions: %d", n)
 	}
-	_ = store.AnswerSigned
+	_ = model.AnswerSigned
 }
 
 // TestNotice: a coordinator's notice goes to the chosen residents' groups.

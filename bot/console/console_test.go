@@ -13,6 +13,7 @@ import (
 
 	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/internal/testdb"
@@ -35,7 +36,7 @@ func session(t *testing.T, as, input string, maxPhoto int64) string {
 	// A fixed clock: case numbers carry the year, and clocks the date.
 	friday := time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	flows := conversations.New(conversations.Deps{DefaultLang: i18n.ZH, MaxPhotoBytes: maxPhoto,
-		Location: friday.Location(), Now: func() time.Time { return friday }})
+		Location: friday.Location(), Now: func() time.Time { return friday }}, flows.All(flows.Settings{})...)
 	r := handlers.New(st, flows, slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	var out bytes.Buffer
 	ch := &console.Channel{People: handlers.ConsoleRoster{Store: st, Flows: flows}, Handler: r, In: strings.NewReader(input), Out: &out, Echo: true,

@@ -17,6 +17,12 @@ import (
 	"github.com/alleybot/alleybot/bot/console"
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/notices"
+	"github.com/alleybot/alleybot/flows/report"
+	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/outbox"
@@ -249,14 +255,18 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 	if len(botName) > 0 && botName[0] != nil {
 		name = botName[0]
 	}
+	domains := flows.All(flows.Settings{
+		Cases: cases.Settings{MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore, ImmediateFix: cfg.Cases.ImmediateFix,
+			ReopenReasonWithin: cfg.Cases.ReopenReasonWithin, DuplicateRadiusM: cfg.Cases.DuplicateRadiusM},
+		Report: report.Settings{QuietResidents: !cfg.Cases.TellResidentsReported},
+		Complaints: complaints.Settings{PerHour: cfg.Complaints.PerHour, AnswerWithin: cfg.Complaints.AnswerWithin,
+			Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox},
+		Trainings: trainings.Settings{BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL},
+		Notices:   notices.Settings{BroadcastPace: cfg.Telegram.PaceAll},
+	})
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
-		Calendar: cfg.Calendar(), MaxSendbacks: cfg.Cases.MaxSendbacks, LowScore: cfg.Cases.LowScore,
-		ComplaintsPerHour: cfg.Complaints.PerHour, ComplaintAnswerWithin: cfg.Complaints.AnswerWithin,
-		Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox, BotUsername: name,
-		BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL, ImmediateFix: cfg.Cases.ImmediateFix,
-		QuietResidents: !cfg.Cases.TellResidentsReported, ReopenReasonWithin: cfg.Cases.ReopenReasonWithin,
-		DuplicateRadiusM: cfg.Cases.DuplicateRadiusM})
+		Calendar: cfg.Calendar(), BotUsername: name}, domains...)
 }
 
 // defaultLang is the language of groups and of people who chose none.

@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -28,21 +30,21 @@ type ReopenDraft struct {
 	Photos []int64 `json:"photos,omitempty"`
 }
 
-func reopenFlow() *Flow {
-	return &Flow{Name: "reopen", Title: "flow.reopen", NewData: func() any { return &ReopenDraft{} }, Steps: []Step{
-		{Name: "reason", Accepts: Text | Photo, Prompt: promptReopenReason, Handle: handleReopenReason},
+func reopenFlow() *conversations.Flow {
+	return &conversations.Flow{Name: "reopen", Title: "flow.reopen", NewData: func() any { return &ReopenDraft{} }, Steps: []conversations.Step{
+		{Name: "reason", Accepts: conversations.Text | conversations.Photo, Prompt: promptReopenReason, Handle: handleReopenReason},
 	}}
 }
 
 // doRate records a resident's answer.
-func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAction) error {
+func doRate(ctx context.Context, e *conversations.Engine, t *conversations.Turn, c store.CaseView, a CaseAction) error {
 	score, _ := strconv.Atoi(a.Arg)
-	still := a.Action == store.ActStill
+	still := a.Action == model.ActStill
 	if !still && (score < 1 || score > 5) {
 		t.Reply(t.T("flow.hint.choice"))
 		return nil
 	}
-	ok, err := t.ratesHere(ctx, c)
+	ok, err := ratesHere(ctx, t, c)
 	if err != nil || !ok {
 		return err
 	}
@@ -64,10 +66,10 @@ func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAc
 	if still {
 		shown = i18n.T(t.Deps.DefaultLang, "button.still")
 	}
-	if err := t.record(ctx, c, a.Action, shown, map[string]any{"score": score, "still_problem": still}); err != nil {
+	if err := record(ctx, t, c, a.Action, shown, map[string]any{"score": score, "still_problem": still}); err != nil {
 		return err
 	}
-	if !still && score > t.Deps.LowScore {
+	if !still && score > settings(t).LowScore {
 		switch {
 		case first:
 			t.Reply(t.T("case.rate.thanks", "number", c.Number))
@@ -78,13 +80,13 @@ func (e *Engine) doRate(ctx context.Context, t *Turn, c store.CaseView, a CaseAc
 		return nil
 	}
 	// A low score or "still a problem": why? Asked privately.
-	return e.askReopenReason(ctx, t, c)
+	return askReopenReason(ctx, e, t, c)
 }
 
 // askReopenReason asks the resident for the reason, privately: at once in
 // a private chat (the complainant; the console), else through a deep link
 // (/start rr_<token>, theirs alone, valid cases.reopen_reason_within).
-func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView) error {
+func askReopenReason(ctx context.Context, e *conversations.Engine, t *conversations.Turn, c store.CaseView) error {
 	u := t.Update
 	if u.ChatKind != bot.Group || u.Platform.Local() {
 		if u.ChatKind == bot.Group {
@@ -92,7 +94,7 @@ func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView)
 			t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
 			t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
 		}
-		return e.startReopen(ctx, t, c.ID)
+		return startReopen(ctx, e, t, c.ID)
 	}
 	// One question (link) per resident and closing in the group: a
 	// resident who changes their answer back and forth is not asked again.
@@ -100,7 +102,7 @@ func (e *Engine) askReopenReason(ctx context.Context, t *Turn, c store.CaseView)
 	if _, ok, err := t.Tx.CacheGet(ctx, asked); err != nil || ok {
 		return err
 	}
-	within := t.Deps.ReopenReasonWithin
+	within := settings(t).ReopenReasonWithin
 	if within <= 0 {
 		within = 24 * time.Hour
 	}
@@ -129,7 +131,7 @@ const ReopenLinkPrefix = "rr_"
 
 // FollowReopenLink starts the reason flow from a deep link: it must be
 // the rater's own and fresh.
-func (e *Engine) FollowReopenLink(ctx context.Context, t *Turn, token string) error {
+func FollowReopenLink(ctx context.Context, e *conversations.Engine, t *conversations.Turn, token string) error {
 	v, ok, err := t.Tx.CacheGet(ctx, "rr:"+token)
 	if err != nil {
 		return err
@@ -144,86 +146,74 @@ func (e *Engine) FollowReopenLink(ctx context.Context, t *Turn, token string) er
 		return nil
 	}
 	id, _ := strconv.ParseInt(parts[0], 10, 64)
-	return e.startReopen(ctx, t, id)
+	return startReopen(ctx, e, t, id)
 }
 
-func (e *Engine) startReopen(ctx context.Context, t *Turn, caseID int64) error {
-	return e.startPrivately(ctx, t, e.flows["reopen"], &ReopenDraft{CaseID: caseID})
+func startReopen(ctx context.Context, e *conversations.Engine, t *conversations.Turn, caseID int64) error {
+	return e.StartPrivately(ctx, t, e.Flow("reopen"), &ReopenDraft{CaseID: caseID})
 }
 
-func promptReopenReason(ctx context.Context, t *Turn) (Prompt, error) {
+func promptReopenReason(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	c, err := t.Tx.CaseByID(ctx, t.Data.(*ReopenDraft).CaseID)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
-	return Prompt{Text: t.T("case.rate.ask_reason", "number", c.Number)}, nil
+	return conversations.Prompt{Text: t.T("case.rate.ask_reason", "number", c.Number)}, nil
 }
 
 // handleReopenReason takes photos, then the reason, which reopens the case
 // (if it is still closed) with the resident's words on it.
-func handleReopenReason(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleReopenReason(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := t.Data.(*ReopenDraft)
-	if in.Kind == Photo {
-		if len(d.Photos) >= 3 {
-			t.Reply(t.T("report.photos.full", "max", 3))
-			return Stay, nil
+	if in.Kind == conversations.Photo {
+		if ok, err := t.AddPhoto(ctx, &d.Photos, 3, in.Photo); err != nil || !ok {
+			return conversations.Stay, err
 		}
-		rd := &ReportDraft{}
-		ok, err := addPhoto(ctx, t, rd, in.Photo)
-		if err != nil || !ok {
-			return Stay, err
-		}
-		d.Photos = append(d.Photos, rd.PhotoIDs...)
 		t.Reply(t.T("case.rate.photo_kept", "n", len(d.Photos)))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	reason := strings.TrimSpace(in.Text)
-	if Visible(reason) < 2 {
-		t.Reply(t.T("case.text_short"))
-		return Stay, nil
-	}
-	if n := len([]rune(reason)); n > MaxReason {
-		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
-		return Stay, nil
+	if !conversations.TextFits(t, reason, 2, conversations.MaxReason) {
+		return conversations.Stay, nil
 	}
 	c, err := t.Tx.LockCase(ctx, d.CaseID)
 	if err != nil {
 		return "", err
 	}
-	if c.Status != store.StatusClosed {
+	if c.Status != model.StatusClosed {
 		t.Reply(t.T("case.rate_closed", "number", c.Number))
-		return Done, nil
+		return conversations.Done, nil
 	}
-	if err := t.Tx.SetStatus(ctx, c.ID, store.Lifecycle[store.ActReopen].To); err != nil {
+	if err := t.Tx.SetStatus(ctx, c.ID, model.Lifecycle[model.ActReopen].To); err != nil {
 		return "", err
 	}
 	note := t.T("case.reopen.reason", "reason", reason)
-	if _, err := t.event(ctx, c, store.Lifecycle[store.ActReopen].Event, note, nil, store.PhotoCheck, d.Photos); err != nil {
+	if _, err := event(ctx, t, c, model.Lifecycle[model.ActReopen].Event, note, nil, model.PhotoCheck, d.Photos); err != nil {
 		return "", err
 	}
 	t.Reply(t.T("case.rate.reopened", "number", c.Number))
-	c, err = t.reload(ctx, c.ID)
+	c, err = reload(ctx, t, c.ID)
 	if err != nil {
 		return "", err
 	}
-	if err := t.centerCard(ctx, c, "notify.center.reopened"); err != nil {
+	if err := CenterCard(ctx, t, c, "notify.center.reopened"); err != nil {
 		return "", err
 	}
-	return Done, t.tellFollowers(ctx, c, "notify.follower.reopened", "reason", note)
+	return conversations.Done, tellFollowers(ctx, t, c, "notify.follower.reopened", "reason", note)
 }
 
 // ratesHere checks that the answer comes from a resident group the closing
 // was posted to (the groups audience.Groups chose for the case's
 // community): a button pressed anywhere else — a private chat, another
 // community's group, a forged callback — is refused and changes nothing.
-func (t *Turn) ratesHere(ctx context.Context, c store.CaseView) (bool, error) {
+func ratesHere(ctx context.Context, t *conversations.Turn, c store.CaseView) (bool, error) {
 	refuse := func() (bool, error) {
 		t.Reply(t.T("case.rate.not_here", "number", c.Number))
 		return false, nil
 	}
 	if t.Update.ChatKind != bot.Group {
 		// The resident whose complaint became the case rates it privately.
-		if ok, err := t.IsComplainant(ctx, c.ID); err != nil || ok {
+		if ok, err := IsComplainant(ctx, t, c.ID); err != nil || ok {
 			return ok, err
 		}
 		return refuse()
@@ -235,7 +225,7 @@ func (t *Turn) ratesHere(ctx context.Context, c store.CaseView) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if chat.Kind != store.ChatResident ||
+	if chat.Kind != model.ChatResident ||
 		(chat.CommunityID.Valid && c.CommunityID.Valid && chat.CommunityID.Int64 != c.CommunityID.Int64) {
 		return refuse()
 	}

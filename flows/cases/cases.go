@@ -1,11 +1,13 @@
-package conversations
+package cases
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -32,13 +34,13 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.what", "description", c.Description),
 		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
-		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", c.CreatedAt.In(loc).Format("01-02 15:04")),
+		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", conversations.FormatWhen(c.CreatedAt, loc)),
 	}
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
 	}
 	lines = append(lines, i18n.T(lang, "case.status", "status", statusName(lang, c.Status)))
-	if c.LastReason != "" && c.Status != store.StatusClosed && c.Status != store.StatusMerged {
+	if c.LastReason != "" && c.Status != model.StatusClosed && c.Status != model.StatusMerged {
 		lines = append(lines, i18n.T(lang, "case.last_reason", "reason", c.LastReason))
 	}
 	return strings.Join(lines, "\n")
@@ -63,9 +65,9 @@ func actorName(lang i18n.Lang, e store.CaseEvent) string {
 	switch {
 	case e.ActorName != "":
 		return e.ActorName
-	case e.Kind == store.EventRated || e.Kind == store.EventReopened:
+	case e.Kind == model.EventRated || e.Kind == model.EventReopened:
 		return i18n.T(lang, "complaint.resident")
-	case e.Kind == store.EventSubmitted:
+	case e.Kind == model.EventSubmitted:
 		return i18n.T(lang, "case.by.complaint")
 	}
 	return i18n.T(lang, "actor.system")
@@ -79,7 +81,7 @@ func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 		if key := "event." + what; i18n.Has(key) {
 			what = i18n.T(lang, key)
 		}
-		line := fmt.Sprintf("%s  %s  %s", e.At.In(loc).Format("01-02 15:04"), actorName(lang, e), what)
+		line := fmt.Sprintf("%s  %s  %s", conversations.FormatWhen(e.At, loc), actorName(lang, e), what)
 		if e.Note != "" {
 			line += ":" + e.Note
 		}
@@ -95,13 +97,13 @@ func CaseLine(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		cats = c.CategoriesEn
 	}
 	return i18n.T(lang, "case.line", "number", c.Number, "categories", strings.Join(cats, i18n.T(lang, "list.sep")),
-		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", c.CreatedAt.In(loc).Format("01-02 15:04"))
+		"alley", c.AlleyName, "status", statusName(lang, c.Status), "time", conversations.FormatWhen(c.CreatedAt, loc))
 }
 
 // Clock says how a case's running clock stands: the deadline and the
 // working time left, or how far past it is.
-func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
-	if c.Status == store.StatusFixed {
+func Clock(lang i18n.Lang, d *conversations.Deps, c store.CaseView) string {
+	if c.Status == model.StatusFixed {
 		return i18n.T(lang, "clock.recheck")
 	}
 	clock, due, ok := c.RunningClock()
@@ -110,7 +112,7 @@ func Clock(lang i18n.Lang, d *Deps, c store.CaseView) string {
 	}
 	key := string(clock)
 	now := d.Now()
-	at := due.In(d.Location).Format("01-02 15:04")
+	at := conversations.FormatWhen(due, d.Location)
 	if now.Before(due) {
 		return i18n.T(lang, "clock."+key, "at", at, "left", i18n.WorkingTime(lang, d.Calendar.Between(now, due), d.Calendar.DayLength()))
 	}

@@ -1,4 +1,4 @@
-package conversations
+package report
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -21,53 +22,49 @@ type OfferDraft struct {
 	Lon  *float64 `json:"lon,omitempty"`
 }
 
-func offerFlow() *Flow {
-	return &Flow{Name: "offer", Title: "flow.report", NewData: func() any { return &OfferDraft{} }, Steps: []Step{
+func offerFlow() *conversations.Flow {
+	return &conversations.Flow{Name: "offer", Title: "flow.report", NewData: func() any { return &OfferDraft{} }, Steps: []conversations.Step{
 		// Not only the buttons: a photo or a point sent while the offer
 		// waits is a report (it joins it); more words join the text.
-		{Name: "confirm", Accepts: Choice | Photo | Location | Text, Prompt: promptOffer, Handle: handleOffer},
+		{Name: "confirm", Accepts: conversations.Choice | conversations.Photo | conversations.Location | conversations.Text, Prompt: promptOffer, Handle: handleOffer},
 	}}
 }
 
 // DropOffer ends a waiting offer without a word, for a command (结束巡查,
 // 查看案件 N …) that is to do what it says instead; it reports whether the
 // running flow was the offer.
-func (e *Engine) DropOffer(ctx context.Context, t *Turn) (bool, error) {
-	if t.flow == nil || t.flow.Name != "offer" || t.state == nil {
+func DropOffer(ctx context.Context, e *conversations.Engine, t *conversations.Turn) (bool, error) {
+	if t.FlowName() != "offer" {
 		return false, nil
 	}
-	if err := t.Tx.DeleteConversation(ctx, t.state.Platform, t.state.ChatID, t.state.UserID); err != nil {
-		return false, err
-	}
-	t.flow, t.state, t.Data = nil, nil, nil
-	return true, nil
+	return true, e.Drop(ctx, t)
 }
 
 // AnswerOffer takes /report sent while the offer waits as its 上报; it
 // reports whether the running flow was the offer.
-func (e *Engine) AnswerOffer(ctx context.Context, t *Turn) (bool, error) {
-	if t.flow == nil || t.flow.Name != "offer" || t.state == nil {
+func AnswerOffer(ctx context.Context, e *conversations.Engine, t *conversations.Turn) (bool, error) {
+	if t.FlowName() != "offer" {
 		return false, nil
 	}
-	return true, e.Handle(ctx, t, Input{Kind: Choice, Choice: t.state.Step + "|report"})
+	return true, e.Handle(ctx, t, conversations.Input{Kind: conversations.Choice, Choice: t.StepName() + "|report"})
 }
 
-// OfferReport starts the offer for a text or a point.
-func (e *Engine) OfferReport(ctx context.Context, t *Turn, text string, lat, lon *float64) error {
+// Offer starts the offer for a text or a point.
+func Offer(ctx context.Context, e *conversations.Engine, t *conversations.Turn, text string, lat, lon *float64) error {
 	if err := e.Start(ctx, t, "offer", nil); err != nil {
 		return err
 	}
 	d := t.Data.(*OfferDraft)
 	d.Text, d.Lat, d.Lon = text, lat, lon
-	if err := e.save(ctx, t); err != nil {
+	if err := e.Save(ctx, t); err != nil {
 		return err
 	}
 	// The prompt went out before the draft was filled: say it again, filled.
 	t.Out = t.Out[:len(t.Out)-1]
-	return e.prompt(ctx, t)
+	return e.Reprompt(ctx, t)
 }
 
-func promptOffer(ctx context.Context, t *Turn) (Prompt, error) {
+func promptOffer(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	d := t.Data.(*OfferDraft)
 	text := t.T("offer.point")
 	if d.Text != "" {
@@ -77,37 +74,37 @@ func promptOffer(ctx context.Context, t *Turn) (Prompt, error) {
 		}
 		text = t.T("offer.text", "text", shown)
 	}
-	return Prompt{Text: text, Options: []Option{{Label: t.T("button.offer.report"), Value: "report"}, {Label: t.T("button.offer.no"), Value: "no"}}}, nil
+	return conversations.Prompt{Text: text, Options: []conversations.Option{{Label: t.T("button.offer.report"), Value: "report"}, {Label: t.T("button.offer.no"), Value: "no"}}}, nil
 }
 
 // handleOffer turns the offer into the report flow, its description (or
 // location) filled in; the report asks the rest. A photo sent instead of
 // the answer starts the report too, with the photo; a point joins the
 // offer as the report's location; more words join its text.
-func handleOffer(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleOffer(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := t.Data.(*OfferDraft)
 	switch {
-	case in.Kind == Text:
+	case in.Kind == conversations.Text:
 		more := strings.TrimSpace(in.Text)
-		if Visible(more) == 0 {
+		if conversations.Visible(more) == 0 {
 			t.Reply(t.T("flow.hint.choice"))
-			return Stay, nil
+			return conversations.Stay, nil
 		}
 		if d.Text != "" {
 			more = strings.TrimSpace(d.Text) + " " + more
 		}
 		d.Text = more
-		return Stay, nil
-	case in.Kind == Location:
+		return conversations.Stay, nil
+	case in.Kind == conversations.Location:
 		lat, lon := in.Location.Lat, in.Location.Lon
 		d.Lat, d.Lon = &lat, &lon
-	case in.Kind == Photo:
+	case in.Kind == conversations.Photo:
 	case in.Choice != "report":
 		t.Reply(t.T("offer.declined"))
-		return Done, nil
+		return conversations.Done, nil
 	}
 	r := &ReportDraft{}
-	if d.Text != "" && Visible(d.Text) >= 4 && utf8.RuneCountInString(d.Text) <= 1000 {
+	if d.Text != "" && conversations.Visible(d.Text) >= 4 && utf8.RuneCountInString(d.Text) <= 1000 {
 		r.Description = strings.TrimSpace(d.Text)
 	}
 	if d.Lat != nil && d.Lon != nil {
@@ -126,8 +123,8 @@ func handleOffer(ctx context.Context, t *Turn, in Input) (string, error) {
 	if err := r.Begin(ctx, t, in); err != nil {
 		return "", err
 	}
-	t.switchFlow(reportFlow(), r)
-	if in.Kind == Photo && len(r.PhotoIDs) > 0 {
+	t.SwitchFlow(Flow(), r)
+	if in.Kind == conversations.Photo && len(r.PhotoIDs) > 0 {
 		t.Reply(t.T("report.photos.early", "n", len(r.PhotoIDs)))
 	}
 	return "category", nil

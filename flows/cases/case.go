@@ -1,4 +1,4 @@
-package conversations
+package cases
 
 import (
 	"context"
@@ -11,7 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -20,7 +22,7 @@ import (
 // steward's 补充), case_verify.go (the department on site: 已核实,
 // 非本部门职责), case_fix.go (进展, 延期, 已整改), case_recheck.go (the
 // steward's 通过 / 未整改到位) and case_rating.go (the residents). The
-// state machine is one table, store.Lifecycle; case_buttons.go is the
+// state machine is one table, model.Lifecycle; case_buttons.go is the
 // button protocol and case_notify.go who is told.
 //
 // A button either acts at once (派单, 通过, 批准 …) or starts a short flow
@@ -32,7 +34,7 @@ import (
 // CaseDraft is the state of the lifecycle flows.
 type CaseDraft struct {
 	CaseID int64      `json:"case_id"`
-	Plan   store.Plan `json:"plan,omitempty"`
+	Plan   model.Plan `json:"plan,omitempty"`
 	Date   time.Time  `json:"date,omitempty"`
 	Text   string     `json:"text,omitempty"`
 	Photos []int64    `json:"photos,omitempty"`
@@ -40,49 +42,53 @@ type CaseDraft struct {
 	Copies []int64    `json:"copies,omitempty"`
 }
 
-func cdraft(t *Turn) *CaseDraft { return t.Data.(*CaseDraft) }
+func cdraft(t *conversations.Turn) *CaseDraft { return t.Data.(*CaseDraft) }
+
+// AboutCase is the case the draft is about (/back from its first step
+// shows that case's card again).
+func (d *CaseDraft) AboutCase() int64 { return d.CaseID }
 
 // caseFlows are the lifecycle's flows, stage by stage.
-func caseFlows() []*Flow {
-	var fs []*Flow
-	for _, stage := range [][]*Flow{dispatchFlows(), verifyFlows(), fixFlows(), recheckFlows()} {
+func caseFlows() []*conversations.Flow {
+	var fs []*conversations.Flow
+	for _, stage := range [][]*conversations.Flow{dispatchFlows(), verifyFlows(), fixFlows(), recheckFlows()} {
 		fs = append(fs, stage...)
 	}
 	return fs
 }
 
 // Act handles a pressed case button. The caller has checked the role.
-func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
-	if a.Action == store.ActApprove || a.Action == store.ActRefuse {
+func Act(ctx context.Context, e *conversations.Engine, t *conversations.Turn, a CaseAction) error {
+	if a.Action == model.ActApprove || a.Action == model.ActRefuse {
 		return decideExtension(ctx, t, a)
 	}
 	c, ok, err := lockFor(ctx, t, a.ID, a.Action)
 	if err != nil || !ok {
 		return err
 	}
-	if a.Action != store.ActRate && a.Action != store.ActStill { // (residents' presses start no case flow)
-		if err := e.leaveOtherFlow(ctx, t, c, a.Action); err != nil {
+	if a.Action != model.ActRate && a.Action != model.ActStill { // (residents' presses start no case flow)
+		if err := leaveOtherFlow(ctx, e, t, c, a.Action); err != nil {
 			return err
 		}
 	}
 	switch a.Action {
-	case store.ActDispatch:
+	case model.ActDispatch:
 		if c.DepartmentID.Valid {
 			return doDispatch(ctx, t, c, c.DepartmentID.Int64, nil)
 		}
-		a.Action = store.ActRedirect // no department suggested: choose one
-	case store.ActPass:
+		a.Action = model.ActRedirect // no department suggested: choose one
+	case model.ActPass:
 		return doPass(ctx, t, c)
-	case store.ActMerge:
+	case model.ActMerge:
 		if a.Arg != "" { // 合并到 2026-000012: one press, from the 疑似重复 line
 			_, err := mergeInto(ctx, t, c, a.Arg)
 			return err
 		}
-	case store.ActRate, store.ActStill:
-		return e.doRate(ctx, t, c, a)
+	case model.ActRate, model.ActStill:
+		return doRate(ctx, e, t, c, a)
 	}
-	if f, ok := e.byAction[a.Action]; ok {
-		return e.startCaseFlow(ctx, t, f, c.ID)
+	if f := e.FlowFor(a.Action); f != nil {
+		return startCaseFlow(ctx, e, t, f, c.ID)
 	}
 	return fmt.Errorf("case action %q has no handler", a.Action)
 }
@@ -92,7 +98,7 @@ func (e *Engine) Act(ctx context.Context, t *Turn, a CaseAction) error {
 // newer press is what the person means, and the old draft would only act
 // on a case that has moved on. The same button again keeps its flow (it
 // is asked again).
-func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, action store.Action) error {
+func leaveOtherFlow(ctx context.Context, e *conversations.Engine, t *conversations.Turn, c store.CaseView, action model.Action) error {
 	chat := t.Update.ChatID
 	if t.Update.ChatKind == bot.Group {
 		chat = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
@@ -104,16 +110,13 @@ func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, 
 	if err != nil {
 		return err
 	}
-	f, ok := e.flows[st.Flow]
+	f := e.Flow(st.Flow)
 	var d CaseDraft
-	if !ok || f.Action == "" || f.Action == action || json.Unmarshal(st.Data, &d) != nil || d.CaseID != c.ID {
+	if f == nil || f.Action == "" || f.Action == action || json.Unmarshal(st.Data, &d) != nil || d.CaseID != c.ID {
 		return nil
 	}
-	if err := t.Tx.DeleteConversation(ctx, st.Platform, st.ChatID, st.UserID); err != nil {
+	if err := e.Forget(ctx, t, st); err != nil {
 		return err
-	}
-	if t.state != nil && t.state.ChatID == st.ChatID {
-		t.state, t.flow, t.Data = nil, nil, nil
 	}
 	// Said where the flow ran (the person's private chat), not in a group.
 	t.Say(bot.Message{Platform: t.Update.Platform, ChatID: st.ChatID, Text: t.T("flow.cancelled", "flow", t.T(f.Title))})
@@ -122,7 +125,7 @@ func (e *Engine) leaveOtherFlow(ctx context.Context, t *Turn, c store.CaseView, 
 
 // lockFor locks the case and checks that the action fits its state and the
 // person's scope; a mismatch is told and acts on nothing.
-func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store.CaseView, bool, error) {
+func lockFor(ctx context.Context, t *conversations.Turn, id int64, action model.Action) (store.CaseView, bool, error) {
 	c, err := t.Tx.LockCase(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("case.not_found", "number", strconv.FormatInt(id, 10)))
@@ -131,18 +134,18 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 	if err != nil {
 		return c, false, err
 	}
-	if ok, err := t.pressedHere(ctx, c, action); err != nil || !ok {
+	if ok, err := pressedHere(ctx, t, c, action); err != nil || !ok {
 		return c, false, err
 	}
-	if !store.Lifecycle[action].Allows(c.Status) {
-		if action == store.ActRate || action == store.ActStill {
+	if !model.Lifecycle[action].Allows(c.Status) {
+		if action == model.ActRate || action == model.ActStill {
 			t.Reply(t.T("case.rate_closed", "number", c.Number))
 		} else {
 			t.Reply(t.T("case.wrong_state", "number", c.Number, "status", statusName(t.Lang, c.Status), "action", t.T("action."+string(action))))
 		}
 		return c, false, nil
 	}
-	ok, err := t.inScope(ctx, c, action)
+	ok, err := inScope(ctx, t, c, action)
 	if err != nil || !ok {
 		return c, false, err
 	}
@@ -152,18 +155,18 @@ func lockFor(ctx context.Context, t *Turn, id int64, action store.Action) (store
 // inScope checks the person against the case: a department member acts
 // only on its own department's cases; a re-check is for the reporter or a
 // steward of that alley; a supplement for the reporter. Admins may do all.
-func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Action) (bool, error) {
-	if t.HasRole(store.RoleAdmin) {
+func inScope(ctx context.Context, t *conversations.Turn, c store.CaseView, action model.Action) (bool, error) {
+	if t.HasRole(model.RoleAdmin) {
 		return true, nil
 	}
 	switch action {
-	case store.ActVerify, store.ActNotOurs, store.ActProgress, store.ActExtend, store.ActFixed:
+	case model.ActVerify, model.ActNotOurs, model.ActProgress, model.ActExtend, model.ActFixed:
 		ok, err := t.Tx.InDepartment(ctx, t.Person.ID, c.DepartmentID.Int64)
 		if err == nil && !ok {
 			t.Reply(t.T("case.not_your_department", "number", c.Number, "department", c.DepartmentName))
 		}
 		return ok, err
-	case store.ActPass, store.ActFail:
+	case model.ActPass, model.ActFail:
 		if c.ReporterID.Int64 == t.Person.ID {
 			return true, nil
 		}
@@ -172,7 +175,7 @@ func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Actio
 			t.Reply(t.T("case.not_your_alley", "number", c.Number, "alley", c.AlleyName))
 		}
 		return ok, err
-	case store.ActResubmit:
+	case model.ActResubmit:
 		if c.ReporterID.Int64 != t.Person.ID {
 			t.Reply(t.T("case.not_your_case", "number", c.Number))
 			return false, nil
@@ -182,49 +185,24 @@ func (t *Turn) inScope(ctx context.Context, c store.CaseView, action store.Actio
 }
 
 // startCaseFlow starts a lifecycle flow about case id.
-func (e *Engine) startCaseFlow(ctx context.Context, t *Turn, f *Flow, id int64) error {
-	return e.startPrivately(ctx, t, f, &CaseDraft{CaseID: id})
-}
-
-// startPrivately starts flow f with its draft data, from a button. A flow
-// begun from a button in a group goes on in the person's private chat: the
-// group is not cluttered, and a bot in Telegram's privacy mode would not
-// see typed answers in a group anyway. A flow already running is asked
-// again instead.
-func (e *Engine) startPrivately(ctx context.Context, t *Turn, f *Flow, data any) error {
-	if t.Update.ChatKind == bot.Group {
-		t.Reply(t.T("flow.moved_private", "name", t.Person.Name, "flow", t.T(f.Title)))
-		t.Update.ChatID = bot.PrivateChatID(t.Update.Platform, t.Update.UserID)
-		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-	}
-	busy, err := e.Active(ctx, t)
-	if err != nil {
-		return err
-	}
-	if busy {
-		t.Reply(t.T("flow.busy", "flow", t.FlowTitle()))
-		return e.prompt(ctx, t)
-	}
-	t.flow, t.Data = f, data
-	t.state = &store.ConversationState{Platform: string(t.Update.Platform), ChatID: t.Update.ChatID, UserID: t.Update.UserID,
-		Flow: f.Name, Step: f.Steps[0].Name}
-	return e.enter(ctx, t, f.Steps[0].Name, false)
+func startCaseFlow(ctx context.Context, e *conversations.Engine, t *conversations.Turn, f *conversations.Flow, id int64) error {
+	return e.StartPrivately(ctx, t, f, &CaseDraft{CaseID: id})
 }
 
 // relock is the check at a flow's end: the case may have moved on while the
 // person was typing.
-func (t *Turn) relock(ctx context.Context, action store.Action) (store.CaseView, bool, error) {
+func relock(ctx context.Context, t *conversations.Turn, action model.Action) (store.CaseView, bool, error) {
 	return lockFor(ctx, t, cdraft(t).CaseID, action)
 }
 
-// record appends the action's event (store.Lifecycle) to the timeline.
-func (t *Turn) record(ctx context.Context, c store.CaseView, action store.Action, note string, data map[string]any) error {
-	_, err := t.event(ctx, c, store.Lifecycle[action].Event, note, data, "", nil)
+// record appends the action's event (model.Lifecycle) to the timeline.
+func record(ctx context.Context, t *conversations.Turn, c store.CaseView, action model.Action, note string, data map[string]any) error {
+	_, err := event(ctx, t, c, model.Lifecycle[action].Event, note, data, "", nil)
 	return err
 }
 
 // event appends to the timeline and attaches photos to it.
-func (t *Turn) event(ctx context.Context, c store.CaseView, kind store.EventKind, note string, data map[string]any, photoKind store.PhotoKind, photos []int64) (int64, error) {
+func event(ctx context.Context, t *conversations.Turn, c store.CaseView, kind model.EventKind, note string, data map[string]any, photoKind model.PhotoKind, photos []int64) (int64, error) {
 	id, err := t.Tx.AddCaseEvent(ctx, c.ID, t.Person.ID, kind, note, data)
 	if err != nil {
 		return 0, err
@@ -238,49 +216,49 @@ func (t *Turn) event(ctx context.Context, c store.CaseView, kind store.EventKind
 }
 
 // reload reads the case again after a change, for the messages about it.
-func (t *Turn) reload(ctx context.Context, id int64) (store.CaseView, error) {
+func reload(ctx context.Context, t *conversations.Turn, id int64) (store.CaseView, error) {
 	return t.Tx.CaseByID(ctx, id)
 }
 
 // statusName is a status as people read it.
-func statusName(lang i18n.Lang, st store.Status) string { return i18n.T(lang, "status."+string(st)) }
+func statusName(lang i18n.Lang, st model.Status) string { return i18n.T(lang, "status."+string(st)) }
 
 // --- 派单 -----------------------------------------------------------------
 
 // simplePrompt asks a catalog question about the flow's case.
-func simplePrompt(key string) func(context.Context, *Turn) (Prompt, error) {
-	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		n, err := t.caseNumber(ctx)
-		return Prompt{Text: t.T(key, "number", n)}, err
+func simplePrompt(key string) func(context.Context, *conversations.Turn) (conversations.Prompt, error) {
+	return func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+		n, err := caseNumber(ctx, t)
+		return conversations.Prompt{Text: t.T(key, "number", n)}, err
 	}
 }
 
 // promptSkippable is simplePrompt with a 跳过 button.
-func promptSkippable(key string) func(context.Context, *Turn) (Prompt, error) {
-	return func(ctx context.Context, t *Turn) (Prompt, error) {
-		n, err := t.caseNumber(ctx)
-		return Prompt{Text: t.T(key, "number", n), Options: []Option{{Label: t.T("button.skip"), Value: "skip"}}}, err
+func promptSkippable(key string) func(context.Context, *conversations.Turn) (conversations.Prompt, error) {
+	return func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+		n, err := caseNumber(ctx, t)
+		return conversations.Prompt{Text: t.T(key, "number", n), Options: []conversations.Option{{Label: t.T("button.skip"), Value: "skip"}}}, err
 	}
 }
 
 // textStep asks for a reason or a note of at least two characters.
-func textStep(name, key string, next func(context.Context, *Turn) (string, error)) Step {
-	return Step{Name: name, Accepts: Text, Prompt: simplePrompt(key), Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+func textStep(name, key string, next func(context.Context, *conversations.Turn) (string, error)) conversations.Step {
+	return conversations.Step{Name: name, Accepts: conversations.Text, Prompt: simplePrompt(key), Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 		text := strings.TrimSpace(in.Text)
 		if strings.HasPrefix(text, "/") {
 			t.Reply(t.T("report.description.command", "cmd", strings.Fields(text)[0]))
-			return Stay, nil
+			return conversations.Stay, nil
 		}
-		if Visible(text) < 2 {
+		if conversations.Visible(text) < 2 {
 			t.Reply(t.T("case.text_short"))
-			return Stay, nil
+			return conversations.Stay, nil
 		}
 		d := cdraft(t)
-		if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(text); n > MaxReason {
-			t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
-			return Stay, nil
+		if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(text); n > conversations.MaxReason {
+			t.Reply(t.T("case.text_long", "n", n, "max", conversations.MaxReason))
+			return conversations.Stay, nil
 		}
-		if d.Text == "" || name == "reason" && t.flow.Name == "verify" {
+		if d.Text == "" || name == "reason" && t.FlowName() == "verify" {
 			d.Text = text
 		} else {
 			d.Text += "\n" + text
@@ -290,58 +268,39 @@ func textStep(name, key string, next func(context.Context, *Turn) (string, error
 }
 
 // photosStep collects up to 9 photos; min 0 makes them optional (跳过).
-func photosStep(name, key string, min int, next func(context.Context, *Turn) (string, error)) Step {
-	return Step{Name: name, Accepts: Photo | Choice, Hint: "report.photos.hint",
-		Prompt: func(ctx context.Context, t *Turn) (Prompt, error) {
+func photosStep(name, key string, min int, next func(context.Context, *conversations.Turn) (string, error)) conversations.Step {
+	return conversations.Step{Name: name, Accepts: conversations.Photo | conversations.Choice, Hint: "report.photos.hint",
+		Prompt: func(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 			d := cdraft(t)
 			if len(d.Photos) == 0 {
-				n, err := t.caseNumber(ctx)
+				n, err := caseNumber(ctx, t)
 				if err != nil {
-					return Prompt{}, err
+					return conversations.Prompt{}, err
 				}
-				p := Prompt{Text: t.T(key, "number", n)}
+				p := conversations.Prompt{Text: t.T(key, "number", n)}
 				if min == 0 {
-					p.Options = []Option{{Label: t.T("button.skip"), Value: "done"}}
+					p.Options = []conversations.Option{{Label: t.T("button.skip"), Value: "done"}}
 				}
 				return p, nil
 			}
-			return Prompt{Text: t.T("report.photos.more", "n", len(d.Photos), "max", MaxPhotos),
-				Options: []Option{{Label: t.T("button.done"), Value: "done"}}}, nil
+			return conversations.MorePhotos(t, len(d.Photos)), nil
 		},
-		Handle: func(ctx context.Context, t *Turn, in Input) (string, error) {
+		Handle: func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 			d := cdraft(t)
-			if in.Kind == Choice {
+			if in.Kind == conversations.Choice {
 				if len(d.Photos) < min {
 					t.Reply(t.T("report.photos.need_one"))
-					return Stay, nil
+					return conversations.Stay, nil
 				}
 				return next(ctx, t)
 			}
-			if len(d.Photos) >= MaxPhotos {
-				t.Reply(t.T("report.photos.full", "max", MaxPhotos))
-				return Stay, nil
-			}
-			id, ok, err := t.savePhoto(ctx, in.Photo)
-			if err != nil || !ok {
-				return Stay, err
-			}
-			d.Photos = append(d.Photos, id)
-			return Stay, nil
+			_, err := t.AddPhoto(ctx, &d.Photos, conversations.MaxPhotos, in.Photo)
+			return conversations.Stay, err
 		}}
 }
 
-// savePhoto records a photo (its reference now, its bytes now or later).
-func (t *Turn) savePhoto(ctx context.Context, p *bot.Photo) (int64, bool, error) {
-	var tmp ReportDraft
-	ok, err := addPhoto(ctx, t, &tmp, p)
-	if err != nil || !ok {
-		return 0, false, err
-	}
-	return tmp.PhotoIDs[0], true, nil
-}
-
 // caseNumber is the number of the case a flow is about, for its prompts.
-func (t *Turn) caseNumber(ctx context.Context) (string, error) {
+func caseNumber(ctx context.Context, t *conversations.Turn) (string, error) {
 	if d, ok := t.Data.(*CaseDraft); ok && d.CaseID != 0 {
 		return t.Tx.CaseNumber(ctx, d.CaseID)
 	}

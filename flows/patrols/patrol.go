@@ -1,4 +1,6 @@
-package conversations
+// Package patrols owns patrols (seed 二(一), 三(一)): checking in, ending
+// one, and the month's and the day's patrols.
+package patrols
 
 import (
 	"context"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
@@ -27,38 +31,43 @@ type PatrolDraft struct {
 	DistanceM int     `json:"distance_m,omitempty"`
 }
 
-func pdraft(t *Turn) *PatrolDraft { return t.Data.(*PatrolDraft) }
+func pdraft(t *conversations.Turn) *PatrolDraft { return t.Data.(*PatrolDraft) }
 
-func patrolFlows() []*Flow {
-	return []*Flow{
-		{Name: "patrol", Title: "flow.patrol", NewData: func() any { return &PatrolDraft{} }, Steps: []Step{
-			{Name: "alley", Accepts: Choice, Prompt: promptPatrolAlley, Handle: handlePatrolAlley},
-			{Name: "checkin", Accepts: Location, Prompt: promptCheckin, Handle: handleCheckin, Hint: "patrol.checkin.hint"},
-			{Name: "outside", Accepts: Text | Choice, Prompt: promptOutside, Handle: handleOutside},
-			{Name: "note", Accepts: Text, Prompt: promptOutsideNote, Handle: handleOutsideNote},
+// Domain is the patrol flows (巡查签到, 结束巡查).
+func Domain() conversations.Domain {
+	return conversations.Domain{Name: "patrols", Flows: flows()}
+}
+
+func flows() []*conversations.Flow {
+	return []*conversations.Flow{
+		{Name: "patrol", Title: "flow.patrol", NewData: func() any { return &PatrolDraft{} }, Steps: []conversations.Step{
+			{Name: "alley", Accepts: conversations.Choice, Prompt: promptPatrolAlley, Handle: handlePatrolAlley},
+			{Name: "checkin", Accepts: conversations.Location, Prompt: promptCheckin, Handle: handleCheckin, Hint: "patrol.checkin.hint"},
+			{Name: "outside", Accepts: conversations.Text | conversations.Choice, Prompt: promptOutside, Handle: handleOutside},
+			{Name: "note", Accepts: conversations.Text, Prompt: promptOutsideNote, Handle: handleOutsideNote},
 		}},
-		{Name: "endpatrol", Title: "flow.endpatrol", NewData: func() any { return &PatrolDraft{} }, Steps: []Step{
-			{Name: "end", Accepts: Choice, Prompt: promptEndPatrol, Handle: handleEndPatrol},
+		{Name: "endpatrol", Title: "flow.endpatrol", NewData: func() any { return &PatrolDraft{} }, Steps: []conversations.Step{
+			{Name: "end", Accepts: conversations.Choice, Prompt: promptEndPatrol, Handle: handleEndPatrol},
 		}},
 	}
 }
 
 // patrolAlleys are the steward's alleys, the one whose window is open now
 // first, with that window for the label.
-func patrolAlleys(ctx context.Context, t *Turn) ([]Option, error) {
+func patrolAlleys(ctx context.Context, t *conversations.Turn) ([]conversations.Option, error) {
 	alleys, err := t.Tx.AlleysOfSteward(ctx, t.Person.ID)
 	if err != nil {
 		return nil, err
 	}
 	now := t.Deps.Now().In(t.Deps.Location)
-	weekday, minute := isoWeekday(now), now.Hour()*60+now.Minute()
-	var first, rest []Option
+	weekday, minute := conversations.ISOWeekday(now), now.Hour()*60+now.Minute()
+	var first, rest []conversations.Option
 	for _, a := range alleys {
 		id, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, weekday, minute)
 		if err != nil {
 			return nil, err
 		}
-		o := Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)}
+		o := conversations.Option{Label: a.Name, Value: strconv.FormatInt(a.ID, 10)}
 		if id != 0 {
 			o.Label = t.T("patrol.alley.now", "alley", a.Name)
 			first = append(first, o)
@@ -69,19 +78,12 @@ func patrolAlleys(ctx context.Context, t *Turn) ([]Option, error) {
 	return append(first, rest...), nil
 }
 
-func isoWeekday(t time.Time) int {
-	if d := int(t.Weekday()); d != 0 {
-		return d
-	}
-	return 7
-}
-
-func promptPatrolAlley(ctx context.Context, t *Turn) (Prompt, error) {
+func promptPatrolAlley(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	opts, err := patrolAlleys(ctx, t)
-	return Prompt{Text: t.T("patrol.ask.alley"), Options: opts}, err
+	return conversations.Prompt{Text: t.T("patrol.ask.alley"), Options: opts}, err
 }
 
-func handlePatrolAlley(ctx context.Context, t *Turn, in Input) (string, error) {
+func handlePatrolAlley(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	id, _ := strconv.ParseInt(in.Choice, 10, 64)
 	ok, err := t.Tx.PatrolsAlley(ctx, t.Person.ID, id)
 	if err != nil {
@@ -89,20 +91,20 @@ func handlePatrolAlley(ctx context.Context, t *Turn, in Input) (string, error) {
 	}
 	if !ok {
 		t.Reply(t.T("patrol.not_your_alley"))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	pdraft(t).AlleyID = id
 	return "checkin", nil
 }
 
-func promptCheckin(ctx context.Context, t *Turn) (Prompt, error) {
+func promptCheckin(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	a, err := t.Tx.AlleyByID(ctx, pdraft(t).AlleyID)
-	return Prompt{Text: t.T("patrol.ask.location", "alley", a.Name)}, err
+	return conversations.Prompt{Text: t.T("patrol.ask.location", "alley", a.Name)}, err
 }
 
 // handleCheckin checks the point against the alley's radius: inside is a
 // check-in; outside says how far, and may check in anyway with a note.
-func handleCheckin(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleCheckin(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	d := pdraft(t)
 	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
 	if err != nil {
@@ -113,20 +115,20 @@ func handleCheckin(ctx context.Context, t *Turn, in Input) (string, error) {
 	if d.DistanceM > a.RadiusM {
 		return "outside", nil
 	}
-	return Done, startPatrol(ctx, t, d, a, false, "")
+	return conversations.Done, startPatrol(ctx, t, d, a, false, "")
 }
 
-func promptOutside(ctx context.Context, t *Turn) (Prompt, error) {
+func promptOutside(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	d := pdraft(t)
 	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
-	return Prompt{Text: t.T("patrol.outside", "alley", a.Name, "m", d.DistanceM, "radius", a.RadiusM),
-		Options: []Option{{Label: t.T("button.relocate"), Value: "again"}, {Label: t.T("button.checkin_anyway"), Value: "anyway"}}}, err
+	return conversations.Prompt{Text: t.T("patrol.outside", "alley", a.Name, "m", d.DistanceM, "radius", a.RadiusM),
+		Options: []conversations.Option{{Label: t.T("button.relocate"), Value: "again"}, {Label: t.T("button.checkin_anyway"), Value: "anyway"}}}, err
 }
 
 // handleOutside: 重新定位 asks for the location again; 仍然签到 (pressed,
 // or typed) asks why; a note typed straight away checks in with it.
-func handleOutside(ctx context.Context, t *Turn, in Input) (string, error) {
-	if in.Kind == Choice {
+func handleOutside(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
+	if in.Kind == conversations.Choice {
 		if in.Choice == "anyway" {
 			return "note", nil
 		}
@@ -135,35 +137,30 @@ func handleOutside(ctx context.Context, t *Turn, in Input) (string, error) {
 	return handleOutsideNote(ctx, t, in)
 }
 
-func promptOutsideNote(ctx context.Context, t *Turn) (Prompt, error) {
-	return Prompt{Text: t.T("patrol.ask.outside_note", "m", pdraft(t).DistanceM)}, nil
+func promptOutsideNote(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
+	return conversations.Prompt{Text: t.T("patrol.ask.outside_note", "m", pdraft(t).DistanceM)}, nil
 }
 
 // handleOutsideNote checks in outside the radius with the steward's note.
-func handleOutsideNote(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleOutsideNote(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	note := strings.TrimSpace(in.Text)
 	if strings.EqualFold(note, t.T("button.checkin_anyway")) { // the button's words are not a reason
 		return "note", nil
 	}
-	if Visible(note) < 2 {
-		t.Reply(t.T("case.text_short"))
-		return Stay, nil
-	}
-	if n := len([]rune(note)); n > MaxReason {
-		t.Reply(t.T("case.text_long", "n", n, "max", MaxReason))
-		return Stay, nil
+	if !conversations.TextFits(t, note, 2, conversations.MaxReason) {
+		return conversations.Stay, nil
 	}
 	d := pdraft(t)
 	a, err := t.Tx.AlleyByID(ctx, d.AlleyID)
 	if err != nil {
 		return "", err
 	}
-	return Done, startPatrol(ctx, t, d, a, true, note)
+	return conversations.Done, startPatrol(ctx, t, d, a, true, note)
 }
 
-func startPatrol(ctx context.Context, t *Turn, d *PatrolDraft, a store.Alley, outside bool, note string) error {
+func startPatrol(ctx context.Context, t *conversations.Turn, d *PatrolDraft, a store.Alley, outside bool, note string) error {
 	now := t.Deps.Now().In(t.Deps.Location)
-	sched, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, isoWeekday(now), now.Hour()*60+now.Minute())
+	sched, err := t.Tx.ScheduleNow(ctx, t.Person.ID, a.ID, conversations.ISOWeekday(now), now.Hour()*60+now.Minute())
 	if err != nil {
 		return err
 	}
@@ -180,47 +177,47 @@ func startPatrol(ctx context.Context, t *Turn, d *PatrolDraft, a store.Alley, ou
 	if outside {
 		key = "patrol.started_outside"
 	}
-	t.Reply(t.T(key, "alley", a.Name, "m", d.DistanceM, "time", now.Format("15:04")),
-		Option{Label: t.T("button.endpatrol"), Value: "/endpatrol"})
+	t.Reply(t.T(key, "alley", a.Name, "m", d.DistanceM, "time", now.Format(conversations.TimeLayout)),
+		conversations.Option{Label: t.T("button.endpatrol"), Value: "/endpatrol"})
 	return nil
 }
 
 // --- 结束巡查 ---------------------------------------------------------------
 
-func promptEndPatrol(ctx context.Context, t *Turn) (Prompt, error) {
+func promptEndPatrol(ctx context.Context, t *conversations.Turn) (conversations.Prompt, error) {
 	p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
 	if err != nil {
-		return Prompt{}, err
+		return conversations.Prompt{}, err
 	}
 	if p.Cases == 0 {
-		return Prompt{Text: t.T("patrol.end.none", "alley", p.AlleyName),
-			Options: []Option{{Label: t.T("button.nothing_found"), Value: "nothing"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
+		return conversations.Prompt{Text: t.T("patrol.end.none", "alley", p.AlleyName),
+			Options: []conversations.Option{{Label: t.T("button.nothing_found"), Value: "nothing"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
 	}
-	return Prompt{Text: t.T("patrol.end.cases", "alley", p.AlleyName, "n", p.Cases),
-		Options: []Option{{Label: t.T("button.endpatrol"), Value: "end"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
+	return conversations.Prompt{Text: t.T("patrol.end.cases", "alley", p.AlleyName, "n", p.Cases),
+		Options: []conversations.Option{{Label: t.T("button.endpatrol"), Value: "end"}, {Label: t.T("button.report_now"), Value: "report"}}}, nil
 }
 
-func handleEndPatrol(ctx context.Context, t *Turn, in Input) (string, error) {
+func handleEndPatrol(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	p, err := t.Tx.OpenPatrol(ctx, t.Person.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("patrol.none_open"))
-		return Done, nil
+		return conversations.Done, nil
 	}
 	if err != nil {
 		return "", err
 	}
 	switch in.Choice {
 	case "report": // 还要上报问题: the report starts here, the patrol stays open
-		r := &ReportDraft{}
-		if err := r.Begin(ctx, t, Input{}); err != nil {
+		r := &report.ReportDraft{}
+		if err := r.Begin(ctx, t, conversations.Input{}); err != nil {
 			return "", err
 		}
-		t.switchFlow(reportFlow(), r)
+		t.SwitchFlow(report.Flow(), r)
 		return "category", nil
 	case "nothing", "end":
 	default:
 		t.Reply(t.T("flow.hint.choice"))
-		return Stay, nil
+		return conversations.Stay, nil
 	}
 	if err := t.Tx.EndPatrol(ctx, p.ID, p.Cases == 0, t.Deps.Now()); err != nil {
 		return "", err
@@ -231,7 +228,7 @@ func handleEndPatrol(ctx context.Context, t *Turn, in Input) (string, error) {
 	} else {
 		t.Reply(t.T("patrol.ended.cases", "alley", p.AlleyName, "minutes", mins, "n", p.Cases))
 	}
-	return Done, nil
+	return conversations.Done, nil
 }
 
 // Distance is the great-circle distance in metres (haversine).
@@ -243,9 +240,9 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Sqrt(h))
 }
 
-// PatrolMonth renders a steward's month of patrols: scheduled, done, late,
+// Month renders a steward's month of patrols: scheduled, done, late,
 // missed, and a mark per day (✓ done, ⏰ late, ✗ missed, · to come).
-func PatrolMonth(ctx context.Context, t *Turn, personID int64) (string, error) {
+func Month(ctx context.Context, t *conversations.Turn, personID int64) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, t.Deps.Location)
 	next := first.AddDate(0, 1, 0)
@@ -262,7 +259,7 @@ func PatrolMonth(ctx context.Context, t *Turn, personID int64) (string, error) {
 	for day := first; day.Before(next); day = day.AddDate(0, 0, 1) {
 		mark := ""
 		for _, s := range scheds {
-			if !s.On(isoWeekday(day)) {
+			if !s.On(conversations.ISOWeekday(day)) {
 				continue
 			}
 			scheduled++
@@ -304,10 +301,10 @@ func at(day time.Time, hhmm string) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, day.Location())
 }
 
-// PatrolsToday renders today's patrols of everyone (a coordinator's view):
+// Today renders today's patrols of everyone (a coordinator's view):
 // who is out, who is done, who is missing, and check-ins outside the
 // radius with their note.
-func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
+func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.Deps.Location)
 	scheds, err := t.Tx.SchedulesOf(ctx, 0)
@@ -321,7 +318,7 @@ func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
 	var lines []string
 	used := map[int64]bool{}
 	for _, s := range scheds {
-		if !s.On(isoWeekday(day)) {
+		if !s.On(conversations.ISOWeekday(day)) {
 			continue
 		}
 		start, end := at(day, s.Starts), at(day, s.Ends)
@@ -344,19 +341,19 @@ func PatrolsToday(ctx context.Context, t *Turn) (string, error) {
 	}
 	for _, p := range patrols { // patrols outside any window
 		if !used[p.ID] {
-			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", p.At.In(t.Deps.Location).Format("15:04"), p.AlleyName, p.PersonName, patrolStatus(t, p)))
+			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", conversations.FormatTime(p.At, t.Deps.Location), p.AlleyName, p.PersonName, patrolStatus(t, p)))
 		}
 	}
 	if len(lines) == 0 {
 		return t.T("patrols.none"), nil
 	}
-	return t.T("patrols.today", "date", day.Format("01-02"), "lines", strings.Join(lines, "\n")), nil
+	return t.T("patrols.today", "date", day.Format(conversations.DayLayout), "lines", strings.Join(lines, "\n")), nil
 }
 
-func patrolStatus(t *Turn, p store.Patrol) string {
-	s := t.T("patrol.status.out", "time", p.At.In(t.Deps.Location).Format("15:04"))
+func patrolStatus(t *conversations.Turn, p store.Patrol) string {
+	s := t.T("patrol.status.out", "time", conversations.FormatTime(p.At, t.Deps.Location))
 	if p.EndedAt.Valid {
-		s = t.T("patrol.status.done", "time", p.At.In(t.Deps.Location).Format("15:04"), "n", p.Cases)
+		s = t.T("patrol.status.done", "time", conversations.FormatTime(p.At, t.Deps.Location), "n", p.Cases)
 	}
 	if p.Outside {
 		s += " " + t.T("patrol.status.outside", "m", p.DistanceM.Int64, "note", p.Note)
