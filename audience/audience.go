@@ -107,6 +107,24 @@ func (a Audience) Person(ctx context.Context, personID int64, render func(lang i
 	return out, nil
 }
 
+// Role is everyone holding role, each in their language on each account
+// (a supervisor told of a complaint about staff, or of a case overdue).
+func (a Audience) Role(ctx context.Context, role model.Role, render func(lang i18n.Lang) bot.Message) ([]bot.Message, error) {
+	people, err := a.tx.PeopleWithRole(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []bot.Message
+	for _, p := range people {
+		more, err := a.Person(ctx, p.ID, render)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
 // Reachable reports whether a person is active and has an account the bot
 // can write to now.
 func (a Audience) Reachable(ctx context.Context, personID int64) (bool, error) {

@@ -153,16 +153,7 @@ func ETA(pace time.Duration, n int) int {
 // ToRole says a message to every active holder of role, privately, each
 // in their language.
 func (t *Turn) ToRole(ctx context.Context, role model.Role, render func(lang i18n.Lang) bot.Message) error {
-	people, err := t.Tx.PeopleWithRole(ctx, role)
-	if err != nil {
-		return err
-	}
-	for _, p := range people {
-		msgs, err := t.Audience().Person(ctx, p.ID, render)
-		if err != nil {
-			return err
-		}
-		t.Say(msgs...)
-	}
-	return nil
+	msgs, err := t.Audience().Role(ctx, role, render)
+	t.Say(msgs...)
+	return err
 }

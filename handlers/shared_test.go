@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/i18n"
 )
 
@@ -13,7 +14,7 @@ import (
 // keeps its keyboard after a press); a complaint's, a training's and a
 // flow step's are not.
 func TestSharedButton(t *testing.T) {
-	r := New(nil, conversations.New(conversations.Deps{DefaultLang: i18n.ZH}), slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
+	r := New(nil, conversations.New(conversations.Deps{DefaultLang: i18n.ZH}, flows.All(flows.Settings{})...), slog.New(slog.NewTextHandler(io.Discard, nil)), i18n.ZH)
 	for data, want := range map[string]bool{
 		"c:dispatch:1": true, "c:rate:7:5": true,
 		"k:case:3": false, "t:sign:2": false, "report.kind|sanitation": false, "c:nonsense": false,

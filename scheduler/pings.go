@@ -216,20 +216,9 @@ func (s *Scheduler) pingMessages(ctx context.Context, tx *store.Tx, c store.Case
 	who := s.audience(tx)
 	var msgs []bot.Message
 	if m.kind == pingSupervisor {
-		sups, err := tx.PeopleWithRole(ctx, model.RoleSupervisor)
-		if err != nil {
-			return nil, err
-		}
-		for _, sp := range sups {
-			more, err := who.Person(ctx, sp.ID, func(lang i18n.Lang) bot.Message {
-				return bot.Message{Text: i18n.T(lang, "ping.supervisor", args...)}
-			})
-			if err != nil {
-				return nil, err
-			}
-			msgs = append(msgs, more...)
-		}
-		return msgs, nil
+		return who.Role(ctx, model.RoleSupervisor, func(lang i18n.Lang) bot.Message {
+			return bot.Message{Text: i18n.T(lang, "ping.supervisor", args...)}
+		})
 	}
 	text := i18n.T(lang, "ping."+string(m.kind), args...)
 	targets := []struct {

@@ -248,20 +248,14 @@ func (s *Scheduler) complaintPings(ctx context.Context, tx *store.Tx) ([]bot.Mes
 	for _, k := range due {
 		card := k.Number + " · " + k.Description
 		if k.AboutStaff {
-			sups, err := tx.PeopleWithRole(ctx, model.RoleSupervisor)
+			more, err := s.audience(tx).Role(ctx, model.RoleSupervisor, func(l i18n.Lang) bot.Message {
+				return bot.Message{Text: i18n.T(l, "notify.complaint.overdue", "number", k.Number,
+					"at", k.AnswerBy.Time.In(now.Location()).Format("01-02 15:04"), "card", card)}
+			})
 			if err != nil {
 				return nil, err
 			}
-			for _, sp := range sups {
-				more, err := s.audience(tx).Person(ctx, sp.ID, func(l i18n.Lang) bot.Message {
-					return bot.Message{Text: i18n.T(l, "notify.complaint.overdue", "number", k.Number,
-						"at", k.AnswerBy.Time.In(now.Location()).Format("01-02 15:04"), "card", card)}
-				})
-				if err != nil {
-					return nil, err
-				}
-				msgs = append(msgs, more...)
-			}
+			msgs = append(msgs, more...)
 			continue
 		}
 		more, err := s.audience(tx).Groups(ctx, model.ChatCoordinators, audience.Scope{}, bot.Message{Text: i18n.T(lang,
