@@ -260,7 +260,9 @@ func TestSendFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		fake.MigrateChat(-100500, -100600)
-		enqueue(t, st, s[0], tgMsg(-100500, "一"), tgMsg(-100500, "二"))
+		first := tgMsg(-100500, "一")
+		first.Kind = bot.Group // the queue row is a group's: the moved one stays so
+		enqueue(t, st, s[0], first, tgMsg(-100500, "二"))
 		enqueue(t, st, s[0], tgMsg(-100500, "三"))
 		got := waitSends(t, fake, -100600, 3)
 		if got[0].Text != "一" || got[1].Text != "二" || got[2].Text != "三" {
@@ -272,6 +274,13 @@ func TestSendFailures(t *testing.T) {
 		}
 		if len(bound) != 1 || bound[0] != "-100600" {
 			t.Errorf("bindings after the upgrade: %v", bound)
+		}
+		var kind string
+		if err := db.Get(&kind, `SELECT kind FROM outbox_chats WHERE platform = 'telegram' AND chat_id = '-100600'`); err != nil {
+			t.Fatal(err)
+		}
+		if kind != string(bot.Group) {
+			t.Errorf("the supergroup's queue has kind %q, want the group's kind to move with it", kind)
 		}
 		var failures int
 		if err := db.Get(&failures, `SELECT count(*) FROM send_failures`); err != nil {

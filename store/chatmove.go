@@ -58,8 +58,10 @@ func (s *Store) MoveChat(ctx context.Context, owner string, c OutboxChat, to str
 				FROM outbox WHERE platform = $1 AND chat_id = $2 AND state = 'pending'),
 			n AS (SELECT count(*) AS n FROM p),
 			q AS (
-				INSERT INTO outbox_chats AS c (platform, chat_id, next_seq) SELECT $1, $3, n FROM n WHERE n > 0
-				ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq
+				INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, kind)
+				SELECT $1, $3, n, (SELECT kind FROM outbox_chats WHERE platform = $1 AND chat_id = $2) FROM n WHERE n > 0
+				ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq,
+					kind = CASE WHEN c.kind = '' THEN EXCLUDED.kind ELSE c.kind END
 				RETURNING next_seq),
 			ins AS (
 				INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version, created_at)
