@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/roster"
 )
 
 // TestPatrolCheckInsideReportEnd: a steward checks in inside the alley's
@@ -241,4 +245,68 @@ func TestPatrolCheckInAnywayIsAChoice(t *testing.T) {
 	if err := w.st.DB().Get(&note, `SELECT note FROM patrol_checkins WHERE outside`); err != nil || note != "定位漂移,人在胡同口" {
 		t.Errorf("the check-in's note is %q (%v)", note, err)
 	}
+}
+
+// reimportSince imports the example roster again with 王秀兰's (S01's,
+// the first steward's) patrols counting from a day.
+func reimportSince(t *testing.T, w *world, day string) {
+	t.Helper()
+	data, err := os.ReadFile("../examples/roster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "since: 2025-01-01", "since: "+day, 1)
+	path := filepath.Join(t.TempDir(), "roster.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := roster.Import(context.Background(), w.st, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPatrolsCountFromTheSchedule: a steward's patrols count from the day
+// the roster gave them: before it nothing is missed, in /mypatrols or in
+// the coordinators' /patrols; from it, a window with no check-in is.
+func TestPatrolsCountFromTheSchedule(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 10, 0, 0, 0, cst)) // a Friday, after 王秀兰's 08:00–09:00 window
+	s := w.person(t, "S01", "7121")
+	c := w.person(t, "C01", "7122")
+	reimportSince(t, w, "2026-11-28") // she starts tomorrow
+	s.text("/mypatrols")
+	s.expect("排班 2 次", "缺勤 0", "\n30··\n") // the days line: Monday the 30th only, nothing missed
+	c.text("/patrols")
+	if got := c.said(); strings.Contains(got, "王秀兰") {
+		t.Errorf("/patrols lists a steward before her patrols begin: %q", got)
+	}
+
+	reimportSince(t, w, "2026-11-26") // she started yesterday (a Thursday: 帽儿胡同 08:00–09:00)
+	s.text("/mypatrols")
+	// 26: 帽儿胡同 missed; 27: 帽儿胡同 missed, 鱼儿胡同 16:00 to come; 30 to come.
+	s.expect("排班 5 次", "缺勤 2", "\n26✗ 27✗· 30··\n")
+	if got := s.said(); strings.Contains(got, "25✗") || strings.Contains(got, " 3✗") {
+		t.Errorf("days before the schedule count as missed: %q", got)
+	}
+	c.text("/patrols")
+	c.expect("08:00–09:00 帽儿胡同 · 王秀兰:✗ 缺勤")
+}
+
+// TestPatrolOutsideAnyWindowIsShown: a check-in outside any scheduled
+// window is in the steward's /mypatrols (its day, time and alley) and in
+// the coordinators' /patrols with the steward's name.
+func TestPatrolOutsideAnyWindowIsShown(t *testing.T) {
+	w := newWorldAt(t, time.Date(2026, 11, 27, 11, 0, 0, 0, cst)) // 王秀兰's windows: 08:00–09:00 帽儿胡同, 16:00–17:00 鱼儿胡同
+	s := w.person(t, "S01", "7123")
+	c := w.person(t, "C01", "7124")
+	s.text("/patrol")
+	s.press("帽儿胡同")
+	s.loc(39.93790, 116.39840)
+	s.expect("已签到:帽儿胡同")
+	if n := count(t, w.st, `SELECT count(*) FROM patrol_checkins WHERE schedule_id IS NULL`); n != 1 {
+		t.Fatalf("check-ins outside any window: %d", n)
+	}
+	s.text("/mypatrols")
+	s.expect("排班外巡查 1 次", "11-27 11:00 帽儿胡同", "巡查中")
+	c.text("/patrols")
+	c.expect("11:00 帽儿胡同 · 王秀兰:巡查中", "(排班外)")
 }

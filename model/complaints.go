@@ -14,3 +14,17 @@ const (
 
 // ComplaintStatuses lists every complaint status.
 var ComplaintStatuses = []ComplaintStatus{ComplaintOpen, ComplaintCase, ComplaintAnswered, ComplaintRejected, ComplaintSettled}
+
+// ComplaintVerdict is a supervisor's finding on a complaint about the staff
+// (complaints.verdict): an upheld complaint names the person and counts
+// toward their record.
+type ComplaintVerdict string
+
+// Complaint verdicts.
+const (
+	ComplaintUpheld    ComplaintVerdict = "upheld"     // 属实: it counts against the person named
+	ComplaintNotUpheld ComplaintVerdict = "not_upheld" // 不属实
+)
+
+// ComplaintVerdicts lists every verdict.
+var ComplaintVerdicts = []ComplaintVerdict{ComplaintUpheld, ComplaintNotUpheld}

@@ -80,6 +80,7 @@ type Person struct {
 	Department  string         `yaml:"department"`
 	Community   string         `yaml:"community"`
 	Patrols     []Patrol       `yaml:"patrols"`
+	Since       string         `yaml:"since"` // YYYY-MM-DD: the patrols count from that day (default: from the import)
 	Line        int            `yaml:"-"`
 	Lines       map[string]int `yaml:"-"`
 }

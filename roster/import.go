@@ -192,7 +192,7 @@ func (im *importer) person(p Person) store.RosterPerson {
 		for i, d := range pt.Days {
 			days[i] = int64(d)
 		}
-		rp.Patrols = append(rp.Patrols, store.PatrolSchedule{AlleyID: im.alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To})
+		rp.Patrols = append(rp.Patrols, store.PatrolSchedule{AlleyID: im.alleyID[pt.Alley], Weekdays: days, StartsAt: pt.From, EndsAt: pt.To, Since: p.Since})
 	}
 	return rp
 }

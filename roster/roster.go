@@ -265,6 +265,9 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 		if len(p.Patrols) > 0 && !holds(p.Roles, model.RoleSteward) {
 			bad(at(p.Lines, "patrols", p.Line), field+".patrols", "only a steward has patrols")
 		}
+		if _, err := time.Parse(time.DateOnly, p.Since); p.Since != "" && err != nil {
+			bad(at(p.Lines, "since", p.Line), field+".since", "%q is not a date like 2026-11-01", p.Since)
+		}
 		for j, pt := range p.Patrols {
 			pf := fmt.Sprintf("%s.patrols[%d]", field, j)
 			if _, ok := alleys[pt.Alley]; !ok {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/internal/testdb"
@@ -960,5 +961,64 @@ people:
 	}
 	if after := counts(t, st); !reflect.DeepEqual(before, after) {
 		t.Errorf("counts changed:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+// TestPatrolScheduleStart: a patrol window counts from when the roster gave
+// it (valid_from): the import's time for a new one, kept by a re-import
+// that leaves it unchanged, the import's time again for a changed one, and
+// the roster's since date when it gives one.
+func TestPatrolScheduleStart(t *testing.T) {
+	ctx := context.Background()
+	st := freshStore(t)
+	validFrom := func() time.Time {
+		t.Helper()
+		var at time.Time
+		if err := st.DB().Get(&at, `SELECT s.valid_from FROM patrol_schedules s JOIN people p ON p.id = s.person_id WHERE p.code = 'P1'`); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	before := time.Now().Add(-time.Second)
+	if _, err := roster.Import(ctx, st, writeRoster(t, base)); err != nil {
+		t.Fatal(err)
+	}
+	if first := validFrom(); first.Before(before) || first.After(time.Now().Add(time.Second)) {
+		t.Errorf("a new window counts from %v, want the import's time", first)
+	}
+	// As if imported a week ago: an unchanged re-import keeps it.
+	week := time.Now().AddDate(0, 0, -7).Truncate(time.Second)
+	if _, err := st.DB().Exec(`UPDATE patrol_schedules SET valid_from = $1`, week); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := roster.Import(ctx, st, writeRoster(t, base)); err != nil {
+		t.Fatal(err)
+	}
+	if got := validFrom(); !got.Equal(week) {
+		t.Errorf("an unchanged window counts from %v after a re-import, want %v", got, week)
+	}
+	// Another weekday: a new window, from now.
+	changed := strings.Replace(base, "days: [1, 2]", "days: [1, 2, 3]", 1)
+	if _, err := roster.Import(ctx, st, writeRoster(t, changed)); err != nil {
+		t.Fatal(err)
+	}
+	if got := validFrom(); !got.After(week.Add(time.Hour)) {
+		t.Errorf("a changed window still counts from %v", got)
+	}
+	// since: the day given.
+	since := strings.Replace(changed, "    patrols:\n", "    since: 2026-03-02\n    patrols:\n", 1)
+	if _, err := roster.Import(ctx, st, writeRoster(t, since)); err != nil {
+		t.Fatal(err)
+	}
+	var day string
+	if err := st.DB().Get(&day, `SELECT to_char(valid_from, 'YYYY-MM-DD HH24:MI') FROM patrol_schedules`); err != nil {
+		t.Fatal(err)
+	}
+	if day != "2026-03-02 00:00" {
+		t.Errorf("since 2026-03-02 gives %s", day)
+	}
+	bad := strings.Replace(base, "    patrols:\n", "    since: 2026-13-01\n    patrols:\n", 1)
+	if _, err := roster.Import(ctx, st, writeRoster(t, bad)); err == nil || !strings.Contains(err.Error(), "since") {
+		t.Errorf("a bad since date: %v", err)
 	}
 }

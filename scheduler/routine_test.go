@@ -353,3 +353,47 @@ func TestConsoleOnlyScheduler(t *testing.T) {
 		}
 	}
 }
+
+// TestMissedSummaryCountsFromTheSchedule: a window that ended before its
+// steward's schedule existed is not missed: 李建国, whose patrols begin at
+// 09:00 today, is not in the summary of 07:30–08:30; 王秀兰's begin
+// tomorrow, so she has no reminder today either.
+func TestMissedSummaryCountsFromTheSchedule(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	c, _ := r.st.ChatByCode(context.Background(), "center")
+	if err := r.st.BindChat(context.Background(), c.ID, "telegram", "-1003"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7001', id FROM people WHERE code = 'S01'`); err != nil {
+		t.Fatal(err)
+	}
+	for code, from := range map[string]string{"S02": "2026-11-27 09:00", "S01": "2026-11-28 00:00"} {
+		if _, err := db.Exec(`UPDATE patrol_schedules SET valid_from = $1 WHERE person_id = (SELECT id FROM people WHERE code = $2)`, at(from), code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{RemindBefore: 10 * time.Minute, SummaryAt: 18 * 60, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 07:50")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if q := r.queued(t); len(q["7001"]) > 0 {
+		t.Errorf("a steward whose patrols begin tomorrow is reminded today: %v", q["7001"])
+	}
+	r.set("2026-11-27 18:00")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	summary := strings.Join(r.queued(t)["-1003"], "\n")
+	if !strings.Contains(summary, "未签到的巡查") || strings.Contains(summary, "李建国") || strings.Contains(summary, "王秀兰") {
+		t.Errorf("missed summary: %q", summary)
+	}
+	if !strings.Contains(summary, "陈国强 · 菊儿胡同") {
+		t.Errorf("the others' missed patrols are still summed up: %q", summary)
+	}
+}

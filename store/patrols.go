@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -26,7 +27,8 @@ type PatrolToday struct {
 }
 
 // PatrolsOn lists the active stewards' patrols of a day (weekday 1–7, the
-// day's midnight in the local zone), with whether each was checked in.
+// day's midnight in the local zone), with whether each was checked in: the
+// windows whose schedule existed before they ended (valid_from).
 func (q *Queries) PatrolsOn(ctx context.Context, midnight time.Time, weekday int) ([]PatrolToday, error) {
 	var ps []PatrolToday
 	err := q.db.SelectContext(ctx, &ps, `
@@ -37,7 +39,7 @@ func (q *Queries) PatrolsOn(ctx context.Context, midnight time.Time, weekday int
 				AND c.at >= $1::timestamptz + (ps.starts_at - time '00:00') - interval '30 minutes'
 				AND c.at <= $1::timestamptz + (ps.ends_at - time '00:00') + interval '30 minutes') AS checked_in
 		FROM patrol_schedules ps JOIN people p ON p.id = ps.person_id JOIN alleys a ON a.id = ps.alley_id
-		WHERE p.active AND $2 = ANY(ps.weekdays)
+		WHERE p.active AND $2 = ANY(ps.weekdays) AND ps.valid_from < $1::timestamptz + (ps.ends_at - time '00:00')
 		ORDER BY ps.starts_at, p.code`, midnight, weekday)
 	return ps, wrap("patrols on a day", err)
 }
@@ -158,15 +160,20 @@ func (q *Queries) ScheduleNow(ctx context.Context, personID, alleyID int64, week
 
 // SchedulesOf lists a steward's patrol windows (0: every active steward's).
 func (q *Queries) SchedulesOf(ctx context.Context, personID int64) ([]Schedule, error) {
+	return q.schedules(ctx, personID, true)
+}
+
+func (q *Queries) schedules(ctx context.Context, personID int64, activeOnly bool) ([]Schedule, error) {
 	var ss []Schedule
 	err := q.db.SelectContext(ctx, &ss, `SELECT s.id, s.person_id, p.name AS person_name, s.alley_id, a.name AS alley_name, a.community_id,
-			s.weekdays, to_char(s.starts_at, 'HH24:MI') AS starts, to_char(s.ends_at, 'HH24:MI') AS ends
+			s.weekdays, to_char(s.starts_at, 'HH24:MI') AS starts, to_char(s.ends_at, 'HH24:MI') AS ends, s.valid_from
 		FROM patrol_schedules s JOIN people p ON p.id = s.person_id JOIN alleys a ON a.id = s.alley_id
-		WHERE p.active AND ($1 = 0 OR s.person_id = $1) ORDER BY s.starts_at, p.code`, personID)
+		WHERE (p.active OR NOT $2) AND ($1 = 0 OR s.person_id = $1) ORDER BY s.starts_at, p.code`, personID, activeOnly)
 	return ss, wrap("schedules", err)
 }
 
-// Schedule is a weekly patrol window with names.
+// Schedule is a weekly patrol window with names; it counts from ValidFrom
+// (a window that ended before it is not the steward's).
 type Schedule struct {
 	ID          int64         `db:"id"`
 	PersonID    int64         `db:"person_id"`
@@ -177,6 +184,7 @@ type Schedule struct {
 	Weekdays    pq.Int64Array `db:"weekdays"`
 	Starts      string        `db:"starts"`
 	Ends        string        `db:"ends"`
+	ValidFrom   time.Time     `db:"valid_from"`
 }
 
 // On reports whether the window falls on a weekday (1 = Monday … 7).
@@ -202,6 +210,7 @@ type PatrolSchedule struct {
 	Weekdays pq.Int64Array `db:"weekdays"`
 	StartsAt string        `db:"starts_at"`
 	EndsAt   string        `db:"ends_at"`
+	Since    string        `db:"-"` // YYYY-MM-DD: it counts from that day ("": from when it is written)
 }
 
 // ReplacePatrolSchedules sets a steward's patrol windows to exactly ps.
@@ -235,4 +244,135 @@ type PatrolView struct {
 	Weekdays pq.Int64Array `db:"weekdays"`
 	StartsAt string        `db:"starts_at"`
 	EndsAt   string        `db:"ends_at"`
+}
+
+// PatrolSlot is one scheduled patrol window on one day and the check-in
+// that attended it (nil: none).
+type PatrolSlot struct {
+	Schedule     Schedule
+	Starts, Ends time.Time
+	Patrol       *Patrol
+}
+
+// Late reports a check-in more than model.PatrolLate after the start.
+func (s PatrolSlot) Late() bool {
+	return s.Patrol != nil && s.Patrol.At.After(s.Starts.Add(model.PatrolLate))
+}
+
+// PatrolDay is one local day of patrols: the windows that counted (their
+// schedule existed before they ended), and the check-ins outside any window.
+type PatrolDay struct {
+	Day         time.Time // local midnight
+	Slots       []PatrolSlot
+	Unscheduled []Patrol
+}
+
+// PatrolCounts are a day's (or a period's) patrol figures: Scheduled =
+// OnTime + Late + Missed + Upcoming; Outside counts the attended windows
+// checked in outside the alley's radius (on time or late).
+type PatrolCounts struct {
+	Scheduled, OnTime, Late, Outside, Missed, Upcoming, Unscheduled int
+}
+
+// Counts adds up a day as of now (a window not attended and not yet ended
+// is upcoming, not missed).
+func (d PatrolDay) Counts(now time.Time) PatrolCounts {
+	c := PatrolCounts{Scheduled: len(d.Slots), Unscheduled: len(d.Unscheduled)}
+	for _, s := range d.Slots {
+		switch {
+		case s.Patrol == nil && s.Ends.After(now):
+			c.Upcoming++
+		case s.Patrol == nil:
+			c.Missed++
+		case s.Late():
+			c.Late++
+		default:
+			c.OnTime++
+		}
+		if s.Patrol != nil && s.Patrol.Outside {
+			c.Outside++
+		}
+	}
+	return c
+}
+
+// Add sums counts.
+func (c PatrolCounts) Add(o PatrolCounts) PatrolCounts {
+	return PatrolCounts{c.Scheduled + o.Scheduled, c.OnTime + o.OnTime, c.Late + o.Late, c.Outside + o.Outside,
+		c.Missed + o.Missed, c.Upcoming + o.Upcoming, c.Unscheduled + o.Unscheduled}
+}
+
+// PatrolDays matches check-ins to the scheduled windows day by day over
+// [from, to) in from's zone: a window counts on a day when its schedule
+// existed before it ended; a check-in attends the first window of its
+// person and alley it falls in (model.PatrolEarly before the start to the
+// end); the others are the day's unscheduled check-ins.
+func PatrolDays(scheds []Schedule, patrols []Patrol, from, to time.Time) []PatrolDay {
+	loc := from.Location()
+	used := map[int64]bool{}
+	var days []PatrolDay
+	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc); day.Before(to); day = day.AddDate(0, 0, 1) {
+		d := PatrolDay{Day: day}
+		for _, s := range scheds {
+			start, end := clockOn(day, s.Starts), clockOn(day, s.Ends)
+			if !s.On(isoWeekday(day)) || !end.After(s.ValidFrom) {
+				continue
+			}
+			slot := PatrolSlot{Schedule: s, Starts: start, Ends: end}
+			for i := range patrols {
+				p := &patrols[i]
+				if !used[p.ID] && p.PersonID == s.PersonID && p.AlleyID == s.AlleyID &&
+					!p.At.Before(start.Add(-model.PatrolEarly)) && !p.At.After(end) {
+					used[p.ID], slot.Patrol = true, p
+					break
+				}
+			}
+			d.Slots = append(d.Slots, slot)
+		}
+		days = append(days, d)
+	}
+	for _, p := range patrols {
+		if used[p.ID] {
+			continue
+		}
+		at := p.At.In(loc)
+		for i := range days {
+			if y, m, dd := days[i].Day.Date(); at.Year() == y && at.Month() == m && at.Day() == dd {
+				days[i].Unscheduled = append(days[i].Unscheduled, p)
+			}
+		}
+	}
+	return days
+}
+
+// PatrolAttendance is a steward's patrols day by day over [from, to) (in
+// from's zone; the assessment's attendance): the windows scheduled that
+// day, counted from when each schedule existed, with the check-in that
+// attended each (on time, late, outside the radius), and the check-ins
+// outside any window. A steward no longer active keeps their windows here.
+func (q *Queries) PatrolAttendance(ctx context.Context, personID int64, from, to time.Time) ([]PatrolDay, error) {
+	scheds, err := q.schedules(ctx, personID, false)
+	if err != nil {
+		return nil, err
+	}
+	patrols, err := q.PatrolsBetween(ctx, personID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return PatrolDays(scheds, patrols, from, to), nil
+}
+
+// clockOn is day's local time "HH:MM".
+func clockOn(day time.Time, hhmm string) time.Time {
+	h, m := 0, 0
+	fmt.Sscanf(hhmm, "%d:%d", &h, &m)
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, day.Location())
+}
+
+// isoWeekday is 1 = Monday … 7 = Sunday.
+func isoWeekday(t time.Time) int {
+	if w := int(t.Weekday()); w != 0 {
+		return w
+	}
+	return 7
 }

@@ -286,7 +286,7 @@ func (q *Queries) ImportPeople(ctx context.Context, ps []RosterPerson) (map[stri
 	var rp, rd, rc pq.Int64Array
 	var rr pq.StringArray
 	var pp, pa pq.Int64Array
-	var pw, pf, pt pq.StringArray
+	var pw, pf, pt, ps0 pq.StringArray
 	for _, p := range ps {
 		id := ids[p.Code]
 		for _, r := range p.Roles {
@@ -294,6 +294,7 @@ func (q *Queries) ImportPeople(ctx context.Context, ps []RosterPerson) (map[stri
 		}
 		for _, s := range p.Patrols {
 			pp, pa, pw, pf, pt = append(pp, id), append(pa, s.AlleyID), append(pw, arrayLiteral(s.Weekdays)), append(pf, s.StartsAt), append(pt, s.EndsAt)
+			ps0 = append(ps0, s.Since)
 		}
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM person_roles WHERE person_id = ANY($1::bigint[])`, all); err != nil {
@@ -306,15 +307,29 @@ func (q *Queries) ImportPeople(ctx context.Context, ps []RosterPerson) (map[stri
 		ON CONFLICT DO NOTHING`, rp, rr, rd, rc); err != nil {
 		return nil, wrap("insert roles", err)
 	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM patrol_schedules WHERE person_id = ANY($1::bigint[])`, all); err != nil {
+	// A window unchanged keeps its row (its id and valid_from: it counts
+	// from when it began); a changed or new one counts from now, or from
+	// the roster's since date.
+	if _, err := q.db.ExecContext(ctx, `
+		DELETE FROM patrol_schedules s WHERE s.person_id = ANY($1::bigint[]) AND NOT EXISTS (
+			SELECT 1 FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS p(person_id, alley_id, weekdays, starts_at, ends_at)
+			WHERE p.person_id = s.person_id AND p.alley_id = s.alley_id AND p.weekdays::smallint[] = s.weekdays
+				AND p.starts_at::time = s.starts_at AND p.ends_at::time = s.ends_at)`, all, pp, pa, pw, pf, pt); err != nil {
 		return nil, wrap("clear patrols", err)
 	}
 	if _, err := q.db.ExecContext(ctx, `
-		INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at)
-		SELECT person_id, alley_id, weekdays::smallint[], starts_at::time, ends_at::time
-		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS p(person_id, alley_id, weekdays, starts_at, ends_at)`,
-		pp, pa, pw, pf, pt); err != nil {
+		INSERT INTO patrol_schedules (person_id, alley_id, weekdays, starts_at, ends_at, valid_from)
+		SELECT person_id, alley_id, weekdays::smallint[], starts_at::time, ends_at::time, coalesce(nullif(since, '')::date::timestamptz, now())
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS p(person_id, alley_id, weekdays, starts_at, ends_at, since)
+		ON CONFLICT (person_id, alley_id, starts_at) DO NOTHING`, pp, pa, pw, pf, pt, ps0); err != nil {
 		return nil, wrap("insert patrols", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `
+		UPDATE patrol_schedules s SET valid_from = p.since::date::timestamptz
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS p(person_id, alley_id, since, starts_at)
+		WHERE p.since <> '' AND s.person_id = p.person_id AND s.alley_id = p.alley_id AND s.starts_at = p.starts_at::time
+			AND s.valid_from <> p.since::date::timestamptz`, pp, pa, ps0, pf); err != nil {
+		return nil, wrap("patrols since", err)
 	}
 	return ids, nil
 }

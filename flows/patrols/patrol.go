@@ -240,70 +240,57 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Sqrt(h))
 }
 
-// Month renders a steward's month of patrols: scheduled, done, late,
-// missed, and a mark per day (✓ done, ⏰ late, ✗ missed, · to come).
+// Month renders a steward's month of patrols: scheduled (from when each
+// schedule existed), done, late, missed, a mark per day (✓ done, ⏰ late,
+// ✗ missed, · to come), and the check-ins outside any window, named.
 func Month(ctx context.Context, t *conversations.Turn, personID int64) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, t.Deps.Location)
-	next := first.AddDate(0, 1, 0)
 	scheds, err := t.Tx.SchedulesOf(ctx, personID)
 	if err != nil {
 		return "", err
 	}
-	patrols, err := t.Tx.PatrolsBetween(ctx, personID, first, next)
+	patrols, err := t.Tx.PatrolsBetween(ctx, personID, first, first.AddDate(0, 1, 0))
 	if err != nil {
 		return "", err
 	}
-	var scheduled, done, late, missed int
-	var days []string
-	for day := first; day.Before(next); day = day.AddDate(0, 0, 1) {
+	var sum store.PatrolCounts
+	var days, extra []string
+	for _, d := range store.PatrolDays(scheds, patrols, first, first.AddDate(0, 1, 0)) {
+		sum = sum.Add(d.Counts(now))
 		mark := ""
-		for _, s := range scheds {
-			if !s.On(conversations.ISOWeekday(day)) {
-				continue
-			}
-			scheduled++
-			start, end := at(day, s.Starts), at(day, s.Ends)
-			var got *store.Patrol
-			for i := range patrols {
-				p := &patrols[i]
-				if p.AlleyID == s.AlleyID && !p.At.Before(start.Add(-30*time.Minute)) && !p.At.After(end) {
-					got = p
-					break
-				}
-			}
+		for _, s := range d.Slots {
 			switch {
-			case got != nil && got.At.After(start.Add(15*time.Minute)):
-				late++
+			case s.Patrol != nil && s.Late():
 				mark += "⏰"
-			case got != nil:
-				done++
+			case s.Patrol != nil:
 				mark += "✓"
-			case end.Before(now):
-				missed++
+			case s.Ends.Before(now):
 				mark += "✗"
 			default:
 				mark += "·"
 			}
 		}
 		if mark != "" {
-			days = append(days, fmt.Sprintf("%d%s", day.Day(), mark))
+			days = append(days, fmt.Sprintf("%d%s", d.Day.Day(), mark))
+		}
+		for _, p := range d.Unscheduled {
+			extra = append(extra, fmt.Sprintf("%s %s %s", p.At.In(t.Deps.Location).Format("01-02"), conversations.FormatTime(p.At, t.Deps.Location),
+				p.AlleyName)+" · "+patrolStatus(t, p))
 		}
 	}
-	return t.T("patrol.month", "month", i18n.Month(t.Lang, now.Month()), "scheduled", scheduled, "done", done, "late", late, "missed", missed,
-		"days", strings.Join(days, " ")), nil
-}
-
-// at is day's local time "HH:MM".
-func at(day time.Time, hhmm string) time.Time {
-	h, m := 0, 0
-	fmt.Sscanf(hhmm, "%d:%d", &h, &m)
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, day.Location())
+	text := t.T("patrol.month", "month", i18n.Month(t.Lang, now.Month()), "scheduled", sum.Scheduled, "done", sum.OnTime, "late", sum.Late,
+		"missed", sum.Missed, "days", strings.Join(days, " "))
+	if len(extra) > 0 {
+		text += "\n" + t.T("patrol.month.unscheduled", "n", len(extra), "lines", strings.Join(extra, "\n"))
+	}
+	return text, nil
 }
 
 // Today renders today's patrols of everyone (a coordinator's view):
-// who is out, who is done, who is missing, and check-ins outside the
-// radius with their note.
+// who is out, who is done, who is missing (the windows whose schedule
+// existed), check-ins outside the radius with their note, and check-ins
+// outside any window with the steward's name.
 func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 	now := t.Deps.Now().In(t.Deps.Location)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.Deps.Location)
@@ -316,32 +303,24 @@ func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 		return "", err
 	}
 	var lines []string
-	used := map[int64]bool{}
-	for _, s := range scheds {
-		if !s.On(conversations.ISOWeekday(day)) {
-			continue
-		}
-		start, end := at(day, s.Starts), at(day, s.Ends)
-		status := t.T("patrol.status.later")
-		for i := range patrols {
-			p := patrols[i]
-			if used[p.ID] || p.PersonID != s.PersonID || p.AlleyID != s.AlleyID || p.At.Before(start.Add(-30*time.Minute)) || p.At.After(end) {
-				continue
+	for _, d := range store.PatrolDays(scheds, patrols, day, day.AddDate(0, 0, 1)) {
+		for _, s := range d.Slots {
+			var status string
+			switch {
+			case s.Patrol != nil:
+				status = patrolStatus(t, *s.Patrol)
+			case s.Ends.Before(now):
+				status = t.T("patrol.status.missed")
+			case s.Starts.Before(now):
+				status = t.T("patrol.status.missing")
+			default:
+				status = t.T("patrol.status.later")
 			}
-			used[p.ID] = true
-			status = patrolStatus(t, p)
-			break
+			lines = append(lines, fmt.Sprintf("%s–%s %s · %s:%s", s.Schedule.Starts, s.Schedule.Ends, s.Schedule.AlleyName, s.Schedule.PersonName, status))
 		}
-		if status == t.T("patrol.status.later") && end.Before(now) {
-			status = t.T("patrol.status.missed")
-		} else if status == t.T("patrol.status.later") && start.Before(now) {
-			status = t.T("patrol.status.missing")
-		}
-		lines = append(lines, fmt.Sprintf("%s–%s %s · %s:%s", s.Starts, s.Ends, s.AlleyName, s.PersonName, status))
-	}
-	for _, p := range patrols { // patrols outside any window
-		if !used[p.ID] {
-			lines = append(lines, fmt.Sprintf("%s %s · %s:%s", conversations.FormatTime(p.At, t.Deps.Location), p.AlleyName, p.PersonName, patrolStatus(t, p)))
+		for _, p := range d.Unscheduled {
+			lines = append(lines, fmt.Sprintf("%s %s · %s:%s %s", conversations.FormatTime(p.At, t.Deps.Location), p.AlleyName, p.PersonName,
+				patrolStatus(t, p), t.T("patrol.status.unscheduled")))
 		}
 	}
 	if len(lines) == 0 {
