@@ -133,6 +133,8 @@ func commands() map[string]command {
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
 		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv)",
 			args: "training", run: cmdReport, flags: reportFlags},
+		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
+			args: "recompute", run: cmdAssess, flags: assessFlags},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
