@@ -162,8 +162,8 @@ func (q *Queries) AddAssessment(ctx context.Context, a Assessment, first bool) (
 	}
 	res, err := q.db.ExecContext(ctx, `INSERT INTO assessment_periods (person_id, period, revision, community_id, period_from, period_to,
 			counts, components, settings, total, grade, computed_at, computed_by, computed_by_id, reason)
-		SELECT $1, $2, `+revision+`, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14`+onConflict,
-		a.PersonID, a.Period, a.CommunityID, a.From, a.To, []byte(a.Counts), []byte(a.Components), []byte(a.Settings),
+		SELECT $1, $2, `+revision+`, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8::text::jsonb, $9, $10, $11, $12, $13, $14`+onConflict,
+		a.PersonID, a.Period, a.CommunityID, a.From, a.To, string(a.Counts), string(a.Components), string(a.Settings),
 		a.Total, a.Grade, a.ComputedAt, a.ComputedBy, a.ComputedByID, a.Reason)
 	if err != nil {
 		return false, wrap("add assessment", err)
