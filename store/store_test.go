@@ -623,7 +623,7 @@ func TestTableCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"roles": 6, "categories": 4, "schema_migrations": store.LatestVersion(), "people": 0, "communities": 0}
+	want := map[string]int{"roles": 7, "categories": 4, "schema_migrations": store.LatestVersion(), "people": 0, "communities": 0}
 	for k, v := range want {
 		if before[k] != v {
 			t.Errorf("TableCounts[%s] = %d, want %d", k, before[k], v)
