@@ -11,7 +11,7 @@ import (
 	"github.com/alleybot/alleybot/store"
 )
 
-// AssessOptions: the scorecards (seed 四(一)) computed once each period
+// AssessOptions are the scorecards (seed 四(一)) computed once each period
 // has ended, with the config's settings of the moment, and stored.
 type AssessOptions struct {
 	Enabled  bool

@@ -189,11 +189,9 @@ func (m *month) cases(t *testing.T, st *store.Store, r *rand.Rand, recheckWithin
 				}
 			}
 			if !recheck.IsZero() {
-				fixedEvent := recheck.Add(-time.Duration(1) * time.Hour)
+				fixedEvent := created.Add(recheck.Sub(created) / 2) // sent back: the fix was withdrawn
 				if fixedAt != nil {
 					fixedEvent = *fixedAt
-				} else {
-					fixedEvent = created.Add(recheck.Sub(created) / 2)
 				}
 				m.exec(t, st, `INSERT INTO case_events (case_id, at, actor_id, kind) VALUES ($1, $2, $3, 'fixed') RETURNING id`, id, fixedEvent, dept)
 				kind := "sent_back"
