@@ -30,6 +30,7 @@ type Config struct {
 	Routine    RoutineConfig    `yaml:"routine"`
 	Complaints ComplaintsConfig `yaml:"complaints"`
 	Training   TrainingConfig   `yaml:"training"`
+	Assessment AssessmentConfig `yaml:"assessment"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -151,6 +152,27 @@ type TrainingConfig struct {
 	RemindBefore []time.Duration `yaml:"remind_before"`
 }
 
+// AssessmentConfig is the stewards' scorecards (seed 四(一)): the
+// components' weights, the grade bands and the rules of the counts. A
+// stored period keeps the settings it was computed with.
+type AssessmentConfig struct {
+	Weights struct {
+		Attendance   float64 `yaml:"attendance"`
+		Reports      float64 `yaml:"reports"`
+		Efficiency   float64 `yaml:"efficiency"`
+		Satisfaction float64 `yaml:"satisfaction"`
+	} `yaml:"weights"`
+	Bands struct {
+		Excellent float64 `yaml:"excellent"` // 优秀: a total at least this
+		Good      float64 `yaml:"good"`      // 良好
+		Pass      float64 `yaml:"pass"`      // 合格; below: 不合格
+	} `yaml:"bands"`
+	RecheckWithin   time.Duration `yaml:"recheck_within"`   // a re-check this long after the fix is in time
+	ReportsExpected int           `yaml:"reports_expected"` // reports a month for full marks on volume
+	ComplaintCost   float64       `yaml:"complaint_cost"`   // satisfaction points per upheld complaint
+	Periods         []string      `yaml:"periods"`          // computed by serve once ended: month, quarter, year
+}
+
 // RoutineConfig is the daily routines of `serve`.
 type RoutineConfig struct {
 	KeepFor         time.Duration `yaml:"keep_for"`
@@ -216,6 +238,7 @@ func Default() Config {
 			TellResidentsReported: true, ReopenReasonWithin: 24 * time.Hour, DuplicateRadiusM: 50},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
+		Assessment: defaultAssessment(),
 		Log:        LogConfig{Level: "info"},
 	}
 }
@@ -416,6 +439,7 @@ func (c Config) Validate() error {
 	if strings.HasPrefix(c.Telegram.BotUsername, "@") {
 		bad("telegram.bot_username", "write it without the leading @")
 	}
+	c.validateAssessment(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -431,4 +455,46 @@ func (c Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+func defaultAssessment() AssessmentConfig {
+	var a AssessmentConfig
+	a.Weights.Attendance, a.Weights.Reports, a.Weights.Efficiency, a.Weights.Satisfaction = 30, 30, 20, 20
+	a.Bands.Excellent, a.Bands.Good, a.Bands.Pass = 90, 75, 60
+	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
+	a.Periods = []string{"month", "quarter", "year"}
+	return a
+}
+
+// validateAssessment checks the assessment: section.
+func (c Config) validateAssessment(bad func(key, msg string)) {
+	a := c.Assessment
+	w := a.Weights
+	for key, v := range map[string]float64{"assessment.weights.attendance": w.Attendance, "assessment.weights.reports": w.Reports,
+		"assessment.weights.efficiency": w.Efficiency, "assessment.weights.satisfaction": w.Satisfaction} {
+		if v < 0 {
+			bad(key, "must not be negative")
+		}
+	}
+	if w.Attendance+w.Reports+w.Efficiency+w.Satisfaction <= 0 {
+		bad("assessment.weights", "at least one weight must be positive (for example 30, 30, 20, 20)")
+	}
+	b := a.Bands
+	if !(b.Pass > 0 && b.Pass < b.Good && b.Good < b.Excellent && b.Excellent <= 100) {
+		bad("assessment.bands", fmt.Sprintf("need 0 < pass < good < excellent <= 100 (got pass %g, good %g, excellent %g)", b.Pass, b.Good, b.Excellent))
+	}
+	if a.RecheckWithin <= 0 {
+		bad("assessment.recheck_within", "must be positive (for example 24h)")
+	}
+	if a.ReportsExpected < 0 {
+		bad("assessment.reports_expected", "must not be negative (0: the number of reports does not count)")
+	}
+	if a.ComplaintCost < 0 || a.ComplaintCost > 100 {
+		bad("assessment.complaint_cost", "must be between 0 and 100")
+	}
+	for _, p := range a.Periods {
+		if p != "month" && p != "quarter" && p != "year" {
+			bad("assessment.periods", fmt.Sprintf("%q is not month, quarter or year", p))
+		}
+	}
 }

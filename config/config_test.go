@@ -619,3 +619,25 @@ func TestAliasBombRefused(t *testing.T) {
 		t.Errorf("h was expanded to %d values", len(doc.H))
 	}
 }
+
+func TestAssessmentValidation(t *testing.T) {
+	for yaml, key := range map[string]string{
+		"assessment:\n  bands: {excellent: 70, good: 80, pass: 60}\n":                           "assessment.bands",
+		"assessment:\n  weights: {attendance: -1}\n":                                            "assessment.weights.attendance",
+		"assessment:\n  weights: {attendance: 0, reports: 0, efficiency: 0, satisfaction: 0}\n": "assessment.weights",
+		"assessment:\n  recheck_within: 0s\n":                                                   "assessment.recheck_within",
+		"assessment:\n  periods: [week]\n":                                                      "assessment.periods",
+		"assessment:\n  complaint_cost: 101\n":                                                  "assessment.complaint_cost",
+	} {
+		path := writeFile(t, "alleybot.yaml", yaml)
+		_, err := Load(path, env(nil))
+		if err == nil || !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%q: error %v, want one naming %s and the file", yaml, err, key)
+		}
+	}
+	path := writeFile(t, "alleybot.yaml", "assessment:\n  weights: {attendance: 50, reports: 20, efficiency: 20, satisfaction: 10}\n")
+	cfg, err := Load(path, env(nil))
+	if err != nil || cfg.Assessment.Weights.Attendance != 50 || cfg.Assessment.Bands.Good != 75 {
+		t.Fatalf("Load = %+v, %v", cfg.Assessment, err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
 	"github.com/alleybot/alleybot/flows/report"
+	"github.com/alleybot/alleybot/flows/scores"
 	"github.com/alleybot/alleybot/flows/trainings"
 )
 
@@ -36,5 +37,6 @@ func All(s Settings) []conversations.Domain {
 		attendance.Domain(),
 		questions.Domain(),
 		notices.Domain(s.Notices),
+		scores.Domain(),
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/flows/patrols"
+	"github.com/alleybot/alleybot/flows/scores"
 	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
@@ -53,6 +54,8 @@ func (r *Router) commandTable() []Command {
 		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel", Run: r.cmdCancel},
 		{Name: "back", Aliases: []string{"返回"}, Desc: "cmd.back", Run: r.cmdBack},
 		{Name: "bindgroup", Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
+		{Name: "myscore", Aliases: []string{"我的考核"}, Desc: "cmd.myscore", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Mine(ctx, t) }},
+		{Name: "scores", Aliases: []string{"考核排名"}, Desc: "cmd.scores", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Ranking(ctx, t) }},
 	}
 }
 

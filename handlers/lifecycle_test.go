@@ -462,8 +462,9 @@ func TestEscalationToSupervisor(t *testing.T) {
 // TestPermissionTable checks every command and every case button against
 // every role: allowed where the table says, refused (naming who may) elsewhere.
 func TestPermissionTable(t *testing.T) {
-	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin"}
+	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor"}
 	allowed := map[string][]string{
+		"/myscore": {"steward", "admin"}, "/scores": {"coordinator", "assessor", "supervisor", "admin"},
 		"/start": roles, "/help": roles, "/whoami": roles, "/lang": roles, "/case": roles, "/cancel": roles, "/back": roles,
 		"/report": {"steward", "admin"}, "/mycases": {"steward", "admin"},
 		"/queue": {"coordinator", "supervisor", "admin"}, "/dept": {"department", "admin"},

@@ -61,6 +61,9 @@ var permissions = map[string][]model.Role{
 	"button:t:retime": {model.RoleTrainer},
 	"button:t:attend": {model.RoleTrainer},
 	"button:t:answer": {model.RoleTrainer, model.RoleCoordinator},
+
+	"/myscore": {model.RoleSteward},
+	"/scores":  {model.RoleCoordinator, model.RoleAssessor, model.RoleSupervisor},
 }
 
 // may reports whether someone holding roles may do what.

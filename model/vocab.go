@@ -68,6 +68,9 @@ const (
 	RoleTrainer     Role = "trainer"
 	RoleSupervisor  Role = "supervisor"
 	RoleAdmin       Role = "admin" // may do everything
+	// RoleAssessor is the assessment group (四(一)1: the residents'
+	// committee with the street office): it reads the scorecards.
+	RoleAssessor Role = "assessor"
 )
 
 // ChatKind is what a roster group chat is for (chats.kind).

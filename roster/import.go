@@ -182,7 +182,7 @@ func (im *importer) person(p Person) store.RosterPerson {
 		if r == model.RoleDepartment {
 			pr.DepartmentID = store.Ref(im.departmentID[p.Department])
 		}
-		if p.Community != "" && (r == model.RoleCoordinator || r == model.RoleSupervisor || r == model.RoleSteward) {
+		if p.Community != "" && (r == model.RoleCoordinator || r == model.RoleSupervisor || r == model.RoleSteward || r == model.RoleAssessor) {
 			pr.CommunityID = store.Ref(im.communityID[p.Community])
 		}
 		rp.Roles = append(rp.Roles, pr)

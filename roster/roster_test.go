@@ -13,6 +13,7 @@ import (
 
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/internal/testdb"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/roster"
 	"github.com/alleybot/alleybot/store"
 )
@@ -63,7 +64,7 @@ func TestImportExampleTwice(t *testing.T) {
 	}
 	first := counts(t, st)
 	want := map[string]int{
-		"communities": 2, "alleys": 6, "departments": 4, "categories": 4, "roles": 6,
+		"communities": 2, "alleys": 6, "departments": 4, "categories": 4, "roles": 7,
 		"people": 16, "person_roles": 17, "patrol_schedules": 11, "chats": 10,
 		"chat_bindings": 0, "identities": 0, "schema_migrations": store.LatestVersion(),
 	}
@@ -1020,5 +1021,29 @@ func TestPatrolScheduleStart(t *testing.T) {
 	bad := strings.Replace(base, "    patrols:\n", "    since: 2026-13-01\n    patrols:\n", 1)
 	if _, err := roster.Import(ctx, st, writeRoster(t, bad)); err == nil || !strings.Contains(err.Error(), "since") {
 		t.Errorf("a bad since date: %v", err)
+	}
+}
+
+// TestImportAssessor: the assessment group (四(一)1) is a role of the
+// roster like the others, limited to a community when one is given.
+func TestImportAssessor(t *testing.T) {
+	ctx := context.Background()
+	st := freshStore(t)
+	withAssessor := strings.Replace(base, "chats:\n", `  - code: K1
+    name: 丙
+    roles: [assessor]
+    community: c1
+chats:
+`, 1)
+	if _, err := roster.Import(ctx, st, writeRoster(t, withAssessor)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.FindPerson(ctx, "K1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := st.RolesOf(ctx, p.ID)
+	if err != nil || len(roles) != 1 || roles[0].Role != model.RoleAssessor || roles[0].CommunityName != "一社区" {
+		t.Fatalf("K1's roles: %+v, %v", roles, err)
 	}
 }

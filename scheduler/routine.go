@@ -37,6 +37,9 @@ func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 			}
 			msgs = append(msgs, m...)
 		}
+		if err := s.assessEnded(ctx, tx); err != nil {
+			return err
+		}
 		return s.opts.Outbox.EnqueueSends(ctx, tx, msgs)
 	})
 }

@@ -47,6 +47,8 @@ Commands:
                    customer service, /healthz, /readyz and the scheduler; with no
                    messenger configured it prints what the scheduler sends
   report training  export a training's invitees and attendance (--id N --format csv)
+  report scores    export a period's scorecards (--period 2026-11 --format csv|xlsx [--out FILE])
+  assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -131,8 +133,11 @@ func commands() map[string]command {
 		"invite":  {summary: "print a one-time invitation code and Telegram deep link for a roster person", args: "NAME|CODE", run: cmdInvite},
 		"unbind":  {summary: "remove a roster person's invited accounts (Telegram), so an account can be moved to someone else with their invitation", args: "NAME|CODE", run: cmdUnbind},
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
-		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv)",
-			args: "training", run: cmdReport, flags: reportFlags},
+		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv), " +
+			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE])",
+			args: "training|scores", run: cmdReport, flags: reportFlags},
+		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
+			args: "recompute", run: cmdAssess, flags: assessFlags},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
@@ -482,7 +487,9 @@ func orDefault(s, def string) string {
 
 func reportFlags(fs *flag.FlagSet) {
 	fs.Int64("id", 0, "the training's number (#N in /trainings)")
-	fs.String("format", "csv", "output format: csv")
+	fs.String("format", "csv", "output format: csv (training, scores) or xlsx (scores)")
+	fs.String("period", "", "scores: the period, a month 2026-11, a quarter 2026-Q4 or a year 2026 (it must have ended)")
+	fs.String("out", "", "scores: write to this file instead of stdout")
 }
 
 // cmdReport writes a training's report: one CSV row per invitee.
@@ -493,8 +500,11 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	o.id, _ = strconv.ParseInt(fs.Lookup("id").Value.String(), 10, 64)
 	o.format = fs.Lookup("format").Value.String()
+	if fs.NArg() == 1 && fs.Arg(0) == "scores" {
+		return cmdReportScores(e, fs, common)
+	}
 	if fs.NArg() != 1 || fs.Arg(0) != "training" {
-		return usageError{"report takes one argument: training"}
+		return usageError{"report takes one argument: training or scores"}
 	}
 	if o.id <= 0 {
 		return usageError{"report training needs --id N (the number /trainings shows)"}

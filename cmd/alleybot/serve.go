@@ -225,7 +225,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			Lang: defaultLang(cfg)},
 		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore, KeepFor: cfg.Routine.KeepFor,
 			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt),
-			TrainingRemind: cfg.Training.RemindBefore}})
+			TrainingRemind: cfg.Training.RemindBefore},
+		Assess: scheduler.AssessOptions{Enabled: true, Settings: assessSettings(cfg), Kinds: assessKinds(cfg)}})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,76 @@
+package assessment
+
+import (
+	"testing"
+	"time"
+)
+
+func TestComputeByHand(t *testing.T) {
+	s := Default()
+	c := Counts{PatrolsDone: 15, PatrolsScheduled: 20, TrainingsAttended: 1, TrainingsInvited: 2,
+		Cases: 2, Accepted: 1, Rechecks: 4, RechecksInTime: 3, CasesDue: 2, ClosedInTime: 1,
+		Ratings: 2, RatingSum: 8, ComplaintsUpheld: 1}
+	card := Compute(c, 1, s)
+	// attendance: (0.75 + 0.5)/2 = 62.5; reports: (2/4 + 1/2)/2 = 50;
+	// efficiency: (0.75 + 0.5)/2 = 62.5; satisfaction: (4−1)/4 = 75, −10 = 65.
+	want := Components{Attendance: 62.5, Reports: 50, Efficiency: 62.5, Satisfaction: 65}
+	if card.Components != want {
+		t.Fatalf("components %+v, want %+v", card.Components, want)
+	}
+	// (30×62.5 + 30×50 + 20×62.5 + 20×65)/100 = 59.25 → 59.3 (rounded), below 合格 (60)
+	if card.Total != 59.3 || card.Grade != Fail {
+		t.Fatalf("total %v grade %s, want 59.3 fail", card.Total, card.Grade)
+	}
+	if g := s.Bands.GradeOf(90); g != Excellent {
+		t.Fatalf("90 is %s", g)
+	}
+	if g := s.Bands.GradeOf(89.9); g != Good {
+		t.Fatalf("89.9 is %s", g)
+	}
+	// Nothing asked, nothing missed, but no reports: the volume is 0.
+	empty := Compute(Counts{}, 3, s)
+	if empty.Components.Reports != 50 || empty.Components.Attendance != 100 {
+		t.Fatalf("empty card %+v", empty.Components)
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	for in, want := range map[string]string{"2026-11": "2026-11", "2026-q4": "2026-Q4", "2026Q1": "2026-Q1", "2026": "2026", "2026-3": "2026-03"} {
+		p, err := Parse(in)
+		if err != nil || p.String() != want {
+			t.Errorf("Parse(%q) = %v, %v; want %s", in, p, err, want)
+		}
+	}
+	for _, in := range []string{"", "2026-13", "2026-Q5", "26-11", "november", "2026-11-01"} {
+		if _, err := Parse(in); err == nil {
+			t.Errorf("Parse(%q) accepted", in)
+		}
+	}
+	p, _ := Parse("2026-Q4")
+	from, to := p.Bounds(loc)
+	if from != time.Date(2026, 10, 1, 0, 0, 0, 0, loc) || to != time.Date(2027, 1, 1, 0, 0, 0, 0, loc) {
+		t.Fatalf("Q4 bounds %v %v", from, to)
+	}
+	now := time.Date(2026, 12, 5, 13, 0, 0, 0, loc)
+	if err := p.CheckEnded(now, loc); err == nil {
+		t.Fatal("Q4 2026 has not ended on 5 December")
+	}
+	future, _ := Parse("2027-01")
+	if err := future.CheckEnded(now, loc); err == nil {
+		t.Fatal("a future month accepted")
+	}
+	nov, _ := Parse("2026-11")
+	if err := nov.CheckEnded(now, loc); err != nil {
+		t.Fatal(err)
+	}
+	if got := LastEnded(Month, now, loc).String(); got != "2026-11" {
+		t.Fatalf("last month %s", got)
+	}
+	if got := LastEnded(Quarter, now, loc).String(); got != "2026-Q3" {
+		t.Fatalf("last quarter %s", got)
+	}
+	if got := LastEnded(Month, time.Date(2027, 1, 3, 0, 0, 0, 0, loc), loc).String(); got != "2026-12" {
+		t.Fatalf("last month in January %s", got)
+	}
+}

@@ -1,0 +1,162 @@
+// Package scores is the stewards' scorecards in chat (seed 四(一)):
+// /myscore, a steward's own card with the counts behind each component and
+// the grade band (never anyone else's), and /scores, the ranking of the
+// reader's communities for coordinators, the assessment group and
+// supervisors. Both read the stored periods (store/assessment.go): the
+// scheduler computes a period once it has ended, `alleybot assess
+// recompute` adds a revision.
+package scores
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/model"
+	"github.com/alleybot/alleybot/store"
+)
+
+// Domain is the scorecards' domain: commands only, no flows of its own.
+func Domain() conversations.Domain { return conversations.Domain{Name: "scores"} }
+
+// period is the period the command names (default: the last ended month),
+// or false after telling why it is refused.
+func period(t *conversations.Turn) (assessment.Period, bool) {
+	loc := t.Deps.Location
+	now := t.Deps.Now()
+	arg := strings.TrimSpace(t.Args)
+	if arg == "" {
+		return assessment.LastEnded(assessment.Month, now, loc), true
+	}
+	p, err := assessment.Parse(arg)
+	if err != nil {
+		t.Reply(t.T("score.bad_period", "period", arg))
+		return p, false
+	}
+	from, to := p.Bounds(loc)
+	switch {
+	case now.Before(from):
+		t.Reply(t.T("score.future", "period", p.String()))
+		return p, false
+	case now.Before(to):
+		t.Reply(t.T("score.not_ended", "period", p.String(), "end", to.In(loc).Format("2006-01-02")))
+		return p, false
+	}
+	return p, true
+}
+
+// Mine answers /myscore [PERIOD]: the speaker's own card.
+func Mine(ctx context.Context, t *conversations.Turn) error {
+	p, ok := period(t)
+	if !ok {
+		return nil
+	}
+	hist, err := t.Tx.AssessmentHistory(ctx, t.Person.ID, p.String())
+	if err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		t.Reply(t.T("score.none", "period", p.String()))
+		return nil
+	}
+	text, err := Card(t, hist[len(hist)-1])
+	if err == nil {
+		t.Reply(text)
+	}
+	return err
+}
+
+// Card renders a stored card: each component with its counts, the total
+// and the grade band, and which computation it is.
+func Card(t *conversations.Turn, a store.Assessment) (string, error) {
+	var c assessment.Counts
+	var comp assessment.Components
+	var s assessment.Settings
+	for _, d := range []struct {
+		raw json.RawMessage
+		v   any
+	}{{a.Counts, &c}, {a.Components, &comp}, {a.Settings, &s}} {
+		if err := json.Unmarshal(d.raw, d.v); err != nil {
+			return "", fmt.Errorf("scorecard %d: %w", a.ID, err)
+		}
+	}
+	avg := "—"
+	if c.Ratings > 0 {
+		avg = fmt.Sprintf("%.1f", float64(c.RatingSum)/float64(c.Ratings))
+	}
+	lines := []string{
+		t.T("score.header", "period", a.Period, "total", num(a.Total), "grade", t.T("score.grade."+a.Grade)),
+		t.T("score.attendance", "score", num(comp.Attendance), "done", c.PatrolsDone, "scheduled", c.PatrolsScheduled,
+			"attended", c.TrainingsAttended, "invited", c.TrainingsInvited),
+		t.T("score.reports", "score", num(comp.Reports), "cases", c.Cases, "spot", c.FixedOnSpot, "accepted", c.Accepted),
+		t.T("score.efficiency", "score", num(comp.Efficiency), "rechecks", c.Rechecks, "intime", c.RechecksInTime,
+			"within", hours(s.RecheckWithin), "closed", c.ClosedInTime, "due", c.CasesDue),
+		t.T("score.satisfaction", "score", num(comp.Satisfaction), "avg", avg, "ratings", c.Ratings, "complaints", c.ComplaintsUpheld),
+		t.T("score.computed", "revision", a.Revision, "at", a.ComputedAt.In(t.Deps.Location).Format("2006-01-02 15:04"), "by", by(t, a)),
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func by(t *conversations.Turn, a store.Assessment) string {
+	if a.ComputedBy == "scheduler" && a.Reason == "" {
+		return t.T("score.by_scheduler")
+	}
+	return t.T("score.by_person", "name", a.ComputedBy, "reason", a.Reason)
+}
+
+func num(x float64) string { return fmt.Sprintf("%.1f", x) }
+
+func hours(d time.Duration) string { return fmt.Sprintf("%g", d.Hours()) }
+
+// rankers are the roles that see a ranking; a role limited to a community
+// sees that community's stewards.
+var rankers = []model.Role{model.RoleCoordinator, model.RoleAssessor, model.RoleSupervisor, model.RoleAdmin}
+
+// Ranking answers /scores [PERIOD]: the stewards of the reader's
+// communities, best total first.
+func Ranking(ctx context.Context, t *conversations.Turn) error {
+	p, ok := period(t)
+	if !ok {
+		return nil
+	}
+	var communities []int64
+	all := false
+	for _, r := range t.Roles {
+		for _, want := range rankers {
+			if r.Role != want {
+				continue
+			}
+			if r.CommunityID.Valid {
+				communities = append(communities, r.CommunityID.Int64)
+			} else {
+				all = true
+			}
+		}
+	}
+	if all {
+		communities = nil
+	}
+	as, err := t.Tx.Assessments(ctx, p.String(), communities)
+	if err != nil {
+		return err
+	}
+	if len(as) == 0 {
+		t.Reply(t.T("scores.none", "period", p.String()))
+		return nil
+	}
+	lines := []string{t.T("scores.header", "period", p.String(), "n", len(as))}
+	for i, a := range as {
+		community := a.CommunityName
+		if community == "" {
+			community = "—"
+		}
+		lines = append(lines, t.T("scores.line", "rank", i+1, "name", a.PersonName, "community", community,
+			"total", num(a.Total), "grade", t.T("score.grade."+a.Grade)))
+	}
+	t.Reply(strings.Join(lines, "\n"))
+	return nil
+}

@@ -1,0 +1,127 @@
+package scheduler
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/store"
+)
+
+// AssessOptions are the scorecards (seed 四(一)) computed once each period
+// has ended, with the config's settings of the moment, and stored.
+type AssessOptions struct {
+	Enabled  bool
+	Settings assessment.Settings
+	Kinds    []assessment.Kind // default: month, quarter, year
+}
+
+// By says who computes a scorecard and why: empty Name is the scheduler
+// (the period's first computation, once); an admin's recompute names
+// themselves and a reason, and adds a revision.
+type By struct {
+	Name     string
+	PersonID int64
+	Reason   string
+}
+
+// AssessPeriod computes and stores every active steward's scorecard for a
+// period that has ended (refused otherwise, with the reason) and returns
+// how many it stored. only (not 0) limits it to one steward.
+func AssessPeriod(ctx context.Context, q *store.Queries, p assessment.Period, s assessment.Settings, loc *time.Location,
+	now time.Time, by By, only int64) (int, error) {
+	if err := p.CheckEnded(now, loc); err != nil {
+		return 0, err
+	}
+	stewards, err := q.StewardsToAssess(ctx)
+	if err != nil {
+		return 0, err
+	}
+	from, to := p.Bounds(loc)
+	settings, err := json.Marshal(s)
+	if err != nil {
+		return 0, err
+	}
+	stored := 0
+	for _, st := range stewards {
+		if only != 0 && st.ID != only {
+			continue
+		}
+		counts, err := q.ScoreCountsOf(ctx, st.ID, from, to, pgZone(loc, from), s.RecheckWithin)
+		if err != nil {
+			return stored, err
+		}
+		card := assessment.Compute(assessment.Counts(counts), p.Months(), s)
+		a := store.Assessment{PersonID: st.ID, Period: p.String(), CommunityID: sql.NullInt64{Int64: st.CommunityID, Valid: st.CommunityID != 0},
+			From: from, To: to, Settings: settings, Total: card.Total, Grade: string(card.Grade), ComputedAt: now,
+			ComputedBy: "scheduler", Reason: by.Reason}
+		if by.Name != "" {
+			a.ComputedBy, a.ComputedByID = by.Name, sql.NullInt64{Int64: by.PersonID, Valid: by.PersonID != 0}
+		}
+		if a.Counts, err = json.Marshal(card.Counts); err != nil {
+			return stored, err
+		}
+		if a.Components, err = json.Marshal(card.Components); err != nil {
+			return stored, err
+		}
+		ok, err := q.AddAssessment(ctx, a, by.Name == "")
+		if err != nil {
+			return stored, fmt.Errorf("%s %s: %w", st.Code, p, err)
+		}
+		if ok {
+			stored++
+		}
+	}
+	return stored, nil
+}
+
+// assessEnded stores the scorecards of each kind's last ended period,
+// once (the notice key), on the leader's clock scan.
+func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) error {
+	a := s.opts.Assess
+	if !a.Enabled {
+		return nil
+	}
+	kinds := a.Kinds
+	if len(kinds) == 0 {
+		kinds = assessment.Kinds
+	}
+	loc := s.opts.Pings.Calendar.Location()
+	now := s.opts.Pings.Now()
+	for _, k := range kinds {
+		p := assessment.LastEnded(k, now, loc)
+		first, err := tx.Notice(ctx, "assess:"+p.String())
+		if err != nil {
+			return err
+		}
+		if !first {
+			continue
+		}
+		n, err := AssessPeriod(ctx, &tx.Queries, p, a.Settings, loc, now, By{}, 0)
+		if err != nil {
+			return err
+		}
+		s.opts.Log.Info("scorecards stored", "period", p.String(), "stewards", n)
+	}
+	return nil
+}
+
+// pgZone names loc for PostgreSQL: its IANA name, or for a fixed zone
+// (time.FixedZone "CST": PostgreSQL would read US Central) Etc/GMT∓N.
+func pgZone(loc *time.Location, at time.Time) string {
+	if l, err := time.LoadLocation(loc.String()); err == nil && loc.String() != "Local" {
+		if _, a := at.In(l).Zone(); func() bool { _, b := at.In(loc).Zone(); return a == b }() {
+			return loc.String()
+		}
+	}
+	_, off := at.In(loc).Zone()
+	if off%3600 != 0 {
+		return fmt.Sprintf("%+03d:%02d", off/3600, (abs(off)%3600)/60) // PostgreSQL reads an ISO offset
+	}
+	return fmt.Sprintf("Etc/GMT%+d", -off/3600)
+}
+
+func abs(n int) int { return max(n, -n) }
