@@ -30,6 +30,7 @@ type Config struct {
 	Routine    RoutineConfig    `yaml:"routine"`
 	Complaints ComplaintsConfig `yaml:"complaints"`
 	Training   TrainingConfig   `yaml:"training"`
+	Assessment AssessmentConfig `yaml:"assessment"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -159,6 +160,14 @@ type RoutineConfig struct {
 	DigestAt        string        `yaml:"digest_at"`
 }
 
+// AssessmentConfig is clause 四: assessing the stewards.
+type AssessmentConfig struct {
+	// Discipline (四(三), issue 22 item 3): after WarningsToSuspend warnings
+	// within WarningWindow, the steward's role is suspended.
+	WarningsToSuspend int           `yaml:"warnings_to_suspend"`
+	WarningWindow     time.Duration `yaml:"warning_window"`
+}
+
 // Minute turns "18:00" into minutes after midnight ("" or "off": -1).
 func Minute(hhmm string) int {
 	if hhmm == "" || hhmm == "off" {
@@ -216,7 +225,10 @@ func Default() Config {
 			TellResidentsReported: true, ReopenReasonWithin: 24 * time.Hour, DuplicateRadiusM: 50},
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
-		Log:        LogConfig{Level: "info"},
+		Assessment: AssessmentConfig{
+			WarningsToSuspend: 3, WarningWindow: 90 * 24 * time.Hour, // discipline
+		},
+		Log: LogConfig{Level: "info"},
 	}
 }
 
@@ -346,6 +358,12 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			bad("training.remind_before", "each must be positive (for example [24h, 1h])")
 		}
+	}
+	if c.Assessment.WarningsToSuspend < 1 {
+		bad("assessment.warnings_to_suspend", "must be at least 1 (for example 3)")
+	}
+	if c.Assessment.WarningWindow < 24*time.Hour {
+		bad("assessment.warning_window", "must be at least 24h (for example 2160h, 90 days)")
 	}
 	if c.HTTP.PublicURL != "" {
 		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -53,6 +53,10 @@ func (r *Router) commandTable() []Command {
 		{Name: "cancel", Aliases: []string{"取消"}, Desc: "cmd.cancel", Run: r.cmdCancel},
 		{Name: "back", Aliases: []string{"返回"}, Desc: "cmd.back", Run: r.cmdBack},
 		{Name: "bindgroup", Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
+		{Name: "commend", Aliases: []string{"表彰"}, Desc: "cmd.commend", Run: r.cmdCommend},
+		{Name: "warn", Aliases: []string{"警告", "批评"}, Desc: "cmd.warn", Run: r.cmdWarn},
+		{Name: "restore", Aliases: []string{"恢复资格"}, Desc: "cmd.restore", Run: r.cmdRestore},
+		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
 	}
 }
 

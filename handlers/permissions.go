@@ -61,6 +61,11 @@ var permissions = map[string][]model.Role{
 	"button:t:retime": {model.RoleTrainer},
 	"button:t:attend": {model.RoleTrainer},
 	"button:t:answer": {model.RoleTrainer, model.RoleCoordinator},
+
+	"/commend": {model.RoleCoordinator},
+	"/warn":    {model.RoleCoordinator},
+	"/restore": {model.RoleAdmin},
+	"/record":  {model.RoleCoordinator, model.RoleSupervisor}, // and the assessor, once the role exists (issue 22)
 }
 
 // may reports whether someone holding roles may do what.

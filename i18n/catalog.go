@@ -12,6 +12,7 @@ var catalog = merge(catalogs...)
 // catalogs are the domains' literals.
 var catalogs = []map[string]msg{
 	commonCatalog, reportsCatalog, casesCatalog, complaintsCatalog, patrolsCatalog, trainingsCatalog, pingsCatalog,
+	disciplineCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

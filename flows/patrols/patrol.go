@@ -315,10 +315,18 @@ func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	suspended, err := t.Tx.SuspendedStewards(ctx)
+	if err != nil {
+		return "", err
+	}
 	var lines []string
 	used := map[int64]bool{}
 	for _, s := range scheds {
 		if !s.On(conversations.ISOWeekday(day)) {
+			continue
+		}
+		if suspended[s.PersonID] { // a suspended steward's alley is uncovered (四(三))
+			lines = append(lines, fmt.Sprintf("%s–%s %s · %s:%s", s.Starts, s.Ends, s.AlleyName, s.PersonName, t.T("patrol.status.suspended")))
 			continue
 		}
 		start, end := at(day, s.Starts), at(day, s.Ends)
