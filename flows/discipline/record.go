@@ -3,6 +3,7 @@ package discipline
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/model"
@@ -46,7 +47,8 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 	return nil
 }
 
-// entryLine is one entry: 2026-12-05 警告 · 理由 — 杨晓燕.
+// entryLine is one entry, dated with the year (a record spans years):
+// 2026-12-05 警告:理由 — 杨晓燕.
 func entryLine(t *conversations.Turn, e store.RecordEntry) string {
 	var what string
 	switch e.Kind {
@@ -67,5 +69,5 @@ func entryLine(t *conversations.Turn, e store.RecordEntry) string {
 	if by == "" {
 		by = t.T("discipline.record.by_system")
 	}
-	return t.T("discipline.record.line", "date", t.Day(e.At), "what", what, "by", by)
+	return t.T("discipline.record.line", "date", e.At.In(t.Deps.Location).Format(time.DateOnly), "what", what, "by", by)
 }
