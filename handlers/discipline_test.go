@@ -154,8 +154,8 @@ func TestWarningsSuspendAndRestore(t *testing.T) {
 
 	v.text("/record 王秀兰")
 	v.expect("王秀兰(S01)的奖惩记录 · 资格正常", "表彰 0 · 警告 6 · 暂停 1 · 恢复 1",
-		"2026-08-19 警告:早先的警告 — 杨晓燕", "2026-11-27 警告:连续两周未按时巡查 — 杨晓燕",
-		"资格暂停:累计 3 次警告 — 杨晓燕", "资格恢复:已约谈,本人承诺整改 — 林涛")
+		"2026-08-19 警告:早先的警告(记录:杨晓燕)", "2026-11-27 警告:连续两周未按时巡查(记录:杨晓燕)",
+		"资格暂停:累计 3 次警告(记录:杨晓燕)", "资格恢复:已约谈,本人承诺整改(记录:林涛)")
 	v.text("/lang en")
 	v.text("/record S01")
 	v.expect("王秀兰 (S01): record · role active", "warnings 6 · suspensions 1 · restorations 1", "role restored: 已约谈")

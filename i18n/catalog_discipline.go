@@ -47,7 +47,7 @@ var disciplineCatalog = map[string]msg{
 	"discipline.record.active":               {"资格正常", "role active"},
 	"discipline.record.suspended":            {"资格暂停中", "role suspended"},
 	"discipline.record.header":               {"{name}({code})的奖惩记录 · {status}\n表彰 {commendations} · 警告 {warnings} · 暂停 {suspensions} · 恢复 {restorations}", "{name} ({code}): record · {status}\ncommendations {commendations} · warnings {warnings} · suspensions {suspensions} · restorations {restorations}"},
-	"discipline.record.line":                 {"{date} {what} — {by}", "{date} {what} — {by}"},
+	"discipline.record.line":                 {"{date} {what}(记录:{by})", "{date} {what} (by {by})"},
 	"discipline.record.commendation":         {"表彰:{reason}", "commendation: {reason}"},
 	"discipline.record.reward":               {"(奖励:{reward})", " (reward: {reward})"},
 	"discipline.record.announced":            {"(已通报)", " (announced)"},

@@ -48,7 +48,7 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 }
 
 // entryLine is one entry, dated with the year (a record spans years):
-// 2026-12-05 警告:理由 — 杨晓燕.
+// 2026-12-05 警告:理由(记录:杨晓燕).
 func entryLine(t *conversations.Turn, e store.RecordEntry) string {
 	var what string
 	switch e.Kind {
