@@ -171,6 +171,10 @@ type AssessmentConfig struct {
 	ReportsExpected int           `yaml:"reports_expected"` // reports a month for full marks on volume
 	ComplaintCost   float64       `yaml:"complaint_cost"`   // satisfaction points per upheld complaint
 	Periods         []string      `yaml:"periods"`          // computed by serve once ended: month, quarter, year
+	// Discipline (四(三), issue 22 item 3): after WarningsToSuspend warnings
+	// within WarningWindow, the steward's role is suspended.
+	WarningsToSuspend int           `yaml:"warnings_to_suspend"`
+	WarningWindow     time.Duration `yaml:"warning_window"`
 }
 
 // RoutineConfig is the daily routines of `serve`.
@@ -370,6 +374,12 @@ func (c Config) Validate() error {
 			bad("training.remind_before", "each must be positive (for example [24h, 1h])")
 		}
 	}
+	if c.Assessment.WarningsToSuspend < 1 {
+		bad("assessment.warnings_to_suspend", "must be at least 1 (for example 3)")
+	}
+	if c.Assessment.WarningWindow < 24*time.Hour {
+		bad("assessment.warning_window", "must be at least 24h (for example 2160h, 90 days)")
+	}
 	if c.HTTP.PublicURL != "" {
 		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("http.public_url", "must be an http(s) URL such as https://alley.example.org")
@@ -463,6 +473,7 @@ func defaultAssessment() AssessmentConfig {
 	a.Bands.Excellent, a.Bands.Good, a.Bands.Pass = 90, 75, 60
 	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
 	a.Periods = []string{"month", "quarter", "year"}
+	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
 	return a
 }
 

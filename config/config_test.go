@@ -430,6 +430,8 @@ func TestValidate(t *testing.T) {
 		{"api endpoint without host", func(c *Config) { c.Telegram.APIEndpoint = "api.telegram.org" }, "telegram.api_endpoint", "http(s)"},
 		{"bot username with @", func(c *Config) { c.Telegram.BotUsername = "@alley_bot" }, "telegram.bot_username", "@"},
 		{"bad log level", func(c *Config) { c.Log.Level = "verbose" }, "log.level", `"verbose"`},
+		{"no warnings to suspend", func(c *Config) { c.Assessment.WarningsToSuspend = 0 }, "assessment.warnings_to_suspend", "at least 1"},
+		{"warning window under a day", func(c *Config) { c.Assessment.WarningWindow = time.Hour }, "assessment.warning_window", "at least 24h"},
 		{"wecom agent_id not a number", func(c *Config) {
 			c.WeCom.CorpID, c.WeCom.AgentID, c.WeCom.Secret, c.WeCom.Token = "ww1", "app-1", "s", "t"
 			c.WeCom.EncodingAESKey = strings.Repeat("k", 43)

@@ -8,6 +8,7 @@ import (
 	"github.com/alleybot/alleybot/flows/attendance"
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/discipline"
 	"github.com/alleybot/alleybot/flows/notices"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
@@ -24,6 +25,7 @@ type Settings struct {
 	Complaints complaints.Settings
 	Trainings  trainings.Settings
 	Notices    notices.Settings
+	Discipline discipline.Settings
 }
 
 // All are every domain, for conversations.New.
@@ -38,5 +40,6 @@ func All(s Settings) []conversations.Domain {
 		questions.Domain(),
 		notices.Domain(s.Notices),
 		scores.Domain(),
+		discipline.Domain(s.Discipline),
 	}
 }

@@ -56,6 +56,10 @@ func (r *Router) commandTable() []Command {
 		{Name: "bindgroup", Desc: "cmd.bindgroup", Run: r.cmdBindGroup},
 		{Name: "myscore", Aliases: []string{"我的考核"}, Desc: "cmd.myscore", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Mine(ctx, t) }},
 		{Name: "scores", Aliases: []string{"考核排名"}, Desc: "cmd.scores", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Ranking(ctx, t) }},
+		{Name: "commend", Aliases: []string{"表彰"}, Desc: "cmd.commend", Run: r.cmdCommend},
+		{Name: "warn", Aliases: []string{"警告", "批评"}, Desc: "cmd.warn", Run: r.cmdWarn},
+		{Name: "restore", Aliases: []string{"恢复资格"}, Desc: "cmd.restore", Run: r.cmdRestore},
+		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
 	}
 }
 

@@ -53,6 +53,9 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 	}
 	what := buttonKey(action)
 	if !may(what, roleCodes(t.Roles)) {
+		if suspended, err := r.suspendedFrom(ctx, t, what, t.T("action."+string(action))); suspended || err != nil {
+			return true, err
+		}
 		t.Reply(t.T("action.forbidden", "action", t.T("action."+string(action)), "roles", r.roleList(t.Lang, whoMay(what))))
 		return true, nil
 	}

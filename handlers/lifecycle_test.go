@@ -487,6 +487,8 @@ func TestPermissionTable(t *testing.T) {
 		"button:c:fixed": {"department", "admin"},
 		"button:c:pass":  {"steward", "admin"}, "button:c:fail": {"steward", "admin"}, "button:c:resubmit": {"steward", "admin"},
 		"button:c:rate": roles, "button:c:still": roles,
+		"/commend": {"coordinator", "admin"}, "/warn": {"coordinator", "admin"}, "/restore": {"admin"},
+		"/record": {"coordinator", "supervisor", "assessor", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

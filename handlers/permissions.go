@@ -64,6 +64,10 @@ var permissions = map[string][]model.Role{
 
 	"/myscore": {model.RoleSteward},
 	"/scores":  {model.RoleCoordinator, model.RoleAssessor, model.RoleSupervisor},
+	"/commend": {model.RoleCoordinator},
+	"/warn":    {model.RoleCoordinator},
+	"/restore": {model.RoleAdmin},
+	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
 }
 
 // may reports whether someone holding roles may do what.

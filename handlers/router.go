@@ -180,6 +180,9 @@ func (r *Router) apology(u bot.Update) []bot.Message {
 // run checks the role and runs a command or starts its flow.
 func (r *Router) run(ctx context.Context, t *conversations.Turn, cmd *Command, initial ...*conversations.Input) error {
 	if !may("/"+cmd.Name, roleCodes(t.Roles)) {
+		if suspended, err := r.suspendedFrom(ctx, t, "/"+cmd.Name, "/"+cmd.Name); suspended || err != nil {
+			return err
+		}
 		t.Reply(t.T("cmd.forbidden", "cmd", "/"+cmd.Name, "roles", r.roleList(t.Lang, whoMay("/"+cmd.Name))))
 		return nil
 	}

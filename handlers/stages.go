@@ -132,6 +132,9 @@ func (r *Router) button(ctx context.Context, rt *route) (bool, error) {
 		return false, nil
 	}
 	if !mayPress(f, p, roleCodes(t.Roles)) {
+		if suspended, err := r.suspendedFrom(ctx, t, p.Key(), f.Label(t.Lang, p.Action)); suspended || err != nil {
+			return true, err
+		}
 		t.Reply(t.T("action.forbidden", "action", f.Label(t.Lang, p.Action), "roles", r.roleList(t.Lang, whoMay(p.Key()))))
 		return true, nil
 	}

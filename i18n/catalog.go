@@ -13,6 +13,7 @@ var catalog = merge(catalogs...)
 var catalogs = []map[string]msg{
 	commonCatalog, reportsCatalog, casesCatalog, complaintsCatalog, patrolsCatalog, trainingsCatalog, pingsCatalog,
 	scoresCatalog,
+	disciplineCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

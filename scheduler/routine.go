@@ -64,8 +64,15 @@ func (s *Scheduler) patrolNotices(ctx context.Context, tx *store.Tx) ([]bot.Mess
 	if err != nil {
 		return nil, err
 	}
+	suspended, err := tx.SuspendedStewards(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var msgs []bot.Message
 	for _, p := range patrols {
+		if suspended[p.PersonID] {
+			continue // a suspended steward is not reminded (四(三))
+		}
 		kind := ""
 		switch {
 		case !now.Before(p.StartsAt.Add(-s.opts.Routine.RemindBefore)) && now.Before(p.EndsAt):

@@ -77,6 +77,41 @@ func TestRoutines(t *testing.T) {
 	}
 }
 
+// TestSuspendedStewardIsNotReminded (四(三)): 王秀兰's steward role is
+// suspended: her patrols are not reminded; restored, they are again.
+func TestSuspendedStewardIsNotReminded(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO identities (platform, external_id, person_id) SELECT 'telegram', '7001', id FROM people WHERE code = 'S01'`)
+	exec(`INSERT INTO steward_record (person_id, kind, reason, at) SELECT id, 'suspension', '3', $1 FROM people WHERE code = 'S01'`, at("2026-11-26 10:00"))
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{RemindBefore: 10 * 60e9, SummaryAt: -1, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 07:50")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if q := r.queued(t); len(q["7001"]) > 0 {
+		t.Errorf("a suspended steward was reminded: %v", q["7001"])
+	}
+	exec(`INSERT INTO steward_record (person_id, kind, reason, at) SELECT id, 'restoration', '已整改', $1 FROM people WHERE code = 'S01'`, at("2026-11-27 12:00"))
+	r.set("2026-11-27 15:55")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if q := r.queued(t); !strings.Contains(strings.Join(q["7001"], "\n"), "巡查雨儿胡同") {
+		t.Errorf("restored, she should be reminded again: %v", q)
+	}
+}
+
 // TestCleanup: once a day, old update keys, abandoned drafts and their
 // photos go; a case's photos and a live draft stay.
 func TestCleanup(t *testing.T) {

@@ -154,7 +154,8 @@ func (q *Queries) NamesWithRole(ctx context.Context, role model.Role) ([]string,
 
 // speakerCTE is the person behind account $2 on platform $1 (the
 // identity's; on WeCom, unbound, the roster's wecom_userid), and
-// speakerRoles their roles as JSON (decodeRoles): an update's first question,
+// speakerRoles their roles as JSON (decodeRoles; a suspended steward's
+// steward role left out: suspended_stewards, 0020): an update's first question,
 // asked on every update (Speaker, BeginTurn). Each platform kind has its own
 // text, so a prepared statement's generic plan is as cheap as a custom one.
 func speakerCTE(platform string) string {
@@ -176,7 +177,8 @@ const speakerRoles = `coalesce((SELECT json_agg(json_build_object('role', r.role
 				ORDER BY ro.sort, dp.name, c.name)
 			FROM person_roles r JOIN roles ro ON ro.code = r.role
 			LEFT JOIN departments dp ON dp.id = r.department_id LEFT JOIN communities c ON c.id = r.community_id
-			WHERE r.person_id = p.id), '[]')::text AS roles`
+			WHERE r.person_id = p.id
+				AND NOT (r.role = 'steward' AND EXISTS (SELECT 1 FROM suspended_stewards s WHERE s.person_id = p.id))), '[]')::text AS roles`
 
 // Speaker is the person behind a platform account and their roles, read in
 // one statement.

@@ -20,6 +20,7 @@ import (
 	"github.com/alleybot/alleybot/flows"
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/discipline"
 	"github.com/alleybot/alleybot/flows/notices"
 	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/flows/trainings"
@@ -268,6 +269,8 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 			Hotline: cfg.Complaints.Hotline, Mailbox: cfg.Complaints.Mailbox},
 		Trainings: trainings.Settings{BroadcastPace: cfg.Telegram.PaceAll, PublicURL: cfg.HTTP.PublicURL},
 		Notices:   notices.Settings{BroadcastPace: cfg.Telegram.PaceAll},
+		Discipline: discipline.Settings{WarningsToSuspend: cfg.Assessment.WarningsToSuspend,
+			WarningWindow: cfg.Assessment.WarningWindow},
 	})
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),

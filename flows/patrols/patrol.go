@@ -302,9 +302,18 @@ func Today(ctx context.Context, t *conversations.Turn) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	suspended, err := t.Tx.SuspendedStewards(ctx)
+	if err != nil {
+		return "", err
+	}
 	var lines []string
 	for _, d := range store.PatrolDays(scheds, patrols, day, day.AddDate(0, 0, 1)) {
 		for _, s := range d.Slots {
+			if suspended[s.Schedule.PersonID] { // a suspended steward's alley is uncovered (四(三))
+				lines = append(lines, fmt.Sprintf("%s–%s %s · %s:%s", s.Schedule.Starts, s.Schedule.Ends, s.Schedule.AlleyName,
+					s.Schedule.PersonName, t.T("patrol.status.suspended")))
+				continue
+			}
 			var status string
 			switch {
 			case s.Patrol != nil:
