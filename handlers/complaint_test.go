@@ -132,10 +132,13 @@ func TestComplaintAboutStaffReachesSupervisorsOnly(t *testing.T) {
 	c.coordinator.send(bot.Update{Callback: &bot.Callback{Data: settle}})
 	c.coordinator.expect("只有")
 	c.supervisor.send(bot.Update{Callback: &bot.Callback{Data: settle}})
-	c.supervisor.text("已约谈,当事人致歉")
-	c.supervisor.expect("已记录投诉")
-	res.expectSent(t, w, "已由督导处理")
-	if n := count(t, w.st, `SELECT count(*) FROM complaints WHERE status = $1 AND answer = '已约谈,当事人致歉'`, model.ComplaintSettled); n != 1 {
+	c.supervisor.expect("是否属实")
+	c.supervisor.press("不属实")
+	c.supervisor.text("经核实,当时为正常劝导")
+	c.supervisor.expect("已记录投诉", "不属实")
+	res.expectSent(t, w, "已由督导处理。核实结果:不属实。说明:经核实,当时为正常劝导")
+	if n := count(t, w.st, `SELECT count(*) FROM complaints WHERE status = $1 AND verdict = $2 AND about_person IS NULL
+		AND answer = '经核实,当时为正常劝导'`, model.ComplaintSettled, model.ComplaintNotUpheld); n != 1 {
 		t.Errorf("settled complaints: %d", n)
 	}
 }

@@ -48,7 +48,8 @@ func TestComplaintsList(t *testing.T) {
 	c.supervisor.text("/complaints")
 	c.supervisor.expect("待处理投诉 1 件", "态度很差", "匿名,账号 telegram 8003")
 	c.supervisor.press("记录处理结果")
-	c.supervisor.text("已约谈,当事人致歉")
+	c.supervisor.press("不属实")
+	c.supervisor.text("经核实,当时为正常劝导")
 	c.supervisor.expect("已记录投诉")
 
 	c.steward.text("/complaints")

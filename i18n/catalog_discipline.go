@@ -54,6 +54,8 @@ var disciplineCatalog = map[string]msg{
 	"discipline.record.warning":              {"警告:{reason}", "warning: {reason}"},
 	"discipline.record.suspension":           {"资格暂停:累计 {n} 次警告", "role suspended: {n} warnings"},
 	"discipline.record.restoration":          {"资格恢复:{reason}", "role restored: {reason}"},
+	"discipline.record.complaints":           {" · 投诉属实 {n}", " · upheld complaints {n}"},
+	"discipline.record.complaint":            {"居民投诉属实({number}):{answer}", "resident's complaint upheld ({number}): {answer}"},
 	"discipline.record.by_system":            {"系统", "the bot"},
 	"patrol.status.suspended":                {"无人巡查(小巷管家资格暂停)", "uncovered (steward suspended)"},
 }

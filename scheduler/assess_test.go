@@ -233,19 +233,22 @@ func closedOrFixed(fixed, closed *time.Time) time.Time {
 	return *closed
 }
 
-// complaints: about two stewards, settled by the supervisor in November
-// (counted) and in December (not); one still open.
+// complaints: about two stewards, settled by the supervisor 属实 in
+// November (counted) and in December (not); one settled 不属实 naming the
+// steward, one settled with no verdict (before issue 22), one still open:
+// none of these counts.
 func (m *month) complaints(t *testing.T, st *store.Store) {
 	for i, c := range []struct {
-		code, status string
-		handled      time.Time
-	}{{"S01", "settled", time.Date(2026, 11, 12, 10, 0, 0, 0, m.loc)}, {"S01", "settled", time.Date(2026, 11, 20, 10, 0, 0, 0, m.loc)},
-		{"S05", "settled", time.Date(2026, 11, 3, 10, 0, 0, 0, m.loc)}, {"S05", "settled", time.Date(2026, 12, 2, 10, 0, 0, 0, m.loc)},
-		{"S06", "open", time.Date(2026, 11, 3, 10, 0, 0, 0, m.loc)}} {
+		code, status, verdict string
+		handled               time.Time
+	}{{"S01", "settled", "upheld", time.Date(2026, 11, 12, 10, 0, 0, 0, m.loc)}, {"S01", "settled", "upheld", time.Date(2026, 11, 20, 10, 0, 0, 0, m.loc)},
+		{"S05", "settled", "upheld", time.Date(2026, 11, 3, 10, 0, 0, 0, m.loc)}, {"S05", "settled", "upheld", time.Date(2026, 12, 2, 10, 0, 0, 0, m.loc)},
+		{"S05", "settled", "not_upheld", time.Date(2026, 11, 4, 10, 0, 0, 0, m.loc)}, {"S01", "settled", "", time.Date(2026, 11, 5, 10, 0, 0, 0, m.loc)},
+		{"S06", "open", "", time.Date(2026, 11, 3, 10, 0, 0, 0, m.loc)}} {
 		pid := m.ids[c.code]
-		m.exec(t, st, `INSERT INTO complaints (number, platform, user_id, chat_id, about_staff, about_person, description, status, handled_at)
-			VALUES ($1, 'telegram', 'r', 'r', true, $2, '态度不好', $3, $4) RETURNING id`, fmt.Sprintf("K%d", i), pid, c.status, c.handled)
-		if c.status == "settled" && m.in(c.handled) {
+		m.exec(t, st, `INSERT INTO complaints (number, platform, user_id, chat_id, about_staff, about_person, description, status, verdict, handled_at)
+			VALUES ($1, 'telegram', 'r', 'r', true, $2, '态度不好', $3, nullif($4, ''), $5) RETURNING id`, fmt.Sprintf("K%d", i), pid, c.status, c.verdict, c.handled)
+		if c.verdict == "upheld" && m.in(c.handled) {
 			m.want[pid].ComplaintsUpheld++
 		}
 	}

@@ -112,14 +112,13 @@ func (q *Queries) scoredPatrols(ctx context.Context, personID int64, from, to ti
 }
 
 // ComplaintsUpheldAbout counts the complaints about a person that a
-// supervisor upheld in [from, to). Today: a staff complaint naming the
-// person (about_person) settled by the supervisor; when the upheld outcome
-// exists (issue 22's facts), narrow the WHERE to it here, and only here.
+// supervisor upheld in [from, to): a staff complaint settled 属实 naming
+// the person (verdict upheld, about_person). One not upheld never counts.
 func (q *Queries) ComplaintsUpheldAbout(ctx context.Context, personID int64, from, to time.Time) (int, error) {
 	var n int
 	err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM complaints
-		WHERE about_person = $1 AND status = $4 AND handled_at >= $2 AND handled_at < $3`,
-		personID, from, to, model.ComplaintSettled)
+		WHERE about_person = $1 AND verdict = $5 AND status = $4 AND handled_at >= $2 AND handled_at < $3`,
+		personID, from, to, model.ComplaintSettled, model.ComplaintUpheld)
 	return n, wrap("complaints upheld", err)
 }
 

@@ -48,6 +48,7 @@ type NewComplaint struct {
 	Anonymous, AboutStaff                  bool
 	AboutText, Description                 string
 	AlleyID                                int64
+	CommunityID                            int64 // the residents' group it was asked from (0: none); the alley's wins
 	Lat, Lon                               *float64
 	PhotoIDs                               []int64
 	At, AnswerBy                           time.Time
@@ -64,10 +65,10 @@ func (q *Queries) CreateComplaint(ctx context.Context, n NewComplaint) (Complain
 	var id int64
 	err := q.db.GetContext(ctx, &id, `INSERT INTO complaints (number, platform, user_id, chat_id, resident_name, anonymous, about_staff,
 			about_text, description, alley_id, community_id, lat, lon, created_at, answer_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, 0), (SELECT community_id FROM alleys WHERE id = $10), $11, $12, $13, $14)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, 0), coalesce((SELECT community_id FROM alleys WHERE id = $10), nullif($15, 0)), $11, $12, $13, $14)
 		RETURNING id`,
 		fmt.Sprintf("T%d-%06d", year, seq), n.Platform, n.UserID, n.ChatID, n.ResidentName, n.Anonymous, n.AboutStaff,
-		n.AboutText, n.Description, n.AlleyID, n.Lat, n.Lon, n.At, sql.NullTime{Time: n.AnswerBy, Valid: !n.AnswerBy.IsZero()})
+		n.AboutText, n.Description, n.AlleyID, n.Lat, n.Lon, n.At, sql.NullTime{Time: n.AnswerBy, Valid: !n.AnswerBy.IsZero()}, n.CommunityID)
 	if err != nil {
 		return Complaint{}, wrap("insert complaint", err)
 	}

@@ -41,6 +41,10 @@ func kdraft(t *conversations.Turn) *ComplaintDraft { return t.Data.(*ComplaintDr
 // ComplaintDecision is the state of a decision on a complaint.
 type ComplaintDecision struct {
 	ComplaintID int64 `json:"complaint_id"`
+	// A supervisor's settling of a complaint about the staff: the verdict
+	// and, if upheld, the person it is about.
+	Verdict  model.ComplaintVerdict `json:"verdict,omitempty"`
+	PersonID int64                  `json:"person_id,omitempty"`
 }
 
 func flows() []*conversations.Flow {
@@ -63,9 +67,7 @@ func flows() []*conversations.Flow {
 		{Name: "kreject", Title: "flow.kreject", NewData: nd, Steps: []conversations.Step{
 			{Name: "text", Accepts: conversations.Text, Prompt: deciding(conversations.SimpleKey("complaint.ask.reject")), Handle: decideText(model.ComplaintRejected)},
 		}},
-		{Name: "ksettle", Title: "flow.ksettle", NewData: nd, Steps: []conversations.Step{
-			{Name: "text", Accepts: conversations.Text, Prompt: deciding(conversations.SimpleKey("complaint.ask.settle")), Handle: decideText(model.ComplaintSettled)},
-		}},
+		{Name: "ksettle", Title: "flow.ksettle", NewData: nd, Steps: settleSteps()},
 	}
 }
 
@@ -211,7 +213,7 @@ func submitComplaint(ctx context.Context, t *conversations.Turn, anonymous bool)
 	}
 	k, err := t.Tx.CreateComplaint(ctx, store.NewComplaint{Platform: string(t.Update.Platform), UserID: t.Update.UserID,
 		ChatID: t.Update.ChatID, ResidentName: name, Anonymous: anonymous, AboutStaff: d.Staff, AboutText: d.About,
-		Description: d.Description, AlleyID: d.AlleyID, Lat: d.Lat, Lon: d.Lon, PhotoIDs: d.PhotoIDs, At: now, AnswerBy: by})
+		Description: d.Description, AlleyID: d.AlleyID, CommunityID: d.CommunityID, Lat: d.Lat, Lon: d.Lon, PhotoIDs: d.PhotoIDs, At: now, AnswerBy: by})
 	if err != nil {
 		return err
 	}
@@ -349,8 +351,7 @@ func lockOpen(ctx context.Context, t *conversations.Turn) (store.Complaint, bool
 	return k, true, nil
 }
 
-// decideText records an answer, a refusal or a supervisor's outcome, and
-// tells the resident.
+// decideText records an answer or a refusal, and tells the resident.
 func decideText(status model.ComplaintStatus) func(context.Context, *conversations.Turn, conversations.Input) (string, error) {
 	return func(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 		text := strings.TrimSpace(in.Text)

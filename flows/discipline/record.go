@@ -2,6 +2,7 @@ package discipline
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,15 +23,28 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 	if err != nil {
 		return err
 	}
-	if len(es) == 0 {
+	ks, err := t.Tx.UpheldComplaintsAbout(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 && len(ks) == 0 {
 		t.Reply(t.T("discipline.record.none", "name", p.Name))
 		return nil
 	}
 	counts := map[model.RecordKind]int{}
-	lines := make([]string, 0, len(es)+1)
+	lines := make([]dated, 0, len(es)+len(ks))
 	for _, e := range es {
 		counts[e.Kind]++
-		lines = append(lines, entryLine(t, e))
+		lines = append(lines, dated{e.At, entryLine(t, e)})
+	}
+	for _, k := range ks {
+		lines = append(lines, dated{k.At, complaintLine(t, k)})
+	}
+	// Entries by id, complaints by when they were settled: together by date.
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].at.Before(lines[j].at) })
+	text := make([]string, len(lines))
+	for i, l := range lines {
+		text[i] = l.line
 	}
 	suspended, err := t.Tx.Suspended(ctx, p.ID)
 	if err != nil {
@@ -43,8 +57,28 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 	t.Reply(t.T("discipline.record.header", "name", p.Name, "code", p.Code, "status", status,
 		"commendations", counts[model.RecordCommendation], "warnings", counts[model.RecordWarning],
 		"suspensions", counts[model.RecordSuspension], "restorations", counts[model.RecordRestoration]) +
-		"\n" + strings.Join(lines, "\n"))
+		complaintsCount(t, len(ks)) + "\n" + strings.Join(text, "\n"))
 	return nil
+}
+
+// dated is a line of the record and when it happened.
+type dated struct {
+	at   time.Time
+	line string
+}
+
+// complaintsCount is the header's count of upheld complaints ("" for none).
+func complaintsCount(t *conversations.Turn, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return t.T("discipline.record.complaints", "n", n)
+}
+
+// complaintLine is an upheld complaint about the steward (no resident in
+// it), dated when the supervisor settled it, by that supervisor.
+func complaintLine(t *conversations.Turn, k store.UpheldComplaint) string {
+	return byLine(t, k.At, t.T("discipline.record.complaint", "number", k.Number, "answer", k.Answer), k.ByName)
 }
 
 // entryLine is one entry, dated with the year (a record spans years):
@@ -65,9 +99,13 @@ func entryLine(t *conversations.Turn, e store.RecordEntry) string {
 	default:
 		what = t.T("discipline.record."+string(e.Kind), "reason", e.Reason)
 	}
-	by := e.ByName
+	return byLine(t, e.At, what, e.ByName)
+}
+
+// byLine dates a line of the record and says who recorded it.
+func byLine(t *conversations.Turn, at time.Time, what, by string) string {
 	if by == "" {
 		by = t.T("discipline.record.by_system")
 	}
-	return t.T("discipline.record.line", "date", e.At.In(t.Deps.Location).Format(time.DateOnly), "what", what, "by", by)
+	return t.T("discipline.record.line", "date", at.In(t.Deps.Location).Format(time.DateOnly), "what", what, "by", by)
 }
