@@ -186,7 +186,7 @@ func TestConsoleLifecycleScript(t *testing.T) {
 // TestConsoleComplaintPatrolScript runs examples/complaint-patrol.txt: a
 // resident's complaint becomes a case, runs its course and is rated by the
 // resident; a steward's patrol with 无问题; a complaint about the steward
-// that reaches the supervisor only.
+// that reaches the supervisor only, who finds it 属实 about her.
 func TestConsoleComplaintPatrolScript(t *testing.T) {
 	script, err := os.ReadFile("../../examples/complaint-patrol.txt")
 	if err != nil {
@@ -210,7 +210,8 @@ func TestConsoleComplaintPatrolScript(t *testing.T) {
 		"只交给督导处理",
 		"仅督导可见",
 		"已记录投诉",
-		"已由督导处理",
+		"已由督导处理。核实结果:属实",
+		"结果属实,已计入您的考核记录",
 		// What the resident is told while someone else types is marked as theirs.
 		"[→ 张大妈] 您的投诉 T2026-000001 已立为案件 2026-000001",
 		"[→ 张大妈] 您投诉的问题(案件 2026-000001)已派给交道口街道环卫所",
