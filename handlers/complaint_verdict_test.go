@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,8 @@ func fileStaffComplaint(t *testing.T, res *chatter, what, about string) {
 // upheld about S01, the resident is told the finding and the outcome, she
 // is told privately (no resident in it), it is in her /record, and
 // November's scorecard counts it. A second complaint about her, found
-// 不属实, counts nowhere; a settled complaint cannot be settled again.
+// 不属实, counts nowhere; each resident finds the finding by the number;
+// a settled complaint cannot be settled again.
 func TestUpheldComplaintCountsInScorecard(t *testing.T) {
 	w := newWorldAt(t, friday)
 	c := newCast(t, w)
@@ -47,6 +49,12 @@ func TestUpheldComplaintCountsInScorecard(t *testing.T) {
 	c.supervisor.expect("投诉的是谁")
 	if len(c.supervisor.buttons) == 0 || c.supervisor.buttons[0].Label != "王秀兰(S01)" {
 		t.Errorf("the person named in the complaint is not offered first: %v", c.supervisor.buttons)
+	}
+	// Filed privately: no community, so the subdistrict's coordinators and
+	// departments' people are offered, no community's stewards.
+	labels := fmt.Sprint(c.supervisor.buttons)
+	if !strings.Contains(labels, "杨晓燕(C01)") || !strings.Contains(labels, "郑海涛(D01)") || strings.Contains(labels, "刘淑珍") {
+		t.Errorf("the staff offered: %s", labels)
 	}
 	c.supervisor.text("张三丰")
 	c.supervisor.expect("名册中没有「张三丰」")
@@ -88,6 +96,10 @@ func TestUpheldComplaintCountsInScorecard(t *testing.T) {
 	c.supervisor.text("经核实当天佩戴了工作牌")
 	c.supervisor.expect("已记录投诉 T2026-000002:不属实")
 	res2.expectSent(t, w, "核实结果:不属实。说明:经核实当天佩戴了工作牌")
+	res.text("T2026-000001")
+	res.expect("投诉 T2026-000001:督导已处理(核实结果:属实)")
+	res2.text("T2026-000002")
+	res2.expect("投诉 T2026-000002:督导已处理(核实结果:不属实)")
 
 	c.supervisor.text("/record 王秀兰")
 	c.supervisor.expect("投诉属实 1", "2026-11-27 居民投诉属实(T2026-000001):已约谈,当事人致歉(记录:高明)")

@@ -12,6 +12,7 @@ import (
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/i18n"
+	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -79,6 +80,12 @@ func (r *Router) residentComplaint(ctx context.Context, t *conversations.Turn, n
 		return "", err
 	}
 	text := t.T("resident.complaint", "number", k.Number, "status", t.T("complaint.status."+string(k.Status)))
+	switch model.ComplaintVerdict(k.Verdict.String) {
+	case model.ComplaintUpheld:
+		text += t.T("resident.complaint.verdict", "verdict", t.T("button.complaint.upheld"))
+	case model.ComplaintNotUpheld:
+		text += t.T("resident.complaint.verdict", "verdict", t.T("button.complaint.not_upheld"))
+	}
 	if k.CaseID.Valid {
 		n, err := t.Tx.CaseNumber(ctx, k.CaseID.Int64)
 		if err != nil {

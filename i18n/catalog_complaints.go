@@ -83,6 +83,7 @@ var complaintsCatalog = map[string]msg{
 	"complaint.contact":               {"投诉电话:{hotline}\n投诉信箱:{mailbox}", "Complaint hotline: {hotline}\nMailbox: {mailbox}"},
 	"complaint.contact.none":          {"投诉电话和信箱尚未公布,请直接在这里发送「投诉」。", "No hotline or mailbox is published yet; send \"complain\" here."},
 	"resident.complaint":              {"投诉 {number}:{status}", "Complaint {number}: {status}"},
+	"resident.complaint.verdict":      {"(核实结果:{verdict})", " (finding: {verdict})"},
 	"resident.complaint.case_number":  {"已立为案件 {number},发送这个编号查询进度。", "It is case {number}; send that number to see how it goes."},
 	"resident.complaint.unknown":      {"没有找到您的投诉 {number},请核对编号。", "You have no complaint {number}; please check the number."},
 

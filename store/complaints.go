@@ -33,6 +33,7 @@ type Complaint struct {
 	Status       model.ComplaintStatus `db:"status"`
 	CaseID       sql.NullInt64         `db:"case_id"`
 	Answer       string                `db:"answer"`
+	Verdict      sql.NullString        `db:"verdict"` // a settled complaint about the staff: model.ComplaintVerdict
 	AnswerBy     sql.NullTime          `db:"answer_by"`
 	CreatedAt    time.Time             `db:"created_at"`
 	Photos       pq.Int64Array         `db:"photos"`
@@ -40,7 +41,7 @@ type Complaint struct {
 
 const complaintCols = `k.id, k.number, k.platform, k.user_id, k.chat_id, k.resident_name, k.anonymous, k.about_staff, k.about_text,
 	k.description, k.alley_id, coalesce(a.name, '') AS alley_name, k.community_id, k.lat, k.lon, k.status, k.case_id, k.answer,
-	k.answer_by, k.created_at, array(SELECT p.id FROM photos p WHERE p.complaint_id = k.id ORDER BY p.id) AS photos`
+	k.verdict, k.answer_by, k.created_at, array(SELECT p.id FROM photos p WHERE p.complaint_id = k.id ORDER BY p.id) AS photos`
 
 // NewComplaint is what the complaint flow files.
 type NewComplaint struct {
