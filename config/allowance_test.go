@@ -32,11 +32,11 @@ func TestAllowanceConfig(t *testing.T) {
 	}
 	for yaml, want := range map[string][]string{
 		"assessment:\n  allowance: {per_patrol: \"20.005\"}\n": {"assessment.allowance.per_patrol", "more than two decimals"},
-		"assessment:\n  allowance: {per_report: -5}\n":        {"assessment.allowance.per_report", "negative"},
-		"assessment:\n  allowance: {base: \"-0.01\"}\n":       {"assessment.allowance.base", "negative"},
-		"assessment:\n  allowance: {cap: 一百}\n":               {"assessment.allowance.cap", "not an amount"},
-		"assessment:\n  allowance: {cap: 1e3}\n":              {"assessment.allowance.cap", "not an amount"},
-		"assessment:\n  allowance: {bonus: 5}\n":              {"assessment.allowance.bonus", "unknown key"},
+		"assessment:\n  allowance: {per_report: -5}\n":         {"assessment.allowance.per_report", "negative"},
+		"assessment:\n  allowance: {base: \"-0.01\"}\n":        {"assessment.allowance.base", "negative"},
+		"assessment:\n  allowance: {cap: 一百}\n":                {"assessment.allowance.cap", "not an amount"},
+		"assessment:\n  allowance: {cap: 1e3}\n":               {"assessment.allowance.cap", "not an amount"},
+		"assessment:\n  allowance: {bonus: 5}\n":               {"assessment.allowance.bonus", "unknown key"},
 	} {
 		path := writeFile(t, "alleybot.yaml", yaml)
 		_, err := Load(path, env(nil))

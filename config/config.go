@@ -477,6 +477,7 @@ func defaultAssessment() AssessmentConfig {
 	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
 	a.Periods = []string{"month", "quarter", "year"}
 	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
+
 	a.Allowance = AllowanceConfig{PerPatrol: "0.00", PerReport: "0.00", Base: "0.00", Cap: "0.00"} // off
 	return a
 }
