@@ -56,13 +56,13 @@ func (q *Queries) Allowances(ctx context.Context, period string, confirmedOnly b
 }
 
 // ConfirmAllowances confirms a community's proposed allowances for a
-// period (community not Valid: the stewards with none), recording who and
+// period (communityID 0: the stewards with none), recording who and
 // when, and returns how many; 0 when none is left to confirm (a second
 // press waits for the first's row locks, then finds them confirmed).
-func (q *Queries) ConfirmAllowances(ctx context.Context, period string, community sql.NullInt64, by int64, at time.Time) (int, error) {
+func (q *Queries) ConfirmAllowances(ctx context.Context, period string, communityID int64, by int64, at time.Time) (int, error) {
 	res, err := q.db.ExecContext(ctx, `UPDATE allowances SET status = $4, confirmed_by = $5, confirmed_at = $6
-		WHERE period = $1 AND community_id IS NOT DISTINCT FROM $2 AND status = $3`,
-		period, community, model.AllowanceProposed, model.AllowanceConfirmed, by, at)
+		WHERE period = $1 AND coalesce(community_id, 0) = $2 AND status = $3`,
+		period, communityID, model.AllowanceProposed, model.AllowanceConfirmed, by, at)
 	if err != nil {
 		return 0, wrap("confirm allowances", err)
 	}
@@ -72,14 +72,14 @@ func (q *Queries) ConfirmAllowances(ctx context.Context, period string, communit
 
 // AllowanceConfirmation is who confirmed a community's allowances for a
 // period, and when; ErrNotFound when none of them is confirmed.
-func (q *Queries) AllowanceConfirmation(ctx context.Context, period string, community sql.NullInt64) (string, time.Time, error) {
+func (q *Queries) AllowanceConfirmation(ctx context.Context, period string, communityID int64) (string, time.Time, error) {
 	var r struct {
 		Name string    `db:"name"`
 		At   time.Time `db:"confirmed_at"`
 	}
 	err := q.db.GetContext(ctx, &r, `SELECT coalesce(b.name, '') AS name, a.confirmed_at FROM allowances a
 		LEFT JOIN people b ON b.id = a.confirmed_by
-		WHERE a.period = $1 AND a.community_id IS NOT DISTINCT FROM $2 AND a.status = $3
-		ORDER BY a.confirmed_at LIMIT 1`, period, community, model.AllowanceConfirmed)
+		WHERE a.period = $1 AND coalesce(a.community_id, 0) = $2 AND a.status = $3
+		ORDER BY a.confirmed_at LIMIT 1`, period, communityID, model.AllowanceConfirmed)
 	return r.Name, r.At, wrap("allowance confirmation", notFound(err))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -74,7 +73,7 @@ func TestReportAllowance(t *testing.T) {
 		t.Fatal(err)
 	}
 	confirmedAt := time.Date(2026, 12, 2, 10, 30, 0, 0, loc)
-	if n, err := st.ConfirmAllowances(ctx, "2026-11", sql.NullInt64{Int64: nlgx, Valid: true}, c01.ID, confirmedAt); err != nil || n != 4 {
+	if n, err := st.ConfirmAllowances(ctx, "2026-11", nlgx, c01.ID, confirmedAt); err != nil || n != 4 {
 		t.Fatalf("confirmed %d, %v", n, err)
 	}
 

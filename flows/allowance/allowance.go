@@ -10,7 +10,6 @@ package allowance
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -202,7 +201,6 @@ func mayConfirm(t *conversations.Turn, communityID int64) bool {
 // and when, once they are confirmed.
 func Act(ctx context.Context, _ *conversations.Engine, t *conversations.Turn, p conversations.Pressed) error {
 	month, id := p.Arg, p.ID
-	scope := sql.NullInt64{Int64: id, Valid: id != 0}
 	all, err := t.Tx.Allowances(ctx, month, false)
 	if err != nil {
 		return err
@@ -222,7 +220,7 @@ func Act(ctx context.Context, _ *conversations.Engine, t *conversations.Turn, p 
 		t.Reply(t.T("allowance.not_yours", "community", name))
 		return nil
 	}
-	n, err := t.Tx.ConfirmAllowances(ctx, month, scope, t.Person.ID, t.Deps.Now())
+	n, err := t.Tx.ConfirmAllowances(ctx, month, id, t.Person.ID, t.Deps.Now())
 	if err != nil || n > 0 {
 		if err == nil {
 			t.Reply(t.T("allowance.confirmed", "by", t.Person.Name, "period", month, "community", name, "n", n,
@@ -230,7 +228,7 @@ func Act(ctx context.Context, _ *conversations.Engine, t *conversations.Turn, p 
 		}
 		return err
 	}
-	by, at, err := t.Tx.AllowanceConfirmation(ctx, month, scope)
+	by, at, err := t.Tx.AllowanceConfirmation(ctx, month, id)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply(t.T("allowance.none", "period", month))
 		return nil
