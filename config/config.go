@@ -175,6 +175,9 @@ type AssessmentConfig struct {
 	// within WarningWindow, the steward's role is suspended.
 	WarningsToSuspend int           `yaml:"warnings_to_suspend"`
 	WarningWindow     time.Duration `yaml:"warning_window"`
+	// Allowance (六(二)1, issue 22 item 5): the monthly 工作补贴 proposed
+	// from the scorecard (config/allowance.go).
+	Allowance AllowanceConfig `yaml:"allowance"`
 }
 
 // RoutineConfig is the daily routines of `serve`.
@@ -474,6 +477,8 @@ func defaultAssessment() AssessmentConfig {
 	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
 	a.Periods = []string{"month", "quarter", "year"}
 	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
+
+	a.Allowance = AllowanceConfig{PerPatrol: "0.00", PerReport: "0.00", Base: "0.00", Cap: "0.00"} // off
 	return a
 }
 
@@ -508,4 +513,5 @@ func (c Config) validateAssessment(bad func(key, msg string)) {
 			bad("assessment.periods", fmt.Sprintf("%q is not month, quarter or year", p))
 		}
 	}
+	a.Allowance.validate(bad)
 }

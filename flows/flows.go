@@ -5,6 +5,7 @@ package flows
 
 import (
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/allowance"
 	"github.com/alleybot/alleybot/flows/attendance"
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
@@ -41,5 +42,6 @@ func All(s Settings) []conversations.Domain {
 		notices.Domain(s.Notices),
 		scores.Domain(),
 		discipline.Domain(s.Discipline),
+		allowance.Domain(),
 	}
 }

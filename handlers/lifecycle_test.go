@@ -489,6 +489,8 @@ func TestPermissionTable(t *testing.T) {
 		"button:c:rate": roles, "button:c:still": roles,
 		"/commend": {"coordinator", "admin"}, "/warn": {"coordinator", "admin"}, "/restore": {"admin"},
 		"/record": {"coordinator", "supervisor", "assessor", "admin"},
+
+		"button:al:confirm": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -68,6 +68,8 @@ var permissions = map[string][]model.Role{
 	"/warn":    {model.RoleCoordinator},
 	"/restore": {model.RoleAdmin},
 	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
+
+	"button:al:confirm": {model.RoleCoordinator}, // 确认补贴: the community's, checked by the action
 }
 
 // may reports whether someone holding roles may do what.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/flows/allowance"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -17,6 +18,9 @@ type AssessOptions struct {
 	Enabled  bool
 	Settings assessment.Settings
 	Kinds    []assessment.Kind // default: month, quarter, year
+	// Allowance proposes each steward's monthly allowance from the month's
+	// stored cards (package allowance); off when it is all zero.
+	Allowance assessment.AllowanceRule
 }
 
 // By says who computes a scorecard and why: empty Name is the scheduler
@@ -105,6 +109,13 @@ func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 		s.opts.Log.Info("scorecards stored", "period", p.String(), "stewards", n)
+		msgs, err := allowance.Propose(ctx, tx, s.audience(tx), s.opts.Pings.Lang, p, a.Allowance, now)
+		if err == nil {
+			err = s.opts.Outbox.EnqueueSends(ctx, tx, msgs)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
