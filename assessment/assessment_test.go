@@ -7,7 +7,7 @@ import (
 
 func TestComputeByHand(t *testing.T) {
 	s := Default()
-	c := Counts{PatrolsDone: 15, PatrolsScheduled: 20, TrainingsAttended: 1, TrainingsInvited: 2,
+	c := Counts{PatrolsDone: 15, PatrolsOnTime: 15, PatrolsScheduled: 20, TrainingsAttended: 1, TrainingsInvited: 2,
 		Cases: 2, Accepted: 1, Rechecks: 4, RechecksInTime: 3, CasesDue: 2, ClosedInTime: 1,
 		Ratings: 2, RatingSum: 8, ComplaintsUpheld: 1}
 	card := Compute(c, 1, s)
@@ -31,6 +31,25 @@ func TestComputeByHand(t *testing.T) {
 	empty := Compute(Counts{}, 3, s)
 	if empty.Components.Reports != 50 || empty.Components.Attendance != 100 {
 		t.Fatalf("empty card %+v", empty.Components)
+	}
+}
+
+// TestLateAndOutsideCount: 20 scheduled, 16 done: 10 on time, 3 late, 2
+// outside the radius, 1 both. With late 0.5 and outside 0.25: 10 + 1.5 +
+// 0.5 + 0.25 (the smaller) = 12.25 of 20; no trainings: (0.6125 + 1)/2.
+func TestLateAndOutsideCount(t *testing.T) {
+	s := Default()
+	s.LateCounts, s.OutsideCounts = 0.5, 0.25
+	c := Counts{PatrolsDone: 16, PatrolsScheduled: 20, PatrolsOnTime: 10, PatrolsLate: 3, PatrolsOutside: 2, PatrolsLateOutside: 1}
+	if got := PatrolsCounted(c, s); got != 12.25 {
+		t.Fatalf("counted %v, want 12.25", got)
+	}
+	if card := Compute(c, 1, s); card.Components.Attendance != 80.6 { // 80.625 → 80.6
+		t.Fatalf("attendance %v, want 80.6", card.Components.Attendance)
+	}
+	// The defaults: late counts fully, outside half: 10 + 3 + 1 + 0.5 = 14.5.
+	if got := PatrolsCounted(c, Default()); got != 14.5 {
+		t.Fatalf("counted with the defaults %v, want 14.5", got)
 	}
 }
 

@@ -25,6 +25,8 @@ func assessSettings(cfg config.Config) assessment.Settings {
 		RecheckWithin:   a.RecheckWithin,
 		ReportsExpected: a.ReportsExpected,
 		ComplaintCost:   a.ComplaintCost,
+		LateCounts:      a.LateCounts,
+		OutsideCounts:   a.OutsideCounts,
 	}
 }
 
