@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -91,5 +92,38 @@ func TestPeriods(t *testing.T) {
 	}
 	if got := LastEnded(Month, time.Date(2027, 1, 3, 0, 0, 0, 0, loc), loc).String(); got != "2026-12" {
 		t.Fatalf("last month in January %s", got)
+	}
+}
+
+// TestEndedSince: from February 2026 to 2026-12-05, the months Feb–Nov,
+// the quarters beginning at or after it (Q2, Q3) and no year.
+func TestEndedSince(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	since := time.Date(2026, 2, 1, 0, 0, 0, 0, loc)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, loc)
+	names := func(ps []Period) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.String())
+		}
+		return strings.Join(s, " ")
+	}
+	for kind, want := range map[Kind]string{
+		Month:   "2026-02 2026-03 2026-04 2026-05 2026-06 2026-07 2026-08 2026-09 2026-10 2026-11",
+		Quarter: "2026-Q2 2026-Q3",
+		Year:    "",
+	} {
+		if got := names(EndedSince(kind, since, now, loc)); got != want {
+			t.Errorf("%s: %q, want %q", kind, got, want)
+		}
+	}
+	if got := names(EndedSince(Year, time.Date(2024, 1, 1, 0, 0, 0, 0, loc), now, loc)); got != "2024 2025" {
+		t.Errorf("years since 2024: %q", got)
+	}
+	if got := names(EndedSince(Quarter, time.Date(2025, 10, 1, 0, 0, 0, 0, loc), now, loc)); got != "2025-Q4 2026-Q1 2026-Q2 2026-Q3" {
+		t.Errorf("quarters since 2025-10: %q", got)
+	}
+	if p := (Period{Kind: Month, Year: 2026, Index: 12}).Next(); p.String() != "2027-01" {
+		t.Errorf("after 2026-12: %s", p)
 	}
 }

@@ -139,8 +139,9 @@ func commands() map[string]command {
 		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv), " +
 			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE])",
 			args: "training|scores", run: cmdReport, flags: reportFlags},
-		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
-			args: "recompute", run: cmdAssess, flags: assessFlags},
+		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay; " +
+			"or store the first scorecards, as the scheduler does, of every ended period since a month (assess backfill --since 2026-01 [--kinds month,quarter,year]): a period already stored is skipped",
+			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
 		"restore": {summary: "restore a suspended steward's role as /restore does (restore --steward CODE --by ADMIN_CODE --reason TEXT): recorded with who and why; " +
 			"the steward, the coordinators and the exchange group are told", run: cmdRestore, flags: restoreFlags},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
