@@ -1,13 +1,14 @@
 package assessment
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
 
 func TestComputeByHand(t *testing.T) {
 	s := Default()
-	c := Counts{PatrolsDone: 15, PatrolsScheduled: 20, TrainingsAttended: 1, TrainingsInvited: 2,
+	c := Counts{PatrolsDone: 15, PatrolsOnTime: 15, PatrolsScheduled: 20, TrainingsAttended: 1, TrainingsInvited: 2,
 		Cases: 2, Accepted: 1, Rechecks: 4, RechecksInTime: 3, CasesDue: 2, ClosedInTime: 1,
 		Ratings: 2, RatingSum: 8, ComplaintsUpheld: 1}
 	card := Compute(c, 1, s)
@@ -31,6 +32,25 @@ func TestComputeByHand(t *testing.T) {
 	empty := Compute(Counts{}, 3, s)
 	if empty.Components.Reports != 50 || empty.Components.Attendance != 100 {
 		t.Fatalf("empty card %+v", empty.Components)
+	}
+}
+
+// TestLateAndOutsideCount: 20 scheduled, 16 done: 10 on time, 3 late, 2
+// outside the radius, 1 both. With late 0.5 and outside 0.25: 10 + 1.5 +
+// 0.5 + 0.25 (the smaller) = 12.25 of 20; no trainings: (0.6125 + 1)/2.
+func TestLateAndOutsideCount(t *testing.T) {
+	s := Default()
+	s.LateCounts, s.OutsideCounts = 0.5, 0.25
+	c := Counts{PatrolsDone: 16, PatrolsScheduled: 20, PatrolsOnTime: 10, PatrolsLate: 3, PatrolsOutside: 2, PatrolsLateOutside: 1}
+	if got := PatrolsCounted(c, s); got != 12.25 {
+		t.Fatalf("counted %v, want 12.25", got)
+	}
+	if card := Compute(c, 1, s); card.Components.Attendance != 80.6 { // 80.625 → 80.6
+		t.Fatalf("attendance %v, want 80.6", card.Components.Attendance)
+	}
+	// The defaults: late counts fully, outside half: 10 + 3 + 1 + 0.5 = 14.5.
+	if got := PatrolsCounted(c, Default()); got != 14.5 {
+		t.Fatalf("counted with the defaults %v, want 14.5", got)
 	}
 }
 
@@ -72,5 +92,38 @@ func TestPeriods(t *testing.T) {
 	}
 	if got := LastEnded(Month, time.Date(2027, 1, 3, 0, 0, 0, 0, loc), loc).String(); got != "2026-12" {
 		t.Fatalf("last month in January %s", got)
+	}
+}
+
+// TestEndedSince: from February 2026 to 2026-12-05, the months Feb–Nov,
+// the quarters beginning at or after it (Q2, Q3) and no year.
+func TestEndedSince(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	since := time.Date(2026, 2, 1, 0, 0, 0, 0, loc)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, loc)
+	names := func(ps []Period) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.String())
+		}
+		return strings.Join(s, " ")
+	}
+	for kind, want := range map[Kind]string{
+		Month:   "2026-02 2026-03 2026-04 2026-05 2026-06 2026-07 2026-08 2026-09 2026-10 2026-11",
+		Quarter: "2026-Q2 2026-Q3",
+		Year:    "",
+	} {
+		if got := names(EndedSince(kind, since, now, loc)); got != want {
+			t.Errorf("%s: %q, want %q", kind, got, want)
+		}
+	}
+	if got := names(EndedSince(Year, time.Date(2024, 1, 1, 0, 0, 0, 0, loc), now, loc)); got != "2024 2025" {
+		t.Errorf("years since 2024: %q", got)
+	}
+	if got := names(EndedSince(Quarter, time.Date(2025, 10, 1, 0, 0, 0, 0, loc), now, loc)); got != "2025-Q4 2026-Q1 2026-Q2 2026-Q3" {
+		t.Errorf("quarters since 2025-10: %q", got)
+	}
+	if p := (Period{Kind: Month, Year: 2026, Index: 12}).Next(); p.String() != "2027-01" {
+		t.Errorf("after 2026-12: %s", p)
 	}
 }

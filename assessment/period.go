@@ -136,3 +136,43 @@ func LastEnded(kind Kind, now time.Time, loc *time.Location) Period {
 		return Period{Kind: Month, Year: y, Index: m - 1}
 	}
 }
+
+// Containing is the period of kind that t falls in (in loc).
+func Containing(kind Kind, t time.Time, loc *time.Location) Period {
+	t = t.In(loc)
+	switch kind {
+	case Quarter:
+		return Period{Kind: Quarter, Year: t.Year(), Index: (int(t.Month())-1)/3 + 1}
+	case Year:
+		return Period{Kind: Year, Year: t.Year()}
+	default:
+		return Period{Kind: Month, Year: t.Year(), Index: int(t.Month())}
+	}
+}
+
+// Next is the period of the same kind after p.
+func (p Period) Next() Period {
+	last := map[Kind]int{Month: 12, Quarter: 4}[p.Kind]
+	switch {
+	case p.Kind == Year:
+		return Period{Kind: Year, Year: p.Year + 1}
+	case p.Index == last:
+		return Period{Kind: p.Kind, Year: p.Year + 1, Index: 1}
+	default:
+		return Period{Kind: p.Kind, Year: p.Year, Index: p.Index + 1}
+	}
+}
+
+// EndedSince lists the periods of kind that begin at or after since and
+// have ended by now, oldest first.
+func EndedSince(kind Kind, since, now time.Time, loc *time.Location) []Period {
+	p := Containing(kind, since, loc)
+	if from, _ := p.Bounds(loc); from.Before(since) {
+		p = p.Next()
+	}
+	var ps []Period
+	for ; p.Ended(now, loc); p = p.Next() {
+		ps = append(ps, p)
+	}
+	return ps
+}

@@ -18,20 +18,27 @@ import (
 // Counts are a steward's rows for one period: every figure of the card is
 // computed from these alone, and they are stored with it.
 type Counts struct {
-	PatrolsDone       int `json:"patrols_done"`       // scheduled patrols checked in (the config's rules for late, outside)
-	PatrolsScheduled  int `json:"patrols_scheduled"`  // scheduled patrols in the period
-	TrainingsAttended int `json:"trainings_attended"` // invitations marked attended
-	TrainingsInvited  int `json:"trainings_invited"`  // invitations to trainings held in the period (not cancelled)
-	Cases             int `json:"cases"`              // cases reported in the period, fixed-on-the-spot included
-	FixedOnSpot       int `json:"fixed_on_spot"`      // of those, fixed on the spot
-	Accepted          int `json:"accepted"`           // of those, neither returned nor merged as a duplicate
-	Rechecks          int `json:"rechecks"`           // re-checks the steward did in the period (passed or sent back)
-	RechecksInTime    int `json:"rechecks_in_time"`   // of those, within Settings.RecheckWithin of the fix
-	CasesDue          int `json:"cases_due"`          // accepted cases closed, or past their fix deadline, by the period's end
-	ClosedInTime      int `json:"closed_in_time"`     // of those, closed with the fix within its deadline
-	Ratings           int `json:"ratings"`            // residents' scores of the steward's cases given in the period
-	RatingSum         int `json:"rating_sum"`         // their sum (1–5 each)
-	ComplaintsUpheld  int `json:"complaints_upheld"`  // complaints about the steward upheld by a supervisor
+	PatrolsDone      int `json:"patrols_done"`      // scheduled patrols checked in, on time or late, in the radius or not
+	PatrolsScheduled int `json:"patrols_scheduled"` // scheduled patrols in the period
+	// PatrolsDone split four ways (each check-in in exactly one): on time
+	// in the alley's radius, late in it, on time outside it, late and
+	// outside; counted by Settings.LateCounts and OutsideCounts.
+	PatrolsOnTime      int `json:"patrols_on_time"`
+	PatrolsLate        int `json:"patrols_late"`
+	PatrolsOutside     int `json:"patrols_outside"`
+	PatrolsLateOutside int `json:"patrols_late_outside"`
+	TrainingsAttended  int `json:"trainings_attended"` // invitations marked attended
+	TrainingsInvited   int `json:"trainings_invited"`  // invitations to trainings held in the period (not cancelled)
+	Cases              int `json:"cases"`              // cases reported in the period, fixed-on-the-spot included
+	FixedOnSpot        int `json:"fixed_on_spot"`      // of those, fixed on the spot
+	Accepted           int `json:"accepted"`           // of those, neither returned nor merged as a duplicate
+	Rechecks           int `json:"rechecks"`           // re-checks the steward did in the period (passed or sent back)
+	RechecksInTime     int `json:"rechecks_in_time"`   // of those, within Settings.RecheckWithin of the fix
+	CasesDue           int `json:"cases_due"`          // accepted cases closed, or past their fix deadline, by the period's end
+	ClosedInTime       int `json:"closed_in_time"`     // of those, closed with the fix within its deadline
+	Ratings            int `json:"ratings"`            // residents' scores of the steward's cases given in the period
+	RatingSum          int `json:"rating_sum"`         // their sum (1–5 each)
+	ComplaintsUpheld   int `json:"complaints_upheld"`  // complaints about the steward upheld by a supervisor
 }
 
 // Weights are the components' shares of the total (they need not add to 100).
@@ -57,6 +64,11 @@ type Settings struct {
 	RecheckWithin   time.Duration `json:"recheck_within"`   // a re-check this long after the fix is in time
 	ReportsExpected int           `json:"reports_expected"` // reports a month for full marks on volume
 	ComplaintCost   float64       `json:"complaint_cost"`   // satisfaction points lost per upheld complaint
+	// A late patrol counts LateCounts of one, one checked in outside the
+	// alley's radius OutsideCounts (0–1 each); one both late and outside
+	// counts the smaller.
+	LateCounts    float64 `json:"late_counts"`
+	OutsideCounts float64 `json:"outside_counts"`
 }
 
 // Grade is a grade band.
@@ -96,9 +108,17 @@ func share(n, d int) float64 {
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
+// PatrolsCounted is the patrols done as the settings count them: on time
+// in the radius 1 each, late LateCounts, outside OutsideCounts, late and
+// outside the smaller of the two.
+func PatrolsCounted(c Counts, s Settings) float64 {
+	return float64(c.PatrolsOnTime) + s.LateCounts*float64(c.PatrolsLate) + s.OutsideCounts*float64(c.PatrolsOutside) +
+		math.Min(s.LateCounts, s.OutsideCounts)*float64(c.PatrolsLateOutside)
+}
+
 // Compute scores a period's counts (months: the period's length, for the
 // expected number of reports):
-//   - attendance = 100 × mean(patrols done/scheduled, trainings attended/invited)
+//   - attendance = 100 × mean(PatrolsCounted/scheduled, trainings attended/invited)
 //   - reports = 100 × mean(min(1, cases/(expected × months)), accepted/cases)
 //   - efficiency = 100 × mean(re-checks in time/re-checks, closed in time/due)
 //   - satisfaction = 100 × (average rating − 1)/4 (no ratings: 100), less
@@ -106,7 +126,11 @@ func round1(x float64) float64 { return math.Round(x*10) / 10 }
 //   - total = the weighted mean; the grade is the highest band it reaches.
 func Compute(c Counts, months int, s Settings) Card {
 	var comp Components
-	comp.Attendance = round1(100 * (share(c.PatrolsDone, c.PatrolsScheduled) + share(c.TrainingsAttended, c.TrainingsInvited)) / 2)
+	patrols := 1.0
+	if c.PatrolsScheduled > 0 {
+		patrols = PatrolsCounted(c, s) / float64(c.PatrolsScheduled)
+	}
+	comp.Attendance = round1(100 * (patrols + share(c.TrainingsAttended, c.TrainingsInvited)) / 2)
 	volume := 1.0
 	if want := s.ReportsExpected * max(months, 1); want > 0 {
 		volume = math.Min(1, float64(c.Cases)/float64(want))
@@ -149,5 +173,7 @@ func Default() Settings {
 		RecheckWithin:   24 * time.Hour,
 		ReportsExpected: 4,
 		ComplaintCost:   10,
+		LateCounts:      1,
+		OutsideCounts:   0.5,
 	}
 }

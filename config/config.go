@@ -170,6 +170,8 @@ type AssessmentConfig struct {
 	RecheckWithin   time.Duration `yaml:"recheck_within"`   // a re-check this long after the fix is in time
 	ReportsExpected int           `yaml:"reports_expected"` // reports a month for full marks on volume
 	ComplaintCost   float64       `yaml:"complaint_cost"`   // satisfaction points per upheld complaint
+	LateCounts      float64       `yaml:"late_counts"`      // a late patrol counts this much of one (0–1)
+	OutsideCounts   float64       `yaml:"outside_counts"`   // one checked in outside the alley's radius (0–1); both: the smaller
 	Periods         []string      `yaml:"periods"`          // computed by serve once ended: month, quarter, year
 	// Discipline (四(三), issue 22 item 3): after WarningsToSuspend warnings
 	// within WarningWindow, the steward's role is suspended.
@@ -475,6 +477,7 @@ func defaultAssessment() AssessmentConfig {
 	a.Weights.Attendance, a.Weights.Reports, a.Weights.Efficiency, a.Weights.Satisfaction = 30, 30, 20, 20
 	a.Bands.Excellent, a.Bands.Good, a.Bands.Pass = 90, 75, 60
 	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
+	a.LateCounts, a.OutsideCounts = 1, 0.5
 	a.Periods = []string{"month", "quarter", "year"}
 	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
 
@@ -507,6 +510,11 @@ func (c Config) validateAssessment(bad func(key, msg string)) {
 	}
 	if a.ComplaintCost < 0 || a.ComplaintCost > 100 {
 		bad("assessment.complaint_cost", "must be between 0 and 100")
+	}
+	for key, v := range map[string]float64{"assessment.late_counts": a.LateCounts, "assessment.outside_counts": a.OutsideCounts} {
+		if v < 0 || v > 1 {
+			bad(key, fmt.Sprintf("must be a fraction between 0 and 1 (got %g; 1: counts fully, 0: not at all)", v))
+		}
 	}
 	for _, p := range a.Periods {
 		if p != "month" && p != "quarter" && p != "year" {

@@ -630,6 +630,8 @@ func TestAssessmentValidation(t *testing.T) {
 		"assessment:\n  recheck_within: 0s\n":                                                   "assessment.recheck_within",
 		"assessment:\n  periods: [week]\n":                                                      "assessment.periods",
 		"assessment:\n  complaint_cost: 101\n":                                                  "assessment.complaint_cost",
+		"assessment:\n  late_counts: 1.5\n":                                                     "assessment.late_counts",
+		"assessment:\n  outside_counts: -0.1\n":                                                 "assessment.outside_counts",
 	} {
 		path := writeFile(t, "alleybot.yaml", yaml)
 		_, err := Load(path, env(nil))
@@ -639,7 +641,8 @@ func TestAssessmentValidation(t *testing.T) {
 	}
 	path := writeFile(t, "alleybot.yaml", "assessment:\n  weights: {attendance: 50, reports: 20, efficiency: 20, satisfaction: 10}\n")
 	cfg, err := Load(path, env(nil))
-	if err != nil || cfg.Assessment.Weights.Attendance != 50 || cfg.Assessment.Bands.Good != 75 {
+	if err != nil || cfg.Assessment.Weights.Attendance != 50 || cfg.Assessment.Bands.Good != 75 ||
+		cfg.Assessment.LateCounts != 1 || cfg.Assessment.OutsideCounts != 0.5 {
 		t.Fatalf("Load = %+v, %v", cfg.Assessment, err)
 	}
 }

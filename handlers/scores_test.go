@@ -11,7 +11,7 @@ import (
 )
 
 // TestScorecardsInChat (四(一)): November has ended; 王秀兰 (S01) patrolled
-// once and reported one case, fixed on the spot, that a resident rated 4.
+// three times (once late, once outside the radius) and reported one case, fixed on the spot, that a resident rated 4.
 // She sees her own card with the counts behind each figure, and nobody
 // else's; a period not yet ended, in the future or mistyped is refused
 // with the reason; the center ranks every steward, the assessment group
@@ -23,6 +23,10 @@ func TestScorecardsInChat(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO patrol_checkins (person_id, alley_id, at, ended_at, ended_by)
 			SELECT p.id, a.id, '2026-11-27 08:05+08', '2026-11-27 08:50+08', 'steward' FROM people p, alleys a WHERE p.code = 'S01' AND a.code = 'maoer'`,
+		`INSERT INTO patrol_checkins (person_id, alley_id, at, ended_at, ended_by, outside)
+			SELECT p.id, a.id, x.at, x.at, 'steward', x.outside FROM people p, alleys a,
+				(VALUES ('2026-11-26 08:40+08'::timestamptz, false), ('2026-11-25 08:00+08', true)) x(at, outside)
+			WHERE p.code = 'S01' AND a.code = 'maoer'`,
 		`INSERT INTO cases (number, description, impact, status, reporter_id, source, fixed_on_spot, closed_at, fixed_at, created_at)
 			SELECT 'J2026-11-0001', '垃圾', 'alley', 'closed', id, 'telegram', true, '2026-11-10 09:00+08', '2026-11-10 09:00+08', '2026-11-10 09:00+08' FROM people WHERE code = 'S01'`,
 		`INSERT INTO case_ratings (case_id, closing, platform, user_id, score, at)
@@ -42,7 +46,7 @@ func TestScorecardsInChat(t *testing.T) {
 	s := w.person(t, "S01", "7801")
 	s.text("/myscore")
 	// 帽儿胡同 Mon–Fri (21 days) and 雨儿胡同 Mon, Wed, Fri (13) in November.
-	s.expect("2026-11 考核", "巡查 1/34 次", "上报 1 件(当场解决 1 件),被采纳 1 件", "居民平均评分 4.0(1 次)", "考核期结束后自动计算")
+	s.expect("2026-11 考核", "巡查 3/34 次(迟到 1,范围外 1)", "上报 1 件(当场解决 1 件),被采纳 1 件", "居民平均评分 4.0(1 次)", "考核期结束后自动计算")
 	for _, g := range []string{"优秀", "良好", "合格", "不合格"} {
 		if strings.Contains(s.said(), " · "+g) {
 			goto graded

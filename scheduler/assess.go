@@ -54,7 +54,7 @@ func AssessPeriod(ctx context.Context, q *store.Queries, p assessment.Period, s 
 		if only != 0 && st.ID != only {
 			continue
 		}
-		counts, err := q.ScoreCountsOf(ctx, st.ID, from, to, pgZone(loc, from), s.RecheckWithin)
+		counts, err := q.ScoreCountsOf(ctx, st.ID, from, to, s.RecheckWithin)
 		if err != nil {
 			return stored, err
 		}
@@ -119,20 +119,3 @@ func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) error {
 	}
 	return nil
 }
-
-// pgZone names loc for PostgreSQL: its IANA name, or for a fixed zone
-// (time.FixedZone "CST": PostgreSQL would read US Central) Etc/GMT∓N.
-func pgZone(loc *time.Location, at time.Time) string {
-	if l, err := time.LoadLocation(loc.String()); err == nil && loc.String() != "Local" {
-		if _, a := at.In(l).Zone(); func() bool { _, b := at.In(loc).Zone(); return a == b }() {
-			return loc.String()
-		}
-	}
-	_, off := at.In(loc).Zone()
-	if off%3600 != 0 {
-		return fmt.Sprintf("%+03d:%02d", off/3600, (abs(off)%3600)/60) // PostgreSQL reads an ISO offset
-	}
-	return fmt.Sprintf("Etc/GMT%+d", -off/3600)
-}
-
-func abs(n int) int { return max(n, -n) }

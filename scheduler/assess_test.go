@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -44,8 +45,11 @@ func (m *month) exec(t *testing.T, st *store.Store, q string, args ...any) int64
 func (m *month) in(at time.Time) bool { return !at.Before(m.from) && at.Before(m.to) }
 
 // patrols: each scheduled slot of the month checked in with probability
-// 0.7 (a few late, beyond the window's half hour), plus some check-ins
-// at no slot at all.
+// 0.7 (from half an hour early to over an hour after the start: on time,
+// late after 15 minutes, or after the window's end and so no patrol of
+// it; one in six outside the alley's radius), or after the window (not
+// this patrol), or not at all. A check-in attends a window from half an
+// hour before it starts to its end (model.PatrolEarly, PatrolLate).
 func (m *month) patrols(t *testing.T, st *store.Store, r *rand.Rand) {
 	var rows []struct {
 		PersonID int64         `db:"person_id"`
@@ -68,20 +72,33 @@ func (m *month) patrols(t *testing.T, st *store.Store, r *rand.Rand) {
 			}
 			start := clockOn(d, s.Starts)
 			end := clockOn(d, s.Ends)
-			m.want[s.PersonID].PatrolsScheduled++
+			c := m.want[s.PersonID]
+			c.PatrolsScheduled++
 			var at time.Time
 			switch x := r.IntN(10); {
 			case x < 7:
-				at = start.Add(time.Duration(r.IntN(90)-20) * time.Minute)
+				at = start.Add(time.Duration(r.IntN(100)-30) * time.Minute)
 			case x < 8:
 				at = end.Add(time.Duration(31+r.IntN(60)) * time.Minute) // too late: not this patrol
 			default:
 				continue
 			}
-			if !at.Before(start.Add(-30*time.Minute)) && !at.After(end.Add(30*time.Minute)) {
-				m.want[s.PersonID].PatrolsDone++
+			outside := r.IntN(6) == 0
+			if !at.Before(start.Add(-30*time.Minute)) && !at.After(end) {
+				c.PatrolsDone++
+				switch late := at.After(start.Add(15 * time.Minute)); {
+				case late && outside:
+					c.PatrolsLateOutside++
+				case late:
+					c.PatrolsLate++
+				case outside:
+					c.PatrolsOutside++
+				default:
+					c.PatrolsOnTime++
+				}
 			}
-			m.exec(t, st, `INSERT INTO patrol_checkins (person_id, alley_id, at, ended_at, ended_by) VALUES ($1, $2, $3, $3, 'steward') RETURNING id`, s.PersonID, s.AlleyID, at)
+			m.exec(t, st, `INSERT INTO patrol_checkins (person_id, alley_id, at, ended_at, ended_by, outside, distance_m) VALUES ($1, $2, $3, $3, 'steward', $4, 0) RETURNING id`,
+				s.PersonID, s.AlleyID, at, outside)
 		}
 	}
 }
@@ -304,6 +321,7 @@ func TestScorecardsOfAGeneratedMonth(t *testing.T) {
 		t.Fatalf("%d stewards in the example roster, want 8", len(m.want))
 	}
 	settings := assessment.Default()
+	settings.LateCounts, settings.OutsideCounts = 0.5, 0.25
 	r := rand.New(rand.NewPCG(22, 11))
 	m.patrols(t, st, r)
 	m.trainings(t, st, r)
@@ -347,7 +365,24 @@ func TestScorecardsOfAGeneratedMonth(t *testing.T) {
 		if a[0].Total != card.Total || a[0].Grade != string(card.Grade) {
 			t.Errorf("%s: total %v %s, want %v %s", a[0].PersonCode, a[0].Total, a[0].Grade, card.Total, card.Grade)
 		}
-		for k, v := range map[string]int{"patrols": want.PatrolsDone, "late": want.PatrolsScheduled - want.PatrolsDone, "trainings": want.TrainingsAttended,
+		// Attendance by hand: late half, outside a quarter, both a quarter.
+		patrols, trainings := 1.0, 1.0
+		if want.PatrolsScheduled > 0 {
+			patrols = (float64(want.PatrolsOnTime) + 0.5*float64(want.PatrolsLate) + 0.25*float64(want.PatrolsOutside+want.PatrolsLateOutside)) /
+				float64(want.PatrolsScheduled)
+		}
+		if want.TrainingsInvited > 0 {
+			trainings = float64(want.TrainingsAttended) / float64(want.TrainingsInvited)
+		}
+		var comp assessment.Components
+		if err := json.Unmarshal(a[0].Components, &comp); err != nil {
+			t.Fatal(err)
+		}
+		if att := math.Round(1000*(patrols+trainings)/2) / 10; comp.Attendance != att {
+			t.Errorf("%s: attendance %v, by hand %v (%+v)", a[0].PersonCode, comp.Attendance, att, *want)
+		}
+		for k, v := range map[string]int{"patrols": want.PatrolsDone, "missed": want.PatrolsScheduled - want.PatrolsDone, "trainings": want.TrainingsAttended,
+			"late": want.PatrolsLate, "outside": want.PatrolsOutside, "late and outside": want.PatrolsLateOutside,
 			"cases": want.Cases, "rejected": want.Cases - want.Accepted, "rechecks": want.Rechecks, "slow": want.Rechecks - want.RechecksInTime,
 			"due": want.CasesDue, "ratings": want.Ratings, "complaints": want.ComplaintsUpheld} {
 			if v > 0 {
@@ -355,7 +390,7 @@ func TestScorecardsOfAGeneratedMonth(t *testing.T) {
 			}
 		}
 	}
-	if len(nonzero) < 10 {
+	if len(nonzero) < 13 {
 		t.Fatalf("the generated month exercises only %v", nonzero)
 	}
 

@@ -126,7 +126,9 @@ func (s *Scheduler) toChats(ctx context.Context, tx *store.Tx, kind model.ChatKi
 	return s.audience(tx).Groups(ctx, kind, audience.Scope{}, bot.Message{Text: text})
 }
 
-// missedSummary tells the coordinators once a day which patrols had no check-in.
+// missedSummary tells the coordinators once a day which patrols had no
+// check-in; a suspended steward's are not listed (/patrols shows their
+// alleys uncovered).
 func (s *Scheduler) missedSummary(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	r := s.opts.Routine
 	now, midnight, weekday, day := s.today()
@@ -141,10 +143,14 @@ func (s *Scheduler) missedSummary(ctx context.Context, tx *store.Tx) ([]bot.Mess
 	if err != nil {
 		return nil, err
 	}
+	suspended, err := tx.SuspendedStewards(ctx)
+	if err != nil {
+		return nil, err
+	}
 	lang, loc := s.opts.Pings.Lang, s.opts.Pings.Calendar.Location()
 	var lines []string
 	for _, p := range patrols {
-		if !p.CheckedIn && !p.EndsAt.After(now) {
+		if !p.CheckedIn && !p.EndsAt.After(now) && !suspended[p.PersonID] { // a suspended steward's patrols are not theirs to miss (四(三))
 			lines = append(lines, fmt.Sprintf("  %s · %s · %s–%s", p.PersonName, p.AlleyName,
 				p.StartsAt.In(loc).Format("15:04"), p.EndsAt.In(loc).Format("15:04")))
 		}

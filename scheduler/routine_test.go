@@ -432,3 +432,35 @@ func TestMissedSummaryCountsFromTheSchedule(t *testing.T) {
 		t.Errorf("the others' missed patrols are still summed up: %q", summary)
 	}
 }
+
+// TestMissedSummarySkipsSuspended (四(三)): 王秀兰's steward role is
+// suspended: her patrols of the day, unattended, are not in the
+// coordinators' summary of missed patrols; the others' still are.
+func TestMissedSummarySkipsSuspended(t *testing.T) {
+	r := newPingRig(t)
+	db := r.st.DB()
+	c, _ := r.st.ChatByCode(context.Background(), "center")
+	if err := r.st.BindChat(context.Background(), c.ID, "telegram", "-1003"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO steward_record (person_id, kind, reason, at) SELECT id, 'suspension', '3', $1 FROM people WHERE code = 'S01'`,
+		at("2026-11-26 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(r.st, scheduler.Options{InsertOnly: true, Pings: r.opts,
+		Routine: scheduler.RoutineOptions{RemindBefore: 10 * time.Minute, SummaryAt: 18 * 60, DigestAt: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.set("2026-11-27 18:00")
+	if err := s.ScanRoutines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	summary := strings.Join(r.queued(t)["-1003"], "\n")
+	if !strings.Contains(summary, "未签到的巡查") || strings.Contains(summary, "王秀兰") {
+		t.Errorf("a suspended steward's patrols are listed as missed: %q", summary)
+	}
+	if !strings.Contains(summary, "陈国强 · 菊儿胡同") {
+		t.Errorf("the others' missed patrols are not summed up: %q", summary)
+	}
+}

@@ -16,20 +16,24 @@ import (
 // ScoreCounts are a steward's rows for one period, counted (field for field
 // package assessment's Counts: convert with assessment.Counts(c)).
 type ScoreCounts struct {
-	PatrolsDone       int `db:"patrols_done"`
-	PatrolsScheduled  int `db:"patrols_scheduled"`
-	TrainingsAttended int `db:"trainings_attended"`
-	TrainingsInvited  int `db:"trainings_invited"`
-	Cases             int `db:"cases"`
-	FixedOnSpot       int `db:"fixed_on_spot"`
-	Accepted          int `db:"accepted"`
-	Rechecks          int `db:"rechecks"`
-	RechecksInTime    int `db:"rechecks_in_time"`
-	CasesDue          int `db:"cases_due"`
-	ClosedInTime      int `db:"closed_in_time"`
-	Ratings           int `db:"ratings"`
-	RatingSum         int `db:"rating_sum"`
-	ComplaintsUpheld  int `db:"complaints_upheld"`
+	PatrolsDone        int `db:"-"`
+	PatrolsScheduled   int `db:"-"`
+	PatrolsOnTime      int `db:"-"`
+	PatrolsLate        int `db:"-"`
+	PatrolsOutside     int `db:"-"`
+	PatrolsLateOutside int `db:"-"`
+	TrainingsAttended  int `db:"trainings_attended"`
+	TrainingsInvited   int `db:"trainings_invited"`
+	Cases              int `db:"cases"`
+	FixedOnSpot        int `db:"fixed_on_spot"`
+	Accepted           int `db:"accepted"`
+	Rechecks           int `db:"rechecks"`
+	RechecksInTime     int `db:"rechecks_in_time"`
+	CasesDue           int `db:"cases_due"`
+	ClosedInTime       int `db:"closed_in_time"`
+	Ratings            int `db:"ratings"`
+	RatingSum          int `db:"rating_sum"`
+	ComplaintsUpheld   int `db:"complaints_upheld"`
 }
 
 // Steward is a steward to assess: their steward role's community (0: none).
@@ -50,11 +54,11 @@ func (q *Queries) StewardsToAssess(ctx context.Context) ([]Steward, error) {
 }
 
 // ScoreCountsOf counts a steward's rows of [from, to): patrols
-// (PatrolAttendance), trainings, cases, re-checks (in time: within
-// recheckWithin of the fix before them), cases closed in time, residents'
-// ratings and upheld complaints (ComplaintsUpheldAbout). tz is the zone
-// the patrol schedule's days and times are in.
-func (q *Queries) ScoreCountsOf(ctx context.Context, personID int64, from, to time.Time, tz string, recheckWithin time.Duration) (ScoreCounts, error) {
+// (scoredPatrols: from's zone is the one the schedule's days and times are
+// in), trainings, cases, re-checks (in time: within recheckWithin of the
+// fix before them), cases closed in time, residents' ratings and upheld
+// complaints (ComplaintsUpheldAbout).
+func (q *Queries) ScoreCountsOf(ctx context.Context, personID int64, from, to time.Time, recheckWithin time.Duration) (ScoreCounts, error) {
 	var c ScoreCounts
 	err := q.db.GetContext(ctx, &c, `SELECT
 		(SELECT count(*) FROM training_invites i JOIN trainings t ON t.id = i.training_id
@@ -80,35 +84,29 @@ func (q *Queries) ScoreCountsOf(ctx context.Context, personID int64, from, to ti
 	if err != nil {
 		return c, wrap("score counts", err)
 	}
-	if c.PatrolsDone, c.PatrolsScheduled, err = q.scoredPatrols(ctx, personID, from, to, tz); err != nil {
+	pc, err := q.scoredPatrols(ctx, personID, from, to)
+	if err != nil {
 		return c, err
 	}
+	c.PatrolsScheduled, c.PatrolsDone = pc.Scheduled, pc.OnTime+pc.Late
+	c.PatrolsLate, c.PatrolsOutside, c.PatrolsLateOutside = pc.Late-pc.LateOutside, pc.Outside-pc.LateOutside, pc.LateOutside
+	c.PatrolsOnTime = c.PatrolsDone - c.PatrolsLate - c.PatrolsOutside - c.PatrolsLateOutside
 	c.ComplaintsUpheld, err = q.ComplaintsUpheldAbout(ctx, personID, from, to)
 	return c, err
 }
 
-// scoredPatrols counts a steward's scheduled patrols in [from, to) (each
-// day of each schedule's weekdays, in tz, a window counting only when it
-// ends after its schedule existed: valid_from) and those checked in within
-// the window (±30 minutes, the alley's). The one place the scorecard
+// scoredPatrols counts a steward's scheduled patrols in [from, to) and how
+// each was attended, with PatrolAttendance and PatrolDay.Counts: the same
+// windows, on time, late and outside the radius as /mypatrols (a window
+// counts from when its schedule existed). The one place the scorecard
 // counts patrols.
-func (q *Queries) scoredPatrols(ctx context.Context, personID int64, from, to time.Time, tz string) (done, scheduled int, err error) {
-	var r struct {
-		Done      int `db:"done"`
-		Scheduled int `db:"scheduled"`
+func (q *Queries) scoredPatrols(ctx context.Context, personID int64, from, to time.Time) (PatrolCounts, error) {
+	days, err := q.PatrolAttendance(ctx, personID, from, to)
+	var sum PatrolCounts
+	for _, d := range days {
+		sum = sum.Add(d.Counts(to))
 	}
-	err = q.db.GetContext(ctx, &r, `WITH days AS (
-			SELECT d::date AS day FROM generate_series(($2::timestamptz AT TIME ZONE $4)::date, ($3::timestamptz AT TIME ZONE $4)::date - 1, interval '1 day') d
-		), slots AS (
-			SELECT ps.alley_id, ((days.day + ps.starts_at) AT TIME ZONE $4) AS s, ((days.day + ps.ends_at) AT TIME ZONE $4) AS e
-			FROM patrol_schedules ps JOIN days ON extract(isodow FROM days.day)::int = ANY(ps.weekdays)
-			WHERE ps.person_id = $1 AND ((days.day + ps.ends_at) AT TIME ZONE $4) > ps.valid_from
-		)
-		SELECT count(*) AS scheduled, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM patrol_checkins c
-			WHERE c.person_id = $1 AND c.alley_id = slots.alley_id
-			AND c.at >= slots.s - interval '30 minutes' AND c.at <= slots.e + interval '30 minutes')) AS done
-		FROM slots WHERE slots.s >= $2 AND slots.s < $3`, personID, from, to, tz)
-	return r.Done, r.Scheduled, wrap("patrol attendance", err)
+	return sum, err
 }
 
 // ComplaintsUpheldAbout counts the complaints about a person that a

@@ -269,9 +269,11 @@ type PatrolDay struct {
 
 // PatrolCounts are a day's (or a period's) patrol figures: Scheduled =
 // OnTime + Late + Missed + Upcoming; Outside counts the attended windows
-// checked in outside the alley's radius (on time or late).
+// checked in outside the alley's radius (on time or late), LateOutside
+// those of them that were late too. The one definition of on time, late
+// and outside: /mypatrols and the scorecard both count with it.
 type PatrolCounts struct {
-	Scheduled, OnTime, Late, Outside, Missed, Upcoming, Unscheduled int
+	Scheduled, OnTime, Late, Outside, Missed, Upcoming, Unscheduled, LateOutside int
 }
 
 // Counts adds up a day as of now (a window not attended and not yet ended
@@ -291,6 +293,9 @@ func (d PatrolDay) Counts(now time.Time) PatrolCounts {
 		}
 		if s.Patrol != nil && s.Patrol.Outside {
 			c.Outside++
+			if s.Late() {
+				c.LateOutside++
+			}
 		}
 	}
 	return c
@@ -299,7 +304,7 @@ func (d PatrolDay) Counts(now time.Time) PatrolCounts {
 // Add sums counts.
 func (c PatrolCounts) Add(o PatrolCounts) PatrolCounts {
 	return PatrolCounts{c.Scheduled + o.Scheduled, c.OnTime + o.OnTime, c.Late + o.Late, c.Outside + o.Outside,
-		c.Missed + o.Missed, c.Upcoming + o.Upcoming, c.Unscheduled + o.Unscheduled}
+		c.Missed + o.Missed, c.Upcoming + o.Upcoming, c.Unscheduled + o.Unscheduled, c.LateOutside + o.LateOutside}
 }
 
 // PatrolDays matches check-ins to the scheduled windows day by day over

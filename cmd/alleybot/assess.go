@@ -25,6 +25,8 @@ func assessSettings(cfg config.Config) assessment.Settings {
 		RecheckWithin:   a.RecheckWithin,
 		ReportsExpected: a.ReportsExpected,
 		ComplaintCost:   a.ComplaintCost,
+		LateCounts:      a.LateCounts,
+		OutsideCounts:   a.OutsideCounts,
 	}
 }
 
@@ -45,14 +47,19 @@ func assessFlags(fs *flag.FlagSet) {
 	fs.String("by", "", "who recomputes: a roster NAME or CODE (an admin); recorded with the result")
 	fs.String("reason", "", "why it is recomputed; recorded with the result")
 	fs.String("steward", "", "only this steward (NAME or CODE); default: every active steward")
+	fs.String("since", "", "backfill: the first month to store, 2026-01 (every ended period beginning then or later)")
+	fs.String("kinds", "", "backfill: which periods, month,quarter,year (default: the config's assessment.periods)")
 }
 
 // cmdAssess recomputes a period's scorecards with today's roster and
 // config: each steward's result is a new revision, with who and why; the
 // earlier ones stay as they were.
 func cmdAssess(e *env, fs *flag.FlagSet, common *commonFlags) error {
+	if fs.NArg() == 1 && fs.Arg(0) == "backfill" {
+		return cmdAssessBackfill(e, fs, common)
+	}
 	if fs.NArg() != 1 || fs.Arg(0) != "recompute" {
-		return usageError{"assess takes one argument: recompute"}
+		return usageError{"assess takes one argument: recompute or backfill"}
 	}
 	get := func(name string) string { return fs.Lookup(name).Value.String() }
 	if get("period") == "" || get("by") == "" || get("reason") == "" {

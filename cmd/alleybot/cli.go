@@ -51,6 +51,8 @@ Commands:
   report scores    export a period's scorecards (--period 2026-11 --format csv|xlsx [--out FILE])
   report allowance export a month's stewards' allowances (--period 2026-11 --format csv|xlsx [--out FILE] [--confirmed])
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
+  assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
+  restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -139,8 +141,11 @@ func commands() map[string]command {
 			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE]), " +
 			"or a month's stewards' allowances, proposed and confirmed (report allowance --period 2026-11 --format csv|xlsx [--out FILE] [--confirmed])",
 			args: "training|scores|allowance", run: cmdReport, flags: reportFlags},
-		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
-			args: "recompute", run: cmdAssess, flags: assessFlags},
+		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay; " +
+			"or store the first scorecards, as the scheduler does, of every ended period since a month (assess backfill --since 2026-01 [--kinds month,quarter,year]): a period already stored is skipped",
+			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
+		"restore": {summary: "restore a suspended steward's role as /restore does (restore --steward CODE --by ADMIN_CODE --reason TEXT): recorded with who and why; " +
+			"the steward, the coordinators and the exchange group are told", run: cmdRestore, flags: restoreFlags},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},

@@ -19,7 +19,7 @@ import (
 // scoreColumns are the export's columns: the card, then every count behind it.
 var scoreColumns = []string{"rank", "period", "revision", "code", "name", "community", "total", "grade",
 	"attendance", "reports", "efficiency", "satisfaction",
-	"patrols_done", "patrols_scheduled", "trainings_attended", "trainings_invited",
+	"patrols_done", "patrols_scheduled", "patrols_on_time", "patrols_late", "patrols_outside", "patrols_late_outside", "trainings_attended", "trainings_invited",
 	"cases", "fixed_on_spot", "accepted", "rechecks", "rechecks_in_time", "cases_due", "closed_in_time",
 	"ratings", "rating_sum", "complaints_upheld", "computed_at", "computed_by", "reason"}
 
@@ -65,7 +65,7 @@ func cmdReportScores(e *env, fs *flag.FlagSet, common *commonFlags) error {
 		n := strconv.Itoa
 		rows = append(rows, []string{n(i + 1), a.Period, n(a.Revision), a.PersonCode, a.PersonName, a.CommunityName, f(a.Total),
 			i18n.T(lang, "score.grade."+a.Grade), f(comp.Attendance), f(comp.Reports), f(comp.Efficiency), f(comp.Satisfaction),
-			n(c.PatrolsDone), n(c.PatrolsScheduled), n(c.TrainingsAttended), n(c.TrainingsInvited),
+			n(c.PatrolsDone), n(c.PatrolsScheduled), n(c.PatrolsOnTime), n(c.PatrolsLate), n(c.PatrolsOutside), n(c.PatrolsLateOutside), n(c.TrainingsAttended), n(c.TrainingsInvited),
 			n(c.Cases), n(c.FixedOnSpot), n(c.Accepted), n(c.Rechecks), n(c.RechecksInTime), n(c.CasesDue), n(c.ClosedInTime),
 			n(c.Ratings), n(c.RatingSum), n(c.ComplaintsUpheld), a.ComputedAt.In(loc).Format("2006-01-02 15:04"), a.ComputedBy, a.Reason})
 	}

@@ -88,9 +88,13 @@ func Card(t *conversations.Turn, a store.Assessment) (string, error) {
 	if c.Ratings > 0 {
 		avg = fmt.Sprintf("%.1f", float64(c.RatingSum)/float64(c.Ratings))
 	}
+	detail := ""
+	if late, outside := c.PatrolsLate+c.PatrolsLateOutside, c.PatrolsOutside+c.PatrolsLateOutside; late+outside > 0 {
+		detail = t.T("score.patrol_detail", "late", late, "outside", outside)
+	}
 	lines := []string{
 		t.T("score.header", "period", a.Period, "total", num(a.Total), "grade", t.T("score.grade."+a.Grade)),
-		t.T("score.attendance", "score", num(comp.Attendance), "done", c.PatrolsDone, "scheduled", c.PatrolsScheduled,
+		t.T("score.attendance", "score", num(comp.Attendance), "done", c.PatrolsDone, "scheduled", c.PatrolsScheduled, "detail", detail,
 			"attended", c.TrainingsAttended, "invited", c.TrainingsInvited),
 		t.T("score.reports", "score", num(comp.Reports), "cases", c.Cases, "spot", c.FixedOnSpot, "accepted", c.Accepted),
 		t.T("score.efficiency", "score", num(comp.Efficiency), "rechecks", c.Rechecks, "intime", c.RechecksInTime,
