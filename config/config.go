@@ -175,6 +175,9 @@ type AssessmentConfig struct {
 	// within WarningWindow, the steward's role is suspended.
 	WarningsToSuspend int           `yaml:"warnings_to_suspend"`
 	WarningWindow     time.Duration `yaml:"warning_window"`
+	// RecognitionTop (四(二)): at most this many stewards graded 优秀 are
+	// proposed each month to the coordinators for commendation; 0: none.
+	RecognitionTop int `yaml:"recognition_top"`
 }
 
 // RoutineConfig is the daily routines of `serve`.
@@ -474,6 +477,7 @@ func defaultAssessment() AssessmentConfig {
 	a.RecheckWithin, a.ReportsExpected, a.ComplaintCost = 24*time.Hour, 4, 10
 	a.Periods = []string{"month", "quarter", "year"}
 	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
+	a.RecognitionTop = 3
 	return a
 }
 
@@ -502,6 +506,9 @@ func (c Config) validateAssessment(bad func(key, msg string)) {
 	}
 	if a.ComplaintCost < 0 || a.ComplaintCost > 100 {
 		bad("assessment.complaint_cost", "must be between 0 and 100")
+	}
+	if a.RecognitionTop < 0 {
+		bad("assessment.recognition_top", "must not be negative (0 turns the monthly recognition proposal off; for example 3)")
 	}
 	for _, p := range a.Periods {
 		if p != "month" && p != "quarter" && p != "year" {

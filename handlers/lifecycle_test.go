@@ -488,7 +488,8 @@ func TestPermissionTable(t *testing.T) {
 		"button:c:pass":  {"steward", "admin"}, "button:c:fail": {"steward", "admin"}, "button:c:resubmit": {"steward", "admin"},
 		"button:c:rate": roles, "button:c:still": roles,
 		"/commend": {"coordinator", "admin"}, "/warn": {"coordinator", "admin"}, "/restore": {"admin"},
-		"/record": {"coordinator", "supervisor", "assessor", "admin"},
+		"/record":           {"coordinator", "supervisor", "assessor", "admin"},
+		"button:rg:confirm": {"coordinator", "admin"}, "button:rg:edit": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -68,6 +68,9 @@ var permissions = map[string][]model.Role{
 	"/warn":    {model.RoleCoordinator},
 	"/restore": {model.RoleAdmin},
 	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
+
+	"button:rg:confirm": {model.RoleCoordinator},
+	"button:rg:edit":    {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.
