@@ -22,7 +22,6 @@ var recognitionCatalog = map[string]msg{
 	"recognition.names_required":   {"请至少写一个姓名。", "Please name at least one steward."},
 	"recognition.unknown":          {"以下姓名不是{community}的小巷管家:{names}。请重新输入整份名单。", "These are not stewards of {community}: {names}. Please type the whole list again."},
 	"recognition.ambiguous":        {"{community}有多位小巷管家叫:{names},请改用编号。", "Several stewards of {community} are called {names}: use their codes."},
-	"recognition.separator":        {"、", ", "},
 	"recognition.reason.excellent": {"{period} 月度考核优秀", "Graded excellent in the monthly assessment {period}"},
 	"recognition.reason":           {"{period} 月度表彰", "Monthly commendation {period}"},
 	"recognition.announce":         {"🏅 {period} 月度表彰 · {community}:{names}。感谢各位小巷管家的辛勤付出!", "🏅 Monthly commendation {period} · {community}: {names}. Thank you for your hard work!"},

@@ -236,11 +236,11 @@ func confirmRecognition(ctx context.Context, t *conversations.Turn, p store.Reco
 		return err
 	}
 	if err := t.ToGroups(ctx, model.ChatExchange, audience.Scope{}, i18n.T(g, "recognition.announce", "period", p.Period,
-		"community", communityName(g, p), "names", strings.Join(names, i18n.T(g, "recognition.separator"))), nil); err != nil {
+		"community", communityName(g, p), "names", strings.Join(names, i18n.T(g, "list.sep"))), nil); err != nil {
 		return err
 	}
 	t.Reply(t.T("recognition.confirmed", "period", p.Period, "community", communityName(t.Lang, p),
-		"names", strings.Join(names, t.T("recognition.separator"))))
+		"names", strings.Join(names, t.T("list.sep"))))
 	return nil
 }
 
@@ -279,11 +279,11 @@ func handleNames(ctx context.Context, t *conversations.Turn, in conversations.In
 	ids, unknown, ambiguous := matchStewards(names, stewards)
 	if len(unknown) > 0 || len(ambiguous) > 0 {
 		if len(unknown) > 0 {
-			t.Reply(t.T("recognition.unknown", "names", strings.Join(unknown, t.T("recognition.separator")),
+			t.Reply(t.T("recognition.unknown", "names", strings.Join(unknown, t.T("list.sep")),
 				"community", communityName(t.Lang, p)))
 		}
 		if len(ambiguous) > 0 {
-			t.Reply(t.T("recognition.ambiguous", "names", strings.Join(ambiguous, t.T("recognition.separator")),
+			t.Reply(t.T("recognition.ambiguous", "names", strings.Join(ambiguous, t.T("list.sep")),
 				"community", communityName(t.Lang, p)))
 		}
 		return conversations.Stay, nil
