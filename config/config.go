@@ -180,6 +180,9 @@ type AssessmentConfig struct {
 	// Allowance (六(二)1, issue 22 item 5): the monthly 工作补贴 proposed
 	// from the scorecard (config/allowance.go).
 	Allowance AllowanceConfig `yaml:"allowance"`
+	// RecognitionTop (四(二)): at most this many stewards graded 优秀 are
+	// proposed each month to the coordinators for commendation; 0: none.
+	RecognitionTop int `yaml:"recognition_top"`
 }
 
 // RoutineConfig is the daily routines of `serve`.
@@ -482,6 +485,7 @@ func defaultAssessment() AssessmentConfig {
 	a.WarningsToSuspend, a.WarningWindow = 3, 90*24*time.Hour // discipline
 
 	a.Allowance = AllowanceConfig{PerPatrol: "0.00", PerReport: "0.00", Base: "0.00", Cap: "0.00"} // off
+	a.RecognitionTop = 3
 	return a
 }
 
@@ -515,6 +519,9 @@ func (c Config) validateAssessment(bad func(key, msg string)) {
 		if v < 0 || v > 1 {
 			bad(key, fmt.Sprintf("must be a fraction between 0 and 1 (got %g; 1: counts fully, 0: not at all)", v))
 		}
+	}
+	if a.RecognitionTop < 0 {
+		bad("assessment.recognition_top", "must not be negative (0 turns the monthly recognition proposal off; for example 3)")
 	}
 	for _, p := range a.Periods {
 		if p != "month" && p != "quarter" && p != "year" {

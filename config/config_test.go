@@ -632,6 +632,7 @@ func TestAssessmentValidation(t *testing.T) {
 		"assessment:\n  complaint_cost: 101\n":                                                  "assessment.complaint_cost",
 		"assessment:\n  late_counts: 1.5\n":                                                     "assessment.late_counts",
 		"assessment:\n  outside_counts: -0.1\n":                                                 "assessment.outside_counts",
+		"assessment:\n  recognition_top: -1\n":                                                  "assessment.recognition_top",
 	} {
 		path := writeFile(t, "alleybot.yaml", yaml)
 		_, err := Load(path, env(nil))
@@ -642,7 +643,13 @@ func TestAssessmentValidation(t *testing.T) {
 	path := writeFile(t, "alleybot.yaml", "assessment:\n  weights: {attendance: 50, reports: 20, efficiency: 20, satisfaction: 10}\n")
 	cfg, err := Load(path, env(nil))
 	if err != nil || cfg.Assessment.Weights.Attendance != 50 || cfg.Assessment.Bands.Good != 75 ||
-		cfg.Assessment.LateCounts != 1 || cfg.Assessment.OutsideCounts != 0.5 {
+		cfg.Assessment.LateCounts != 1 || cfg.Assessment.OutsideCounts != 0.5 || cfg.Assessment.RecognitionTop != 3 {
 		t.Fatalf("Load = %+v, %v", cfg.Assessment, err)
+	}
+	// 0 turns the monthly recognition proposal off: valid, and kept (not
+	// taken for "unset" and defaulted back to 3).
+	path = writeFile(t, "alleybot.yaml", "assessment:\n  recognition_top: 0\n")
+	if cfg, err = Load(path, env(nil)); err != nil || cfg.Assessment.RecognitionTop != 0 {
+		t.Fatalf("recognition_top: 0: %d, %v", cfg.Assessment.RecognitionTop, err)
 	}
 }

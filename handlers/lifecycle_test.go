@@ -491,6 +491,7 @@ func TestPermissionTable(t *testing.T) {
 		"/record": {"coordinator", "supervisor", "assessor", "admin"},
 
 		"button:al:confirm": {"coordinator", "admin"},
+		"button:rg:confirm": {"coordinator", "admin"}, "button:rg:edit": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

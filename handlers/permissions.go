@@ -70,6 +70,8 @@ var permissions = map[string][]model.Role{
 	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
 
 	"button:al:confirm": {model.RoleCoordinator}, // 确认补贴: the community's, checked by the action
+	"button:rg:confirm": {model.RoleCoordinator},
+	"button:rg:edit":    {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

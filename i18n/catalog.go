@@ -15,6 +15,7 @@ var catalogs = []map[string]msg{
 	scoresCatalog,
 	disciplineCatalog,
 	allowanceCatalog,
+	recognitionCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

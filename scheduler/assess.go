@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/flows/allowance"
+	"github.com/alleybot/alleybot/flows/discipline"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -21,6 +23,10 @@ type AssessOptions struct {
 	// Allowance proposes each steward's monthly allowance from the month's
 	// stored cards (package allowance); off when it is all zero.
 	Allowance assessment.AllowanceRule
+	// RecognitionTop: once a month's scorecards are stored, at most this
+	// many stewards graded excellent are proposed to each community's
+	// coordinators for commendation (四(二)); 0: no proposal.
+	RecognitionTop int
 }
 
 // By says who computes a scorecard and why: empty Name is the scheduler
@@ -83,12 +89,14 @@ func AssessPeriod(ctx context.Context, q *store.Queries, p assessment.Period, s 
 }
 
 // assessEnded stores the scorecards of each kind's last ended period,
-// once (the notice key), on the leader's clock scan.
-func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) error {
+// once (the notice key), on the leader's clock scan; after a month's, the
+// coordinators get the month's recognition proposal.
+func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) ([]bot.Message, error) {
 	a := s.opts.Assess
 	if !a.Enabled {
-		return nil
+		return nil, nil
 	}
+	var msgs []bot.Message
 	kinds := a.Kinds
 	if len(kinds) == 0 {
 		kinds = assessment.Kinds
@@ -99,23 +107,28 @@ func (s *Scheduler) assessEnded(ctx context.Context, tx *store.Tx) error {
 		p := assessment.LastEnded(k, now, loc)
 		first, err := tx.Notice(ctx, "assess:"+p.String())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !first {
 			continue
 		}
 		n, err := AssessPeriod(ctx, &tx.Queries, p, a.Settings, loc, now, By{}, 0)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.opts.Log.Info("scorecards stored", "period", p.String(), "stewards", n)
-		msgs, err := allowance.Propose(ctx, tx, s.audience(tx), s.opts.Pings.Lang, p, a.Allowance, now)
-		if err == nil {
-			err = s.opts.Outbox.EnqueueSends(ctx, tx, msgs)
-		}
+		more, err := allowance.Propose(ctx, tx, s.audience(tx), s.opts.Pings.Lang, p, a.Allowance, now)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		msgs = append(msgs, more...)
+		if k == assessment.Month && a.RecognitionTop > 0 {
+			more, err := discipline.Propose(ctx, tx, s.audience(tx), p.String(), a.RecognitionTop, now)
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, more...)
 		}
 	}
-	return nil
+	return msgs, nil
 }

@@ -227,7 +227,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt),
 			TrainingRemind: cfg.Training.RemindBefore},
 		Assess: scheduler.AssessOptions{Enabled: true, Settings: assessSettings(cfg), Kinds: assessKinds(cfg),
-			Allowance: cfg.Assessment.Allowance.Rule()}})
+			Allowance:      cfg.Assessment.Allowance.Rule(),
+			RecognitionTop: cfg.Assessment.RecognitionTop}})
 	if err != nil {
 		return nil, err
 	}

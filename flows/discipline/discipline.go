@@ -54,7 +54,8 @@ func draft(t *conversations.Turn) *Draft { return t.Data.(*Draft) }
 // minReason is the fewest characters a reason must show.
 const minReason = 2
 
-// Domain is the record's flows: commend, warn, restore.
+// Domain is the record's flows (commend, warn, restore, rgedit) and the
+// recognition proposal's buttons.
 func Domain(s Settings) conversations.Domain {
 	nd := func() any { return &Draft{} }
 	return conversations.Domain{Name: "discipline", Settings: &s, Flows: []*conversations.Flow{
@@ -69,7 +70,8 @@ func Domain(s Settings) conversations.Domain {
 		{Name: "restore", Title: "flow.restore", NewData: nd, Steps: []conversations.Step{
 			{Name: "reason", Accepts: conversations.Text, Prompt: askAbout("discipline.ask.restore_reason"), Handle: handleRestoreReason},
 		}},
-	}}
+		recognitionFlow(),
+	}, Buttons: []conversations.ButtonFamily{recognitionButtons()}}
 }
 
 func askAbout(key string) func(context.Context, *conversations.Turn) (conversations.Prompt, error) {
