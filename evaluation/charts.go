@@ -226,6 +226,10 @@ func (f *Font) addLabels(p *plot.Plot, bars []countBar, dy vg.Length) error {
 // render draws p on a white w×h PNG with a margin; legendW > 0 keeps a
 // column that wide on the right for the legend, clear of the bars.
 func render(p *plot.Plot, w, h, legendW vg.Length) ([]byte, error) {
+	legend := p.Legend
+	if legendW > 0 {
+		p.Legend = plot.NewLegend() // drawn outside the plot below
+	}
 	c := vgimg.New(w, h)
 	dc := draw.New(c)
 	dc.SetColor(color.White)
@@ -233,9 +237,9 @@ func render(p *plot.Plot, w, h, legendW vg.Length) ([]byte, error) {
 	inner := draw.Crop(dc, vg.Points(14), vg.Points(-14), vg.Points(6), vg.Points(-8))
 	p.Draw(draw.Crop(inner, 0, -legendW, 0, 0))
 	if legendW > 0 {
-		p.Legend.Top, p.Legend.Left = true, true
-		p.Legend.YOffs = -p.Title.TextStyle.Height(p.Title.Text) - p.Title.Padding - vg.Points(8)
-		p.Legend.Draw(draw.Crop(inner, inner.Size().X-legendW+vg.Points(10), 0, 0, 0))
+		legend.Top, legend.Left, legend.Padding = true, true, vg.Points(5)
+		legend.YOffs = -p.Title.TextStyle.Height(p.Title.Text) - p.Title.Padding - vg.Points(8)
+		legend.Draw(draw.Crop(inner, inner.Size().X-legendW+vg.Points(10), 0, 0, 0))
 	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {

@@ -50,7 +50,7 @@ func (f *Font) hoursChart(title string, r Report, lang i18n.Lang) ([]byte, error
 			series[k] = plotter.Values{0}
 		}
 	}
-	const bar = 9.0
+	const bar = 11.0
 	legend := []string{"evaluation.legend.verify_median", "evaluation.legend.verify_p90", "evaluation.legend.fix_median", "evaluation.legend.fix_p90"}
 	for k := range 4 { // top down in each group, as the legend lists them
 		b, err := plotter.NewBarChart(series[k], vg.Points(bar))
@@ -72,7 +72,7 @@ func (f *Font) hoursChart(title string, r Report, lang i18n.Lang) ([]byte, error
 }
 
 // groupHeight is the height of a department's four bars and the gap.
-const groupHeight = 52
+const groupHeight = 62
 
 // ratesChart is the month's rates as bars from 0 to 100%, each with its
 // fraction; satisfaction as its average out of 5; the complaints below.

@@ -49,6 +49,7 @@ Commands:
                    messenger configured it prints what the scheduler sends
   report training  export a training's invitees and attendance (--id N --format csv)
   report scores    export a period's scorecards (--period 2026-11 --format csv|xlsx [--out FILE])
+  report monthly   the month's evaluation report: PNG charts and a CSV (--period 2026-11 --out DIR)
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   version          print the version and the commit it was built from
 
@@ -135,8 +136,9 @@ func commands() map[string]command {
 		"unbind":  {summary: "remove a roster person's invited accounts (Telegram), so an account can be moved to someone else with their invitation", args: "NAME|CODE", run: cmdUnbind},
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
 		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv), " +
-			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE])",
-			args: "training|scores", run: cmdReport, flags: reportFlags},
+			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE]), " +
+			"or a month's evaluation report, its charts as PNG and its figures as CSV (report monthly --period 2026-11 --out DIR)",
+			args: "training|scores|monthly", run: cmdReport, flags: reportFlags},
 		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
 			args: "recompute", run: cmdAssess, flags: assessFlags},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
@@ -491,8 +493,8 @@ func orDefault(s, def string) string {
 func reportFlags(fs *flag.FlagSet) {
 	fs.Int64("id", 0, "the training's number (#N in /trainings)")
 	fs.String("format", "csv", "output format: csv (training, scores) or xlsx (scores)")
-	fs.String("period", "", "scores: the period, a month 2026-11, a quarter 2026-Q4 or a year 2026 (it must have ended)")
-	fs.String("out", "", "scores: write to this file instead of stdout")
+	fs.String("period", "", "scores: the period, a month 2026-11, a quarter 2026-Q4 or a year 2026; monthly: the month (it must have ended)")
+	fs.String("out", "", "scores: write to this file instead of stdout; monthly: the directory for the PNGs and the CSV")
 }
 
 // cmdReport writes a training's report: one CSV row per invitee.
@@ -506,8 +508,11 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() == 1 && fs.Arg(0) == "scores" {
 		return cmdReportScores(e, fs, common)
 	}
+	if fs.NArg() == 1 && fs.Arg(0) == "monthly" {
+		return cmdReportMonthly(e, fs, common)
+	}
 	if fs.NArg() != 1 || fs.Arg(0) != "training" {
-		return usageError{"report takes one argument: training or scores"}
+		return usageError{"report takes one argument: training, scores or monthly"}
 	}
 	if o.id <= 0 {
 		return usageError{"report training needs --id N (the number /trainings shows)"}
