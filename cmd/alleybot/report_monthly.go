@@ -3,12 +3,15 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/evaluation"
+	"github.com/alleybot/alleybot/scheduler"
 )
 
 // cmdReportMonthly writes a month's evaluation report (seed 七(一)) to a
@@ -74,4 +77,22 @@ func cmdReportMonthly(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	fmt.Fprintf(e.stderr, "%s: done in %v\n", p, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// reportOptions are serve's monthly report: its font loaded once; a font
+// that is missing turns the report off with a warning naming the key and
+// the file, and serve goes on.
+func reportOptions(cfg config.Config, log *slog.Logger) scheduler.ReportOptions {
+	if !cfg.Reports.Monthly {
+		return scheduler.ReportOptions{}
+	}
+	file, err := cfg.ReportFont()
+	if err == nil {
+		var f *evaluation.Font
+		if f, err = evaluation.LoadFont(file); err == nil {
+			return scheduler.ReportOptions{Monthly: true, Font: f}
+		}
+	}
+	log.Warn("the monthly evaluation report is off", "err", err)
+	return scheduler.ReportOptions{}
 }

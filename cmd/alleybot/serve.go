@@ -226,7 +226,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		Routine: scheduler.RoutineOptions{RemindBefore: cfg.Routine.RemindBefore, KeepFor: cfg.Routine.KeepFor,
 			SummaryAt: config.Minute(cfg.Routine.MissedSummaryAt), DigestAt: config.Minute(cfg.Routine.DigestAt),
 			TrainingRemind: cfg.Training.RemindBefore},
-		Assess: scheduler.AssessOptions{Enabled: true, Settings: assessSettings(cfg), Kinds: assessKinds(cfg)}})
+		Assess:  scheduler.AssessOptions{Enabled: true, Settings: assessSettings(cfg), Kinds: assessKinds(cfg)},
+		Reports: reportOptions(cfg, log)})
 	if err != nil {
 		return nil, err
 	}
