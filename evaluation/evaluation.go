@@ -33,9 +33,13 @@ type Report struct {
 }
 
 // Compute gathers a period's figures; the period must have ended (the
-// reason otherwise).
+// reason otherwise). q is best a transaction's: JIT is turned off in it
+// (store.WithoutJIT), which more than halves the time.
 func Compute(ctx context.Context, q *store.Queries, p assessment.Period, loc *time.Location, asOf time.Time) (Report, error) {
 	if err := p.CheckEnded(asOf, loc); err != nil {
+		return Report{}, err
+	}
+	if err := q.WithoutJIT(ctx); err != nil {
 		return Report{}, err
 	}
 	r := Report{Period: p, AsOf: asOf}

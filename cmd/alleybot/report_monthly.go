@@ -12,6 +12,7 @@ import (
 	"github.com/alleybot/alleybot/config"
 	"github.com/alleybot/alleybot/evaluation"
 	"github.com/alleybot/alleybot/scheduler"
+	"github.com/alleybot/alleybot/store"
 )
 
 // cmdReportMonthly writes a month's evaluation report (seed 七(一)) to a
@@ -48,7 +49,11 @@ func cmdReportMonthly(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	}
 	start := time.Now()
 	fmt.Fprintf(e.stderr, "%s: computing the figures…\n", p)
-	r, err := evaluation.Compute(e.ctx, &st.Queries, p, loc, time.Now())
+	var r evaluation.Report
+	err = st.InTx(e.ctx, func(tx *store.Tx) error {
+		r, err = evaluation.Compute(e.ctx, &tx.Queries, p, loc, time.Now())
+		return err
+	})
 	if err != nil {
 		return err
 	}
