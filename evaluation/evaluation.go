@@ -92,22 +92,22 @@ func (r Rate) Percent() string {
 	return strconv.FormatFloat(100*r.Value(), 'f', 1, 64) + "%"
 }
 
-// Overdue: the cases overdue among those dispatched.
+// Overdue is the cases overdue among those dispatched.
 func (r Report) Overdue() Rate { return Rate{r.All.Overdue, r.All.Due} }
 
-// SendBack: the re-checks that failed (sent back to the department).
+// SendBack is the re-checks that failed (sent back to the department).
 func (r Report) SendBack() Rate { return Rate{r.All.SentBack, r.All.Rechecks} }
 
-// Returned: the cases returned to their steward to supplement.
+// Returned is the cases returned to their steward to supplement.
 func (r Report) Returned() Rate { return Rate{r.All.Returned, r.All.Cases} }
 
-// PatrolAttendance: the patrol windows attended (on time or late) among
+// PatrolAttendance is the patrol windows attended (on time or late) among
 // those that have ended.
 func (r Report) PatrolAttendance() Rate {
 	return Rate{r.Patrols.OnTime + r.Patrols.Late, r.Patrols.Scheduled - r.Patrols.Upcoming}
 }
 
-// TrainingAttendance: the invitees who attended.
+// TrainingAttendance is the invitees who attended.
 func (r Report) TrainingAttendance() Rate {
 	return Rate{r.Others.TrainingsAttended, r.Others.TrainingsInvited}
 }
