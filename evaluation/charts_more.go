@@ -29,7 +29,11 @@ func (f *Font) hoursChart(title string, r Report, lang i18n.Lang) ([]byte, error
 	// The plot's Y grows upwards: the first department goes last.
 	for i := len(deps) - 1; i >= 0; i-- {
 		d := deps[i]
-		names = append(names, d.Name)
+		name := d.Name
+		if lang != i18n.ZH && d.NameEn != "" {
+			name = d.NameEn
+		}
+		names = append(names, name)
 		for k, v := range []struct {
 			h  float64
 			ok bool

@@ -481,3 +481,27 @@ func TestFontMissing(t *testing.T) {
 		t.Error("a file that is no font was loaded")
 	}
 }
+
+// TestChartsOfAnEmptyMonth: a month with nothing in it still draws its four
+// charts, in either language.
+func TestChartsOfAnEmptyMonth(t *testing.T) {
+	if _, err := os.Stat(config.DefaultReportFont); err != nil {
+		t.Skipf("no CJK font (scripts/fonts.sh installs it): %v", err)
+	}
+	f, err := evaluation.LoadFont(config.DefaultReportFont)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nov, _ := assessment.Parse("2026-11")
+	for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
+		charts, err := evaluation.Charts(evaluation.Report{Period: nov}, f, lang)
+		if err != nil || len(charts) != 4 {
+			t.Fatalf("%s: %d charts, %v", lang, len(charts), err)
+		}
+		for _, c := range charts {
+			if _, err := png.Decode(bytes.NewReader(c.PNG)); err != nil {
+				t.Errorf("%s %s: %v", lang, c.Name, err)
+			}
+		}
+	}
+}
