@@ -89,7 +89,7 @@ func (f *Font) ratesChart(title string, r Report, lang i18n.Lang) ([]byte, error
 			Text: x.Percent() + " (" + strconv.Itoa(x.N) + "/" + strconv.Itoa(x.Of) + ")"}
 	}
 	sat := countBar{Label: i18n.T(lang, "evaluation.rate.satisfaction"), N: 100 * o.RatingAvg / 5,
-		Text: i18n.T(lang, "evaluation.rate.satisfaction_value", "avg", strconv.FormatFloat(o.RatingAvg, 'f', 2, 64), "n", o.Ratings)}
+		Text: i18n.T(lang, "evaluation.rate.satisfaction_value", "avg", r.Satisfaction(), "n", o.Ratings)}
 	bars := []countBar{frac("evaluation.rate.overdue", r.Overdue()), frac("evaluation.rate.send_back", r.SendBack()),
 		frac("evaluation.rate.returned", r.Returned()), frac("evaluation.rate.patrols", r.PatrolAttendance()),
 		frac("evaluation.rate.trainings", r.TrainingAttendance()), sat}

@@ -112,6 +112,14 @@ func (r Report) TrainingAttendance() Rate {
 	return Rate{r.Others.TrainingsAttended, r.Others.TrainingsInvited}
 }
 
+// Satisfaction is the residents' average score "4.25" ("–" without ratings).
+func (r Report) Satisfaction() string {
+	if r.Others.Ratings == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(r.Others.RatingAvg, 'f', 2, 64)
+}
+
 // CSV is the figures, one per row (section, key, name, metric, value), with
 // a byte order mark for Excel on a Chinese Windows.
 func (r Report) CSV() []byte {

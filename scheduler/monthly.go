@@ -3,7 +3,6 @@ package scheduler
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/alleybot/alleybot/assessment"
 	"github.com/alleybot/alleybot/audience"
@@ -78,6 +77,6 @@ func reportText(r evaluation.Report, lang i18n.Lang) string {
 	o := r.Others
 	return i18n.T(lang, "evaluation.message", "period", r.Period.String(), "cases", r.Cases,
 		"overdue", r.Overdue().Percent(), "send_back", r.SendBack().Percent(), "patrols", r.PatrolAttendance().Percent(),
-		"trainings", r.TrainingAttendance().Percent(), "avg", strconv.FormatFloat(o.RatingAvg, 'f', 2, 64), "ratings", o.Ratings,
+		"trainings", r.TrainingAttendance().Percent(), "avg", r.Satisfaction(), "ratings", o.Ratings,
 		"complaints", o.Complaints, "upheld", o.Upheld)
 }
