@@ -31,6 +31,7 @@ type Config struct {
 	Complaints ComplaintsConfig `yaml:"complaints"`
 	Training   TrainingConfig   `yaml:"training"`
 	Assessment AssessmentConfig `yaml:"assessment"`
+	Reports    ReportsConfig    `yaml:"reports"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -251,6 +252,7 @@ func Default() Config {
 		Complaints: ComplaintsConfig{PerHour: 3, AnswerWithin: 8 * time.Hour},
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Assessment: defaultAssessment(),
+		Reports:    ReportsConfig{Font: DefaultReportFont, Monthly: true},
 		Log:        LogConfig{Level: "info"},
 	}
 }

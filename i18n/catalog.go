@@ -16,6 +16,7 @@ var catalogs = []map[string]msg{
 	disciplineCatalog,
 	allowanceCatalog,
 	recognitionCatalog,
+	evaluationCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

@@ -66,6 +66,7 @@ type Options struct {
 	Pings         PingOptions                  // deadline pings; zero Every: no periodic scan
 	Routine       RoutineOptions               // patrol reminders, summaries, the digest
 	Assess        AssessOptions                // scorecards once each period has ended
+	Reports       ReportOptions                // the monthly evaluation report once each month has ended
 
 	// Local is a local platform (the console) whose bindings the pings and
 	// routines reach too: serve with no messenger sets it, and its Outbox

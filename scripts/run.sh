@@ -39,6 +39,7 @@ if $fresh; then # start from an empty database (demos, scripts)
     "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >&2
 fi
 scripts/db.sh
+scripts/fonts.sh # the monthly report's charts need a CJK font
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db?sslmode=disable}
 make -s build >&2
 bin/alleybot migrate >&2

@@ -50,6 +50,7 @@ Commands:
   report training  export a training's invitees and attendance (--id N --format csv)
   report scores    export a period's scorecards (--period 2026-11 --format csv|xlsx [--out FILE])
   report allowance export a month's stewards' allowances (--period 2026-11 --format csv|xlsx [--out FILE] [--confirmed])
+  report monthly   the month's evaluation report: PNG charts and a CSV (--period 2026-11 --out DIR)
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
   restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
@@ -139,8 +140,9 @@ func commands() map[string]command {
 		"console": {summary: "chat with the bot on stdin/stdout as a roster person", run: cmdConsole, flags: consoleFlags},
 		"report": {summary: "export a training's invitees, answers, link opens and attendance (report training --id N --format csv), " +
 			"or a period's scorecards with their counts (report scores --period 2026-11 --format csv|xlsx [--out FILE]), " +
-			"or a month's stewards' allowances, proposed and confirmed (report allowance --period 2026-11 --format csv|xlsx [--out FILE] [--confirmed])",
-			args: "training|scores|allowance", run: cmdReport, flags: reportFlags},
+			"or a month's stewards' allowances, proposed and confirmed (report allowance --period 2026-11 --format csv|xlsx [--out FILE] [--confirmed]), " +
+			"or a month's evaluation report, its charts as PNG and its figures as CSV (report monthly --period 2026-11 --out DIR)",
+			args: "training|scores|allowance|monthly", run: cmdReport, flags: reportFlags},
 		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay; " +
 			"or store the first scorecards, as the scheduler does, of every ended period since a month (assess backfill --since 2026-01 [--kinds month,quarter,year]): a period already stored is skipped",
 			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
@@ -498,8 +500,8 @@ func orDefault(s, def string) string {
 func reportFlags(fs *flag.FlagSet) {
 	fs.Int64("id", 0, "the training's number (#N in /trainings)")
 	fs.String("format", "csv", "output format: csv (training, scores, allowance) or xlsx (scores, allowance)")
-	fs.String("period", "", "scores: the period, a month 2026-11, a quarter 2026-Q4 or a year 2026 (it must have ended); allowance: a month")
-	fs.String("out", "", "scores, allowance: write to this file instead of stdout")
+	fs.String("period", "", "scores: the period, a month 2026-11, a quarter 2026-Q4 or a year 2026 (it must have ended); allowance, monthly: a month")
+	fs.String("out", "", "scores, allowance: write to this file instead of stdout; monthly: the directory for the PNGs and the CSV")
 	fs.Bool("confirmed", false, "allowance: only the allowances the coordinators have confirmed")
 }
 
@@ -517,8 +519,11 @@ func cmdReport(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	if fs.NArg() == 1 && fs.Arg(0) == "allowance" {
 		return cmdReportAllowance(e, fs, common)
 	}
+	if fs.NArg() == 1 && fs.Arg(0) == "monthly" {
+		return cmdReportMonthly(e, fs, common)
+	}
 	if fs.NArg() != 1 || fs.Arg(0) != "training" {
-		return usageError{"report takes one argument: training, scores or allowance"}
+		return usageError{"report takes one argument: training, scores, allowance or monthly"}
 	}
 	if o.id <= 0 {
 		return usageError{"report training needs --id N (the number /trainings shows)"}

@@ -228,7 +228,8 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 			TrainingRemind: cfg.Training.RemindBefore},
 		Assess: scheduler.AssessOptions{Enabled: true, Settings: assessSettings(cfg), Kinds: assessKinds(cfg),
 			Allowance:      cfg.Assessment.Allowance.Rule(),
-			RecognitionTop: cfg.Assessment.RecognitionTop}})
+			RecognitionTop: cfg.Assessment.RecognitionTop},
+		Reports: reportOptions(cfg, log)})
 	if err != nil {
 		return nil, err
 	}
