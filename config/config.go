@@ -32,6 +32,7 @@ type Config struct {
 	Training   TrainingConfig   `yaml:"training"`
 	Assessment AssessmentConfig `yaml:"assessment"`
 	Reports    ReportsConfig    `yaml:"reports"`
+	Public     PublicConfig     `yaml:"public"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -253,6 +254,7 @@ func Default() Config {
 		Training:   TrainingConfig{RemindBefore: []time.Duration{24 * time.Hour, time.Hour}},
 		Assessment: defaultAssessment(),
 		Reports:    ReportsConfig{Font: DefaultReportFont, Monthly: true},
+		Public:     defaultPublic(),
 		Log:        LogConfig{Level: "info"},
 	}
 }
@@ -460,6 +462,7 @@ func (c Config) Validate() error {
 		bad("telegram.bot_username", "write it without the leading @")
 	}
 	c.validateAssessment(bad)
+	c.validatePublic(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

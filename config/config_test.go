@@ -653,3 +653,27 @@ func TestAssessmentValidation(t *testing.T) {
 		t.Fatalf("recognition_top: 0: %d, %v", cfg.Assessment.RecognitionTop, err)
 	}
 }
+
+func TestPublicConfig(t *testing.T) {
+	cfg := Default()
+	if !cfg.Public.Enabled || cfg.Public.ShowPhotos || cfg.Public.ShowStewardNames {
+		t.Fatalf("default public = %+v, want enabled, no photos, no names", cfg.Public)
+	}
+	for yaml, key := range map[string]string{
+		"public:\n  recent_per_alley: 0\n":                        "public.recent_per_alley",
+		"public:\n  enabled: false\n  show_photos: true\n":        "public.enabled",
+		"public:\n  show_photos: yes please\n":                    "public.show_photos",
+		"public:\n  show_faces: true\n":                           "public.show_faces",
+		"public:\n  enabled: false\n  show_steward_names: true\n": "public.enabled",
+	} {
+		path := writeFile(t, "alleybot.yaml", yaml)
+		_, err := Load(path, env(nil))
+		if err == nil || !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%q: error %v, want one naming %s and the file", yaml, err, key)
+		}
+	}
+	path := writeFile(t, "alleybot.yaml", "public:\n  show_photos: true\n")
+	if cfg, err := Load(path, env(nil)); err != nil || !cfg.Public.ShowPhotos || !cfg.Public.Enabled || cfg.Public.RecentPerAlley != 5 {
+		t.Fatalf("show_photos: true: %+v, %v", cfg.Public, err)
+	}
+}

@@ -9,6 +9,7 @@ STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 scripts/db.sh
 scripts/fonts.sh # the monthly report's charts need a CJK font
+scripts/chromium.sh # the public page's screenshot test needs a browser
 export ALLEYBOT_TEST_DATABASE_URL=${ALLEYBOT_TEST_DATABASE_URL:-postgres://postgres@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/postgres?sslmode=disable}
 unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
 if [ -n "$unformatted" ]; then
