@@ -30,13 +30,8 @@ func (m monthView) Title(lang i18n.Lang) string {
 // InTimeShare is the closed cases closed in time, "87.5%".
 func (m monthView) InTimeShare() string { return evaluation.Rate{N: m.InTime, Of: m.Fixed}.Percent() }
 
-// Satisfaction is 「4.25 分 / 5(12 次评价)」, or 「暂无评价」.
-func (m monthView) Satisfaction(lang i18n.Lang) string {
-	if m.Ratings == 0 {
-		return i18n.T(lang, "public.fig.no_ratings")
-	}
-	return i18n.T(lang, "public.fig.rating", "avg", strconv.FormatFloat(m.RatingAvg, 'f', 2, 64), "n", m.Ratings)
-}
+// Average is the residents' average score, "4.25".
+func (m monthView) Average() string { return strconv.FormatFloat(m.RatingAvg, 'f', 2, 64) }
 
 // alleyView is an alley's recently closed cases.
 type alleyView struct {
