@@ -324,7 +324,9 @@ func TestTelegramWebhook(t *testing.T) {
 
 	// Health endpoints on the same server.
 	base := strings.TrimSuffix(hook, "/telegram/webhook")
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
+	// And the public page, mounted by serve (public.enabled is on by default;
+	// show_photos off: no photo).
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/public/": 200, "/public/photo/1": 404} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
