@@ -9,6 +9,7 @@ import (
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/flows/discipline"
+	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/flows/notices"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
@@ -41,5 +42,6 @@ func All(s Settings) []conversations.Domain {
 		notices.Domain(s.Notices),
 		scores.Domain(),
 		discipline.Domain(s.Discipline),
+		ledger.Domain(),
 	}
 }

@@ -68,6 +68,9 @@ var permissions = map[string][]model.Role{
 	"/warn":    {model.RoleCoordinator},
 	"/restore": {model.RoleAdmin},
 	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
+
+	"/ledger":  {model.RoleTreasurer},
+	"/balance": {model.RoleTreasurer, model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
 }
 
 // may reports whether someone holding roles may do what.
