@@ -138,8 +138,8 @@ func TestTamperFound(t *testing.T) {
 		{"edited", []string{`UPDATE ledger_entries SET amount_fen = 12800 WHERE seq = 3`}, 3, "changed"},
 		{"edited and rehashed", []string{`UPDATE ledger_entries SET purpose = 'x', hash = repeat('a', 64) WHERE seq = 2`}, 2, "changed"},
 		{"deleted", []string{`DELETE FROM ledger_entries WHERE seq = 2`}, 3, "entry 2 is missing"},
-		{"reordered", []string{`UPDATE ledger_entries SET seq = -seq WHERE seq IN (2, 3)`,
-			`UPDATE ledger_entries SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq < 0`}, 2, "prev_hash"},
+		{"reordered", []string{`UPDATE ledger_entries SET seq = seq + 100 WHERE seq IN (2, 3)`,
+			`UPDATE ledger_entries SET seq = CASE seq WHEN 102 THEN 3 ELSE 2 END WHERE seq > 100`}, 2, "prev_hash"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, f := world(t, 2)
