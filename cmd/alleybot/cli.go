@@ -50,6 +50,7 @@ Commands:
   report training  export a training's invitees and attendance (--id N --format csv)
   report scores    export a period's scorecards (--period 2026-11 --format csv|xlsx [--out FILE])
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
+  ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11]
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -115,6 +116,7 @@ type command struct {
 	args    string
 	run     func(e *env, fs *flag.FlagSet, common *commonFlags) error
 	flags   func(fs *flag.FlagSet)
+	subs    map[string]command // subcommands (alleybot ledger add …), each with its own flags
 }
 
 type commonFlags struct {
@@ -139,6 +141,8 @@ func commands() map[string]command {
 			args: "training|scores", run: cmdReport, flags: reportFlags},
 		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay",
 			args: "recompute", run: cmdAssess, flags: assessFlags},
+		"ledger": {summary: "the fund ledger (seed 六): add an entry, import a CSV file (all rows or none), verify the hash chain, list a month",
+			args: "add|import|verify|list", run: cmdLedger, subs: ledgerCommands()},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
@@ -177,6 +181,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !ok {
 		fmt.Fprintf(stderr, "alleybot: unknown command %q\n\n%s", name, usage)
 		return 2
+	}
+	if sub, ok := cmd.subs[argAt(args, 1)]; ok {
+		name, cmd, args = name+" "+args[1], sub, args[1:]
 	}
 	args = append([]string{name}, append(global, args[1:]...)...)
 	fs := flag.NewFlagSet("alleybot "+name, flag.ContinueOnError)
