@@ -186,8 +186,8 @@ func TestImportExampleContent(t *testing.T) {
 			t.Errorf("S01 alleys = %v, %v; want 帽儿胡同 and 雨儿胡同", names, err)
 		}
 		people, err := st.People(ctx)
-		if err != nil || len(people) != 16 || people[0].Code != "A01" {
-			t.Errorf("People = %d people starting %+v, %v; want 16 by code", len(people), people[:min(1, len(people))], err)
+		if err != nil || len(people) != 17 || people[0].Code != "A01" {
+			t.Errorf("People = %d people starting %+v, %v; want 17 by code", len(people), people[:min(1, len(people))], err)
 		}
 	})
 
@@ -862,7 +862,7 @@ func TestValidateAcceptsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin"}
+	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer"}
 	if err := roster.Validate(example, f, roles, []string{"sanitation", "facilities", "order", "safety"}); err != nil {
 		t.Fatal(err)
 	}

@@ -80,8 +80,8 @@ func TestMigrateTwiceAppliesNothing(t *testing.T) {
 		t.Errorf("CheckSchema after Migrate = %v, want nil", err)
 	}
 	// The seeded rows of the migration are there exactly once.
-	if n := count(t, st, `SELECT count(*) FROM roles`); n != 7 {
-		t.Errorf("roles has %d rows, want 7", n)
+	if n := count(t, st, `SELECT count(*) FROM roles`); n != 8 {
+		t.Errorf("roles has %d rows, want 8", n)
 	}
 	if n := count(t, st, `SELECT count(*) FROM categories`); n != 4 {
 		t.Errorf("categories has %d rows, want 4", n)
