@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/lib/pq"
@@ -61,7 +62,7 @@ func (t *Tx) AppendLedgerEntry(ctx context.Context, e *LedgerEntry, seal func(e 
 		Hash string `db:"hash"`
 	}
 	err := t.db.GetContext(ctx, &last, `SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1`)
-	if err != nil && notFound(err) != ErrNotFound {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return wrap("ledger head", err)
 	}
 	e.Seq, e.PrevHash = last.Seq+1, last.Hash

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
 	book "github.com/alleybot/alleybot/ledger"
 	"github.com/alleybot/alleybot/store"
 )
@@ -258,9 +259,14 @@ func promptConfirm(ctx context.Context, t *conversations.Turn) (conversations.Pr
 }
 
 func handleConfirm(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	if in.Choice == "cancel" {
+	switch in.Choice {
+	case "cancel":
 		t.Reply(t.T("ledger.cancelled"))
 		return conversations.Done, nil
+	case "store":
+	default:
+		t.Reply(t.T("flow.hint.choice"))
+		return conversations.Stay, nil
 	}
 	d := draft(t)
 	if d.Kind == book.Spending {
@@ -288,11 +294,17 @@ func handleOverdraw(ctx context.Context, t *conversations.Turn, in conversations
 	case in.Choice == "cancel":
 		t.Reply(t.T("ledger.cancelled"))
 		return conversations.Done, nil
-	case in.Choice == "yes", strings.TrimSpace(in.Text) == t.T("ledger.overdraw.word"):
+	case in.Choice == "yes", confirmed(in.Text):
 		return draft(t).store(ctx, t)
 	}
 	t.Reply(t.T("ledger.overdraw.hint"))
 	return conversations.Stay, nil
+}
+
+// confirmed reports whether text is the word 确认 (or "confirm").
+func confirmed(text string) bool {
+	text = strings.ToLower(strings.Trim(strings.TrimSpace(text), "。.!!"))
+	return text == i18n.T(i18n.ZH, "ledger.overdraw.word") || text == i18n.T(i18n.EN, "ledger.overdraw.word")
 }
 
 // store adds the entry; a voucher still being downloaded is waited for
