@@ -17,6 +17,7 @@ var catalogs = []map[string]msg{
 	allowanceCatalog,
 	recognitionCatalog,
 	evaluationCatalog,
+	ledgerCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key
