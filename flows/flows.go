@@ -10,6 +10,7 @@ import (
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
 	"github.com/alleybot/alleybot/flows/discipline"
+	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/flows/notices"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
@@ -43,5 +44,6 @@ func All(s Settings) []conversations.Domain {
 		scores.Domain(),
 		discipline.Domain(s.Discipline),
 		allowance.Domain(),
+		ledger.Domain(),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/flows/cases"
 	"github.com/alleybot/alleybot/flows/complaints"
+	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/scores"
 	"github.com/alleybot/alleybot/flows/trainings"
@@ -60,6 +61,8 @@ func (r *Router) commandTable() []Command {
 		{Name: "warn", Aliases: []string{"警告", "批评"}, Desc: "cmd.warn", Run: r.cmdWarn},
 		{Name: "restore", Aliases: []string{"恢复资格"}, Desc: "cmd.restore", Run: r.cmdRestore},
 		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
+		{Name: "ledger", Aliases: []string{"记账"}, Desc: "cmd.ledger", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Command(ctx, r.flows, t) }},
+		{Name: "balance", Aliases: []string{"结余"}, Desc: "cmd.balance", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Balance(ctx, t) }},
 	}
 }
 

@@ -462,7 +462,7 @@ func TestEscalationToSupervisor(t *testing.T) {
 // TestPermissionTable checks every command and every case button against
 // every role: allowed where the table says, refused (naming who may) elsewhere.
 func TestPermissionTable(t *testing.T) {
-	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor"}
+	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer"}
 	allowed := map[string][]string{
 		"/myscore": {"steward", "admin"}, "/scores": {"coordinator", "assessor", "supervisor", "admin"},
 		"/start": roles, "/help": roles, "/whoami": roles, "/lang": roles, "/case": roles, "/cancel": roles, "/back": roles,
@@ -492,6 +492,7 @@ func TestPermissionTable(t *testing.T) {
 
 		"button:al:confirm": {"coordinator", "admin"},
 		"button:rg:confirm": {"coordinator", "admin"}, "button:rg:edit": {"coordinator", "admin"},
+		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -72,6 +72,8 @@ var permissions = map[string][]model.Role{
 	"button:al:confirm": {model.RoleCoordinator}, // 确认补贴: the community's, checked by the action
 	"button:rg:confirm": {model.RoleCoordinator},
 	"button:rg:edit":    {model.RoleCoordinator},
+	"/ledger":           {model.RoleTreasurer},
+	"/balance":          {model.RoleTreasurer, model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
 }
 
 // may reports whether someone holding roles may do what.

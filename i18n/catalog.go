@@ -17,6 +17,7 @@ var catalogs = []map[string]msg{
 	allowanceCatalog,
 	recognitionCatalog,
 	evaluationCatalog,
+	ledgerCatalog,
 	publicCatalog,
 }
 

@@ -71,6 +71,9 @@ const (
 	// RoleAssessor is the assessment group (四(一)1: the residents'
 	// committee with the street office): it reads the scorecards.
 	RoleAssessor Role = "assessor"
+	// RoleTreasurer keeps the fund ledger (六): income and spending
+	// entries, /ledger and `alleybot ledger`.
+	RoleTreasurer Role = "treasurer"
 )
 
 // ChatKind is what a roster group chat is for (chats.kind).

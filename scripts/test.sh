@@ -25,7 +25,7 @@ go test -race -count=1 "$@" ./...
 FUZZTIME=${FUZZTIME:-5s}
 if [ "$FUZZTIME" != 0 ]; then
 	for target in bot/telegram:FuzzTelegramUpdate bot/console:FuzzParseLatLon bot/telegram:FuzzWebhook conversations:FuzzParseDay conversations:FuzzParseWhen \
-		roster:FuzzRoster config:FuzzConfig; do
+		roster:FuzzRoster config:FuzzConfig ledger:FuzzParseAmount; do
 		pkg="./${target%%:*}" name="${target#*:}"
 		if ! out=$(go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1); then
 			# A crash the fuzzer finds is written to testdata/fuzz and fails

@@ -22,7 +22,7 @@ func (q *Queries) Cleanup(ctx context.Context, before time.Time) (updates, draft
 	drafts, _ = res.RowsAffected()
 	// A photo still in a live draft is younger than that draft's last
 	// update, so one older than before and without a case is abandoned.
-	res, err = q.db.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND created_at < $1`, before)
+	res, err = q.db.ExecContext(ctx, `DELETE FROM photos WHERE case_id IS NULL AND ledger_seq IS NULL AND created_at < $1`, before)
 	if err != nil {
 		return 0, 0, 0, wrap("clean photos", err)
 	}

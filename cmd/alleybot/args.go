@@ -73,3 +73,11 @@ func leadingFlags(args []string) (global, rest []string, err error) {
 	}
 	return global, args, nil
 }
+
+// argAt is args[i], or "" past the end.
+func argAt(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}

@@ -54,6 +54,7 @@ Commands:
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
   restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
+  ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11]
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -119,6 +120,7 @@ type command struct {
 	args    string
 	run     func(e *env, fs *flag.FlagSet, common *commonFlags) error
 	flags   func(fs *flag.FlagSet)
+	subs    map[string]command // subcommands (alleybot ledger add …), each with its own flags
 }
 
 type commonFlags struct {
@@ -148,6 +150,8 @@ func commands() map[string]command {
 			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
 		"restore": {summary: "restore a suspended steward's role as /restore does (restore --steward CODE --by ADMIN_CODE --reason TEXT): recorded with who and why; " +
 			"the steward, the coordinators and the exchange group are told", run: cmdRestore, flags: restoreFlags},
+		"ledger": {summary: "the fund ledger (seed 六): add an entry, import a CSV file (all rows or none), verify the hash chain, list a month",
+			args: "add|import|verify|list", run: cmdLedger, subs: ledgerCommands()},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
@@ -186,6 +190,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !ok {
 		fmt.Fprintf(stderr, "alleybot: unknown command %q\n\n%s", name, usage)
 		return 2
+	}
+	if sub, ok := cmd.subs[argAt(args, 1)]; ok {
+		name, cmd, args = name+" "+args[1], sub, args[1:]
 	}
 	args = append([]string{name}, append(global, args[1:]...)...)
 	fs := flag.NewFlagSet("alleybot "+name, flag.ContinueOnError)
