@@ -18,7 +18,7 @@ var catalogs = []map[string]msg{
 	recognitionCatalog,
 	evaluationCatalog,
 	ledgerCatalog,
-	publicCatalog,
+	publicCatalog, publicLedgerCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

@@ -178,7 +178,8 @@ func (h *handler) casePage(w http.ResponseWriter, r *http.Request) {
 
 // index is the page: figures, closed cases by alley, the ledger.
 func (h *handler) index(w http.ResponseWriter, r *http.Request) {
-	v, err := h.indexView(r.Context())
+	// The ledger: last month's complete statement, or this month's so far.
+	v, err := h.indexView(r.Context(), r.URL.Query().Get("ledger") == "current", h.page(r, nil).Query)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -192,7 +193,7 @@ type indexView struct {
 	Ledger ledgerView
 }
 
-func (h *handler) indexView(ctx context.Context) (indexView, error) {
+func (h *handler) indexView(ctx context.Context, ledgerNow bool, query string) (indexView, error) {
 	var v indexView
 	now := h.o.Now().In(h.o.Location)
 	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.o.Location)
@@ -218,6 +219,14 @@ func (h *handler) indexView(ctx context.Context) (indexView, error) {
 		a := &v.Alleys[len(v.Alleys)-1]
 		a.Cases = append(a.Cases, h.caseView(c))
 	}
-	v.Ledger, err = ledgerSection(ctx, h.st, this, this.AddDate(0, 1, 0))
+	from, other := last, "?ledger=current"
+	if query != "" {
+		other += "&" + query[1:]
+	}
+	if ledgerNow {
+		from, other = this, query
+	}
+	v.Ledger, err = ledgerSection(ctx, h.st, from, from.AddDate(0, 1, 0))
+	v.Ledger.Current, v.Ledger.Other = ledgerNow, other
 	return v, err
 }

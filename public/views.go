@@ -1,7 +1,6 @@
 package public
 
 import (
-	"context"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -98,15 +97,4 @@ func (h *handler) caseView(c store.PublicCase) caseView {
 		v.BeforePhotos, v.AfterPhotos = nil, nil
 	}
 	return v
-}
-
-// ledgerView is the month's fund ledger statement (seed 六). Ready is
-// false until the ledger is in this build: the section says it is coming.
-type ledgerView struct {
-	Ready bool
-}
-
-// ledgerSection reads the ledger statement of [from, to).
-func ledgerSection(ctx context.Context, st *store.Store, from, to time.Time) (ledgerView, error) {
-	return ledgerView{}, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/lib/pq"
@@ -122,4 +123,19 @@ func (q *Queries) PublicPhoto(ctx context.Context, id int64) ([]byte, string, er
 		JOIN photo_blobs b ON b.sha256 = p.sha256 JOIN cases c ON c.id = p.case_id
 		WHERE p.id = $1 AND c.status = $2 AND p.kind IN ('before', 'after') AND p.complaint_id IS NULL`, id, model.StatusClosed)
 	return row.Bytes, row.MIME, wrap("public photo", notFound(err))
+}
+
+// PublicLedgerHead is the fund ledger's last entry (seq 0, "" for an
+// empty ledger): its hash is the chain's head, which the page publishes
+// so a reader can tell later that nothing before it was changed.
+func (q *Queries) PublicLedgerHead(ctx context.Context) (int64, string, error) {
+	var head struct {
+		Seq  int64  `db:"seq"`
+		Hash string `db:"hash"`
+	}
+	err := q.db.GetContext(ctx, &head, `SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return head.Seq, head.Hash, wrap("ledger head", err)
 }
