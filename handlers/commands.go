@@ -60,6 +60,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "warn", Aliases: []string{"警告", "批评"}, Desc: "cmd.warn", Run: r.cmdWarn},
 		{Name: "restore", Aliases: []string{"恢复资格"}, Desc: "cmd.restore", Run: r.cmdRestore},
 		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
+		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
 	}
 }
 

@@ -489,6 +489,7 @@ func TestPermissionTable(t *testing.T) {
 		"button:c:rate": roles, "button:c:still": roles,
 		"/commend": {"coordinator", "admin"}, "/warn": {"coordinator", "admin"}, "/restore": {"admin"},
 		"/record": {"coordinator", "supervisor", "assessor", "admin"},
+		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -68,6 +68,10 @@ var permissions = map[string][]model.Role{
 	"/warn":    {model.RoleCoordinator},
 	"/restore": {model.RoleAdmin},
 	"/record":  {model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
+
+	"/appeal":           {model.RoleSteward},
+	"button:ap:keep":    {model.RoleCoordinator},
+	"button:ap:correct": {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

@@ -14,6 +14,7 @@ var catalogs = []map[string]msg{
 	commonCatalog, reportsCatalog, casesCatalog, complaintsCatalog, patrolsCatalog, trainingsCatalog, pingsCatalog,
 	scoresCatalog,
 	disciplineCatalog,
+	appealsCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key
