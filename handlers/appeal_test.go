@@ -65,6 +65,10 @@ func TestAppealCorrected(t *testing.T) {
 		t.Fatalf("S01's computed total %.1f leaves no room for +5", computed)
 	}
 	grade := map[assessment.Grade]string{"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}[assessment.Default().Bands.GradeOf(want)]
+	if computed != 70 || grade != "良好" {
+		// 70.0 合格 corrected to 75.0 良好: the band is recomputed.
+		t.Fatalf("S01's November: %.1f, corrected %s; the scenario wants 70.0 → 良好", computed, grade)
+	}
 
 	s.text("/appeal 2026-11")
 	s.expect("申诉 2026-11 的考核结果", "请写明申诉理由(5–500 字)")
