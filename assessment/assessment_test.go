@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,33 @@ func TestEndedSince(t *testing.T) {
 	}
 	if p := (Period{Kind: Month, Year: 2026, Index: 12}).Next(); p.String() != "2027-01" {
 		t.Errorf("after 2026-12: %s", p)
+	}
+}
+
+// TestAdjusted: a correction moves the total within 0–100 and the band is
+// the one of the bands stored with the card, not today's defaults.
+func TestAdjusted(t *testing.T) {
+	s := Default()
+	s.Bands = Bands{Excellent: 95, Good: 80, Pass: 50}
+	raw, _ := json.Marshal(s)
+	for _, c := range []struct {
+		total, adj float64
+		grade      string
+		want       float64
+		wantGrade  Grade
+	}{
+		{70, 0, "pass", 70, Pass},
+		{70, 5, "pass", 75, Pass}, // 75 is 良好 by default, 合格 under the card's bands
+		{78, 2.5, "pass", 80.5, Good},
+		{98, 5, "excellent", 100, Excellent},
+		{3, -5, "fail", 0, Fail},
+	} {
+		got, g, err := Adjusted(c.total, c.adj, c.grade, raw)
+		if err != nil || got != c.want || g != c.wantGrade {
+			t.Errorf("Adjusted(%v, %v) = %v %v %v, want %v %v", c.total, c.adj, got, g, err, c.want, c.wantGrade)
+		}
+	}
+	if _, _, err := Adjusted(70, 5, "pass", []byte("{")); err == nil {
+		t.Error("broken settings accepted")
 	}
 }

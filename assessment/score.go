@@ -11,6 +11,8 @@
 package assessment
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"time"
 )
@@ -163,6 +165,22 @@ func (b Bands) GradeOf(total float64) Grade {
 		return Pass
 	}
 	return Fail
+}
+
+// Adjusted is a stored card's total after the period's adjustments (an
+// appeal corrected): the sum, within 0–100 with one decimal, and its
+// grade band under the bands stored with the card (settings, its JSON),
+// never the config's of today. No adjustment: the stored grade.
+func Adjusted(total, adjustment float64, grade string, settings []byte) (float64, Grade, error) {
+	if adjustment == 0 {
+		return total, Grade(grade), nil
+	}
+	adjusted := round1(math.Min(100, math.Max(0, total+adjustment)))
+	var s Settings
+	if err := json.Unmarshal(settings, &s); err != nil {
+		return adjusted, "", fmt.Errorf("the card's settings: %w", err)
+	}
+	return adjusted, s.Bands.GradeOf(adjusted), nil
 }
 
 // Default are the settings where the config says nothing.

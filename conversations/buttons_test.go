@@ -19,6 +19,8 @@ func TestButtonFamilies(t *testing.T) {
 		{"c:rate:5:4", conversations.Pressed{Prefix: "c", Action: "rate", ID: 5, Arg: "4"}, true},
 		{"k:answer:3", conversations.Pressed{Prefix: "k", Action: "answer", ID: 3}, true},
 		{"t:sign:9", conversations.Pressed{Prefix: "t", Action: "sign", ID: 9}, true},
+		{"ap:correct:4", conversations.Pressed{Prefix: "ap", Action: "correct", ID: 4}, true},
+		{"ap:answer:4", conversations.Pressed{}, false},
 		{"k:bogus:3", conversations.Pressed{}, false},
 		{"k:answer:3:extra", conversations.Pressed{}, false},
 		{"c:dispatch:x", conversations.Pressed{}, false},
@@ -42,7 +44,7 @@ func TestButtonFamilies(t *testing.T) {
 	if f == nil || !f.IsPublic("rate") || f.IsPublic("dispatch") {
 		t.Errorf("the satisfaction question is public, dispatch is not")
 	}
-	if n := len(e.Families()); n != 3 {
-		t.Errorf("%d families, want 3 (case, complaint, training)", n)
+	if n := len(e.Families()); n != 4 {
+		t.Errorf("%d families, want 4 (case, complaint, training, appeal)", n)
 	}
 }

@@ -63,6 +63,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
 		{Name: "ledger", Aliases: []string{"记账"}, Desc: "cmd.ledger", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Command(ctx, r.flows, t) }},
 		{Name: "balance", Aliases: []string{"结余"}, Desc: "cmd.balance", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Balance(ctx, t) }},
+		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
 	}
 }
 

@@ -74,6 +74,9 @@ var permissions = map[string][]model.Role{
 	"button:rg:edit":    {model.RoleCoordinator},
 	"/ledger":           {model.RoleTreasurer},
 	"/balance":          {model.RoleTreasurer, model.RoleCoordinator, model.RoleSupervisor, model.RoleAssessor},
+	"/appeal":           {model.RoleSteward},
+	"button:ap:keep":    {model.RoleCoordinator},
+	"button:ap:correct": {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

@@ -19,6 +19,7 @@ var catalogs = []map[string]msg{
 	evaluationCatalog,
 	ledgerCatalog,
 	publicCatalog, publicLedgerCatalog,
+	appealsCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

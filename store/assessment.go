@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -141,11 +142,19 @@ type Assessment struct {
 	ComputedBy    string          `db:"computed_by"`
 	ComputedByID  sql.NullInt64   `db:"computed_by_id"`
 	Reason        string          `db:"reason"`
+	Adjustment    float64         `db:"adjustment"` // the period's adjustments (appeals corrected), summed
+}
+
+// Adjusted is the card's total with the period's adjustments, within
+// 0–100, one decimal: the total every reader sees.
+func (a Assessment) Adjusted() float64 {
+	return math.Round(min(max(a.Total+a.Adjustment, 0), 100)*10) / 10
 }
 
 const assessmentCols = `a.id, a.person_id, p.code AS person_code, p.name AS person_name, a.period, a.revision, a.community_id,
 	coalesce(cm.name, '') AS community_name, a.period_from, a.period_to, a.counts, a.components, a.settings, a.total, a.grade,
-	a.computed_at, a.computed_by, a.computed_by_id, a.reason
+	a.computed_at, a.computed_by, a.computed_by_id, a.reason,
+	coalesce((SELECT sum(j.delta) FROM assessment_adjustments j WHERE j.person_id = a.person_id AND j.period = a.period), 0) AS adjustment
 	FROM assessment_periods a JOIN people p ON p.id = a.person_id LEFT JOIN communities cm ON cm.id = a.community_id`
 
 // AddAssessment stores a scorecard. first: the scheduler's, revision 1,
@@ -170,7 +179,7 @@ func (q *Queries) AddAssessment(ctx context.Context, a Assessment, first bool) (
 }
 
 // Assessments lists a period's current scorecards (each steward's latest
-// revision), best total first; communities limits them (empty: all).
+// revision), best adjusted total first; communities limits them (empty: all).
 func (q *Queries) Assessments(ctx context.Context, period string, communities []int64) ([]Assessment, error) {
 	var as []Assessment
 	err := q.db.SelectContext(ctx, &as, `SELECT DISTINCT ON (a.person_id) `+assessmentCols+`
@@ -187,13 +196,13 @@ func (q *Queries) AssessmentHistory(ctx context.Context, personID int64, period 
 	return as, wrap("assessment history", err)
 }
 
-// sortAssessments orders by total (best first), then code.
+// sortAssessments orders by adjusted total (best first), then code.
 func sortAssessments(as []Assessment) {
 	slices.SortStableFunc(as, func(a, b Assessment) int {
-		switch {
-		case a.Total != b.Total && a.Total > b.Total:
+		switch at, bt := a.Adjusted(), b.Adjusted(); {
+		case at > bt:
 			return -1
-		case a.Total != b.Total:
+		case at < bt:
 			return 1
 		}
 		return strings.Compare(a.PersonCode, b.PersonCode)

@@ -72,6 +72,14 @@ func TestAssessRecomputeAndReportScores(t *testing.T) {
 		t.Fatalf("history: %+v %v", hist, err)
 	}
 
+	// 王秀兰's appeal was corrected by +5 (an adjustment beside the card).
+	if _, err := st.DB().Exec(`WITH ap AS (INSERT INTO score_appeals (person_id, period, assessment_id, reason, status, answer, answered_by, answered_at)
+			SELECT $1, '2026-11', $2, '漏记巡查', 'corrected', '补记', id, now() FROM people WHERE code = 'C01' RETURNING id, answered_by)
+		INSERT INTO assessment_adjustments (person_id, period, appeal_id, delta, reason, by_person) SELECT $1, '2026-11', id, 5, '补记', answered_by FROM ap`,
+		s01.ID, hist[1].ID); err != nil {
+		t.Fatal(err)
+	}
+
 	code, out, errs = alleybot(t, "", env, "report", "scores", "--period", "2026-11", "--format", "csv")
 	if code != 0 || !strings.HasPrefix(out, "\ufeff") {
 		t.Fatalf("csv: %d %q", code, errs)
@@ -91,10 +99,22 @@ func TestAssessRecomputeAndReportScores(t *testing.T) {
 			if r[col["cases"]] != "1" || r[col["fixed_on_spot"]] != "1" || r[col["revision"]] != "2" || r[col["computed_by"]] != "林涛" {
 				t.Errorf("S01's row: %v", r)
 			}
+			computed := strconv.FormatFloat(hist[1].Total, 'f', 1, 64)
+			adjusted := strconv.FormatFloat(min(hist[1].Total+5, 100), 'f', 1, 64)
+			if r[col["adjustment"]] != "5.0" || r[col["computed_total"]] != computed || r[col["total"]] != adjusted {
+				t.Errorf("S01's row: total %s, adjustment %s, computed %s; want %s, 5.0, %s",
+					r[col["total"]], r[col["adjustment"]], r[col["computed_total"]], adjusted, computed)
+			}
 		}
 	}
 	if !found {
 		t.Errorf("no S01 in %v", rows)
+	}
+	for i := 2; i < len(rows); i++ { // best adjusted total first
+		a, _ := strconv.ParseFloat(rows[i-1][col["total"]], 64)
+		if b, _ := strconv.ParseFloat(rows[i][col["total"]], 64); a < b {
+			t.Errorf("row %d (%v) ranks above a better total: %v", i-1, rows[i-1], rows[i])
+		}
 	}
 
 	path := filepath.Join(t.TempDir(), "scores.xlsx")

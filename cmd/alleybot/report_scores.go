@@ -16,15 +16,17 @@ import (
 	"github.com/alleybot/alleybot/i18n"
 )
 
-// scoreColumns are the export's columns: the card, then every count behind it.
-var scoreColumns = []string{"rank", "period", "revision", "code", "name", "community", "total", "grade",
+// scoreColumns are the export's columns: the card (total and grade with
+// the period's adjustments: appeals corrected; the adjustment and the
+// computed total beside them), then every count behind it.
+var scoreColumns = []string{"rank", "period", "revision", "code", "name", "community", "total", "grade", "adjustment", "computed_total",
 	"attendance", "reports", "efficiency", "satisfaction",
 	"patrols_done", "patrols_scheduled", "patrols_on_time", "patrols_late", "patrols_outside", "patrols_late_outside", "trainings_attended", "trainings_invited",
 	"cases", "fixed_on_spot", "accepted", "rechecks", "rechecks_in_time", "cases_due", "closed_in_time",
 	"ratings", "rating_sum", "complaints_upheld", "computed_at", "computed_by", "reason"}
 
 // cmdReportScores writes a period's scorecards (each steward's current
-// revision), best first: CSV with a byte order mark, or an xlsx workbook.
+// revision, with the adjustments of appeals corrected), best first: CSV with a byte order mark, or an xlsx workbook.
 func cmdReportScores(e *env, fs *flag.FlagSet, common *commonFlags) error {
 	format := fs.Lookup("format").Value.String()
 	out := fs.Lookup("out").Value.String()
@@ -61,10 +63,14 @@ func cmdReportScores(e *env, fs *flag.FlagSet, common *commonFlags) error {
 		if err != nil {
 			return err
 		}
+		total, grade, err := assessment.Adjusted(a.Total, a.Adjustment, a.Grade, a.Settings)
+		if err != nil {
+			return fmt.Errorf("%s's scorecard: %w", a.PersonCode, err)
+		}
 		f := func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 		n := strconv.Itoa
-		rows = append(rows, []string{n(i + 1), a.Period, n(a.Revision), a.PersonCode, a.PersonName, a.CommunityName, f(a.Total),
-			i18n.T(lang, "score.grade."+a.Grade), f(comp.Attendance), f(comp.Reports), f(comp.Efficiency), f(comp.Satisfaction),
+		rows = append(rows, []string{n(i + 1), a.Period, n(a.Revision), a.PersonCode, a.PersonName, a.CommunityName, f(total),
+			i18n.T(lang, "score.grade."+string(grade)), f(a.Adjustment), f(a.Total), f(comp.Attendance), f(comp.Reports), f(comp.Efficiency), f(comp.Satisfaction),
 			n(c.PatrolsDone), n(c.PatrolsScheduled), n(c.PatrolsOnTime), n(c.PatrolsLate), n(c.PatrolsOutside), n(c.PatrolsLateOutside), n(c.TrainingsAttended), n(c.TrainingsInvited),
 			n(c.Cases), n(c.FixedOnSpot), n(c.Accepted), n(c.Rechecks), n(c.RechecksInTime), n(c.CasesDue), n(c.ClosedInTime),
 			n(c.Ratings), n(c.RatingSum), n(c.ComplaintsUpheld), a.ComputedAt.In(loc).Format("2006-01-02 15:04"), a.ComputedBy, a.Reason})

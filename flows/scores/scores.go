@@ -4,7 +4,9 @@
 // reader's communities for coordinators, the assessment group and
 // supervisors. Both read the stored periods (store/assessment.go): the
 // scheduler computes a period once it has ended, `alleybot assess
-// recompute` adds a revision.
+// recompute` adds a revision. /appeal (appeal.go, answer.go): a steward
+// appeals a period's card once; the coordinators of their community keep
+// it or correct it, a correction stored as an adjustment beside the card.
 package scores
 
 import (
@@ -16,12 +18,20 @@ import (
 
 	"github.com/alleybot/alleybot/assessment"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
 
-// Domain is the scorecards' domain: commands only, no flows of its own.
-func Domain() conversations.Domain { return conversations.Domain{Name: "scores"} }
+// Domain is the scorecards' domain: the appeal's flows and its button
+// family "ap" (维持, 更正).
+func Domain() conversations.Domain {
+	return conversations.Domain{Name: "scores", Flows: appealFlows(), Buttons: []conversations.ButtonFamily{{
+		Prefix: Prefix, Actions: Actions,
+		Label: func(lang i18n.Lang, action string) string { return i18n.T(lang, "button.appeal."+action) },
+		Act:   Act,
+	}}}
+}
 
 // period is the period the command names (default: the last ended month),
 // or false after telling why it is refused.
@@ -49,7 +59,9 @@ func period(t *conversations.Turn) (assessment.Period, bool) {
 	return p, true
 }
 
-// Mine answers /myscore [PERIOD]: the speaker's own card.
+// Mine answers /myscore [PERIOD]: the speaker's own card, its total
+// corrected on appeal if it was (the computed one shown too), and the
+// appeal's state.
 func Mine(ctx context.Context, t *conversations.Turn) error {
 	p, ok := period(t)
 	if !ok {
@@ -63,16 +75,22 @@ func Mine(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("score.none", "period", p.String()))
 		return nil
 	}
-	text, err := Card(t, hist[len(hist)-1])
+	a := hist[len(hist)-1]
+	text, err := Card(t.Lang, t.Deps.Location, a)
+	if err != nil {
+		return err
+	}
+	more, err := appealLines(ctx, t, a)
 	if err == nil {
-		t.Reply(text)
+		t.Reply(strings.Join(append([]string{text}, more...), "\n"))
 	}
 	return err
 }
 
-// Card renders a stored card: each component with its counts, the total
-// and the grade band, and which computation it is.
-func Card(t *conversations.Turn, a store.Assessment) (string, error) {
+// Card renders a stored card in lang: each component with its counts, the
+// total (with the period's adjustments) and the grade band, and which
+// computation it is.
+func Card(lang i18n.Lang, loc *time.Location, a store.Assessment) (string, error) {
 	var c assessment.Counts
 	var comp assessment.Components
 	var s assessment.Settings
@@ -84,35 +102,53 @@ func Card(t *conversations.Turn, a store.Assessment) (string, error) {
 			return "", fmt.Errorf("scorecard %d: %w", a.ID, err)
 		}
 	}
+	total, grade, err := Adjusted(a)
+	if err != nil {
+		return "", err
+	}
 	avg := "—"
 	if c.Ratings > 0 {
 		avg = fmt.Sprintf("%.1f", float64(c.RatingSum)/float64(c.Ratings))
 	}
+	T := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	detail := ""
 	if late, outside := c.PatrolsLate+c.PatrolsLateOutside, c.PatrolsOutside+c.PatrolsLateOutside; late+outside > 0 {
-		detail = t.T("score.patrol_detail", "late", late, "outside", outside)
+		detail = T("score.patrol_detail", "late", late, "outside", outside)
 	}
 	lines := []string{
-		t.T("score.header", "period", a.Period, "total", num(a.Total), "grade", t.T("score.grade."+a.Grade)),
-		t.T("score.attendance", "score", num(comp.Attendance), "done", c.PatrolsDone, "scheduled", c.PatrolsScheduled, "detail", detail,
+		T("score.header", "period", a.Period, "total", num(total), "grade", T("score.grade."+grade)),
+		T("score.attendance", "score", num(comp.Attendance), "done", c.PatrolsDone, "scheduled", c.PatrolsScheduled, "detail", detail,
 			"attended", c.TrainingsAttended, "invited", c.TrainingsInvited),
-		t.T("score.reports", "score", num(comp.Reports), "cases", c.Cases, "spot", c.FixedOnSpot, "accepted", c.Accepted),
-		t.T("score.efficiency", "score", num(comp.Efficiency), "rechecks", c.Rechecks, "intime", c.RechecksInTime,
+		T("score.reports", "score", num(comp.Reports), "cases", c.Cases, "spot", c.FixedOnSpot, "accepted", c.Accepted),
+		T("score.efficiency", "score", num(comp.Efficiency), "rechecks", c.Rechecks, "intime", c.RechecksInTime,
 			"within", hours(s.RecheckWithin), "closed", c.ClosedInTime, "due", c.CasesDue),
-		t.T("score.satisfaction", "score", num(comp.Satisfaction), "avg", avg, "ratings", c.Ratings, "complaints", c.ComplaintsUpheld),
-		t.T("score.computed", "revision", a.Revision, "at", a.ComputedAt.In(t.Deps.Location).Format("2006-01-02 15:04"), "by", by(t, a)),
+		T("score.satisfaction", "score", num(comp.Satisfaction), "avg", avg, "ratings", c.Ratings, "complaints", c.ComplaintsUpheld),
+		T("score.computed", "revision", a.Revision, "at", a.ComputedAt.In(loc).Format("2006-01-02 15:04"), "by", by(lang, a)),
 	}
 	return strings.Join(lines, "\n"), nil
 }
 
-func by(t *conversations.Turn, a store.Assessment) string {
-	if a.ComputedBy == "scheduler" && a.Reason == "" {
-		return t.T("score.by_scheduler")
+// Adjusted is a card's total with the period's adjustments (an appeal
+// corrected) and its grade band under the card's own bands.
+func Adjusted(a store.Assessment) (float64, string, error) {
+	total, grade, err := assessment.Adjusted(a.Total, a.Adjustment, a.Grade, a.Settings)
+	if err != nil {
+		return total, "", fmt.Errorf("scorecard %d: %w", a.ID, err)
 	}
-	return t.T("score.by_person", "name", a.ComputedBy, "reason", a.Reason)
+	return total, string(grade), nil
+}
+
+func by(lang i18n.Lang, a store.Assessment) string {
+	if a.ComputedBy == "scheduler" && a.Reason == "" {
+		return i18n.T(lang, "score.by_scheduler")
+	}
+	return i18n.T(lang, "score.by_person", "name", a.ComputedBy, "reason", a.Reason)
 }
 
 func num(x float64) string { return fmt.Sprintf("%.1f", x) }
+
+// delta is an adjustment with its sign: +5.0, -2.5.
+func delta(x float64) string { return fmt.Sprintf("%+.1f", x) }
 
 func hours(d time.Duration) string { return fmt.Sprintf("%g", d.Hours()) }
 
@@ -158,8 +194,17 @@ func Ranking(ctx context.Context, t *conversations.Turn) error {
 		if community == "" {
 			community = "—"
 		}
+		total, grade, err := Adjusted(a)
+		if err != nil {
+			return err
+		}
+		if a.Adjustment != 0 {
+			lines = append(lines, t.T("scores.line.adjusted", "rank", i+1, "name", a.PersonName, "community", community,
+				"total", num(total), "delta", delta(a.Adjustment), "grade", t.T("score.grade."+grade)))
+			continue
+		}
 		lines = append(lines, t.T("scores.line", "rank", i+1, "name", a.PersonName, "community", community,
-			"total", num(a.Total), "grade", t.T("score.grade."+a.Grade)))
+			"total", num(total), "grade", t.T("score.grade."+grade)))
 	}
 	t.Reply(strings.Join(lines, "\n"))
 	return nil
