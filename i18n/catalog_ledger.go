@@ -87,7 +87,7 @@ var ledgerCatalog = map[string]msg{
 	"ledger.statement.row":                {"  {category}:{amount}({n} 笔)", "  {category}: {amount} ({n} entries)"},
 	"ledger.statement.closing":            {"月末结余:{amount}", "Closing balance: {amount}"},
 	"ledger.statement.largest":            {"本月金额最大的 {n} 笔:", "The month's {n} largest entries:"},
-	"ledger.statement.item":               {"{i}. {date} {kind}·{category} {amount} {counterparty}:{purpose}({community})", "{i}. {date} {kind} · {category} {amount} {counterparty}: {purpose} ({community})"},
+	"ledger.statement.item":               {"{i}. {date} {kind}·{category} {amount} {counterparty}:{purpose}(所属:{community})", "{i}. {date} {kind} · {category} {amount} {counterparty}: {purpose} ({community})"},
 	"ledger.statement.district":           {"全街道", "whole district"},
 	"ledger.statement.kind_word.income":   {"收入", "Income"},
 	"ledger.statement.kind_word.spending": {"支出", "Spending"},
