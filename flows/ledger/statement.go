@@ -153,13 +153,14 @@ func (s Statement) ChartTitle(lang i18n.Lang) string {
 
 // Chart draws income by source and spending by use as horizontal bars in
 // yuan, each labelled with its kind and category in lang, its exact
-// amount at the bar's end.
+// amount at the bar's end, income blue and spending orange.
 func (s Statement) Chart(f *evaluation.Font, lang i18n.Lang) ([]byte, error) {
 	var bars []evaluation.Bar
+	group := map[book.Kind]int{book.Income: 0, book.Spending: 2} // blue and orange
 	for _, l := range s.Lines {
 		bars = append(bars, evaluation.Bar{
 			Label: i18n.T(lang, "ledger.statement.kind_word."+string(l.Kind)) + " · " + categoryName(lang, l.Kind, l.Category),
-			Value: float64(max(l.Fen, 0)) / 100, Text: book.Yuan(l.Fen)})
+			Value: float64(max(l.Fen, 0)) / 100, Text: book.Yuan(l.Fen), Group: group[l.Kind]})
 	}
 	return f.BarChart(s.ChartTitle(lang), i18n.T(lang, "ledger.statement.axis"), bars)
 }
