@@ -15,4 +15,5 @@ var allowanceCatalog = map[string]msg{
 	"allowance.already":         {"{period} {community} 的工作补贴已由 {by} 于 {at} 确认,不能重复确认。", "The allowances of {period} for {community} were confirmed by {by} at {at}: they cannot be confirmed again."},
 	"allowance.none":            {"{period} 没有待确认的工作补贴。", "There are no allowances to confirm for {period}."},
 	"allowance.not_yours":       {"您不是{community}的问题受理中心人员,不能确认其工作补贴。", "You are not a coordinator of {community}: you cannot confirm its allowances."},
+	"allowance.ledger_purpose":  {"{period} 工作补贴", "{period} allowance"},
 }

@@ -113,3 +113,22 @@ func FormatFen(fen int64) string {
 	}
 	return sign + strconv.FormatUint(u/100, 10) + "." + string(rune('0'+u%100/10)) + string(rune('0'+u%10))
 }
+
+// Yuan writes fen as yuan for people to read, exactly, with the sign ¥
+// and thousands separated: 1234560 → "¥12,345.60", -5 → "-¥0.05".
+func Yuan(fen int64) string {
+	s := FormatFen(fen)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + "¥" + b.String() + "." + frac
+}

@@ -173,3 +173,12 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+func TestYuan(t *testing.T) {
+	for fen, want := range map[int64]string{1234560: "¥12,345.60", 1: "¥0.01", 0: "¥0.00", -5: "-¥0.05", 10000000: "¥100,000.00",
+		12345678901: "¥123,456,789.01", 99999: "¥999.99"} {
+		if got := Yuan(fen); got != want {
+			t.Errorf("Yuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+}

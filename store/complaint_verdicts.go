@@ -8,7 +8,7 @@ import (
 	"github.com/alleybot/alleybot/model"
 )
 
-// ErrComplaintDecided: the complaint was decided (settled, answered, ...)
+// ErrComplaintDecided is returned when the complaint was decided (settled, answered, ...)
 // before this decision.
 var ErrComplaintDecided = errors.New("complaint already decided")
 

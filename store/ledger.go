@@ -151,3 +151,10 @@ func (q *Queries) LedgerTotals(ctx context.Context, from, to time.Time) ([]Ledge
 		from.Format(time.DateOnly), to.Format(time.DateOnly))
 	return ts, wrap("ledger totals", err)
 }
+
+// LedgerEntryCountBefore is how many entries are dated before before.
+func (q *Queries) LedgerEntryCountBefore(ctx context.Context, before time.Time) (int, error) {
+	var n int
+	err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM ledger_entries WHERE entry_date < $1`, before.Format(time.DateOnly))
+	return n, wrap("ledger count", err)
+}

@@ -54,7 +54,7 @@ Commands:
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
   restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
-  ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11]
+  ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11], statement --month 2026-11 [--out DIR]
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -150,8 +150,8 @@ func commands() map[string]command {
 			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
 		"restore": {summary: "restore a suspended steward's role as /restore does (restore --steward CODE --by ADMIN_CODE --reason TEXT): recorded with who and why; " +
 			"the steward, the coordinators and the exchange group are told", run: cmdRestore, flags: restoreFlags},
-		"ledger": {summary: "the fund ledger (seed 六): add an entry, import a CSV file (all rows or none), verify the hash chain, list a month",
-			args: "add|import|verify|list", run: cmdLedger, subs: ledgerCommands()},
+		"ledger": {summary: "the fund ledger (seed 六): add an entry, import a CSV file (all rows or none), verify the hash chain, list a month, a month's public statement",
+			args: "add|import|verify|list|statement", run: cmdLedger, subs: ledgerCommands()},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},

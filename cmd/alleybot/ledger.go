@@ -35,11 +35,17 @@ func ledgerCommands() map[string]command {
 			run: cmdLedgerVerify},
 		"list": {summary: "list a month's entries (default this month) with their hashes, and the month's totals",
 			run: cmdLedgerList, flags: func(fs *flag.FlagSet) { fs.String("month", "", "the month, like 2026-11 (default: this month)") }},
+		"statement": {summary: "print an ended month's public statement (opening and closing balance, income by source, spending by use, " +
+			"the ten largest entries, in exact yuan); --out DIR also writes its chart, DIR/ledger-statement-MONTH.png (font: reports.font)",
+			run: cmdLedgerStatement, flags: func(fs *flag.FlagSet) {
+				fs.String("month", "", "the month, like 2026-11 (required; it must have ended)")
+				fs.String("out", "", "a directory to write the chart's PNG in (default: no chart)")
+			}},
 	}
 }
 
 func cmdLedger(e *env, fs *flag.FlagSet, common *commonFlags) error {
-	return usageError{"ledger takes a subcommand: add, import, verify or list (alleybot ledger add --help)"}
+	return usageError{"ledger takes a subcommand: add, import, verify, list or statement (alleybot ledger add --help)"}
 }
 
 func ledgerAddFlags(fs *flag.FlagSet) {

@@ -4,14 +4,16 @@
 // config's rule (assessment.Allowance, in fen) and lists each community's
 // to the coordinators with the button family "al" (确认补贴); a
 // coordinator's press confirms the community's proposals for the month,
-// once, recording who and when. `alleybot report allowance` exports them;
-// the ledger of the fund (issue 23) is to pay the confirmed ones.
+// once, recording who and when, and in the same transaction enters each
+// confirmed steward's allowance in the fund ledger as a spending (pay).
+// `alleybot report allowance` exports them.
 package allowance
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +22,9 @@ import (
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/i18n"
+	book "github.com/alleybot/alleybot/ledger"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
 )
@@ -221,6 +225,9 @@ func Act(ctx context.Context, _ *conversations.Engine, t *conversations.Turn, p 
 		return nil
 	}
 	n, err := t.Tx.ConfirmAllowances(ctx, month, id, t.Person.ID, t.Deps.Now())
+	if err == nil && n > 0 {
+		err = pay(ctx, t, month, id, g.items)
+	}
 	if err != nil || n > 0 {
 		if err == nil {
 			t.Reply(t.T("allowance.confirmed", "by", t.Person.Name, "period", month, "community", name, "n", n,
@@ -238,4 +245,42 @@ func Act(ctx context.Context, _ *conversations.Engine, t *conversations.Turn, p 
 			"at", at.In(t.Deps.Location).Format("2006-01-02 15:04")))
 	}
 	return err
+}
+
+// pay enters each allowance of items that was proposed (and has just been
+// confirmed) in the fund ledger through ledger.Add, so that the hash chain
+// holds: a spending of category allowance (工作补贴), dated today, of the
+// community (none: the whole district), the steward its counterparty,
+// "2026-11 工作补贴" its purpose, the confirming coordinator its
+// enterer. These entries carry no voucher photo: they are generated, not
+// typed, and the confirmed allowances (who confirmed, when, from which
+// scorecard) are their voucher; Add requires none (only the /ledger flow
+// asks a spending for one). An allowance of zero is no entry.
+func pay(ctx context.Context, t *conversations.Turn, month string, communityID int64, items []store.Allowance) error {
+	var where *store.Community
+	if communityID != 0 {
+		cs, err := t.Tx.Communities(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range cs {
+			if cs[i].ID == communityID {
+				where = &cs[i]
+			}
+		}
+	}
+	now := t.Deps.Now().In(t.Deps.Location)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	for _, a := range items {
+		if a.Status != model.AllowanceProposed || a.AmountFen <= 0 {
+			continue
+		}
+		_, err := ledger.Add(ctx, t.Tx, ledger.New{Date: day, Kind: book.Spending, Category: book.Allowance, AmountFen: a.AmountFen,
+			Community: where, Counterparty: a.PersonName, Purpose: i18n.T(i18n.ZH, "allowance.ledger_purpose", "period", month),
+			By: t.Person}, t.Deps.Now(), t.Deps.Location)
+		if err != nil {
+			return fmt.Errorf("allowance of %s (%s) into the ledger: %w", a.PersonName, a.PersonCode, err)
+		}
+	}
+	return nil
 }

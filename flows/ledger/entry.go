@@ -97,6 +97,12 @@ func fits(field, text string, max int) error {
 // counterparty and a purpose; a correction names an entry that exists, is
 // not itself a correction and has not been corrected, and reverses it
 // whole. What is refused is a *Refusal.
+//
+// Add checks neither who enters (the treasurer or an admin: the callers'
+// rule, /ledger's and the command line's) nor vouchers (the /ledger flow
+// asks a spending for one): the one entry made without either is the
+// system's, a confirmed allowance (flows/allowance), entered by the
+// confirming coordinator with the confirmation as its voucher.
 func Add(ctx context.Context, tx *store.Tx, n New, now time.Time, loc *time.Location) (store.LedgerEntry, error) {
 	var target store.LedgerEntry
 	if n.Corrects != 0 {

@@ -303,7 +303,7 @@ func handleOverdraw(ctx context.Context, t *conversations.Turn, in conversations
 
 // confirmed reports whether text is the word 确认 (or "confirm").
 func confirmed(text string) bool {
-	text = strings.ToLower(strings.Trim(strings.TrimSpace(text), "。.!!"))
+	text = strings.ToLower(strings.Trim(strings.TrimSpace(text), "。.!！"))
 	return text == i18n.T(i18n.ZH, "ledger.overdraw.word") || text == i18n.T(i18n.EN, "ledger.overdraw.word")
 }
 
