@@ -23,8 +23,9 @@ import (
 //
 // For scale, in the same run: `SELECT count(*) FROM cases` (a full read
 // of the table) and `pgbench -i -s 10` (1,000,000 rows loaded) are timed
-// and reported as metrics. A sub-benchmark repeats the report with an
-// index on cases (created_at), which the schema does not have yet.
+// and reported as metrics. The schema's cases_created_at_idx (migration
+// 0025) finds the month's cases; before it the report read the whole table
+// (2.0 s against 1.2 s with it, measured when the index was added).
 func BenchmarkMonthlyReport(b *testing.B) {
 	if os.Getenv("ALLEYBOT_BENCH_BIG") != "1" {
 		b.Skip("set ALLEYBOT_BENCH_BIG=1 to load 1,000,000 cases")
@@ -70,10 +71,6 @@ func BenchmarkMonthlyReport(b *testing.B) {
 		b.ReportMetric(float64(pgbench.Milliseconds()), "pgbench-i-s10-ms")
 	}
 	b.Run("schema", run)
-	if _, err := st.DB().Exec(`CREATE INDEX bench_cases_created ON cases (created_at); ANALYZE cases`); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("created_at_index", run)
 }
 
 // loadCases writes 1,000,000 cases over 2026 in one INSERT … SELECT each
