@@ -23,13 +23,17 @@ const (
 	// WeChat is plain WeChat reached through WeCom's customer service
 	// (微信客服): residents, chat ids "<open_kfid>|<external_userid>".
 	WeChat Platform = "wechat"
+	// Web is the desk in the browser (package desk): a press there is an
+	// update like a press in a chat; what the bot answers is shown on the
+	// page that made it.
+	Web Platform = "web"
 )
 
 // Local reports a platform with no server: the process that handles an
-// update prints what the bot says at once (the console). Its chats are
-// ordinary bindings, but only its own session hears them; nothing is
-// queued for it.
-func (p Platform) Local() bool { return p == Console }
+// update shows what the bot says at once (the console prints it, the desk
+// shows it on the page). Its chats are ordinary bindings, but only its own
+// session hears them; nothing is queued for it.
+func (p Platform) Local() bool { return p == Console || p == Web }
 
 // MediaExpires reports a platform whose photo references expire (WeCom's
 // and WeChat customer service's MediaId: 3 days), so a photo sent on
@@ -208,8 +212,11 @@ func (o Outbox) Deliver(ctx context.Context, msgs []Message) ([]Message, error) 
 // PrivateChatID is the chat id of a user's private chat with the bot: the
 // user id itself on Telegram and WeCom, console:CODE on the console.
 func PrivateChatID(platform Platform, userID string) string {
-	if platform == Console {
+	switch platform {
+	case Console:
 		return "console:" + userID
+	case Web:
+		return "web:" + userID
 	}
 	return userID
 }

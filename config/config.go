@@ -33,6 +33,7 @@ type Config struct {
 	Assessment AssessmentConfig `yaml:"assessment"`
 	Reports    ReportsConfig    `yaml:"reports"`
 	Public     PublicConfig     `yaml:"public"`
+	Desk       DeskConfig       `yaml:"desk"`
 	Log        LogConfig        `yaml:"log"`
 
 	// File is where the settings came from ("" when only defaults and the
@@ -255,6 +256,7 @@ func Default() Config {
 		Assessment: defaultAssessment(),
 		Reports:    ReportsConfig{Font: DefaultReportFont, Monthly: true},
 		Public:     defaultPublic(),
+		Desk:       defaultDesk(),
 		Log:        LogConfig{Level: "info"},
 	}
 }
@@ -463,6 +465,7 @@ func (c Config) Validate() error {
 	}
 	c.validateAssessment(bad)
 	c.validatePublic(bad)
+	c.validateDesk(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

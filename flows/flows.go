@@ -17,6 +17,7 @@ import (
 	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/flows/scores"
 	"github.com/alleybot/alleybot/flows/trainings"
+	"github.com/alleybot/alleybot/flows/weblogin"
 )
 
 // Settings are each domain's own settings, side by side (the zero value:
@@ -28,6 +29,7 @@ type Settings struct {
 	Trainings  trainings.Settings
 	Notices    notices.Settings
 	Discipline discipline.Settings
+	Web        weblogin.Settings
 }
 
 // All are every domain, for conversations.New.
@@ -45,5 +47,6 @@ func All(s Settings) []conversations.Domain {
 		discipline.Domain(s.Discipline),
 		allowance.Domain(),
 		ledger.Domain(),
+		weblogin.Domain(s.Web),
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/scores"
 	"github.com/alleybot/alleybot/flows/trainings"
+	"github.com/alleybot/alleybot/flows/weblogin"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
@@ -62,6 +63,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "restore", Aliases: []string{"恢复资格"}, Desc: "cmd.restore", Run: r.cmdRestore},
 		{Name: "record", Aliases: []string{"奖惩记录"}, Desc: "cmd.record", Run: r.cmdRecord},
 		{Name: "ledger", Aliases: []string{"记账"}, Desc: "cmd.ledger", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Command(ctx, r.flows, t) }},
+		{Name: "web", Aliases: []string{"网页"}, Desc: "cmd.web", Run: func(ctx context.Context, t *conversations.Turn) error { return weblogin.Link(ctx, t) }},
 		{Name: "balance", Aliases: []string{"结余"}, Desc: "cmd.balance", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Balance(ctx, t) }},
 		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
 	}

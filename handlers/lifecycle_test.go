@@ -493,6 +493,7 @@ func TestPermissionTable(t *testing.T) {
 		"button:al:confirm": {"coordinator", "admin"},
 		"button:rg:confirm": {"coordinator", "admin"}, "button:rg:edit": {"coordinator", "admin"},
 		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
+		"/web":    {"coordinator", "supervisor", "admin", "department", "steward"},
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
 	}
 	w := newWorld(t)

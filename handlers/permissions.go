@@ -77,6 +77,8 @@ var permissions = map[string][]model.Role{
 	"/appeal":           {model.RoleSteward},
 	"button:ap:keep":    {model.RoleCoordinator},
 	"button:ap:correct": {model.RoleCoordinator},
+	// The web desk's login link: staff, and stewards for their own cases.
+	"/web": {model.RoleCoordinator, model.RoleSupervisor, model.RoleAdmin, model.RoleDepartment, model.RoleSteward},
 }
 
 // may reports whether someone holding roles may do what.

@@ -145,7 +145,11 @@ func (r *Router) turn(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Me
 	}
 	if u.Platform.Local() && len(queued) > 0 {
 		// The console says what went elsewhere, once per update.
-		out = append(out, bot.Message{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(t.Lang, "console.queued", "n", len(queued),
+		key := "console.queued"
+		if u.Platform == bot.Web {
+			key = "web.queued"
+		}
+		out = append(out, bot.Message{Platform: u.Platform, ChatID: u.ChatID, Text: i18n.T(t.Lang, key, "n", len(queued),
 			"platforms", platformsOf(queued))})
 	}
 	// The queued messages and the conversation's new state go in one

@@ -20,6 +20,7 @@ var catalogs = []map[string]msg{
 	ledgerCatalog,
 	publicCatalog, publicLedgerCatalog,
 	appealsCatalog,
+	webCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

@@ -24,6 +24,7 @@ import (
 	"github.com/alleybot/alleybot/flows/notices"
 	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/flows/trainings"
+	"github.com/alleybot/alleybot/flows/weblogin"
 	"github.com/alleybot/alleybot/handlers"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/outbox"
@@ -287,6 +288,7 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		Notices:   notices.Settings{BroadcastPace: cfg.Telegram.PaceAll},
 		Discipline: discipline.Settings{WarningsToSuspend: cfg.Assessment.WarningsToSuspend,
 			WarningWindow: cfg.Assessment.WarningWindow},
+		Web: weblogin.Settings{BaseURL: deskURL(cfg)},
 	})
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),
