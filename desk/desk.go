@@ -29,6 +29,7 @@ import (
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
+	"github.com/alleybot/alleybot/worktime"
 )
 
 //go:embed templates
@@ -48,6 +49,7 @@ type Options struct {
 	TileURL     string        // desk.tile_url ("" : the alleys drawn alone)
 	TileAttrib  string        // desk.tile_attribution
 	Location    *time.Location
+	Calendar    *worktime.Calendar // the case clocks' working time
 	DefaultLang i18n.Lang
 	Now         func() time.Time // nil: time.Now
 	Log         *slog.Logger
@@ -83,6 +85,9 @@ func Handler(st *store.Store, o Options) http.Handler {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Calendar == nil {
+		o.Calendar = worktime.Default(o.Location)
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()

@@ -19,7 +19,7 @@ func mountDesk(mux *http.ServeMux, cfg config.Config, st *store.Store, router de
 	}
 	mux.Handle("/desk/", desk.Handler(st, desk.Options{Router: router, PublicURL: cfg.HTTP.PublicURL,
 		IdleTimeout: cfg.Desk.IdleTimeout, Lifetime: cfg.Desk.Lifetime, TileURL: cfg.Desk.TileURL, TileAttrib: cfg.Desk.TileAttribution,
-		Location: cfg.Location(), DefaultLang: defaultLang(cfg), Log: log}))
+		Location: cfg.Location(), Calendar: cfg.Calendar(), DefaultLang: defaultLang(cfg), Log: log}))
 }
 
 // deskURL is where /web's links point: http.public_url, else serve's
