@@ -232,6 +232,13 @@ func (c deskCursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// The times a cursor may carry (years 1900 to 9999): PostgreSQL refuses
+// others.
+var (
+	minCursorAt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	maxCursorAt = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).UnixMicro()
+)
+
 // decodeDeskCursor reads a cursor made for the same sort and direction.
 func decodeDeskCursor(s, sort string, desc bool) (deskCursor, error) {
 	var c deskCursor
@@ -245,7 +252,7 @@ func decodeDeskCursor(s, sort string, desc bool) (deskCursor, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil || c.Sort != sort || c.Desc != desc || c.ID <= 0 ||
-		(sort == DeskSortNumber && c.Number == "") {
+		(sort == DeskSortNumber && c.Number == "") || c.At < minCursorAt || c.At > maxCursorAt {
 		return c, ErrBadCursor
 	}
 	return c, nil

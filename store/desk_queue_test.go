@@ -445,6 +445,8 @@ func TestDeskCursorTampered(t *testing.T) {
 		"truncated":        {All: true, After: next[:len(next)/2]},
 		"too long":         {All: true, After: enc(fmt.Sprintf(`{"s":"created","i":1,"n":"%0600d"}`, 0))},
 		"number, no value": {All: true, Sort: store.DeskSortNumber, After: enc(`{"s":"number","i":3}`)},
+		"a time too far":   {All: true, After: enc(`{"s":"created","t":9223372036854775807,"i":3}`)},
+		"a time too early": {All: true, After: enc(`{"s":"created","t":-9223372036854775807,"i":3}`)},
 	} {
 		if _, _, err := fx.st.DeskCases(ctx, f); !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("%s: err %v, want ErrBadCursor", name, err)
