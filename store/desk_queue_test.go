@@ -462,6 +462,13 @@ func TestDeskCursorTampered(t *testing.T) {
 	if len(rows) != 10 || rows[0].Number != "2026-000031" {
 		t.Errorf("after a cursor carrying SQL: %v", rowNumbers(rows))
 	}
+	// A cursor past the cases with a clock, on the overdue (which all
+	// have one): nothing follows.
+	rows, next, err = fx.st.DeskCases(ctx, store.DeskQuery{All: true, Overdue: true, Now: fx.now, Sort: store.DeskSortDue,
+		After: enc(`{"s":"due","z":true,"i":1}`)})
+	if err != nil || len(rows) != 0 || next != "" {
+		t.Errorf("overdue after the cases with a clock: %v, %q, %v", rowNumbers(rows), next, err)
+	}
 	if _, _, err := fx.st.DeskCases(ctx, store.DeskQuery{All: true, Sort: "created; DROP TABLE cases"}); err == nil {
 		t.Error("an unknown sort was accepted")
 	}
