@@ -445,6 +445,8 @@ func TestDeskCursorTampered(t *testing.T) {
 		"truncated":        {All: true, After: next[:len(next)/2]},
 		"too long":         {All: true, After: enc(fmt.Sprintf(`{"s":"created","i":1,"n":"%0600d"}`, 0))},
 		"number, no value": {All: true, Sort: store.DeskSortNumber, After: enc(`{"s":"number","i":3}`)},
+		"a time too far":   {All: true, After: enc(`{"s":"created","t":9223372036854775807,"i":3}`)},
+		"a time too early": {All: true, After: enc(`{"s":"created","t":-9223372036854775807,"i":3}`)},
 	} {
 		if _, _, err := fx.st.DeskCases(ctx, f); !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("%s: err %v, want ErrBadCursor", name, err)
@@ -459,6 +461,13 @@ func TestDeskCursorTampered(t *testing.T) {
 	// Compared as text: the numbers after "2026-000030'…", 2026-000031 to 40.
 	if len(rows) != 10 || rows[0].Number != "2026-000031" {
 		t.Errorf("after a cursor carrying SQL: %v", rowNumbers(rows))
+	}
+	// A cursor past the cases with a clock, on the overdue (which all
+	// have one): nothing follows.
+	rows, next, err = fx.st.DeskCases(ctx, store.DeskQuery{All: true, Overdue: true, Now: fx.now, Sort: store.DeskSortDue,
+		After: enc(`{"s":"due","z":true,"i":1}`)})
+	if err != nil || len(rows) != 0 || next != "" {
+		t.Errorf("overdue after the cases with a clock: %v, %q, %v", rowNumbers(rows), next, err)
 	}
 	if _, _, err := fx.st.DeskCases(ctx, store.DeskQuery{All: true, Sort: "created; DROP TABLE cases"}); err == nil {
 		t.Error("an unknown sort was accepted")
