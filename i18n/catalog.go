@@ -21,6 +21,7 @@ var catalogs = []map[string]msg{
 	publicCatalog, publicLedgerCatalog,
 	appealsCatalog,
 	webCatalog,
+	deskCaseCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key
