@@ -340,14 +340,29 @@ func TestDeskMap(t *testing.T) {
 	}
 }
 
-// TestMapWithoutTiles: no tile URL, no script at all on the map.
+// TestMapWithoutTiles: no tile URL, no script at all on the map; more
+// open cases than the map draws: the most urgent 2,000, and it says so.
 func TestMapWithoutTiles(t *testing.T) {
 	w := newWorld(t, desk.Options{})
 	w.report("S01", "maoer", "sanitation", "帽儿胡同垃圾")
 	c := w.login("C01")
 	_, body := c.get("/desk/map")
-	if strings.Contains(body, "<script") || !strings.Contains(body, `<svg class="deskmap"`) {
-		t.Error("the map without tiles has a script, or no SVG")
+	if strings.Contains(body, "<script") || !strings.Contains(body, `<svg class="deskmap"`) || strings.Contains(body, `id="map-cut"`) {
+		t.Error("the map without tiles has a script, or no SVG, or says it is cut")
+	}
+	if _, err := w.st.DB().Exec(`INSERT INTO cases (number, alley_id, community_id, description, impact, status, source, created_at, verify_by)
+		SELECT '2026-9' || lpad(g::text, 5, '0'), a.id, a.community_id, 'x', 'alley', 'dispatched', 'telegram', now(), now() + g * interval '1 minute'
+		FROM alleys a, generate_series(1, 2000) g WHERE a.code = 'juer'`); err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.get("/desk/map")
+	if n := strings.Count(body, `<a href="/desk/case/`); n != 2000 || !strings.Contains(body, `id="map-cut"`) {
+		t.Errorf("2,001 open cases: %d drawn, cut said: %v", n, strings.Contains(body, `id="map-cut"`))
+	}
+	// The most urgent first: the one due soonest is drawn, the case with
+	// no clock (the report) is the one left out.
+	if !strings.Contains(body, `/desk/case/2026-900001"`) || strings.Contains(body, `/desk/case/2026-000001"`) {
+		t.Error("the map did not keep the most urgent cases")
 	}
 }
 
@@ -359,4 +374,38 @@ func between(s, after, before string) string {
 	}
 	part, _, _ := strings.Cut(rest, before)
 	return part
+}
+
+// TestReturnWithReason: 退回 asks for a reason; the answer typed on the
+// page goes to the bot as a chat message would, and the timeline keeps
+// it. The English page carries the same.
+func TestReturnWithReason(t *testing.T) {
+	w := newWorld(t, desk.Options{})
+	r := w.report("S01", "maoer", "sanitation", "帽儿胡同垃圾")
+	c := w.login("C01")
+	page := "/desk/case/" + r.number
+	_, body := c.get(page)
+	st, body := c.post(page+"/press", url.Values{"data": {buttons(body)["退回"]}})
+	if st != http.StatusOK || !strings.Contains(body, `action="/desk/case/`+r.number+`/say"`) {
+		t.Fatalf("退回: %d, no answer form", st)
+	}
+	st, body = c.post(page+"/say", url.Values{"text": {"照片看不清，请补拍"}})
+	if st != http.StatusOK || w.status(r.id) != model.StatusReturned {
+		t.Fatalf("the reason: %d, status %s", st, w.status(r.id))
+	}
+	if n := w.count(`SELECT count(*) FROM case_events WHERE case_id = $1 AND kind = 'returned' AND note = '照片看不清，请补拍'`, r.id); n != 1 {
+		t.Errorf("%d returned events with the reason, want 1", n)
+	}
+	if !strings.Contains(body, "<td>照片看不清，请补拍</td>") {
+		t.Error("the timeline on the page has no reason")
+	}
+	if st, _ := c.post(page+"/say", url.Values{"text": {""}}); st != http.StatusBadRequest {
+		t.Errorf("an empty answer: %d, want 400", st)
+	}
+	_, body = c.get(page + "?lang=en")
+	for _, want := range []string{"Timeline", "returned to the steward", "No ratings yet.", "Case " + r.number} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the English page has no %q", want)
+		}
+	}
 }

@@ -109,7 +109,7 @@ func num(f float64) string { return fmt.Sprintf("%.1f", f) }
 // alley draws a roster alley.
 func (p projection) alley(a store.Alley) svgAlley {
 	x, y := p.xy(a.Lat, a.Lon)
-	out := svgAlley{Name: a.Name, LabelX: num(x), LabY: num(y - p.px(float64(a.RadiusM)) - 3)}
+	out := svgAlley{Name: a.Name, LabelX: num(x), LabY: num(y - 10)}
 	if len(a.Line) >= 4 {
 		var pts []string
 		for i := 0; i+1 < len(a.Line); i += 2 {
