@@ -302,7 +302,7 @@ func TestDeskMap(t *testing.T) {
 	}
 	link := func(n string) string { return `<a href="/desk/case/` + n + `">` }
 	for _, want := range []string{link(r.number), link(fac.number), "菊儿胡同</text>", "前圆恩寺胡同</text>", "地图上有 2 件未办结的案件", "超期",
-		`/desk/static/leaflet/leaflet.js`, `id="deskmap-data"`, `"number":"` + r.number + `"`, "test tiles"} {
+		`/desk/static/leaflet/leaflet.js`, `id="deskmap-data"`, `"number":"` + r.number + `"`, `"name":"菊儿胡同"`, "test tiles"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the coordinator's map has no %q", want)
 		}

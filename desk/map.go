@@ -42,7 +42,17 @@ type tileData struct {
 	URL    string      `json:"url"`
 	Attrib string      `json:"attribution"`
 	Bounds [4]float64  `json:"bounds"` // south, west, north, east: the district
+	Alleys []tileAlley `json:"alleys"`
 	Points []tilePoint `json:"points"`
+}
+
+// tileAlley is an alley over the tiles: a circle, or a line.
+type tileAlley struct {
+	Name    string       `json:"name"`
+	Lat     float64      `json:"lat"`
+	Lon     float64      `json:"lon"`
+	RadiusM int          `json:"radius"`
+	Line    [][2]float64 `json:"line,omitempty"`
 }
 
 type tilePoint struct {
@@ -77,8 +87,15 @@ func (h *handler) mapPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	var b bounds
 	d.Map, b, d.Count, d.NoLocation = h.districtMap(lang, alleys, points)
 	if h.o.TileURL != "" {
-		d.Tiles = &tileData{URL: h.o.TileURL, Attrib: h.o.TileAttrib, Points: []tilePoint{},
+		d.Tiles = &tileData{URL: h.o.TileURL, Attrib: h.o.TileAttrib, Points: []tilePoint{}, Alleys: []tileAlley{},
 			Bounds: [4]float64{b.minLat, b.minLon, b.maxLat, b.maxLon}}
+		for _, a := range alleys {
+			ta := tileAlley{Name: a.Name, Lat: a.Lat, Lon: a.Lon, RadiusM: a.RadiusM}
+			for i := 0; i+1 < len(a.Line); i += 2 {
+				ta.Line = append(ta.Line, [2]float64{a.Line[i], a.Line[i+1]})
+			}
+			d.Tiles.Alleys = append(d.Tiles.Alleys, ta)
+		}
 		for _, p := range points {
 			if p.Lat.Valid && p.Lon.Valid {
 				d.Tiles.Points = append(d.Tiles.Points, tilePoint{Lat: p.Lat.Float64, Lon: p.Lon.Float64, Number: p.Number,

@@ -10,6 +10,13 @@
   box.hidden = false;
   var map = L.map(box);
   L.tileLayer(d.url, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
+  d.alleys.forEach(function (a) {
+    var style = { color: '#5f7d96', weight: 1, fillOpacity: 0.08 };
+    var shape = a.line && a.line.length > 1
+      ? L.polyline(a.line, { color: '#5f7d96', weight: 6, opacity: 0.35 })
+      : L.circle([a.lat, a.lon], Object.assign({ radius: a.radius }, style));
+    shape.bindTooltip(a.name).addTo(map);
+  });
   d.points.forEach(function (p) {
     var a = document.createElement('a');
     a.href = '/desk/case/' + encodeURIComponent(p.number);
