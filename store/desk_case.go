@@ -125,16 +125,18 @@ func (p DeskPoint) RunningClock() (clock model.Clock, due time.Time, ok bool) {
 	return model.RunningClock(p.Status, p.VerifyBy, p.FixBy)
 }
 
-// DeskMapPoints are the open cases (neither closed nor merged) within the
-// scope, the most urgent first (the earliest running deadline, then the
-// oldest), at most limit of them.
+// DeskMapPoints are the open cases (not closed, not merged: closed_at
+// unset) within the scope, the most urgent first (the earliest running
+// deadline; those without a clock after, oldest first), at most limit of
+// them. The order is that of the queue's index over the open cases'
+// deadlines (cases_open_due_idx), which walks it without sorting.
 func (q *Queries) DeskMapPoints(ctx context.Context, all bool, departments []int64, reporter int64, limit int) ([]DeskPoint, error) {
 	var ps []DeskPoint
 	err := q.db.SelectContext(ctx, &ps, `SELECT c.id, c.number, c.status, coalesce(c.lat, a.lat) AS lat, coalesce(c.lon, a.lon) AS lon,
 			coalesce(a.name, '') AS alley_name, c.verify_by, c.fix_by, c.created_at
 		FROM cases c LEFT JOIN alleys a ON a.id = c.alley_id
-		WHERE `+deskScope+` AND c.status NOT IN ('closed', 'merged')
-		ORDER BY CASE c.status WHEN 'dispatched' THEN c.verify_by WHEN 'verified' THEN c.fix_by END NULLS LAST, c.created_at, c.id
+		WHERE `+deskScope+` AND c.closed_at IS NULL
+		ORDER BY (CASE c.status WHEN 'dispatched' THEN c.verify_by WHEN 'verified' THEN c.fix_by END), c.id
 		LIMIT $4`, all, pq.Int64Array(departments), reporter, limit)
 	return ps, wrap("desk map points", err)
 }
