@@ -409,3 +409,35 @@ func TestReturnWithReason(t *testing.T) {
 		}
 	}
 }
+
+// TestNotOursOnTheDesk: the department's 非本部门职责 with its reason, typed
+// on the page, hands the case back to the center; the case leaves the
+// department's sight, and the page says so rather than a 404.
+func TestNotOursOnTheDesk(t *testing.T) {
+	w := newWorld(t, desk.Options{})
+	r := w.report("S01", "maoer", "sanitation", "帽儿胡同垃圾")
+	page := "/desk/case/" + r.number
+	c := w.login("C01")
+	_, body := c.get(page)
+	c.post(page+"/press", url.Values{"data": {buttons(body)["派单给交道口街道环卫所"]}})
+
+	d := w.login("D01")
+	_, body = d.get(page)
+	notours := buttons(body)["非本部门职责"]
+	if notours == "" || buttons(body)["已核实"] == "" {
+		t.Fatalf("the department's buttons: %v", buttons(body))
+	}
+	if st, body := d.post(page+"/press", url.Values{"data": {notours}}); st != http.StatusOK || !strings.Contains(body, "/say") {
+		t.Fatalf("非本部门职责: %d, no answer form", st)
+	}
+	st, body := d.post(page+"/say", url.Values{"text": {"属于房管所"}})
+	if st != http.StatusOK || !strings.Contains(body, "已不在您的范围内") {
+		t.Errorf("after handing back: %d %s", st, between(body, "<main>", "</main>"))
+	}
+	if w.status(r.id) != model.StatusSubmitted || w.departmentOf(r.id) != "" || w.events(r.id, model.EventNotOurs) != 1 {
+		t.Errorf("handed back: status %s, department %q", w.status(r.id), w.departmentOf(r.id))
+	}
+	if st, _ := d.get(page); st != http.StatusNotFound {
+		t.Errorf("the handed-back case on the department's desk: %d, want 404", st)
+	}
+}
