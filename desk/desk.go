@@ -32,12 +32,21 @@ import (
 	"github.com/alleybot/alleybot/worktime"
 )
 
-//go:embed templates
+// The partials (_*.html) are named apart: a directory pattern leaves out
+// files whose names begin with "_".
+//
+//go:embed templates templates/_*.html
 var files embed.FS
 
 // Presser handles an update as the chat's router does (*handlers.Router).
 type Presser interface {
 	Handle(ctx context.Context, u bot.Update) ([]bot.Message, error)
+	// CaseButtons are a case's card buttons that roles may press (by the
+	// chat's permission table), with a pending extension request's 批准
+	// and 拒绝 (extension ≠ 0).
+	CaseButtons(lang i18n.Lang, roles []store.PersonRole, cv store.CaseView, extension int64) []bot.Button
+	// CaseClock is a case's running clock in words ("" none runs).
+	CaseClock(lang i18n.Lang, cv store.CaseView) string
 }
 
 // Options are the config's desk section and what the desk works with.

@@ -26,8 +26,9 @@ func (h *handler) update(r *http.Request, v *viewer) bot.Update {
 
 // Press sends a button's data (the case card's c:<action>:<id>[:<arg>])
 // through the router as the viewer; it returns what the bot said to the
-// viewer, to show on the page. dup reports a form already handled.
-func (h *handler) press(ctx context.Context, r *http.Request, v *viewer, data string) (said []string, dup bool, err error) {
+// viewer (its texts and the buttons it offered), to show on the page. dup
+// reports a form already handled.
+func (h *handler) press(ctx context.Context, r *http.Request, v *viewer, data string) (said []bot.Message, dup bool, err error) {
 	u := h.update(r, v)
 	u.Callback = &bot.Callback{ID: u.Key, Data: data}
 	return h.send(ctx, v, u)
@@ -35,13 +36,13 @@ func (h *handler) press(ctx context.Context, r *http.Request, v *viewer, data st
 
 // say sends a text the viewer typed (the answer to a step the bot asked,
 // a reason, a date) through the router.
-func (h *handler) say(ctx context.Context, r *http.Request, v *viewer, text string) (said []string, dup bool, err error) {
+func (h *handler) say(ctx context.Context, r *http.Request, v *viewer, text string) (said []bot.Message, dup bool, err error) {
 	u := h.update(r, v)
 	u.Text = text
 	return h.send(ctx, v, u)
 }
 
-func (h *handler) send(ctx context.Context, v *viewer, u bot.Update) ([]string, bool, error) {
+func (h *handler) send(ctx context.Context, v *viewer, u bot.Update) ([]bot.Message, bool, error) {
 	if h.o.Router == nil {
 		return nil, false, errNoRouter
 	}
@@ -52,10 +53,10 @@ func (h *handler) send(ctx context.Context, v *viewer, u bot.Update) ([]string, 
 	if err != nil && len(msgs) == 0 {
 		return nil, false, err
 	}
-	var said []string
+	var said []bot.Message
 	for _, m := range msgs {
-		if m.Platform == bot.Web && m.ChatID == u.ChatID && m.Text != "" {
-			said = append(said, m.Text)
+		if m.Platform == bot.Web && m.ChatID == u.ChatID && (m.Text != "" || len(m.Buttons) > 0) {
+			said = append(said, m)
 		}
 	}
 	// A duplicate update returns nothing at all; a handled one says

@@ -22,6 +22,7 @@ var catalogs = []map[string]msg{
 	appealsCatalog,
 	webCatalog,
 	deskCatalog,
+	deskCaseCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key
