@@ -16,7 +16,7 @@ import (
 )
 
 // seedCase writes a case as the lifecycle would have left it: number,
-// alley, category (its department leads once dispatched), status, the
+// alley, category (its department leads: the one a report proposes), status, the
 // reporting steward's code, created hours before the world's now; a
 // dispatched case's verification is due verifyIn from now (negative:
 // overdue).
@@ -30,7 +30,7 @@ func (w *world) seedCase(number, alley, category, status, reporter, desc string,
 	var id int64
 	err := w.st.DB().QueryRowx(`INSERT INTO cases (number, alley_id, community_id, description, impact, status, reporter_id, source,
 			department_id, created_at, dispatched_at, verify_by)
-		SELECT $1, a.id, a.community_id, $4, 'alley', $5, p.id, 'telegram', CASE WHEN $8::text IS NULL THEN NULL ELSE g.department_id END,
+		SELECT $1, a.id, a.community_id, $4, 'alley', $5, p.id, 'telegram', g.department_id,
 			$6::timestamptz, CASE WHEN $8::text IS NULL THEN NULL ELSE $6::timestamptz END, $7::timestamptz
 		FROM alleys a, categories g, people p WHERE a.code = $2 AND g.code = $3 AND p.code = $9 RETURNING id`,
 		number, alley, category, desc, status, now.Add(-createdAgo), now.Add(verifyIn), dept, reporter).Scan(&id)

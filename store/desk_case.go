@@ -14,13 +14,13 @@ import (
 // The desk's case page and map (package desk): a case, its photos, its
 // ratings and the open cases' points, each only within the reader's
 // scope, checked here in SQL: all (the center, supervisors, admins) sees
-// every case; a department's member the cases led by or copied to one of
-// departments; a steward (reporter ≠ 0) the cases they reported. A case
+// every case; a department's member the cases led by (once dispatched:
+// not while the center decides) or copied to one of departments; a steward (reporter ≠ 0) the cases they reported. A case
 // outside the scope is ErrNotFound, as one that does not exist.
 
 // deskScope is the WHERE condition of the scope, over cases c, with the
 // arguments all, departments and reporter at $1, $2, $3.
-const deskScope = `($1::boolean OR (cardinality($2::bigint[]) > 0 AND (c.department_id = ANY($2)
+const deskScope = `($1::boolean OR (cardinality($2::bigint[]) > 0 AND ((c.department_id = ANY($2) AND c.status NOT IN ('submitted', 'returned', 'merged'))
 		OR EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = c.id AND cd.department_id = ANY($2))))
 	OR ($3::bigint <> 0 AND c.reporter_id = $3::bigint))`
 

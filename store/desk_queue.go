@@ -175,7 +175,9 @@ func (s *deskSQL) filter(f DeskQuery, withStatuses bool) bool {
 		var scope []string
 		if len(f.Departments) > 0 {
 			d := s.arg(pq.Int64Array(f.Departments))
-			scope = append(scope, `c.department_id = ANY(`+d+`)`,
+			// A case the center has not dispatched yet is not the
+			// department's, even where the report proposed it.
+			scope = append(scope, `(c.department_id = ANY(`+d+`) AND c.status NOT IN ('submitted', 'returned', 'merged'))`,
 				`c.id IN (SELECT cd.case_id FROM case_departments cd WHERE cd.department_id = ANY(`+d+`))`)
 		}
 		if f.Reporter != 0 {
