@@ -158,13 +158,27 @@ func (s *deskSQL) arg(v any) string {
 	return "$" + strconv.Itoa(len(s.args))
 }
 
-func (s *deskSQL) and(cond string) { s.where = append(s.where, cond) }
+// and adds a condition, once: the planner multiplies the selectivity of a
+// condition written twice, and a query so misjudged sorts every open case
+// instead of walking an index (measured: the overdue by deadline, 400 ms).
+func (s *deskSQL) and(cond string) {
+	if !slices.Contains(s.where, cond) {
+		s.where = append(s.where, cond)
+	}
+}
 
-func (s *deskSQL) clause() string {
-	if len(s.where) == 0 {
+// clause is the conditions and extra, each once.
+func (s *deskSQL) clause(extra ...string) string {
+	where := slices.Clone(s.where)
+	for _, e := range extra {
+		if !slices.Contains(where, e) {
+			where = append(where, e)
+		}
+	}
+	if len(where) == 0 {
 		return "true"
 	}
-	return strings.Join(s.where, " AND ")
+	return strings.Join(where, " AND ")
 }
 
 // filter adds the scope and the filters of f (not its statuses when
@@ -208,7 +222,8 @@ func (s *deskSQL) filter(f DeskQuery, withStatuses bool) bool {
 	if f.Overdue {
 		// Only a running clock is past: the case is open (the partial
 		// index's predicate).
-		s.and(`c.closed_at IS NULL AND ` + deskDue + ` < ` + s.arg(f.Now))
+		s.and(`c.closed_at IS NULL`)
+		s.and(deskDue + ` < ` + s.arg(f.Now))
 	}
 	if !f.From.IsZero() {
 		s.and(`c.created_at >= ` + s.arg(f.From))
@@ -345,20 +360,19 @@ func deskPage(s *deskSQL, f DeskQuery, cur *deskCursor) (page, order string) {
 	// sorts every open case instead of walking an index (measured: a deep
 	// page by deadline 400 ms against 4 ms).
 	limit := strconv.Itoa(f.Limit + 1)
-	base := s.clause()
 	switch f.Sort {
 	case DeskSortNumber:
-		w := base
+		w := s.clause()
 		if cur != nil {
 			w += ` AND c.number ` + cmp + ` ` + s.arg(cur.Number)
 		}
 		return `SELECT c.id FROM cases c WHERE ` + w + ` ORDER BY c.number` + dir + ` LIMIT ` + limit,
 			`c.number` + dir
 	case DeskSortDue:
-		return deskDuePage(s, base, limit, dir, cmp, cur, f.Overdue),
+		return deskDuePage(s, limit, dir, cmp, cur, f.Overdue),
 			`page.due IS NULL, page.due` + dir + `, c.id` + dir
 	}
-	w := base
+	w := s.clause()
 	if cur != nil {
 		t := s.arg(time.UnixMicro(cur.At))
 		w += ` AND c.created_at ` + cmp + `= ` + t + ` AND (c.created_at ` + cmp + ` ` + t + ` OR c.id ` + cmp + ` ` + s.arg(cur.ID) + `)`
@@ -371,10 +385,10 @@ func deskPage(s *deskSQL, f DeskQuery, cur *deskCursor) (page, order string) {
 // last (by id), in two parts each walking cases_open_due_idx: the cases
 // with a clock (all open), then those without one (none when only the
 // overdue are asked for).
-func deskDuePage(s *deskSQL, base, limit, dir, cmp string, cur *deskCursor, overdue bool) string {
+func deskDuePage(s *deskSQL, limit, dir, cmp string, cur *deskCursor, overdue bool) string {
 	var parts []string
 	if cur == nil || !cur.NoDue {
-		w := base + ` AND c.closed_at IS NULL AND ` + deskDue + ` IS NOT NULL`
+		w := s.clause(`c.closed_at IS NULL`, deskDue+` IS NOT NULL`)
 		if cur != nil {
 			t := s.arg(time.UnixMicro(cur.At))
 			w += ` AND ` + deskDue + ` ` + cmp + `= ` + t + ` AND (` + deskDue + ` ` + cmp + ` ` + t +
@@ -386,7 +400,7 @@ func deskDuePage(s *deskSQL, base, limit, dir, cmp string, cur *deskCursor, over
 	// A case without a clock is never overdue: when only the overdue are
 	// asked for, the second part would read every open case to find none.
 	if !overdue {
-		w := base + ` AND ` + deskDue + ` IS NULL`
+		w := s.clause(deskDue + ` IS NULL`)
 		if cur != nil && cur.NoDue {
 			w += ` AND c.id ` + cmp + ` ` + s.arg(cur.ID)
 		}
