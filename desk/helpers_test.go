@@ -33,7 +33,7 @@ import (
 // chat's router behind it (messages to messengers go to the outbox
 // table, as in serve), and a clock the test moves.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	router *handlers.Router
 	srv    *httptest.Server
@@ -57,7 +57,10 @@ func (queueTo) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Messag
 var telegramGroups = map[string]string{"exchange": "-1001", "dept-huanwei": "-1002", "center": "-1003",
 	"res-nlgx": "-1004", "dept-fangguan": "-1005"}
 
-func newWorld(t *testing.T, o desk.Options) *world {
+func newWorld(t *testing.T, o desk.Options) *world { return newWorldTB(t, o) }
+
+// newWorldTB is newWorld for a benchmark too.
+func newWorldTB(t testing.TB, o desk.Options) *world {
 	t.Helper()
 	ctx := context.Background()
 	st := testdb.Open(t, testdb.Fresh(t, true))

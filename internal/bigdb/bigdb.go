@@ -1,0 +1,47 @@
+// Package bigdb loads a district's years into a test database: 1,000,000
+// cases, 100,000 of them open, for the benchmarks that measure a page or a
+// query at that size (store's BenchmarkDeskQueue, desk's
+// BenchmarkQueuePage). Tests and benchmarks only.
+package bigdb
+
+import (
+	"testing"
+
+	"github.com/alleybot/alleybot/store"
+)
+
+// LoadCases writes 1,000,000 cases over 2026 (one in ten open, in five
+// statuses; the clocks around 2026-12-05 10:00 +08), their categories,
+// copies and ratings, one INSERT … SELECT each.
+func LoadCases(b testing.TB, st *store.Store) {
+	for _, q := range []string{
+		`INSERT INTO cases (number, alley_id, community_id, description, impact, status, reporter_id, source, department_id,
+				verify_by, fix_by, dispatched_at, verified_at, fixed_at, closed_at, sendback_count, escalated, created_at)
+			SELECT 'D' || lpad(n::text, 7, '0'), a.ids[1 + n % cardinality(a.ids)], a.comms[1 + n % cardinality(a.ids)], '问题', 'alley', s.status,
+				p.ids[1 + n % cardinality(p.ids)], 'telegram',
+				CASE WHEN s.status NOT IN ('submitted', 'returned') THEN d.ids[1 + n % cardinality(d.ids)] END,
+				now_ + ((n % 97) - 20) * interval '1 hour', now_ + ((n % 89) - 15) * interval '1 day',
+				t + interval '1 hour', t + interval '5 hours', CASE WHEN s.status IN ('fixed', 'closed') THEN t + interval '2 days' END,
+				CASE WHEN s.status = 'closed' THEN t + interval '3 days' END, n % 3, n % 101 = 0, t
+			FROM generate_series(1, 1000000) n,
+				LATERAL (SELECT timestamptz '2026-01-01 00:00+08' + (n - 1) * (interval '338 days' / 1000000) AS t,
+					timestamptz '2026-12-05 10:00+08' AS now_) tt,
+				LATERAL (SELECT CASE WHEN n % 10 <> 0 THEN 'closed'
+					ELSE (ARRAY['submitted', 'returned', 'dispatched', 'verified', 'fixed'])[1 + (n / 10) % 5] END AS status) s,
+				(SELECT array_agg(id ORDER BY id) AS ids, array_agg(community_id ORDER BY id) AS comms FROM alleys) a,
+				(SELECT array_agg(id ORDER BY id) AS ids FROM departments) d,
+				(SELECT array_agg(id ORDER BY id) AS ids FROM people) p`,
+		`INSERT INTO case_categories (case_id, category_id, lead)
+			SELECT c.id, k.ids[1 + c.id % cardinality(k.ids)], true FROM cases c, (SELECT array_agg(id ORDER BY id) AS ids FROM categories) k`,
+		`INSERT INTO case_departments (case_id, department_id)
+			SELECT c.id, d.ids[1 + (c.id + 1) % cardinality(d.ids)] FROM cases c, (SELECT array_agg(id ORDER BY id) AS ids FROM departments) d
+			WHERE c.id % 50 IN (7, 30) AND c.department_id IS NOT NULL`,
+		`INSERT INTO case_ratings (case_id, closing, platform, user_id, score)
+			SELECT id, closed_at, 'wecom', 'u' || id, 1 + id % 5 FROM cases WHERE status = 'closed' AND id % 3 = 0`,
+		`VACUUM ANALYZE cases, case_categories, case_departments, case_ratings`,
+	} {
+		if _, err := st.DB().Exec(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
