@@ -424,15 +424,15 @@ func (q *Queries) DeskCounts(ctx context.Context, f DeskQuery) (map[model.Status
 	for _, st := range model.Statuses {
 		out[st] = 0
 	}
-	// Only the open statuses when only open cases count; theirs are never
-	// closed, so the filter is left out and the counts are read from
-	// cases_status_dept_idx alone (status, department_id, id).
+	// Only the open statuses when only open cases count; the filter
+	// closed_at IS NULL stays, so that the counts and every filter are
+	// read from the open cases' index alone (cases_open_desk_idx: status,
+	// community, alley, department, and the clocks, dates and ids beside).
 	statuses := model.Statuses
 	if f.Open {
 		statuses = slices.DeleteFunc(slices.Clone(statuses), func(st model.Status) bool {
 			return st == model.StatusClosed || st == model.StatusMerged
 		})
-		f.Open = false
 	}
 	var s deskSQL
 	if !s.filter(f, false) {

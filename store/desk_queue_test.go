@@ -209,7 +209,10 @@ func compare[T int64 | string](a, b T) int {
 }
 
 func (fx *deskFixture) passes(f store.DeskQuery, c deskCase, withStatuses bool) bool {
-	seen := f.All || (f.Reporter != 0 && c.reporter == f.Reporter) || slices.Contains(f.Departments, c.dept) && c.dept != 0
+	// A lead department sees its case once the center has dispatched it
+	// (not while it is submitted, returned or merged).
+	dispatched := c.status != model.StatusSubmitted && c.status != model.StatusReturned && c.status != model.StatusMerged
+	seen := f.All || (f.Reporter != 0 && c.reporter == f.Reporter) || slices.Contains(f.Departments, c.dept) && c.dept != 0 && dispatched
 	for _, d := range c.copies {
 		seen = seen || slices.Contains(f.Departments, d)
 	}
