@@ -20,7 +20,7 @@ func init() {
 }
 
 // exportMax bounds an export (the filtered list, by pages of the queue).
-const exportMax = 50_000
+const exportMax = ExportMax
 
 // queueStatuses are the statuses a filter offers, in the lifecycle's order.
 var queueStatuses = []model.Status{model.StatusSubmitted, model.StatusReturned, model.StatusDispatched, model.StatusVerified,
