@@ -15,5 +15,10 @@ var pressCatalog = map[string]msg{
 	"deskprint.sign.department": {"承办部门负责人", "Department head"},
 	"deskprint.sign.steward":    {"小巷管家 复核", "Steward's re-check"},
 	"deskprint.sign.date":       {"日期", "Date"},
+	"deskprint.plan_text":       {"整改方案", "Plan"},
+	"case.ask.plan_text":        {"请用一句话说明案件 {number} 的整改方案（做什么、由谁来做，4–200 字）:", "In a sentence, the plan for case {number} (what will be done, by whom; 4–200 characters):"},
+	"case.plan_text.bad":        {"整改方案需要 {min}–{max} 个字（现在 {n} 个字），请重新输入:", "The plan needs {min}–{max} characters (this has {n}); type it again:"},
+	"case.plan_text":            {"整改方案:{plan}", "Plan: {plan}"},
+	"plan.text_note":            {";方案:{text}", "; plan: {text}"},
 	"deskprint.printed":         {"打印时间：{at}", "Printed {at}"},
 }

@@ -40,6 +40,8 @@ type CaseDraft struct {
 	Photos []int64    `json:"photos,omitempty"`
 	Lead   int64      `json:"lead,omitempty"`
 	Copies []int64    `json:"copies,omitempty"`
+	// PlanText is 限期整改's plan in a sentence (case_plan.go).
+	PlanText string `json:"plan_text,omitempty"`
 }
 
 func cdraft(t *conversations.Turn) *CaseDraft { return t.Data.(*CaseDraft) }
