@@ -497,6 +497,7 @@ func TestPermissionTable(t *testing.T) {
 		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
 		"/web":    {"coordinator", "supervisor", "admin", "department", "steward"},
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
+		"button:c:urge": {"steward", "admin"}, "/urge": {"steward", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,
@@ -704,6 +705,9 @@ func TestListsCarryButtons(t *testing.T) {
 	c.steward.expect("处理经过")
 	for _, row := range c.steward.last[0].Buttons {
 		for _, b := range row {
+			if b.Label == "催办" { // the reporter's own 催办 (issue 25)
+				continue
+			}
 			t.Errorf("a steward sees %q on a verified case", b.Label)
 		}
 	}

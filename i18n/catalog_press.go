@@ -20,5 +20,13 @@ var pressCatalog = map[string]msg{
 	"case.plan_text.bad":        {"整改方案需要 {min}–{max} 个字（现在 {n} 个字），请重新输入:", "The plan needs {min}–{max} characters (this has {n}); type it again:"},
 	"case.plan_text":            {"整改方案:{plan}", "Plan: {plan}"},
 	"plan.text_note":            {";方案:{text}", "; plan: {text}"},
+	"button.urge":               {"催办", "Press the department"},
+	"action.urge":               {"催办", "press the department"},
+	"event.urged":               {"小巷管家催办", "pressed by the steward"},
+	"cmd.urge":                  {"催办自己上报的案件(每案每天一次)", "press the department on your case (once a day)"},
+	"urge.usage":                {"用法:/urge 案件编号,例如 /urge 2026-000012", "Usage: /urge CASE, e.g. /urge 2026-000012"},
+	"urge.again":                {"案件 {number} 今天已经催办过了,每天只能催办一次。", "Case {number} was already pressed today: once a day."},
+	"urge.done":                 {"已催办案件 {number},已通知{department}。{clock}", "Pressed {department} on case {number}. {clock}"},
+	"notify.urged":              {"【催办】{name} 催办案件 {number}({department}):{description}\n{clock}", "[Pressed] {name} presses {department} on case {number}: {description}\n{clock}"},
 	"deskprint.printed":         {"打印时间：{at}", "Printed {at}"},
 }
