@@ -1,11 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/weblogin"
 	"github.com/alleybot/alleybot/model"
 )
 
@@ -138,4 +141,22 @@ func TestPlanWithDeadline(t *testing.T) {
 	c.steward.expectSent(t, w, "方案:环卫所派两名保洁员周一上午清运")
 	c.coordinator.text("/case " + number)
 	c.coordinator.expect("整改方案:环卫所派两名保洁员周一上午清运")
+}
+
+// TestCommitteeCopyLinksTheWorkOrder (issue 25, 三(三)2): with the desk's
+// address known, the committee's copy of a new case carries the link to
+// its printable work order.
+func TestCommitteeCopyLinksTheWorkOrder(t *testing.T) {
+	w := newWorldAt(t, friday)
+	conversations.SettingsOf[weblogin.Settings](w.flows).BaseURL = "https://alley.example.org/"
+	jwh, err := w.st.ChatByCode(context.Background(), "jwh-nlgx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.BindChat(context.Background(), jwh.ID, string(bot.Telegram), "-1006"); err != nil {
+		t.Fatal(err)
+	}
+	c := newCast(t, w)
+	number := c.report(t, "门口堆了建筑垃圾,三天没人清")
+	w.expectChat(t, "-1006", number, "https://alley.example.org/desk/case/"+number+"/print")
 }

@@ -28,5 +28,6 @@ var pressCatalog = map[string]msg{
 	"urge.again":                {"案件 {number} 今天已经催办过了,每天只能催办一次。", "Case {number} was already pressed today: once a day."},
 	"urge.done":                 {"已催办案件 {number},已通知{department}。{clock}", "Pressed {department} on case {number}. {clock}"},
 	"notify.urged":              {"【催办】{name} 催办案件 {number}({department}):{description}\n{clock}", "[Pressed] {name} presses {department} on case {number}: {description}\n{clock}"},
+	"deskprint.committee_link":  {"打印工单:{url}(需先在私聊中发送 /web 登录工作台)", "Printable work order: {url} (sign in to the desk first: /web in a private chat)"},
 	"deskprint.printed":         {"打印时间：{at}", "Printed {at}"},
 }
