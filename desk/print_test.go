@@ -64,3 +64,20 @@ func TestPrintEscapes(t *testing.T) {
 		t.Error("the description is not on the work order, escaped")
 	}
 }
+
+// TestPlanOnTheDesk: a department's plan (限期整改) is on the case page and
+// the work order, as text.
+func TestPlanOnTheDesk(t *testing.T) {
+	w := newWorld(t, desk.Options{})
+	r := w.report("S01", "maoer", "sanitation", "帽儿胡同垃圾")
+	if _, err := w.st.DB().Exec(`UPDATE cases SET plan_text = $2 WHERE id = $1`, r.id, "环卫所<b>两人</b>周一清运"); err != nil {
+		t.Fatal(err)
+	}
+	c := w.login("C01")
+	for _, path := range []string{"/desk/case/" + r.number, "/desk/case/" + r.number + "/print"} {
+		st, body := c.get(path)
+		if st != http.StatusOK || !strings.Contains(body, "整改方案") || !strings.Contains(body, "环卫所&lt;b&gt;两人&lt;/b&gt;周一清运") {
+			t.Errorf("%s: %d, the plan not shown as text", path, st)
+		}
+	}
+}
