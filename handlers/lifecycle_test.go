@@ -120,6 +120,8 @@ func TestCaseLifecycle(t *testing.T) {
 	c.dept.text("明天吧")
 	c.dept.expect("没看懂这个日期")
 	c.dept.text("12-01")
+	c.dept.expect("整改方案")
+	c.dept.text("环卫所派两名保洁员清运")
 	c.dept.expect("整改时限 12-01 17:30")
 	for _, m := range w.lastMsgs { // the department's group, the steward, the residents: the deadline once
 		if n := strings.Count(m.Text, "12-01"); n > 1 {
@@ -495,6 +497,7 @@ func TestPermissionTable(t *testing.T) {
 		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
 		"/web":    {"coordinator", "supervisor", "admin", "department", "steward"},
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
+		"button:c:urge": {"steward", "admin"}, "/urge": {"steward", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,
@@ -702,6 +705,9 @@ func TestListsCarryButtons(t *testing.T) {
 	c.steward.expect("处理经过")
 	for _, row := range c.steward.last[0].Buttons {
 		for _, b := range row {
+			if b.Label == "催办" { // the reporter's own 催办 (issue 25)
+				continue
+			}
 			t.Errorf("a steward sees %q on a verified case", b.Label)
 		}
 	}
@@ -804,6 +810,8 @@ func TestDatesInWordsAndExamplesAhead(t *testing.T) {
 		t.Errorf("the hint suggests %v, in the past", ex)
 	}
 	c.dept.text("后天")
+	c.dept.expect("整改方案")
+	c.dept.text("环卫所派两名保洁员清运")
 	c.dept.expect("整改时限 12-23 17:30")
 	if cv := w.caseView(t, number); !cv.FixBy.Time.Equal(time.Date(2026, 12, 23, 17, 30, 0, 0, cst)) {
 		t.Errorf("后天 gave fix-by %v", cv.FixBy.Time.In(cst))
@@ -864,11 +872,13 @@ func TestReasonStepTakesACorrectedDate(t *testing.T) {
 	c.dept.text("12-30")
 	c.dept.expect("超过了时限 12-02", "请说明需要更长时间的理由")
 	c.dept.text("12-01")
+	c.dept.expect("整改方案")
+	c.dept.text("环卫所派两名保洁员清运")
 	c.dept.expect("整改时限 12-01 17:30")
 	if cv := w.caseView(t, first); !cv.FixBy.Time.Equal(time.Date(2026, 12, 1, 17, 30, 0, 0, cst)) {
 		t.Errorf("fix-by %v, want 12-01 17:30", cv.FixBy.Time.In(cst))
 	}
-	if n := note(first, "verified"); n != "限期整改,12-01 17:30 前完成" {
+	if n := note(first, "verified"); n != "限期整改,12-01 17:30 前完成;方案:环卫所派两名保洁员清运" {
 		t.Errorf("the verification's note is %q", n)
 	}
 
@@ -885,8 +895,10 @@ func TestReasonStepTakesACorrectedDate(t *testing.T) {
 	c.dept.text("12月8日")
 	c.dept.expect("日期已改为 12-08", "请说明需要更长时间的理由")
 	c.dept.text("材料要订货")
+	c.dept.expect("整改方案")
+	c.dept.text("环卫所派两名保洁员清运")
 	c.dept.expect("整改时限 12-08 17:30")
-	if n := note(second, "verified"); n != "限期整改,12-08 17:30 前完成(材料要订货)" {
+	if n := note(second, "verified"); n != "限期整改,12-08 17:30 前完成(材料要订货);方案:环卫所派两名保洁员清运" {
 		t.Errorf("the verification's note is %q", n)
 	}
 

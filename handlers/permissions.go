@@ -79,6 +79,10 @@ var permissions = map[string][]model.Role{
 	"button:ap:correct": {model.RoleCoordinator},
 	// The web desk's login link: staff, and stewards for their own cases.
 	"/web": {model.RoleCoordinator, model.RoleSupervisor, model.RoleAdmin, model.RoleDepartment, model.RoleSteward},
+
+	// 催办: the reporting steward, on their own case (issue 25).
+	"button:c:urge": {model.RoleSteward},
+	"/urge":         {model.RoleSteward},
 }
 
 // may reports whether someone holding roles may do what.

@@ -24,6 +24,7 @@ const (
 	ActRate     Action = "rate"     // resident: satisfaction 1–5
 	ActStill    Action = "still"    // resident: still a problem
 	ActReopen   Action = "reopen"   // a low score or "still a problem" (no button of its own)
+	ActUrge     Action = "urge"     // steward: 催办, press the department (once a day)
 )
 
 // Transition is one row of the case state machine.
@@ -54,6 +55,7 @@ var Lifecycle = map[Action]Transition{
 	ActRate:     {From: []Status{StatusClosed}, Event: EventRated},
 	ActStill:    {From: []Status{StatusClosed}, Event: EventRated},
 	ActReopen:   {From: []Status{StatusClosed}, To: StatusSubmitted, Event: EventReopened},
+	ActUrge:     {From: []Status{StatusDispatched, StatusVerified}, Event: EventUrged},
 }
 
 // Allows reports whether the action may act on a case in status st.

@@ -48,13 +48,15 @@ const (
 	EventRated              EventKind = "rated"
 	EventReopened           EventKind = "reopened"
 	EventConfirmed          EventKind = "confirmed" // a steward's report of the same problem, following it
+	EventUrged              EventKind = "urged"     // 催办: the reporting steward pressed the department
 )
 
 // EventKinds lists every timeline event.
 var EventKinds = []EventKind{EventSubmitted, EventFixedOnSpot, EventDispatched, EventReturned, EventResubmitted,
 	EventMerged, EventDuplicateMerged, EventVerified, EventNotOurs, EventProgress, EventExtensionRequested,
 	EventExtensionApproved, EventExtensionRefused, EventFixed, EventRechecked, EventClosed, EventSentBack,
-	EventEscalated, EventRated, EventReopened, EventConfirmed}
+	EventEscalated, EventRated, EventReopened, EventConfirmed,
+	EventUrged}
 
 // Role is what a person does (roles.code); a department member's role is
 // scoped to their department, a coordinator's or steward's to a community.

@@ -69,13 +69,15 @@ type CaseView struct {
 	LastReason string `db:"last_reason"`
 	// Address is what the steward typed (菊儿胡同3号), "" for none.
 	Address string `db:"address"`
+	// PlanText is the department's plan in a sentence (限期整改), "" none.
+	PlanText string `db:"plan_text"`
 }
 
 const caseCols = `c.id, c.number, c.alley_id, c.community_id, c.lat, c.lon, c.description, c.impact, c.status,
 	c.reporter_id, c.source, c.department_id, c.fixed_on_spot, c.verify_by, c.fix_by, c.sendback_count,
 	c.created_at, c.closed_at, c.dispatched_at, c.verified_at, c.fixed_at, c.fix_limit, c.plan, c.merged_into, c.escalated, c.next_ping_at`
 
-const caseViewSelect = `SELECT ` + caseCols + `, c.address,
+const caseViewSelect = `SELECT ` + caseCols + `, c.address, c.plan_text,
 	coalesce(a.name, '') AS alley_name, coalesce(cm.name, '') AS community_name,
 	coalesce(d.name, '') AS department_name, coalesce(p.name, '') AS reporter_name,
 	coalesce(nullif(cm.name_en, ''), cm.name, '') AS community_name_en, coalesce(nullif(d.name_en, ''), d.name, '') AS department_name_en,

@@ -40,6 +40,8 @@ type CaseDraft struct {
 	Photos []int64    `json:"photos,omitempty"`
 	Lead   int64      `json:"lead,omitempty"`
 	Copies []int64    `json:"copies,omitempty"`
+	// PlanText is 限期整改's plan in a sentence (case_plan.go).
+	PlanText string `json:"plan_text,omitempty"`
 }
 
 func cdraft(t *conversations.Turn) *CaseDraft { return t.Data.(*CaseDraft) }
@@ -86,6 +88,8 @@ func Act(ctx context.Context, e *conversations.Engine, t *conversations.Turn, a 
 		}
 	case model.ActRate, model.ActStill:
 		return doRate(ctx, e, t, c, a)
+	case model.ActUrge:
+		return doUrge(ctx, t, c)
 	}
 	if f := e.FlowFor(a.Action); f != nil {
 		return startCaseFlow(ctx, e, t, f, c.ID)
@@ -175,7 +179,7 @@ func inScope(ctx context.Context, t *conversations.Turn, c store.CaseView, actio
 			t.Reply(t.T("case.not_your_alley", "number", c.Number, "alley", c.AlleyName))
 		}
 		return ok, err
-	case model.ActResubmit:
+	case model.ActResubmit, model.ActUrge:
 		if c.ReporterID.Int64 != t.Person.ID {
 			t.Reply(t.T("case.not_your_case", "number", c.Number))
 			return false, nil

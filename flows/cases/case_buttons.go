@@ -93,6 +93,7 @@ func CardButtons(lang i18n.Lang, c store.CaseView) []bot.Button {
 	case model.StatusReturned:
 		bs = append(bs, button("button.resubmit", model.ActResubmit, c.ID))
 	}
+	bs = append(bs, urgeButton(c)...)
 	var out []bot.Button
 	for _, row := range conversations.Render(lang, bs) {
 		out = append(out, row...)

@@ -21,9 +21,10 @@ func verifyFlows() []*conversations.Flow {
 			{Name: "plan", Accepts: conversations.Choice, Prompt: promptPlan, Handle: handlePlan},
 			{Name: "date", Accepts: conversations.Text, Prompt: promptDate, Handle: handleVerifyDate},
 			dateOrReason(textStep("reason", "case.ask.beyond_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
-				return conversations.Done, doVerify(ctx, t)
+				return "plan_text", nil
 			}),
 				handleVerifyDate),
+			planTextStep(),
 		}},
 		{Name: "notours", Title: "flow.notours", Action: model.ActNotOurs, NewData: nd, Steps: []conversations.Step{
 			textStep("reason", "case.ask.notours_reason", func(ctx context.Context, t *conversations.Turn) (string, error) {
@@ -98,7 +99,7 @@ func handleVerifyDate(ctx context.Context, t *conversations.Turn, in conversatio
 		t.Reply(t.T("case.date.beyond", "to", t.Day(to)))
 		return "reason", nil
 	}
-	return conversations.Done, doVerify(ctx, t)
+	return "plan_text", nil
 }
 
 // dateOrReason is a reason step after a date step: a date typed there is a
@@ -149,11 +150,17 @@ func doVerify(ctx context.Context, t *conversations.Turn) error {
 	if err := t.Tx.SetVerified(ctx, c.ID, d.Plan, t.Deps.Now(), fixBy); err != nil {
 		return err
 	}
+	if err := t.Tx.SetPlanText(ctx, c.ID, d.PlanText); err != nil {
+		return err
+	}
 	note := t.T("plan."+string(d.Plan), "date", t.When(fixBy))
 	if d.Text != "" {
 		note += "(" + d.Text + ")"
 	}
-	if err := record(ctx, t, c, model.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text}); err != nil {
+	if d.PlanText != "" {
+		note += t.T("plan.text_note", "text", d.PlanText)
+	}
+	if err := record(ctx, t, c, model.ActVerify, note, map[string]any{"plan": d.Plan, "fix_by": fixBy, "reason": d.Text, "plan_text": d.PlanText}); err != nil {
 		return err
 	}
 	// The messages below say the deadline themselves: the plan is named
@@ -172,6 +179,9 @@ func doVerify(ctx context.Context, t *conversations.Turn) error {
 	told := t.T(plan)
 	if d.Text != "" {
 		told += "(" + d.Text + ")"
+	}
+	if d.PlanText != "" {
+		told += t.T("plan.text_note", "text", d.PlanText)
 	}
 	return tellFollowers(ctx, t, c, "notify.follower.verified", "plan", told, "fix_by", t.When(fixBy))
 }

@@ -39,6 +39,9 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
 	}
+	if c.PlanText != "" {
+		lines = append(lines, i18n.T(lang, "case.plan_text", "plan", c.PlanText))
+	}
 	lines = append(lines, i18n.T(lang, "case.status", "status", statusName(lang, c.Status)))
 	if c.LastReason != "" && c.Status != model.StatusClosed && c.Status != model.StatusMerged {
 		lines = append(lines, i18n.T(lang, "case.last_reason", "reason", c.LastReason))

@@ -8,6 +8,7 @@ import (
 	"github.com/alleybot/alleybot/audience"
 	"github.com/alleybot/alleybot/conversations"
 	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/flows/weblogin"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
 	"github.com/alleybot/alleybot/store"
@@ -172,7 +173,11 @@ func submitReport(ctx context.Context, t *conversations.Turn, d *ReportDraft, fi
 			return err
 		}
 	}
-	if err := t.ToGroups(ctx, model.ChatCommittee, audience.Scope{Community: communityID}, i18n.T(lang, "notify.committee", "summary", summary), nil); err != nil {
+	committee := i18n.T(lang, "notify.committee", "summary", summary)
+	if u := weblogin.PrintURL(t.Engine(), c.Number); u != "" { // the printable work order (issue 25)
+		committee += "\n" + i18n.T(lang, "deskprint.committee_link", "url", u)
+	}
+	if err := t.ToGroups(ctx, model.ChatCommittee, audience.Scope{Community: communityID}, committee, nil); err != nil {
 		return err
 	}
 	// Residents hear that it was reported (三(四)3), in one short line,
