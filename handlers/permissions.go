@@ -79,6 +79,12 @@ var permissions = map[string][]model.Role{
 	"button:ap:correct": {model.RoleCoordinator},
 	// The web desk's login link: staff, and stewards for their own cases.
 	"/web": {model.RoleCoordinator, model.RoleSupervisor, model.RoleAdmin, model.RoleDepartment, model.RoleSteward},
+
+	// Residents' suggestions (二(三)1): the stewards and the coordinators.
+	"/suggest":         nil, // residents (and anyone)
+	"button:sg:case":   {model.RoleSteward, model.RoleCoordinator},
+	"button:sg:answer": {model.RoleSteward, model.RoleCoordinator},
+	"button:sg:record": {model.RoleSteward, model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.
