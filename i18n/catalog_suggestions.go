@@ -3,6 +3,7 @@ package i18n
 // Suggestions: residents' suggestions (二(三)1) and complaints taken by
 // phone or mail (七(二)1).
 var suggestionsCatalog = map[string]msg{
+	"evaluation.suggestions":        {"居民建议:收到 {received} 条,转为案件 {converted} 条,已答复 {answered} 条。", "Residents' suggestions: {received} received, {converted} made cases, {answered} answered."},
 	"flow.sgcase":                   {"建议转为案件", "turning a suggestion into a case"},
 	"flow.sganswer":                 {"答复建议", "answering a suggestion"},
 	"cmd.suggest":                   {"建议:向小巷管家提建议(居民无需账号)", "make a suggestion to the stewards (residents need no account)"},
