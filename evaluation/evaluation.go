@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alleybot/alleybot/assessment"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -29,7 +30,8 @@ type Report struct {
 	All         store.EvalDepartment
 	Patrols     store.PatrolCounts // every steward's windows of the period, as of AsOf
 	Others      store.EvalOthers
-	Complaints  []store.EvalCount // by status
+	Complaints  []store.EvalCount      // by status
+	Suggestions store.SuggestionCounts // residents' suggestions received, made cases, answered (二(三)1)
 }
 
 // Compute gathers a period's figures; the period must have ended (the
@@ -69,7 +71,10 @@ func Compute(ctx context.Context, q *store.Queries, p assessment.Period, loc *ti
 	for _, d := range days {
 		r.Patrols = r.Patrols.Add(d.Counts(asOf))
 	}
-	r.Others, r.Complaints, err = q.EvalOthersOf(ctx, r.From, r.To)
+	if r.Others, r.Complaints, err = q.EvalOthersOf(ctx, r.From, r.To); err != nil {
+		return r, err
+	}
+	r.Suggestions, err = q.SuggestionsBetween(ctx, r.From, r.To)
 	return r, err
 }
 
@@ -173,6 +178,9 @@ func (r Report) CSV() []byte {
 	for _, c := range r.Complaints {
 		row("complaints", c.Key, "", "filed", c.N)
 	}
+	row("suggestions", "", "", "received", r.Suggestions.Received)
+	row("suggestions", "", "", "converted", r.Suggestions.Converted)
+	row("suggestions", "", "", "answered", r.Suggestions.Answered)
 	w.Flush()
 	return buf.Bytes()
 }
@@ -183,4 +191,11 @@ func hours(h float64, ok bool) string {
 		return ""
 	}
 	return strconv.FormatFloat(h, 'f', 1, 64)
+}
+
+// SuggestionsText is the month's suggestions in a line: received, made
+// cases, answered.
+func (r Report) SuggestionsText(lang i18n.Lang) string {
+	return i18n.T(lang, "evaluation.suggestions", "received", r.Suggestions.Received,
+		"converted", r.Suggestions.Converted, "answered", r.Suggestions.Answered)
 }

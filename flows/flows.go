@@ -16,6 +16,7 @@ import (
 	"github.com/alleybot/alleybot/flows/questions"
 	"github.com/alleybot/alleybot/flows/report"
 	"github.com/alleybot/alleybot/flows/scores"
+	"github.com/alleybot/alleybot/flows/suggestions"
 	"github.com/alleybot/alleybot/flows/trainings"
 	"github.com/alleybot/alleybot/flows/weblogin"
 )
@@ -48,5 +49,6 @@ func All(s Settings) []conversations.Domain {
 		allowance.Domain(),
 		ledger.Domain(),
 		weblogin.Domain(s.Web),
+		suggestions.Domain(),
 	}
 }

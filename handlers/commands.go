@@ -67,6 +67,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "balance", Aliases: []string{"结余"}, Desc: "cmd.balance", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Balance(ctx, t) }},
 		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
 		{Name: "urge", Aliases: []string{"催办"}, Desc: "cmd.urge", Run: r.cmdUrge},
+		{Name: "suggest", Desc: "cmd.suggest", Run: r.cmdSuggest},
 	}
 }
 

@@ -83,6 +83,11 @@ var permissions = map[string][]model.Role{
 	// 催办: the reporting steward, on their own case (issue 25).
 	"button:c:urge": {model.RoleSteward},
 	"/urge":         {model.RoleSteward},
+	// Residents' suggestions (二(三)1): the stewards and the coordinators.
+	"/suggest":         nil, // residents (and anyone)
+	"button:sg:case":   {model.RoleSteward, model.RoleCoordinator},
+	"button:sg:answer": {model.RoleSteward, model.RoleCoordinator},
+	"button:sg:record": {model.RoleSteward, model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

@@ -108,8 +108,13 @@ func (r *Router) residentTurn(ctx context.Context, t *conversations.Turn, name, 
 		return true, r.complaintLink(ctx, t, strings.TrimPrefix(args, complaintLinkPrefix))
 	case name == "start" && strings.HasPrefix(args, cases.ReopenLinkPrefix):
 		return true, cases.FollowReopenLink(ctx, r.flows, t, strings.TrimPrefix(args, cases.ReopenLinkPrefix))
+	case u.Callback == nil && complaintInline(name, args, text) != "":
+		return true, r.complain(ctx, t, complaintInline(name, args, text))
 	case name == "complain" || (name == "" && u.Callback == nil && text == "投诉") || r.mentioned(t):
-		return true, r.complain(ctx, t)
+		return true, r.complain(ctx, t, "")
+	case u.Callback == nil && func() bool { _, ok := suggestionText(name, args, text); return ok }():
+		s, _ := suggestionText(name, args, text)
+		return true, r.suggest(ctx, t, s)
 	case name == "contact" || (name == "" && text == "联系方式"):
 		return true, r.cmdContact(ctx, t)
 	case name == "cancel" || (name == "" && text == "取消"):
@@ -142,10 +147,10 @@ func (r *Router) mentioned(t *conversations.Turn) bool {
 // short acknowledgement there and a deep link (only for the one who asked)
 // to continue privately, so the group is not flooded. The console, which
 // has no links, moves to the private chat directly.
-func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
+func (r *Router) complain(ctx context.Context, t *conversations.Turn, desc string) error {
 	u := t.Update
 	if u.ChatKind != bot.Group {
-		return complaints.Start(ctx, r.flows, t, 0)
+		return complaints.StartWith(ctx, r.flows, t, 0, desc)
 	}
 	var community int64
 	if chat, err := t.Tx.ChatByBinding(ctx, string(u.Platform), u.ChatID); err == nil {
@@ -157,7 +162,7 @@ func (r *Router) complain(ctx context.Context, t *conversations.Turn) error {
 		t.Reply(t.T("complaint.group_ack.console", "name", u.UserName))
 		t.Update.ChatID = bot.PrivateChatID(u.Platform, u.UserID)
 		t.Update.ChatKind, t.Update.ChatTitle = bot.Private, ""
-		return complaints.Start(ctx, r.flows, t, community)
+		return complaints.StartWith(ctx, r.flows, t, community, desc)
 	}
 	botName := t.Deps.BotUsername()
 	if u.Platform != bot.Telegram || botName == "" {
@@ -191,7 +196,7 @@ func (r *Router) complaintLink(ctx context.Context, t *conversations.Turn, token
 }
 
 func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {
-	return r.complain(ctx, t)
+	return r.complain(ctx, t, strings.TrimSpace(t.Args))
 }
 
 // cmdContact gives the complaint hotline and mailbox (七(二)).

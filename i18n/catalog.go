@@ -24,6 +24,7 @@ var catalogs = []map[string]msg{
 	deskCatalog,
 	deskCaseCatalog,
 	pressCatalog,
+	suggestionsCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

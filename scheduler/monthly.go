@@ -78,5 +78,5 @@ func reportText(r evaluation.Report, lang i18n.Lang) string {
 	return i18n.T(lang, "evaluation.message", "period", r.Period.String(), "cases", r.Cases,
 		"overdue", r.Overdue().Percent(), "send_back", r.SendBack().Percent(), "patrols", r.PatrolAttendance().Percent(),
 		"trainings", r.TrainingAttendance().Percent(), "avg", r.Satisfaction(), "ratings", o.Ratings,
-		"complaints", o.Complaints, "upheld", o.Upheld)
+		"complaints", o.Complaints, "upheld", o.Upheld) + "\n" + r.SuggestionsText(lang)
 }

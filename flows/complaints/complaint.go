@@ -75,6 +75,13 @@ func flows() []*conversations.Flow {
 // (communityID: the resident group it was asked from, 0 unknown), unless
 // the sender is barred or over the hourly limit.
 func Start(ctx context.Context, e *conversations.Engine, t *conversations.Turn, communityID int64) error {
+	return StartWith(ctx, e, t, communityID, "")
+}
+
+// StartWith is Start with the complaint's description written already
+// (投诉 胡同口天天有人乱停车): the flow asks what it is about, then goes on
+// past the description (one too short is asked for again).
+func StartWith(ctx context.Context, e *conversations.Engine, t *conversations.Turn, communityID int64, description string) error {
 	now := e.Deps().Now()
 	p, u := string(t.Update.Platform), t.Update.UserID
 	banned, err := t.Tx.Banned(ctx, p, u, now)
@@ -99,6 +106,9 @@ func Start(ctx context.Context, e *conversations.Engine, t *conversations.Turn, 
 		return err
 	}
 	kdraft(t).CommunityID = communityID
+	if conversations.Visible(description) >= 4 && !strings.HasPrefix(description, "/") {
+		kdraft(t).Description = description
+	}
 	return e.Save(ctx, t)
 }
 
@@ -108,8 +118,15 @@ func promptComplaintKind(ctx context.Context, t *conversations.Turn) (conversati
 }
 
 func handleComplaintKind(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
-	kdraft(t).Staff = in.Choice == "staff"
-	return "what", nil
+	d := kdraft(t)
+	d.Staff = in.Choice == "staff"
+	switch {
+	case d.Description == "":
+		return "what", nil
+	case d.Staff:
+		return "who", nil
+	}
+	return "where", nil
 }
 
 func handleComplaintWhat(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
