@@ -495,6 +495,7 @@ func TestPermissionTable(t *testing.T) {
 		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
 		"/web":    {"coordinator", "supervisor", "admin", "department", "steward"},
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
+		"/complain_for": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -79,6 +79,8 @@ var permissions = map[string][]model.Role{
 	"button:ap:correct": {model.RoleCoordinator},
 	// The web desk's login link: staff, and stewards for their own cases.
 	"/web": {model.RoleCoordinator, model.RoleSupervisor, model.RoleAdmin, model.RoleDepartment, model.RoleSteward},
+	// A complaint taken by phone, letter or visit (/complain_for).
+	"/complain_for": {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.
