@@ -70,4 +70,29 @@ func TestComplaintByPhone(t *testing.T) {
 		}
 	}
 	secret("answered")
+
+	// A second phone complaint made a case: the call-back is recorded too.
+	co.text("/complain_for")
+	co.press("来信")
+	co.text("钱女士")
+	co.text("010-6401 2345")
+	co.text("雨儿胡同的路灯坏了一个月")
+	co.press("雨儿胡同")
+	co.expect("已登记来信投诉,编号 T2026-000002")
+	w.expectChat(t, c.center, "来信投诉(投诉人信息仅督办可见)")
+	card = w.lastButton(t, c.center, "转为案件")
+	co.in(c.center).send(bot.Update{Callback: &bot.Callback{Data: card}})
+	co.press("设施维护")
+	co.expect("无法自动通知", "已转为案件 2026-000001")
+	if err := w.st.DB().Get(&answer, `SELECT answer FROM complaints WHERE number = 'T2026-000002' AND status = 'case'`); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(answer, "电话回访(2026-") || !strings.Contains(answer, "已立为案件 2026-000001") {
+		t.Errorf("the recorded case answer: %q", answer)
+	}
+	for _, m := range w.sent {
+		if m.ChatID != c.supervisor.chat && strings.Contains(m.Text, "01064012345") {
+			t.Errorf("the caller's landline reached chat %s: %q", m.ChatID, m.Text)
+		}
+	}
 }

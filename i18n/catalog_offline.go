@@ -18,5 +18,6 @@ var offlineCatalog = map[string]msg{
 	"complaint.offline.hidden":      {"{channel}投诉(投诉人信息仅督办可见)", "by {channel} (the caller is shown to the supervisors only)"},
 	"complaint.offline.caller":      {"{channel}投诉:{name},电话 {phone}", "by {channel}: {name}, phone {phone}"},
 	"complaint.offline.call_back":   {"投诉 {number} 是电话或来信收到的,无法自动通知:答复已记为电话回访。", "Complaint {number} came by phone or letter and cannot be sent to: the answer is recorded as a call-back."},
+	"complaint.offline.case":        {"已立为案件 {number}", "made case {number}"},
 	"complaint.offline.answered":    {"电话回访({at}):{text}", "Call-back ({at}): {text}"},
 }

@@ -403,7 +403,11 @@ func handleComplaintCase(ctx context.Context, t *conversations.Turn, in conversa
 	if err != nil {
 		return "", err
 	}
-	if err := t.Tx.DecideComplaint(ctx, k.ID, model.ComplaintCase, "", t.Person.ID, c.ID, t.Deps.Now()); err != nil {
+	answer := "" // the resident follows the case; an offline caller is called back
+	if offline(k) {
+		answer = calledBack(t, k, t.T("complaint.offline.case", "number", c.Number))
+	}
+	if err := t.Tx.DecideComplaint(ctx, k.ID, model.ComplaintCase, answer, t.Person.ID, c.ID, t.Deps.Now()); err != nil {
 		return "", err
 	}
 	t.Reply(t.T("complaint.done.case", "complaint", k.Number, "number", c.Number))
