@@ -27,13 +27,17 @@ const (
 	// update like a press in a chat; what the bot answers is shown on the
 	// page that made it.
 	Web Platform = "web"
+	// Offline is a complaint a coordinator took by phone, letter or visit
+	// (/complain_for): nobody to write to; the caller is called back.
+	Offline Platform = "offline"
 )
 
 // Local reports a platform with no server: the process that handles an
 // update shows what the bot says at once (the console prints it, the desk
 // shows it on the page). Its chats are ordinary bindings, but only its own
-// session hears them; nothing is queued for it.
-func (p Platform) Local() bool { return p == Console || p == Web }
+// session hears them; nothing is queued for it. Offline has no chat at
+// all: nothing is sent to it either.
+func (p Platform) Local() bool { return p == Console || p == Web || p == Offline }
 
 // MediaExpires reports a platform whose photo references expire (WeCom's
 // and WeChat customer service's MediaId: 3 days), so a photo sent on

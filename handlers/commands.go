@@ -68,6 +68,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
 		{Name: "urge", Aliases: []string{"催办"}, Desc: "cmd.urge", Run: r.cmdUrge},
 		{Name: "suggest", Desc: "cmd.suggest", Run: r.cmdSuggest},
+		{Name: "complain_for", Aliases: []string{"代录投诉"}, Desc: "cmd.complain_for", Flow: "complainfor"},
 	}
 }
 

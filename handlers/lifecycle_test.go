@@ -499,6 +499,7 @@ func TestPermissionTable(t *testing.T) {
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
 		"button:c:urge": {"steward", "admin"}, "/urge": {"steward", "admin"},
 		"/suggest": roles, "button:sg:case": {"steward", "coordinator", "admin"}, "button:sg:answer": {"steward", "coordinator", "admin"}, "button:sg:record": {"steward", "coordinator", "admin"},
+		"/complain_for": {"coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -88,6 +88,8 @@ var permissions = map[string][]model.Role{
 	"button:sg:case":   {model.RoleSteward, model.RoleCoordinator},
 	"button:sg:answer": {model.RoleSteward, model.RoleCoordinator},
 	"button:sg:record": {model.RoleSteward, model.RoleCoordinator},
+	// A complaint taken by phone, letter or visit (/complain_for).
+	"/complain_for": {model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

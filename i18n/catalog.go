@@ -25,6 +25,7 @@ var catalogs = []map[string]msg{
 	deskCaseCatalog,
 	pressCatalog,
 	suggestionsCatalog,
+	offlineCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

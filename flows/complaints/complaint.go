@@ -68,6 +68,7 @@ func flows() []*conversations.Flow {
 			{Name: "text", Accepts: conversations.Text, Prompt: deciding(conversations.SimpleKey("complaint.ask.reject")), Handle: decideText(model.ComplaintRejected)},
 		}},
 		{Name: "ksettle", Title: "flow.ksettle", NewData: nd, Steps: settleSteps()},
+		offlineFlow(),
 	}
 }
 
@@ -256,6 +257,9 @@ func complaintText(lang i18n.Lang, loc *time.Location, k store.Complaint, superv
 	case k.Anonymous:
 		who = i18n.T(lang, "complaint.anonymous")
 	}
+	if offline(k) {
+		who = offlineWho(lang, k, supervisor)
+	}
 	where := k.AlleyName
 	if where == "" {
 		where = "—"
@@ -379,7 +383,7 @@ func decideText(status model.ComplaintStatus) func(context.Context, *conversatio
 		if err != nil || !ok {
 			return conversations.Done, err
 		}
-		if err := t.Tx.DecideComplaint(ctx, k.ID, status, text, t.Person.ID, 0, t.Deps.Now()); err != nil {
+		if err := t.Tx.DecideComplaint(ctx, k.ID, status, calledBack(t, k, text), t.Person.ID, 0, t.Deps.Now()); err != nil {
 			return "", err
 		}
 		t.Reply(t.T("complaint.done."+string(status), "number", k.Number))
@@ -416,7 +420,11 @@ func handleComplaintCase(ctx context.Context, t *conversations.Turn, in conversa
 	if err != nil {
 		return "", err
 	}
-	if err := t.Tx.DecideComplaint(ctx, k.ID, model.ComplaintCase, "", t.Person.ID, c.ID, t.Deps.Now()); err != nil {
+	answer := "" // the resident follows the case; an offline caller is called back
+	if offline(k) {
+		answer = calledBack(t, k, t.T("complaint.offline.case", "number", c.Number))
+	}
+	if err := t.Tx.DecideComplaint(ctx, k.ID, model.ComplaintCase, answer, t.Person.ID, c.ID, t.Deps.Now()); err != nil {
 		return "", err
 	}
 	t.Reply(t.T("complaint.done.case", "complaint", k.Number, "number", c.Number))
