@@ -5,6 +5,7 @@ package flows
 
 import (
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/activities"
 	"github.com/alleybot/alleybot/flows/allowance"
 	"github.com/alleybot/alleybot/flows/attendance"
 	"github.com/alleybot/alleybot/flows/cases"
@@ -30,6 +31,7 @@ type Settings struct {
 	Notices    notices.Settings
 	Discipline discipline.Settings
 	Web        weblogin.Settings
+	Publicity  notices.Publicity
 }
 
 // All are every domain, for conversations.New.
@@ -48,5 +50,7 @@ func All(s Settings) []conversations.Domain {
 		allowance.Domain(),
 		ledger.Domain(),
 		weblogin.Domain(s.Web),
+		notices.PublicityDomain(s.Publicity),
+		activities.Domain(),
 	}
 }

@@ -66,6 +66,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "web", Aliases: []string{"网页"}, Desc: "cmd.web", Run: func(ctx context.Context, t *conversations.Turn) error { return weblogin.Link(ctx, t) }},
 		{Name: "balance", Aliases: []string{"结余"}, Desc: "cmd.balance", Run: func(ctx context.Context, t *conversations.Turn) error { return ledger.Balance(ctx, t) }},
 		{Name: "appeal", Aliases: []string{"考核申诉", "申诉"}, Desc: "cmd.appeal", Run: func(ctx context.Context, t *conversations.Turn) error { return scores.Appeal(ctx, r.flows, t) }},
+		{Name: "activity", Aliases: []string{"活动"}, Desc: "cmd.activity", Flow: "activity"},
 	}
 }
 

@@ -23,6 +23,7 @@ var catalogs = []map[string]msg{
 	webCatalog,
 	deskCatalog,
 	deskCaseCatalog,
+	activitiesCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key
