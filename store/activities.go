@@ -148,13 +148,13 @@ func (q *Queries) SetActivityAttendance(ctx context.Context, activityID int64, n
 // tells which.
 func (q *Queries) ActivitiesToRemind(ctx context.Context, now time.Time) (day, hour []Activity, err error) {
 	err = q.db.SelectContext(ctx, &hour, `UPDATE activities SET reminded_hour = true, reminded_day = true
-		WHERE NOT reminded_hour AND starts_at > $1 AND starts_at <= $1 + interval '1 hour'
+		WHERE NOT reminded_hour AND starts_at > $1::timestamptz AND starts_at <= $1::timestamptz + interval '1 hour'
 		RETURNING `+activityCols, now)
 	if err != nil {
 		return nil, nil, wrap("activities to remind", err)
 	}
 	err = q.db.SelectContext(ctx, &day, `UPDATE activities SET reminded_day = true
-		WHERE NOT reminded_day AND starts_at > $1 + interval '1 hour' AND starts_at <= $1 + interval '24 hours'
+		WHERE NOT reminded_day AND starts_at > $1::timestamptz + interval '1 hour' AND starts_at <= $1::timestamptz + interval '24 hours'
 		RETURNING `+activityCols, now)
 	return day, hour, wrap("activities to remind", err)
 }
