@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/alleybot/alleybot/bot"
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/worktime"
@@ -98,4 +100,29 @@ func TestActivity(t *testing.T) {
 	c := w.person(t, "C01", "7402")
 	c.text("/record S01")
 	c.expect("组织活动「胡同清洁日」:报名 2 人,到场 2")
+}
+
+// TestActivityOtherCommunity: a steward of 菊儿社区 (S05) is offered her own
+// community's group alone; 南锣鼓巷社区's, pressed from an old keyboard, is
+// refused with the reason and nothing is stored or posted.
+func TestActivityOtherCommunity(t *testing.T) {
+	w := newWorldAt(t, friday)
+	s := w.person(t, "S05", "7605")
+	s.text("/activity")
+	s.text("楼道清理")
+	s.text("11-29 09:00")
+	s.text("菊儿胡同口")
+	s.text("5")
+	if got := menuLabels(s); got != "菊儿社区居民群" {
+		t.Errorf("a steward's groups: %q, want her own community's alone", got)
+	}
+	nlgx := w.communityID(t, "南锣鼓巷社区")
+	s.send(bot.Update{Callback: &bot.Callback{ID: "cb", Data: "groups|" + strconv.FormatInt(nlgx, 10)}})
+	s.expect("只能发往您负责的小巷所在社区的居民群")
+	if n := count(t, w.st, `SELECT count(*) FROM activities`); n != 0 {
+		t.Errorf("activities stored: %d, want 0", n)
+	}
+	if n := len(sentTo(w, "-1004", "楼道清理")); n != 0 {
+		t.Errorf("posted to 南锣鼓巷社区's group %d times", n)
+	}
 }
