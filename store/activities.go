@@ -143,9 +143,9 @@ func (q *Queries) SetActivityAttendance(ctx context.Context, activityID int64, n
 	return wrap("set activity attendance", err)
 }
 
-// ActivitiesToRemind lists the activities whose day-before (within 24 h)
-// or hour-before reminder is due at now, and marks them reminded; hour
-// tells which.
+// ActivitiesToRemind lists the activities whose day-before (within 24 h;
+// none for one posted less than a day ahead, its post is fresh) or
+// hour-before reminder is due at now, and marks them reminded.
 func (q *Queries) ActivitiesToRemind(ctx context.Context, now time.Time) (day, hour []Activity, err error) {
 	err = q.db.SelectContext(ctx, &hour, `UPDATE activities SET reminded_hour = true, reminded_day = true
 		WHERE NOT reminded_hour AND starts_at > $1::timestamptz AND starts_at <= $1::timestamptz + interval '1 hour'
@@ -155,6 +155,7 @@ func (q *Queries) ActivitiesToRemind(ctx context.Context, now time.Time) (day, h
 	}
 	err = q.db.SelectContext(ctx, &day, `UPDATE activities SET reminded_day = true
 		WHERE NOT reminded_day AND starts_at > $1::timestamptz + interval '1 hour' AND starts_at <= $1::timestamptz + interval '24 hours'
+			AND created_at <= starts_at - interval '24 hours'
 		RETURNING `+activityCols, now)
 	return day, hour, wrap("activities to remind", err)
 }
