@@ -35,6 +35,7 @@ type Config struct {
 	Public     PublicConfig     `yaml:"public"`
 	Desk       DeskConfig       `yaml:"desk"`
 	Log        LogConfig        `yaml:"log"`
+	Publicity  PublicityConfig  `yaml:"publicity"`
 
 	// File is where the settings came from ("" when only defaults and the
 	// environment were used); error messages name it.

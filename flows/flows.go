@@ -5,6 +5,7 @@ package flows
 
 import (
 	"github.com/alleybot/alleybot/conversations"
+	"github.com/alleybot/alleybot/flows/activities"
 	"github.com/alleybot/alleybot/flows/allowance"
 	"github.com/alleybot/alleybot/flows/attendance"
 	"github.com/alleybot/alleybot/flows/cases"
@@ -31,6 +32,7 @@ type Settings struct {
 	Notices    notices.Settings
 	Discipline discipline.Settings
 	Web        weblogin.Settings
+	Publicity  notices.Publicity
 }
 
 // All are every domain, for conversations.New.
@@ -50,5 +52,7 @@ func All(s Settings) []conversations.Domain {
 		ledger.Domain(),
 		weblogin.Domain(s.Web),
 		suggestions.Domain(),
+		notices.PublicityDomain(s.Publicity),
+		activities.Domain(),
 	}
 }

@@ -69,6 +69,7 @@ func (r *Router) commandTable() []Command {
 		{Name: "urge", Aliases: []string{"催办"}, Desc: "cmd.urge", Run: r.cmdUrge},
 		{Name: "suggest", Desc: "cmd.suggest", Run: r.cmdSuggest},
 		{Name: "complain_for", Aliases: []string{"代录投诉"}, Desc: "cmd.complain_for", Flow: "complainfor"},
+		{Name: "activity", Aliases: []string{"活动"}, Desc: "cmd.activity", Flow: "activity"},
 	}
 }
 

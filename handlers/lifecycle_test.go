@@ -478,7 +478,7 @@ func TestPermissionTable(t *testing.T) {
 		"/complaints":     {"coordinator", "supervisor", "admin"},
 		"/training":       {"trainer", "admin"}, "/trainings": {"trainer", "coordinator", "supervisor", "admin"},
 		"/mytrainings": roles,
-		"/ask":         {"steward", "admin"}, "/notice": {"coordinator", "admin"},
+		"/ask":         {"steward", "admin"}, "/notice": {"coordinator", "steward", "admin"},
 		"button:t:sign": roles, "button:t:read": roles, "button:t:leave": roles,
 		"button:t:cancel": {"trainer", "admin"}, "button:t:retime": {"trainer", "admin"}, "button:t:attend": {"trainer", "admin"}, "button:t:answer": {"trainer", "coordinator", "admin"},
 		"button:c:dispatch": {"coordinator", "admin"}, "button:c:redirect": {"coordinator", "admin"},
@@ -499,7 +499,10 @@ func TestPermissionTable(t *testing.T) {
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
 		"button:c:urge": {"steward", "admin"}, "/urge": {"steward", "admin"},
 		"/suggest": roles, "button:sg:case": {"steward", "coordinator", "admin"}, "button:sg:answer": {"steward", "coordinator", "admin"}, "button:sg:record": {"steward", "coordinator", "admin"},
-		"/complain_for": {"coordinator", "admin"},
+		"/complain_for":      {"coordinator", "admin"},
+		"button:pub:approve": {"coordinator", "admin"}, "button:pub:reject": {"coordinator", "admin"},
+		"/activity": {"steward", "coordinator", "admin"}, "button:act:sign": roles, "button:act:unsign": roles,
+		"button:act:attend": {"steward", "coordinator", "admin"}, "button:act:count": {"steward", "coordinator", "admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -53,7 +53,7 @@ var permissions = map[string][]model.Role{
 	"/trainings":      {model.RoleTrainer, model.RoleCoordinator, model.RoleSupervisor},
 	"/mytrainings":    nil, // anyone: a trainer may invite people by name
 	"/ask":            {model.RoleSteward},
-	"/notice":         {model.RoleCoordinator},
+	"/notice":         {model.RoleCoordinator, model.RoleSteward},
 	"button:t:sign":   nil, // anyone invited: 报名, 已读, 请假
 	"button:t:read":   nil,
 	"button:t:leave":  nil,
@@ -90,6 +90,13 @@ var permissions = map[string][]model.Role{
 	"button:sg:record": {model.RoleSteward, model.RoleCoordinator},
 	// A complaint taken by phone, letter or visit (/complain_for).
 	"/complain_for": {model.RoleCoordinator},
+	// A steward's /notice goes to their own communities' groups only
+	// (flows/notices); approval when publicity.needs_approval.
+	"button:pub:approve": {model.RoleCoordinator}, // a steward's notice (publicity.needs_approval)
+	"button:pub:reject":  {model.RoleCoordinator},
+	"/activity":          {model.RoleSteward, model.RoleCoordinator},
+	"button:act:attend":  {model.RoleSteward, model.RoleCoordinator}, // the organiser's, checked by the action; act:sign/unsign are public
+	"button:act:count":   {model.RoleSteward, model.RoleCoordinator},
 }
 
 // may reports whether someone holding roles may do what.

@@ -26,6 +26,7 @@ var catalogs = []map[string]msg{
 	pressCatalog,
 	suggestionsCatalog,
 	offlineCatalog,
+	activitiesCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

@@ -30,7 +30,7 @@ type RoutineOptions struct {
 func (s *Scheduler) ScanRoutines(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		var msgs []bot.Message
-		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.trainingProgress, s.trainingReminders, s.patrolNotices, s.missedSummary, s.digest, s.cleanup, s.caseNumbers, s.assessEnded, s.monthlyReport, s.monthlyStatement} {
+		for _, f := range []func(context.Context, *store.Tx) ([]bot.Message, error){s.closePatrols, s.complaintPings, s.trainingProgress, s.trainingReminders, s.patrolNotices, s.missedSummary, s.digest, s.cleanup, s.caseNumbers, s.assessEnded, s.monthlyReport, s.monthlyStatement, s.activityReminders} {
 			m, err := f(ctx, tx)
 			if err != nil {
 				return err

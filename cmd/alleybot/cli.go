@@ -289,6 +289,8 @@ func newEngine(cfg config.Config, photos conversations.PhotoQueue, botName ...fu
 		Discipline: discipline.Settings{WarningsToSuspend: cfg.Assessment.WarningsToSuspend,
 			WarningWindow: cfg.Assessment.WarningWindow},
 		Web: weblogin.Settings{BaseURL: deskURL(cfg)},
+		Publicity: notices.Publicity{
+			NeedsApproval: cfg.Publicity.NeedsApproval},
 	})
 	return conversations.New(conversations.Deps{Photos: photos, ResumeAfter: cfg.Bot.DraftResumeAfter,
 		Location: cfg.Location(), MaxPhotoBytes: cfg.MaxPhotoBytes(), DefaultLang: defaultLang(cfg),

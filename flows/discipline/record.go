@@ -3,6 +3,7 @@ package discipline
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +28,11 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 	if err != nil {
 		return err
 	}
-	if len(es) == 0 && len(ks) == 0 {
+	as, err := t.Tx.ActivitiesOrganisedBy(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 && len(ks) == 0 && len(as) == 0 {
 		t.Reply(t.T("discipline.record.none", "name", p.Name))
 		return nil
 	}
@@ -39,6 +44,9 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 	}
 	for _, k := range ks {
 		lines = append(lines, dated{k.At, complaintLine(t, k)})
+	}
+	for _, a := range as {
+		lines = append(lines, dated{a.At, activityLine(t, a, p.Name)})
 	}
 	// Entries by id, complaints by when they were settled: together by date.
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].at.Before(lines[j].at) })
@@ -59,6 +67,16 @@ func Record(ctx context.Context, t *conversations.Turn) error {
 		"suspensions", counts[model.RecordSuspension], "restorations", counts[model.RecordRestoration]) +
 		complaintsCount(t, len(ks)) + "\n" + strings.Join(text, "\n"))
 	return nil
+}
+
+// activityLine is an activity the steward organised (seed 二(四)2): its
+// sign-ups and the attendance recorded.
+func activityLine(t *conversations.Turn, a store.ActivityRecord, organiser string) string {
+	attended := t.T("discipline.record.activity.unrecorded")
+	if a.Attended.Valid {
+		attended = strconv.FormatInt(a.Attended.Int64, 10)
+	}
+	return byLine(t, a.At, t.T("discipline.record.activity", "title", a.Title, "signed", a.SignedUp, "attended", attended), organiser)
 }
 
 // dated is a line of the record and when it happened.

@@ -61,8 +61,15 @@ func promptNoticeGroups(ctx context.Context, t *conversations.Turn) (conversatio
 	if err != nil {
 		return conversations.Prompt{}, err
 	}
-	p := conversations.Prompt{Text: t.T("notice.ask.groups"), Options: []conversations.Option{{Label: t.T("notice.groups.all"), Value: "0"}}}
+	p := conversations.Prompt{Text: t.T("notice.ask.groups")}
+	own, limited := ownCommunities(t)
+	if !limited {
+		p.Options = append(p.Options, conversations.Option{Label: t.T("notice.groups.all"), Value: "0"})
+	}
 	for _, c := range cs {
+		if limited && !own[c.ID] {
+			continue
+		}
 		p.Options = append(p.Options, conversations.Option{Label: t.T("notice.groups.community", "community", c.Name), Value: strconv.FormatInt(c.ID, 10)})
 	}
 	return p, nil
@@ -71,29 +78,48 @@ func promptNoticeGroups(ctx context.Context, t *conversations.Turn) (conversatio
 func handleNoticeGroups(ctx context.Context, t *conversations.Turn, in conversations.Input) (string, error) {
 	community, _ := strconv.ParseInt(in.Choice, 10, 64)
 	d := conversations.TextOf(t)
+	if own, limited := ownCommunities(t); limited {
+		if !own[community] {
+			t.Reply(t.T("publicity.outside"))
+			return conversations.Stay, nil
+		}
+		if conversations.SettingsOf[Publicity](t.Engine()).NeedsApproval {
+			return conversations.Done, askApproval(ctx, t, community, d.Text, d.PhotoID)
+		}
+	}
+	n, err := post(ctx, t, community, d.Text, d.PhotoID)
+	if err != nil {
+		return "", err
+	}
+	if n == 0 {
+		t.Reply(t.T("notice.no_groups"))
+		return conversations.Stay, nil
+	}
+	// Groups take 3 s each (20 a minute), side by side; the platform's
+	// global pace bounds them all.
+	t.Reply(t.T("notice.sent", "n", n, "eta", conversations.ETA(pace(t), n)))
+	return conversations.Done, nil
+}
+
+// post queues a notice to the residents' groups of a community (0: all)
+// and returns how many groups it goes to.
+func post(ctx context.Context, t *conversations.Turn, community int64, text string, photoID int64) (int, error) {
 	var photo *bot.Photo
-	if d.PhotoID != 0 {
-		p, err := t.Tx.PhotoByID(ctx, d.PhotoID)
+	if photoID != 0 {
+		p, err := t.Tx.PhotoByID(ctx, photoID)
 		if err != nil {
-			return "", err
+			return 0, err
 		}
 		if photo, err = t.Photo(ctx, p); err != nil {
-			return "", err
+			return 0, err
 		}
 	}
 	g := t.Deps.DefaultLang
 	msgs, err := t.Audience().Groups(ctx, model.ChatResident, audience.Scope{Community: community},
-		bot.Message{Text: i18n.T(g, "notice.post", "text", d.Text), Photo: photo, Broadcast: fmt.Sprintf("notice:%d", t.Deps.Now().UnixNano())})
+		bot.Message{Text: i18n.T(g, "notice.post", "text", text), Photo: photo, Broadcast: fmt.Sprintf("notice:%d", t.Deps.Now().UnixNano())})
 	if err != nil {
-		return "", err
-	}
-	if len(msgs) == 0 {
-		t.Reply(t.T("notice.no_groups"))
-		return conversations.Stay, nil
+		return 0, err
 	}
 	t.Say(msgs...)
-	// Groups take 3 s each (20 a minute), side by side; the platform's
-	// global pace bounds them all.
-	t.Reply(t.T("notice.sent", "n", len(msgs), "eta", conversations.ETA(pace(t), len(msgs))))
-	return conversations.Done, nil
+	return len(msgs), nil
 }
