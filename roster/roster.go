@@ -351,6 +351,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 			bad(c.Line, field+".department", "a department chat needs department:")
 		}
 	}
+	validateParties(f, departments, alleys, bad, at)
 	if len(e.Problems) == 0 {
 		return nil
 	}
