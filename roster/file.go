@@ -82,7 +82,7 @@ type Person struct {
 	Department  string         `yaml:"department"`
 	Community   string         `yaml:"community"`
 	Patrols     []Patrol       `yaml:"patrols"`
-	Since       string         `yaml:"since"` // YYYY-MM-DD: the patrols count from that day (default: from the import)
+	Since       string         `yaml:"since"`    // YYYY-MM-DD: the patrols count from that day (default: from the import)
 	Property    string         `yaml:"property"` // role property: the property manager's code
 	Alleys      []string       `yaml:"alleys"`   // role volunteer: the alleys they help in
 	Line        int            `yaml:"-"`
