@@ -12,6 +12,7 @@ import (
 	"github.com/alleybot/alleybot/flows/discipline"
 	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/flows/notices"
+	"github.com/alleybot/alleybot/flows/parties"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
 	"github.com/alleybot/alleybot/flows/report"
@@ -48,5 +49,6 @@ func All(s Settings) []conversations.Domain {
 		allowance.Domain(),
 		ledger.Domain(),
 		weblogin.Domain(s.Web),
+		parties.Domain(),
 	}
 }

@@ -495,6 +495,8 @@ func TestPermissionTable(t *testing.T) {
 		"/ledger": {"treasurer", "admin"}, "/balance": {"treasurer", "coordinator", "supervisor", "assessor", "admin"},
 		"/web":    {"coordinator", "supervisor", "admin", "department", "steward"},
 		"/appeal": {"steward", "admin"}, "button:ap:keep": {"coordinator", "admin"}, "button:ap:correct": {"coordinator", "admin"},
+		"button:pm:copy": {"coordinator", "admin"}, "button:pm:dispatch": {"coordinator", "admin"},
+		"button:vol:ask": {"coordinator", "steward", "admin"}, "button:vol:yes": {"admin"}, "button:vol:no": {"admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

@@ -79,6 +79,12 @@ var permissions = map[string][]model.Role{
 	"button:ap:correct": {model.RoleCoordinator},
 	// The web desk's login link: staff, and stewards for their own cases.
 	"/web": {model.RoleCoordinator, model.RoleSupervisor, model.RoleAdmin, model.RoleDepartment, model.RoleSteward},
+
+	"button:pm:copy":     {model.RoleCoordinator}, // 抄送物业: the alley's property manager, checked by the action
+	"button:pm:dispatch": {model.RoleCoordinator}, // 派单给物业
+	"button:vol:ask":     {model.RoleCoordinator, model.RoleSteward},
+	"button:vol:yes":     {model.RoleVolunteer},
+	"button:vol:no":      {model.RoleVolunteer},
 }
 
 // may reports whether someone holding roles may do what.

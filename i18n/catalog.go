@@ -23,6 +23,7 @@ var catalogs = []map[string]msg{
 	webCatalog,
 	deskCatalog,
 	deskCaseCatalog,
+	partiesCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

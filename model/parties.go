@@ -8,3 +8,10 @@ const (
 	// RoleVolunteer is a volunteer who helps in some alleys.
 	RoleVolunteer Role = "volunteer"
 )
+
+// The other parties' events on a case's timeline.
+const (
+	EventPropertyCopied    EventKind = "property_copied"    // 抄送物业
+	EventVolunteersAsked   EventKind = "volunteers_asked"   // 请志愿者协助
+	EventVolunteerAnswered EventKind = "volunteer_answered" // a volunteer's 可以 / 不行
+)

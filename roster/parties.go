@@ -115,3 +115,14 @@ func (im *importer) volunteers(ctx context.Context, ids map[string]int64) error 
 	}
 	return nil
 }
+
+// isProperty reports whether code is a property manager's of the file (a
+// department chat may be its group).
+func isProperty(f *File, code string) bool {
+	for _, pm := range f.PropertyManagers {
+		if pm.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -184,7 +184,7 @@ func TestMigrateImportTwice(t *testing.T) {
 		t.Errorf("import summary %q", out)
 	}
 	once := counts()
-	if once["people"] != 20 || once["alleys"] != 6 || once["communities"] != 2 || once["departments"] != 5 || once["chats"] != 10 {
+	if once["people"] != 20 || once["alleys"] != 6 || once["communities"] != 2 || once["departments"] != 5 || once["chats"] != 11 {
 		t.Errorf("unexpected counts after import: %v", once)
 	}
 	if code, _, errs = alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {
