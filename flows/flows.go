@@ -13,6 +13,7 @@ import (
 	"github.com/alleybot/alleybot/flows/discipline"
 	"github.com/alleybot/alleybot/flows/ledger"
 	"github.com/alleybot/alleybot/flows/notices"
+	"github.com/alleybot/alleybot/flows/parties"
 	"github.com/alleybot/alleybot/flows/patrols"
 	"github.com/alleybot/alleybot/flows/questions"
 	"github.com/alleybot/alleybot/flows/report"
@@ -54,5 +55,6 @@ func All(s Settings) []conversations.Domain {
 		suggestions.Domain(),
 		notices.PublicityDomain(s.Publicity),
 		activities.Domain(),
+		parties.Domain(),
 	}
 }

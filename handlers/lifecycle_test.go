@@ -503,6 +503,8 @@ func TestPermissionTable(t *testing.T) {
 		"button:pub:approve": {"coordinator", "admin"}, "button:pub:reject": {"coordinator", "admin"},
 		"/activity": {"steward", "coordinator", "admin"}, "button:act:sign": roles, "button:act:unsign": roles,
 		"button:act:attend": {"steward", "coordinator", "admin"}, "button:act:count": {"steward", "coordinator", "admin"},
+		"button:pm:copy": {"coordinator", "admin"}, "button:pm:dispatch": {"coordinator", "admin"},
+		"button:vol:ask": {"coordinator", "steward", "admin"}, "button:vol:yes": {"admin"}, "button:vol:no": {"admin"},
 	}
 	w := newWorld(t)
 	// every command and every action of every registered button family,

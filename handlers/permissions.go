@@ -97,6 +97,11 @@ var permissions = map[string][]model.Role{
 	"/activity":          {model.RoleSteward, model.RoleCoordinator},
 	"button:act:attend":  {model.RoleSteward, model.RoleCoordinator}, // the organiser's, checked by the action; act:sign/unsign are public
 	"button:act:count":   {model.RoleSteward, model.RoleCoordinator},
+	"button:pm:copy":     {model.RoleCoordinator}, // 抄送物业: the alley's property manager, checked by the action
+	"button:pm:dispatch": {model.RoleCoordinator}, // 派单给物业
+	"button:vol:ask":     {model.RoleCoordinator, model.RoleSteward},
+	"button:vol:yes":     {model.RoleVolunteer},
+	"button:vol:no":      {model.RoleVolunteer},
 }
 
 // may reports whether someone holding roles may do what.

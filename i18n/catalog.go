@@ -27,6 +27,7 @@ var catalogs = []map[string]msg{
 	suggestionsCatalog,
 	offlineCatalog,
 	activitiesCatalog,
+	partiesCatalog,
 }
 
 // merge joins the domains' literals into one map; it panics on a key

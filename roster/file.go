@@ -18,6 +18,8 @@ type File struct {
 	Categories  []Category   `yaml:"categories"`
 	People      []Person     `yaml:"people"`
 	Chats       []Chat       `yaml:"chats"`
+	// PropertyManagers are the property management companies (物业公司, seed 二(三)2).
+	PropertyManagers []PropertyManager `yaml:"property_managers"`
 }
 
 type Community struct {
@@ -80,7 +82,9 @@ type Person struct {
 	Department  string         `yaml:"department"`
 	Community   string         `yaml:"community"`
 	Patrols     []Patrol       `yaml:"patrols"`
-	Since       string         `yaml:"since"` // YYYY-MM-DD: the patrols count from that day (default: from the import)
+	Since       string         `yaml:"since"`    // YYYY-MM-DD: the patrols count from that day (default: from the import)
+	Property    string         `yaml:"property"` // role property: the property manager's code
+	Alleys      []string       `yaml:"alleys"`   // role volunteer: the alleys they help in
 	Line        int            `yaml:"-"`
 	Lines       map[string]int `yaml:"-"`
 }

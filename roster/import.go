@@ -84,7 +84,7 @@ func (im *importer) write(ctx context.Context) error {
 	if err := im.tx.ClearWecomUserIDs(ctx, codes); err != nil {
 		return err
 	}
-	for _, step := range []func(context.Context) error{im.communities, im.departments, im.alleys, im.categories, im.people, im.chats} {
+	for _, step := range []func(context.Context) error{im.communities, im.departments, im.alleys, im.parties, im.categories, im.people, im.chats} {
 		if err := step(ctx); err != nil {
 			return err
 		}
@@ -163,8 +163,11 @@ func (im *importer) people(ctx context.Context) error {
 	for i, p := range im.f.People {
 		people[i] = im.person(p)
 	}
-	_, err := im.tx.ImportPeople(ctx, people)
-	return err
+	ids, err := im.tx.ImportPeople(ctx, people)
+	if err != nil {
+		return err
+	}
+	return im.volunteers(ctx, ids)
 }
 
 // person is one person of the file with their roles and patrols.
@@ -181,6 +184,10 @@ func (im *importer) person(p Person) store.RosterPerson {
 		pr := store.PersonRole{Role: r}
 		if r == model.RoleDepartment {
 			pr.DepartmentID = store.Ref(im.departmentID[p.Department])
+		}
+		if r == model.RoleProperty { // a member of its department row too: the lifecycle's buttons are theirs
+			pr.DepartmentID = store.Ref(im.departmentID[p.Property])
+			rp.Roles = append(rp.Roles, store.PersonRole{Role: model.RoleDepartment, DepartmentID: pr.DepartmentID})
 		}
 		if p.Community != "" && (r == model.RoleCoordinator || r == model.RoleSupervisor || r == model.RoleSteward || r == model.RoleAssessor) {
 			pr.CommunityID = store.Ref(im.communityID[p.Community])

@@ -343,7 +343,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 			}
 		}
 		if c.Department != "" {
-			if _, ok := departments[c.Department]; !ok {
+			if _, ok := departments[c.Department]; !ok && !isProperty(f, c.Department) {
 				bad(at(c.Lines, "department", c.Line), field+".department", "%q is not a department code of this roster", c.Department)
 			}
 		}
@@ -351,6 +351,7 @@ func Validate(path string, f *File, roleCodes, categoryCodes []string) error {
 			bad(c.Line, field+".department", "a department chat needs department:")
 		}
 	}
+	validateParties(f, departments, alleys, bad, at)
 	if len(e.Problems) == 0 {
 		return nil
 	}

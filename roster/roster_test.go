@@ -58,14 +58,14 @@ func TestImportExampleTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSum := roster.Summary{Communities: 2, Alleys: 6, Departments: 4, Categories: 4, People: 17, Chats: 10}
+	wantSum := roster.Summary{Communities: 2, Alleys: 6, Departments: 4, Categories: 4, People: 20, Chats: 11}
 	if sum1 != wantSum {
 		t.Errorf("first import summary = %+v, want %+v", sum1, wantSum)
 	}
 	first := counts(t, st)
 	want := map[string]int{
-		"communities": 2, "alleys": 6, "departments": 4, "categories": 4, "roles": 8,
-		"people": 17, "person_roles": 18, "patrol_schedules": 11, "chats": 10,
+		"communities": 2, "alleys": 6, "departments": 5, "categories": 4, "roles": 10,
+		"people": 20, "person_roles": 22, "patrol_schedules": 11, "chats": 11,
 		"chat_bindings": 0, "identities": 0, "schema_migrations": store.LatestVersion(),
 	}
 	if !reflect.DeepEqual(first, want) {
@@ -186,8 +186,8 @@ func TestImportExampleContent(t *testing.T) {
 			t.Errorf("S01 alleys = %v, %v; want 帽儿胡同 and 雨儿胡同", names, err)
 		}
 		people, err := st.People(ctx)
-		if err != nil || len(people) != 17 || people[0].Code != "A01" {
-			t.Errorf("People = %d people starting %+v, %v; want 17 by code", len(people), people[:min(1, len(people))], err)
+		if err != nil || len(people) != 20 || people[0].Code != "A01" {
+			t.Errorf("People = %d people starting %+v, %v; want 20 by code", len(people), people[:min(1, len(people))], err)
 		}
 	})
 
@@ -862,7 +862,7 @@ func TestValidateAcceptsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer"}
+	roles := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer", "property", "volunteer"}
 	if err := roster.Validate(example, f, roles, []string{"sanitation", "facilities", "order", "safety"}); err != nil {
 		t.Fatal(err)
 	}

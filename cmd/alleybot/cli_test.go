@@ -180,11 +180,11 @@ func TestMigrateImportTwice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import: exit %d, %s", code, errs)
 	}
-	if !strings.Contains(out, "17 people") {
+	if !strings.Contains(out, "20 people") {
 		t.Errorf("import summary %q", out)
 	}
 	once := counts()
-	if once["people"] != 17 || once["alleys"] != 6 || once["communities"] != 2 || once["departments"] != 4 || once["chats"] != 10 {
+	if once["people"] != 20 || once["alleys"] != 6 || once["communities"] != 2 || once["departments"] != 5 || once["chats"] != 11 {
 		t.Errorf("unexpected counts after import: %v", once)
 	}
 	if code, _, errs = alleybot(t, "", env, "import", "../../examples/roster.yaml"); code != 0 {

@@ -126,6 +126,9 @@ func handleLead(ctx context.Context, t *conversations.Turn, in conversations.Inp
 	if !ok {
 		return conversations.Stay, err
 	}
+	if refused, err := propertyRefused(ctx, t, id); refused || err != nil {
+		return conversations.Stay, err
+	}
 	cdraft(t).Lead = id
 	return "copies", nil
 }

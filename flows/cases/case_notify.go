@@ -67,6 +67,11 @@ func CenterCard(ctx context.Context, t *conversations.Turn, c store.CaseView, ke
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	more, err := partyButtons(ctx, t, c)
+	if err != nil {
+		return err
+	}
+	buttons = append(buttons, more...)
 	return t.ToGroups(ctx, model.ChatCoordinators, audience.Scope{}, text, nil, buttons...)
 }
 

@@ -68,7 +68,9 @@ func Domain(s Settings) conversations.Domain {
 			Act: func(ctx context.Context, e *conversations.Engine, t *conversations.Turn, p conversations.Pressed) error {
 				return Act(ctx, e, t, CaseAction{Action: model.Action(p.Action), ID: p.ID, Arg: p.Arg})
 			},
-		}}}
+		},
+			PropertyFamily(),
+		}}
 }
 
 // actionNames are the case actions with a button, as strings.
