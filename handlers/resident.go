@@ -169,7 +169,7 @@ func (r *Router) complain(ctx context.Context, t *conversations.Turn, desc strin
 		t.Reply(t.T("complaint.group_ack.private", "name", u.UserName))
 		return nil
 	}
-	token, err := t.Tx.ComplaintLink(ctx, string(u.Platform), u.UserID, community, 24*time.Hour, t.Deps.Now())
+	token, err := t.Tx.ComplaintLink(ctx, string(u.Platform), u.UserID, community, desc, 24*time.Hour, t.Deps.Now())
 	if err != nil {
 		return err
 	}
@@ -181,18 +181,19 @@ func (r *Router) complain(ctx context.Context, t *conversations.Turn, desc strin
 // complaintLink follows a group's deep link: it must be the asker's own and
 // fresh.
 func (r *Router) complaintLink(ctx context.Context, t *conversations.Turn, token string) error {
-	owner, community, expired, err := t.Tx.LinkOf(ctx, token, t.Deps.Now())
+	link, err := t.Tx.LinkOf(ctx, token)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || expired:
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !t.Deps.Now().Before(link.ExpiresAt)):
 		t.Reply(t.T("complaint.link.stale"))
 		return nil
 	case err != nil:
 		return err
-	case owner != t.Update.UserID:
+	case link.UserID != t.Update.UserID:
 		t.Reply(t.T("complaint.link.not_yours"))
 		return nil
 	}
-	return complaints.Start(ctx, r.flows, t, community)
+	// The text written after 投诉 in the group goes on with the link.
+	return complaints.StartWith(ctx, r.flows, t, link.CommunityID.Int64, link.Description)
 }
 
 func (r *Router) cmdComplain(ctx context.Context, t *conversations.Turn) error {

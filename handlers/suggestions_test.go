@@ -126,3 +126,28 @@ func TestComplaintInOneMessage(t *testing.T) {
 	res.press("小巷里的问题")
 	res.expect("在哪里")
 }
+
+// TestComplaintInOneMessageInGroup: in a Telegram residents' group the
+// text written after 投诉 travels with the private link, so the private
+// chat does not ask for it again.
+func TestComplaintInOneMessageInGroup(t *testing.T) {
+	w := newWorldAt(t, friday)
+	w.flows.Deps().BotUsername = func() string { return "alley_test_bot" }
+	c := newCast(t, w)
+	res := resident(t, w, "8001")
+	inGroup := res.in(c.residents)
+	inGroup.text("投诉 胡同口天天有人乱停车")
+	inGroup.expect("私聊继续投诉", "https://t.me/alley_test_bot?start=cmp_")
+	link := linkRe.FindStringSubmatch(inGroup.said())[1]
+	res.text("/start " + link)
+	res.expect("您要投诉什么")
+	res.press("小巷里的问题")
+	res.expect("在哪里")
+	res.press("帽儿胡同")
+	res.press("跳过")
+	res.press("留名")
+	res.expect("已收到您的投诉,编号 T2026-000001")
+	if n := count(t, w.st, `SELECT count(*) FROM complaints WHERE description = '胡同口天天有人乱停车'`); n != 1 {
+		t.Errorf("complaints with the group's one-message text: %d", n)
+	}
+}

@@ -140,30 +140,31 @@ func (q *Queries) Banned(ctx context.Context, platform, userID string, now time.
 }
 
 // ComplaintLink makes a deep-link token for a resident who asked in a group.
-func (q *Queries) ComplaintLink(ctx context.Context, platform, userID string, communityID int64, ttl time.Duration, now time.Time) (string, error) {
+func (q *Queries) ComplaintLink(ctx context.Context, platform, userID string, communityID int64, description string, ttl time.Duration, now time.Time) (string, error) {
 	b := make([]byte, 9)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	token := hex.EncodeToString(b)
-	_, err := q.db.ExecContext(ctx, `INSERT INTO complaint_links (token, platform, user_id, community_id, created_at, expires_at)
-		VALUES ($1, $2, $3, nullif($4, 0), $5, $6)`, token, platform, userID, communityID, now, now.Add(ttl))
+	_, err := q.db.ExecContext(ctx, `INSERT INTO complaint_links (token, platform, user_id, community_id, created_at, expires_at, description)
+		VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7)`, token, platform, userID, communityID, now, now.Add(ttl), description)
 	return token, wrap("complaint link", err)
 }
 
-// LinkOf reads a deep-link token: its owner, community, and whether it has
-// expired (ErrNotFound: no such token).
-func (q *Queries) LinkOf(ctx context.Context, token string, now time.Time) (userID string, communityID int64, expired bool, err error) {
-	var row struct {
-		UserID      string        `db:"user_id"`
-		CommunityID sql.NullInt64 `db:"community_id"`
-		ExpiresAt   time.Time     `db:"expires_at"`
-	}
-	err = q.db.GetContext(ctx, &row, `SELECT user_id, community_id, expires_at FROM complaint_links WHERE token = $1`, token)
-	if err != nil {
-		return "", 0, false, wrap("complaint link", notFound(err))
-	}
-	return row.UserID, row.CommunityID.Int64, !now.Before(row.ExpiresAt), nil
+// ComplaintLinkInfo is what a deep-link token was made with.
+type ComplaintLinkInfo struct {
+	UserID      string        `db:"user_id"`
+	CommunityID sql.NullInt64 `db:"community_id"`
+	ExpiresAt   time.Time     `db:"expires_at"`
+	// Description is the text written after 投诉 in the group ("" none).
+	Description string `db:"description"`
+}
+
+// LinkOf reads a deep-link token (ErrNotFound: no such token).
+func (q *Queries) LinkOf(ctx context.Context, token string) (ComplaintLinkInfo, error) {
+	var row ComplaintLinkInfo
+	err := q.db.GetContext(ctx, &row, `SELECT user_id, community_id, expires_at, description FROM complaint_links WHERE token = $1`, token)
+	return row, wrap("complaint link", notFound(err))
 }
 
 // DueComplaints lists open complaints past their answer time not yet
