@@ -80,6 +80,8 @@ func TestPropertyManager(t *testing.T) {
 	contact.expect("整改计划")
 	contact.press("限期整改")
 	contact.text("12-01")
+	contact.expect("整改方案")
+	contact.text("物业保洁员今天下午清运堆放的杂物")
 	contact.expect("整改时限 12-01 17:30")
 	if cv := w.caseView(t, number); cv.Status != model.StatusVerified {
 		t.Fatalf("after verify: %s", cv.Status)

@@ -57,7 +57,7 @@ func TestComplaintCandidatesAndSettle(t *testing.T) {
 	if got := codes(named); !slices.Equal(got, []string{"S01", "S06"}) {
 		t.Errorf("named: %v, want [S01 S06]", got)
 	}
-	want := []string{"A01", "C01", "D01", "D02", "D03", "D04", "S02", "S03", "S04"}
+	want := []string{"A01", "C01", "D01", "D02", "D03", "D04", "P01", "S02", "S03", "S04"} // P01: the property manager's contact
 	if got := codes(staff); !slices.Equal(got, want) {
 		t.Errorf("staff: %v, want %v", got, want)
 	}

@@ -80,8 +80,8 @@ func TestMigrateTwiceAppliesNothing(t *testing.T) {
 		t.Errorf("CheckSchema after Migrate = %v, want nil", err)
 	}
 	// The seeded rows of the migration are there exactly once.
-	if n := count(t, st, `SELECT count(*) FROM roles`); n != 8 {
-		t.Errorf("roles has %d rows, want 8", n)
+	if n := count(t, st, `SELECT count(*) FROM roles`); n != 10 {
+		t.Errorf("roles has %d rows, want 10", n)
 	}
 	if n := count(t, st, `SELECT count(*) FROM categories`); n != 4 {
 		t.Errorf("categories has %d rows, want 4", n)
@@ -605,7 +605,7 @@ func TestRolesHaveNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer"}
+	want := []string{"steward", "coordinator", "department", "trainer", "supervisor", "admin", "assessor", "treasurer", "property", "volunteer"}
 	if strings.Join(codes, ",") != strings.Join(want, ",") {
 		t.Errorf("RoleCodes = %v, want %v (in sort order)", codes, want)
 	}
@@ -623,7 +623,7 @@ func TestTableCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"roles": 8, "categories": 4, "schema_migrations": store.LatestVersion(), "people": 0, "communities": 0}
+	want := map[string]int{"roles": 10, "categories": 4, "schema_migrations": store.LatestVersion(), "people": 0, "communities": 0}
 	for k, v := range want {
 		if before[k] != v {
 			t.Errorf("TableCounts[%s] = %d, want %d", k, before[k], v)
