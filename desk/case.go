@@ -122,7 +122,7 @@ func (h *handler) showCase(w http.ResponseWriter, r *http.Request, v *viewer, c 
 // caseData reads what the page shows of case c.
 func (h *handler) caseData(ctx context.Context, lang i18n.Lang, v *viewer, c store.CaseView) (*caseView, error) {
 	d := &caseView{Case: c, Community: c.CommunityName, Department: c.DepartmentName, ReadOnly: v.Steward,
-		Impact: i18n.T(lang, "impact."+c.Impact), Reporter: reporterName(lang, c)}
+		Impact: i18n.T(lang, "impact."+c.Impact), Reporter: cases.ReporterName(lang, c)}
 	cats := c.Categories
 	if lang == i18n.EN {
 		d.Community, d.Department = c.CommunityNameEn, c.DepartmentNameEn
@@ -142,7 +142,7 @@ func (h *handler) caseData(ctx context.Context, lang i18n.Lang, v *viewer, c sto
 		return nil, err
 	}
 	for _, e := range events {
-		d.Events = append(d.Events, eventRow{At: e.At, Actor: actorName(lang, e), What: eventName(lang, e.Kind), Note: e.Note})
+		d.Events = append(d.Events, eventRow{At: e.At, Actor: cases.ActorName(lang, e), What: eventName(lang, e.Kind), Note: e.Note})
 	}
 	if d.Photos, err = h.st.DeskCasePhotos(ctx, c.ID); err != nil {
 		return nil, err
@@ -293,31 +293,6 @@ func (h *handler) photo(w http.ResponseWriter, r *http.Request, v *viewer) {
 	w.Header().Set("Content-Type", mime)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	_, _ = w.Write(b)
-}
-
-// reporterName is who reported a case: the steward, a resident's
-// complaint, or the system.
-func reporterName(lang i18n.Lang, c store.CaseView) string {
-	switch {
-	case c.ReporterName != "":
-		return c.ReporterName
-	case c.Source == "complaint":
-		return i18n.T(lang, "case.by.complaint")
-	}
-	return i18n.T(lang, "actor.system")
-}
-
-// actorName is who took a step of the timeline (as the chat's /case says).
-func actorName(lang i18n.Lang, e store.CaseEvent) string {
-	switch {
-	case e.ActorName != "":
-		return e.ActorName
-	case e.Kind == model.EventRated || e.Kind == model.EventReopened:
-		return i18n.T(lang, "complaint.resident")
-	case e.Kind == model.EventSubmitted:
-		return i18n.T(lang, "case.by.complaint")
-	}
-	return i18n.T(lang, "actor.system")
 }
 
 func eventName(lang i18n.Lang, k model.EventKind) string {

@@ -34,7 +34,7 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 		i18n.T(lang, "case.what", "description", c.Description),
 		i18n.T(lang, "case.impact", "impact", i18n.T(lang, "impact."+c.Impact)),
 		i18n.T(lang, "case.photos", "n", c.PhotoCount),
-		i18n.T(lang, "case.by", "name", reporterName(lang, c), "time", conversations.FormatWhen(c.CreatedAt, loc)),
+		i18n.T(lang, "case.by", "name", ReporterName(lang, c), "time", conversations.FormatWhen(c.CreatedAt, loc)),
 	}
 	if department != "" {
 		lines = append(lines, i18n.T(lang, "case.department", "department", department))
@@ -49,9 +49,9 @@ func CaseSummary(lang i18n.Lang, loc *time.Location, c store.CaseView) string {
 	return strings.Join(lines, "\n")
 }
 
-// reporterName is who reported a case: the steward, or a resident's
+// ReporterName is who reported a case: the steward, or a resident's
 // complaint (a case the center made of one has no reporter).
-func reporterName(lang i18n.Lang, c store.CaseView) string {
+func ReporterName(lang i18n.Lang, c store.CaseView) string {
 	switch {
 	case c.ReporterName != "":
 		return c.ReporterName
@@ -61,10 +61,10 @@ func reporterName(lang i18n.Lang, c store.CaseView) string {
 	return i18n.T(lang, "actor.system")
 }
 
-// actorName is who took a step of the timeline: a person of the roster, a
+// ActorName is who took a step of the timeline: a person of the roster, a
 // resident (a rating, a reopening, a case made of a complaint: no
 // account), or the bot itself.
-func actorName(lang i18n.Lang, e store.CaseEvent) string {
+func ActorName(lang i18n.Lang, e store.CaseEvent) string {
 	switch {
 	case e.ActorName != "":
 		return e.ActorName
@@ -84,7 +84,7 @@ func Timeline(lang i18n.Lang, loc *time.Location, es []store.CaseEvent) string {
 		if key := "event." + what; i18n.Has(key) {
 			what = i18n.T(lang, key)
 		}
-		line := fmt.Sprintf("%s  %s  %s", conversations.FormatWhen(e.At, loc), actorName(lang, e), what)
+		line := fmt.Sprintf("%s  %s  %s", conversations.FormatWhen(e.At, loc), ActorName(lang, e), what)
 		if e.Note != "" {
 			line += ":" + e.Note
 		}
