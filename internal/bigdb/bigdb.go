@@ -5,6 +5,10 @@
 package bigdb
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/alleybot/alleybot/store"
@@ -14,6 +18,15 @@ import (
 // statuses; the clocks around 2026-12-05 10:00 +08), their categories,
 // copies and ratings, one INSERT … SELECT each.
 func LoadCases(b testing.TB, st *store.Store) {
+	if err := Load(context.Background(), st.DB().DB, 1_000_000); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// Load writes n cases as LoadCases does (one in ten open; 1,000,000 for
+// the district's years, 1,000 for the same lists on a small database) into
+// a migrated database holding a roster. bench/bigdb runs it from the shell.
+func Load(ctx context.Context, db *sql.DB, n int) error {
 	for _, q := range []string{
 		`INSERT INTO cases (number, alley_id, community_id, description, impact, status, reporter_id, source, department_id,
 				verify_by, fix_by, dispatched_at, verified_at, fixed_at, closed_at, sendback_count, escalated, created_at)
@@ -40,8 +53,10 @@ func LoadCases(b testing.TB, st *store.Store) {
 			SELECT id, closed_at, 'wecom', 'u' || id, 1 + id % 5 FROM cases WHERE status = 'closed' AND id % 3 = 0`,
 		`VACUUM ANALYZE cases, case_categories, case_departments, case_ratings`,
 	} {
-		if _, err := st.DB().Exec(q); err != nil {
-			b.Fatal(err)
+		q = strings.ReplaceAll(q, "1000000", fmt.Sprint(n))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bigdb: %w", err)
 		}
 	}
+	return nil
 }
