@@ -97,7 +97,7 @@ func (r *Router) typedLabel(ctx context.Context, t *conversations.Turn, text str
 	if i := slices.Index(ids, last); i >= 0 {
 		return true, cases.Act(ctx, r.flows, t, acts[i])
 	}
-	return true, r.listCases(ctx, t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found)
+	return true, r.listCases(ctx, t, t.T("label.which_case", "action", t.T("action."+string(action)), "n", len(found)), found, len(found))
 }
 
 // reach is the open cases whose card would offer the person action: the

@@ -66,22 +66,31 @@ func (r *Router) cmdCase(ctx context.Context, t *conversations.Turn) error {
 // cmdMyCases lists the steward's open cases, then this month's closed ones
 // (10 a page: /mycases 2) and the fixed-on-the-spot credit.
 func (r *Router) cmdMyCases(ctx context.Context, t *conversations.Turn) error {
-	const page = 10
+	const page, open = 10, 30
 	n, _ := strconv.Atoi(strings.TrimSpace(t.Args))
 	n = max(n, 1)
 	loc := r.flows.Deps().Location
 	var lines []string
 	if n == 1 {
-		cs, err := t.Tx.OpenCasesOf(ctx, t.Person.ID, 30)
+		cs, err := t.Tx.OpenCasesOf(ctx, t.Person.ID, open)
 		if err != nil {
 			return err
 		}
 		if len(cs) == 0 {
 			lines = append(lines, t.T("mycases.none"))
 		} else {
-			lines = append(lines, t.T("mycases.header", "n", len(cs)))
+			all := len(cs)
+			if all >= open {
+				if all, err = t.Tx.CountOpenCasesOf(ctx, t.Person.ID); err != nil {
+					return err
+				}
+			}
+			lines = append(lines, t.T("mycases.header", "n", countText(all)))
 			for _, cv := range cs {
 				lines = append(lines, cases.CaseLine(t.Lang, loc, cv))
+			}
+			if more := moreText(t, all, len(cs)); more != "" {
+				lines = append(lines, more)
 			}
 		}
 	}
@@ -141,20 +150,14 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 		{"queue.overdue", store.CaseQuery{Statuses: []model.Status{model.StatusDispatched, model.StatusVerified}, OverdueAt: now}},
 		{"queue.recheck", store.CaseQuery{Statuses: []model.Status{model.StatusFixed}}},
 	}
-	var lines []string
 	for _, sec := range sections {
-		cs, err := t.Tx.FindCases(ctx, sec.q)
+		cs, all, err := findCases(ctx, t, sec.q)
 		if err != nil {
 			return err
 		}
-		lines = append(lines, t.T(sec.key, "n", len(cs)))
-		for _, cv := range cs {
-			lines = append(lines, "  "+r.caseWithClock(t, cv))
-		}
-		if err := r.listCases(ctx, t, strings.Join(lines, "\n"), cs); err != nil {
+		if err := r.listCases(ctx, t, t.T(sec.key, "n", countText(all)), cs, all); err != nil {
 			return err
 		}
-		lines = nil
 	}
 	n, err := complaints.OpenCount(ctx, t)
 	if err != nil {
@@ -164,10 +167,36 @@ func (r *Router) cmdQueue(ctx context.Context, t *conversations.Turn) error {
 	return nil
 }
 
+// findCases is a list's first cases (store.CaseListMax) and how many it has
+// (up to store.CaseCountMax).
+func findCases(ctx context.Context, t *conversations.Turn, q store.CaseQuery) ([]store.CaseView, int, error) {
+	cs, err := t.Tx.FindCases(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	all := len(cs)
+	if all >= store.CaseListMax {
+		if all, err = t.Tx.CountCases(ctx, q); err != nil {
+			return nil, 0, err
+		}
+	}
+	return cs, all, nil
+}
+
+// countText is a list's count in its heading: 「1000+」 where counting
+// stopped.
+func countText(n int) string {
+	if n >= store.CaseCountMax {
+		return strconv.Itoa(store.CaseCountMax) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
 // listCases says a list's heading, then each case as its own message with
 // the buttons the reader may press (the same as on its card), so a case is
-// acted on from the list.
-func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading string, cs []store.CaseView) error {
+// acted on from the list; all is how many the list has, and past the cases
+// shown a last line says how many more there are (「还有 N 件未列出」).
+func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading string, cs []store.CaseView, all int) error {
 	here, err := countsHere(ctx, t)
 	if err != nil {
 		return err
@@ -178,7 +207,22 @@ func (r *Router) listCases(ctx context.Context, t *conversations.Turn, heading s
 		t.Say(bot.Message{Platform: t.Update.Platform, ChatID: t.Update.ChatID, ChatTitle: t.Update.ChatTitle,
 			Text: "  " + r.caseWithClock(t, cv), Buttons: r.allowed(t, cv, here)})
 	}
+	if more := moreText(t, all, len(cs)); more != "" {
+		t.Reply(more)
+	}
 	return nil
+}
+
+// moreText says how many of a list's all cases were not shown
+// (「还有 N 件未列出」), "" when all were.
+func moreText(t *conversations.Turn, all, shown int) string {
+	if all <= shown {
+		return ""
+	}
+	if all >= store.CaseCountMax {
+		return t.T("list.more_over", "n", all-shown)
+	}
+	return t.T("list.more", "n", all-shown)
 }
 
 // countsHere tells which case buttons count in the chat of the update
@@ -227,13 +271,14 @@ func (r *Router) cmdDept(ctx context.Context, t *conversations.Turn) error {
 		if role.Role != model.RoleDepartment || !role.DepartmentID.Valid {
 			continue
 		}
-		cs, err := t.Tx.FindCases(ctx, store.CaseQuery{DepartmentID: role.DepartmentID.Int64,
+		cs, all, err := findCases(ctx, t, store.CaseQuery{DepartmentID: role.DepartmentID.Int64,
 			Statuses: []model.Status{model.StatusDispatched, model.StatusVerified, model.StatusFixed}})
 		if err != nil {
 			return err
 		}
-		lines = append(lines, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)))
-		if err := r.listCases(ctx, t, t.T("dept.header", "department", role.DepartmentName, "n", len(cs)), cs); err != nil {
+		heading := t.T("dept.header", "department", role.DepartmentName, "n", countText(all))
+		lines = append(lines, heading)
+		if err := r.listCases(ctx, t, heading, cs, all); err != nil {
 			return err
 		}
 	}
@@ -257,23 +302,21 @@ func (r *Router) cmdOverdue(ctx context.Context, t *conversations.Turn) error {
 	} else {
 		depts = []int64{0}
 	}
-	var all []store.CaseView
+	var list []store.CaseView
+	all := 0
 	for _, d := range depts {
 		q.DepartmentID = d
-		cs, err := t.Tx.FindCases(ctx, q)
+		cs, n, err := findCases(ctx, t, q)
 		if err != nil {
 			return err
 		}
-		all = append(all, cs...)
+		list, all = append(list, cs...), all+n
 	}
-	if len(all) == 0 {
+	if all == 0 {
 		t.Reply(t.T("overdue.none"))
 		return nil
 	}
-	if err := r.listCases(ctx, t, t.T("overdue.header", "n", len(all)), all); err != nil {
-		return err
-	}
-	return nil
+	return r.listCases(ctx, t, t.T("overdue.header", "n", countText(all)), list, all)
 }
 
 // caseWithClock is a case line with the clock that runs on it.

@@ -245,6 +245,8 @@ var casesCatalog = map[string]msg{
 	"queue.new":                  {"🆕 待派单 {n} 件:", "🆕 To dispatch: {n}"},
 	"queue.overdue":              {"⏰ 已超时 {n} 件:", "⏰ Overdue: {n}"},
 	"queue.recheck":              {"🔍 待复核 {n} 件:", "🔍 Awaiting re-check: {n}"},
+	"list.more":                  {"……还有 {n} 件未列出,请先处理以上案件。", "… and {n} more not listed; handle the cases above first."},
+	"list.more_over":             {"……还有 {n} 件以上未列出,请先处理以上案件。", "… and over {n} more not listed; handle the cases above first."},
 	"queue.complaints":           {"📮 待处理投诉 {n} 件(发送 /complaints 查看并处理)", "📮 Open complaints: {n} (send /complaints to see and handle them)"},
 	"dept.header":                {"{department}未办结 {n} 件:", "{department}: {n} open"},
 	"dept.none":                  {"您不属于任何部门。", "You are not in any department."},

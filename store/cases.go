@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -210,21 +211,32 @@ func (q *Queries) CaseByID(ctx context.Context, id int64) (CaseView, error) {
 	return c, wrap("case", notFound(err))
 }
 
-// OpenCasesOf lists a reporter's cases that are not closed, newest first.
+// OpenCasesOf lists a reporter's cases that are not closed, newest first,
+// at most limit (the index of a reporter's open cases, 0033).
 func (q *Queries) OpenCasesOf(ctx context.Context, reporterID int64, limit int) ([]CaseView, error) {
 	var cs []CaseView
-	err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at IS NULL
-		ORDER BY c.created_at DESC LIMIT $2`, reporterID, limit)
+	err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.id = ANY(ARRAY(SELECT o.id FROM cases o
+		WHERE o.reporter_id = $1 AND o.closed_at IS NULL ORDER BY o.created_at DESC`+fmt.Sprintf(` LIMIT %d))`, limit)+`
+		ORDER BY c.created_at DESC`, reporterID)
 	return cs, wrap("open cases", err)
+}
+
+// CountOpenCasesOf counts a reporter's open cases, up to CaseCountMax.
+func (q *Queries) CountOpenCasesOf(ctx context.Context, reporterID int64) (int, error) {
+	var n int
+	err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM (SELECT FROM cases WHERE reporter_id = $1 AND closed_at IS NULL`+
+		fmt.Sprintf(` LIMIT %d) x`, CaseCountMax), reporterID)
+	return n, wrap("count open cases", err)
 }
 
 // ClosedCasesOf lists a reporter's cases closed since from, newest first, a
 // page at a time, with how many there are and how many of them were fixed
-// on the spot.
+// on the spot (the index of a reporter's closed cases by closed_at, 0033).
 func (q *Queries) ClosedCasesOf(ctx context.Context, reporterID int64, from time.Time, limit, offset int) ([]CaseView, int, int, error) {
 	var cs []CaseView
-	if err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.reporter_id = $1 AND c.closed_at >= $2
-		ORDER BY c.closed_at DESC LIMIT $3 OFFSET $4`, reporterID, from, limit, offset); err != nil {
+	if err := q.db.SelectContext(ctx, &cs, caseViewSelect+` WHERE c.id = ANY(ARRAY(SELECT o.id FROM cases o
+		WHERE o.reporter_id = $1 AND o.closed_at >= $2 ORDER BY o.closed_at DESC`+fmt.Sprintf(` LIMIT %d`, limit)+` OFFSET $3))
+		ORDER BY c.closed_at DESC`, reporterID, from, offset); err != nil {
 		return nil, 0, 0, wrap("closed cases", err)
 	}
 	var n struct {
@@ -380,30 +392,74 @@ func (q *Queries) CaseDeadlines(ctx context.Context, caseID int64) (Deadlines, e
 	return Deadlines{FixBy: row.FixBy.Time, FixLimit: row.FixLimit.Time}, wrap("case deadlines", notFound(err))
 }
 
-// CaseQuery selects cases for the queues.
+// CaseQuery selects open cases for the queues.
 type CaseQuery struct {
-	Statuses     []model.Status
-	DepartmentID int64     // 0: any
-	OverdueAt    time.Time // non-zero: only cases with a running clock past its time
-	Limit        int
+	Statuses     []model.Status // open statuses only (their cases have no closed_at)
+	DepartmentID int64          // 0: any
+	OverdueAt    time.Time      // non-zero: only cases with a running clock past its time
+	Limit        int            // 0: CaseListMax
 }
 
-// FindCases lists cases for /queue, /dept and /overdue, oldest first.
-func (q *Queries) FindCases(ctx context.Context, f CaseQuery) ([]CaseView, error) {
-	if f.Limit == 0 {
-		f.Limit = 50
+// CaseListMax is how many cases a chat list shows at most (/queue's
+// sections, /dept, /overdue); CountCases says how many more there are.
+const CaseListMax = 50
+
+// CaseCountMax is where CountCases stops counting: a list says 「1000+」
+// past it, so a count costs the same however many cases wait.
+const CaseCountMax = 1000
+
+// caseRunningDue is the deadline of the clock running on an open case
+// (verify-by of a dispatched case, fix-by of a verified one), the
+// expression of the index cases_open_due_idx (0027).
+const caseRunningDue = `(CASE o.status WHEN 'dispatched' THEN o.verify_by WHEN 'verified' THEN o.fix_by END)`
+
+// where is f's condition on the open cases o, read from the partial
+// indexes of the open cases (closed_at IS NULL), with its arguments; the
+// statuses are $1.
+func (f CaseQuery) where() (string, []any) {
+	w := `o.closed_at IS NULL AND o.status = ANY($1)`
+	args := []any{textArray(f.Statuses)}
+	if f.DepartmentID != 0 {
+		args = append(args, f.DepartmentID)
+		w += fmt.Sprintf(` AND (o.department_id = $%d OR EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = o.id AND cd.department_id = $%[1]d))`, len(args))
 	}
-	var over sql.NullTime
 	if !f.OverdueAt.IsZero() {
-		over = sql.NullTime{Time: f.OverdueAt, Valid: true}
+		args = append(args, f.OverdueAt)
+		w += fmt.Sprintf(` AND %s < $%d`, caseRunningDue, len(args))
+	}
+	return w, args
+}
+
+// FindCases lists open cases for /queue, /dept and /overdue, at most
+// f.Limit (CaseListMax): the overdue ones most overdue first (walking the
+// index of the running deadlines), the others oldest first (the index of
+// the open cases by arrival). The ids are chosen first and only they are
+// read with their names, so a list costs the same at 1,000 cases as at
+// 1,000,000.
+func (q *Queries) FindCases(ctx context.Context, f CaseQuery) ([]CaseView, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = CaseListMax
+	}
+	where, args := f.where()
+	order := `o.created_at, o.id`
+	if !f.OverdueAt.IsZero() {
+		order = caseRunningDue + `, o.id`
 	}
 	var cs []CaseView
 	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
-		WHERE c.status = ANY($1)
-			AND ($2 = 0 OR c.department_id = $2 OR EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = c.id AND cd.department_id = $2))
-			AND ($3::timestamptz IS NULL OR (c.status = $5 AND c.verify_by < $3) OR (c.status = $6 AND c.fix_by < $3))
-		ORDER BY c.created_at LIMIT $4`, textArray(f.Statuses), f.DepartmentID, over, f.Limit, model.StatusDispatched, model.StatusVerified)
+		WHERE c.id = ANY(ARRAY(SELECT o.id FROM cases o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d))`, limit)+`
+		ORDER BY `+strings.ReplaceAll(order, "o.", "c."), args...)
 	return cs, wrap("find cases", err)
+}
+
+// CountCases counts the cases FindCases chooses from, up to CaseCountMax.
+func (q *Queries) CountCases(ctx context.Context, f CaseQuery) (int, error) {
+	where, args := f.where()
+	var n int
+	err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM (SELECT FROM cases o WHERE `+where+
+		fmt.Sprintf(` LIMIT %d) x`, CaseCountMax), args...)
+	return n, wrap("count cases", err)
 }
 
 // ClearDepartment forgets a case's department (it refused the case).
