@@ -27,3 +27,8 @@ DROP INDEX cases_verify_clock_idx;
 CREATE INDEX cases_verify_clock_idx ON cases (verify_by) INCLUDE (department_id) WHERE status = 'dispatched';
 DROP INDEX cases_fix_clock_idx;
 CREATE INDEX cases_fix_clock_idx ON cases (fix_by) INCLUDE (department_id) WHERE status = 'verified';
+
+-- /queue's and /complaints' open complaints, oldest first, and how many
+-- (with the staff's, seen by the supervisors only), among the years of
+-- answered ones.
+CREATE INDEX complaints_open_idx ON complaints (created_at, id) INCLUDE (about_staff) WHERE status = 'open';
