@@ -3,8 +3,10 @@
 # cases (issue 26: a district's ten years), in one run on the local PostgreSQL
 # (scripts/db.sh). Each size is a fresh database loaded by internal/bigdb
 # (generate_series: one case in ten open, each with its category, first
-# event and photo, a patrol for every 20 cases; about three minutes for the
-# big one), then handlers' BenchmarkLists times through the router, as
+# event and photo, for every 20 cases a patrol and a resident's complaint;
+# about three minutes for the big one); then handlers' BenchmarkLists runs
+# each list on every database in turn (so a passing load on the machine
+# weighs on each size alike) and times through the router, as
 # serve answers them into the outbox: /queue, /overdue (the coordinator's
 # and a department's), /dept, /case, /mycases (and its page 2), /patrols,
 # /trainings; and in the scheduler's transaction: the daily digest, the
@@ -15,7 +17,7 @@
 # in the same run, the machine's own yardstick. The summary gives p50 at
 # the last size ÷ p50 at each smaller one.
 #   bench/lists.sh                 SIZES="1000 10000 1000000" RUNS=40
-#   SIZES="1000 100000" bench/lists.sh   a quicker look
+#   SIZES="1000 10000" RUNS=10 bench/lists.sh   a quick look
 set -euo pipefail
 case "${1:-}" in
 -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
@@ -31,17 +33,19 @@ out=$(mktemp /tmp/alleybot-lists.XXXXXX)
 trap 'rm -f "$out"' EXIT
 echo "== BenchmarkLists at ${sizes// / and } cases, ${RUNS:-40} runs each"
 ALLEYBOT_BENCH_LISTS=1 LISTS_SIZES="$sizes" go test -run '^$' -bench BenchmarkLists -benchtime "${RUNS:-40}x" -timeout 60m ./handlers/ |
-	tee "$out" | grep -E '^Benchmark|loaded|^(ok|FAIL|PASS)'
+	tee "$out" | grep -E '^Benchmark|loaded|^(ok|FAIL|PASS)|Error|panic'
 echo "== summary: p50 / p99 ms (messages queued) at each size; p50 at the last size ÷ p50 at each smaller one"
 awk -v sizes="$sizes" '
-	/^BenchmarkLists\/cases=[0-9]+\/[^ ]+/ {
-		split($1, p, "/"); size = substr(p[2], 7); name = p[3]; sub(/-[0-9]+$/, "", name)
-		for (i = 1; i <= NF; i++) {
-			if ($i == "p50-ms") p50[size, name] = $(i - 1)
-			if ($i == "p99-ms") p99[size, name] = $(i - 1)
-			if ($i == "msgs") msgs[size, name] = $(i - 1)
+	/^BenchmarkLists\/[^ ]+/ {
+		split($1, p, "/"); name = p[2]; sub(/-[0-9]+$/, "", name)
+		for (i = 3; i <= NF; i++) {
+			if ($i !~ /^[0-9]+-(p50-ms|p99-ms|msgs)$/) continue
+			split($i, u, "-")
+			if (u[2] == "p50") p50[u[1], name] = $(i - 1)
+			if (u[2] == "p99") p99[u[1], name] = $(i - 1)
+			if (u[2] == "msgs") msgs[u[1], name] = $(i - 1)
 		}
-		if (!(name in seen)) { seen[name] = 1; names[++n] = name }
+		names[++n] = name
 	}
 	END {
 		k = split(sizes, s, " ")

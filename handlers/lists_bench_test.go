@@ -26,22 +26,25 @@ import (
 )
 
 // BenchmarkLists times every list a person or the scheduler runs on a
-// district's cases (issue 26), at each size of LISTS_SIZES (default
-// "1000 10000 1000000"; one in ten open, internal/bigdb): the commands through
-// the router as serve runs them (a Telegram update of the coordinator
-// C01, the sanitation department's D01 or the steward S01, answered into
-// the outbox in one transaction; msgs is how many messages it queued), the
-// scheduler's daily digest, the
-// monthly figures (evaluation.Compute), its due clocks and its reminders,
-// each by its median and 99th percentile (p50-ms, p99-ms); "reference" is
-// SELECT count(*) FROM cases, the machine's own yardstick in the same run.
-// Heavy (a minute or two to load 1,000,000 cases): it runs only with
-// ALLEYBOT_BENCH_LISTS=1; bench/lists.sh runs it.
+// district's cases (issue 26), on one database for each size of
+// LISTS_SIZES (default "1000 10000 1000000"; one in ten open,
+// internal/bigdb), all loaded first and then run in turn, each iteration
+// once on every database, so a load on the machine that comes and goes
+// weighs on every size alike: the commands through the router as serve
+// runs them (a Telegram update of the coordinator C01, the sanitation
+// department's D01 or the steward S01, answered into the outbox in one
+// transaction; N-msgs is how many messages it queued), the scheduler's
+// daily digest, the monthly figures (evaluation.Compute), its due clocks
+// and its reminders. Each is reported by its median and 99th percentile at
+// each size (N-p50-ms, N-p99-ms); "reference" is SELECT count(*) FROM
+// cases, the machine's own yardstick in the same run. Heavy (a few minutes
+// to load 1,000,000 cases): it runs only with ALLEYBOT_BENCH_LISTS=1;
+// bench/lists.sh runs it.
 //
 //	ALLEYBOT_BENCH_LISTS=1 go test -run '^$' -bench BenchmarkLists -benchtime 40x ./handlers/
 func BenchmarkLists(b *testing.B) {
 	if os.Getenv("ALLEYBOT_BENCH_LISTS") != "1" {
-		b.Skip("set ALLEYBOT_BENCH_LISTS=1 to load 1,000 and 1,000,000 cases")
+		b.Skip("set ALLEYBOT_BENCH_LISTS=1 to load 1,000, 10,000 and 1,000,000 cases")
 	}
 	sizes := []int{1000, 10_000, 1_000_000}
 	if v := os.Getenv("LISTS_SIZES"); v != "" {
@@ -54,15 +57,64 @@ func BenchmarkLists(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
-	for _, n := range sizes {
-		b.Run(fmt.Sprintf("cases=%d", n), func(b *testing.B) { benchLists(b, n) })
+	dbs := make([]listsDB, len(sizes))
+	for i, n := range sizes {
+		dbs[i] = loadLists(b, n)
 	}
+	for j, s := range dbs[0].steps {
+		b.Run(s.name, func(b *testing.B) {
+			took := make([][]time.Duration, len(dbs))
+			msgs := make([]int, len(dbs))
+			for i, db := range dbs { // warm the caches and the prepared plans
+				var before, after int
+				if err := db.st.DB().Get(&before, `SELECT count(*) FROM outbox`); err != nil {
+					b.Fatal(err)
+				}
+				if err := db.steps[j].run(); err != nil {
+					b.Fatal(err)
+				}
+				if err := db.st.DB().Get(&after, `SELECT count(*) FROM outbox`); err != nil {
+					b.Fatal(err)
+				}
+				msgs[i] = after - before
+			}
+			b.ResetTimer()
+			for range b.N {
+				for i, db := range dbs {
+					t0 := time.Now()
+					if err := db.steps[j].run(); err != nil {
+						b.Fatal(err)
+					}
+					took[i] = append(took[i], time.Since(t0))
+				}
+			}
+			b.StopTimer()
+			for i, n := range sizes {
+				slices.Sort(took[i])
+				ms := func(q float64) float64 { return float64(took[i][int(q*float64(len(took[i])-1))]) / 1e6 }
+				b.ReportMetric(ms(0.5), fmt.Sprintf("%d-p50-ms", n))
+				b.ReportMetric(ms(0.99), fmt.Sprintf("%d-p99-ms", n))
+				b.ReportMetric(float64(msgs[i]), fmt.Sprintf("%d-msgs", n))
+			}
+		})
+	}
+}
+
+// listsDB is a database of n cases and the lists timed on it.
+type listsDB struct {
+	st    *store.Store
+	steps []listsStep
+}
+
+type listsStep struct {
+	name string
+	run  func() error
 }
 
 // errRollback undoes what a timed scheduler step locked or wrote.
 var errRollback = errors.New("rollback")
 
-func benchLists(b *testing.B, n int) {
+func loadLists(b *testing.B, n int) listsDB {
 	ctx := context.Background()
 	st := testdb.Open(b, testdb.Fresh(b, true))
 	if _, err := roster.Import(ctx, st, "../examples/roster.yaml"); err != nil {
@@ -112,10 +164,7 @@ func benchLists(b *testing.B, n int) {
 			return nil
 		}
 	}
-	steps := []struct {
-		name string
-		run  func() error
-	}{
+	return listsDB{st: st, steps: []listsStep{
 		{"reference", func() error {
 			var c int
 			return st.DB().Get(&c, `SELECT count(*) FROM cases`)
@@ -159,34 +208,5 @@ func benchLists(b *testing.B, n int) {
 			_, err := tx.PatrolsOn(ctx, midnight, 6)
 			return err
 		})},
-	}
-	for _, s := range steps {
-		b.Run(s.name, func(b *testing.B) {
-			var before, after int
-			if err := st.DB().Get(&before, `SELECT count(*) FROM outbox`); err != nil {
-				b.Fatal(err)
-			}
-			if err := s.run(); err != nil { // warm the caches and the prepared plans
-				b.Fatal(err)
-			}
-			if err := st.DB().Get(&after, `SELECT count(*) FROM outbox`); err != nil {
-				b.Fatal(err)
-			}
-			took := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for range b.N {
-				t0 := time.Now()
-				if err := s.run(); err != nil {
-					b.Fatal(err)
-				}
-				took = append(took, time.Since(t0))
-			}
-			b.StopTimer()
-			slices.Sort(took)
-			ms := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))]) / 1e6 }
-			b.ReportMetric(ms(0.5), "p50-ms")
-			b.ReportMetric(ms(0.99), "p99-ms")
-			b.ReportMetric(float64(after-before), "msgs")
-		})
-	}
+	}}
 }

@@ -168,11 +168,14 @@ func (q *Queries) LinkOf(ctx context.Context, token string) (ComplaintLinkInfo, 
 }
 
 // DueComplaints lists open complaints past their answer time not yet
-// pinged, locking them (SKIP LOCKED), and marks them pinged.
+// pinged, locking them (SKIP LOCKED), and marks them pinged: at most 100,
+// the longest overdue first (a backlog after a stop is sent over the next
+// scans).
 func (q *Queries) DueComplaints(ctx context.Context, now time.Time) ([]Complaint, error) {
 	var ids []int64
 	err := q.db.SelectContext(ctx, &ids, `UPDATE complaints SET pinged = true WHERE id IN (
-		SELECT id FROM complaints WHERE status = 'open' AND NOT pinged AND answer_by <= $1 FOR UPDATE SKIP LOCKED) RETURNING id`, now)
+		SELECT id FROM complaints WHERE status = 'open' AND NOT pinged AND answer_by <= $1
+		ORDER BY answer_by LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING id`, now)
 	if err != nil || len(ids) == 0 {
 		return nil, wrap("due complaints", err)
 	}

@@ -19,7 +19,8 @@ import (
 // look at a running clock's deadline), their categories, copies and
 // ratings, each case's first event and photo (a returned one's reason
 // too), and for every 20 cases a patrol (ended, by the stewards) and a
-// resident's complaint (one in 50 of them open), one INSERT … SELECT each.
+// resident's complaint (one in 50 of them open, the scheduler's reminder
+// sent where the answer is due), one INSERT … SELECT each.
 func LoadCases(b testing.TB, st *store.Store) {
 	if err := Load(context.Background(), st.DB().DB, 1_000_000); err != nil {
 		b.Fatal(err)
@@ -69,10 +70,11 @@ func Load(ctx context.Context, db *sql.DB, n int) error {
 				(SELECT array_agg(DISTINCT person_id ORDER BY person_id) AS ids FROM person_roles WHERE role = 'steward') s,
 				(SELECT array_agg(id ORDER BY id) AS ids FROM alleys) a`,
 		`INSERT INTO complaints (number, platform, user_id, chat_id, about_staff, description, alley_id, community_id, status,
-				answer, answer_by, handled_at, created_at)
+				answer, answer_by, pinged, handled_at, created_at)
 			SELECT 'K' || lpad(n::text, 7, '0'), 'wecom', 'r' || n % 997, 'r' || n % 997, n % 7 = 0, '投诉', a.ids[1 + n % cardinality(a.ids)],
 				a.comms[1 + n % cardinality(a.ids)], CASE WHEN n % 50 = 0 THEN 'open' ELSE 'answered' END,
-				CASE WHEN n % 50 = 0 THEN '' ELSE '已处理' END, t + interval '2 days', CASE WHEN n % 50 <> 0 THEN t + interval '1 day' END, t
+				CASE WHEN n % 50 = 0 THEN '' ELSE '已处理' END, t + interval '2 days', t + interval '2 days' < timestamptz '2026-12-05 10:00+08',
+				CASE WHEN n % 50 <> 0 THEN t + interval '1 day' END, t
 			FROM generate_series(1, 1000000 / 20) n,
 				LATERAL (SELECT timestamptz '2026-01-01 09:00+08' + (n - 1) * (interval '338 days' / (1000000 / 20)) AS t) tt,
 				(SELECT array_agg(id ORDER BY id) AS ids, array_agg(community_id ORDER BY id) AS comms FROM alleys) a`,
