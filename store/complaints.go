@@ -193,8 +193,11 @@ func (q *Queries) OpenComplaints(ctx context.Context, staff bool, limit int) ([]
 	if err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM complaints WHERE status = 'open' AND ($1 OR NOT about_staff)`, staff); err != nil {
 		return nil, 0, wrap("open complaints", err)
 	}
+	if limit <= 0 || n == 0 { // the count alone (/queue)
+		return nil, n, nil
+	}
 	var cs []Complaint
 	err := q.db.SelectContext(ctx, &cs, `SELECT `+complaintCols+` FROM complaints k LEFT JOIN alleys a ON a.id = k.alley_id
-		WHERE k.status = 'open' AND ($1 OR NOT k.about_staff) ORDER BY k.created_at, k.id LIMIT $2`, staff, limit)
+		WHERE k.status = 'open' AND ($1 OR NOT k.about_staff) ORDER BY k.created_at, k.id`+fmt.Sprintf(` LIMIT %d`, limit), staff)
 	return cs, n, wrap("open complaints", err)
 }

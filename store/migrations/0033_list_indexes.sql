@@ -32,3 +32,8 @@ CREATE INDEX cases_fix_clock_idx ON cases (fix_by) INCLUDE (department_id) WHERE
 -- (with the staff's, seen by the supervisors only), among the years of
 -- answered ones.
 CREATE INDEX complaints_open_idx ON complaints (created_at, id) INCLUDE (about_staff) WHERE status = 'open';
+
+-- A complaint's photos (each complaint's card and list line names them):
+-- without it every complaint listed read all the photos (/queue's count of
+-- open complaints took 250–400 ms at 1,000,000 photos).
+CREATE INDEX photos_complaint_idx ON photos (complaint_id) WHERE complaint_id IS NOT NULL;
