@@ -127,22 +127,26 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		keys = chatKeys(only)
 	}
 	var out []QueuedMessage
-	// Numbers are handed out only under the queue row's lock (due), so one
-	// claim at a time numbers a chat; next_seq goes to the highest number
-	// handed out. The rows numbered here are not seen by the statement's
-	// own read of the queue (o), so they are read from numbered.
+	// The chats with numbered messages to send, and those with unnumbered
+	// ones only, are found apart (each from its own partial index; both
+	// are few), then the earliest due of both are claimed. Numbers are
+	// handed out only under the queue row's lock (due), so one claim at a
+	// time numbers a chat; next_seq goes to the highest number handed out.
+	// The rows numbered here are not seen by the statement's own read of
+	// the queue (o), so they are read from numbered.
 	err := s.db.SelectContext(ctx, &out, `
-		WITH work AS (
-			SELECT platform, chat_id FROM outbox_chats WHERE done_seq < next_seq
-			UNION
-			SELECT platform, chat_id FROM outbox WHERE seq IS NULL AND state = 'pending'),
+		WITH numbered_due AS (
+			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
+			WHERE done_seq < next_seq AND `+claimable+`
+			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+		unnumbered_due AS (
+			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
+			WHERE (platform, chat_id) IN (SELECT platform, chat_id FROM outbox WHERE seq IS NULL AND state = 'pending')
+				AND done_seq >= next_seq AND `+claimable+`
+			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
 		due AS (
-			SELECT c.platform, c.chat_id, c.next_seq FROM work JOIN outbox_chats c USING (platform, chat_id)
-			WHERE c.next_at <= clock_timestamp() + $5 * interval '1 microsecond'
-				AND c.platform = ANY($2) AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp() OR c.lease_owner = $1)
-				AND ($3::text[] IS NULL OR c.platform || E'\x1f' || c.chat_id = ANY($3))
-				AND NOT c.platform || E'\x1f' || c.chat_id = ANY($8)
-			ORDER BY c.next_at LIMIT $4 FOR UPDATE OF c SKIP LOCKED),
+			SELECT * FROM numbered_due UNION ALL SELECT * FROM unnumbered_due
+			ORDER BY next_at LIMIT $4),
 		u AS (
 			SELECT o.id, due.next_seq + row_number() OVER (PARTITION BY o.platform, o.chat_id ORDER BY o.id) AS seq
 			FROM due JOIN outbox o ON o.platform = due.platform AND o.chat_id = due.chat_id AND o.seq IS NULL AND o.state = 'pending'),
@@ -172,6 +176,14 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		owner, pq.StringArray(platforms), keys, limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not))
 	return out, wrap("claim chats", err)
 }
+
+// claimable is the condition on a queue row (c) that Claim may take:
+// due within ahead ($5), on one of the platforms ($2), free or owner's
+// ($1), among only ($3, when set) and not among not ($8).
+const claimable = `c.next_at <= clock_timestamp() + $5 * interval '1 microsecond'
+	AND c.platform = ANY($2) AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp() OR c.lease_owner = $1)
+	AND ($3::text[] IS NULL OR c.platform || E'\x1f' || c.chat_id = ANY($3))
+	AND NOT c.platform || E'\x1f' || c.chat_id = ANY($8)`
 
 func chatKeys(cs []OutboxChat) pq.StringArray {
 	keys := pq.StringArray{}
