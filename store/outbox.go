@@ -122,31 +122,45 @@ type QueuedMessage struct {
 // someone else, or locked by another dispatcher's statement right now, are
 // skipped; a chat leased to owner is claimed again (reading on).
 func (s *Store) Claim(ctx context.Context, owner string, platforms []string, only, not []OutboxChat, limit int, ahead, lease time.Duration, batch int) ([]QueuedMessage, error) {
-	var keys pq.StringArray
-	if only != nil {
-		keys = chatKeys(only)
-	}
-	var out []QueuedMessage
 	// The chats with numbered messages to send, and those with unnumbered
 	// ones only, are found apart (each from its own partial index; both
-	// are few), then the earliest due of both are claimed. Numbers are
-	// handed out only under the queue row's lock (due), so one claim at a
-	// time numbers a chat; next_seq goes to the highest number handed out.
-	// The rows numbered here are not seen by the statement's own read of
-	// the queue (o), so they are read from numbered.
-	err := s.db.SelectContext(ctx, &out, `
+	// are few), then the earliest due of both are claimed; the chats named
+	// in only (a wake-up after a commit) are looked up by key.
+	args := []any{owner, pq.StringArray(platforms), limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not)}
+	due := `
 		WITH numbered_due AS (
 			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
-			WHERE done_seq < next_seq AND `+claimable+`
-			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+			WHERE done_seq < next_seq AND ` + claimable + `
+			ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED),
 		unnumbered_due AS (
 			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
 			WHERE (platform, chat_id) IN (SELECT platform, chat_id FROM outbox WHERE seq IS NULL AND state = 'pending')
-				AND done_seq >= next_seq AND `+claimable+`
-			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+				AND done_seq >= next_seq AND ` + claimable + `
+			ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED),
 		due AS (
 			SELECT * FROM numbered_due UNION ALL SELECT * FROM unnumbered_due
-			ORDER BY next_at LIMIT $4),
+			ORDER BY next_at LIMIT $3),`
+	if only != nil {
+		ps, cs := make(pq.StringArray, len(only)), make(pq.StringArray, len(only))
+		for i, c := range only {
+			ps[i], cs[i] = c.Platform, c.ChatID
+		}
+		args = append(args, ps, cs)
+		due = `
+		WITH due AS (
+			SELECT c.platform, c.chat_id, c.next_seq, c.next_at
+			FROM unnest($8::text[], $9::text[]) AS k(platform, chat_id) JOIN outbox_chats c ON c.platform = k.platform AND c.chat_id = k.chat_id
+			WHERE (c.done_seq < c.next_seq OR EXISTS (SELECT 1 FROM outbox o
+				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq IS NULL AND o.state = 'pending'))
+				AND ` + claimable + `
+			ORDER BY c.next_at LIMIT $3 FOR UPDATE OF c SKIP LOCKED),`
+	}
+	var out []QueuedMessage
+	// Numbers are handed out only under the queue row's lock (due), so one
+	// claim at a time numbers a chat; next_seq goes to the highest number
+	// handed out. The rows numbered here are not seen by the statement's
+	// own read of the queue (o), so they are read from numbered.
+	err := s.db.SelectContext(ctx, &out, due+`
 		u AS (
 			SELECT o.id, due.next_seq + row_number() OVER (PARTITION BY o.platform, o.chat_id ORDER BY o.id) AS seq
 			FROM due JOIN outbox o ON o.platform = due.platform AND o.chat_id = due.chat_id AND o.seq IS NULL AND o.state = 'pending'),
@@ -154,7 +168,7 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 			UPDATE outbox o SET seq = u.seq FROM u WHERE o.id = u.id AND o.seq IS NULL
 			RETURNING o.*),
 		claimed AS (
-			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $6 * interval '1 microsecond',
+			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $5 * interval '1 microsecond',
 				next_seq = greatest(c.next_seq, (SELECT max(n.seq) FROM numbered n WHERE n.platform = c.platform AND n.chat_id = c.chat_id))
 			FROM due WHERE c.platform = due.platform AND c.chat_id = due.chat_id
 			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at, c.kind)
@@ -167,23 +181,21 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		FROM claimed c LEFT JOIN LATERAL (
 			SELECT * FROM (
 				(SELECT o.id, o.seq, o.message, o.attempts, o.created_at, o.prompt_user, o.prompt_version FROM outbox o
-				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq ORDER BY o.seq LIMIT $7)
+				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq ORDER BY o.seq LIMIT $6)
 				UNION ALL
 				SELECT n.id, n.seq, n.message, n.attempts, n.created_at, n.prompt_user, n.prompt_version FROM numbered n
 				WHERE n.platform = c.platform AND n.chat_id = c.chat_id) q
-			ORDER BY q.seq LIMIT $7) o ON true
-		ORDER BY c.platform, c.chat_id, o.seq`,
-		owner, pq.StringArray(platforms), keys, limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not))
+			ORDER BY q.seq LIMIT $6) o ON true
+		ORDER BY c.platform, c.chat_id, o.seq`, args...)
 	return out, wrap("claim chats", err)
 }
 
 // claimable is the condition on a queue row (c) that Claim may take:
-// due within ahead ($5), on one of the platforms ($2), free or owner's
-// ($1), among only ($3, when set) and not among not ($8).
-const claimable = `c.next_at <= clock_timestamp() + $5 * interval '1 microsecond'
+// due within ahead ($4), on one of the platforms ($2), free or owner's
+// ($1), and not among not ($7).
+const claimable = `c.next_at <= clock_timestamp() + $4 * interval '1 microsecond'
 	AND c.platform = ANY($2) AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp() OR c.lease_owner = $1)
-	AND ($3::text[] IS NULL OR c.platform || E'\x1f' || c.chat_id = ANY($3))
-	AND NOT c.platform || E'\x1f' || c.chat_id = ANY($8)`
+	AND NOT c.platform || E'\x1f' || c.chat_id = ANY($7)`
 
 func chatKeys(cs []OutboxChat) pq.StringArray {
 	keys := pq.StringArray{}
