@@ -125,7 +125,10 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 	// The chats with numbered messages to send, and those with unnumbered
 	// ones only, are found apart (each from its own partial index; both
 	// are few), then the earliest due of both are claimed; the chats named
-	// in only (a wake-up after a commit) are looked up by key.
+	// in only (a wake-up after a commit) are looked up by key (their
+	// platforms and ids as two arrays: a chat id of one platform also
+	// found on another is claimed too if it has work, which does no harm,
+	// and the plan does not depend on how many there are).
 	args := []any{owner, pq.StringArray(platforms), limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not)}
 	due := `
 		WITH numbered_due AS (
@@ -148,9 +151,8 @@ func (s *Store) Claim(ctx context.Context, owner string, platforms []string, onl
 		args = append(args, ps, cs)
 		due = `
 		WITH due AS (
-			SELECT c.platform, c.chat_id, c.next_seq, c.next_at
-			FROM unnest($8::text[], $9::text[]) AS k(platform, chat_id) JOIN outbox_chats c ON c.platform = k.platform AND c.chat_id = k.chat_id
-			WHERE (c.done_seq < c.next_seq OR EXISTS (SELECT 1 FROM outbox o
+			SELECT c.platform, c.chat_id, c.next_seq, c.next_at FROM outbox_chats c
+			WHERE c.platform = ANY($8) AND c.chat_id = ANY($9) AND (c.done_seq < c.next_seq OR EXISTS (SELECT 1 FROM outbox o
 				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq IS NULL AND o.state = 'pending'))
 				AND ` + claimable + `
 			ORDER BY c.next_at LIMIT $3 FOR UPDATE OF c SKIP LOCKED),`
