@@ -365,8 +365,18 @@ func (e *Engine) save(ctx context.Context, t *Turn) error {
 		return err
 	}
 	t.state.Data = b
+	was := t.state.Version
 	if t.state.Version, err = t.Tx.SaveConversation(ctx, *t.state); err != nil {
 		return err
+	}
+	// A question this turn asked at the step the conversation is still at
+	// (a draft filled in after Start) is the current one: it goes out
+	// marked with the version saved last, or the dispatcher would drop it
+	// as stale.
+	for i := range t.Out {
+		if p := t.Out[i].Prompt; p != nil && t.asked == t.state.Step && p.UserID == t.state.UserID && p.Version == was {
+			p.Version = t.state.Version
+		}
 	}
 	return nil
 }

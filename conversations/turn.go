@@ -27,6 +27,7 @@ type Turn struct {
 	state  *store.ConversationState
 	flow   *Flow
 	engine *Engine
+	asked  string // the step whose question this turn asked last
 }
 
 // NewTurn starts the work on one update inside tx.
@@ -109,6 +110,7 @@ func (t *Turn) ask(text string, opts ...Option) {
 	t.Reply(text, opts...)
 	if t.state != nil {
 		t.Out[len(t.Out)-1].Prompt = &bot.Prompt{UserID: t.state.UserID, Version: t.state.Version}
+		t.asked = t.state.Step
 	}
 }
 

@@ -23,7 +23,6 @@ type Dispatcher struct {
 	mu      sync.Mutex
 	woken   map[store.OutboxChat]bool
 	serving map[store.OutboxChat]bool
-	inbox   map[store.OutboxChat][]store.QueuedMessage // queued to a chat served here, for its goroutine
 	rate    map[bot.Platform]*limiter
 	wake    chan struct{}
 	slots   chan struct{}
@@ -72,8 +71,7 @@ func New(st *store.Store, opts Options) *Dispatcher {
 		opts.Log = slog.Default()
 	}
 	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
-		inbox: map[store.OutboxChat][]store.QueuedMessage{},
-		rate:  map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
+		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
 	for p := range opts.Senders {
 		d.rate[p] = newLimiter()
 	}
@@ -246,11 +244,7 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		defer func() {
 			d.mu.Lock()
 			delete(d.serving, c)
-			again := d.woken[c] || len(d.inbox[c]) > 0
-			if len(d.inbox[c]) > 0 {
-				d.woken[c] = true
-			}
-			delete(d.inbox, c)
+			again := d.woken[c]
 			d.mu.Unlock()
 			<-d.slots
 			d.workers.Done()

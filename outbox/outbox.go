@@ -4,12 +4,16 @@
 // order per chat, at the platforms' pace:
 //
 //   - Fast: the process that committed an update wakes its own dispatcher
-//     at once (store.Tx.AfterCommit); a poll picks up what other processes
-//     or a crash left behind.
-//   - Ordered: a chat's messages carry a sequence number taken under the
-//     chat's queue row lock; one dispatcher at a time serves a chat (a
-//     lease of a few seconds, renewed as it sends), and a message goes only
-//     after the ones before it were delivered, refused or dropped.
+//     at once (store.Tx.AfterCommit), which claims the chats it can; a
+//     poll picks up what other processes or a crash left behind.
+//   - No hot row: queueing locks no chat's queue row, so reports posting
+//     to the same groups commit without waiting for each other.
+//   - Ordered: a message is queued unnumbered; the dispatcher that claims
+//     its chat numbers it, under the chat's queue row lock, after the ones
+//     numbered before, in the order their transactions committed (the
+//     order they became visible). One dispatcher at a time serves a chat
+//     (a lease of a few seconds, renewed as it sends), and a message goes
+//     only after the ones before it were delivered, refused or dropped.
 //   - Crash-safe: a message is marked sent in the statement that moves the
 //     chat's queue on; a killed process's leases run out and another
 //     process (or the restarted one) takes its chats over, so at most the

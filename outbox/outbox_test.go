@@ -348,9 +348,9 @@ func waitState(t *testing.T, st *store.Store, want ...string) {
 	t.Fatalf("outbox states %v, want %v", states, want)
 }
 
-// TestWakeWithoutPolling: the process that commits sends at once (the
-// chat was leased to it by the INSERT); the poll (an hour here) is not what
-// sends.
+// TestWakeWithoutPolling: the process that commits sends at once (it is
+// woken after the commit and claims the chat); the poll (an hour here) is
+// not what sends.
 func TestWakeWithoutPolling(t *testing.T) {
 	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
 	time.Sleep(50 * time.Millisecond) // the start-up claim has run on an empty queue
@@ -469,7 +469,7 @@ func TestCoalesce(t *testing.T) {
 }
 
 // TestReadOnWhileServing: messages queued to a chat while this dispatcher
-// is sending to it (the goroutine waits for the chat's gap) are handed to
+// is sending to it (the goroutine waits for the chat's gap) are read on by
 // that goroutine; they go in order, each once, and a question followed by
 // a newer one to the same person is dropped.
 func TestReadOnWhileServing(t *testing.T) {
@@ -567,4 +567,63 @@ func TestDatabaseAwayAfterASend(t *testing.T) {
 		t.Errorf("the chat got %q, want 一 二 三 (each once)", texts)
 	}
 	waitState(t, st, "sent", "sent", "sent")
+}
+
+// TestReportsToOneGroupDoNotWait: two reports post to the same group. The
+// first's transaction stays open; the second's commits meanwhile (within a
+// deadline it would miss if it waited for the first) and its message goes
+// out while the first is still open. The first's goes once it commits:
+// the group gets them in commit order, each once.
+func TestReportsToOneGroupDoNotWait(t *testing.T) {
+	st, fake, d := sendRig(t, 1, testPace, func(o *outbox.Options) { o.Poll = time.Hour })
+	time.Sleep(50 * time.Millisecond) // the start-up claim has run on an empty queue
+	ctx := context.Background()
+	group := func(text string) bot.Message {
+		m := tgMsg(-807, text)
+		m.Kind = bot.Group
+		return m
+	}
+	enqueue(t, st, d[0], group("昨天的报告"))
+	waitSends(t, fake, -807, 1)
+	began, release, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		first <- st.InTx(ctx, func(tx *store.Tx) error {
+			if err := d[0].EnqueueSends(ctx, tx, []bot.Message{group("先开始的报告")}); err != nil {
+				return err
+			}
+			close(began)
+			<-release
+			return nil
+		})
+	}()
+	<-began
+	deadline, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := st.InTx(deadline, func(tx *store.Tx) error {
+		return d[0].EnqueueSends(deadline, tx, []bot.Message{group("后开始的报告")})
+	}); err != nil {
+		t.Fatalf("the second report waited for the first (still open): %v", err)
+	}
+	got := waitSends(t, fake, -807, 2)
+	select {
+	case err := <-first:
+		t.Fatalf("the first report ended before it was let go: %v", err)
+	default: // still open: the second was committed and sent while it was
+	}
+	if got[1].Text != "后开始的报告" {
+		t.Errorf("sent %+v while the first report is open", got)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	got = waitSends(t, fake, -807, 3)
+	waitState(t, st, "sent", "sent", "sent")
+	var texts []string
+	for _, m := range got {
+		texts = append(texts, m.Text)
+	}
+	if strings.Join(texts, "|") != "昨天的报告|后开始的报告|先开始的报告" {
+		t.Errorf("the group got %q, want them in commit order", texts)
+	}
 }

@@ -104,12 +104,8 @@ func (s *chatServer) sendAll(ctx context.Context, batch []store.QueuedMessage) e
 			return ending{how: letGo}
 		}
 		// More came while this batch went out: read on, still holding the
-		// chat, from what the transactions that queued it handed over, or
-		// else from the database (the claim renews the lease).
-		if next := s.d.takeInbox(s.c, batch[len(batch)-1].Seq); len(next) > 0 {
-			batch = next
-			continue
-		}
+		// chat (the claim numbers what was queued since and renews the
+		// lease).
 		d := s.d
 		rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), []store.OutboxChat{s.c}, nil, 1, d.opts.Lease, d.opts.Lease, d.opts.Batch)
 		if err != nil || len(rows) == 0 {

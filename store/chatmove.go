@@ -31,18 +31,23 @@ func (q *Queries) RebindChat(ctx context.Context, platform, from, to string) (bo
 
 // MoveChat is a dispatcher's answer to "this group is now chat to": with
 // the old chat's lease held by owner, it rebinds the chat (RebindChat) and
-// moves the old chat's pending messages, in order, to the end of the new
-// chat's queue (their chat id rewritten); the old ones are marked moved and
-// the old chat's lease is given up. It returns how many messages moved.
+// moves the old chat's pending messages, in order (numbered ones first),
+// to the end of the new chat's queue, unnumbered (their chat id
+// rewritten): the new chat's claim numbers them after what was queued to
+// it before. The old ones are marked moved and the old chat's lease is
+// given up. It returns how many messages moved.
 func (s *Store) MoveChat(ctx context.Context, owner string, c OutboxChat, to string) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.RebindChat(ctx, c.Platform, c.ChatID, to); err != nil {
 			return err
 		}
-		// The queue row first, in its own statement: a writer holding it
-		// commits before, and the next statement's snapshot sees its
-		// messages (moved with the rest, not marked done unsent).
+		// The queue row first, in its own statement: every numbered message
+		// of the old chat was numbered under this lock, so the next
+		// statement's snapshot sees them all (moved, not marked done
+		// unsent). A message queued to the old id by a transaction that
+		// commits later stays unnumbered there: its claim sends it to the
+		// old id, and the refusal moves it too.
 		var own []int64
 		if err := tx.db.SelectContext(ctx, &own, `SELECT next_seq FROM outbox_chats
 			WHERE platform = $1 AND chat_id = $2 AND lease_owner = $3 FOR UPDATE`, c.Platform, c.ChatID, owner); err != nil {
@@ -58,16 +63,13 @@ func (s *Store) MoveChat(ctx context.Context, owner string, c OutboxChat, to str
 				FROM outbox WHERE platform = $1 AND chat_id = $2 AND state = 'pending'),
 			n AS (SELECT count(*) AS n FROM p),
 			q AS (
-				INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, kind)
-				SELECT $1, $3, n, (SELECT kind FROM outbox_chats WHERE platform = $1 AND chat_id = $2) FROM n WHERE n > 0
-				ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq,
-					kind = CASE WHEN c.kind = '' THEN EXCLUDED.kind ELSE c.kind END
-				RETURNING next_seq),
+				INSERT INTO outbox_chats AS c (platform, chat_id, kind)
+				SELECT $1, $3, (SELECT kind FROM outbox_chats WHERE platform = $1 AND chat_id = $2) FROM n WHERE n > 0
+				ON CONFLICT (platform, chat_id) DO UPDATE SET kind = EXCLUDED.kind WHERE c.kind = ''),
 			ins AS (
-				INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version, created_at)
-				SELECT $1, $3, q.next_seq - n.n + row_number() OVER (ORDER BY p.seq), p.message,
-					p.prompt_user, p.prompt_version, p.created_at
-				FROM p, n, q),
+				INSERT INTO outbox (platform, chat_id, message, prompt_user, prompt_version, created_at)
+				SELECT $1, $3, p.message, p.prompt_user, p.prompt_version, p.created_at
+				FROM p ORDER BY p.seq NULLS LAST, p.id),
 			old AS (UPDATE outbox SET state = 'moved', done_at = now() WHERE id IN (SELECT id FROM p)),
 			done AS (
 				UPDATE outbox_chats SET done_seq = next_seq, lease_owner = NULL, lease_until = NULL

@@ -238,13 +238,16 @@ func TestAdvanceMany(t *testing.T) {
 	msg := func(chat, text string) store.OutboxMessage {
 		return store.OutboxMessage{Platform: "telegram", ChatID: chat, Message: []byte(`{"Text":"` + text + `"}`)}
 	}
-	var mine []store.QueuedMessage
-	err := st.InTx(ctx, func(tx *store.Tx) (err error) {
-		mine, err = tx.EnqueueMessages(ctx, []store.OutboxMessage{msg("1", "a"), msg("1", "b"), msg("2", "c"), msg("3", "d")}, "me", time.Minute)
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.EnqueueMessages(ctx, []store.OutboxMessage{msg("1", "a"), msg("1", "b"), msg("2", "c"), msg("3", "d")})
 		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := st.Claim(ctx, "me", []string{"telegram"}, nil, nil, 10, time.Minute, time.Minute, 20)
 	if err != nil || len(mine) != 4 {
-		t.Fatalf("queued %d mine, %v", len(mine), err)
+		t.Fatalf("claimed %d messages, %v", len(mine), err)
 	}
 	// Chat 3 is taken over by another dispatcher.
 	if _, err := st.DB().Exec(`UPDATE outbox_chats SET lease_owner = 'other' WHERE chat_id = '3'`); err != nil {
@@ -389,7 +392,7 @@ func TestTurnWritesTwice(t *testing.T) {
 		if _, err := tx.SaveConversation(ctx, state); err != nil {
 			return err
 		}
-		if _, err := tx.EnqueueMessages(ctx, []store.OutboxMessage{msg}, "", 0); err != nil {
+		if _, err := tx.EnqueueMessages(ctx, []store.OutboxMessage{msg}); err != nil {
 			return err
 		}
 		state.Step = "photos"

@@ -39,25 +39,24 @@ const (
 )
 
 // EnqueueMessages queues msgs, in the given order per chat, in one
-// statement: each chat's sequence numbers are taken under its queue row's
-// lock, so the numbers of one chat commit in order. With owner set, a chat
-// whose queue was empty and free is leased to owner at once, and its new
-// messages are returned: once the transaction commits, that dispatcher
-// sends them without claiming the chat; the messages of a chat it was
-// serving already come back too (Busy), for the goroutine serving it. Call
-// it last in the transaction:
-// the chat rows stay locked until the commit.
-func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
+// statement, and returns the chats queued to (in platform, chat order).
+// The messages go in unnumbered, and no chat's queue row is locked (one is
+// created the first time a chat is queued to): transactions queueing to
+// the same chats commit without waiting for each other. The dispatcher that
+// claims a chat numbers its messages in the order they became visible, the
+// order their transactions committed (Claim). Nobody is told: the caller
+// wakes a dispatcher after the commit, or the dispatchers' poll finds them.
+func (q *Queries) EnqueueMessages(ctx context.Context, msgs []OutboxMessage) ([]OutboxChat, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
-	return q.enqueue(ctx, "WITH", nil, msgs, owner, lease)
+	return q.enqueue(ctx, "WITH", nil, msgs)
 }
 
 // enqueue is EnqueueMessages's statement after head ("WITH", or a
 // data-modifying CTE of the caller's ending in a comma, whose arguments
-// extra are numbered from $9).
-func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
+// extra are numbered from $7).
+func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []OutboxMessage) ([]OutboxChat, error) {
 	platforms := make(pq.StringArray, len(msgs))
 	chats := make(pq.StringArray, len(msgs))
 	bodies := make(pq.StringArray, len(msgs))
@@ -68,35 +67,31 @@ func (q *Queries) enqueue(ctx context.Context, head string, extra []any, msgs []
 		platforms[i], chats[i], bodies[i], users[i], versions[i] = m.Platform, m.ChatID, string(m.Message), m.PromptUser, m.PromptVersion
 		kinds[i] = m.ChatKind
 	}
-	var mine []QueuedMessage
-	err := q.db.SelectContext(ctx, &mine, head+`
+	// A chat's queue row is written only when it is missing (or, once, to
+	// learn the kind of a chat queued before the kind travelled with it):
+	// the NOT EXISTS reads it without a lock, so an existing row is never
+	// locked here. Two transactions queueing the very first messages to one
+	// chat are the only ones that wait (on the row's insert).
+	var queued []OutboxChat
+	err := q.db.SelectContext(ctx, &queued, head+`
 		m AS (
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $8::text[])
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
 				WITH ORDINALITY AS m(platform, chat_id, message, prompt_user, prompt_version, kind, ord)),
-		n AS (SELECT platform, chat_id, count(*) AS n, max(kind) AS kind FROM m GROUP BY platform, chat_id ORDER BY platform, chat_id),
+		n AS (SELECT platform, chat_id, max(kind) AS kind FROM m GROUP BY platform, chat_id),
 		q AS (
-			INSERT INTO outbox_chats AS c (platform, chat_id, next_seq, lease_owner, lease_until, kind)
-			SELECT platform, chat_id, n, nullif($6, ''), CASE WHEN $6 <> '' THEN clock_timestamp() + $7 * interval '1 microsecond' END, kind FROM n
-			ON CONFLICT (platform, chat_id) DO UPDATE SET next_seq = c.next_seq + EXCLUDED.next_seq,
-				kind = CASE WHEN EXCLUDED.kind <> '' THEN EXCLUDED.kind ELSE c.kind END,
-				lease_owner = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
-					THEN EXCLUDED.lease_owner ELSE c.lease_owner END,
-				lease_until = CASE WHEN $6 <> '' AND c.done_seq = c.next_seq AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
-					THEN EXCLUDED.lease_until ELSE c.lease_until END
-			RETURNING platform, chat_id, next_seq, next_at, kind, $6 <> '' AND lease_owner = $6 AS mine,
-				done_seq = next_seq - (SELECT n FROM n WHERE n.platform = c.platform AND n.chat_id = c.chat_id) AS idle),
+			INSERT INTO outbox_chats AS c (platform, chat_id, kind)
+			SELECT platform, chat_id, kind FROM n
+			WHERE NOT EXISTS (SELECT 1 FROM outbox_chats c WHERE c.platform = n.platform AND c.chat_id = n.chat_id
+				AND (c.kind <> '' OR n.kind = ''))
+			ORDER BY platform, chat_id
+			ON CONFLICT (platform, chat_id) DO UPDATE SET kind = EXCLUDED.kind WHERE c.kind = ''),
 		ins AS (
-			INSERT INTO outbox (platform, chat_id, seq, message, prompt_user, prompt_version)
-			SELECT m.platform, m.chat_id, q.next_seq - n.n + row_number() OVER (PARTITION BY m.platform, m.chat_id ORDER BY m.ord),
-				m.message::jsonb, nullif(m.prompt_user, ''), nullif(m.prompt_version, 0)
-			FROM m JOIN n USING (platform, chat_id) JOIN q USING (platform, chat_id)
-			RETURNING id, platform, chat_id, seq, message, created_at, prompt_user)
-		SELECT ins.id, ins.platform, ins.chat_id, ins.seq, ins.message, 0 AS attempts, false AS stale, q.next_at, ins.created_at,
-			NOT q.idle AS busy, coalesce(ins.prompt_user, '') AS prompt_user, q.kind AS chat_kind
-		FROM ins JOIN q USING (platform, chat_id) WHERE q.mine
-		ORDER BY ins.platform, ins.chat_id, ins.seq`,
-		append([]any{platforms, chats, bodies, users, versions, owner, lease.Microseconds(), kinds}, extra...)...)
-	return mine, wrap("enqueue messages", err)
+			INSERT INTO outbox (platform, chat_id, message, prompt_user, prompt_version)
+			SELECT platform, chat_id, message::jsonb, nullif(prompt_user, ''), nullif(prompt_version, 0)
+			FROM m ORDER BY ord)
+		SELECT platform, chat_id FROM n ORDER BY platform, chat_id`,
+		append([]any{platforms, chats, bodies, users, versions, kinds}, extra...)...)
+	return queued, wrap("enqueue messages", err)
 }
 
 // QueuedMessage is a message as a dispatcher gets it. Stale is a question
@@ -112,11 +107,6 @@ type QueuedMessage struct {
 	Stale    bool      `db:"stale"`
 	NextAt   time.Time `db:"next_at"`
 	Created  time.Time `db:"created_at"`
-	// From EnqueueMessages: Busy is a message queued to a chat this
-	// dispatcher was serving already (not idle); PromptUser marks a
-	// question (whose an older one to the same person makes stale).
-	Busy       bool   `db:"busy"`
-	PromptUser string `db:"prompt_user"`
 	// ChatKind is the chat's kind as queued ("private", "group"), or ""
 	// for a chat queued before the kind travelled with it.
 	ChatKind string `db:"chat_kind"`
@@ -125,40 +115,89 @@ type QueuedMessage struct {
 // Claim leases to owner up to limit chats that have messages to send, on
 // the given platforms, whose next send is due within ahead; with only set,
 // just those chats; never those in not (the ones owner serves already). It
-// returns each claimed chat's next messages (batch at most), in order.
-// Chats leased to someone else, or locked by a writer right now, are
+// numbers each claimed chat's unnumbered messages, after the ones numbered
+// before, in the order they became visible (their transactions' commit
+// order; in queue order among those that committed since the last claim),
+// and returns its next messages (batch at most), in order. Chats leased to
+// someone else, or locked by another dispatcher's statement right now, are
 // skipped; a chat leased to owner is claimed again (reading on).
 func (s *Store) Claim(ctx context.Context, owner string, platforms []string, only, not []OutboxChat, limit int, ahead, lease time.Duration, batch int) ([]QueuedMessage, error) {
-	var keys pq.StringArray
+	// The chats with numbered messages to send, and those with unnumbered
+	// ones only, are found apart (each from its own partial index; both
+	// are few), then the earliest due of both are claimed; the chats named
+	// in only (a wake-up after a commit) are looked up by key (their
+	// platforms and ids as two arrays: a chat id of one platform also
+	// found on another is claimed too if it has work, which does no harm,
+	// and the plan does not depend on how many there are).
+	args := []any{owner, pq.StringArray(platforms), limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not)}
+	due := `
+		WITH numbered_due AS (
+			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
+			WHERE done_seq < next_seq AND ` + claimable + `
+			ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+		unnumbered_due AS (
+			SELECT platform, chat_id, next_seq, next_at FROM outbox_chats c
+			WHERE (platform, chat_id) IN (SELECT platform, chat_id FROM outbox WHERE seq IS NULL AND state = 'pending')
+				AND done_seq >= next_seq AND ` + claimable + `
+			ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+		due AS (
+			SELECT * FROM numbered_due UNION ALL SELECT * FROM unnumbered_due
+			ORDER BY next_at LIMIT $3),`
 	if only != nil {
-		keys = chatKeys(only)
+		ps, cs := make(pq.StringArray, len(only)), make(pq.StringArray, len(only))
+		for i, c := range only {
+			ps[i], cs[i] = c.Platform, c.ChatID
+		}
+		args = append(args, ps, cs)
+		due = `
+		WITH due AS (
+			SELECT c.platform, c.chat_id, c.next_seq, c.next_at FROM outbox_chats c
+			WHERE c.platform = ANY($8) AND c.chat_id = ANY($9) AND (c.done_seq < c.next_seq OR EXISTS (SELECT 1 FROM outbox o
+				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq IS NULL AND o.state = 'pending'))
+				AND ` + claimable + `
+			ORDER BY c.next_at LIMIT $3 FOR UPDATE OF c SKIP LOCKED),`
 	}
 	var out []QueuedMessage
-	err := s.db.SelectContext(ctx, &out, `
-		WITH due AS (
-			SELECT platform, chat_id FROM outbox_chats
-			WHERE done_seq < next_seq AND next_at <= clock_timestamp() + $5 * interval '1 microsecond'
-				AND platform = ANY($2) AND (lease_until IS NULL OR lease_until < clock_timestamp() OR lease_owner = $1)
-				AND ($3::text[] IS NULL OR platform || E'\x1f' || chat_id = ANY($3))
-				AND NOT platform || E'\x1f' || chat_id = ANY($8)
-			ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+	// Numbers are handed out only under the queue row's lock (due), so one
+	// claim at a time numbers a chat; next_seq goes to the highest number
+	// handed out. The rows numbered here are not seen by the statement's
+	// own read of the queue (o), so they are read from numbered.
+	err := s.db.SelectContext(ctx, &out, due+`
+		u AS (
+			SELECT o.id, due.next_seq + row_number() OVER (PARTITION BY o.platform, o.chat_id ORDER BY o.id) AS seq
+			FROM due JOIN outbox o ON o.platform = due.platform AND o.chat_id = due.chat_id AND o.seq IS NULL AND o.state = 'pending'),
+		numbered AS (
+			UPDATE outbox o SET seq = u.seq FROM u WHERE o.id = u.id AND o.seq IS NULL
+			RETURNING o.*),
 		claimed AS (
-			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $6 * interval '1 microsecond'
+			UPDATE outbox_chats c SET lease_owner = $1, lease_until = clock_timestamp() + $5 * interval '1 microsecond',
+				next_seq = greatest(c.next_seq, (SELECT max(n.seq) FROM numbered n WHERE n.platform = c.platform AND n.chat_id = c.chat_id))
 			FROM due WHERE c.platform = due.platform AND c.chat_id = due.chat_id
 			RETURNING c.platform, c.chat_id, c.done_seq, c.next_at, c.kind)
 		SELECT coalesce(o.id, 0) AS id, c.platform, c.chat_id, coalesce(o.seq, 0) AS seq,
 			coalesce(o.message, 'null') AS message, coalesce(o.attempts, 0) AS attempts, c.next_at,
 			coalesce(o.created_at, now()) AS created_at,
 			coalesce(o.prompt_user IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_states cs
-				WHERE cs.platform = o.platform AND cs.chat_id = o.chat_id AND cs.user_id = o.prompt_user
+				WHERE cs.platform = c.platform AND cs.chat_id = c.chat_id AND cs.user_id = o.prompt_user
 				AND cs.version = o.prompt_version), false) AS stale, c.kind AS chat_kind
 		FROM claimed c LEFT JOIN LATERAL (
-			SELECT * FROM outbox o WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq
-			ORDER BY o.seq LIMIT $7) o ON true
-		ORDER BY c.platform, c.chat_id, o.seq`,
-		owner, pq.StringArray(platforms), keys, limit, ahead.Microseconds(), lease.Microseconds(), batch, chatKeys(not))
+			SELECT * FROM (
+				(SELECT o.id, o.seq, o.message, o.attempts, o.created_at, o.prompt_user, o.prompt_version FROM outbox o
+				WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.seq > c.done_seq ORDER BY o.seq LIMIT $6)
+				UNION ALL
+				SELECT n.id, n.seq, n.message, n.attempts, n.created_at, n.prompt_user, n.prompt_version FROM numbered n
+				WHERE n.platform = c.platform AND n.chat_id = c.chat_id) q
+			ORDER BY q.seq LIMIT $6) o ON true
+		ORDER BY c.platform, c.chat_id, o.seq`, args...)
 	return out, wrap("claim chats", err)
 }
+
+// claimable is the condition on a queue row (c) that Claim may take:
+// due within ahead ($4), on one of the platforms ($2), free or owner's
+// ($1), and not among not ($7).
+const claimable = `c.next_at <= clock_timestamp() + $4 * interval '1 microsecond'
+	AND c.platform = ANY($2) AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp() OR c.lease_owner = $1)
+	AND NOT c.platform || E'\x1f' || c.chat_id = ANY($7)`
 
 func chatKeys(cs []OutboxChat) pq.StringArray {
 	keys := pq.StringArray{}
@@ -182,19 +221,20 @@ type Outcome struct {
 // Advance records the head message's outcome and moves the chat's queue
 // past it in one statement, renewing the lease (or, with Release and
 // nothing more queued, giving it up). more says the chat has messages
-// after it; held is false when owner no longer held the chat (its lease
+// after it (numbered, or queued since its last claim and not numbered yet); held is false when owner no longer held the chat (its lease
 // ran out and another dispatcher took it).
 func (s *Store) Advance(ctx context.Context, owner string, c OutboxChat, o Outcome, lease time.Duration) (more, held bool, err error) {
 	var rows []bool
 	err = s.db.SelectContext(ctx, &rows, `
 		WITH m AS (UPDATE outbox SET state = $5, done_at = now() WHERE id = $4 AND state = 'pending'),
-		f AS (INSERT INTO send_failures (platform, chat_id, text, error) SELECT $2, $3, $10, $9 WHERE $5 = 'failed')
+		f AS (INSERT INTO send_failures (platform, chat_id, text, error) SELECT $2, $3, $10, $9 WHERE $5 = 'failed'),
+		w AS (SELECT EXISTS (SELECT 1 FROM outbox WHERE platform = $2 AND chat_id = $3 AND seq IS NULL AND state = 'pending') AS waiting)
 		UPDATE outbox_chats SET done_seq = greatest(done_seq, $6), next_at = $7,
-			lease_owner = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq THEN NULL ELSE lease_owner END,
-			lease_until = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq THEN NULL
+			lease_owner = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq AND NOT w.waiting THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN $8 AND greatest(done_seq, $6) >= next_seq AND NOT w.waiting THEN NULL
 				ELSE clock_timestamp() + $11 * interval '1 microsecond' END
-		WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1
-		RETURNING greatest(done_seq, $6) < next_seq`,
+		FROM w WHERE platform = $2 AND chat_id = $3 AND lease_owner = $1
+		RETURNING greatest(done_seq, $6) < next_seq OR w.waiting`,
 		owner, c.Platform, c.ChatID, o.ID, o.State, o.Seq, o.NextAt, o.Release, o.Failure, o.Text, lease.Microseconds())
 	if err != nil {
 		return false, false, wrap("advance", err)
@@ -280,8 +320,8 @@ type Advanced struct {
 // AdvanceMany is Advance for several chats (each at most once) in one
 // statement and one commit: the dispatcher's goroutines that finish a send
 // at about the same time share it. The chats' queue rows are locked in
-// (platform, chat) order, the order EnqueueMessages locks them in, so the
-// two never wait on each other in a cycle.
+// (platform, chat) order, so two such statements never wait on each other
+// in a cycle.
 func (s *Store) AdvanceMany(ctx context.Context, owner string, as []Advancement, lease time.Duration) ([]Advanced, error) {
 	n := len(as)
 	platforms, chats := make(pq.StringArray, n), make(pq.StringArray, n)
@@ -309,14 +349,16 @@ func (s *Store) AdvanceMany(ctx context.Context, owner string, as []Advancement,
 		m AS (UPDATE outbox SET state = o.state, done_at = now() FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id
 			WHERE outbox.id = o.id AND outbox.state = 'pending'),
 		f AS (INSERT INTO send_failures (platform, chat_id, text, error)
-			SELECT o.platform, o.chat_id, o.text, o.failure FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id WHERE o.state = 'failed')
+			SELECT o.platform, o.chat_id, o.text, o.failure FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id WHERE o.state = 'failed'),
+		w AS (SELECT lk.platform, lk.chat_id, EXISTS (SELECT 1 FROM outbox u WHERE u.platform = lk.platform AND u.chat_id = lk.chat_id
+			AND u.seq IS NULL AND u.state = 'pending') AS waiting FROM lk)
 		UPDATE outbox_chats c SET done_seq = greatest(c.done_seq, o.seq), next_at = o.next_at,
-			lease_owner = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq THEN NULL ELSE c.lease_owner END,
-			lease_until = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq THEN NULL
+			lease_owner = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq AND NOT w.waiting THEN NULL ELSE c.lease_owner END,
+			lease_until = CASE WHEN o.release AND greatest(c.done_seq, o.seq) >= c.next_seq AND NOT w.waiting THEN NULL
 				ELSE clock_timestamp() + $11 * interval '1 microsecond' END
-		FROM o JOIN lk ON lk.platform = o.platform AND lk.chat_id = o.chat_id
+		FROM o JOIN w ON w.platform = o.platform AND w.chat_id = o.chat_id
 		WHERE c.platform = o.platform AND c.chat_id = o.chat_id
-		RETURNING c.platform, c.chat_id, c.done_seq < c.next_seq AS more`,
+		RETURNING c.platform, c.chat_id, c.done_seq < c.next_seq OR w.waiting AS more`,
 		owner, platforms, chats, ids, states, seqs, nextAts, releases, failures, texts, lease.Microseconds())
 	if err != nil {
 		return nil, wrap("advance", err)

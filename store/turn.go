@@ -275,18 +275,18 @@ func raced(err error) error {
 
 // EnqueueMessages queues msgs (Queries.EnqueueMessages) and writes the
 // turn's conversation in the same statement.
-func (t *Tx) EnqueueMessages(ctx context.Context, msgs []OutboxMessage, owner string, lease time.Duration) ([]QueuedMessage, error) {
+func (t *Tx) EnqueueMessages(ctx context.Context, msgs []OutboxMessage) ([]OutboxChat, error) {
 	if len(msgs) == 0 {
 		return nil, t.FinishState(ctx)
 	}
-	q, args := t.stateWrite(9)
+	q, args := t.stateWrite(7)
 	if q == "" {
-		return t.Queries.EnqueueMessages(ctx, msgs, owner, lease)
+		return t.Queries.EnqueueMessages(ctx, msgs)
 	}
-	mine, err := t.enqueue(ctx, "WITH st AS ("+q+"),", args, msgs, owner, lease)
+	queued, err := t.enqueue(ctx, "WITH st AS ("+q+"),", args, msgs)
 	if err != nil {
 		return nil, raced(err)
 	}
 	t.turn.written()
-	return mine, nil
+	return queued, nil
 }
