@@ -61,6 +61,9 @@ func New(st *store.Store, opts Options) *Dispatcher {
 	if opts.GiveUpAfter == 0 {
 		opts.GiveUpAfter = 6 * time.Hour
 	}
+	if opts.StepAside <= 0 {
+		opts.StepAside = 5
+	}
 	if opts.Heartbeat == 0 {
 		opts.Heartbeat = time.Second
 	}
@@ -161,6 +164,9 @@ func (d *Dispatcher) run(ctx context.Context) {
 		case <-d.wake:
 			d.claim(ctx, true)
 		case <-poll.C:
+			// Woken chats (a reply waiting for a free slot) before those
+			// merely due (a broadcast's).
+			d.claim(ctx, true)
 			d.claim(ctx, false)
 		}
 	}
@@ -246,7 +252,8 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		defer func() {
 			d.mu.Lock()
 			delete(d.serving, c)
-			again := d.woken[c] || len(d.inbox[c]) > 0
+			// A slot is free: a woken chat waiting for one takes it.
+			again := len(d.woken) > 0 || len(d.inbox[c]) > 0
 			if len(d.inbox[c]) > 0 {
 				d.woken[c] = true
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,7 +47,10 @@ type chatServer struct {
 	p          bot.Platform
 	sender     bot.Sender
 	pace       Pacing
+	group      bool
 	gap        time.Duration // the chat's own gap between sends
+	burst      int           // at most burst sends in any burst×gap
+	sends      []time.Time   // the chat's latest sends (burst of them), read at the first send
 	nextAt     time.Time     // no send to the chat before
 	leaseUntil time.Time
 }
@@ -58,11 +62,12 @@ func (d *Dispatcher) newChatServer(c store.OutboxChat, first store.QueuedMessage
 	if !ok {
 		pace = DefaultPacing[bot.Telegram]
 	}
-	gap := pace.Private
-	if chatKind(d.opts.Senders[p], c, first) == bot.Group {
-		gap = pace.Group
+	group := chatKind(d.opts.Senders[p], c, first) == bot.Group
+	gap, burst := pace.Private, pace.PrivateBurst
+	if group {
+		gap, burst = pace.Group, pace.GroupBurst
 	}
-	return &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, gap: gap,
+	return &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, group: group, gap: gap, burst: max(burst, 1),
 		nextAt: nextAt, leaseUntil: time.Now().Add(d.opts.Lease)}
 }
 
@@ -166,7 +171,11 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 		s.leaseUntil = time.Now().Add(d.opts.Lease)
 	}
 	live := d.live.Load()
-	sl, ok := d.rate[s.p].reserve(share(s.pace.All, live), s.pace.All*time.Duration(live), time.Second, d.stop)
+	ln := bulk
+	if a.msg.Reply {
+		ln = reply
+	}
+	sl, ok := d.rate[s.p].reserve(ln, share(s.pace.All, live), s.pace.All*time.Duration(live), time.Second, d.stop)
 	if !ok {
 		return halted, a
 	}
@@ -221,7 +230,7 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	case dropped:
 		return s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxDropped, NextAt: s.nextAt, Release: last})
 	case sent:
-		s.nextAt = time.Now().Add(s.gap)
+		s.nextAt = s.sentNow(ctx)
 		more, end = s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: s.nextAt, Release: last})
 		if end == nil {
 			s.leaseUntil = time.Now().Add(d.opts.Lease)
@@ -240,8 +249,38 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	case migrated:
 		return false, letGoUnless(s.move(ctx, a.perm))
 	default:
-		return false, letGoUnless(d.retry(ctx, s.c, m, a.msg, a.err))
+		return false, letGoUnless(d.retry(ctx, s, m, a.msg, a.err))
 	}
+}
+
+// sentNow notes a send the platform has just answered and says when the
+// chat's next may go: at once while the chat's window has room, else a
+// window after the send burst before it. The chat's earlier sends are
+// read from the table at its first send here (another process, or this one
+// before a restart, may have made them).
+func (s *chatServer) sentNow(ctx context.Context) time.Time {
+	now := time.Now()
+	if s.burst <= 1 {
+		return now.Add(s.gap)
+	}
+	if s.sends == nil {
+		ts, err := s.d.st.RecentSends(context.WithoutCancel(ctx), s.c, s.burst-1)
+		if err != nil {
+			// Unknown: as if the window were full of sends just made.
+			s.d.opts.Log.Warn("outbox: reading a chat's recent sends", "platform", s.p, "chat", logChat(s.c), "err", err)
+			ts = slices.Repeat([]time.Time{now}, s.burst-1)
+		}
+		s.sends = append(ts, now)
+	} else {
+		s.sends = append(s.sends, now)
+	}
+	if len(s.sends) > s.burst {
+		s.sends = slices.Delete(s.sends, 0, len(s.sends)-s.burst)
+	}
+	if len(s.sends) < s.burst {
+		return now
+	}
+	return s.sends[0].Add(time.Duration(s.burst) * s.gap)
 }
 
 // record records a message's outcome and goes on, unless the chat was
@@ -311,8 +350,9 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 // request per chat. A message failing for longer than GiveUpAfter is given
 // up (recorded in send_failures) and the queue goes on. An error is the
 // store's: the chat could not be put off, and is lost.
-func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) error {
+func (d *Dispatcher) retry(ctx context.Context, s *chatServer, m store.QueuedMessage, msg bot.Message, cause error) error {
 	bg := context.WithoutCancel(ctx)
+	c := s.c
 	attempt := m.Attempts + 1
 	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c), "attempt", attempt, "err", cause)
 	if time.Since(m.Created) > d.opts.GiveUpAfter {
@@ -323,6 +363,19 @@ func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.Queu
 	}
 	wait := backoff.Of(d.opts.RetryBase, d.opts.RetryMax, attempt)
 	d.rate[bot.Platform(c.Platform)].hold(time.Now().Add(min(wait, d.opts.RetryBase)))
+	if s.group && attempt%d.opts.StepAside == 0 {
+		// A group post that keeps failing does not hold the group's later
+		// messages: it goes behind them (noted in send_failures), and the
+		// chat goes on when its pacing allows.
+		note := fmt.Sprintf("stepped aside after %d attempts, to be retried after the later messages: %v", attempt, cause)
+		moved, err := d.st.StepAside(bg, d.opts.ID, c, m.ID, m.Seq, s.nextAt, note, msg.Text)
+		if err != nil || moved {
+			if moved {
+				d.opts.Log.Warn("outbox: a failing group post stepped aside", "platform", c.Platform, "chat", logChat(c), "attempts", attempt)
+			}
+			return err
+		}
+	}
 	return d.st.Defer(bg, d.opts.ID, c, m.ID, time.Now().Add(wait), true)
 }
 
