@@ -31,6 +31,7 @@ type Dispatcher struct {
 	done    chan struct{}
 	workers sync.WaitGroup
 	running atomic.Bool // Start has run
+	stopped atomic.Bool // Stop has run
 
 	adv advances // sends finished at about the same time, recorded together
 }
@@ -115,9 +116,10 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 
 // Stop stops claiming chats, lets each chat being served finish the
 // message in hand (until ctx ends), gives every lease up and deregisters,
-// so another process (or this one, restarted) takes over at once.
+// so another process (or this one, restarted) takes over at once. A
+// dispatcher stopped already is left as it is.
 func (d *Dispatcher) Stop(ctx context.Context) error {
-	if d.stop == nil {
+	if d.stop == nil || !d.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
 	close(d.stop)
