@@ -15,13 +15,14 @@ func share(all time.Duration, live int64) int {
 	return max(1, n)
 }
 
-// limiter is this process's share of a platform's global rate. Sends are
-// spaced one interval apart on average, in bursts of at most burst at
-// once (a reply that fans out to several chats goes together); and, as a
-// hard guard, at most n go in any window, counted so that arrivals keep it
-// whatever the network does: a send starts only a window after the
-// platform answered the send n before it (which arrived before that
-// answer). A long retry_after holds them all.
+// limiter is this process's share of a platform's global rate: at most n
+// sends in any window, counted so that arrivals keep it whatever the
+// network does (a send starts only a window after the platform answered
+// the send n before it, which arrived before that answer). After a quiet
+// spell the n go at once (a few messages to a few chats arrive together);
+// while sends keep coming they are spaced one interval apart (n intervals
+// make the window), so the window never fills in one clump and then
+// holds everyone for the rest of it. A long retry_after holds them all.
 //
 // Two lanes: a reply to the person who just wrote books ahead of every
 // bulk send (a broadcast, a group post, a scheduler's ping) still waiting,
@@ -55,14 +56,14 @@ func newLimiter() *limiter {
 // maxWindowed is the most sends per window the limiter counts one by one.
 const maxWindowed = 10000
 
-// burst is how many sends may start at once within the spacing.
+// burst is how many sends may start at once when pacing is off.
 const burst = 4
 
 // lookahead is how far ahead of now a bulk send may book its moment: a few
 // intervals, so the rate is kept whatever a timer's lateness, and a reply
 // waits for at most that many bulk sends.
 func lookahead(interval time.Duration) time.Duration {
-	return max(burst*interval, 50*time.Millisecond)
+	return max(4*interval, 50*time.Millisecond)
 }
 
 // slot is one booked send; done is closed when the platform has answered.
@@ -94,7 +95,11 @@ func (l *limiter) reserve(ln lane, n int, interval, window time.Duration, stop <
 		if l.held.After(at) {
 			at = l.held
 		}
-		if t := l.tat.Add(-time.Duration(burst-1) * interval); t.After(at) {
+		b := n // the spacing lets a quiet limiter's whole window go at once
+		if n > maxWindowed {
+			b = burst
+		}
+		if t := l.tat.Add(-time.Duration(b-1) * interval); t.After(at) {
 			at = t
 		}
 		if n > maxWindowed {
@@ -106,12 +111,13 @@ func (l *limiter) reserve(ln lane, n int, interval, window time.Duration, stop <
 			l.tat = l.tat.Add(interval)
 			return &slot{at: at, done: make(chan struct{})}, true
 		}
+		full := false // the window, not the spacing, decides
 		if len(l.sends) >= n {
 			prev := l.sends[len(l.sends)-n]
 			select {
 			case <-prev.done:
 				if t := prev.answer.Add(window); t.After(at) {
-					at = t
+					at, full = t, true
 				}
 			default:
 				if !await(l, prev.done, stop) {
@@ -138,6 +144,13 @@ func (l *limiter) reserve(ln lane, n int, interval, window time.Duration, stop <
 		}
 		if l.tat.Before(at) {
 			l.tat = at
+		}
+		if full {
+			// The window is full: from here the sends are spaced, a burst
+			// only after a quiet spell.
+			if t := at.Add(time.Duration(b-1) * interval); t.After(l.tat) {
+				l.tat = t
+			}
 		}
 		l.tat = l.tat.Add(interval)
 		return s, true

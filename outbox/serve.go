@@ -48,10 +48,11 @@ type chatServer struct {
 	sender     bot.Sender
 	pace       Pacing
 	group      bool
-	gap        time.Duration // the chat's own gap between sends
-	burst      int           // at most burst sends in any burst×gap
-	sends      []time.Time   // the chat's latest sends (burst of them), read at the first send
-	nextAt     time.Time     // no send to the chat before
+	gap        time.Duration    // the chat's own gap between sends
+	burst      int              // at most burst sends in any burst×gap
+	sends      []time.Time      // the chat's latest sends (burst of them), read at the first send
+	history    chan []time.Time // the chat's sends before it was claimed, read meanwhile
+	nextAt     time.Time        // no send to the chat before
 	leaseUntil time.Time
 }
 
@@ -67,8 +68,23 @@ func (d *Dispatcher) newChatServer(c store.OutboxChat, first store.QueuedMessage
 	if group {
 		gap, burst = pace.Group, pace.GroupBurst
 	}
-	return &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, group: group, gap: gap, burst: max(burst, 1),
+	s := &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, group: group, gap: gap, burst: max(burst, 1),
 		nextAt: nextAt, leaseUntil: time.Now().Add(d.opts.Lease)}
+	if s.burst > 1 {
+		// The chat's earlier sends (another process's, or this one's before
+		// a restart) are read while its first message goes out.
+		s.history = make(chan []time.Time, 1)
+		go func() {
+			ts, err := d.st.RecentSends(context.Background(), c, s.burst-1)
+			if err != nil {
+				// Unknown: as if the window were full of sends just made.
+				d.opts.Log.Warn("outbox: reading a chat's recent sends", "platform", p, "chat", logChat(c), "err", err)
+				ts = slices.Repeat([]time.Time{time.Now()}, s.burst-1)
+			}
+			s.history <- ts
+		}()
+	}
+	return s
 }
 
 // ending is how serving a chat ends.
@@ -230,7 +246,7 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	case dropped:
 		return s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxDropped, NextAt: s.nextAt, Release: last})
 	case sent:
-		s.nextAt = s.sentNow(ctx)
+		s.nextAt = s.sentNow()
 		more, end = s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: s.nextAt, Release: last})
 		if end == nil {
 			s.leaseUntil = time.Now().Add(d.opts.Lease)
@@ -255,22 +271,15 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 
 // sentNow notes a send the platform has just answered and says when the
 // chat's next may go: at once while the chat's window has room, else a
-// window after the send burst before it. The chat's earlier sends are
-// read from the table at its first send here (another process, or this one
-// before a restart, may have made them).
-func (s *chatServer) sentNow(ctx context.Context) time.Time {
+// window after the send burst before it, counting the chat's sends
+// before it was claimed here too.
+func (s *chatServer) sentNow() time.Time {
 	now := time.Now()
 	if s.burst <= 1 {
 		return now.Add(s.gap)
 	}
 	if s.sends == nil {
-		ts, err := s.d.st.RecentSends(context.WithoutCancel(ctx), s.c, s.burst-1)
-		if err != nil {
-			// Unknown: as if the window were full of sends just made.
-			s.d.opts.Log.Warn("outbox: reading a chat's recent sends", "platform", s.p, "chat", logChat(s.c), "err", err)
-			ts = slices.Repeat([]time.Time{now}, s.burst-1)
-		}
-		s.sends = append(ts, now)
+		s.sends = append(<-s.history, now)
 	} else {
 		s.sends = append(s.sends, now)
 	}
