@@ -52,6 +52,7 @@ type chatServer struct {
 	burst      int              // at most burst sends in any burst×gap
 	sends      []time.Time      // the chat's latest sends (burst of them), read at the first send
 	history    chan []time.Time // the chat's sends before it was claimed, read meanwhile
+	lately     []time.Time      // this server's sends in the last second (fairAt)
 	nextAt     time.Time        // no send to the chat before
 	leaseUntil time.Time
 }
@@ -174,7 +175,7 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 	// The chat's own gap first, then this process's share of the
 	// platform's rate (booked only when the chat is ready, so a chat
 	// waiting for its gap holds no one else up).
-	if !d.sleepUntil(s.nextAt) {
+	if !d.sleepUntil(s.nextAt) || !d.sleepUntil(s.fairAt()) {
 		return halted, a
 	}
 	// Renew a lease about to run out before a send, so nobody else
@@ -269,12 +270,33 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	}
 }
 
+// fairAt is when the chat may ask for its next share of the platform's
+// second: a chat takes at most its part (the second's sends over the chats
+// being served here) while others are served, so a few chats' bursts do
+// not take the whole second while the rest, whose own windows are what
+// holds them, wait for the next.
+func (s *chatServer) fairAt() time.Time {
+	d := s.d
+	d.mu.Lock()
+	active := len(d.serving)
+	d.mu.Unlock()
+	part := max(1, share(s.pace.All, d.live.Load())/max(active, 1))
+	if len(s.lately) < part {
+		return time.Time{}
+	}
+	return s.lately[len(s.lately)-part].Add(time.Second)
+}
+
 // sentNow notes a send the platform has just answered and says when the
 // chat's next may go: at once while the chat's window has room, else a
 // window after the send burst before it, counting the chat's sends
 // before it was claimed here too.
 func (s *chatServer) sentNow() time.Time {
 	now := time.Now()
+	s.lately = append(s.lately, now)
+	if i := slices.IndexFunc(s.lately, func(t time.Time) bool { return now.Sub(t) < time.Second }); i > 0 {
+		s.lately = slices.Delete(s.lately, 0, i)
+	}
 	if s.burst <= 1 {
 		return now.Add(s.gap)
 	}
