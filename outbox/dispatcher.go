@@ -30,8 +30,9 @@ type Dispatcher struct {
 	stop    chan struct{}
 	done    chan struct{}
 	workers sync.WaitGroup
-	running atomic.Bool // Start has run
-	stopped atomic.Bool // Stop has run
+	running atomic.Bool  // Start has run
+	stopped atomic.Bool  // Stop has run
+	resting atomic.Int64 // chats served here waiting for their own gap or window
 
 	adv advances // sends finished at about the same time, recorded together
 }

@@ -175,7 +175,7 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 	// The chat's own gap first, then this process's share of the
 	// platform's rate (booked only when the chat is ready, so a chat
 	// waiting for its gap holds no one else up).
-	if !d.sleepUntil(s.nextAt) || !d.sleepUntil(s.fairAt()) {
+	if !s.rest() || !d.sleepUntil(s.fairAt()) {
 		return halted, a
 	}
 	// Renew a lease about to run out before a send, so nobody else
@@ -270,15 +270,26 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	}
 }
 
+// rest waits for the chat's own next moment (its gap or window); a chat
+// resting does not count among those sharing the platform's second.
+func (s *chatServer) rest() bool {
+	if time.Until(s.nextAt) <= 0 {
+		return true
+	}
+	s.d.resting.Add(1)
+	defer s.d.resting.Add(-1)
+	return s.d.sleepUntil(s.nextAt)
+}
+
 // fairAt is when the chat may ask for its next share of the platform's
 // second: a chat takes at most its part (the second's sends over the chats
-// being served here) while others are served, so a few chats' bursts do
+// being served here and not resting) while others are served, so a few chats' bursts do
 // not take the whole second while the rest, whose own windows are what
 // holds them, wait for the next.
 func (s *chatServer) fairAt() time.Time {
 	d := s.d
 	d.mu.Lock()
-	active := len(d.serving)
+	active := len(d.serving) - int(d.resting.Load())
 	d.mu.Unlock()
 	part := max(1, share(s.pace.All, d.live.Load())/max(active, 1))
 	if len(s.lately) < part {
