@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -78,7 +79,8 @@ func New(st *store.Store, opts Options) *Dispatcher {
 	}
 	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
 		inbox: map[store.OutboxChat][]store.QueuedMessage{},
-		rate:  map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
+		rate:  map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1),
+		slots: make(chan struct{}, opts.MaxChats+handOverSlots(opts.MaxChats))}
 	for p := range opts.Senders {
 		d.rate[p] = newLimiter()
 	}
@@ -194,7 +196,7 @@ func (d *Dispatcher) platforms() []string {
 // claim leases chats (the woken ones, or any that are due) and starts
 // serving each.
 func (d *Dispatcher) claim(ctx context.Context, woken bool) {
-	free := cap(d.slots) - len(d.slots)
+	free := d.opts.MaxChats - len(d.slots) // the rest are kept for replies handed over
 	if free <= 0 {
 		return
 	}
@@ -221,6 +223,12 @@ func (d *Dispatcher) claim(ctx context.Context, woken bool) {
 	// A chat due a little later is taken now and waited for: its next
 	// message then goes out on time, not at the next poll.
 	ahead := max(d.opts.Poll, d.opts.Lease/3)
+	if woken {
+		// A woken chat (a reply queued behind its own window, say) due
+		// within a lease is taken now: left to the poll, which takes the
+		// chats due longest first, it would wait behind a broadcast's.
+		ahead = max(ahead, d.opts.Lease)
+	}
 	rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), only, busy, free, ahead, d.opts.Lease, d.opts.Batch)
 	if err != nil {
 		d.opts.Log.Warn("outbox claim", "err", err)
@@ -235,10 +243,11 @@ func (d *Dispatcher) claim(ctx context.Context, woken bool) {
 }
 
 // start serves a chat leased to this dispatcher in a goroutine of its own;
-// false when the chat is served here already or every slot is taken.
+// false when the chat is served here already or every slot is taken (a
+// reply may take one of those kept for hand-overs).
 func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool {
 	d.mu.Lock()
-	if d.serving[c] {
+	if d.serving[c] || (len(d.slots) >= d.opts.MaxChats && !repliesIn(batch)) {
 		d.mu.Unlock()
 		return false
 	}
@@ -271,6 +280,26 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		d.serve(context.Background(), c, batch)
 	}()
 	return true
+}
+
+// handOverSlots is how many chats beyond MaxChats may be served at once
+// when the transaction that queued a reply hands them over: neither claims
+// nor other hand-overs take those, so a broadcast filling MaxChats does not
+// keep a reply waiting for a chat to finish.
+func handOverSlots(maxChats int) int {
+	return max(4, maxChats/4)
+}
+
+// repliesIn says whether a handed-over batch holds a reply
+// (bot.Message.Reply).
+func repliesIn(batch []store.QueuedMessage) bool {
+	for _, m := range batch {
+		var r struct{ Reply bool }
+		if json.Unmarshal(m.Message, &r) == nil && r.Reply {
+			return true
+		}
+	}
+	return false
 }
 
 func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {

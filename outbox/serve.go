@@ -270,11 +270,17 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	}
 }
 
-// rest waits for the chat's own next moment (its gap or window); a chat
-// resting does not count among those sharing the platform's second.
+// rest waits for the chat's own next moment (its gap or window). A chat
+// resting does not count among those sharing the platform's second once
+// its last send has left that second.
 func (s *chatServer) rest() bool {
 	if time.Until(s.nextAt) <= 0 {
 		return true
+	}
+	if n := len(s.lately); n > 0 {
+		if t := s.lately[n-1].Add(time.Second); t.Before(s.nextAt) && !s.d.sleepUntil(t) {
+			return false
+		}
 	}
 	s.d.resting.Add(1)
 	defer s.d.resting.Add(-1)
