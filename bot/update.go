@@ -147,6 +147,10 @@ type Message struct {
 	// the outbox paces a group as a group by it. "" leaves it to the
 	// platform (Chats).
 	Kind ChatKind `json:",omitempty"`
+	// Reply marks an answer to the person whose update is being handled, in
+	// their private chat: the outbox sends it ahead of bulk sends
+	// (broadcasts, group posts, scheduled pings) within the platform's rate.
+	Reply bool `json:",omitempty"`
 }
 
 // Prompt names the conversation state a question was asked in: the

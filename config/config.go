@@ -54,11 +54,15 @@ type TelegramConfig struct {
 	Mode          string `yaml:"mode"` // polling | webhook
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
-	// Pacing: the least time between two sends to one private chat, to one
-	// group, and by the bot as a whole (Telegram's published limits).
-	PacePrivate time.Duration `yaml:"pace_private"`
-	PaceGroup   time.Duration `yaml:"pace_group"`
-	PaceAll     time.Duration `yaml:"pace_all"`
+	// Pacing: the average time between two sends to one private chat, to
+	// one group, and by the bot as a whole (Telegram's published limits);
+	// a chat takes at most its burst of sends in any burst×pace (a group's
+	// 20 in any minute; a private chat's short burst, 3 in any 3 s).
+	PacePrivate      time.Duration `yaml:"pace_private"`
+	PacePrivateBurst int           `yaml:"pace_private_burst"`
+	PaceGroup        time.Duration `yaml:"pace_group"`
+	PaceGroupBurst   int           `yaml:"pace_group_burst"`
+	PaceAll          time.Duration `yaml:"pace_all"`
 }
 
 // WeComConfig is the WeCom self-built application (企业微信自建应用) and,
@@ -76,11 +80,14 @@ type WeComConfig struct {
 	// open_kfid of each account to read ("" : none).
 	KfSecret   string   `yaml:"kf_secret"`
 	KfAccounts []string `yaml:"kf_accounts"`
-	// Pacing: least time between two app messages to one member, two
-	// robot messages to one group, and all sends.
-	PacePrivate time.Duration `yaml:"pace_private"`
-	PaceGroup   time.Duration `yaml:"pace_group"`
-	PaceAll     time.Duration `yaml:"pace_all"`
+	// Pacing: average time between two app messages to one member, two
+	// robot messages to one group, and all sends; at most the burst in any
+	// burst×pace (30 a minute per member, 20 a minute per robot).
+	PacePrivate      time.Duration `yaml:"pace_private"`
+	PacePrivateBurst int           `yaml:"pace_private_burst"`
+	PaceGroup        time.Duration `yaml:"pace_group"`
+	PaceGroupBurst   int           `yaml:"pace_group_burst"`
+	PaceAll          time.Duration `yaml:"pace_all"`
 	// SpoolDir keeps callbacks that arrive while the database is away, a
 	// file each, until it is back (relative to the working directory).
 	SpoolDir string `yaml:"spool_dir"`
@@ -111,6 +118,9 @@ type JobsConfig struct {
 	PollInterval   time.Duration `yaml:"poll_interval"`
 	RetryBase      time.Duration `yaml:"retry_base"`
 	PhotoAttempts  int           `yaml:"photo_attempts"`
+	// StepAside is how many failed attempts (network errors, 5xx) a group
+	// post makes before the group's later messages go ahead of it.
+	StepAside int `yaml:"step_aside"`
 }
 
 // WorkTimeConfig is the calendar the case clocks run on.
@@ -240,13 +250,16 @@ func Default() Config {
 	return Config{
 		Database: DatabaseConfig{URL: DefaultDatabaseURL, MaxOpenConns: 10},
 		Telegram: TelegramConfig{APIEndpoint: "https://api.telegram.org", Mode: "polling",
-			PacePrivate: 1005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond},
-		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PaceGroup: 3005 * time.Millisecond, PaceAll: 33 * time.Millisecond,
+			PacePrivate: 1005 * time.Millisecond, PacePrivateBurst: 3, PaceGroup: 3005 * time.Millisecond, PaceGroupBurst: 20,
+			PaceAll: 33 * time.Millisecond},
+		WeCom: WeComConfig{PacePrivate: 2005 * time.Millisecond, PacePrivateBurst: 30, PaceGroup: 3005 * time.Millisecond,
+			PaceGroupBurst: 20, PaceAll: 33 * time.Millisecond,
 			SpoolDir: "spool"},
 		Bot: BotConfig{DefaultLanguage: "zh", Timezone: "Asia/Shanghai", InviteTTL: 7 * 24 * time.Hour,
 			DraftResumeAfter: 30 * time.Minute, MaxPhotoMB: 10, RatePerMinute: 30, RateBurst: 20},
-		HTTP:     HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
-		Jobs:     JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10},
+		HTTP: HTTPConfig{Listen: "127.0.0.1:8080", ShutdownTimeout: 20 * time.Second},
+		Jobs: JobsConfig{ClockScanEvery: time.Minute, PollInterval: time.Second, RetryBase: 5 * time.Second, PhotoAttempts: 10,
+			StepAside: 5},
 		WorkTime: WorkTimeConfig{Hours: []string{"08:30-12:00", "13:30-17:30"}, Weekdays: []int{1, 2, 3, 4, 5}},
 		Routine:  RoutineConfig{KeepFor: 30 * 24 * time.Hour, RemindBefore: 10 * time.Minute, MissedSummaryAt: "18:00", DigestAt: "18:00"},
 		Cases: CasesConfig{MaxSendbacks: 2, LowScore: 2, PingHalf: true, PingBefore: []time.Duration{2 * time.Hour},
@@ -357,6 +370,13 @@ func (c Config) Validate() error {
 			bad(key, "must be positive (Telegram: 1005ms per chat, 3005ms per group, 33ms in all)")
 		}
 	}
+	for key, n := range map[string]int{"telegram.pace_private_burst": c.Telegram.PacePrivateBurst,
+		"telegram.pace_group_burst": c.Telegram.PaceGroupBurst, "wecom.pace_private_burst": c.WeCom.PacePrivateBurst,
+		"wecom.pace_group_burst": c.WeCom.PaceGroupBurst} {
+		if n < 1 || n > 60 {
+			bad(key, "must be 1 to 60 (sends in any burst×pace: Telegram 3 per chat and 20 per group, WeCom 30 per member and 20 per robot)")
+		}
+	}
 	if w := c.WeCom; w.CorpID != "" {
 		for key, v := range map[string]string{"wecom.agent_id": w.AgentID, "wecom.secret": w.Secret, "wecom.token": w.Token,
 			"wecom.encoding_aes_key": w.EncodingAESKey} {
@@ -423,6 +443,9 @@ func (c Config) Validate() error {
 	}
 	if c.Jobs.RetryBase < 10*time.Millisecond {
 		bad("jobs.retry_base", "must be at least 10ms")
+	}
+	if c.Jobs.StepAside < 1 {
+		bad("jobs.step_aside", "must be at least 1")
 	}
 	if c.Jobs.PhotoAttempts < 1 {
 		bad("jobs.photo_attempts", "must be at least 1")

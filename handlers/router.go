@@ -140,6 +140,9 @@ func (r *Router) turn(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Me
 		if m.Platform.Local() {
 			out = append(out, m)
 		} else {
+			// The answer to the person who just wrote, in their private
+			// chat, goes ahead of bulk sends (bot.Message.Reply).
+			m.Reply = m.Platform == u.Platform && m.ChatID == u.ChatID && u.ChatKind != bot.Group && m.Broadcast == ""
 			queued = append(queued, m)
 		}
 	}

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -29,7 +30,9 @@ type Dispatcher struct {
 	stop    chan struct{}
 	done    chan struct{}
 	workers sync.WaitGroup
-	running atomic.Bool // Start has run
+	running atomic.Bool  // Start has run
+	stopped atomic.Bool  // Stop has run
+	resting atomic.Int64 // chats served here waiting for their own gap or window
 
 	adv advances // sends finished at about the same time, recorded together
 }
@@ -60,6 +63,9 @@ func New(st *store.Store, opts Options) *Dispatcher {
 	if opts.GiveUpAfter == 0 {
 		opts.GiveUpAfter = 6 * time.Hour
 	}
+	if opts.StepAside <= 0 {
+		opts.StepAside = 5
+	}
 	if opts.Heartbeat == 0 {
 		opts.Heartbeat = time.Second
 	}
@@ -71,7 +77,8 @@ func New(st *store.Store, opts Options) *Dispatcher {
 		opts.Log = slog.Default()
 	}
 	d := &Dispatcher{st: st, opts: opts, woken: map[store.OutboxChat]bool{}, serving: map[store.OutboxChat]bool{},
-		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1), slots: make(chan struct{}, opts.MaxChats)}
+		rate: map[bot.Platform]*limiter{}, wake: make(chan struct{}, 1),
+		slots: make(chan struct{}, opts.MaxChats+handOverSlots(opts.MaxChats))}
 	for p := range opts.Senders {
 		d.rate[p] = newLimiter()
 	}
@@ -110,9 +117,10 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 
 // Stop stops claiming chats, lets each chat being served finish the
 // message in hand (until ctx ends), gives every lease up and deregisters,
-// so another process (or this one, restarted) takes over at once.
+// so another process (or this one, restarted) takes over at once. A
+// dispatcher stopped already is left as it is.
 func (d *Dispatcher) Stop(ctx context.Context) error {
-	if d.stop == nil {
+	if d.stop == nil || !d.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
 	close(d.stop)
@@ -159,6 +167,9 @@ func (d *Dispatcher) run(ctx context.Context) {
 		case <-d.wake:
 			d.claim(ctx, true)
 		case <-poll.C:
+			// Woken chats (a reply waiting for a free slot) before those
+			// merely due (a broadcast's).
+			d.claim(ctx, true)
 			d.claim(ctx, false)
 		}
 	}
@@ -183,7 +194,12 @@ func (d *Dispatcher) platforms() []string {
 // claim leases chats (the woken ones, or any that are due) and starts
 // serving each.
 func (d *Dispatcher) claim(ctx context.Context, woken bool) {
-	free := cap(d.slots) - len(d.slots)
+	free := d.opts.MaxChats - len(d.slots) // the rest are kept for replies
+	if woken {
+		// Woken chats (those a turn just queued to) may take the slots
+		// kept for replies; start lets only a batch holding a reply in.
+		free = cap(d.slots) - len(d.slots)
+	}
 	if free <= 0 {
 		return
 	}
@@ -210,6 +226,12 @@ func (d *Dispatcher) claim(ctx context.Context, woken bool) {
 	// A chat due a little later is taken now and waited for: its next
 	// message then goes out on time, not at the next poll.
 	ahead := max(d.opts.Poll, d.opts.Lease/3)
+	if woken {
+		// A woken chat (a reply queued behind its own window, say) due
+		// within a lease is taken now: left to the poll, which takes the
+		// chats due longest first, it would wait behind a broadcast's.
+		ahead = max(ahead, d.opts.Lease)
+	}
 	rows, err := d.st.Claim(ctx, d.opts.ID, d.platforms(), only, busy, free, ahead, d.opts.Lease, d.opts.Batch)
 	if err != nil {
 		d.opts.Log.Warn("outbox claim", "err", err)
@@ -217,17 +239,23 @@ func (d *Dispatcher) claim(ctx context.Context, woken bool) {
 	}
 	for _, batch := range byChat(rows) {
 		c := store.OutboxChat{Platform: batch[0].Platform, ChatID: batch[0].ChatID}
-		if !d.start(c, batch) { // cannot happen: chats served here are not claimed, and there was room
-			d.Wake(c)
+		if !d.start(c, batch) {
+			// No slot for it (a woken chat without a reply, every ordinary
+			// slot taken): it stays ours and woken, and is taken again when
+			// a chat served here ends (start's deferred wake-up).
+			d.mu.Lock()
+			d.woken[c] = true
+			d.mu.Unlock()
 		}
 	}
 }
 
 // start serves a chat leased to this dispatcher in a goroutine of its own;
-// false when the chat is served here already or every slot is taken.
+// false when the chat is served here already or every slot is taken (a
+// reply may take one of those kept for hand-overs).
 func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool {
 	d.mu.Lock()
-	if d.serving[c] {
+	if d.serving[c] || (len(d.slots) >= d.opts.MaxChats && !repliesIn(batch)) {
 		d.mu.Unlock()
 		return false
 	}
@@ -244,7 +272,8 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		defer func() {
 			d.mu.Lock()
 			delete(d.serving, c)
-			again := d.woken[c]
+			// A slot is free: a woken chat waiting for one takes it.
+			again := len(d.woken) > 0
 			d.mu.Unlock()
 			<-d.slots
 			d.workers.Done()
@@ -255,6 +284,26 @@ func (d *Dispatcher) start(c store.OutboxChat, batch []store.QueuedMessage) bool
 		d.serve(context.Background(), c, batch)
 	}()
 	return true
+}
+
+// handOverSlots is how many chats beyond MaxChats may be served at once
+// for replies: a turn's wake-up claims its chats into them, and start lets
+// only a batch holding a reply in, so a broadcast filling MaxChats does not
+// keep a reply waiting for a chat to finish.
+func handOverSlots(maxChats int) int {
+	return max(4, maxChats/4)
+}
+
+// repliesIn says whether a handed-over batch holds a reply
+// (bot.Message.Reply).
+func repliesIn(batch []store.QueuedMessage) bool {
+	for _, m := range batch {
+		var r struct{ Reply bool }
+		if json.Unmarshal(m.Message, &r) == nil && r.Reply {
+			return true
+		}
+	}
+	return false
 }
 
 func byChat(rows []store.QueuedMessage) [][]store.QueuedMessage {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,8 +47,13 @@ type chatServer struct {
 	p          bot.Platform
 	sender     bot.Sender
 	pace       Pacing
-	gap        time.Duration // the chat's own gap between sends
-	nextAt     time.Time     // no send to the chat before
+	group      bool
+	gap        time.Duration    // the chat's own gap between sends
+	burst      int              // at most burst sends in any burst×gap
+	sends      []time.Time      // the chat's latest sends (burst of them), read at the first send
+	history    chan []time.Time // the chat's sends before it was claimed, read meanwhile
+	lately     []time.Time      // this server's sends in the last second (fairAt)
+	nextAt     time.Time        // no send to the chat before
 	leaseUntil time.Time
 }
 
@@ -58,12 +64,28 @@ func (d *Dispatcher) newChatServer(c store.OutboxChat, first store.QueuedMessage
 	if !ok {
 		pace = DefaultPacing[bot.Telegram]
 	}
-	gap := pace.Private
-	if chatKind(d.opts.Senders[p], c, first) == bot.Group {
-		gap = pace.Group
+	group := chatKind(d.opts.Senders[p], c, first) == bot.Group
+	gap, burst := pace.Private, pace.PrivateBurst
+	if group {
+		gap, burst = pace.Group, pace.GroupBurst
 	}
-	return &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, gap: gap,
+	s := &chatServer{d: d, c: c, p: p, sender: d.opts.Senders[p], pace: pace, group: group, gap: gap, burst: max(burst, 1),
 		nextAt: nextAt, leaseUntil: time.Now().Add(d.opts.Lease)}
+	if s.burst > 1 {
+		// The chat's earlier sends (another process's, or this one's before
+		// a restart) are read while its first message goes out.
+		s.history = make(chan []time.Time, 1)
+		go func() {
+			ts, err := d.st.RecentSends(context.Background(), c, s.burst-1)
+			if err != nil {
+				// Unknown: as if the window were full of sends just made.
+				d.opts.Log.Warn("outbox: reading a chat's recent sends", "platform", p, "chat", logChat(c), "err", err)
+				ts = slices.Repeat([]time.Time{time.Now()}, s.burst-1)
+			}
+			s.history <- ts
+		}()
+	}
+	return s
 }
 
 // ending is how serving a chat ends.
@@ -149,7 +171,7 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 	// The chat's own gap first, then this process's share of the
 	// platform's rate (booked only when the chat is ready, so a chat
 	// waiting for its gap holds no one else up).
-	if !d.sleepUntil(s.nextAt) {
+	if !s.rest() || !d.sleepUntil(s.fairAt()) {
 		return halted, a
 	}
 	// Renew a lease about to run out before a send, so nobody else
@@ -162,7 +184,11 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 		s.leaseUntil = time.Now().Add(d.opts.Lease)
 	}
 	live := d.live.Load()
-	sl, ok := d.rate[s.p].reserve(share(s.pace.All, live), s.pace.All*time.Duration(live), time.Second, d.stop)
+	ln := bulk
+	if a.msg.Reply {
+		ln = reply
+	}
+	sl, ok := d.rate[s.p].reserve(ln, share(s.pace.All, live), s.pace.All*time.Duration(live), time.Second, d.stop)
 	if !ok {
 		return halted, a
 	}
@@ -217,7 +243,7 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	case dropped:
 		return s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxDropped, NextAt: s.nextAt, Release: last})
 	case sent:
-		s.nextAt = time.Now().Add(s.gap)
+		s.nextAt = s.sentNow()
 		more, end = s.record(store.Outcome{ID: m.ID, Seq: m.Seq, State: store.OutboxSent, NextAt: s.nextAt, Release: last})
 		if end == nil {
 			s.leaseUntil = time.Now().Add(d.opts.Lease)
@@ -236,8 +262,69 @@ func (s *chatServer) settle(ctx context.Context, m store.QueuedMessage, a turn, 
 	case migrated:
 		return false, letGoUnless(s.move(ctx, a.perm))
 	default:
-		return false, letGoUnless(d.retry(ctx, s.c, m, a.msg, a.err))
+		return false, letGoUnless(d.retry(ctx, s, m, a.msg, a.err))
 	}
+}
+
+// rest waits for the chat's own next moment (its gap or window). A chat
+// resting does not count among those sharing the platform's second once
+// its last send has left that second.
+func (s *chatServer) rest() bool {
+	if time.Until(s.nextAt) <= 0 {
+		return true
+	}
+	if n := len(s.lately); n > 0 {
+		if t := s.lately[n-1].Add(time.Second); t.Before(s.nextAt) && !s.d.sleepUntil(t) {
+			return false
+		}
+	}
+	s.d.resting.Add(1)
+	defer s.d.resting.Add(-1)
+	return s.d.sleepUntil(s.nextAt)
+}
+
+// fairAt is when the chat may ask for its next share of the platform's
+// second: a chat takes at most its part (the second's sends over the chats
+// being served here and not resting) while others are served, so a few chats' bursts do
+// not take the whole second while the rest, whose own windows are what
+// holds them, wait for the next.
+func (s *chatServer) fairAt() time.Time {
+	d := s.d
+	d.mu.Lock()
+	active := len(d.serving) - int(d.resting.Load())
+	d.mu.Unlock()
+	part := max(1, share(s.pace.All, d.live.Load())/max(active, 1))
+	if len(s.lately) < part {
+		return time.Time{}
+	}
+	return s.lately[len(s.lately)-part].Add(time.Second)
+}
+
+// sentNow notes a send the platform has just answered and says when the
+// chat's next may go: at once while the chat's window has room, else a
+// window after the send burst before it, counting the chat's sends
+// before it was claimed here too.
+func (s *chatServer) sentNow() time.Time {
+	now := time.Now()
+	s.lately = append(s.lately, now)
+	if i := slices.IndexFunc(s.lately, func(t time.Time) bool { return now.Sub(t) < time.Second }); i > 0 {
+		s.lately = slices.Delete(s.lately, 0, i)
+	}
+	if s.burst <= 1 {
+		return now.Add(s.gap)
+	}
+	if s.sends == nil {
+		s.sends = append(<-s.history, now)
+	} else {
+		s.sends = append(s.sends, now)
+	}
+	if len(s.sends) > s.burst {
+		s.sends = slices.Delete(s.sends, 0, len(s.sends)-s.burst)
+	}
+	if len(s.sends) < s.burst {
+		return now
+	}
+	return s.sends[0].Add(time.Duration(s.burst) * s.gap)
 }
 
 // record records a message's outcome and goes on, unless the chat was
@@ -307,8 +394,9 @@ func (d *Dispatcher) send(ctx context.Context, sender bot.Sender, c store.Outbox
 // request per chat. A message failing for longer than GiveUpAfter is given
 // up (recorded in send_failures) and the queue goes on. An error is the
 // store's: the chat could not be put off, and is lost.
-func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.QueuedMessage, msg bot.Message, cause error) error {
+func (d *Dispatcher) retry(ctx context.Context, s *chatServer, m store.QueuedMessage, msg bot.Message, cause error) error {
 	bg := context.WithoutCancel(ctx)
+	c := s.c
 	attempt := m.Attempts + 1
 	d.opts.Log.Warn("send failed", "platform", c.Platform, "chat", logChat(c), "attempt", attempt, "err", cause)
 	if time.Since(m.Created) > d.opts.GiveUpAfter {
@@ -319,6 +407,19 @@ func (d *Dispatcher) retry(ctx context.Context, c store.OutboxChat, m store.Queu
 	}
 	wait := backoff.Of(d.opts.RetryBase, d.opts.RetryMax, attempt)
 	d.rate[bot.Platform(c.Platform)].hold(time.Now().Add(min(wait, d.opts.RetryBase)))
+	if s.group && attempt%d.opts.StepAside == 0 {
+		// A group post that keeps failing does not hold the group's later
+		// messages: it goes behind them (noted in send_failures), and the
+		// chat goes on when its pacing allows.
+		note := fmt.Sprintf("stepped aside after %d attempts, to be retried after the later messages: %v", attempt, cause)
+		moved, err := d.st.StepAside(bg, d.opts.ID, c, m.ID, m.Seq, s.nextAt, note, msg.Text)
+		if err != nil || moved {
+			if moved {
+				d.opts.Log.Warn("outbox: a failing group post stepped aside", "platform", c.Platform, "chat", logChat(c), "attempts", attempt)
+			}
+			return err
+		}
+	}
 	return d.st.Defer(bg, d.opts.ID, c, m.ID, time.Now().Add(wait), true)
 }
 

@@ -209,10 +209,13 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	// Every message to a messenger is queued in the transaction of the change
 	// that caused it and sent by this dispatcher at the platform's pace.
 	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: min(cfg.Jobs.RetryBase, time.Second),
+		StepAside: cfg.Jobs.StepAside,
 		Pacing: map[bot.Platform]outbox.Pacing{
-			bot.Telegram: {Private: cfg.Telegram.PacePrivate, Group: cfg.Telegram.PaceGroup, All: cfg.Telegram.PaceAll},
-			bot.WeCom:    {Private: cfg.WeCom.PacePrivate, Group: cfg.WeCom.PaceGroup, All: cfg.WeCom.PaceAll},
-			bot.WeChat:   outbox.DefaultPacing[bot.WeChat]}})
+			bot.Telegram: {Private: cfg.Telegram.PacePrivate, PrivateBurst: cfg.Telegram.PacePrivateBurst,
+				Group: cfg.Telegram.PaceGroup, GroupBurst: cfg.Telegram.PaceGroupBurst, All: cfg.Telegram.PaceAll},
+			bot.WeCom: {Private: cfg.WeCom.PacePrivate, PrivateBurst: cfg.WeCom.PacePrivateBurst,
+				Group: cfg.WeCom.PaceGroup, GroupBurst: cfg.WeCom.PaceGroupBurst, All: cfg.WeCom.PaceAll},
+			bot.WeChat: outbox.DefaultPacing[bot.WeChat]}})
 	var schedOut scheduler.Outbox = a.out
 	var local bot.Platform
 	if a.echo != nil {
