@@ -124,6 +124,14 @@ const nearbyByWalk = `SELECT o.id FROM cases o WHERE ` + nearbyCategory + `
 // report in its alley), oldest first, at most 3: the duplicates a new
 // report may be of.
 func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat, lon *float64, radius float64) ([]CaseView, error) {
+	query, args := nearbyQuery(categoryID, alleyID, lat, lon, radius)
+	var cs []CaseView
+	err := q.db.SelectContext(ctx, &cs, query, args...)
+	return cs, wrap("nearby open cases", err)
+}
+
+// nearbyQuery is NearbyOpen's statement and its arguments.
+func nearbyQuery(categoryID, alleyID int64, lat, lon *float64, radius float64) (string, []any) {
 	ids, args := nearbyByAlley, []any{categoryID, alleyID}
 	if lat != nil {
 		var cells []int64 // a latitude without a longitude: only the alley's cases without a point
@@ -137,9 +145,7 @@ func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat
 			ids, args = nearbyByWalk, append(args, lat, lon, radius)
 		}
 	}
-	var cs []CaseView
-	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
-		WHERE c.id = ANY(ARRAY(`+ids+`))
-		ORDER BY c.created_at, c.id`, args...)
-	return cs, wrap("nearby open cases", err)
+	return caseViewSelect + `
+		WHERE c.id = ANY(ARRAY(` + ids + `))
+		ORDER BY c.created_at, c.id`, args
 }
