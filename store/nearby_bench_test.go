@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/alleybot/alleybot/internal/bigdb"
 	"github.com/alleybot/alleybot/internal/testdb"
 	"github.com/alleybot/alleybot/roster"
@@ -88,28 +90,26 @@ func BenchmarkNearbyOpen(b *testing.B) {
 		}
 		for _, c := range checks {
 			b.Run(fmt.Sprintf("open=%d/%s", open, c.name), func(b *testing.B) {
-				for b.Loop() {
-					if _, err := st.NearbyOpen(ctx, c.cat, maoer, c.lat, c.lon, 50); err != nil {
-						b.Fatal(err)
-					}
-				}
+				timed(b, func() (int, error) {
+					cs, err := st.NearbyOpen(ctx, c.cat, maoer, c.lat, c.lon, 50)
+					return len(cs), err
+				})
 			})
 		}
 		for _, c := range checks[:3] {
 			b.Run(fmt.Sprintf("open=%d/before-%s", open, c.name), func(b *testing.B) {
-				for b.Loop() {
-					if _, err := st.DB().ExecContext(ctx, nearbyBefore, c.cat, maoer, c.lat, c.lon, 50); err != nil {
-						b.Fatal(err)
-					}
-				}
+				timed(b, func() (int, error) {
+					var ids pq.Int64Array
+					err := st.DB().GetContext(ctx, &ids, nearbyBefore, c.cat, maoer, c.lat, c.lon, 50)
+					return len(ids), err
+				})
 			})
 		}
 		b.Run(fmt.Sprintf("open=%d/ref-count", open), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := st.DB().ExecContext(ctx, `SELECT count(*) FROM cases WHERE closed_at IS NULL`); err != nil {
-					b.Fatal(err)
-				}
-			}
+			timed(b, func() (int, error) {
+				var n int
+				return n, st.DB().GetContext(ctx, &n, `SELECT count(*) FROM cases WHERE closed_at IS NULL`)
+			})
 		})
 	}
 }
