@@ -17,8 +17,13 @@ CREATE FUNCTION case_cell(lat double precision, lon double precision) RETURNS bi
 -- the radius touches oldest first and stops at three of the category
 -- within the radius (a cell crowded with cases at one spot costs three).
 -- An index on an expression: no column to keep filled, every insert and
--- update of a case's point keeps it.
-CREATE INDEX cases_open_cell_idx ON cases (case_cell(lat, lon), created_at, id) WHERE closed_at IS NULL;
+-- update of a case's point keeps it. With the point and status in it, the
+-- distance is tested from the index alone (an index-only scan) and only
+-- the cases within the radius are looked up for their category: a
+-- category none has, at 帽儿胡同's centre crowded with 100,000 open cases
+-- (bigdb's, given points), 86 → 15 ms warm, 620 → 200 ms cold.
+CREATE INDEX cases_open_cell_idx ON cases (case_cell(lat, lon), created_at, id) INCLUDE (lat, lon, status)
+    WHERE closed_at IS NULL;
 
 -- With no point (a report placed by its alley alone), the open cases of
 -- the alley in order of arrival; with a point, the alley's open cases that
