@@ -248,27 +248,6 @@ func (q *Queries) ClosedCasesOf(ctx context.Context, reporterID int64, from time
 	return cs, n.All, n.OnSpot, wrap("closed cases", err)
 }
 
-// NearbyOpen lists open cases of a category near a point (within radius
-// metres; with no point, in the same alley), oldest first, at most 3: the
-// duplicates a new report may be of.
-func (q *Queries) NearbyOpen(ctx context.Context, categoryID, alleyID int64, lat, lon *float64, radius float64) ([]CaseView, error) {
-	var cs []CaseView
-	// The first three found in the open cases' order of arrival (an
-	// index), then their views by id: the cost stays that of a few cases
-	// however many are open near the point, once the planner knows there
-	// are many (Store.RefreshStats).
-	err := q.db.SelectContext(ctx, &cs, caseViewSelect+`
-		WHERE c.id = ANY(ARRAY(SELECT o.id FROM cases o
-			WHERE o.closed_at IS NULL AND o.status <> 'merged'
-				AND EXISTS (SELECT 1 FROM case_categories cc WHERE cc.case_id = o.id AND cc.category_id = $1)
-				AND CASE WHEN $3::float8 IS NULL OR o.lat IS NULL THEN o.alley_id = $2
-					ELSE 2 * 6371000 * asin(sqrt(power(sin(radians($3 - o.lat) / 2), 2) +
-						cos(radians(o.lat)) * cos(radians($3)) * power(sin(radians($4 - o.lon) / 2), 2))) <= $5 END
-			ORDER BY o.created_at LIMIT 3))
-		ORDER BY c.created_at`, categoryID, alleyID, lat, lon, radius)
-	return cs, wrap("nearby open cases", err)
-}
-
 // LockCase reads a case and locks its row until the transaction ends: of
 // two people pressing the same button, the second waits here and then sees
 // the state the first left.

@@ -34,7 +34,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/lib/pq"
+	"github.com/lib/pq"
 
 	"github.com/alleybot/alleybot/internal/tgload"
 )
@@ -50,6 +50,7 @@ func main() {
 	top := fs.Int("top", 12, "statements to list, by calls")
 	conns := fs.Int("conns", 16, "database.max_open_conns of the serve process")
 	keepLog := fs.String("serve-log", "", "copy serve's log here at the end (with GODEBUG=gctrace=1 in the environment, the GC's)")
+	template := fs.String("template", "", "start from a copy of this database of the cluster (one bench/bigdb loaded) instead of an empty one")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./bench/ingest --bin FILE --db-url URL [flags]\n\n"+
 			"Closed-loop stewards complete reports through the webhook of a separate\n"+
@@ -63,7 +64,7 @@ func main() {
 		os.Exit(2)
 	}
 	serveLog = *keepLog
-	if err := run(*bin, *dbURL, *roster, *stewards, *conns, *top, *warmup, *duration); err != nil {
+	if err := run(*bin, *dbURL, *template, *roster, *stewards, *conns, *top, *warmup, *duration); err != nil {
 		fmt.Fprintln(os.Stderr, "ingest:", err)
 		os.Exit(1)
 	}
@@ -71,7 +72,7 @@ func main() {
 
 var serveLog string
 
-func run(bin, adminURL, roster string, stewards, conns, top int, warmup, duration time.Duration) error {
+func run(bin, adminURL, template, roster string, stewards, conns, top int, warmup, duration time.Duration) error {
 	ctx := context.Background()
 	admin, err := sql.Open("postgres", adminURL)
 	if err != nil {
@@ -82,7 +83,11 @@ func run(bin, adminURL, roster string, stewards, conns, top int, warmup, duratio
 	if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + dbName + ` WITH (FORCE)`); err != nil {
 		return err
 	}
-	if _, err := admin.Exec(`CREATE DATABASE ` + dbName); err != nil {
+	create := `CREATE DATABASE ` + dbName
+	if template != "" {
+		create += ` TEMPLATE ` + pq.QuoteIdentifier(template)
+	}
+	if _, err := admin.Exec(create); err != nil {
 		return err
 	}
 	u, err := url.Parse(adminURL)
