@@ -143,8 +143,8 @@ func (d *doctor) schema(ctx context.Context, st *store.Store) bool {
 	found := fmt.Sprintf("reachable, schema version %d (this alleybot knows %d)", have, want)
 	switch {
 	case have < want:
-		d.bad("database", found, "run `alleybot migrate` (数据库迁移)")
-		return have > 0
+		d.bad("database", found, "run `alleybot migrate` (数据库迁移); the roster, groups, outbox and clocks are checked after it")
+		return false
 	case have > want:
 		d.bad("database", found, "the database is newer than this binary: upgrade alleybot")
 		return true
@@ -248,7 +248,7 @@ func (d *doctor) groups(ctx context.Context, db *sql.DB) {
 	}
 	d.bad("groups (群)", fmt.Sprintf("%d of %d bound", bound, total), "")
 	for _, n := range unbound {
-		d.detail("✗ not bound", n, "add the bot to the group and send /bindgroup "+n[strings.LastIndex(n, "(")+1:len(n)-1]+" there (绑定群)")
+		d.detail("✗ not bound", n, "add the bot to the group; a coordinator sends /bindgroup "+n[strings.LastIndex(n, "(")+1:len(n)-1]+" there (绑定群)")
 	}
 	for _, n := range noChat {
 		d.detail("✗ not in roster", n, "add it under chats: in the roster YAML, `alleybot import` it, then /bindgroup CODE in the group")

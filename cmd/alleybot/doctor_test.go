@@ -182,6 +182,10 @@ func TestDoctorBadConfigAndHelp(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "✗ config") || !strings.Contains(out, "http.public_url") || !strings.Contains(out, path) {
 		t.Errorf("exit %d, want 1 with a ✗ config line naming http.public_url and %s:\n%s", code, path, out)
 	}
+	code, out, errs := alleybot(t, "", map[string]string{"DATABASE_URL": "postgres://bob:hunter2@127.0.0.1:1/alleybot?sslmode=disable"}, "doctor")
+	if code != 1 || !strings.Contains(out, "✗ database") || !strings.Contains(out, "127.0.0.1:1") || strings.Contains(out+errs, "hunter2") {
+		t.Errorf("an unreachable database: exit %d, want 1 with a ✗ database line naming the host, no password:\n%s%s", code, out, errs)
+	}
 	code, out, _ = alleybot(t, "", nil, "doctor", "--help")
 	if code != 0 || !strings.Contains(out, "warnings alone exit 0") || !strings.Contains(out, "-timeout") {
 		t.Errorf("doctor --help: exit %d\n%s", code, out)
