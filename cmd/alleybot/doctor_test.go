@@ -28,6 +28,9 @@ type doctorRig struct {
 	wc     *wecomfake.Server
 	dbURL  string
 	public string
+	// telegram is more of the config's telegram section (two-space
+	// indented lines).
+	telegram string
 }
 
 func newDoctorRig(t *testing.T) *doctorRig {
@@ -68,7 +71,7 @@ telegram:
   token: %q
   bot_username: %s
   api_endpoint: %s
-wecom:
+%swecom:
   corp_id: %s
   agent_id: "%d"
   secret: %s
@@ -77,7 +80,7 @@ wecom:
   api_endpoint: %s
 http:
   public_url: %s
-`, r.dbURL, token, r.tg.Me.UserName, r.tg.URL, wecomfake.DefaultCorpID, wecomfake.DefaultAgentID, wecomfake.DefaultCorpSecret,
+`, r.dbURL, token, r.tg.Me.UserName, r.tg.URL, r.telegram, wecomfake.DefaultCorpID, wecomfake.DefaultAgentID, wecomfake.DefaultCorpSecret,
 		wecomfake.DefaultToken, wecomfake.DefaultEncodingAESKey, r.wc.URL, r.public)
 	path := filepath.Join(r.t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -189,5 +192,29 @@ func TestDoctorBadConfigAndHelp(t *testing.T) {
 	code, out, _ = alleybot(t, "", nil, "doctor", "--help")
 	if code != 0 || !strings.Contains(out, "warnings alone exit 0") || !strings.Contains(out, "-timeout") {
 		t.Errorf("doctor --help: exit %d\n%s", code, out)
+	}
+}
+
+// TestDoctorWebhookElsewhere: in webhook mode, a webhook Telegram has for
+// another URL is a problem naming both.
+func TestDoctorWebhookElsewhere(t *testing.T) {
+	r := newDoctorRig(t)
+	r.telegram = "  mode: webhook\n  webhook_url: https://alley.example.org/telegram/webhook\n  webhook_secret: s3cret-s3cret-s3cret\n"
+	code, out, errs := r.run(r.tg.Token)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (no webhook registered)\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"✗ telegram webhook", `url ""`, `telegram.webhook_url is "https://alley.example.org/telegram/webhook"`, "1 problem(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	resp, err := http.PostForm(r.tg.URL+"/bot"+r.tg.Token+"/setWebhook", map[string][]string{"url": {"https://alley.example.org/telegram/webhook"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code, out, errs = r.run(r.tg.Token); code != 0 || !strings.Contains(out, `✓ telegram webhook     url "https://alley.example.org/telegram/webhook"`) {
+		t.Errorf("with the webhook registered: exit %d, want 0 and a ✓ webhook line\n%s%s", code, out, errs)
 	}
 }
