@@ -56,6 +56,7 @@ Commands:
   assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
   restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
   ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11], statement --month 2026-11 [--out DIR]
+  doctor           check the installation on one screen (体检); exit 1 on a problem
   version          print the version and the commit it was built from
 
 Flags every command takes:
@@ -156,6 +157,7 @@ func commands() map[string]command {
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +
 			"the HTTP server (/healthz, /readyz, /l/<token>) and the scheduler (deadline pings, reminders, the digest); " +
 			"with no messenger configured (no telegram.token, no wecom.corp_id) the scheduler's messages print on stdout as [→ 群名/人名] lines", run: cmdServe},
+		"doctor": {summary: doctorSummary, run: cmdDoctor, flags: doctorFlags},
 		"version": {summary: "print the module version, the commit it was built from and the Go version", run: func(e *env, fs *flag.FlagSet, _ *commonFlags) error {
 			if fs.NArg() > 0 {
 				return usageError{"version takes no arguments"}

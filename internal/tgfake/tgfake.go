@@ -132,6 +132,10 @@ type Server struct {
 	fails    map[string][]Failure
 	migrated map[int64]int64 // a group upgraded to a supergroup → its new id
 	webhook  struct{ url, secret, allowed string }
+	hookErr  struct {
+		at  time.Time
+		msg string
+	} // what getWebhookInfo reports as the last delivery error
 }
 
 // New starts a fake on loopback with token (DefaultToken if empty) and
@@ -439,6 +443,15 @@ func (s *Server) Webhook() (url, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.webhook.url, s.webhook.secret
+}
+
+// SetWebhookError makes getWebhookInfo report msg as the last error
+// delivering to the webhook, at at (last_error_date, last_error_message);
+// an empty msg clears it.
+func (s *Server) SetWebhookError(msg string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hookErr.msg, s.hookErr.at = msg, at
 }
 
 // PostWebhook does what Telegram does with an update when a webhook is set:
@@ -786,7 +799,11 @@ func (s *Server) do(method string, p map[string]string, files map[string]Upload)
 		}
 		return true, nil
 	case "getWebhookInfo":
-		return map[string]any{"url": s.webhook.url, "has_custom_certificate": false, "pending_update_count": len(s.updates)}, nil
+		info := map[string]any{"url": s.webhook.url, "has_custom_certificate": false, "pending_update_count": len(s.updates)}
+		if s.hookErr.msg != "" {
+			info["last_error_date"], info["last_error_message"] = s.hookErr.at.Unix(), s.hookErr.msg
+		}
+		return info, nil
 	}
 	return nil, &apiError{status: 404, desc: "Not Found"}
 }
