@@ -55,6 +55,8 @@ Commands:
   assess recompute recompute a period's scorecards (--period P --by NAME --reason TEXT)
   assess backfill  store the first scorecards of every ended period since a month (--since 2026-01)
   restore          restore a suspended steward's role (--steward CODE --by ADMIN_CODE --reason TEXT)
+  restore FILE     load a backup into an empty database, then check its schema version
+  backup           write the whole database to a file (--out FILE [--force]; pg_dump custom format)
   ledger           the fund ledger: add, import FILE.csv, verify, list [--month 2026-11], statement --month 2026-11 [--out DIR]
   doctor           check the installation on one screen (体检); exit 1 on a problem
   version          print the version and the commit it was built from
@@ -150,8 +152,12 @@ func commands() map[string]command {
 		"assess": {summary: "recompute a period's scorecards (assess recompute --period 2026-11 --by NAME --reason TEXT): each a new revision recording who and why; the earlier results stay; " +
 			"or store the first scorecards, as the scheduler does, of every ended period since a month (assess backfill --since 2026-01 [--kinds month,quarter,year]): a period already stored is skipped",
 			args: "recompute|backfill", run: cmdAssess, flags: assessFlags},
-		"restore": {summary: "restore a suspended steward's role as /restore does (restore --steward CODE --by ADMIN_CODE --reason TEXT): recorded with who and why; " +
-			"the steward, the coordinators and the exchange group are told", run: cmdRestore, flags: restoreFlags},
+		"restore": {summary: "two things: restore FILE loads a backup made by `alleybot backup` into the configured database, which must be empty " +
+			"(a new database; stop the serve processes first), then checks its schema version; " +
+			"restore --steward CODE --by ADMIN_CODE --reason TEXT restores a suspended steward's role as /restore does: recorded with who and why; " +
+			"the steward, the coordinators and the exchange group are told", args: "[FILE]", run: cmdRestore, flags: restoreFlags},
+		"backup": {summary: "write the whole database (cases, photos, ledger, roster, outbox) with pg_dump --format=custom to --out FILE (via FILE.tmp); " +
+			"refused if FILE exists, unless --force", run: cmdBackup, flags: backupFlags},
 		"ledger": {summary: "the fund ledger (seed 六): add an entry, import a CSV file (all rows or none), verify the hash chain, list a month, a month's public statement",
 			args: "add|import|verify|list|statement", run: cmdLedger, subs: ledgerCommands()},
 		"serve": {summary: "run the Telegram adapter (polling or webhook), the WeCom callback (/wecom/callback) and WeChat customer service, " +

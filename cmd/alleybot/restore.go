@@ -26,10 +26,13 @@ func restoreFlags(fs *flag.FlagSet) {
 // who and why; the steward, the coordinators and the exchange group are
 // told (queued for serve to send).
 func cmdRestore(e *env, fs *flag.FlagSet, common *commonFlags) error {
-	if fs.NArg() > 0 {
-		return usageError{"restore takes no arguments; use --steward CODE --by ADMIN_CODE --reason TEXT"}
-	}
 	get := func(name string) string { return strings.TrimSpace(fs.Lookup(name).Value.String()) }
+	if fs.NArg() == 1 && !isFlagSet(fs, "steward") && !isFlagSet(fs, "by") && !isFlagSet(fs, "reason") {
+		return cmdRestoreDatabase(e, fs.Arg(0), common)
+	}
+	if fs.NArg() > 0 {
+		return usageError{"restore takes either one FILE (a backup, into an empty database) or --steward CODE --by ADMIN_CODE --reason TEXT, not both"}
+	}
 	if get("steward") == "" || get("by") == "" || get("reason") == "" {
 		return usageError{"restore needs --steward, --by and --reason (who restores and why are recorded)"}
 	}
