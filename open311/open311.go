@@ -445,6 +445,6 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.o.Log.Info("open311 request", "client", cl.Name, "case", c.Number, "alley", alley.Code, "service_code", code)
-	h.write(w, http.StatusCreated, []Created{{ServiceRequestID: c.Number,
+	h.write(w, http.StatusOK, []Created{{ServiceRequestID: c.Number,
 		ServiceNotice: "已受理,待受理中心派遣 (received; the acceptance center will dispatch it)"}})
 }
