@@ -215,10 +215,11 @@ func TestPostThenRead(t *testing.T) {
 		"service_code=safety":     0,
 		"status=open":             3,
 		"status=closed":           0,
-		"service_request_id=" + number + "," + byAddress: 2,
-		"start_date=2026-12-05T09:00:00%2B08:00":         2, // the two posted at 10:00, not the steward's of 08:00
-		"end_date=2026-12-05T09:00:00%2B08:00":           1,
-		"start_date=2026-11-01&end_date=2026-11-30":      0,
+		"service_request_id=" + number + "," + byAddress:  2,
+		"start_date=2026-12-05T09:00:00%2B08:00":          2, // the two posted at 10:00, not the steward's of 08:00
+		"end_date=2026-12-05T09:00:00%2B08:00":            1,
+		"start_date=2026-11-01&end_date=2026-11-30":       0,
+		"service_request_id=" + number + "&status=closed": 1, // the spec: other filters ignored
 		"page_size=2":        2,
 		"page_size=2&page=2": 1,
 		"page_size=2&page=3": 0,

@@ -47,8 +47,8 @@ const open311Select = `SELECT c.number, c.status, coalesce(g.code, '') AS servic
 	LEFT JOIN LATERAL (SELECT cat.code, cat.name FROM case_categories cc JOIN categories cat ON cat.id = cc.category_id
 		WHERE cc.case_id = c.id ORDER BY cc.lead DESC, cat.sort LIMIT 1) g ON true`
 
-// Open311Filter selects requests: by numbers (then the rest but Limit is
-// ignored), else those created in [From, To), of a category (ServiceCode
+// Open311Filter selects requests: by numbers (then, as the spec says,
+// every other filter is ignored), else those created in [From, To), of a category (ServiceCode
 // "" any), open or closed (Status "" either), newest first, Limit of them
 // after Offset.
 type Open311Filter struct {
@@ -73,16 +73,16 @@ func (q *Queries) Open311Requests(ctx context.Context, f Open311Filter) ([]Open3
 	} else {
 		conds = append(conds, "c.created_at >= "+arg(f.From), "c.created_at < "+arg(f.To))
 		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
-	}
-	switch f.Status {
-	case "open":
-		conds = append(conds, "c.closed_at IS NULL")
-	case "closed":
-		conds = append(conds, "c.closed_at IS NOT NULL")
-	}
-	if f.ServiceCode != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM case_categories cc JOIN categories cat ON cat.id = cc.category_id
-			WHERE cc.case_id = c.id AND cc.lead AND cat.code = `+arg(f.ServiceCode)+")")
+		switch f.Status {
+		case "open":
+			conds = append(conds, "c.closed_at IS NULL")
+		case "closed":
+			conds = append(conds, "c.closed_at IS NOT NULL")
+		}
+		if f.ServiceCode != "" {
+			conds = append(conds, `EXISTS (SELECT 1 FROM case_categories cc JOIN categories cat ON cat.id = cc.category_id
+				WHERE cc.case_id = c.id AND cc.lead AND cat.code = `+arg(f.ServiceCode)+")")
+		}
 	}
 	var rs []Open311Request
 	err := q.db.SelectContext(ctx, &rs, open311Select+` WHERE `+strings.Join(conds, " AND ")+
