@@ -7,6 +7,7 @@
 package open311
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/alleybot/alleybot/audience"
+	"github.com/alleybot/alleybot/bot"
+	"github.com/alleybot/alleybot/flows/cases"
+	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/model"
+	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/store"
 )
 
@@ -35,8 +41,22 @@ type Options struct {
 	ShowPhotos bool   // public.show_photos: media_url of a closed case's photo
 	PublicURL  string // http.public_url, the base of media_url ("" relative)
 	Location   *time.Location
+	Lang       i18n.Lang        // the center's notice (bot.default_language)
+	Outbox     Outbox           // queues the center's notice (nil: outbox.Enqueue, no wake-up)
 	Now        func() time.Time // nil: time.Now
 	Log        *slog.Logger
+}
+
+// Outbox queues messages in a transaction (serve's *outbox.Dispatcher,
+// which sends them as soon as the transaction commits).
+type Outbox interface {
+	EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error
+}
+
+type queueOnly struct{}
+
+func (queueOnly) EnqueueSends(ctx context.Context, tx *store.Tx, msgs []bot.Message) error {
+	return outbox.Enqueue(ctx, tx, msgs)
 }
 
 const (
@@ -68,6 +88,12 @@ func Handler(st *store.Store, o Options) http.Handler {
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
+	}
+	if o.Outbox == nil {
+		o.Outbox = queueOnly{}
+	}
+	if o.Lang == "" {
+		o.Lang = i18n.ZH
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	h := &handler{st: st, o: o}
@@ -438,7 +464,10 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		c, err = tx.CreateCase(ctx, store.NewCase{AlleyID: alley.ID, Lat: lat, Lon: lon, Description: desc, Address: address,
 			Impact: "alley", Source: "open311", CategoryIDs: []int64{cat.ID}, DepartmentID: cat.DepartmentID,
 			At: h.o.Now().In(h.o.Location)})
-		return err
+		if err != nil {
+			return err
+		}
+		return h.tellCenter(ctx, tx, c.ID)
 	})
 	if err != nil {
 		h.internal(w, r, err)
@@ -447,4 +476,25 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 	h.o.Log.Info("open311 request", "client", cl.Name, "case", c.Number, "alley", alley.Code, "service_code", code)
 	h.write(w, http.StatusOK, []Created{{ServiceRequestID: c.Number,
 		ServiceNotice: "已受理,待受理中心派遣 (received; the acceptance center will dispatch it)"}})
+}
+
+// tellCenter queues, in tx, the acceptance center's card of a new case
+// (notify.center with the case's buttons), as for a steward's report.
+func (h *handler) tellCenter(ctx context.Context, tx *store.Tx, caseID int64) error {
+	view, err := tx.CaseByID(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	lang := h.o.Lang
+	text := i18n.T(lang, "notify.center", "summary", cases.CaseSummary(lang, h.o.Location, view))
+	var rows [][]bot.Button
+	for _, b := range cases.CardButtons(lang, view) {
+		rows = append(rows, []bot.Button{b})
+	}
+	msgs, err := audience.New(tx, "", lang).Groups(ctx, model.ChatCoordinators, audience.Scope{},
+		bot.Message{Text: text, Buttons: rows})
+	if err != nil {
+		return err
+	}
+	return h.o.Outbox.EnqueueSends(ctx, tx, msgs)
 }

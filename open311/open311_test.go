@@ -71,6 +71,13 @@ func setup(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.stewards = c.Number
+	center, err := st.ChatByCode(ctx, "center")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.BindChat(ctx, center.ID, "telegram", "-100311"); err != nil {
+		t.Fatal(err)
+	}
 	w.srv = httptest.NewServer(open311.Handler(st, open311.Options{Clients: []open311.Client{{Name: "city", APIKey: key}},
 		Location: loc, Now: func() time.Time { return w.now }}))
 	t.Cleanup(w.srv.Close)
@@ -172,6 +179,15 @@ func TestPostThenRead(t *testing.T) {
 	}
 	if c.Alley != "juer" || c.Category != "facilities" || c.Dept != "fangguan" || c.Source != "open311" || c.Status != "submitted" || c.Reporter.Valid {
 		t.Fatalf("case %s: %+v", number, c)
+	}
+
+	// The center is told, in its group, with the case's buttons.
+	var card string
+	if err := w.st.DB().Get(&card, `SELECT message::text FROM outbox WHERE platform = 'telegram' AND chat_id = '-100311'`); err != nil {
+		t.Fatalf("the center's card: %v", err)
+	}
+	if !strings.Contains(card, number) || !strings.Contains(card, "菊儿胡同") || !strings.Contains(card, "dispatch") {
+		t.Errorf("the center's card: %s", card)
 	}
 
 	// By address only: 前圆恩寺胡同 named in the address.
@@ -317,8 +333,8 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	var n int
-	if err := w.st.DB().Get(&n, `SELECT count(*) FROM cases WHERE source = 'open311'`); err != nil || n != 0 {
-		t.Fatalf("%d cases created by bad requests, %v", n, err)
+	if err := w.st.DB().Get(&n, `SELECT (SELECT count(*) FROM cases WHERE source = 'open311') + (SELECT count(*) FROM outbox)`); err != nil || n != 0 {
+		t.Fatalf("%d cases and messages written by bad requests, %v", n, err)
 	}
 	for p, status := range map[string]int{
 		"requests/2026-999999.json":                               http.StatusNotFound,

@@ -11,7 +11,8 @@ import (
 
 // mountOpen311 serves Open311 GeoReport v2 at /open311/v2/ unless
 // open311.enabled is off; POST only for the clients of open311.clients.
-func mountOpen311(mux *http.ServeMux, cfg config.Config, st *store.Store, log *slog.Logger) {
+// A posted case's card goes to the center through out.
+func mountOpen311(mux *http.ServeMux, cfg config.Config, st *store.Store, out open311.Outbox, log *slog.Logger) {
 	if !cfg.Open311.Enabled {
 		return
 	}
@@ -20,5 +21,5 @@ func mountOpen311(mux *http.ServeMux, cfg config.Config, st *store.Store, log *s
 		clients = append(clients, open311.Client{Name: c.Name, APIKey: c.APIKey})
 	}
 	mux.Handle("/open311/v2/", open311.Handler(st, open311.Options{Clients: clients,
-		ShowPhotos: cfg.Public.Enabled && cfg.Public.ShowPhotos, PublicURL: cfg.HTTP.PublicURL, Location: cfg.Location(), Log: log}))
+		ShowPhotos: cfg.Public.Enabled && cfg.Public.ShowPhotos, PublicURL: cfg.HTTP.PublicURL, Location: cfg.Location(), Lang: defaultLang(cfg), Outbox: out, Log: log}))
 }
