@@ -40,8 +40,9 @@ const open311Select = `SELECT c.number, c.status, coalesce(g.code, '') AS servic
 	coalesce(d.name, '') AS department, CASE WHEN c.source = 'complaint' THEN '' ELSE c.address END AS address,
 	coalesce(a.name, '') AS alley_name, c.lat, c.lon, c.created_at, c.updated_at, c.closed_at, c.verify_by, c.fix_by,
 	(SELECT ph.id FROM photos ph WHERE ph.case_id = c.id AND c.status = 'closed' AND ph.kind IN ('before', 'after')
-		AND ph.sha256 IS NOT NULL AND ph.complaint_id IS NULL ORDER BY ph.kind = 'after' DESC, ph.id LIMIT 1) AS photo_id
-	FROM cases c
+		AND ph.sha256 IS NOT NULL AND ph.complaint_id IS NULL ORDER BY ph.kind = 'after' DESC, ph.id LIMIT 1) AS photo_id`
+
+const open311Joins = `
 	LEFT JOIN alleys a ON a.id = c.alley_id
 	LEFT JOIN departments d ON d.id = c.department_id
 	LEFT JOIN LATERAL (SELECT cat.code, cat.name FROM case_categories cc JOIN categories cat ON cat.id = cc.category_id
@@ -84,9 +85,11 @@ func (q *Queries) Open311Requests(ctx context.Context, f Open311Filter) ([]Open3
 				WHERE cc.case_id = c.id AND cc.lead AND cat.code = `+arg(f.ServiceCode)+")")
 		}
 	}
+	// The page's ids first (by the index, nothing joined), then their rows.
 	var rs []Open311Request
-	err := q.db.SelectContext(ctx, &rs, open311Select+` WHERE `+strings.Join(conds, " AND ")+
-		` ORDER BY c.created_at DESC, c.id DESC`+limit, args...)
+	err := q.db.SelectContext(ctx, &rs, open311Select+` FROM (SELECT c.id FROM cases c WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY c.created_at DESC, c.id DESC`+limit+`) k JOIN cases c ON c.id = k.id`+open311Joins+
+		` ORDER BY c.created_at DESC, c.id DESC`, args...)
 	return rs, wrap("open311 requests", err)
 }
 
