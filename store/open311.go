@@ -81,8 +81,10 @@ func (q *Queries) Open311Requests(ctx context.Context, f Open311Filter) ([]Open3
 			conds = append(conds, "c.closed_at IS NOT NULL")
 		}
 		if f.ServiceCode != "" {
-			conds = append(conds, `EXISTS (SELECT 1 FROM case_categories cc JOIN categories cat ON cat.id = cc.category_id
-				WHERE cc.case_id = c.id AND cc.lead AND cat.code = `+arg(f.ServiceCode)+")")
+			// Checked case by case along the index (a subplan on the
+			// primary key), not a join of every case of the category.
+			conds = append(conds, `(SELECT cc.category_id FROM case_categories cc WHERE cc.case_id = c.id AND cc.lead LIMIT 1) =
+				(SELECT cat.id FROM categories cat WHERE cat.code = `+arg(f.ServiceCode)+")")
 		}
 	}
 	// The page's ids first (by the index, nothing joined), then their rows.
