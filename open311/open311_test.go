@@ -259,6 +259,12 @@ func TestNoPersonalData(t *testing.T) {
 	w := setup(t)
 	w.post(t, url.Values{"api_key": {key}, "service_code": {"safety"}, "lat": {"39.9368"}, "long": {"116.3986"},
 		"first_name": {"钱"}, "last_name": {"多多"}, "phone": {"13999990000"}, "email": {"qdd@example.com"}, "account_id": {"acct-77"}}, http.StatusOK)
+	// A case a resident's complaint became: the resident's words and address stay out.
+	if _, err := w.st.DB().Exec(`INSERT INTO cases (number, alley_id, community_id, description, address, impact, status, source, created_at)
+		SELECT '2026-777777', a.id, a.community_id, '楼下邻居天天在门口堆纸箱', '雨儿胡同8号后院', 'alley', 'submitted', 'complaint', $1
+		FROM alleys a WHERE a.code = 'yuer'`, w.now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	var bodies []string
 	for _, p := range []string{"services.json", "requests.json", "requests.json?status=open&page_size=100", "requests/" + w.stewards + ".json"} {
 		_, body := w.get(t, p, http.StatusOK)
@@ -284,7 +290,10 @@ func TestNoPersonalData(t *testing.T) {
 	if n < 10 {
 		t.Fatalf("only %d names and phones in the roster", n)
 	}
-	for _, s := range []string{"多多", "13999990000", "qdd@example.com", "acct-77", "reporter"} {
+	if !strings.Contains(all, "2026-777777") {
+		t.Fatal("the complaint's case is not listed")
+	}
+	for _, s := range []string{"多多", "13999990000", "qdd@example.com", "acct-77", "reporter", "堆纸箱", "8号后院"} {
 		if strings.Contains(all, s) {
 			t.Errorf("%q is in an answer", s)
 		}
