@@ -33,6 +33,7 @@ type Config struct {
 	Assessment AssessmentConfig `yaml:"assessment"`
 	Reports    ReportsConfig    `yaml:"reports"`
 	Public     PublicConfig     `yaml:"public"`
+	Open311    Open311Config    `yaml:"open311"`
 	Desk       DeskConfig       `yaml:"desk"`
 	Log        LogConfig        `yaml:"log"`
 	Publicity  PublicityConfig  `yaml:"publicity"`
@@ -270,6 +271,7 @@ func Default() Config {
 		Assessment: defaultAssessment(),
 		Reports:    ReportsConfig{Font: DefaultReportFont, Monthly: true},
 		Public:     defaultPublic(),
+		Open311:    defaultOpen311(),
 		Desk:       defaultDesk(),
 		Log:        LogConfig{Level: "info"},
 	}
@@ -489,6 +491,7 @@ func (c Config) Validate() error {
 	}
 	c.validateAssessment(bad)
 	c.validatePublic(bad)
+	c.validateOpen311(bad)
 	c.validateDesk(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -258,6 +258,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	mux.HandleFunc("GET /l/{token}", a.courseLink)
 	mountPublic(mux, cfg, st, log)
 	mountDesk(mux, cfg, st, a.router, log)
+	mountOpen311(mux, cfg, st, schedOut, log)
 	if a.tg != nil && cfg.Telegram.Mode == "webhook" {
 		mux.Handle("POST /telegram/webhook", a.tg.WebhookHandler(cfg.Telegram.WebhookSecret, a.router, a.outbox))
 	}

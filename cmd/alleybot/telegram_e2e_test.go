@@ -325,8 +325,9 @@ func TestTelegramWebhook(t *testing.T) {
 	// Health endpoints on the same server.
 	base := strings.TrimSuffix(hook, "/telegram/webhook")
 	// And the public page, mounted by serve (public.enabled is on by default;
-	// show_photos off: no photo).
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/public/": 200, "/public/photo/1": 404} {
+	// show_photos off: no photo), and Open311 (open311.enabled, on by default).
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/public/": 200, "/public/photo/1": 404,
+		"/open311/v2/services.json": 200, "/open311/v2/requests.json": 200} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
