@@ -104,8 +104,8 @@ type dbCollector struct {
 	log *slog.Logger
 
 	outboxPending, outboxOldest, inbox, river, clocks, open *prometheus.Desc
-	poolOpen, poolInUse, poolIdle, poolWait, poolWaitSec      *prometheus.Desc
-	up                                                        *prometheus.Desc
+	poolOpen, poolInUse, poolIdle, poolWait, poolWaitSec    *prometheus.Desc
+	up                                                      *prometheus.Desc
 }
 
 func newDBCollector(st *store.Store, log *slog.Logger) *dbCollector {
