@@ -2,10 +2,13 @@ package metrics_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,5 +175,59 @@ func TestCounters(t *testing.T) {
 	}
 	if v, _ := value(fams, "alleybot_sends_total", "platform", "wecom", "outcome", "429"); v != 1 {
 		t.Errorf("wecom 429 = %v", v)
+	}
+}
+
+// TestDashboardAndReadmeShowEverySeries: docs/grafana/alleybot.json is
+// valid JSON with a panel querying each alleybot_ series, and the README's
+// "## Metrics" names each.
+func TestDashboardAndReadmeShowEverySeries(t *testing.T) {
+	st := testdb.Open(t, testdb.Fresh(t, true))
+	m := metrics.New(st, nil)
+	m.Update(bot.Telegram, metrics.Handled, time.Millisecond)
+	m.Send(bot.Telegram, metrics.Sent)
+	fams, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"alleybot_outbox_pending", "alleybot_outbox_oldest_pending_seconds"} // only while messages wait
+	for _, f := range fams {
+		if strings.HasPrefix(f.GetName(), "alleybot_") {
+			names = append(names, f.GetName())
+		}
+	}
+	raw, err := os.ReadFile("../docs/grafana/alleybot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatalf("docs/grafana/alleybot.json: %v", err)
+	}
+	var exprs strings.Builder
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			exprs.WriteString(tg.Expr + "\n")
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Metrics\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, n := range names {
+		if !strings.Contains(exprs.String(), n) {
+			t.Errorf("no dashboard panel queries %s", n)
+		}
+		short := strings.TrimPrefix(n, "alleybot_db")
+		if !strings.Contains(section, n) && !strings.Contains(section, short) {
+			t.Errorf("README's ## Metrics does not name %s", n)
+		}
 	}
 }
