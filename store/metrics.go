@@ -35,10 +35,6 @@ type ClockCount struct {
 	DueHour int64
 }
 
-// riverLive are River's states of jobs not finished yet (the finished ones,
-// kept for a day, are not counted: they are not a queue).
-var riverLive = pq.Array([]string{"available", "pending", "retryable", "running", "scheduled"})
-
 // ReadMetrics reads the scrape-time gauges, each from an index:
 //   - the outbox: the chats with numbered work (outbox_chats_due; their
 //     count is next_seq - done_seq, and their head's age from the unique
@@ -71,8 +67,10 @@ func (s *Store) ReadMetrics(ctx context.Context) (MetricsSnapshot, error) {
 		Key string `db:"key"`
 		N   int64  `db:"n"`
 	}
+	// River's jobs not finished yet (the finished ones, kept for a day,
+	// are not a queue).
 	err = s.db.SelectContext(ctx, &counts, `SELECT state::text AS key, count(*) AS n FROM river_job
-		WHERE state::text = ANY($1) GROUP BY state`, riverLive)
+		WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled') GROUP BY state`)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "42P01" {
 		err = nil // no River tables (yet): no jobs
