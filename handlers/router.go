@@ -36,6 +36,32 @@ type Router struct {
 	byName      map[string]*Command
 	limit       *limiter
 	share       *groupShare
+	observe     Observer
+}
+
+// Observer is told of every update Handle returns from: its platform, its
+// outcome ("handled", "duplicate", "limited", "transient", "failed") and
+// how long it took (/metrics).
+type Observer func(p bot.Platform, outcome string, took time.Duration)
+
+// WithObserver sets the observer of handled updates.
+func (r *Router) WithObserver(o Observer) *Router {
+	r.observe = o
+	return r
+}
+
+// observed tells the observer how an update ended.
+func (r *Router) observed(u bot.Update, start time.Time, how string, err error) {
+	if r.observe == nil {
+		return
+	}
+	switch {
+	case errors.Is(err, bot.ErrTransient):
+		how = "transient"
+	case err != nil:
+		how = "failed"
+	}
+	r.observe(u.Platform, how, time.Since(start))
 }
 
 // New makes the router over the store and the flows.
@@ -77,6 +103,8 @@ func (r *Router) WithRateLimit(perMinute, burst int, now func() time.Time) *Rout
 // effects and its replies commit together or not at all. A duplicate update
 // returns no messages.
 func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, err error) {
+	start, how := time.Now(), "handled"
+	defer func() { r.observed(u, start, how, err) }()
 	defer func() {
 		// A bug in one update must not take the process down: it is logged,
 		// rolled back (the deferred Rollback in InTx has run) and apologised for.
@@ -89,6 +117,7 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 	if over, answer := r.limited(u); over {
 		// Not handled: no transaction at all. The answer goes out with
 		// the update's (the adapter sends what Handle returns).
+		how = "limited"
 		return answer, nil
 	}
 	var out []bot.Message
@@ -96,7 +125,11 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 		out = nil
 		err = r.store.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			out, err = r.turn(ctx, tx, u)
+			var first bool
+			out, first, err = r.turn(ctx, tx, u)
+			if err == nil && !first {
+				how = "duplicate"
+			}
 			return err
 		})
 		// A conversation another update of this person started while this
@@ -114,7 +147,24 @@ func (r *Router) Handle(ctx context.Context, u bot.Update) (msgs []bot.Message, 
 
 // turn is the update inside its transaction; it returns the messages
 // Handle returns (with an outbox, those for a local platform).
-func (r *Router) turn(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Message, error) {
+func (r *Router) turn(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Message, bool, error) {
+	out, err := r.turnFirst(ctx, tx, u)
+	return out, err != errDuplicate, nilIfDuplicate(err)
+}
+
+// errDuplicate is turnFirst's word for an update handled before (no
+// error: nothing to do).
+var errDuplicate = errors.New("duplicate update")
+
+func nilIfDuplicate(err error) error {
+	if err == errDuplicate {
+		return nil
+	}
+	return err
+}
+
+// turnFirst is turn; errDuplicate when the update was handled before.
+func (r *Router) turnFirst(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Message, error) {
 	// One statement: one person's updates in one chat are handled one
 	// at a time, even when the draft row does not exist yet (two
 	// photos of an album); the update's key is stored with its
@@ -126,7 +176,7 @@ func (r *Router) turn(ctx context.Context, tx *store.Tx, u bot.Update) ([]bot.Me
 	}
 	if !begun.First {
 		r.log.Info("duplicate update ignored", "platform", u.Platform, "key", u.Key)
-		return nil, nil
+		return nil, errDuplicate
 	}
 	t := r.flows.NewTurn(tx, u, i18n.Parse(u.LangHint, r.defaultLang))
 	if err := r.dispatch(ctx, t, begun); err != nil {

@@ -89,4 +89,9 @@ type Options struct {
 	Heartbeat time.Duration // how often a dispatcher says it is alive (default 1s)
 	ID        string        // this dispatcher's name (default host-pid-random)
 	Log       *slog.Logger
+	// OnSend is told of every send's outcome, as the platform answered:
+	// "sent", "429" (retry_after), "5xx" (a failure that passes: 5xx, the
+	// network; retried) or "permanent" (refused for good, or a group that
+	// moved to a supergroup) (/metrics). Nil: nobody.
+	OnSend func(p bot.Platform, outcome string)
 }

@@ -203,8 +203,15 @@ func (s *chatServer) try(ctx context.Context, m store.QueuedMessage) (outcome, t
 		return failed, a
 	}
 	a.err = d.send(ctx, s.sender, s.c, a.msg)
-	return a.classify(), a
+	o := a.classify()
+	if d.opts.OnSend != nil {
+		d.opts.OnSend(s.p, sendOutcomes[o])
+	}
+	return o, a
 }
+
+// sendOutcomes name a send's outcome for Options.OnSend.
+var sendOutcomes = map[outcome]string{sent: "sent", rateLimited: "429", failed: "5xx", refused: "permanent", migrated: "permanent"}
 
 // turn is a message's turn: the message read from its row, and the
 // error that ended the turn.

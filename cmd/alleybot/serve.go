@@ -24,6 +24,7 @@ import (
 	"github.com/alleybot/alleybot/i18n"
 	"github.com/alleybot/alleybot/inbox"
 	"github.com/alleybot/alleybot/internal/backoff"
+	"github.com/alleybot/alleybot/metrics"
 	"github.com/alleybot/alleybot/outbox"
 	"github.com/alleybot/alleybot/scheduler"
 	"github.com/alleybot/alleybot/store"
@@ -88,6 +89,7 @@ type app struct {
 	server *http.Server
 	ln     net.Listener
 	echo   *consoleEcho // with no messenger: prints what the scheduler says
+	metric *metrics.Metrics
 }
 
 // consoleEcho is the scheduler's outbox in a serve process with no
@@ -147,7 +149,7 @@ func (c *consoleEcho) print(msgs []bot.Message) {
 }
 
 func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}}
+	a := &app{cfg: cfg, log: log, store: st, outbox: bot.Outbox{}, metric: metrics.New(st, log)}
 	fetchers := map[bot.Platform]scheduler.FileFetcher{}
 	if cfg.Telegram.Token != "" {
 		tg, err := telegram.Open(telegram.Options{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
@@ -209,7 +211,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 	// Every message to a messenger is queued in the transaction of the change
 	// that caused it and sent by this dispatcher at the platform's pace.
 	a.out = outbox.New(st, outbox.Options{Senders: senders, Log: log, RetryBase: min(cfg.Jobs.RetryBase, time.Second),
-		StepAside: cfg.Jobs.StepAside,
+		StepAside: cfg.Jobs.StepAside, OnSend: a.metric.Send,
 		Pacing: map[bot.Platform]outbox.Pacing{
 			bot.Telegram: {Private: cfg.Telegram.PacePrivate, PrivateBurst: cfg.Telegram.PacePrivateBurst,
 				Group: cfg.Telegram.PaceGroup, GroupBurst: cfg.Telegram.PaceGroupBurst, All: cfg.Telegram.PaceAll},
@@ -245,7 +247,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		return a.tg.Username()
 	}
 	a.router = handlers.New(st, newEngine(cfg, sched, botName), log, defaultLang(cfg)).WithOutbox(a.out).
-		WithRateLimit(cfg.Bot.RatePerMinute, cfg.Bot.RateBurst, nil)
+		WithRateLimit(cfg.Bot.RatePerMinute, cfg.Bot.RateBurst, nil).WithObserver(a.metric.Update)
 	// Updates WeCom pushes are stored first (answered within its 5 s), then
 	// handled by these workers.
 	a.inbox = inbox.New(st, a.router, a.out, inbox.Options{Log: log, Handled: a.handled, SpoolDir: cfg.WeCom.SpoolDir})
@@ -255,6 +257,7 @@ func newApp(ctx context.Context, cfg config.Config, st *store.Store, log *slog.L
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("GET /metrics", a.metric.Handler())
 	mux.HandleFunc("GET /l/{token}", a.courseLink)
 	mountPublic(mux, cfg, st, log)
 	mountDesk(mux, cfg, st, a.router, log)
