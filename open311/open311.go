@@ -427,31 +427,9 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		desc = cat.Name
 	}
 	address := strings.TrimSpace(r.PostForm.Get("address_string"))
-	var lat, lon *float64
-	latS, lonS := strings.TrimSpace(r.PostForm.Get("lat")), strings.TrimSpace(r.PostForm.Get("long"))
-	if latS != "" || lonS != "" {
-		la, err1 := strconv.ParseFloat(latS, 64)
-		lo, err2 := strconv.ParseFloat(lonS, 64)
-		if err1 != nil || err2 != nil || math.Abs(la) > 90 || math.Abs(lo) > 180 || math.IsNaN(la) || math.IsNaN(lo) {
-			h.fail(w, http.StatusBadRequest, "lat and long: both, in decimal degrees (WGS84)")
-			return
-		}
-		lat, lon = &la, &lo
-	}
-	if lat == nil && address == "" {
-		h.fail(w, http.StatusBadRequest, "a location is required: lat and long, or address_string")
-		return
-	}
-	var alley store.Alley
-	err = store.ErrNotFound
-	if lat != nil {
-		alley, _, err = h.st.NearestAlley(ctx, *lat, *lon)
-	}
-	if errors.Is(err, store.ErrNotFound) && address != "" {
-		alley, err = h.st.AlleyByAddress(ctx, address)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		h.fail(w, http.StatusBadRequest, "the location is in no alley of the subdistrict")
+	alley, lat, lon, msg, err := h.locate(r, address)
+	if msg != "" {
+		h.fail(w, http.StatusBadRequest, msg)
 		return
 	}
 	if err != nil {
@@ -476,6 +454,35 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 	h.o.Log.Info("open311 request", "client", cl.Name, "case", c.Number, "alley", alley.Code, "service_code", code)
 	h.write(w, http.StatusOK, []Created{{ServiceRequestID: c.Number,
 		ServiceNotice: "已受理,待受理中心派遣 (received; the acceptance center will dispatch it)"}})
+}
+
+// locate finds a POST's alley from lat/long (the nearest alley within its
+// radius) or else from an alley named in address: msg is the 400's
+// description when the request gives no usable location.
+func (h *handler) locate(r *http.Request, address string) (alley store.Alley, lat, lon *float64, msg string, err error) {
+	latS, lonS := strings.TrimSpace(r.PostForm.Get("lat")), strings.TrimSpace(r.PostForm.Get("long"))
+	if latS != "" || lonS != "" {
+		la, err1 := strconv.ParseFloat(latS, 64)
+		lo, err2 := strconv.ParseFloat(lonS, 64)
+		if err1 != nil || err2 != nil || math.Abs(la) > 90 || math.Abs(lo) > 180 || math.IsNaN(la) || math.IsNaN(lo) {
+			return alley, nil, nil, "lat and long: both, in decimal degrees (WGS84)", nil
+		}
+		lat, lon = &la, &lo
+	}
+	if lat == nil && address == "" {
+		return alley, nil, nil, "a location is required: lat and long, or address_string", nil
+	}
+	err = store.ErrNotFound
+	if lat != nil {
+		alley, _, err = h.st.NearestAlley(r.Context(), *lat, *lon)
+	}
+	if errors.Is(err, store.ErrNotFound) && address != "" {
+		alley, err = h.st.AlleyByAddress(r.Context(), address)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return alley, lat, lon, "the location is in no alley of the subdistrict", nil
+	}
+	return alley, lat, lon, "", err
 }
 
 // tellCenter queues, in tx, the acceptance center's card of a new case
