@@ -14,31 +14,8 @@ import (
 // when a database is upgraded to the outbox (migration 0008) move into it,
 // in order per chat, less what a half-sent job had sent; nothing is lost.
 func TestUpgradeMovesQueuedSends(t *testing.T) {
-	admin := os.Getenv("ALLEYBOT_TEST_DATABASE_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
 	ctx := context.Background()
-	a, err := Open(ctx, admin, 1)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer a.Close()
-	name := "alleybot_test_upgrade_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
-	if _, err := a.pool.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	defer a.pool.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) //nolint:errcheck
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	st, err := Open(ctx, u.String(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := emptyDatabase(t, "alleybot_test_upgrade_")
 	if _, err := st.migrateTo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
@@ -89,4 +66,36 @@ func TestUpgradeMovesQueuedSends(t *testing.T) {
 	if left != 0 || pending != 2 {
 		t.Errorf("send jobs left %d, chats with work %d (want 0, 2)", left, pending)
 	}
+}
+
+// emptyDatabase creates a database of its own for a test that migrates it
+// step by step (dropped when the test ends), and opens it.
+func emptyDatabase(t *testing.T, prefix string) *Store {
+	t.Helper()
+	admin := os.Getenv("ALLEYBOT_TEST_DATABASE_URL")
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	ctx := context.Background()
+	a, err := Open(ctx, admin, 1)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	name := prefix + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+	if _, err := a.pool.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.pool.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) }) //nolint:errcheck
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	st, err := Open(ctx, u.String(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,31 +12,8 @@ import (
 // before those queued after the upgrade (unnumbered, numbered by the
 // claim); a chat whose queue was done is not woken by the upgrade.
 func TestUpgradeKeepsNumberedQueue(t *testing.T) {
-	admin := os.Getenv("ALLEYBOT_TEST_DATABASE_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
 	ctx := context.Background()
-	a, err := Open(ctx, admin, 1)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer a.Close()
-	name := "alleybot_test_upgrade35_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
-	if _, err := a.pool.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	defer a.pool.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) //nolint:errcheck
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	st, err := Open(ctx, u.String(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := emptyDatabase(t, "alleybot_test_upgrade35_")
 	if _, err := st.migrateTo(ctx, 34); err != nil {
 		t.Fatal(err)
 	}
